@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+func newAuditCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Read and verify the tamper-evident audit log",
+		Args:  exactArgs(0, "a subcommand: recent, stats or verify"),
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	var n int
+	var asJSON bool
+	recent := &cobra.Command{
+		Use:   "recent",
+		Short: "Show the latest runs, newest first",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if n < 1 || n > 10000 {
+				return usageErr("-n must be between 1 and 10000, got %d", n)
+			}
+			if err := a.open(cmd.Context()); err != nil {
+				return err
+			}
+			entries, err := a.db.RecentAudit(cmd.Context(), n)
+			if err != nil {
+				return failErr("read audit log: %v", err)
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				return writeJSON(out, entries)
+			}
+			if len(entries) == 0 {
+				fmt.Fprintln(out, "The audit log is empty.")
+				return nil
+			}
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tTIME\tSOURCE\tSESSION\tSKILL\tTIER\tOK\tMS\tINPUT")
+			for _, e := range entries {
+				ok := "yes"
+				if !e.Success {
+					ok = "NO"
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", e.ID, e.Time.Local().Format("01-02 15:04:05"),
+					e.Source, dash(e.Session), dash(e.Skill), e.Tier, ok, e.ElapsedMS, clip(oneLine(e.Input), 60))
+			}
+			return tw.Flush()
+		},
+	}
+	recent.Flags().IntVarP(&n, "number", "n", 20, "how many entries")
+	recent.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+
+	var statsJSON bool
+	stats := &cobra.Command{
+		Use:   "stats",
+		Short: "Summarise runs, failures, cost and tiers",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.open(cmd.Context()); err != nil {
+				return err
+			}
+			st, err := a.db.AuditStats(cmd.Context())
+			if err != nil {
+				return failErr("read audit stats: %v", err)
+			}
+			out := cmd.OutOrStdout()
+			if statsJSON {
+				return writeJSON(out, st)
+			}
+			fmt.Fprintf(out, "Runs: %d   failures: %d   plans: %d   sessions: %d\nTokens: %d   cost: $%.6f\n",
+				st.TotalRuns, st.Failures, st.PlanCalls, st.Sessions, st.TotalTokens, st.TotalCostUSD)
+			if len(st.BySkill) > 0 {
+				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "\nSKILL\tRUNS\tAVG MS\tCOST")
+				for _, s := range st.BySkill {
+					fmt.Fprintf(tw, "%s\t%d\t%d\t$%.6f\n", dash(s.Skill), s.Count, s.AvgMS, s.CostUSD)
+				}
+				fmt.Fprintln(tw, "\nTIER\tRUNS\t\tCOST")
+				for _, t := range st.ByTier {
+					fmt.Fprintf(tw, "%s\t%d\t\t$%.6f\n", dash(t.Tier), t.Count, t.CostUSD)
+				}
+				_ = tw.Flush()
+			}
+			return nil
+		},
+	}
+	stats.Flags().BoolVar(&statsJSON, "json", false, "print JSON")
+
+	verify := &cobra.Command{
+		Use:   "verify",
+		Short: "Check the hash chain; exit 1 and name the entry if any was edited, deleted or reordered",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.open(cmd.Context()); err != nil {
+				return err
+			}
+			rep, err := a.db.VerifyAudit(cmd.Context())
+			if err != nil {
+				return failErr("verify audit log: %v", err)
+			}
+			out := cmd.OutOrStdout()
+			if rep.OK() {
+				fmt.Fprintf(out, "Audit log intact: %d entries verified.\n", rep.Checked)
+				return nil
+			}
+			fmt.Fprintf(out, "Audit log TAMPERED: %d problem(s) in %d entries checked.\n", len(rep.Problems), rep.Checked)
+			for _, p := range rep.Problems {
+				fmt.Fprintf(out, "  entry %d: %s: %s\n", p.EntryID, p.Kind, p.Detail)
+			}
+			return silentFail
+		},
+	}
+	cmd.AddCommand(recent, stats, verify)
+	return cmd
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// oneLine folds a multi-line text for a table cell.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

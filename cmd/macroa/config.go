@@ -1,0 +1,121 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/providers"
+)
+
+func newConfigCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Print the effective settings and where each came from (secrets masked)",
+		Long: `Print the effective settings and where each came from. Precedence, highest
+first: the environment, ./.env, ~/.macroa/.env, ~/.macroa/config.toml, defaults.
+Secrets are masked.`,
+		Args: exactArgs(0, "no arguments, or a subcommand: set, unset"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			settings := cfg.Settings()
+			if asJSON {
+				return writeJSON(out, settings)
+			}
+			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "SETTING\tVALUE\tFROM")
+			for _, s := range settings {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, dash(s.Value), s.Source)
+			}
+			_ = tw.Flush()
+			if _, err := os.Stat(cfg.FilePath); err == nil {
+				fmt.Fprintf(out, "\nConfig file: %s\n", cfg.FilePath)
+			} else {
+				fmt.Fprintf(out, "\nConfig file: none (structured settings go in %s)\n", cfg.FilePath)
+			}
+			p := providers.Describe(cfg)
+			if p.Configured {
+				fmt.Fprintf(out, "Model provider: %s\n", p.Provider)
+			} else {
+				fmt.Fprintf(out, "Model provider: none (%s)\n", p.Hint)
+			}
+			for _, w := range cfg.Warnings {
+				fmt.Fprintln(out, "warning: "+w)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+
+	set := &cobra.Command{
+		Use:   "set NAME VALUE",
+		Short: "Save a setting in ~/.macroa/.env (written with mode 0600)",
+		Example: `  macroa config set OPENROUTER_API_KEY sk-or-...
+  macroa config set MACROA_BASE_URL http://127.0.0.1:11434/v1
+  macroa config set MACROA_SHELL_TIMEOUT 60s`,
+		Args: exactArgs(2, "a setting name and a value"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			if !knownSetting(cfg, args[0]) {
+				return usageErr("unknown setting %q (see: macroa config)", args[0])
+			}
+			if err := ensureDataDir(cfg.Home); err != nil {
+				return err
+			}
+			path := filepath.Join(cfg.Home, ".env")
+			if err := config.SetEnvFileValue(path, args[0], args[1]); err != nil {
+				return failErr("save %s: %v", args[0], err)
+			}
+			// Load again so a bad value is reported now, not on the next run.
+			if _, err := config.LoadDefault(); err != nil {
+				return failErr("saved %s in %s, but the configuration is now invalid: %v", args[0], path, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Saved %s in %s.\n", args[0], path)
+			return nil
+		},
+	}
+	unset := &cobra.Command{
+		Use:   "unset NAME",
+		Short: "Remove a setting from ~/.macroa/.env",
+		Args:  exactArgs(1, "a setting name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			path := filepath.Join(cfg.Home, ".env")
+			ok, err := config.UnsetEnvFileValue(path, args[0])
+			if err != nil {
+				return failErr("unset %s: %v", args[0], err)
+			}
+			if !ok {
+				return failErr("%s is not set in %s", args[0], path)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Removed %s from %s.\n", args[0], path)
+			return nil
+		},
+	}
+	cmd.AddCommand(set, unset)
+	return cmd
+}
+
+func knownSetting(cfg *config.Config, name string) bool {
+	for _, s := range cfg.Settings() {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}

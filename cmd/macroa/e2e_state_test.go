@@ -1,0 +1,157 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestE2ESessions(t *testing.T) {
+	s := newSandbox(t)
+	expect(t, s.macroa("run", "--session", "work", "!echo first"), 0, "first")
+	expect(t, s.macroa("run", "-s", "work", "remember my editor is helix"), 0, "Remembered")
+	expect(t, s.macroa("sessions", "show", "work"), 0, "!echo first")
+	expect(t, s.macroa("sessions", "show", "work"), 0, "Remembered: editor = helix")
+	expect(t, s.macroa("sessions", "list"), 0, "work")
+
+	// Anonymous runs leave no session rows behind.
+	expect(t, s.macroa("run", "!echo anon"), 0, "anon")
+	r := s.macroa("sessions", "list", "--json")
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) != 1 || rows[0]["name"] != "work" || rows[0]["turns"] != 2.0 {
+		t.Fatalf("want exactly the work session with 2 turns, got %s (%v)", r.stdout, err)
+	}
+	expect(t, s.macroa("sessions", "rename", "work", "job"), 0, "renamed")
+	expect(t, s.macroa("sessions", "delete", "job"), 0, "deleted")
+	expect(t, s.macroa("sessions", "list"), 0, "No named sessions")
+}
+
+func TestE2EREPLKeepsGoingAfterFailure(t *testing.T) {
+	s := newSandbox(t)
+	r := s.run("!false\n\nhelp\n!echo after\ndebug\n!echo dbg\nexit\n!echo never\n", nil, "repl")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"Error: command failed with exit code 1", "Built-ins", "after\n", "Debug mode on.", "route=shell-prefix"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "never") {
+		t.Errorf("kept reading after exit:\n%s", r.stdout)
+	}
+	// Plain `macroa` with piped input is the same REPL; EOF ends it cleanly.
+	r = s.run("!echo piped\n", nil)
+	expect(t, r, 0, "piped")
+}
+
+func TestE2EAuditVerifyDetectsTampering(t *testing.T) {
+	sqlite, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("sqlite3 not installed: skipping the other-client tamper test (.ci/run installs it)")
+	}
+	s := newSandbox(t)
+	for i := range 4 {
+		expect(t, s.macroa("run", fmt.Sprintf("!echo %d", i)), 0, fmt.Sprint(i))
+	}
+	expect(t, s.macroa("audit", "verify"), 0, "intact: 4 entries")
+	db := filepath.Join(s.data, "macroa.db")
+	out, err := exec.Command(sqlite, db, "UPDATE audit_log SET input = '!echo tampered' WHERE id = 2;").CombinedOutput()
+	if err != nil {
+		t.Fatalf("sqlite3: %v\n%s", err, out)
+	}
+	r := s.macroa("audit", "verify")
+	if r.code != 1 || !strings.Contains(r.stdout, "entry 2") {
+		t.Fatalf("want exit 1 naming entry 2, got %d:\n%s", r.code, r.stdout)
+	}
+}
+
+func TestE2ESchemaTooNew(t *testing.T) {
+	sqlite, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("sqlite3 not installed (.ci/run installs it)")
+	}
+	s := newSandbox(t)
+	expect(t, s.macroa("run", "!true"), 0, "")
+	db := filepath.Join(s.data, "macroa.db")
+	if out, err := exec.Command(sqlite, db, "PRAGMA user_version = 999;").CombinedOutput(); err != nil {
+		t.Fatalf("sqlite3: %v\n%s", err, out)
+	}
+	r := s.macroa("run", "!true")
+	if r.code != 1 || !strings.Contains(r.stderr, "newer") {
+		t.Fatalf("want a refusal naming the newer schema, got %d: %s", r.code, r.stderr)
+	}
+}
+
+// Two processes writing memory and audit entries flat out: no "database is
+// locked", no lost row, and the audit chain still verifies.
+func TestE2EConcurrentWriters(t *testing.T) {
+	s := newSandbox(t)
+	expect(t, s.macroa("run", "!true"), 0, "")
+	const writers = 2
+	deadline := time.Now().Add(3 * time.Second)
+	var wg sync.WaitGroup
+	counts := make([]int, writers)
+	failures := make(chan string, 100)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; time.Now().Before(deadline); i++ {
+				r := s.macroa("run", fmt.Sprintf("remember my key %d %d is value %d", w, i, i))
+				if r.code != 0 {
+					failures <- r.stderr
+					return
+				}
+				counts[w]++
+			}
+		}()
+	}
+	wg.Wait()
+	close(failures)
+	for f := range failures {
+		t.Fatalf("a writer failed: %s", f)
+	}
+	total := counts[0] + counts[1]
+	r := s.macroa("memory", "list", "--json")
+	var facts []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &facts); err != nil {
+		t.Fatal(err)
+	}
+	if len(facts) != total {
+		t.Fatalf("%d facts stored, want %d", len(facts), total)
+	}
+	expect(t, s.macroa("audit", "verify"), 0, fmt.Sprintf("intact: %d entries", total+1))
+}
+
+func TestE2EConfig(t *testing.T) {
+	s := newSandbox(t)
+	secret := "sk-or-v1-0123456789abcdefSECRETMIDDLE9876"
+	r := s.run("", []string{"OPENROUTER_API_KEY=" + secret, "MACROA_SHELL_TIMEOUT=5s"}, "config")
+	expect(t, r, 0, "MACROA_SHELL_TIMEOUT")
+	if strings.Contains(r.stdout, "SECRETMIDDLE") {
+		t.Fatalf("config printed a secret:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, "environment") || !strings.Contains(r.stdout, "default") {
+		t.Fatalf("config does not say where settings came from:\n%s", r.stdout)
+	}
+	expect(t, s.macroa("config", "set", "MACROA_USER_NAME", "Ann"), 0, "Saved MACROA_USER_NAME")
+	st, err := os.Stat(filepath.Join(s.data, ".env"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf(".env mode = %v (%v), want 0600", st.Mode().Perm(), err)
+	}
+	r = s.macroa("config")
+	if !strings.Contains(r.stdout, "Ann") {
+		t.Fatalf("saved setting not shown:\n%s", r.stdout)
+	}
+	r = s.macroa("config", "set", "MACROA_NOPE", "x")
+	if r.code != 2 {
+		t.Fatalf("unknown setting: exit %d, want 2", r.code)
+	}
+}

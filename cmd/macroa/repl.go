@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/themes"
+	"github.com/macroa/macroa/ui/repl"
+)
+
+func newREPLCmd(a *app) *cobra.Command {
+	var session string
+	var debug bool
+	cmd := &cobra.Command{
+		Use:   "repl",
+		Short: "Open the line-by-line interactive session",
+		Long: `Open the line-by-line interactive session. Type requests, !commands or
+built-ins (help, clear, debug, exit). Reads plain lines, without a prompt,
+when standard input is not a terminal.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if debug {
+				cmd.SetContext(context.WithValue(cmd.Context(), debugKey{}, true))
+			}
+			return runREPL(cmd, a, session)
+		},
+	}
+	cmd.Flags().StringVarP(&session, "session", "s", "", "named session to resume or create")
+	cmd.Flags().BoolVar(&debug, "debug", false, "show routing details after each answer")
+	_ = cmd.RegisterFlagCompletionFunc("session", completeSessions(a))
+	return cmd
+}
+
+type debugKey struct{}
+
+// runREPL opens the REPL over stdin/stdout.
+func runREPL(cmd *cobra.Command, a *app, session string) error {
+	ctx := cmd.Context()
+	k, err := a.kern(ctx)
+	if err != nil {
+		return err
+	}
+	if session != "" {
+		// Create it now so a bad name is reported before the first prompt.
+		if _, err := a.db.EnsureSession(ctx, session); err != nil {
+			return usageErr("session %q: %v", session, err)
+		}
+	}
+	interactive := term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
+	debug, _ := ctx.Value(debugKey{}).(bool)
+	opts := repl.Options{
+		In:          os.Stdin,
+		Out:         cmd.OutOrStdout(),
+		Interactive: interactive,
+		Session:     session,
+		HistoryPath: filepath.Join(a.cfg.Home, "repl_history"),
+		Banner:      banner(a),
+		Debug:       debug,
+		ClearSession: func(ctx context.Context, name string) error {
+			s, ok, err := a.db.SessionByName(ctx, name)
+			if err != nil || !ok {
+				return err
+			}
+			return a.db.ClearSession(ctx, s.ID)
+		},
+	}
+	if interactive && !themes.NoColor(os.Environ()) {
+		if th, err := themes.Load(a.cfg.Theme, a.cfg.Home); err == nil {
+			opts.Style = repl.Style{Theme: th, Enabled: true}
+		} else {
+			fmt.Fprintf(cmd.ErrOrStderr(), "macroa: warning: theme: %v\n", err)
+		}
+	}
+	if err := repl.Run(ctx, k, opts); err != nil {
+		return failErr("%v", err)
+	}
+	return nil
+}
+
+// banner greets a person and says what works without a model.
+func banner(a *app) string {
+	s := fmt.Sprintf("%s\nType help for commands, exit to quit.", version())
+	if p := providers.Describe(a.cfg); !p.Configured {
+		s += "\nNo model configured: shell (!cmd), memory and files work; for everything else " + p.Hint + "."
+	} else {
+		s += "\nModel provider: " + p.Provider
+	}
+	return s
+}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// newRootCmd builds the command tree. Each subcommand lives in its own file.
+func newRootCmd() *cobra.Command {
+	a := &app{}
+	root := &cobra.Command{
+		Use:   "macroa",
+		Short: "A personal AI OS for people who run their machines from a terminal",
+		Long: `Macroa routes every request to the cheapest thing that can serve it:
+shell commands, memory and files never call a model; everything else goes
+to the cheapest model tier that can answer it.
+
+Run without a command on a terminal to open the interactive session.`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErr("unknown command %q\nRun 'macroa --help' for usage.", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// Plain `macroa` opens the interactive session.
+			return runREPL(cmd, a, "")
+		},
+		PersistentPostRun: func(cmd *cobra.Command, args []string) { a.close() },
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageErr("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
+	})
+	root.AddCommand(
+		newRunCmd(a),
+		newREPLCmd(a),
+		newSessionsCmd(a),
+		newMemoryCmd(a),
+		newAuditCmd(a),
+		newConfigCmd(a),
+		newVersionCmd(),
+	)
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a usage exit code and a clearer message.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErr("%s takes %s\nUsage: %s", cmd.CommandPath(), names, cmd.UseLine())
+		}
+		return nil
+	}
+}

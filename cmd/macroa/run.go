@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/core/kernel"
+)
+
+func newRunCmd(a *app) *cobra.Command {
+	var session string
+	var asJSON, debug bool
+	cmd := &cobra.Command{
+		Use:   "run [flags] INPUT...",
+		Short: "Run one request and exit (0 success, 1 failure, 2 usage error)",
+		Example: `  macroa run '!df -h'
+  macroa run 'remember my server IP is 10.0.0.1'
+  macroa run 'what is my server IP?'
+  macroa run --session work --json 'list my memories'
+  echo '!uptime' | macroa run -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			input := strings.Join(args, " ")
+			if input == "-" {
+				b, err := io.ReadAll(os.Stdin)
+				if err != nil {
+					return failErr("read input from stdin: %v", err)
+				}
+				input = string(b)
+			}
+			if strings.TrimSpace(input) == "" {
+				return usageErr("run needs an input, e.g. macroa run '!echo hi'")
+			}
+			k, err := a.kern(cmd.Context())
+			if err != nil {
+				return err
+			}
+			// ctrl+c cancels the request (killing a running command's whole
+			// process group); the run is still audited.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			res := k.Run(ctx, kernel.Request{Input: input, Session: session, Source: kernel.SourceCLI})
+			return printRunResult(cmd.OutOrStdout(), cmd.ErrOrStderr(), res, asJSON, debug)
+		},
+	}
+	cmd.Flags().StringVarP(&session, "session", "s", "", "named session to keep this turn in (created if new)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object describing the run")
+	cmd.Flags().BoolVar(&debug, "debug", false, "print routing details to stderr")
+	_ = cmd.RegisterFlagCompletionFunc("session", completeSessions(a))
+	return cmd
+}
+
+// runJSON is the --json shape of a run. Field names are stable: scripts
+// depend on them.
+type runJSON struct {
+	Output   string  `json:"output"`
+	Success  bool    `json:"success"`
+	Error    string  `json:"error"`
+	ExitCode int     `json:"exit_code"`
+	Route    string  `json:"route"`
+	Skill    string  `json:"skill"`
+	Tier     string  `json:"tier"`
+	Model    string  `json:"model"`
+	Session  string  `json:"session"`
+	TurnID   string  `json:"turn_id"`
+	LLMCalls int     `json:"llm_calls"`
+	Tokens   int64   `json:"tokens"`
+	CostUSD  float64 `json:"cost_usd"`
+	Elapsed  int64   `json:"elapsed_ms"`
+}
+
+// printRunResult prints a result literally (never as markup) and returns the
+// exit error for a failed run.
+func printRunResult(stdout, stderr io.Writer, res kernel.Result, asJSON, debug bool) error {
+	if debug {
+		fmt.Fprintln(stderr, debugLine(res))
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(runJSON{
+			Output: res.Output, Success: res.Success, Error: res.Error, ExitCode: res.ExitCode,
+			Route: res.Route, Skill: res.Skill, Tier: res.Tier.String(), Model: res.Model,
+			Session: res.Session, TurnID: string(res.TurnID), LLMCalls: res.LLMCalls,
+			Tokens: res.Tokens, CostUSD: res.CostUSD, Elapsed: res.Elapsed.Milliseconds(),
+		})
+	} else if res.Output != "" {
+		fmt.Fprintln(stdout, res.Output)
+	}
+	if res.AuditErr != nil {
+		fmt.Fprintln(stderr, "macroa: warning: "+res.AuditErr.Error())
+	}
+	switch {
+	case !res.Success && asJSON:
+		return silentFail
+	case !res.Success:
+		return failErr("%s", res.Error)
+	case res.AuditErr != nil:
+		return silentFail
+	}
+	return nil
+}
+
+// debugLine is the one-line routing summary --debug prints.
+func debugLine(res kernel.Result) string {
+	model := res.Model
+	if model == "" {
+		model = "-"
+	}
+	return fmt.Sprintf("route=%s skill=%s tier=%s model=%s llm_calls=%d tokens=%d cost=$%.5f elapsed=%s turn=%.8s",
+		res.Route, res.Skill, res.Tier, model, res.LLMCalls, res.Tokens, res.CostUSD, res.Elapsed.Round(10_000), res.TurnID)
+}

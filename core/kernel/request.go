@@ -1,0 +1,51 @@
+// Package kernel serves requests: it routes each one to the cheapest thing
+// that can answer it, runs the skill, keeps the session's context and writes
+// one audit entry per run.
+package kernel
+
+import (
+	"time"
+
+	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/store"
+)
+
+// Source says which front end a request came from.
+type Source string
+
+const (
+	SourceCLI       Source = "cli"
+	SourceREPL      Source = "repl"
+	SourceTUI       Source = "tui"
+	SourceHTTP      Source = "http"
+	SourceScheduler Source = "scheduler"
+	SourceAutonomy  Source = "autonomy"
+)
+
+// Request is one thing a person (or the scheduler) asked for.
+type Request struct {
+	Input   string
+	Session string // a session name; "" runs without a stored session
+	Source  Source
+}
+
+// Result is everything a front end may show about a finished run.
+type Result struct {
+	TurnID   store.TurnID
+	Output   string
+	Success  bool
+	Error    string // one sentence; "" on success
+	ExitCode int    // of a shell command
+	Route    string
+	Skill    string
+	Tier     tier.Tier
+	Model    string // "" when no model was called
+	Session  string
+	LLMCalls int
+	Tokens   int64
+	CostUSD  float64
+	Elapsed  time.Duration
+	// AuditErr is set when the run succeeded or failed normally but its
+	// audit entry could not be written.
+	AuditErr error
+}

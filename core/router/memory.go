@@ -1,0 +1,117 @@
+package router
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/macroa/macroa/core/skills"
+)
+
+// A memory key: starts with a letter or digit, then up to 50 word
+// characters, spaces, hyphens or apostrophes. Lazy, so the first " is "
+// splits key from value ("my pass is a is b" → pass = "a is b").
+const keyPat = `([\p{L}\p{N}][\p{L}\p{N}_'’ \-]{0,50}?)`
+
+var (
+	// "remember [that] [my] KEY is|are|= VALUE". Only "remember" takes the
+	// conversational "is" form: "save my work is important" is not a fact.
+	rememberRe = regexp.MustCompile(`(?i)^(?:please\s+)?remember\s+(?:that\s+)?(?:my\s+)?` + keyPat + `(?:\s+(?:is|are)\s+|\s*=\s*)(.{1,300}?)[.!]?\s*$`)
+	// "save|store|set [my] KEY = VALUE" needs the explicit "=".
+	storeRe = regexp.MustCompile(`(?i)^(?:please\s+)?(?:save|store|set)\s+(?:my\s+)?` + keyPat + `\s*=\s*(.{1,300}?)\s*$`)
+	// "what is my X", "what's my X", "whats my X", "tell me my X", "recall [my] X".
+	recallRe = regexp.MustCompile(`(?i)^(?:(?:what(?:'s|’s|s|\s+is|\s+are|\s+was|\s+were)|tell\s+me)\s+my|recall(?:\s+my)?)\s+` + keyPat + `\s*\?*\s*$`)
+	forgetRe = regexp.MustCompile(`(?i)^(?:please\s+)?forget\s+(?:about\s+)?(?:my\s+)?` + keyPat + `\s*[.!]?\s*$`)
+	listRe   = regexp.MustCompile(`(?i)^(?:(?:list|show)(?:\s+me)?\s+(?:all\s+)?(?:of\s+)?(?:my\s+|your\s+)?(?:memories|memory|facts)|what\s+do\s+you\s+(?:know|remember)(?:\s+about\s+me)?|who\s+am\s+i)\s*\??\s*$`)
+	searchRe = regexp.MustCompile(`(?i)^search\s+(?:my\s+|your\s+)?(?:memories|memory|facts)\s+for\s+(.+?)\s*\??\s*$`)
+)
+
+// memoryIntent recognises the memory shortcuts. A cheap look at the first
+// word decides which expressions are worth running.
+func memoryIntent(text string) (skills.Intent, bool) {
+	mem := func(action string, args ...string) skills.Intent {
+		m := make(map[string]string, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			m[args[i]] = args[i+1]
+		}
+		return skills.Intent{Skill: skills.Memory, Action: action, Args: m}
+	}
+	switch firstWord(text) {
+	case "please", "remember", "save", "store", "set":
+		for _, re := range []*regexp.Regexp{rememberRe, storeRe} {
+			if m := re.FindStringSubmatch(text); m != nil {
+				key := NormalizeKey(m[1])
+				value := trimQuotes(strings.TrimSpace(m[2]))
+				if key != "" && value != "" {
+					return mem("set", "key", key, "value", value), true
+				}
+			}
+		}
+		if m := forgetRe.FindStringSubmatch(text); m != nil {
+			return mem("forget", "key", NormalizeKey(m[1]), "query", strings.TrimSpace(m[1])), true
+		}
+	case "forget":
+		if m := forgetRe.FindStringSubmatch(text); m != nil {
+			return mem("forget", "key", NormalizeKey(m[1]), "query", strings.TrimSpace(m[1])), true
+		}
+	case "what", "what's", "what’s", "whats", "tell", "recall":
+		if m := recallRe.FindStringSubmatch(text); m != nil {
+			q := strings.TrimSpace(m[1])
+			return mem("recall", "key", NormalizeKey(q), "query", q), true
+		}
+		if listRe.MatchString(text) {
+			return mem("list"), true
+		}
+	case "list", "show", "who":
+		if listRe.MatchString(text) {
+			return mem("list"), true
+		}
+	case "search":
+		if m := searchRe.FindStringSubmatch(text); m != nil {
+			return mem("search", "query", m[1]), true
+		}
+	}
+	return skills.Intent{}, false
+}
+
+// NormalizeKey turns a spoken key into a stored one: lower case,
+// apostrophes dropped, a leading article dropped, every run of other
+// non-word characters made one "_" ("Server IP" → "server_ip",
+// "dog's name" → "dogs_name", "café name" → "café_name").
+func NormalizeKey(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, art := range []string{"the ", "a ", "an "} {
+		if strings.HasPrefix(s, art) && len(s) > len(art) {
+			s = s[len(art):]
+			break
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	under := false
+	for _, r := range s {
+		switch {
+		case r == '\'' || r == '’':
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			under = false
+		default:
+			if !under && b.Len() > 0 {
+				b.WriteByte('_')
+				under = true
+			}
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}
+
+// trimQuotes removes one pair of matching surrounding quotes.
+func trimQuotes(s string) string {
+	if len(s) >= 2 {
+		if f, l := s[0], s[len(s)-1]; (f == '"' || f == '\'') && f == l {
+			return s[1 : len(s)-1]
+		}
+	}
+	return s
+}

@@ -1,0 +1,66 @@
+package skills
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/macroa/macroa/hosts"
+)
+
+// ShellHelp is the answer to a bare "!".
+const ShellHelp = "What command would you like me to run? (e.g. !ls -la or !df -h)"
+
+// ShellSkill runs a person's "!cmd" through their own shell on this machine.
+type ShellSkill struct {
+	Runner  hosts.Local
+	Shell   string        // path of the shell; see hosts.UserShell
+	Timeout time.Duration // whole-command limit; the process group is killed after it
+	Dir     string        // working directory; "" keeps the caller's
+}
+
+// Run executes the intent's command. stdout comes first; stderr follows
+// under a literal "[stderr]" line. A non-zero exit is a failure that still
+// shows everything the command printed.
+func (s ShellSkill) Run(ctx context.Context, in Intent) Result {
+	command := strings.TrimSpace(in.Arg("command"))
+	if command == "" {
+		return OK(ShellHelp)
+	}
+	cmd := hosts.ShellCommand(s.Shell, command)
+	cmd.Dir = s.Dir
+	out, err := s.Runner.Run(ctx, cmd, s.Timeout)
+	if err != nil {
+		return Result{Error: fmt.Sprintf("could not run the command: %v", err), ExitCode: 127}
+	}
+	res := Result{Output: formatShellOutput(out), ExitCode: out.ExitCode}
+	switch {
+	case out.TimedOut:
+		res.Error = fmt.Sprintf("command timed out after %s; it and its children were killed", s.Timeout)
+	case out.Canceled:
+		res.Error = "command cancelled; it and its children were killed"
+	case out.ExitCode != 0:
+		res.Error = fmt.Sprintf("command failed with exit code %d", out.ExitCode)
+	default:
+		res.Success = true
+	}
+	return res
+}
+
+func formatShellOutput(out hosts.Output) string {
+	var parts []string
+	if s := strings.TrimRight(out.Stdout, "\n"); s != "" {
+		parts = append(parts, s)
+	}
+	if s := strings.TrimRight(out.Stderr, "\n"); s != "" {
+		parts = append(parts, "[stderr]\n"+s)
+	}
+	if len(parts) == 0 {
+		if out.ExitCode == 0 {
+			return ""
+		}
+		return fmt.Sprintf("(exited with code %d)", out.ExitCode)
+	}
+	return strings.Join(parts, "\n")
+}

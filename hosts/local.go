@@ -1,0 +1,120 @@
+package hosts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+)
+
+// Output is what a finished command left behind.
+type Output struct {
+	Stdout, Stderr string
+	ExitCode       int  // 124 on timeout, 128+N when killed by signal N
+	TimedOut       bool // the timeout fired and the process group was killed
+	Canceled       bool // the caller's context ended first
+	Truncated      bool // a stream was cut at MaxOutput characters
+	Duration       time.Duration
+}
+
+// ExitCodeTimeout is the exit code reported for a command that ran out of
+// time, as coreutils' timeout(1) does.
+const ExitCodeTimeout = 124
+
+// Local runs commands on this machine.
+type Local struct {
+	MaxOutput int // characters kept per stream; 0 means DefaultMaxOutput
+	// IODelay bounds how long to wait for output after the command exits,
+	// for background children that keep the pipes open ("sleep 60 &").
+	IODelay time.Duration
+}
+
+// Run starts cmd and waits for it, at most timeout (0: no limit of its own).
+// When the timeout fires or ctx ends, the whole process group is killed, so
+// no child outlives the command. The error is only for a command that could
+// not be started; a non-zero exit is reported in Output.ExitCode.
+func (l Local) Run(ctx context.Context, cmd Command, timeout time.Duration) (Output, error) {
+	if len(cmd.Argv) == 0 {
+		return Output{}, errors.New("run command: empty argument list")
+	}
+	limit := l.MaxOutput
+	if limit <= 0 {
+		limit = DefaultMaxOutput
+	}
+	ioDelay := l.IODelay
+	if ioDelay <= 0 {
+		ioDelay = 250 * time.Millisecond
+	}
+
+	c := exec.Command(cmd.Argv[0], cmd.Argv[1:]...)
+	c.Dir = cmd.Dir
+	if len(cmd.Env) > 0 {
+		c.Env = append(os.Environ(), cmd.Env...)
+	}
+	// Stdin stays nil (/dev/null): a command waiting for input must not
+	// steal the terminal from the REPL or hang a script.
+	stdout, stderr := &capture{limit: limit}, &capture{limit: limit}
+	c.Stdout, c.Stderr = stdout, stderr
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	c.WaitDelay = ioDelay
+
+	start := time.Now()
+	if err := c.Start(); err != nil {
+		return Output{}, fmt.Errorf("start %s: %w", cmd.Argv[0], err)
+	}
+	pgid := c.Process.Pid
+
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+
+	var timer <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timer = t.C
+	}
+
+	var out Output
+	var waitErr error
+	select {
+	case waitErr = <-done:
+	case <-timer:
+		out.TimedOut = true
+		killGroup(pgid)
+		waitErr = <-done
+	case <-ctx.Done():
+		out.Canceled = true
+		killGroup(pgid)
+		waitErr = <-done
+	}
+	out.Duration = time.Since(start)
+	out.Stdout, out.Truncated = stdout.text()
+	var errTrunc bool
+	out.Stderr, errTrunc = stderr.text()
+	out.Truncated = out.Truncated || errTrunc
+
+	switch {
+	case out.TimedOut:
+		out.ExitCode = ExitCodeTimeout
+	case c.ProcessState != nil:
+		out.ExitCode = exitCode(c.ProcessState)
+	case waitErr != nil && !errors.Is(waitErr, exec.ErrWaitDelay):
+		return out, fmt.Errorf("wait for %s: %w", cmd.Argv[0], waitErr)
+	}
+	return out, nil
+}
+
+// killGroup sends SIGKILL to every process in the group led by pgid.
+func killGroup(pgid int) {
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+}
+
+func exitCode(ps *os.ProcessState) int {
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ps.ExitCode()
+}
