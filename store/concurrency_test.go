@@ -24,11 +24,19 @@ const (
 // TestConcurrentProcesses runs two OS processes that create the same new
 // database at the same moment and then append audit entries and set facts
 // as fast as they can. Nothing may fail (no "database is locked"), every
-// row must be there, and the audit chain must verify.
+// row must be there, and the audit chain must verify. MACROA_STRESS_SECONDS
+// lengthens the run (the default keeps `go test ./...` quick).
 func TestConcurrentProcesses(t *testing.T) {
 	run := 3 * time.Second
 	if testing.Short() {
 		run = time.Second
+	}
+	if s := os.Getenv("MACROA_STRESS_SECONDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("MACROA_STRESS_SECONDS=%q: want a whole number of seconds", s)
+		}
+		run = time.Duration(n) * time.Second
 	}
 	path := filepath.Join(t.TempDir(), "shared.db") // not created yet: both race to migrate
 	start := time.Now().Add(500 * time.Millisecond)

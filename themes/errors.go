@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/macroa/macroa/core/suggest"
 )
 
 // ErrUnknownTheme is wrapped by the error Load returns for a name that is
@@ -99,35 +101,8 @@ func unknownError(name string, available []string) error {
 
 // unknownKeyError explains an unknown key, suggesting the nearest known one.
 func unknownKeyError(key string, known []string) error {
-	best, bestDist := "", 3 // suggest only within two edits
-	for _, k := range known {
-		if d := editDistance(key, k); d < bestDist {
-			best, bestDist = k, d
-		}
-	}
-	if best != "" {
+	if best := suggest.Closest(key, known); best != "" {
 		return fmt.Errorf("unknown token (did you mean %q?)", best)
 	}
 	return fmt.Errorf("unknown token (want one of: %s)", strings.Join(known, ", "))
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

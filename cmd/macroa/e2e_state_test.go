@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -95,7 +96,15 @@ func TestE2EConcurrentWriters(t *testing.T) {
 	s := newSandbox(t)
 	expect(t, s.macroa("run", "!true"), 0, "")
 	const writers = 2
-	deadline := time.Now().Add(3 * time.Second)
+	run := 3 * time.Second
+	if v := os.Getenv("MACROA_STRESS_SECONDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("MACROA_STRESS_SECONDS=%q: want a whole number of seconds", v)
+		}
+		run = time.Duration(n) * time.Second
+	}
+	deadline := time.Now().Add(run)
 	var wg sync.WaitGroup
 	counts := make([]int, writers)
 	failures := make(chan string, 100)

@@ -78,7 +78,7 @@ type runJSON struct {
 // exit error for a failed run.
 func printRunResult(stdout, stderr io.Writer, res kernel.Result, asJSON, debug bool) error {
 	if debug {
-		fmt.Fprintln(stderr, debugLine(res))
+		fmt.Fprintln(stderr, res.DebugLine())
 	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
@@ -104,14 +104,4 @@ func printRunResult(stdout, stderr io.Writer, res kernel.Result, asJSON, debug b
 		return silentFail
 	}
 	return nil
-}
-
-// debugLine is the one-line routing summary --debug prints.
-func debugLine(res kernel.Result) string {
-	model := res.Model
-	if model == "" {
-		model = "-"
-	}
-	return fmt.Sprintf("route=%s skill=%s tier=%s model=%s llm_calls=%d tokens=%d cost=$%.5f elapsed=%s turn=%.8s",
-		res.Route, res.Skill, res.Tier, model, res.LLMCalls, res.Tokens, res.CostUSD, res.Elapsed.Round(10_000), res.TurnID)
 }

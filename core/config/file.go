@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/macroa/macroa/core/suggest"
 	"github.com/macroa/macroa/core/tier"
 )
 
@@ -654,18 +656,13 @@ func suggestField(k toml.Key) string {
 	if t.Kind() != reflect.Struct {
 		return ""
 	}
-	last := k[len(k)-1]
-	best, bestD := "", 3
+	var tags []string
 	for i := 0; i < t.NumField(); i++ {
-		tag := strings.Split(t.Field(i).Tag.Get("toml"), ",")[0]
-		if tag == "" {
-			continue
-		}
-		if d := editDistance(strings.ToLower(last), tag); d < bestD {
-			best, bestD = tag, d
+		if tag := strings.Split(t.Field(i).Tag.Get("toml"), ",")[0]; tag != "" {
+			tags = append(tags, tag)
 		}
 	}
-	return best
+	return suggest.Closest(strings.ToLower(k[len(k)-1]), tags)
 }
 
 func fieldByTag(t reflect.Type, tag string) (reflect.StructField, bool) {
@@ -675,25 +672,4 @@ func fieldByTag(t reflect.Type, tag string) (reflect.StructField, bool) {
 		}
 	}
 	return reflect.StructField{}, false
-}
-
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

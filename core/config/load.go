@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/macroa/macroa/core/suggest"
 	"github.com/macroa/macroa/core/tier"
 )
 
@@ -562,13 +563,7 @@ func (l *loader) typoWarnings() {
 			if known[name] || warned[name] || !(strings.HasPrefix(name, "MACROA_") || strings.HasPrefix(name, "OPENROUTER_")) {
 				continue
 			}
-			best, bestD := "", 3
-			for k := range known {
-				if d := editDistance(name, k); d < bestD || d == bestD && k < best {
-					best, bestD = k, d
-				}
-			}
-			if best != "" {
+			if best := suggest.Closest(name, sortedKeys(known)); best != "" {
 				warned[name] = true
 				l.warn("%s (set in %s) is not a Macroa setting; did you mean %s?", name, layer.source(layer.vars[name]), best)
 			}

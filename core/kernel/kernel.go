@@ -50,8 +50,19 @@ func New(o Options) *Kernel {
 		},
 		files:   skills.FileSkill{Root: o.UserHome, WorkDir: o.WorkDir},
 		memory:  skills.MemorySkill{DB: o.DB},
-		secrets: []string{o.Config.OpenRouterKey, o.Config.APIKey},
+		secrets: secretValues(o.Config),
 	}
+}
+
+// secretValues lists every API key the configuration holds: the built-in
+// providers' and each config.toml [providers.X] entry's (api_key or the
+// variable api_key_env names).
+func secretValues(cfg *config.Config) []string {
+	secrets := []string{cfg.OpenRouterKey, cfg.APIKey}
+	for name := range cfg.File.Providers {
+		secrets = append(secrets, cfg.ProviderAPIKey(name))
+	}
+	return secrets
 }
 
 // Run serves one request and records it. It never panics on bad input: every
@@ -110,6 +121,8 @@ func (k *Kernel) remember(ctx context.Context, id store.SessionID, res Result, i
 	if !res.Success && res.Error != "" {
 		reply = joinSentences(reply, "Error: "+res.Error)
 	}
+	// Like the audit entry, a cancelled run's turn is still kept.
+	ctx = context.WithoutCancel(ctx)
 	now := time.Now()
 	return k.db.AppendEntries(ctx, id,
 		store.Entry{TurnID: res.TurnID, Role: store.RoleUser, Content: input, Skill: res.Skill, CreatedAt: now},

@@ -4,6 +4,7 @@
 package kernel
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/macroa/macroa/core/tier"
@@ -48,4 +49,15 @@ type Result struct {
 	// AuditErr is set when the run succeeded or failed normally but its
 	// audit entry could not be written.
 	AuditErr error
+}
+
+// DebugLine summarises how the result was reached, for --debug and the
+// REPL's debug mode.
+func (r Result) DebugLine() string {
+	model := r.Model
+	if model == "" {
+		model = "-"
+	}
+	return fmt.Sprintf("route=%s skill=%s tier=%s model=%s llm_calls=%d tokens=%d cost=$%.5f elapsed=%s turn=%.8s",
+		r.Route, r.Skill, r.Tier, model, r.LLMCalls, r.Tokens, r.CostUSD, r.Elapsed.Round(10*time.Microsecond), r.TurnID)
 }

@@ -4,21 +4,30 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/macroa/macroa/core/skills"
 )
 
-// A memory key: starts with a letter or digit, then up to 50 word
-// characters, spaces, hyphens or apostrophes. Lazy, so the first " is "
-// splits key from value ("my pass is a is b" → pass = "a is b").
-const keyPat = `([\p{L}\p{N}][\p{L}\p{N}_'’ \-]{0,50}?)`
+// A memory key: up to 51 characters without sentence punctuation. Lazy, so
+// the first " is " splits key from value ("my pass is a is b" → pass =
+// "a is b"). validKey checks the characters afterwards: Unicode classes in
+// the expressions themselves would cost milliseconds at every start-up.
+const keyPat = `([^\s=?!.,;:"][^=?!.,;:"\n]*?)`
+
+// Length limits, checked in Go: counted repetitions such as {1,300} would
+// make the compiled expressions hundreds of times larger.
+const (
+	maxKeyLen   = 51
+	maxValueLen = 300
+)
 
 var (
 	// "remember [that] [my] KEY is|are|= VALUE". Only "remember" takes the
 	// conversational "is" form: "save my work is important" is not a fact.
-	rememberRe = regexp.MustCompile(`(?i)^(?:please\s+)?remember\s+(?:that\s+)?(?:my\s+)?` + keyPat + `(?:\s+(?:is|are)\s+|\s*=\s*)(.{1,300}?)[.!]?\s*$`)
+	rememberRe = regexp.MustCompile(`(?i)^(?:please\s+)?remember\s+(?:that\s+)?(?:my\s+)?` + keyPat + `(?:\s+(?:is|are)\s+|\s*=\s*)(.+?)[.!]?\s*$`)
 	// "save|store|set [my] KEY = VALUE" needs the explicit "=".
-	storeRe = regexp.MustCompile(`(?i)^(?:please\s+)?(?:save|store|set)\s+(?:my\s+)?` + keyPat + `\s*=\s*(.{1,300}?)\s*$`)
+	storeRe = regexp.MustCompile(`(?i)^(?:please\s+)?(?:save|store|set)\s+(?:my\s+)?` + keyPat + `\s*=\s*(.+?)\s*$`)
 	// "what is my X", "what's my X", "whats my X", "tell me my X", "recall [my] X".
 	recallRe = regexp.MustCompile(`(?i)^(?:(?:what(?:'s|’s|s|\s+is|\s+are|\s+was|\s+were)|tell\s+me)\s+my|recall(?:\s+my)?)\s+` + keyPat + `\s*\?*\s*$`)
 	forgetRe = regexp.MustCompile(`(?i)^(?:please\s+)?forget\s+(?:about\s+)?(?:my\s+)?` + keyPat + `\s*[.!]?\s*$`)
@@ -39,23 +48,23 @@ func memoryIntent(text string) (skills.Intent, bool) {
 	switch firstWord(text) {
 	case "please", "remember", "save", "store", "set":
 		for _, re := range []*regexp.Regexp{rememberRe, storeRe} {
-			if m := re.FindStringSubmatch(text); m != nil {
+			if m := re.FindStringSubmatch(text); m != nil && validKey(m[1]) {
 				key := NormalizeKey(m[1])
 				value := trimQuotes(strings.TrimSpace(m[2]))
-				if key != "" && value != "" {
+				if key != "" && value != "" && utf8.RuneCountInString(value) <= maxValueLen {
 					return mem("set", "key", key, "value", value), true
 				}
 			}
 		}
-		if m := forgetRe.FindStringSubmatch(text); m != nil {
+		if m := forgetRe.FindStringSubmatch(text); m != nil && validKey(m[1]) {
 			return mem("forget", "key", NormalizeKey(m[1]), "query", strings.TrimSpace(m[1])), true
 		}
 	case "forget":
-		if m := forgetRe.FindStringSubmatch(text); m != nil {
+		if m := forgetRe.FindStringSubmatch(text); m != nil && validKey(m[1]) {
 			return mem("forget", "key", NormalizeKey(m[1]), "query", strings.TrimSpace(m[1])), true
 		}
 	case "what", "what's", "what’s", "whats", "tell", "recall":
-		if m := recallRe.FindStringSubmatch(text); m != nil {
+		if m := recallRe.FindStringSubmatch(text); m != nil && validKey(m[1]) {
 			q := strings.TrimSpace(m[1])
 			return mem("recall", "key", NormalizeKey(q), "query", q), true
 		}
@@ -72,6 +81,23 @@ func memoryIntent(text string) (skills.Intent, bool) {
 		}
 	}
 	return skills.Intent{}, false
+}
+
+// validKey reports whether a spoken key starts with a letter or digit and
+// holds only letters, digits, "_", "-", spaces and apostrophes.
+func validKey(s string) bool {
+	if utf8.RuneCountInString(s) > maxKeyLen {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case i > 0 && (r == '_' || r == '-' || r == ' ' || r == '\'' || r == '’'):
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // NormalizeKey turns a spoken key into a stored one: lower case,

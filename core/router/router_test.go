@@ -2,6 +2,7 @@ package router
 
 import (
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/macroa/macroa/core/skills"
@@ -99,5 +100,26 @@ func TestNormalizeKey(t *testing.T) {
 		if got := NormalizeKey(in); got != want {
 			t.Errorf("NormalizeKey(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestDecideRejectsOddKeys(t *testing.T) {
+	for _, in := range []string{"remember my a@b is c", "what is my $HOME", "remember my _x is y", "forget my #tag"} {
+		if d := Decide(in); d.Route == RouteMemory {
+			t.Errorf("%q took the memory route with %v", in, d.Intent.Args)
+		}
+	}
+}
+
+func TestDecideLengthLimits(t *testing.T) {
+	long := strings.Repeat("k", 52)
+	if d := Decide("remember my " + long + " is v"); d.Route == RouteMemory {
+		t.Errorf("a 52-character key was accepted")
+	}
+	if d := Decide("remember my k is " + strings.Repeat("v", 301)); d.Route == RouteMemory {
+		t.Errorf("a 301-character value was accepted")
+	}
+	if d := Decide("remember my k is " + strings.Repeat("v", 300)); d.Route != RouteMemory {
+		t.Errorf("a 300-character value was refused")
 	}
 }

@@ -123,12 +123,12 @@ func (f FileSkill) write(root *os.Root, abs, rel, content string) Result {
 			return Fail(f.describe(filepath.Dir(abs), err))
 		}
 	}
-	mode := fs.FileMode(0o644)
+	mode, keepMode := fs.FileMode(0o644), false
 	if st, err := root.Stat(rel); err == nil {
 		if st.IsDir() {
 			return Fail(fmt.Sprintf("%s is a directory", abs))
 		}
-		mode = st.Mode().Perm()
+		mode, keepMode = st.Mode().Perm(), true
 	}
 	// Write a temporary file beside the target and rename it over, so a
 	// crash never leaves a half-written file.
@@ -137,7 +137,15 @@ func (f FileSkill) write(root *os.Root, abs, rel, content string) Result {
 	if err != nil {
 		return Fail(f.describe(abs, err))
 	}
-	_, werr := fh.WriteString(content)
+	var werr error
+	if keepMode {
+		// The umask trimmed the mode OpenFile created the file with; an
+		// existing file keeps exactly the mode it had.
+		werr = fh.Chmod(mode)
+	}
+	if werr == nil {
+		_, werr = fh.WriteString(content)
+	}
 	cerr := fh.Close()
 	if err := errors.Join(werr, cerr); err != nil {
 		_ = root.Remove(tmp)

@@ -57,7 +57,9 @@ func formatShellOutput(out hosts.Output) string {
 		parts = append(parts, "[stderr]\n"+s)
 	}
 	if len(parts) == 0 {
-		if out.ExitCode == 0 {
+		// A timeout or cancel has its own message; the kill signal's
+		// exit code would only repeat it.
+		if out.ExitCode == 0 || out.TimedOut || out.Canceled {
 			return ""
 		}
 		return fmt.Sprintf("(exited with code %d)", out.ExitCode)

@@ -135,19 +135,9 @@ func (s *session) handle(ctx context.Context, line string) (quit bool) {
 		fmt.Fprintln(s.o.Out, s.o.Style.errorLine("warning: "+res.AuditErr.Error()))
 	}
 	if s.debug {
-		fmt.Fprintln(s.o.Out, s.o.Style.muted(DebugLine(res)))
+		fmt.Fprintln(s.o.Out, s.o.Style.muted("  "+res.DebugLine()))
 	}
 	return false
-}
-
-// DebugLine summarises how a result was reached.
-func DebugLine(res kernel.Result) string {
-	model := res.Model
-	if model == "" {
-		model = "-"
-	}
-	return fmt.Sprintf("  route=%s skill=%s tier=%s model=%s llm_calls=%d tokens=%d cost=$%.5f elapsed=%s turn=%.8s",
-		res.Route, res.Skill, res.Tier, model, res.LLMCalls, res.Tokens, res.CostUSD, res.Elapsed.Round(10_000), res.TurnID)
 }
 
 // lineReader yields lines of input.

@@ -1,0 +1,70 @@
+package kernel_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/store"
+)
+
+// fixture is a Kernel over a real SQLite file in a temp dir that is the
+// data directory, the working directory and the home directory at once.
+type fixture struct {
+	k   *kernel.Kernel
+	db  *store.DB
+	dir string
+}
+
+// newFixture builds a Kernel with the default configuration plus env
+// ("KEY=value" entries) and, when toml is not "", a config.toml.
+func newFixture(t *testing.T, toml string, env ...string) fixture {
+	t.Helper()
+	dir := t.TempDir()
+	if toml != "" {
+		if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(config.LoadOptions{
+		Environ:  append([]string{"MACROA_HOME=" + dir}, env...),
+		WorkDir:  dir,
+		UserHome: dir,
+	})
+	if err != nil {
+		t.Fatalf("load config: %v", err)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(dir, "macroa.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir})
+	return fixture{k: k, db: db, dir: dir}
+}
+
+// audit returns every audit entry, oldest first.
+func (f fixture) audit(t *testing.T) []store.AuditEntry {
+	t.Helper()
+	entries, err := f.db.RecentAudit(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, j := 0, len(entries)-1; i < j; i, j = i+1, j-1 {
+		entries[i], entries[j] = entries[j], entries[i]
+	}
+	return entries
+}
+
+// onlyAudit returns the one audit entry, failing unless there is exactly one.
+func (f fixture) onlyAudit(t *testing.T) store.AuditEntry {
+	t.Helper()
+	entries := f.audit(t)
+	if len(entries) != 1 {
+		t.Fatalf("%d audit entries, want exactly 1: %+v", len(entries), entries)
+	}
+	return entries[0]
+}
