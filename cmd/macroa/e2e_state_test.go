@@ -164,3 +164,17 @@ func TestE2EConfig(t *testing.T) {
 		t.Fatalf("unknown setting: exit %d, want 2", r.code)
 	}
 }
+
+func TestE2ECompletion(t *testing.T) {
+	s := newSandbox(t)
+	expect(t, s.macroa("run", "--session", "work", "!true"), 0, "")
+	expect(t, s.macroa("completion", "bash"), 0, "bash completion")
+	r := s.macroa("__complete", "run", "--session", "")
+	if r.code != 0 || !strings.Contains(r.stdout, "work\n") {
+		t.Fatalf("session names not offered: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = s.macroa("__complete", "sessions", "delete", "")
+	if !strings.Contains(r.stdout, "work\n") {
+		t.Fatalf("sessions delete does not complete names:\n%s", r.stdout)
+	}
+}
