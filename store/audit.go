@@ -35,12 +35,15 @@ type AuditEntry struct {
 	CostUSD          float64
 	ElapsedMS        int64
 	PlanSteps        int
+	Providers        string // every provider tried for the turn, comma-separated, in order
+	LLMCalls         int    // model requests sent, retries and fallbacks included
 	PrevHash         string // Hash of the entry before; "" for the first
 	Hash             string // sha256 over PrevHash and every other field
 }
 
 const auditCols = `id, turn_id, created_at, session, source, input, route, skill, tier, model,
-	success, error, prompt_tokens, completion_tokens, cost_usd, elapsed_ms, plan_steps, prev_hash, hash`
+	success, error, prompt_tokens, completion_tokens, cost_usd, elapsed_ms, plan_steps, prev_hash, hash,
+	providers, llm_calls`
 
 // scanAudit reads one audit row. It is lenient on purpose: a row edited
 // with another SQLite client may hold a value of the wrong type (text in an
@@ -48,7 +51,7 @@ const auditCols = `id, turn_id, created_at, session, source, input, route, skill
 // value in a form that cannot hash correctly, and wellFormed = false, so
 // VerifyAudit reports it instead of failing.
 func scanAudit(r rowScanner) (e AuditEntry, wellFormed bool, err error) {
-	var v [19]any
+	var v [21]any
 	ptrs := make([]any, len(v))
 	for i := range v {
 		ptrs[i] = &v[i]
@@ -73,6 +76,7 @@ func scanAudit(r rowScanner) (e AuditEntry, wellFormed bool, err error) {
 	e.CostUSD = c.float(v[14])
 	e.ElapsedMS, e.PlanSteps = c.int(v[15]), int(c.int(v[16]))
 	e.PrevHash, e.Hash = c.str(v[17]), c.str(v[18])
+	e.Providers, e.LLMCalls = c.str(v[19]), int(c.int(v[20]))
 	return e, c.ok, nil
 }
 
@@ -141,10 +145,10 @@ func (db *DB) AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error)
 		e.ID = AuditID(max(lastID, maxID) + 1)
 		e.Hash = auditHash(e)
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (`+auditCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			int64(e.ID), string(e.TurnID), e.Time.UnixMilli(), e.Session, e.Source, e.Input, e.Route,
 			e.Skill, e.Tier, e.Model, boolInt(e.Success), e.Error, e.PromptTokens, e.CompletionTokens,
-			e.CostUSD, e.ElapsedMS, e.PlanSteps, e.PrevHash, e.Hash)
+			e.CostUSD, e.ElapsedMS, e.PlanSteps, e.PrevHash, e.Hash, e.Providers, e.LLMCalls)
 		if err != nil {
 			return err
 		}
@@ -173,7 +177,20 @@ func auditHash(e AuditEntry) string {
 
 // auditFields lists what the hash covers, in a fixed order. Changing it
 // changes every hash: bump the version tag and keep the old order for old rows.
+// v2 adds providers and llm_calls; an entry with neither (every entry
+// written before schema 3) still hashes as v1, so old chains stay valid,
+// while a v2 entry whose new fields are blanked no longer matches its hash.
 func auditFields(e AuditEntry) []string {
+	i := func(n int64) string { return strconv.FormatInt(n, 10) }
+	fields := auditFieldsV1(e)
+	if e.Providers != "" || e.LLMCalls != 0 {
+		fields[0] = "macroa-audit-v2"
+		fields = append(fields, e.Providers, i(int64(e.LLMCalls)))
+	}
+	return fields
+}
+
+func auditFieldsV1(e AuditEntry) []string {
 	i := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return []string{
 		"macroa-audit-v1",

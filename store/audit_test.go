@@ -207,3 +207,35 @@ func auditIDs(es []AuditEntry) []AuditID {
 	}
 	return out
 }
+
+// Entries written before schema 3 hash without providers and llm_calls; new
+// entries hash with them, and blanking them afterwards is an edit.
+func TestAuditV2FieldsInHash(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	old, err := db.AppendAudit(ctx, AuditEntry{Input: "!echo old", Source: "cli"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := auditFieldsV1(old)
+	if old.Hash != auditHash(old) || v1[0] != "macroa-audit-v1" || len(auditFields(old)) != len(v1) {
+		t.Fatal("an entry without providers must hash as v1")
+	}
+	e, err := db.AppendAudit(ctx, AuditEntry{Input: "tell me a joke", Providers: "primary,fallback", LLMCalls: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.RecentAudit(ctx, 1)
+	if err != nil || got[0].Providers != "primary,fallback" || got[0].LLMCalls != 3 {
+		t.Fatalf("providers not stored: %+v %v", got, err)
+	}
+	rep, err := db.VerifyAudit(ctx)
+	if err != nil || !rep.OK() {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+	mustExec(t, db, `UPDATE audit_log SET providers = '' WHERE id = ?`, int64(e.ID))
+	rep, err = db.VerifyAudit(ctx)
+	if err != nil || rep.OK() || rep.Problems[0].EntryID != e.ID {
+		t.Fatalf("blanking providers was not detected: %+v %v", rep, err)
+	}
+}

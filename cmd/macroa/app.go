@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/store"
 )
@@ -17,6 +18,7 @@ type app struct {
 	cfg    *config.Config
 	db     *store.DB
 	kernel *kernel.Kernel
+	bus    *events.Bus
 }
 
 // loadConfig reads the configuration, turning problems into exit errors.
@@ -66,7 +68,9 @@ func (a *app) kern(ctx context.Context) (*kernel.Kernel, error) {
 	if err != nil {
 		return nil, failErr("cannot find your home directory: %v", err)
 	}
-	a.kernel = kernel.New(kernel.Options{Config: a.cfg, DB: a.db, Environ: os.Environ(), WorkDir: wd, UserHome: home})
+	a.bus = events.New()
+	a.kernel = kernel.New(kernel.Options{Config: a.cfg, DB: a.db, Environ: os.Environ(), WorkDir: wd, UserHome: home,
+		Bus: a.bus, Models: modelFactory(a.cfg)})
 	return a.kernel, nil
 }
 

@@ -41,6 +41,7 @@ Run without a command on a terminal to open the interactive session.`,
 		newMemoryCmd(a),
 		newAuditCmd(a),
 		newConfigCmd(a),
+		newUsageCmd(a),
 		newVersionCmd(),
 	)
 	return root

@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/kernel"
@@ -44,8 +45,15 @@ func newRunCmd(a *app) *cobra.Command {
 			// process group); the run is still audited.
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
-			res := k.Run(ctx, kernel.Request{Input: input, Session: session, Source: kernel.SourceCLI})
-			return printRunResult(cmd.OutOrStdout(), cmd.ErrOrStderr(), res, asJSON, debug)
+			req := kernel.Request{Input: input, Session: session, Source: kernel.SourceCLI}
+			out := cmd.OutOrStdout()
+			// On a terminal a model's answer prints as it arrives.
+			if !asJSON && term.IsTerminal(os.Stdout.Fd()) {
+				req.OnText = func(text string) { fmt.Fprint(out, text) }
+				req.OnReset = func() { fmt.Fprintln(out, "\n[answer restarted: the provider failed mid-answer]") }
+			}
+			res := k.Run(ctx, req)
+			return printRunResult(out, cmd.ErrOrStderr(), res, asJSON, debug)
 		},
 	}
 	cmd.Flags().StringVarP(&session, "session", "s", "", "named session to keep this turn in (created if new)")
@@ -58,20 +66,21 @@ func newRunCmd(a *app) *cobra.Command {
 // runJSON is the --json shape of a run. Field names are stable: scripts
 // depend on them.
 type runJSON struct {
-	Output   string  `json:"output"`
-	Success  bool    `json:"success"`
-	Error    string  `json:"error"`
-	ExitCode int     `json:"exit_code"`
-	Route    string  `json:"route"`
-	Skill    string  `json:"skill"`
-	Tier     string  `json:"tier"`
-	Model    string  `json:"model"`
-	Session  string  `json:"session"`
-	TurnID   string  `json:"turn_id"`
-	LLMCalls int     `json:"llm_calls"`
-	Tokens   int64   `json:"tokens"`
-	CostUSD  float64 `json:"cost_usd"`
-	Elapsed  int64   `json:"elapsed_ms"`
+	Output    string   `json:"output"`
+	Success   bool     `json:"success"`
+	Error     string   `json:"error"`
+	ExitCode  int      `json:"exit_code"`
+	Route     string   `json:"route"`
+	Skill     string   `json:"skill"`
+	Tier      string   `json:"tier"`
+	Model     string   `json:"model"`
+	Session   string   `json:"session"`
+	TurnID    string   `json:"turn_id"`
+	LLMCalls  int      `json:"llm_calls"`
+	Providers []string `json:"providers"`
+	Tokens    int64    `json:"tokens"`
+	CostUSD   float64  `json:"cost_usd"`
+	Elapsed   int64    `json:"elapsed_ms"`
 }
 
 // printRunResult prints a result literally (never as markup) and returns the
@@ -81,16 +90,28 @@ func printRunResult(stdout, stderr io.Writer, res kernel.Result, asJSON, debug b
 		fmt.Fprintln(stderr, res.DebugLine())
 	}
 	if asJSON {
+		if res.Providers == nil {
+			res.Providers = []string{}
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(runJSON{
 			Output: res.Output, Success: res.Success, Error: res.Error, ExitCode: res.ExitCode,
 			Route: res.Route, Skill: res.Skill, Tier: res.Tier.String(), Model: res.Model,
-			Session: res.Session, TurnID: string(res.TurnID), LLMCalls: res.LLMCalls,
+			Session: res.Session, TurnID: string(res.TurnID), LLMCalls: res.LLMCalls, Providers: res.Providers,
 			Tokens: res.Tokens, CostUSD: res.CostUSD, Elapsed: res.Elapsed.Milliseconds(),
 		})
+	} else if res.Streamed {
+		// The answer is on screen already; only the cancel marker is new.
+		if strings.HasSuffix(res.Output, "[cancelled]") {
+			fmt.Fprint(stdout, "\n[cancelled]")
+		}
+		fmt.Fprintln(stdout)
 	} else if res.Output != "" {
 		fmt.Fprintln(stdout, res.Output)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "macroa: warning: "+w)
 	}
 	if res.AuditErr != nil {
 		fmt.Fprintln(stderr, "macroa: warning: "+res.AuditErr.Error())

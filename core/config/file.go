@@ -29,7 +29,8 @@ type File struct {
 	Hosts     []Host               `toml:"hosts"`
 	Policy    Policy               `toml:"policy"`
 	Budget    Budget               `toml:"budget"`
-	Keys      KeyBindings          `toml:"keys"` // pane → action → keys, canonical forms
+	Prices    map[string]Price     `toml:"prices"` // model id → price, for providers that do not report cost
+	Keys      KeyBindings          `toml:"keys"`   // pane → action → keys, canonical forms
 }
 
 // Models maps each tier to a model id.
@@ -81,8 +82,17 @@ type Policy struct {
 // Budget limits spending in US dollars; 0 means unlimited.
 type Budget struct {
 	SessionUSD float64 `toml:"session_usd"` // MACROA_SESSION_BUDGET_USD overrides it
-	DailyUSD   float64 `toml:"daily_usd"`
-	MonthlyUSD float64 `toml:"monthly_usd"`
+	DailyUSD   float64 `toml:"daily_usd"`   // MACROA_DAILY_BUDGET_USD overrides it
+	MonthlyUSD float64 `toml:"monthly_usd"` // MACROA_MONTHLY_BUDGET_USD overrides it
+	// Downgrade moves a request that would exceed a budget to the cheapest
+	// tier instead of refusing it, when that tier still fits.
+	Downgrade bool `toml:"downgrade"`
+}
+
+// Price is what a model costs in US dollars per million tokens.
+type Price struct {
+	Input  float64 `toml:"input"`  // per million prompt tokens
+	Output float64 `toml:"output"` // per million completion tokens
 }
 
 // Autonomy is how much the autonomy loop may do without a person.
@@ -271,6 +281,7 @@ func parseFile(data []byte, display, userHome string) (*parsedFile, error) {
 	v.tiers(f.Tiers, f.Providers)
 	v.policy(&f.Policy)
 	v.budget(f.Budget)
+	v.prices(f.Prices)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -625,6 +636,20 @@ func (v *validator) budget(b Budget) {
 		if x.val < 0 || math.IsNaN(x.val) || math.IsInf(x.val, 0) {
 			f := path("budget", x.name)
 			v.add(f, f, fmt.Sprintf("%v must be 0 (unlimited) or more", x.val))
+		}
+	}
+}
+
+func (v *validator) prices(p map[string]Price) {
+	for _, model := range sortedKeys(p) {
+		for _, x := range []struct {
+			name string
+			val  float64
+		}{{"input", p[model].Input}, {"output", p[model].Output}} {
+			if x.val < 0 || math.IsNaN(x.val) || math.IsInf(x.val, 0) {
+				f := path("prices", model, x.name)
+				v.add(f, f, fmt.Sprintf("%v must be 0 or more (US dollars per million tokens)", x.val))
+			}
 		}
 	}
 }

@@ -274,3 +274,17 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+func TestPricesValidated(t *testing.T) {
+	f := newFixture(t)
+	f.toml("[prices.\"vendor/model\"]\ninput = 0.1\noutput = -2\n")
+	err := f.loadErr()
+	if err == nil || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), "output") {
+		t.Fatalf("want an error naming line 3 and the output price, got %v", err)
+	}
+	f.toml("[prices.\"vendor/model\"]\ninput = 0.1\noutput = 0.4\n[budget]\ndowngrade = true\n")
+	c := f.load()
+	if p := c.File.Prices["vendor/model"]; p.Input != 0.1 || p.Output != 0.4 || !c.File.Budget.Downgrade {
+		t.Fatalf("prices/downgrade not loaded: %+v %+v", c.File.Prices, c.File.Budget)
+	}
+}

@@ -49,6 +49,8 @@ type Config struct {
 	Models map[tier.Tier]string // every tier has an entry
 
 	SessionBudgetUSD    float64 // 0 = unlimited
+	DailyBudgetUSD      float64 // 0 = unlimited
+	MonthlyBudgetUSD    float64 // 0 = unlimited
 	SessionBudgetTokens int64   // 0 = unlimited
 
 	File     File   // the parsed config.toml (see File for the defaults it always carries)

@@ -186,6 +186,22 @@ var table = []setting{
 		show:     func(c *Config) string { return ftoa(c.SessionBudgetUSD) },
 	},
 	{
+		Definition: Definition{Name: "MACROA_DAILY_BUDGET_USD", Kind: KindFloat, Default: "0",
+			Description: "Spending limit per day (local time) in US dollars; 0 means unlimited.", FileKey: "budget.daily_usd"},
+		min: 0, hasMin: true,
+		fromFile: func(f *File) string { return ftoa(f.Budget.DailyUSD) },
+		apply:    func(c *Config, v value) { c.DailyBudgetUSD = v.f },
+		show:     func(c *Config) string { return ftoa(c.DailyBudgetUSD) },
+	},
+	{
+		Definition: Definition{Name: "MACROA_MONTHLY_BUDGET_USD", Kind: KindFloat, Default: "0",
+			Description: "Spending limit per calendar month in US dollars; 0 means unlimited.", FileKey: "budget.monthly_usd"},
+		min: 0, hasMin: true,
+		fromFile: func(f *File) string { return ftoa(f.Budget.MonthlyUSD) },
+		apply:    func(c *Config, v value) { c.MonthlyBudgetUSD = v.f },
+		show:     func(c *Config) string { return ftoa(c.MonthlyBudgetUSD) },
+	},
+	{
 		Definition: Definition{Name: "MACROA_SESSION_BUDGET_TOKENS", Kind: KindInt, Default: "0",
 			Description: "Token limit per session; 0 means unlimited."},
 		min: 0, hasMin: true,

@@ -43,7 +43,7 @@ func TestTableIsWellFormed(t *testing.T) {
 // Each FileKey names a real config.toml field, and fromFile reads that field.
 func TestFileKeysMatchSchema(t *testing.T) {
 	f := newFixture(t)
-	f.toml("theme = \"t1\"\nuser_name = \"u1\"\n[models]\nnano = \"m-nano\"\nhaiku = \"m-haiku\"\nsonnet = \"m-sonnet\"\nopus = \"m-opus\"\n[budget]\nsession_usd = 1.5\n")
+	f.toml("theme = \"t1\"\nuser_name = \"u1\"\n[models]\nnano = \"m-nano\"\nhaiku = \"m-haiku\"\nsonnet = \"m-sonnet\"\nopus = \"m-opus\"\n[budget]\nsession_usd = 1.5\ndaily_usd = 2.5\nmonthly_usd = 20\n")
 	c := f.load()
 	for _, s := range table {
 		if s.FileKey == "" {
@@ -56,8 +56,8 @@ func TestFileKeysMatchSchema(t *testing.T) {
 	}
 	got := []string{c.Theme, c.UserName, c.Models[0], c.Models[1], c.Models[2], c.Models[3]}
 	want := []string{"t1", "u1", "m-nano", "m-haiku", "m-sonnet", "m-opus"}
-	if !reflect.DeepEqual(got, want) || c.SessionBudgetUSD != 1.5 {
-		t.Errorf("got %q / %v", got, c.SessionBudgetUSD)
+	if !reflect.DeepEqual(got, want) || c.SessionBudgetUSD != 1.5 || c.DailyBudgetUSD != 2.5 || c.MonthlyBudgetUSD != 20 {
+		t.Errorf("got %q / %v %v %v", got, c.SessionBudgetUSD, c.DailyBudgetUSD, c.MonthlyBudgetUSD)
 	}
 }
 

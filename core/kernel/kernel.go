@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/hosts"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/store"
@@ -19,6 +22,14 @@ import (
 // ErrEmptyInput is returned for a request with nothing in it.
 var ErrEmptyInput = errors.New("empty input: type a request, a !command, or \"help\"")
 
+// routeMemoryMiss: a memory lookup found nothing and a model answers instead.
+const routeMemoryMiss router.Route = "memory-miss"
+
+// ModelFactory builds the model layer the first time a request needs it, so
+// deterministic requests never pay for it (nor touch a network). It returns
+// providers.ErrNotConfigured when no provider is configured.
+type ModelFactory func(ctx context.Context) (providers.Caller, error)
+
 // Options wires a Kernel to its configuration and store.
 type Options struct {
 	Config   *config.Config
@@ -26,16 +37,25 @@ type Options struct {
 	Environ  []string // for the user's shell; os.Environ() in the binary
 	WorkDir  string   // where shell commands and relative paths start
 	UserHome string   // the root the file skill is confined to
+	Bus      *events.Bus
+	Models   ModelFactory // nil: no model layer
 }
 
 // Kernel serves requests. It is safe for concurrent use.
 type Kernel struct {
-	cfg     *config.Config
-	db      *store.DB
-	shell   skills.ShellSkill
-	files   skills.FileSkill
-	memory  skills.MemorySkill
-	secrets []string // configured secret values, removed from audit text
+	cfg      *config.Config
+	db       *store.DB
+	bus      *events.Bus
+	shell    skills.ShellSkill
+	files    skills.FileSkill
+	memory   skills.MemorySkill
+	registry *router.Registry
+	secrets  []string // configured secret values, removed from audit text
+
+	models     ModelFactory
+	modelsOnce sync.Once
+	caller     providers.Caller
+	callerErr  error
 }
 
 // New builds a Kernel.
@@ -43,16 +63,22 @@ func New(o Options) *Kernel {
 	return &Kernel{
 		cfg: o.Config,
 		db:  o.DB,
+		bus: o.Bus,
 		shell: skills.ShellSkill{
 			Shell:   hosts.UserShell(o.Environ),
 			Timeout: o.Config.ShellTimeout,
 			Dir:     o.WorkDir,
 		},
-		files:   skills.FileSkill{Root: o.UserHome, WorkDir: o.WorkDir},
-		memory:  skills.MemorySkill{DB: o.DB},
-		secrets: secretValues(o.Config),
+		files:    skills.FileSkill{Root: o.UserHome, WorkDir: o.WorkDir},
+		memory:   skills.MemorySkill{DB: o.DB},
+		registry: router.DefaultRegistry(),
+		secrets:  secretValues(o.Config),
+		models:   o.Models,
 	}
 }
+
+// Bus returns the kernel's event bus (nil when it has none).
+func (k *Kernel) Bus() *events.Bus { return k.bus }
 
 // secretValues lists every API key the configuration holds: the built-in
 // providers' and each config.toml [providers.X] entry's (api_key or the
@@ -65,6 +91,37 @@ func secretValues(cfg *config.Config) []string {
 	return secrets
 }
 
+// modelCaller returns the model layer, building it on first use.
+func (k *Kernel) modelCaller(ctx context.Context) (providers.Caller, error) {
+	k.modelsOnce.Do(func() {
+		if k.models == nil {
+			k.callerErr = providers.ErrNotConfigured
+			return
+		}
+		k.caller, k.callerErr = k.models(ctx)
+	})
+	return k.caller, k.callerErr
+}
+
+// budgeted wraps the model layer for one turn: caps checked before every
+// call, spending recorded, warnings kept for the turn's result.
+func (k *Kernel) budgeted(next providers.Caller, t *turn) providers.Caller {
+	return &providers.Budgeted{
+		Next:   next,
+		Ledger: Ledger{DB: k.db, Source: string(t.req.Source)},
+		Limits: providers.Limits{
+			SessionUSD: k.cfg.SessionBudgetUSD, DailyUSD: k.cfg.DailyBudgetUSD,
+			MonthlyUSD: k.cfg.MonthlyBudgetUSD, Downgrade: k.cfg.File.Budget.Downgrade,
+		},
+		Prices:   providers.NewPriceTable(k.cfg.File.Prices),
+		ModelFor: func(t tier.Tier) string { return k.cfg.Models[t] },
+		OnWarning: func(w providers.BudgetWarning) {
+			t.warnings = append(t.warnings, w.String())
+			k.bus.Publish(events.BudgetWarning{TurnID: string(t.id), Message: w.String()})
+		},
+	}
+}
+
 // Run serves one request and records it. It never panics on bad input: every
 // failure comes back as a Result with Success false and an Error sentence.
 func (k *Kernel) Run(ctx context.Context, req Request) Result {
@@ -74,35 +131,73 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 		res.Error = ErrEmptyInput.Error()
 		return res
 	}
+	k.bus.Publish(events.RunStarted{TurnID: string(res.TurnID), Input: redact.String(req.Input, k.secrets...),
+		Source: string(req.Source), Session: req.Session, At: start})
 
-	var sess store.Session
+	t := &turn{req: req, id: res.TurnID}
 	if req.Session != "" {
 		var err error
-		if sess, err = k.db.EnsureSession(ctx, req.Session); err != nil {
+		if t.session, err = k.db.EnsureSession(ctx, req.Session); err != nil {
 			res.Error = fmt.Sprintf("session %q: %v", req.Session, err)
-			res.Elapsed = time.Since(start)
-			res.AuditErr = k.audit(ctx, req, res)
-			return res
+			return k.finish(ctx, req, res, start, nil)
 		}
 	}
 
-	d := router.Decide(req.Input)
+	d := router.DecideWith(req.Input, k.registry)
 	res.Route, res.Skill, res.Tier = string(d.Route), string(d.Intent.Skill), d.Intent.Tier
-	sr := k.dispatch(ctx, d)
-	res.Output, res.Success, res.Error, res.ExitCode = sr.Output, sr.Success, sr.Error, sr.ExitCode
-	res.Elapsed = time.Since(start)
-
-	if req.Session != "" {
-		if err := k.remember(ctx, sess.ID, res, req.Input); err != nil {
-			res.Success = false
-			res.Error = joinSentences(res.Error, fmt.Sprintf("could not save the turn to session %q: %v", req.Session, err))
+	needsModel := d.NeedsModel()
+	var sr skills.Result
+	if !needsModel {
+		k.bus.Publish(events.RouteDecided{TurnID: string(res.TurnID), Route: res.Route, Skill: res.Skill, Tier: res.Tier})
+		sr = k.dispatch(ctx, d)
+		// A memory lookup that found nothing is a question a model may
+		// still answer ("what is my IP address"), when one is configured.
+		needsModel = sr.Miss && d.Intent.Skill == skills.Memory && d.Intent.Action == "recall" && k.models != nil
+		if needsModel {
+			d = router.Decision{Route: routeMemoryMiss, Intent: skills.Intent{Skill: skills.Chat, Input: req.Input, Tier: d.Intent.Tier}, TierKeyword: d.TierKeyword}
 		}
 	}
-	res.AuditErr = k.audit(ctx, req, res)
-	return res
+	var m *meter
+	if needsModel {
+		var out modelOutcome
+		out, m = k.runModel(ctx, t, d)
+		sr, res.Route, res.Skill, res.Tier = out.Result, out.route, out.skill, out.tier
+		res.PlanSteps = out.planSteps
+		res.Warnings = t.warnings
+		res.Streamed = t.stream != nil && t.stream.streamed()
+	}
+	res.Output, res.Success, res.Error, res.ExitCode = sr.Output, sr.Success, sr.Error, sr.ExitCode
+	return k.finish(ctx, req, res, start, m)
 }
 
-// dispatch runs the skill a decision names.
+// runModel serves a request that needs a model.
+func (k *Kernel) runModel(ctx context.Context, t *turn, d router.Decision) (modelOutcome, *meter) {
+	out := modelOutcome{route: string(d.Route), skill: string(d.Intent.Skill), tier: d.Intent.Tier}
+	caller, err := k.modelCaller(ctx)
+	if err != nil {
+		out.Error = modelError(err)
+		return out, nil
+	}
+	t.caller = newMeter(k.budgeted(caller, t), t.req.Session)
+	t.stream = newStream(k.bus, string(t.id), t.req.OnText, t.req.OnReset)
+	t.history = k.history(ctx, t.session)
+
+	// Only requests nothing deterministic recognised are classified; a
+	// memory miss is already known to be a question for chat.
+	if d.Route == router.RouteFallback {
+		d = k.classify(ctx, t, d)
+	}
+	k.bus.Publish(events.RouteDecided{TurnID: string(t.id), Route: string(d.Route), Skill: string(d.Intent.Skill), Tier: d.Intent.Tier})
+	if d.Intent.Skill != skills.Chat {
+		// The classifier chose a deterministic skill, with its parameters.
+		out.Result = k.dispatch(ctx, d)
+		out.route, out.skill, out.tier = string(d.Route), string(d.Intent.Skill), d.Intent.Tier
+		return out, t.caller
+	}
+	return k.answer(ctx, t, d), t.caller
+}
+
+// dispatch runs the deterministic skill a decision names.
 func (k *Kernel) dispatch(ctx context.Context, d router.Decision) skills.Result {
 	switch d.Intent.Skill {
 	case skills.Shell:
@@ -115,16 +210,41 @@ func (k *Kernel) dispatch(ctx context.Context, d router.Decision) skills.Result 
 	return skills.Fail(providers.ErrNotConfigured.Error())
 }
 
+// finish fills in the model usage, keeps the turn in its session, writes
+// the audit entry and publishes the completion.
+func (k *Kernel) finish(ctx context.Context, req Request, res Result, start time.Time, m *meter) Result {
+	if m != nil {
+		u := m.totals()
+		res.LLMCalls, res.PromptTokens, res.CompletionTokens = u.calls, u.prompt, u.completion
+		res.Tokens, res.CostUSD, res.Model, res.Providers = u.prompt+u.completion, u.cost, u.model, u.providers
+	}
+	res.Elapsed = time.Since(start)
+	if req.Session != "" && res.Route != "" {
+		if err := k.remember(ctx, req.Session, res, req.Input); err != nil {
+			res.Success = false
+			res.Error = joinSentences(res.Error, fmt.Sprintf("could not save the turn to session %q: %v", req.Session, err))
+		}
+	}
+	res.AuditErr = k.audit(ctx, req, res)
+	k.bus.Publish(events.RunCompleted{TurnID: string(res.TurnID), Skill: res.Skill, Error: res.Error,
+		Success: res.Success, Tier: res.Tier, Model: res.Model, Elapsed: res.Elapsed})
+	return res
+}
+
 // remember appends the turn to a named session's context.
-func (k *Kernel) remember(ctx context.Context, id store.SessionID, res Result, input string) error {
+func (k *Kernel) remember(ctx context.Context, session string, res Result, input string) error {
+	// Like the audit entry, a cancelled run's turn is still kept.
+	ctx = context.WithoutCancel(ctx)
+	s, ok, err := k.db.SessionByName(ctx, session)
+	if err != nil || !ok {
+		return err
+	}
 	reply := res.Output
 	if !res.Success && res.Error != "" {
 		reply = joinSentences(reply, "Error: "+res.Error)
 	}
-	// Like the audit entry, a cancelled run's turn is still kept.
-	ctx = context.WithoutCancel(ctx)
 	now := time.Now()
-	return k.db.AppendEntries(ctx, id,
+	return k.db.AppendEntries(ctx, s.ID,
 		store.Entry{TurnID: res.TurnID, Role: store.RoleUser, Content: input, Skill: res.Skill, CreatedAt: now},
 		store.Entry{TurnID: res.TurnID, Role: store.RoleAssistant, Content: reply, Skill: res.Skill, CreatedAt: now},
 	)
@@ -136,19 +256,24 @@ func (k *Kernel) audit(ctx context.Context, req Request, res Result) error {
 	// cancelled (ctrl+c): a cancelled run is still a run.
 	ctx = context.WithoutCancel(ctx)
 	_, err := k.db.AppendAudit(ctx, store.AuditEntry{
-		TurnID:    res.TurnID,
-		Time:      time.Now(),
-		Session:   req.Session,
-		Source:    string(req.Source),
-		Input:     redact.String(req.Input, k.secrets...),
-		Route:     res.Route,
-		Skill:     res.Skill,
-		Tier:      res.Tier.String(),
-		Model:     res.Model,
-		Success:   res.Success,
-		Error:     redact.String(res.Error, k.secrets...),
-		CostUSD:   res.CostUSD,
-		ElapsedMS: res.Elapsed.Milliseconds(),
+		TurnID:           res.TurnID,
+		Time:             time.Now(),
+		Session:          req.Session,
+		Source:           string(req.Source),
+		Input:            redact.String(req.Input, k.secrets...),
+		Route:            res.Route,
+		Skill:            res.Skill,
+		Tier:             res.Tier.String(),
+		Model:            res.Model,
+		Success:          res.Success,
+		Error:            redact.String(res.Error, k.secrets...),
+		PromptTokens:     res.PromptTokens,
+		CompletionTokens: res.CompletionTokens,
+		CostUSD:          res.CostUSD,
+		ElapsedMS:        res.Elapsed.Milliseconds(),
+		PlanSteps:        res.PlanSteps,
+		Providers:        strings.Join(res.Providers, ","),
+		LLMCalls:         res.LLMCalls,
 	})
 	if err != nil {
 		return fmt.Errorf("write audit entry: %w", err)

@@ -28,24 +28,35 @@ type Request struct {
 	Input   string
 	Session string // a session name; "" runs without a stored session
 	Source  Source
+	// OnText receives a model's answer as it streams; OnReset says the text
+	// received so far is void (a retry or another provider starts over).
+	// Both may be nil.
+	OnText  func(text string)
+	OnReset func()
 }
 
 // Result is everything a front end may show about a finished run.
 type Result struct {
-	TurnID   store.TurnID
-	Output   string
-	Success  bool
-	Error    string // one sentence; "" on success
-	ExitCode int    // of a shell command
-	Route    string
-	Skill    string
-	Tier     tier.Tier
-	Model    string // "" when no model was called
-	Session  string
-	LLMCalls int
-	Tokens   int64
-	CostUSD  float64
-	Elapsed  time.Duration
+	TurnID                         store.TurnID
+	Output                         string
+	Success                        bool
+	Error                          string // one sentence; "" on success
+	ExitCode                       int    // of a shell command
+	Route                          string
+	Skill                          string
+	Tier                           tier.Tier
+	Model                          string // "" when no model was called
+	Session                        string
+	LLMCalls                       int
+	Tokens                         int64 // prompt + completion
+	PromptTokens, CompletionTokens int64
+	CostUSD                        float64
+	Elapsed                        time.Duration
+	Providers                      []string // every provider tried, in order
+	PlanSteps                      int
+	Warnings                       []string // budget warnings raised during the run
+	Streamed                       bool     // the answer already reached OnText
+
 	// AuditErr is set when the run succeeded or failed normally but its
 	// audit entry could not be written.
 	AuditErr error

@@ -122,11 +122,26 @@ func (s *session) handle(ctx context.Context, line string) (quit bool) {
 
 	// ctrl+c during a run cancels that run only.
 	runCtx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	res := s.r.Run(runCtx, kernel.Request{Input: line, Session: s.o.Session, Source: kernel.SourceREPL})
+	req := kernel.Request{Input: line, Session: s.o.Session, Source: kernel.SourceREPL}
+	if s.o.Interactive {
+		// A model's answer prints as it arrives.
+		req.OnText = func(text string) { fmt.Fprint(s.o.Out, text) }
+		req.OnReset = func() { fmt.Fprintln(s.o.Out, "\n[answer restarted: the provider failed mid-answer]") }
+	}
+	res := s.r.Run(runCtx, req)
 	stop()
 
-	if res.Output != "" {
+	switch {
+	case res.Streamed:
+		if strings.HasSuffix(res.Output, "[cancelled]") {
+			fmt.Fprint(s.o.Out, "\n[cancelled]")
+		}
+		fmt.Fprintln(s.o.Out)
+	case res.Output != "":
 		fmt.Fprintln(s.o.Out, res.Output)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(s.o.Out, s.o.Style.errorLine("warning: "+w))
 	}
 	if !res.Success && res.Error != "" {
 		fmt.Fprintln(s.o.Out, s.o.Style.errorLine(res.Error))

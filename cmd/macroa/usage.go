@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/store"
+)
+
+func newUsageCmd(a *app) *cobra.Command {
+	var days int
+	var by string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "usage",
+		Short: "Show model spending by day, tier, model and session",
+		Example: `  macroa usage              # the last 30 days, every breakdown
+  macroa usage --by model --days 7
+  macroa usage --json`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if days < 1 {
+				return usageErr("--days must be 1 or more, got %d", days)
+			}
+			groups := []store.UsageGroup{store.ByDay, store.ByTier, store.ByModel, store.BySession}
+			if by != "" {
+				g := store.UsageGroup(by)
+				switch g {
+				case store.ByDay, store.ByTier, store.ByModel, store.BySession:
+				default:
+					return usageErr("--by must be day, tier, model or session, got %q", by)
+				}
+				groups = []store.UsageGroup{g}
+			}
+			if err := a.open(cmd.Context()); err != nil {
+				return err
+			}
+			now := time.Now()
+			since := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location()).AddDate(0, 0, -(days - 1))
+			report := map[store.UsageGroup][]store.UsageRow{}
+			for _, g := range groups {
+				rows, err := a.db.UsageReport(cmd.Context(), since, g)
+				if err != nil {
+					return failErr("%v", err)
+				}
+				if rows == nil {
+					rows = []store.UsageRow{}
+				}
+				report[g] = rows
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				return writeJSON(out, report)
+			}
+			if len(report[groups[0]]) == 0 {
+				fmt.Fprintf(out, "No model calls in the last %d days.\n", days)
+				return nil
+			}
+			for i, g := range groups {
+				if i > 0 {
+					fmt.Fprintln(out)
+				}
+				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+				fmt.Fprintf(tw, "%s\tCALLS\tPROMPT TOKENS\tANSWER TOKENS\tCOST\t\n", strings.ToUpper(string(g)))
+				for _, r := range report[g] {
+					fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t$%.6f\t\n", dash(r.Key), r.Calls, r.PromptTokens, r.CompletionTokens, r.CostUSD)
+				}
+				_ = tw.Flush()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&days, "days", 30, "how many days back, today included")
+	cmd.Flags().StringVar(&by, "by", "", "one breakdown only: day, tier, model or session")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}

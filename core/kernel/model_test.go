@@ -1,0 +1,230 @@
+package kernel_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/store"
+)
+
+// modelFixture is a Kernel whose model layer is built from cfg, as the
+// binary builds it, talking to real local test servers.
+func modelFixture(t *testing.T, toml string, env ...string) fixture {
+	t.Helper()
+	dir := t.TempDir()
+	if toml != "" {
+		if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(config.LoadOptions{Environ: append([]string{"MACROA_HOME=" + dir}, env...), WorkDir: dir, UserHome: dir})
+	if err != nil {
+		t.Fatalf("load config: %v", err)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(dir, "macroa.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	models := func(context.Context) (providers.Caller, error) { return providers.FromConfig(cfg) }
+	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Models: models})
+	return fixture{k: k, db: db, dir: dir}
+}
+
+// classifiedAs is the classifier's JSON answer for a skill.
+func classifiedAs(skill string) providertest.Reply {
+	return providertest.Reply{Content: `{"skill":"` + skill + `","parameters":{},"confidence":0.9,"reasoning":"test"}`}
+}
+
+// chatRequests returns the recorded chat calls whose system prompt is the
+// chat skill's (not the classifier's or the planner's).
+func answerRequests(srv *providertest.Server) []providertest.Recorded {
+	var out []providertest.Recorded
+	for _, r := range srv.ChatRequests() {
+		if len(r.Chat.Messages) > 0 && strings.Contains(r.Chat.Messages[0].Content, "You are Macroa") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func TestModelChatStreamsAndCounts(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "[prices.\"m-nano\"]\ninput = 1\noutput = 2\n",
+		"MACROA_BASE_URL="+srv.URL(), "MACROA_MODEL_NANO=m-nano")
+	srv.Script(classifiedAs("chat"),
+		providertest.Reply{Content: "Why did the gopher cross the road? To get to the other goroutine.", PromptTokens: 100, CompletionTokens: 20})
+
+	var mu sync.Mutex
+	var streamed []string
+	res := f.k.Run(context.Background(), kernel.Request{Input: "tell me a joke", Source: kernel.SourceCLI,
+		OnText: func(s string) { mu.Lock(); streamed = append(streamed, s); mu.Unlock() }})
+	if !res.Success || !strings.Contains(res.Output, "other goroutine") {
+		t.Fatalf("run failed: %+v", res)
+	}
+	if len(streamed) < 2 || strings.Join(streamed, "") != res.Output || !res.Streamed {
+		t.Fatalf("answer not streamed in pieces: %q", streamed)
+	}
+	if res.LLMCalls != 2 || res.Model != "m-nano" || res.Tier.String() != "nano" || res.CompletionTokens < 20 {
+		t.Fatalf("usage not reported: calls=%d model=%q tier=%s tokens=%d/%d", res.LLMCalls, res.Model, res.Tier, res.PromptTokens, res.CompletionTokens)
+	}
+	if res.CostUSD <= 0 {
+		t.Fatalf("cost not computed from the price table: %v", res.CostUSD)
+	}
+	reqs := srv.ChatRequests()
+	if len(reqs) != 2 || reqs[0].Chat.ResponseFormat == nil || reqs[0].Chat.ResponseFormat.Type != "json_object" || !reqs[1].Chat.Stream {
+		t.Fatalf("want a JSON classifier call then a streamed answer, got %d requests", len(reqs))
+	}
+	a := f.audit(t)
+	last := a[len(a)-1]
+	if last.LLMCalls != 2 || last.Model != "m-nano" || last.CostUSD != res.CostUSD || last.PromptTokens != res.PromptTokens {
+		t.Fatalf("audit does not carry the turn's usage: %+v", last)
+	}
+	// The next deterministic turn is charged nothing (spec defect 14).
+	res = f.k.Run(context.Background(), kernel.Request{Input: "!echo hi", Source: kernel.SourceCLI})
+	a = f.audit(t)
+	if last := a[len(a)-1]; last.CostUSD != 0 || last.PromptTokens != 0 || last.LLMCalls != 0 {
+		t.Fatalf("a shell turn was charged: %+v", last)
+	}
+}
+
+func TestModelFallbackMidStream(t *testing.T) {
+	primary, backup := providertest.New(t), providertest.New(t)
+	toml := "[providers.primary]\nbase_url = \"" + primary.URL() + "\"\n[providers.backup]\nbase_url = \"" + backup.URL() + "\"\n" +
+		"[tiers.nano]\nprovider = \"primary\"\nmodel = \"m\"\n"
+	f := modelFixture(t, toml)
+	answer := "The answer arrives whole from the backup provider, once."
+	// The primary classifies, then dies in the middle of every answer.
+	primary.Script(classifiedAs("chat"))
+	primary.SetDefault(providertest.Reply{Content: "The answer starts on the primary and then", DropAfter: 3})
+	backup.SetDefault(providertest.Reply{Content: answer})
+
+	var mu sync.Mutex
+	var shown strings.Builder
+	resets := 0
+	res := f.k.Run(context.Background(), kernel.Request{Input: "explain something", Source: kernel.SourceCLI,
+		OnText:  func(s string) { mu.Lock(); shown.WriteString(s); mu.Unlock() },
+		OnReset: func() { mu.Lock(); resets++; shown.Reset(); mu.Unlock() }})
+	if !res.Success || res.Output != answer {
+		t.Fatalf("want the backup's answer, got %+v", res)
+	}
+	if resets < 1 || shown.String() != answer {
+		t.Fatalf("after %d resets the screen shows %q, want %q once", resets, shown.String(), answer)
+	}
+	a := f.audit(t)
+	if got := a[len(a)-1].Providers; got != "primary,backup" {
+		t.Fatalf("audit providers = %q, want both named", got)
+	}
+}
+
+func TestModelDailyBudgetRefusesBeforeSending(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "[prices.\"m-nano\"]\ninput = 1\noutput = 1\n",
+		"MACROA_BASE_URL="+srv.URL(), "MACROA_MODEL_NANO=m-nano", "MACROA_DAILY_BUDGET_USD=0.01")
+	// $0.0095 already spent today: the next call's estimate crosses $0.01.
+	if err := f.db.RecordUsage(context.Background(), store.UsageRecord{Model: "m-nano", CostUSD: 0.0095}); err != nil {
+		t.Fatal(err)
+	}
+	res := f.k.Run(context.Background(), kernel.Request{Input: "tell me a joke", Source: kernel.SourceCLI})
+	if res.Success || !strings.Contains(res.Error, "daily budget") || !strings.Contains(res.Error, "nothing was sent") {
+		t.Fatalf("want a refusal naming the daily budget, got %+v", res)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("%d requests reached the provider", n)
+	}
+}
+
+func TestModelHugePasteNeverSentWhole(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL(), "MACROA_MODEL_NANO=small-8k", "MACROA_MODEL_HAIKU=small-8k",
+		"MACROA_MODEL_SONNET=small-8k", "MACROA_MODEL_OPUS=small-8k")
+	srv.Handle(func(r providertest.Recorded) providertest.Reply { return classifiedAs("chat") })
+	paste := "summarise this: " + strings.Repeat("lorem ipsum ", 70_000) // about 200,000 tokens
+	res := f.k.Run(context.Background(), kernel.Request{Input: paste, Source: kernel.SourceCLI})
+	for _, r := range srv.ChatRequests() {
+		if len(r.Body) > 8192*4 {
+			t.Fatalf("a %d-byte request was sent to an 8k-token model", len(r.Body))
+		}
+	}
+	if res.Success || !strings.Contains(res.Error, "window") {
+		t.Fatalf("want a clear refusal about the context window, got success=%v error=%q", res.Success, res.Error)
+	}
+}
+
+func TestModelCancelKeepsPartialAnswer(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL())
+	srv.Script(classifiedAs("chat"), providertest.Reply{
+		Chunks: []string{"first ", "second ", "third ", "fourth"}, ChunkDelay: 150 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	var once sync.Once
+	res := f.k.Run(ctx, kernel.Request{Input: "count slowly", Session: "s", Source: kernel.SourceREPL,
+		OnText: func(s string) {
+			if strings.Contains(s, "second") {
+				once.Do(cancel)
+			}
+		}})
+	if res.Success || !strings.HasPrefix(res.Output, "first second") || !strings.HasSuffix(res.Output, "[cancelled]") {
+		t.Fatalf("want the partial answer marked cancelled, got %+v", res)
+	}
+	sess, _, _ := f.db.SessionByName(context.Background(), "s")
+	entries, _ := f.db.RecentEntries(context.Background(), sess.ID, 0)
+	if len(entries) != 2 || !strings.Contains(entries[1].Content, "first second") {
+		t.Fatalf("the partial answer was not kept in the session: %+v", entries)
+	}
+}
+
+func TestModelClassifierPicksDeterministicSkill(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL())
+	srv.Script(providertest.Reply{Content: "```json\n" + `{"skill":"shell","parameters":{"command":"echo from-classifier"},"confidence":0.95}` + "\n```"})
+	res := f.k.Run(context.Background(), kernel.Request{Input: "show me a greeting from the shell please", Source: kernel.SourceCLI})
+	if !res.Success || res.Output != "from-classifier" || res.Skill != "shell" || res.Route != "classifier" || res.LLMCalls != 1 {
+		t.Fatalf("got %+v", res)
+	}
+}
+
+func TestModelMemoryMissFallsToChat(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL())
+	srv.Script(providertest.Reply{Content: "I can't see your IP address from here."})
+	res := f.k.Run(context.Background(), kernel.Request{Input: "what is my IP address", Source: kernel.SourceCLI})
+	if !res.Success || res.Skill != "chat" || res.LLMCalls != 1 || !strings.Contains(res.Output, "IP address") {
+		t.Fatalf("a memory miss should go to chat (no classifier call): %+v", res)
+	}
+}
+
+func TestModelEscalates(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL(), "MACROA_MODEL_NANO=m-nano", "MACROA_MODEL_HAIKU=m-haiku")
+	srv.Script(classifiedAs("chat"), providertest.Reply{Content: "[[ESCALATE]] this needs more thought"},
+		providertest.Reply{Content: "A considered answer."})
+	var shown strings.Builder
+	res := f.k.Run(context.Background(), kernel.Request{Input: "why is the sky blue", Source: kernel.SourceCLI,
+		OnText: func(s string) { shown.WriteString(s) }})
+	if !res.Success || res.Output != "A considered answer." || res.Tier.String() != "haiku" || res.Model != "m-haiku" {
+		t.Fatalf("want the haiku answer after one escalation, got %+v", res)
+	}
+	if strings.Contains(shown.String(), "ESCALATE") {
+		t.Fatalf("the escalation marker reached the screen: %q", shown.String())
+	}
+}
+
+func TestModelProviderErrorIsOneSentence(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL())
+	srv.SetDefault(providertest.Reply{Status: 401, Error: "invalid api key"})
+	res := f.k.Run(context.Background(), kernel.Request{Input: "tell me a joke", Source: kernel.SourceCLI})
+	if res.Success || strings.Contains(res.Error, "\n") || !strings.Contains(res.Error, "MACROA_API_KEY") {
+		t.Fatalf("want one sentence naming the key setting, got %q", res.Error)
+	}
+}
