@@ -73,7 +73,7 @@ func (db *DB) RecentEntries(ctx context.Context, id SessionID, limit int) ([]Ent
 	// after limit rows; the outer one puts them back in conversation order.
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT * FROM (
-			SELECT id, session_id, turn_id, role, content, skill, pinned, created_at
+			SELECT `+entryCols+`
 			FROM context_entries WHERE session_id = ? ORDER BY id DESC LIMIT ?
 		) ORDER BY id`,
 		string(id), sqlLimit(limit))
@@ -81,20 +81,28 @@ func (db *DB) RecentEntries(ctx context.Context, id SessionID, limit int) ([]Ent
 		return nil, fmt.Errorf("read session %s: %w", id, err)
 	}
 	defer rows.Close()
+	out, err := scanEntries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read session %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// entryCols are the context_entries columns scanEntries reads, in order.
+const entryCols = `id, session_id, turn_id, role, content, skill, pinned, created_at`
+
+func scanEntries(rows *sql.Rows) ([]Entry, error) {
 	var out []Entry
 	for rows.Next() {
 		var e Entry
 		var created sql.NullInt64
 		if err := rows.Scan(&e.ID, &e.SessionID, &e.TurnID, &e.Role, &e.Content, &e.Skill, &e.Pinned, &created); err != nil {
-			return nil, fmt.Errorf("read session %s: %w", id, err)
+			return nil, err
 		}
 		e.CreatedAt = fromMillis(created)
 		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read session %s: %w", id, err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // ClearSession deletes a session's conversation but keeps the session (its

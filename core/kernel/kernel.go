@@ -181,6 +181,7 @@ func (k *Kernel) runModel(ctx context.Context, t *turn, d router.Decision) (mode
 	t.caller = newMeter(k.budgeted(caller, t), t.req.Session)
 	t.stream = newStream(k.bus, string(t.id), t.req.OnText, t.req.OnReset)
 	t.history = k.history(ctx, t.session)
+	t.episodes = k.episodes(ctx, t.session)
 
 	// Only requests nothing deterministic recognised are classified; a
 	// memory miss is already known to be a question for chat.
@@ -213,18 +214,23 @@ func (k *Kernel) dispatch(ctx context.Context, d router.Decision) skills.Result 
 // finish fills in the model usage, keeps the turn in its session, writes
 // the audit entry and publishes the completion.
 func (k *Kernel) finish(ctx context.Context, req Request, res Result, start time.Time, m *meter) Result {
+	if req.Session != "" && res.Route != "" {
+		if err := k.remember(ctx, req.Session, res, req.Input); err != nil {
+			res.Success = false
+			res.Error = joinSentences(res.Error, fmt.Sprintf("could not save the turn to session %q: %v", req.Session, err))
+		}
+		if m != nil && ctx.Err() == nil {
+			// Only a turn that already uses a model pays for compaction:
+			// deterministic turns never call one.
+			k.compact(ctx, m, req.Session)
+		}
+	}
 	if m != nil {
 		u := m.totals()
 		res.LLMCalls, res.PromptTokens, res.CompletionTokens = u.calls, u.prompt, u.completion
 		res.Tokens, res.CostUSD, res.Model, res.Providers = u.prompt+u.completion, u.cost, u.model, u.providers
 	}
 	res.Elapsed = time.Since(start)
-	if req.Session != "" && res.Route != "" {
-		if err := k.remember(ctx, req.Session, res, req.Input); err != nil {
-			res.Success = false
-			res.Error = joinSentences(res.Error, fmt.Sprintf("could not save the turn to session %q: %v", req.Session, err))
-		}
-	}
 	res.AuditErr = k.audit(ctx, req, res)
 	k.bus.Publish(events.RunCompleted{TurnID: string(res.TurnID), Skill: res.Skill, Error: res.Error,
 		Success: res.Success, Tier: res.Tier, Model: res.Model, Elapsed: res.Elapsed})

@@ -17,12 +17,13 @@ import (
 
 // turn is the state of one run on the model path.
 type turn struct {
-	req     Request
-	id      store.TurnID
-	session store.Session
-	caller  *meter
-	stream  *stream
-	history []providers.Message
+	req      Request
+	id       store.TurnID
+	session  store.Session
+	caller   *meter
+	stream   *stream
+	history  []providers.Message
+	episodes []string
 	// warnings collects budget warnings raised during the turn.
 	warnings []string
 }
@@ -114,6 +115,9 @@ func (k *Kernel) chatWithEscalation(ctx context.Context, t *turn, input string, 
 			chat.Instructions = router.EscalationInstruction
 		}
 		req := skills.ChatRequest{Input: input, Tier: at, History: history, Session: t.req.Session, Priority: priorityOf(t.req.Source)}
+		if history != nil {
+			req.Episodes = t.episodes
+		}
 		if streamIt {
 			t.stream.reset("escalation")
 			req.OnDelta = t.stream.delta

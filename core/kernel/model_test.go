@@ -228,3 +228,40 @@ func TestModelProviderErrorIsOneSentence(t *testing.T) {
 		t.Fatalf("want one sentence naming the key setting, got %q", res.Error)
 	}
 }
+
+// A long session's old turns are summarised into an episode, and the
+// summary reaches later chat prompts.
+func TestModelCompactsLongSessions(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL(), "MACROA_CONTEXT_WINDOW=2")
+	srv.Handle(func(r providertest.Recorded) providertest.Reply {
+		sys := r.Chat.Messages[0].Content
+		switch {
+		case strings.Contains(sys, "intent router"), strings.Contains(sys, `"skill"`):
+			return classifiedAs("chat")
+		case strings.Contains(sys, "Summarise this part of a conversation"):
+			return providertest.Reply{Content: "The user asked about gophers and got answers."}
+		}
+		return providertest.Reply{Content: "an answer"}
+	})
+	for i := range 7 {
+		res := f.k.Run(context.Background(), kernel.Request{Input: "question about gophers number " + string(rune('a'+i)), Session: "long", Source: kernel.SourceREPL})
+		if !res.Success {
+			t.Fatalf("turn %d: %+v", i, res)
+		}
+	}
+	sess, _, _ := f.db.SessionByName(context.Background(), "long")
+	eps, err := f.db.RecentEpisodes(context.Background(), sess.ID, 10)
+	if err != nil || len(eps) != 1 || !strings.Contains(eps[0].Summary, "gophers") {
+		t.Fatalf("episodes = %+v (%v)", eps, err)
+	}
+	answers := answerRequests(srv)
+	lastSys := answers[len(answers)-1].Chat.Messages[0].Content
+	if !strings.Contains(lastSys, "Earlier in this conversation") || !strings.Contains(lastSys, "asked about gophers") {
+		t.Fatalf("the episode did not reach the chat prompt:\n%s", lastSys)
+	}
+	// The window holds 2 turns: the last chat call carries 4 history messages + system + input.
+	if n := len(answers[len(answers)-1].Chat.Messages); n != 6 {
+		t.Fatalf("last chat call had %d messages, want 6", n)
+	}
+}

@@ -28,6 +28,7 @@ type ChatRequest struct {
 	Input    string
 	Tier     tier.Tier
 	History  []providers.Message // earlier turns, oldest first
+	Episodes []string            // summaries of turns older than History, oldest first
 	Session  string
 	Priority providers.Priority
 	OnDelta  func(text string) // streamed text; nil: no streaming
@@ -48,7 +49,7 @@ const chatMaxTokens = 2048
 // that had arrived is returned with Cancelled set, not thrown away.
 func (c ChatSkill) Answer(ctx context.Context, req ChatRequest) (ChatAnswer, error) {
 	msgs := make([]providers.Message, 0, len(req.History)+2)
-	msgs = append(msgs, providers.Message{Role: providers.RoleSystem, Content: c.systemPrompt(ctx, req.Input)})
+	msgs = append(msgs, providers.Message{Role: providers.RoleSystem, Content: c.systemPrompt(ctx, req.Input, req.Episodes)})
 	msgs = append(msgs, req.History...)
 	msgs = append(msgs, providers.Message{Role: providers.RoleUser, Content: req.Input})
 	temp := 0.2

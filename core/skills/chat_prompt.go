@@ -23,7 +23,7 @@ Be direct and concise. Use Markdown only when it helps (lists, code).
 Shell commands, memory and files are handled without you: the user types !cmd to run a command.`
 
 // systemPrompt builds the chat system prompt for input.
-func (c ChatSkill) systemPrompt(ctx context.Context, input string) string {
+func (c ChatSkill) systemPrompt(ctx context.Context, input string, episodes []string) string {
 	now := time.Now
 	if c.Now != nil {
 		now = c.Now
@@ -38,6 +38,12 @@ func (c ChatSkill) systemPrompt(ctx context.Context, input string) string {
 	if mem := c.memoryBlock(ctx, input); mem != "" {
 		b.WriteString("\n\n")
 		b.WriteString(mem)
+	}
+	if len(episodes) > 0 {
+		b.WriteString("\n\n## Earlier in this conversation (compacted)\n")
+		for _, e := range episodes {
+			b.WriteString("- " + e + "\n")
+		}
 	}
 	if c.Instructions != "" {
 		b.WriteString("\n\n")
