@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,7 +17,7 @@ import (
 
 func newRunCmd(a *app) *cobra.Command {
 	var session string
-	var asJSON, debug bool
+	var asJSON, debug, yes bool
 	cmd := &cobra.Command{
 		Use:   "run [flags] INPUT...",
 		Short: "Run one request and exit (0 success, 1 failure, 2 usage error)",
@@ -46,6 +47,14 @@ func newRunCmd(a *app) *cobra.Command {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
 			req := kernel.Request{Input: input, Session: session, Source: kernel.SourceCLI}
+			if yes {
+				// --yes approves every command a model proposes; without
+				// it, anything not read-only is refused (nobody to ask).
+				req.Confirm = func(_ context.Context, command, reason string) bool {
+					fmt.Fprintf(cmd.ErrOrStderr(), "macroa: approved by --yes: %s (%s)\n", command, reason)
+					return true
+				}
+			}
 			out := cmd.OutOrStdout()
 			// On a terminal a model's answer prints as it arrives.
 			if !asJSON && term.IsTerminal(os.Stdout.Fd()) {
@@ -59,6 +68,7 @@ func newRunCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVarP(&session, "session", "s", "", "named session to keep this turn in (created if new)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object describing the run")
 	cmd.Flags().BoolVar(&debug, "debug", false, "print routing details to stderr")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "approve commands a model proposes that are not read-only (default: refuse them)")
 	_ = cmd.RegisterFlagCompletionFunc("session", completeSessions(a))
 	return cmd
 }

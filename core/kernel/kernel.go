@@ -189,6 +189,9 @@ func (k *Kernel) runModel(ctx context.Context, t *turn, d router.Decision) (mode
 		d = k.classify(ctx, t, d)
 	}
 	k.bus.Publish(events.RouteDecided{TurnID: string(t.id), Route: string(d.Route), Skill: string(d.Intent.Skill), Tier: d.Intent.Tier})
+	if d.Intent.Skill == skills.Agent {
+		return k.runAgent(ctx, t, d), t.caller
+	}
 	if d.Intent.Skill != skills.Chat {
 		// The classifier chose a deterministic skill, with its parameters.
 		out.Result = k.dispatch(ctx, d)

@@ -265,3 +265,46 @@ func TestModelCompactsLongSessions(t *testing.T) {
 		t.Fatalf("last chat call had %d messages, want 6", n)
 	}
 }
+
+// The classifier hands a task to the agent: a read-only command runs, a
+// destructive one waits for approval and is refused without it, and every
+// tool call has its own audit entry.
+func TestModelAgentRunsToolsAndAuditsThem(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL())
+	marker := filepath.Join(f.dir, "deleted-marker")
+	srv.Script(
+		classifiedAs("agent"),
+		providertest.Reply{ToolCalls: []providertest.ToolCall{{ID: "c1", Name: "run_command", Arguments: `{"command":"echo disk-report"}`}}},
+		providertest.Reply{ToolCalls: []providertest.ToolCall{{ID: "c2", Name: "run_command", Arguments: `{"command":"touch ` + marker + `"}`}}},
+		providertest.Reply{Content: "The disk report says disk-report; I was not allowed to create the marker."},
+	)
+	var asked []string
+	res := f.k.Run(context.Background(), kernel.Request{Input: "find out why the disk is full", Source: kernel.SourceCLI,
+		Confirm: func(_ context.Context, command, reason string) bool { asked = append(asked, command); return false }})
+	if !res.Success || res.Skill != "agent" || !strings.Contains(res.Output, "disk-report") {
+		t.Fatalf("agent run: %+v", res)
+	}
+	if len(asked) != 1 || !strings.Contains(asked[0], "touch") {
+		t.Fatalf("want one approval request for the touch, got %q", asked)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("a refused command ran")
+	}
+	var tools []store.AuditEntry
+	for _, e := range f.audit(t) {
+		if e.Route == "agent-tool" {
+			tools = append(tools, e)
+		}
+	}
+	if len(tools) != 2 || !tools[0].Success || tools[1].Success || !strings.Contains(tools[1].Error, "did not approve") ||
+		tools[0].TurnID != res.TurnID {
+		t.Fatalf("tool calls not audited as expected: %+v", tools)
+	}
+	// The tool result reached the model on the next round.
+	reqs := srv.ChatRequests()
+	second := reqs[2].Chat.Messages
+	if last := second[len(second)-1]; last.Role != "tool" || !strings.Contains(last.Content, "disk-report") {
+		t.Fatalf("round 2 did not carry the tool output: %+v", last)
+	}
+}

@@ -4,6 +4,7 @@
 package kernel
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -33,6 +34,9 @@ type Request struct {
 	// Both may be nil.
 	OnText  func(text string)
 	OnReset func()
+	// Confirm asks the person whether a command a model proposed may run
+	// (reason says why it needs asking). nil refuses every such command.
+	Confirm func(ctx context.Context, command, reason string) bool
 }
 
 // Result is everything a front end may show about a finished run.

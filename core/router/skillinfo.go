@@ -79,6 +79,13 @@ func BuiltinSkillInfo() []SkillInfo {
 			Params:      "none: send {}",
 		},
 		{
+			Name: skills.Agent,
+			Description: "carries out a task that takes several steps on this machine with tools: runs commands, reads and writes files, " +
+				"remembers facts, then reports (\"find out why the disk is full\", \"set up a backup script\")",
+			Triggers: []string{"find out why", "set up", "investigate", "check and fix", "create a script"},
+			Params:   "none: send {}",
+		},
+		{
 			Name:          skills.Shell,
 			Description:   "runs one shell command on this machine and shows its output (disk, memory, processes, services, network, logs)",
 			Triggers:      shellTriggers,

@@ -12,7 +12,8 @@ const (
 	Shell  Name = "shell"
 	Memory Name = "memory"
 	File   Name = "file"
-	Chat   Name = "chat" // answered by a model
+	Chat   Name = "chat"  // answered by a model
+	Agent  Name = "agent" // a model working through tools, several rounds
 )
 
 // Intent is what the router decided a request asks for.

@@ -66,6 +66,7 @@ func Run(ctx context.Context, r Runner, o Options) error {
 	} else {
 		lines = newPlainReader(o.In)
 	}
+	s.lines = lines
 	for {
 		line, err := lines.ReadLine(o.Style.prompt())
 		switch {
@@ -92,6 +93,18 @@ type session struct {
 	r     Runner
 	o     Options
 	debug bool
+	lines lineReader
+}
+
+// confirm asks the person at the terminal whether a command a model
+// proposed may run. With piped input there is nobody to ask: refused.
+func (s *session) confirm(_ context.Context, command, reason string) bool {
+	if !s.o.Interactive || s.lines == nil {
+		return false
+	}
+	fmt.Fprintf(s.o.Out, "\nThe model wants to run:\n  %s\n(%s)\n", command, reason)
+	answer, err := s.lines.ReadLine("Allow? [y/N] ")
+	return err == nil && (strings.EqualFold(strings.TrimSpace(answer), "y") || strings.EqualFold(strings.TrimSpace(answer), "yes"))
 }
 
 // handle runs one line and reports whether the session should end.
@@ -122,7 +135,7 @@ func (s *session) handle(ctx context.Context, line string) (quit bool) {
 
 	// ctrl+c during a run cancels that run only.
 	runCtx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	req := kernel.Request{Input: line, Session: s.o.Session, Source: kernel.SourceREPL}
+	req := kernel.Request{Input: line, Session: s.o.Session, Source: kernel.SourceREPL, Confirm: s.confirm}
 	if s.o.Interactive {
 		// A model's answer prints as it arrives.
 		req.OnText = func(text string) { fmt.Fprint(s.o.Out, text) }

@@ -1,0 +1,297 @@
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/providers"
+)
+
+// The tools the model may call.
+const (
+	ToolRunCommand    = "run_command"
+	ToolReadFile      = "read_file"
+	ToolWriteFile     = "write_file"
+	ToolListDirectory = "list_directory"
+	ToolFileExists    = "file_exists"
+	ToolRemember      = "remember"
+	ToolRecall        = "recall"
+)
+
+// defaultCommandTimeout bounds a command when the shell skill sets no
+// timeout of its own, so "tail -f" cannot hold the loop forever.
+const defaultCommandTimeout = 2 * time.Minute
+
+type param struct {
+	name, description string
+}
+
+// schema builds a JSON Schema object of required string properties that
+// allows no others.
+func schema(params ...param) json.RawMessage {
+	props := make(map[string]any, len(params))
+	required := make([]string, 0, len(params))
+	for _, p := range params {
+		props[p.name] = map[string]string{"type": "string", "description": p.description}
+		required = append(required, p.name)
+	}
+	b, err := json.Marshal(map[string]any{
+		"type": "object", "properties": props, "required": required, "additionalProperties": false,
+	})
+	if err != nil {
+		panic(fmt.Sprintf("agent: tool schema: %v", err)) // static input; cannot happen
+	}
+	return b
+}
+
+var pathParam = param{"path", "A path in the person's home directory: absolute, ~/relative, or relative to the working directory."}
+
+// Tools returns the tool definitions sent with every round.
+func Tools() []providers.Tool {
+	return []providers.Tool{
+		{Name: ToolRunCommand, Description: "Run a shell command on this machine and return its output. " +
+			"Read-only commands (ls, cat, grep, df, ps, systemctl status, git status …) run at once; " +
+			"anything else waits for the person's approval and may be refused.",
+			Parameters: schema(param{"command", "The shell command, e.g. \"df -h\"."})},
+		{Name: ToolReadFile, Description: "Read a text file in the person's home directory.",
+			Parameters: schema(pathParam)},
+		{Name: ToolWriteFile, Description: "Write a text file in the person's home directory. " +
+			"Replacing an existing file, or writing under a hidden path, needs the person's approval.",
+			Parameters: schema(pathParam, param{"content", "The whole new content of the file."})},
+		{Name: ToolListDirectory, Description: "List a directory in the person's home directory.",
+			Parameters: schema(pathParam)},
+		{Name: ToolFileExists, Description: "Check whether a file or directory exists in the person's home directory.",
+			Parameters: schema(pathParam)},
+		{Name: ToolRemember, Description: "Store a fact about the person in long-term memory.",
+			Parameters: schema(param{"key", "A short name for the fact, e.g. \"editor\"."}, param{"value", "The fact, e.g. \"helix\"."})},
+		{Name: ToolRecall, Description: "Look up facts in the person's long-term memory.",
+			Parameters: schema(param{"query", "A fact's name or words to search for."})},
+	}
+}
+
+// outcome is one tool call's result before it is fitted into the context.
+type outcome struct {
+	output  string
+	ok      bool
+	refused bool
+}
+
+func failed(format string, args ...any) outcome {
+	return outcome{output: "error: " + fmt.Sprintf(format, args...)}
+}
+
+// runTool decodes a call's arguments and dispatches it to its skill. It
+// never panics on what a model sends: every problem becomes a message the
+// model can read and act on.
+func (a *Agent) runTool(ctx context.Context, call providers.ToolCall) outcome {
+	params, known := toolParams[call.Name]
+	if !known {
+		names := make([]string, 0, len(toolParams))
+		for _, t := range Tools() {
+			names = append(names, t.Name)
+		}
+		return failed("there is no tool named %q; the tools are %s", call.Name, strings.Join(names, ", "))
+	}
+	args, err := decodeArgs(call.Arguments, params...)
+	if err != nil {
+		return failed("the arguments for %s were not usable: %v. Call it again with arguments like %s.",
+			call.Name, err, toolExamples[call.Name])
+	}
+	switch call.Name {
+	case ToolRunCommand:
+		return a.runCommand(ctx, strings.TrimSpace(args["command"]))
+	case ToolReadFile:
+		return fromResult(a.Files.Run(ctx, fileIntent("read", args["path"], "")))
+	case ToolListDirectory:
+		return fromResult(a.Files.Run(ctx, fileIntent("list", args["path"], "")))
+	case ToolFileExists:
+		return fromResult(a.Files.Run(ctx, fileIntent("exists", args["path"], "")))
+	case ToolWriteFile:
+		return a.writeFile(ctx, args["path"], args["content"])
+	case ToolRemember:
+		if a.Memory.DB == nil {
+			return failed("long-term memory is not available here")
+		}
+		return fromResult(a.Memory.Run(ctx, skills.Intent{Skill: skills.Memory, Action: "set", Tier: a.Tier,
+			Args: map[string]string{"key": args["key"], "value": args["value"]}}))
+	default: // ToolRecall
+		if a.Memory.DB == nil {
+			return failed("long-term memory is not available here")
+		}
+		q := strings.TrimSpace(args["query"])
+		return fromResult(a.Memory.Run(ctx, skills.Intent{Skill: skills.Memory, Action: "recall", Tier: a.Tier,
+			Args: map[string]string{"key": q, "query": q}}))
+	}
+}
+
+// toolParams lists each tool's parameters, all required strings.
+var toolParams = map[string][]string{
+	ToolRunCommand: {"command"}, ToolReadFile: {"path"}, ToolWriteFile: {"path", "content"},
+	ToolListDirectory: {"path"}, ToolFileExists: {"path"}, ToolRemember: {"key", "value"}, ToolRecall: {"query"},
+}
+
+var toolExamples = map[string]string{
+	ToolRunCommand: `{"command": "df -h"}`, ToolReadFile: `{"path": "~/notes.txt"}`,
+	ToolWriteFile: `{"path": "~/notes.txt", "content": "text"}`, ToolListDirectory: `{"path": "~"}`,
+	ToolFileExists: `{"path": "~/notes.txt"}`, ToolRemember: `{"key": "editor", "value": "helix"}`,
+	ToolRecall: `{"query": "editor"}`,
+}
+
+// decodeArgs reads a call's JSON arguments: an object holding exactly the
+// named string fields, all of them required.
+func decodeArgs(raw string, names ...string) (map[string]string, error) {
+	if strings.TrimSpace(raw) == "" {
+		raw = "{}"
+	}
+	var fields map[string]json.RawMessage
+	dec := json.NewDecoder(strings.NewReader(raw))
+	if err := dec.Decode(&fields); err != nil {
+		return nil, fmt.Errorf("they are not a JSON object (%v)", err)
+	}
+	if dec.More() {
+		return nil, errors.New("there is more text after the JSON object")
+	}
+	if fields == nil {
+		return nil, errors.New("they are not a JSON object (null)")
+	}
+	var unknown []string
+	for k := range fields {
+		if !slices.Contains(names, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("unknown field %s (the fields are %s)", quoteList(unknown), quoteList(names))
+	}
+	out := make(map[string]string, len(names))
+	var missing []string
+	for _, n := range names {
+		v, ok := fields[n]
+		if !ok || string(v) == "null" {
+			missing = append(missing, n)
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			return nil, fmt.Errorf("%q must be a string", n)
+		}
+		out[n] = s
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("missing %s", quoteList(missing))
+	}
+	return out, nil
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, " and ")
+}
+
+func fileIntent(action, p, content string) skills.Intent {
+	args := map[string]string{"path": p}
+	if action == "write" {
+		args["content"] = content
+	}
+	return skills.Intent{Skill: skills.File, Action: action, Args: args}
+}
+
+// fromResult turns a skill's Result into the text the model reads.
+func fromResult(r skills.Result) outcome {
+	if r.Success {
+		if r.Output == "" {
+			return outcome{output: "(no output)", ok: true}
+		}
+		return outcome{output: r.Output, ok: true}
+	}
+	msg := r.Error
+	if msg == "" {
+		msg = "it failed"
+	}
+	out := "error: " + msg
+	if r.Output != "" {
+		out += "\n" + r.Output
+	}
+	return outcome{output: out}
+}
+
+// runCommand runs a model's shell text when the policy allows it, or when
+// the person approves it.
+func (a *Agent) runCommand(ctx context.Context, command string) outcome {
+	if command == "" {
+		return failed(`the command is empty. Call run_command again with a command, e.g. {"command": "df -h"}.`)
+	}
+	d := CheckShell(command)
+	if !d.Allowed {
+		if o, ok := a.approve(ctx, command, d.Reason); !ok {
+			return o
+		}
+	}
+	sh := a.Shell
+	// The policy reads bash and POSIX sh grammar; other shells (zsh, fish)
+	// would give the same text another meaning, so they are not used here.
+	switch path.Base(sh.Shell) {
+	case "sh", "bash", "dash":
+	default:
+		sh.Shell = "/bin/sh"
+	}
+	if sh.Timeout <= 0 {
+		sh.Timeout = defaultCommandTimeout
+	}
+	return fromResult(sh.Run(ctx, skills.Intent{Skill: skills.Shell, Action: "run", Input: command, Tier: a.Tier,
+		Args: map[string]string{"command": command}}))
+}
+
+// approve asks the person about an action the policy does not allow by
+// itself. It returns the refusal to send the model, and false, unless the
+// person said yes.
+func (a *Agent) approve(ctx context.Context, action, reason string) (outcome, bool) {
+	if a.Confirm == nil {
+		return outcome{refused: true, output: fmt.Sprintf("Not done: this needs the person's approval (%s), and approval was not available here. "+
+			"Do not try another way to do it; tell the person what you wanted to do and why.", reason)}, false
+	}
+	if !a.Confirm(ctx, action, reason) {
+		return outcome{refused: true, output: "Not done: the person refused. " +
+			"Do not try another way to do it; tell the person what you wanted to do and why, or ask what they would like instead."}, false
+	}
+	return outcome{}, true
+}
+
+// writeFile writes through the file skill. A new file is written at once;
+// replacing an existing one, or writing under a hidden path (shell start-up
+// files, ~/.ssh, ~/.config), asks the person first.
+func (a *Agent) writeFile(ctx context.Context, p, content string) outcome {
+	if reason := a.writeNeedsApproval(ctx, p); reason != "" {
+		action := fmt.Sprintf("write_file %s (%d bytes)", p, len(content))
+		if o, ok := a.approve(ctx, action, reason); !ok {
+			return o
+		}
+	}
+	return fromResult(a.Files.Run(ctx, fileIntent("write", p, content)))
+}
+
+func (a *Agent) writeNeedsApproval(ctx context.Context, p string) string {
+	for _, part := range strings.Split(strings.TrimSpace(p), "/") {
+		if strings.HasPrefix(part, ".") && part != "." && part != ".." {
+			return fmt.Sprintf("it writes under a hidden path (%s), where settings, keys and start-up scripts live", p)
+		}
+	}
+	res := a.Files.Run(ctx, fileIntent("exists", p, ""))
+	if res.Success && !strings.HasPrefix(res.Output, "Does not exist") {
+		return fmt.Sprintf("it replaces the existing %s", p)
+	}
+	// A new file, or a path the write itself will refuse with the reason.
+	return ""
+}

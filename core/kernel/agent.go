@@ -1,0 +1,82 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/macroa/macroa/core/agent"
+	"github.com/macroa/macroa/core/redact"
+	"github.com/macroa/macroa/core/router"
+	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/store"
+)
+
+// routeAgentTool marks the audit entry of one tool call an agent made.
+const routeAgentTool = "agent-tool"
+
+// runAgent lets a model work through tools for a task. Every tool call gets
+// its own audit entry; commands that are not read-only wait for the
+// person's approval (Request.Confirm), and are refused without it.
+func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) modelOutcome {
+	start := d.Intent.Tier
+	if start == tier.Nano {
+		start = tier.Haiku // a tool loop needs more than the cheapest tier
+	}
+	out := modelOutcome{route: string(d.Route), skill: string(skills.Agent), tier: start}
+	a := agent.Agent{
+		Caller: t.caller, Shell: k.shell, Files: k.files, Memory: k.memory,
+		Confirm:    agent.Confirm(t.req.Confirm),
+		OnToolCall: func(tc agent.ToolCall) { k.auditToolCall(ctx, t, tc) },
+		Tier:       start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
+	}
+	ans, err := a.Run(ctx, t.req.Input, t.history)
+	switch {
+	case ctx.Err() != nil:
+		out.Output = ans.Text
+		out.Error = "cancelled; the agent was stopped"
+	case err != nil:
+		out.Error = modelError(err)
+	case ans.Stopped:
+		out.Output = ans.Text
+		out.Error = fmt.Sprintf("the agent stopped after %d rounds without finishing; its summary is above", ans.Rounds)
+	default:
+		out.Output, out.Success = ans.Text, true
+	}
+	if out.Output != "" {
+		t.stream.emit(out.Output)
+		t.stream.finish()
+	}
+	return out
+}
+
+// auditToolCall writes one audit entry for a tool call inside an agent run.
+func (k *Kernel) auditToolCall(ctx context.Context, t *turn, tc agent.ToolCall) {
+	e := store.AuditEntry{
+		TurnID:    t.id,
+		Time:      time.Now(),
+		Session:   t.req.Session,
+		Source:    string(t.req.Source),
+		Input:     redact.String(tc.Name+" "+tc.Arguments, k.secrets...),
+		Route:     routeAgentTool,
+		Skill:     "agent." + tc.Name,
+		Success:   tc.OK,
+		ElapsedMS: tc.Elapsed.Milliseconds(),
+	}
+	if tc.Refused {
+		e.Error = "not run: the person did not approve it"
+	} else if !tc.OK {
+		e.Error = redact.String(firstLine(tc.Output), k.secrets...)
+	}
+	_, _ = k.db.AppendAudit(context.WithoutCancel(ctx), e)
+}
+
+func firstLine(s string) string {
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
