@@ -2,19 +2,16 @@ package kernel_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
-	"github.com/macroa/macroa/store"
 )
 
 // timedProvider measures the time spent inside the real provider (HTTP
@@ -38,7 +35,6 @@ func (p *timedProvider) Stream(ctx context.Context, r providers.Request, on func
 
 // benchKernel is a kernel whose one provider answers at once over loopback.
 func benchKernel(b *testing.B) (*kernel.Kernel, *timedProvider) {
-	dir := b.TempDir()
 	srv := providertest.New(b)
 	srv.Handle(func(r providertest.Recorded) providertest.Reply {
 		if strings.Contains(r.Chat.Messages[0].Content, "intent router") {
@@ -46,15 +42,7 @@ func benchKernel(b *testing.B) (*kernel.Kernel, *timedProvider) {
 		}
 		return providertest.Reply{Content: "ok"}
 	})
-	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, WorkDir: dir, UserHome: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := store.Open(context.Background(), filepath.Join(dir, "macroa.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	cfg, db, dir := openData(b, "")
 	tp := &timedProvider{Provider: providers.NewOpenAI(providers.OpenAIConfig{Name: "local", BaseURL: srv.URL()})}
 	routes := map[tier.Tier][]providers.Route{}
 	for _, t := range tier.All {
@@ -99,16 +87,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // benchFixture is a kernel using srv through the configuration, as the binary does.
 func benchFixture(b *testing.B, srv *providertest.Server) *kernel.Kernel {
-	dir := b.TempDir()
-	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir, "MACROA_BASE_URL=" + srv.URL()}, WorkDir: dir, UserHome: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := store.Open(context.Background(), filepath.Join(dir, "macroa.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	cfg, db, dir := openData(b, "", "MACROA_BASE_URL="+srv.URL())
 	return kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir,
 		Models: func(context.Context) (providers.Caller, error) { return providers.FromConfig(cfg) }})
 }

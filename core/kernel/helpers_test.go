@@ -23,6 +23,16 @@ type fixture struct {
 // ("KEY=value" entries) and, when toml is not "", a config.toml.
 func newFixture(t *testing.T, toml string, env ...string) fixture {
 	t.Helper()
+	cfg, db, dir := openData(t, toml, env...)
+	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir})
+	return fixture{k: k, db: db, dir: dir}
+}
+
+// openData makes a temp dir that is the data, working and home directory at
+// once, with an optional config.toml, and loads the configuration and the
+// store from it.
+func openData(t testing.TB, toml string, env ...string) (*config.Config, *store.DB, string) {
+	t.Helper()
 	dir := t.TempDir()
 	if toml != "" {
 		if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
@@ -42,8 +52,7 @@ func newFixture(t *testing.T, toml string, env ...string) fixture {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir})
-	return fixture{k: k, db: db, dir: dir}
+	return cfg, db, dir
 }
 
 // audit returns every audit entry, oldest first.

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
@@ -20,21 +19,7 @@ import (
 // binary builds it, talking to real local test servers.
 func modelFixture(t *testing.T, toml string, env ...string) fixture {
 	t.Helper()
-	dir := t.TempDir()
-	if toml != "" {
-		if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, err := config.Load(config.LoadOptions{Environ: append([]string{"MACROA_HOME=" + dir}, env...), WorkDir: dir, UserHome: dir})
-	if err != nil {
-		t.Fatalf("load config: %v", err)
-	}
-	db, err := store.Open(context.Background(), filepath.Join(dir, "macroa.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	cfg, db, dir := openData(t, toml, env...)
 	models := func(context.Context) (providers.Caller, error) { return providers.FromConfig(cfg) }
 	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Models: models})
 	return fixture{k: k, db: db, dir: dir}
