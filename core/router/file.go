@@ -1,8 +1,6 @@
 package router
 
 import (
-	"regexp"
-
 	"github.com/macroa/macroa/core/skills"
 )
 
@@ -10,10 +8,10 @@ import (
 const pathPat = `("[^"]+"|'[^']+'|\S+)`
 
 var (
-	fileReadRe   = regexp.MustCompile(`(?i)^(?:read|show|cat|open|print)\s+(?:the\s+)?file\s+` + pathPat + `\s*$`)
-	fileListRe   = regexp.MustCompile(`(?i)^(?:list|ls|show)\s+(?:the\s+)?(?:directory|dir|folder|files\s+in)\s+` + pathPat + `\s*$`)
-	fileWriteRe  = regexp.MustCompile(`(?is)^(?:write|save)\s+(?:to\s+)?(?:the\s+)?file\s+` + pathPat + `\s*(?::[ \t]?|\n)(.*)$`)
-	fileExistsRe = regexp.MustCompile(`(?i)^(?:does\s+)?(?:the\s+)?(?:file|path|directory|dir)\s+` + pathPat + `\s+exists?\s*\??\s*$`)
+	fileReadRe   = lazyRegexp(`(?i)^(?:read|show|cat|open|print)\s+(?:the\s+)?file\s+` + pathPat + `\s*$`)
+	fileListRe   = lazyRegexp(`(?i)^(?:list|ls|show)\s+(?:the\s+)?(?:directory|dir|folder|files\s+in)\s+` + pathPat + `\s*$`)
+	fileWriteRe  = lazyRegexp(`(?is)^(?:write|save)\s+(?:to\s+)?(?:the\s+)?file\s+` + pathPat + `\s*(?::[ \t]?|\n)(.*)$`)
+	fileExistsRe = lazyRegexp(`(?i)^(?:does\s+)?(?:the\s+)?(?:file|path|directory|dir)\s+` + pathPat + `\s+exists?\s*\??\s*$`)
 )
 
 // fileIntent recognises the file shortcuts, each with its path pulled out
@@ -29,26 +27,26 @@ func fileIntent(text string) (skills.Intent, bool) {
 	}
 	switch firstWord(text) {
 	case "read", "cat", "open", "print":
-		if m := fileReadRe.FindStringSubmatch(text); m != nil {
+		if m := fileReadRe().FindStringSubmatch(text); m != nil {
 			return file("read", m[1]), true
 		}
 	case "show":
-		if m := fileReadRe.FindStringSubmatch(text); m != nil {
+		if m := fileReadRe().FindStringSubmatch(text); m != nil {
 			return file("read", m[1]), true
 		}
-		if m := fileListRe.FindStringSubmatch(text); m != nil {
+		if m := fileListRe().FindStringSubmatch(text); m != nil {
 			return file("list", m[1]), true
 		}
 	case "list", "ls":
-		if m := fileListRe.FindStringSubmatch(text); m != nil {
+		if m := fileListRe().FindStringSubmatch(text); m != nil {
 			return file("list", m[1]), true
 		}
 	case "write", "save":
-		if m := fileWriteRe.FindStringSubmatch(text); m != nil {
+		if m := fileWriteRe().FindStringSubmatch(text); m != nil {
 			return file("write", m[1], "content", m[2]), true
 		}
 	case "does", "the", "file", "path", "directory", "dir":
-		if m := fileExistsRe.FindStringSubmatch(text); m != nil {
+		if m := fileExistsRe().FindStringSubmatch(text); m != nil {
 			return file("exists", m[1]), true
 		}
 	}
