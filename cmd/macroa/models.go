@@ -21,14 +21,13 @@ func modelFactory(cfg *config.Config) func(ctx context.Context) (providers.Calle
 		if !errors.Is(err, providers.ErrNotConfigured) {
 			return nil, err
 		}
-		return ollamaGateway(ctx, cfg)
+		return ollamaGateway(ctx, cfg, providers.DefaultOllamaAddr)
 	}
 }
 
 // ollamaGateway uses a local Ollama when nothing else is configured. Tiers
 // whose model was not set explicitly use the first model Ollama has.
-func ollamaGateway(ctx context.Context, cfg *config.Config) (providers.Caller, error) {
-	addr := providers.DefaultOllamaAddr
+func ollamaGateway(ctx context.Context, cfg *config.Config, addr string) (providers.Caller, error) {
 	if !providers.DetectOllama(ctx, addr, 0) {
 		return nil, providers.ErrNotConfigured
 	}
