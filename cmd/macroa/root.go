@@ -42,6 +42,8 @@ Run without a command on a terminal to open the interactive session.`,
 		newAuditCmd(a),
 		newConfigCmd(a),
 		newUsageCmd(a),
+		newTUICmd(a),
+		newLogsCmd(a),
 		newVersionCmd(),
 	)
 	return root

@@ -126,7 +126,10 @@ func (k *Kernel) budgeted(next providers.Caller, t *turn) providers.Caller {
 // failure comes back as a Result with Success false and an Error sentence.
 func (k *Kernel) Run(ctx context.Context, req Request) Result {
 	start := time.Now()
-	res := Result{TurnID: store.NewTurnID(), Session: req.Session}
+	res := Result{TurnID: req.TurnID, Session: req.Session}
+	if res.TurnID == "" {
+		res.TurnID = store.NewTurnID()
+	}
 	if strings.TrimSpace(req.Input) == "" {
 		res.Error = ErrEmptyInput.Error()
 		return res

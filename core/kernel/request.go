@@ -26,6 +26,9 @@ const (
 
 // Request is one thing a person (or the scheduler) asked for.
 type Request struct {
+	// TurnID, when set, names the turn (a front end matching streamed
+	// events to what it shows picks it first); else one is made.
+	TurnID  store.TurnID
 	Input   string
 	Session string // a session name; "" runs without a stored session
 	Source  Source

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/macroa/macroa/providers/providertest"
+)
+
+// tmuxSession drives the built binary in a real terminal: a private tmux
+// server, send-keys to type, capture-pane to read the screen.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+func startTUI(t *testing.T, s *sandbox, env []string, w, h int, args ...string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed: skipping the terminal end-to-end test (.ci/run installs it)")
+	}
+	ts := &tmuxSession{t: t, socket: fmt.Sprintf("macroa-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), name: "tui"}
+	// env -i: exactly the sandbox's environment; TERM pinned so the
+	// screen does not depend on the machine running the tests.
+	command := append([]string{"env", "-i"}, s.env...)
+	command = append(command, env...)
+	command = append(command, "TERM=xterm-256color")
+	command = append(command, append([]string{binPath, "tui"}, args...)...)
+	tmuxArgs := append([]string{"-L", ts.socket, "-f", "/dev/null", "new-session", "-d", "-s", ts.name,
+		"-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-c", s.home, "--"}, command...)
+	if out, err := exec.Command("tmux", tmuxArgs...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	_ = exec.Command("tmux", "-L", ts.socket, "set", "-g", "escape-time", "0").Run()
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", ts.socket, "kill-server").Run() })
+	return ts
+}
+
+// keys sends tmux key names ("Enter", "C-c", "M-2") or literal text.
+func (ts *tmuxSession) keys(keys ...string) {
+	ts.t.Helper()
+	args := append([]string{"-L", ts.socket, "send-keys", "-t", ts.name}, keys...)
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		ts.t.Fatalf("send-keys %q: %v\n%s", keys, err, out)
+	}
+}
+
+// typeText sends text literally, then Enter.
+func (ts *tmuxSession) typeLine(text string) {
+	ts.t.Helper()
+	ts.keys("-l", text)
+	ts.keys("Enter")
+}
+
+func (ts *tmuxSession) screen() string {
+	out, err := exec.Command("tmux", "-L", ts.socket, "capture-pane", "-p", "-t", ts.name).Output()
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}
+
+// waitFor polls the screen until cond holds: the test waits for what a
+// person would see, never for a fixed time.
+func (ts *tmuxSession) waitFor(what string, cond func(string) bool) string {
+	ts.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		s := ts.screen()
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			ts.t.Fatalf("timed out waiting for %s; the screen:\n%s", what, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (ts *tmuxSession) waitText(text string) string {
+	ts.t.Helper()
+	return ts.waitFor(fmt.Sprintf("%q", text), func(s string) bool { return strings.Contains(s, text) })
+}
+
+// exited reports whether the program has ended (its tmux pane is gone).
+func (ts *tmuxSession) exited() bool {
+	return exec.Command("tmux", "-L", ts.socket, "has-session", "-t", ts.name).Run() != nil
+}
+
+// TestE2ETUIWithoutProvider: a new user's first start at 80x24.
+func TestE2ETUIWithoutProvider(t *testing.T) {
+	s := newSandbox(t)
+	ts := startTUI(t, s, nil, 80, 24)
+	ts.waitText("no model: set OPENROUTER_API_KEY or MACROA_BASE_URL")
+	ts.typeLine("!echo hi-from-shell")
+	ts.waitText("hi-from-shell")
+	ts.typeLine("remember my server IP is 10.0.0.1")
+	ts.waitText("Remembered: server_ip = 10.0.0.1")
+	ts.typeLine("what is my server IP?")
+	ts.waitFor("the recalled fact", func(s string) bool { return strings.Count(s, "10.0.0.1") >= 3 })
+	ts.typeLine("tell me a joke")
+	ts.waitText("OPENROUTER_API_KEY")
+	ts.keys("F1")
+	ts.waitText("next pane")
+	ts.keys("Escape")
+	ts.waitFor("the cheat sheet to close", func(s string) bool { return !strings.Contains(s, "next pane") })
+	ts.quit()
+}
+
+// quit presses ctrl+c twice, as a person would: the first arms quitting.
+func (ts *tmuxSession) quit() {
+	ts.t.Helper()
+	ts.keys("C-c")
+	ts.waitText("press ctrl+c again to quit")
+	ts.keys("C-c")
+	ts.waitFor("the program to quit", func(string) bool { return ts.exited() })
+}
+
+// TestE2ETUIChat: streaming chat against a local OpenAI-compatible server,
+// cancelling a stream, switching session, quitting.
+func TestE2ETUIChat(t *testing.T) {
+	s := newSandbox(t)
+	srv := providertest.New(t)
+	srv.Handle(func(r providertest.Recorded) providertest.Reply {
+		sys := r.Chat.Messages[0].Content
+		last := r.Chat.Messages[len(r.Chat.Messages)-1].Content
+		switch {
+		case strings.Contains(sys, "intent router"):
+			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
+		case strings.Contains(last, "slowly"):
+			return providertest.Reply{Chunks: strings.Split("one two three four five six seven eight nine ten", " "), ChunkDelay: 300 * time.Millisecond}
+		}
+		return providertest.Reply{Chunks: []string{"Gophers ", "tunnel ", "happily."}, ChunkDelay: 50 * time.Millisecond}
+	})
+	env := []string{"MACROA_BASE_URL=" + srv.URL()}
+	expect(t, s.run("", env, "run", "--session", "older", "!echo from-the-older-session"), 0, "from-the-older-session")
+
+	ts := startTUI(t, s, env, 100, 30)
+	ts.waitText("macroa · custom")
+	ts.typeLine("tell me about gophers")
+	ts.waitText("Gophers tunnel happily.")
+
+	ts.typeLine("count slowly")
+	ts.waitText("two")
+	ts.keys("C-c")
+	ts.waitText("[cancelled]")
+
+	// The chat so far had no session; "older" is the only one listed.
+	ts.keys("M-2")
+	ts.waitText("older")
+	ts.keys("Enter")
+	ts.waitText("from-the-older-session")
+	ts.quit()
+}

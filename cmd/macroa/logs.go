@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// openLog opens the log file in the data dir (0600: it may name sessions
+// and inputs) and returns a logger writing to it. The TUI never logs to the
+// terminal.
+func openLog(path string) (*slog.Logger, io.Closer, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, nil, fmt.Errorf("create the log directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the log file: %w", err)
+	}
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), f, nil
+}
+
+func newLogsCmd(a *app) *cobra.Command {
+	var follow bool
+	var lines int
+	cmd := &cobra.Command{
+		Use:   "logs",
+		Short: "Show Macroa's log file (-f to follow it)",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.loadConfig()
+			if err != nil {
+				return err
+			}
+			f, err := os.Open(cfg.LogPath)
+			if errors.Is(err, os.ErrNotExist) {
+				fmt.Fprintf(cmd.OutOrStdout(), "No log yet (%s is written by `macroa tui`).\n", cfg.LogPath)
+				return nil
+			}
+			if err != nil {
+				return failErr("open the log: %v", err)
+			}
+			defer f.Close()
+			if err := printTail(cmd.OutOrStdout(), f, lines); err != nil {
+				return failErr("read the log: %v", err)
+			}
+			if !follow {
+				return nil
+			}
+			return followFile(cmd.Context(), cmd.OutOrStdout(), f)
+		},
+	}
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new lines as they are written")
+	cmd.Flags().IntVarP(&lines, "lines", "n", 100, "how many of the last lines to show first")
+	return cmd
+}
+
+// printTail prints the last n lines of f and leaves f at its end.
+func printTail(w io.Writer, f *os.File, n int) error {
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	start := len(data)
+	for count := 0; start > 0; {
+		start--
+		if data[start] == '\n' && start != len(data)-1 {
+			count++
+			if count == n {
+				start++
+				break
+			}
+		}
+	}
+	_, err = w.Write(data[start:])
+	return err
+}
+
+// followFile copies what is appended to f until ctx ends (ctrl+c).
+func followFile(ctx context.Context, w io.Writer, f *os.File) error {
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			continue
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}

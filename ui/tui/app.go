@@ -1,0 +1,159 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// Options configures the cockpit.
+type Options struct {
+	Backend Backend
+	Styles  Styles
+	// Keys are the user's rebinds from config.toml: pane → action → keys.
+	Keys map[string]map[string][]string
+	// Provider is the status bar's model line ("openrouter · nano=…"); ""
+	// means no model is configured and Hint says how to set one.
+	Provider, Hint string
+	// DailyBudget is today's cap in US dollars (0: none), for the status bar.
+	DailyBudget float64
+	// Session is the session the chat opens with ("" for none).
+	Session string
+	// Panes overrides the default panes (tests); nil builds chat,
+	// sessions and audit.
+	Panes []Pane
+}
+
+// App is the cockpit's one root model.
+type App struct {
+	o      Options
+	st     Styles
+	panes  []Pane
+	focus  int
+	zoomed bool
+	help   bool // the cheat sheet is open
+	// helpOffset is how far the cheat sheet is scrolled.
+	helpOffset int
+	mouse      bool // mouse capture on (off: the terminal's own selection works)
+	keys       []Binding
+
+	width, height int
+	spent         float64
+	spendSeq      int
+	toast         *toast
+	toastSeq      int
+	quitArmed     time.Time // first ctrl+c with nothing to cancel
+}
+
+type toast struct {
+	level ToastLevel
+	text  string
+	seq   int
+}
+
+// New builds the cockpit.
+func New(o Options) *App {
+	a := &App{o: o, st: o.Styles, mouse: true}
+	a.panes = o.Panes
+	if a.panes == nil {
+		a.panes = []Pane{
+			NewChatPane(o.Backend, o.Styles, o.Keys[string(PaneChat)]),
+			NewSessionsPane(o.Backend, o.Styles, o.Keys[string(PaneSessions)]),
+			NewAuditPane(o.Backend, o.Styles, o.Keys[string(PaneAudit)]),
+		}
+	}
+	a.keys = Rebind(globalKeys(), o.Keys["global"])
+	return a
+}
+
+// Init starts every pane and the status bar's refresh.
+func (a *App) Init() tea.Cmd {
+	cmds := []tea.Cmd{a.refreshSpend()}
+	for _, p := range a.panes {
+		cmds = append(cmds, p.Init())
+	}
+	if a.o.Session != "" {
+		s := a.o.Session
+		cmds = append(cmds, func() tea.Msg { return SwitchSessionMsg{Name: s} })
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes a message: keys to the focused pane and the global
+// keymap, everything else to every pane. It does no I/O.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		return a, nil
+	case tea.KeyPressMsg:
+		return a, a.handleKey(msg)
+	case ToastMsg:
+		return a, a.showToast(msg)
+	case toastExpiredMsg:
+		if a.toast != nil && a.toast.seq == msg.seq {
+			a.toast = nil
+		}
+		return a, nil
+	case spendMsg:
+		if msg.seq == a.spendSeq {
+			a.spent = msg.spent
+		}
+		return a, tea.Tick(5*time.Second, func(time.Time) tea.Msg { return spendTickMsg{} })
+	case spendTickMsg:
+		return a, a.refreshSpend()
+	case FocusPaneMsg:
+		a.focusPane(msg.Pane)
+		return a, nil
+	case CopyMsg:
+		what := msg.What
+		return a, tea.Batch(tea.SetClipboard(msg.Text), Toast(ToastInfo, "copied the "+what+" to the clipboard"))
+	case CoreEventMsg:
+		return a, tea.Batch(a.coreEvent(msg), a.broadcast(msg))
+	}
+	return a, a.broadcast(msg)
+}
+
+// broadcast gives a message to every pane.
+func (a *App) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, p := range a.panes {
+		cmds = append(cmds, p.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (a *App) focusPane(id PaneID) {
+	for i, p := range a.panes {
+		if p.ID() == id {
+			a.focus = i
+			return
+		}
+	}
+}
+
+func (a *App) focused() Pane { return a.panes[a.focus] }
+
+// spendMsg carries today's spending, for the status bar.
+type spendMsg struct {
+	seq   int
+	spent float64
+}
+
+type spendTickMsg struct{}
+
+// refreshSpend reads today's spending in a command, never in Update.
+func (a *App) refreshSpend() tea.Cmd {
+	if a.o.Backend == nil {
+		return nil
+	}
+	a.spendSeq++
+	seq, b := a.spendSeq, a.o.Backend
+	return func() tea.Msg {
+		now := time.Now()
+		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+		spent, _ := b.SpentSince(context.Background(), day)
+		return spendMsg{seq: seq, spent: spent}
+	}
+}

@@ -1,0 +1,117 @@
+package tui
+
+import (
+	"strconv"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// globalKeys are the cockpit's own bindings. None fights the terminal,
+// readline or tmux: no ctrl+z/s/q, no plain letters while typing.
+func globalKeys() []Binding {
+	return []Binding{
+		NewBinding("next-pane", "next pane", "tab"),
+		NewBinding("prev-pane", "previous pane", "shift+tab"),
+		NewBinding("focus-1", "focus chat", "alt+1"),
+		NewBinding("focus-2", "focus sessions", "alt+2"),
+		NewBinding("focus-3", "focus audit", "alt+3"),
+		NewBinding("zoom", "zoom the pane to full screen and back", "alt+z"),
+		NewBinding("help", "this cheat sheet", "f1", "?"),
+		NewBinding("mouse", "release/capture the mouse (for the terminal's own selection)", "alt+m"),
+		NewBinding("cancel-quit", "cancel the running request; press twice to quit", "ctrl+c"),
+		NewBinding("back", "back out (close, unzoom)", "esc"),
+	}
+}
+
+// quitWindow is how soon a second ctrl+c must follow the first to quit.
+const quitWindow = 2 * time.Second
+
+func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := msg.String()
+	// ctrl+c: cancel what runs first, quit on a second press.
+	if Matches(a.keys, "cancel-quit", k) {
+		for _, p := range a.panes {
+			if c, ok := p.(Canceller); ok && c.Cancel() {
+				a.quitArmed = time.Time{}
+				return Toast(ToastInfo, "cancelled; press ctrl+c again to quit")
+			}
+		}
+		if !a.quitArmed.IsZero() && time.Since(a.quitArmed) < quitWindow {
+			return tea.Quit
+		}
+		a.quitArmed = time.Now()
+		return Toast(ToastInfo, "press ctrl+c again to quit")
+	}
+	if a.help {
+		switch {
+		case Matches(a.keys, "back", k) || Matches(a.keys, "help", k):
+			a.help, a.helpOffset = false, 0
+		case k == "down" || k == "j":
+			a.helpOffset++
+		case k == "up" || k == "k":
+			a.helpOffset = max(a.helpOffset-1, 0)
+		case k == "pgdown" || k == "space":
+			a.helpOffset += 10
+		case k == "pgup":
+			a.helpOffset = max(a.helpOffset-10, 0)
+		}
+		return nil
+	}
+	capturing := a.focused().Capturing()
+	// Keys with a modifier (or f-keys) work everywhere; plain characters
+	// only when the focused pane is not taking text.
+	plain := len(k) == 1
+	if !(plain && capturing) {
+		switch {
+		case Matches(a.keys, "help", k):
+			a.help = true
+			return nil
+		case Matches(a.keys, "zoom", k):
+			a.zoomed = !a.zoomed
+			return nil
+		case Matches(a.keys, "mouse", k):
+			a.mouse = !a.mouse
+			if a.mouse {
+				return Toast(ToastInfo, "mouse captured by macroa")
+			}
+			return Toast(ToastInfo, "mouse released: select text with the terminal; alt+m to capture again")
+		}
+		for i := range a.panes {
+			if Matches(a.keys, "focus-"+strconv.Itoa(i+1), k) || (!capturing && k == strconv.Itoa(i+1)) {
+				a.focus = i
+				return nil
+			}
+		}
+	}
+	if cmd, handled := a.focused().HandleKey(msg); handled {
+		return cmd
+	}
+	switch {
+	case Matches(a.keys, "next-pane", k):
+		a.focus = (a.focus + 1) % len(a.panes)
+	case Matches(a.keys, "prev-pane", k):
+		a.focus = (a.focus + len(a.panes) - 1) % len(a.panes)
+	case Matches(a.keys, "back", k):
+		a.zoomed = false
+	}
+	return nil
+}
+
+// toastExpiredMsg clears a toast unless a newer one replaced it.
+type toastExpiredMsg struct{ seq int }
+
+// toastLife is how long a toast stays: errors longer, to be read.
+func toastLife(l ToastLevel) time.Duration {
+	if l == ToastError {
+		return 8 * time.Second
+	}
+	return 4 * time.Second
+}
+
+func (a *App) showToast(m ToastMsg) tea.Cmd {
+	a.toastSeq++
+	seq := a.toastSeq
+	a.toast = &toast{level: m.Level, text: m.Text, seq: seq}
+	return tea.Tick(toastLife(m.Level), func(time.Time) tea.Msg { return toastExpiredMsg{seq: seq} })
+}

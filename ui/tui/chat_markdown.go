@@ -1,0 +1,377 @@
+package tui
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// The chat pane's tiny Markdown renderer: enough for model answers in a
+// terminal, and nothing that needs a dependency. Each source line stays a
+// line (wrapped to the width): headings are bold, `code` spans and fenced
+// blocks take the Code style, list items keep their markers with a
+// hanging indent, quotes get a bar, rules a line. Everything else is
+// text, shown as written.
+
+// chatRenderMarkdown renders src (already sanitised) into lines of at most width
+// cells.
+func chatRenderMarkdown(src string, width int, st Styles) []string {
+	width = max(width, 1)
+	var out []string
+	fence := "" // the open fence's marker, "" outside a code block
+	for _, line := range strings.Split(src, "\n") {
+		trimmed := strings.TrimLeft(line, " ")
+		if fence != "" {
+			if chatFenceCloses(trimmed, fence) {
+				fence = ""
+				continue
+			}
+			out = append(out, chatCodeLines(line, width, st)...)
+			continue
+		}
+		if m := chatFenceOpens(trimmed); m != "" {
+			fence = m
+			continue
+		}
+		out = append(out, chatMarkdownLine(line, trimmed, width, st)...)
+	}
+	return out
+}
+
+// chatMarkdownLine renders one line outside code blocks.
+func chatMarkdownLine(line, trimmed string, width int, st Styles) []string {
+	indent := len(line) - len(trimmed)
+	switch {
+	case trimmed == "":
+		return []string{""}
+	case chatIsRule(trimmed):
+		return []string{st.Subtle.Render(strings.Repeat("─", min(width, 40)))}
+	}
+	if level, text := chatHeading(trimmed); level > 0 {
+		return chatWrapStyled(chatInline(text, st.Assistant.Bold(true), st), width)
+	}
+	if text, ok := strings.CutPrefix(trimmed, ">"); ok {
+		text = strings.TrimPrefix(text, " ")
+		bar := st.Subtle.Render("│ ")
+		return chatHang(bar, "  ", chatInline(text, st.Muted, st), width)
+	}
+	if marker, text, ok := chatListItem(trimmed); ok {
+		pad := strings.Repeat(" ", min(indent, width/2))
+		first := pad + st.Accent.UnsetBold().Render(marker) + " "
+		hang := pad + strings.Repeat(" ", ansi.StringWidth(marker)+1)
+		return chatHang(first, hang, chatInline(text, st.Assistant, st), width)
+	}
+	return chatWrapStyled(chatInline(line, st.Assistant, st), width)
+}
+
+// chatCodeLines renders a line of a fenced code block: indented, in the
+// Code style, cut (not word-wrapped) at the width.
+func chatCodeLines(line string, width int, st Styles) []string {
+	if width <= 2 {
+		return []string{st.Code.Render(ansi.Truncate(line, width, ""))}
+	}
+	var out []string
+	for _, part := range strings.Split(ansi.Hardwrap(line, width-2, true), "\n") {
+		out = append(out, "  "+st.Code.Render(part))
+	}
+	return out
+}
+
+// chatFenceOpens returns the fence marker (``` or ~~~, or longer) a line
+// opens a code block with, or "".
+func chatFenceOpens(trimmed string) string {
+	for _, c := range []byte{'`', '~'} {
+		n := 0
+		for n < len(trimmed) && trimmed[n] == c {
+			n++
+		}
+		if n >= 3 {
+			if c == '`' && strings.Contains(trimmed[n:], "`") {
+				return "" // ```x``` on one line is inline code
+			}
+			return trimmed[:n]
+		}
+	}
+	return ""
+}
+
+// chatFenceCloses reports whether a line closes the block marker opened.
+func chatFenceCloses(trimmed, marker string) bool {
+	rest, ok := strings.CutPrefix(trimmed, marker)
+	return ok && strings.Trim(rest, marker[:1]+" \t") == ""
+}
+
+// chatIsRule reports whether a line is a thematic break: ---, ***, ___.
+func chatIsRule(trimmed string) bool {
+	s := strings.ReplaceAll(trimmed, " ", "")
+	if len(s) < 3 {
+		return false
+	}
+	c := s[0]
+	if c != '-' && c != '*' && c != '_' {
+		return false
+	}
+	return strings.Count(s, string(c)) == len(s)
+}
+
+// chatHeading returns a heading's level (0 if the line is none) and text.
+func chatHeading(trimmed string) (int, string) {
+	n := 0
+	for n < len(trimmed) && n < 7 && trimmed[n] == '#' {
+		n++
+	}
+	if n == 0 || n > 6 {
+		return 0, ""
+	}
+	if n == len(trimmed) {
+		return n, ""
+	}
+	if trimmed[n] != ' ' && trimmed[n] != '\t' {
+		return 0, ""
+	}
+	text := strings.TrimSpace(trimmed[n:])
+	text = strings.TrimSpace(strings.TrimRight(text, "#"))
+	return n, text
+}
+
+// chatListItem splits a list item into its marker ("-", "*", "+", "1.",
+// "2)", "- [ ]") and text.
+func chatListItem(trimmed string) (marker, text string, ok bool) {
+	if len(trimmed) >= 2 && strings.ContainsRune("-*+", rune(trimmed[0])) && trimmed[1] == ' ' {
+		marker, text = trimmed[:1], strings.TrimLeft(trimmed[2:], " ")
+		for _, box := range []string{"[ ] ", "[x] ", "[X] "} {
+			if rest, ok := strings.CutPrefix(text, box); ok {
+				marker, text = marker+" "+box[:3], rest
+			}
+		}
+		return marker, text, true
+	}
+	n := 0
+	for n < len(trimmed) && n < 9 && trimmed[n] >= '0' && trimmed[n] <= '9' {
+		n++
+	}
+	if n > 0 && n+1 < len(trimmed) && (trimmed[n] == '.' || trimmed[n] == ')') && trimmed[n+1] == ' ' {
+		return trimmed[:n+1], strings.TrimLeft(trimmed[n+2:], " "), true
+	}
+	return "", "", false
+}
+
+// chatInline styles a line's inline spans: `code` in the Code style,
+// **strong** and __strong__ bold, the rest in base. Markers that do not
+// close are text.
+func chatInline(s string, base lipgloss.Style, st Styles) string {
+	var b strings.Builder
+	plain := func(t string) {
+		if t != "" {
+			b.WriteString(base.Render(t))
+		}
+	}
+	start := 0 // of the pending plain text
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] == '`':
+			ticks := 1
+			for i+ticks < len(s) && s[i+ticks] == '`' {
+				ticks++
+			}
+			marker := s[i : i+ticks]
+			end := strings.Index(s[i+ticks:], marker)
+			if end < 0 {
+				i += ticks
+				continue
+			}
+			plain(s[start:i])
+			code := s[i+ticks : i+ticks+end]
+			if t := strings.TrimSpace(code); t != "" && len(code) >= 2 && code[0] == ' ' && code[len(code)-1] == ' ' {
+				code = code[1 : len(code)-1]
+			}
+			b.WriteString(st.Code.Render(code))
+			i += 2*ticks + end
+			start = i
+		case (s[i] == '*' || s[i] == '_') && i+1 < len(s) && s[i+1] == s[i]:
+			marker := s[i : i+2]
+			end := strings.Index(s[i+2:], marker)
+			if end <= 0 || chatSpaceAround(s[i+2:i+2+end]) || (s[i] == '_' && chatWordChar(s, i-1)) {
+				i += 2
+				continue
+			}
+			plain(s[start:i])
+			b.WriteString(chatInline(s[i+2:i+2+end], base.Bold(true), st))
+			i += 4 + end
+			start = i
+		default:
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
+	}
+	plain(s[start:])
+	return b.String()
+}
+
+// chatSpaceAround reports whether emphasis text starts or ends with a
+// space ("2 ** 3 ** 4" is no emphasis).
+func chatSpaceAround(t string) bool {
+	first, _ := utf8.DecodeRuneInString(t)
+	last, _ := utf8.DecodeLastRuneInString(t)
+	return unicode.IsSpace(first) || unicode.IsSpace(last)
+}
+
+// chatWordChar reports whether s[i] is a letter or digit (snake_case
+// names keep their underscores).
+func chatWordChar(s string, i int) bool {
+	if i < 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i+1])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// chatWrapStyled word-wraps styled text to width, each line re-opening the
+// styles the previous one closed.
+func chatWrapStyled(s string, width int) []string {
+	if ansi.StringWidth(s) <= width {
+		return []string{s}
+	}
+	return strings.Split(lipgloss.Wrap(s, width, ""), "\n")
+}
+
+// chatHang wraps styled text after a first-line prefix, later lines
+// indented by hang (a list item's hanging indent).
+func chatHang(first, hang, s string, width int) []string {
+	pw := ansi.StringWidth(first)
+	if pw >= width {
+		first, hang, pw = "", "", 0
+	}
+	lines := chatWrapStyled(s, width-pw)
+	for i := range lines {
+		if i == 0 {
+			lines[i] = first + lines[i]
+		} else {
+			lines[i] = hang + lines[i]
+		}
+	}
+	return lines
+}
+
+// chatBlockEnd returns how much of a streaming answer is finished Markdown
+// blocks: the text up to the last blank line outside a code block, or up
+// to a closed code block. The rest is still arriving and is shown plain.
+// from is an earlier result for a prefix of text (0 if none): the scan
+// starts there, since a block end is never inside a code block.
+func chatBlockEnd(text string, from int) int {
+	if from < 0 || from > len(text) {
+		from = 0
+	}
+	end, pos := from, from
+	fence := ""
+	for {
+		nl := strings.IndexByte(text[pos:], '\n')
+		if nl < 0 {
+			return end // the last line is not complete yet
+		}
+		line := text[pos : pos+nl]
+		next := pos + nl + 1
+		trimmed := strings.TrimLeft(line, " ")
+		switch {
+		case fence != "":
+			if chatFenceCloses(trimmed, fence) {
+				fence = ""
+				end = next
+			}
+		case chatFenceOpens(trimmed) != "":
+			fence = chatFenceOpens(trimmed)
+		case strings.TrimSpace(line) == "":
+			end = next
+		}
+		pos = next
+	}
+}
+
+// chatSanitize makes text safe to draw literally: escape sequences are
+// removed (output never controls the terminal), carriage returns keep what
+// a terminal would show, tabs become spaces to the next stop of 8, and
+// other control characters show in caret form (^G).
+func chatSanitize(s string) string {
+	if chatIsClean(s) {
+		return s
+	}
+	s = ansi.Strip(s)
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if j := strings.LastIndexByte(strings.TrimRight(l, "\r"), '\r'); j >= 0 {
+			l = l[j+1:]
+		}
+		l = strings.TrimRight(l, "\r")
+		if chatIsClean(l) {
+			lines[i] = l
+			continue
+		}
+		var b strings.Builder
+		col := 0
+		for _, r := range l {
+			switch {
+			case r == '\t':
+				n := 8 - col%8
+				b.WriteString(strings.Repeat(" ", n))
+				col += n
+			case r < 0x20:
+				b.WriteByte('^')
+				b.WriteByte(byte(r) + '@')
+				col += 2
+			case r == 0x7f:
+				b.WriteString("^?")
+				col += 2
+			case r >= 0x80 && r < 0xa0, r == utf8.RuneError:
+				b.WriteRune('\uFFFD')
+				col++
+			default:
+				b.WriteRune(r)
+				col += chatRuneWidth(r)
+			}
+		}
+		lines[i] = b.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// chatIsClean reports whether s has nothing chatSanitize would change
+// (printable ASCII, newlines and non-control Unicode).
+func chatIsClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 0x20 && c != '\n') || c == 0x7f {
+			return false
+		}
+		if c >= 0x80 {
+			return chatIsCleanUnicode(s[i:])
+		}
+	}
+	return true
+}
+
+func chatIsCleanUnicode(s string) bool {
+	for _, r := range s {
+		if (r < 0x20 && r != '\n') || (r >= 0x7f && r < 0xa0) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// chatFit makes a styled line exactly width cells: cut when longer, padded
+// with spaces when shorter.
+func chatFit(s string, width int) string {
+	w := ansi.StringWidth(s)
+	if w > width {
+		s = ansi.Truncate(s, width, "")
+		w = ansi.StringWidth(s)
+	}
+	if w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
+}

@@ -1,0 +1,308 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/router"
+	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/store"
+)
+
+// chatKind says how a message's text is drawn.
+type chatKind int
+
+const (
+	chatUser     chatKind = iota // what the person typed, literally
+	chatShell                    // command output, literally, in the Shell style
+	chatMarkdown                 // a model's answer, as Markdown
+	chatPlain                    // other deterministic output (memory, files), literally
+)
+
+// chatState is where a reply is in its life.
+type chatState int
+
+const (
+	chatDone      chatState = iota
+	chatStreaming           // the run is in flight; text is what arrived so far
+	chatFailed              // err holds the sentence
+	chatCancelled           // text is the part that arrived before the cancel
+)
+
+// chatMsg is one entry of the conversation, with its render cache.
+type chatMsg struct {
+	kind     chatKind
+	state    chatState
+	text     string
+	err      string
+	warnings []string
+	turn     store.TurnID
+	meta     string // route · tier · model · tokens · $cost · latency; "" when unknown
+
+	// lines is the rendered body at width cw (each line exactly cw cells);
+	// valid is false after the text or state changed.
+	cw    int
+	valid bool
+	lines []string
+	// metaLine is the rendered meta line at metaW.
+	metaW    int
+	metaLine string
+	// done caches the finished Markdown blocks of a streaming answer: the
+	// first doneLen bytes of text rendered at doneW.
+	doneW, doneLen int
+	doneLines      []string
+}
+
+// invalidate drops the rendered body (the meta line stays).
+func (m *chatMsg) invalidate() { m.valid = false }
+
+// copyText is what copying the message puts on the clipboard.
+func (m *chatMsg) copyText() string {
+	switch {
+	case m.err == "":
+		return m.text
+	case m.text == "":
+		return m.err
+	}
+	return m.text + "\n" + m.err
+}
+
+// chatReplyKind picks how a finished run's output is drawn.
+func chatReplyKind(res kernel.Result) chatKind {
+	switch skills.Name(res.Skill) {
+	case skills.Shell:
+		return chatShell
+	case skills.Memory, skills.File:
+		return chatPlain
+	}
+	if res.Route == string(router.RouteShell) {
+		return chatShell
+	}
+	return chatMarkdown
+}
+
+// chatEntryKind picks how a stored session entry is drawn.
+func chatEntryKind(e store.Entry) chatKind {
+	switch {
+	case e.Role == store.RoleUser:
+		return chatUser
+	case e.Role == store.RoleSystem:
+		return chatPlain
+	}
+	switch skills.Name(e.Skill) {
+	case skills.Shell:
+		return chatShell
+	case skills.Memory, skills.File:
+		return chatPlain
+	}
+	return chatMarkdown
+}
+
+// chatMessagesFrom turns a session's stored entries into messages.
+func chatMessagesFrom(entries []store.Entry) []*chatMsg {
+	out := make([]*chatMsg, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, &chatMsg{kind: chatEntryKind(e), text: e.Content, turn: e.TurnID})
+	}
+	return out
+}
+
+// chatMeta is a reply's meta line: route · tier · model · tokens · $cost ·
+// latency.
+func chatMeta(res kernel.Result) string {
+	route := res.Route
+	if route == "" {
+		route = "-"
+	}
+	model := res.Model
+	if model == "" {
+		model = "-"
+	}
+	return fmt.Sprintf("%s · %s · %s · %d tok · $%.4f · %s",
+		route, res.Tier, model, res.Tokens, res.CostUSD, chatLatency(res.Elapsed))
+}
+
+// chatLatency shows a duration the way people read latencies.
+func chatLatency(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "<1ms"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return d.Round(time.Second).String()
+}
+
+// render returns the message body's lines at content width cw, from the
+// cache when nothing changed. Only a streaming answer re-renders, and
+// only its unfinished tail.
+func (m *chatMsg) render(cw int, st Styles) []string {
+	if m.valid && m.cw == cw {
+		return m.lines
+	}
+	var lines []string
+	text := chatSanitize(m.text)
+	switch {
+	case m.kind == chatUser:
+		lines = chatStyleLines(chatWrapPlain(text, cw), st.User, cw)
+	case m.kind == chatShell:
+		lines = chatStyleLines(chatCutPlain(strings.TrimRight(text, "\n"), cw), st.Shell, cw)
+	case m.kind == chatPlain:
+		lines = chatStyleLines(chatWrapPlain(strings.TrimRight(text, "\n"), cw), st.Assistant, cw)
+	case m.state == chatStreaming:
+		lines = m.renderStreaming(text, cw, st)
+	default:
+		lines = chatPad(chatRenderMarkdown(strings.TrimRight(text, "\n"), cw, st), cw)
+	}
+	if m.kind != chatUser && strings.TrimSpace(text) == "" {
+		lines = nil
+	}
+	switch m.state {
+	case chatStreaming:
+		if len(lines) == 0 {
+			lines = chatStyleLines([]string{"working…"}, st.Muted, cw)
+		}
+	case chatFailed:
+		err := m.err
+		if err == "" {
+			err = "the request failed"
+		}
+		lines = append(lines, chatStyleLines(chatMarked("✗ ", chatSanitize(err), cw), st.Error, cw)...)
+	case chatCancelled:
+		lines = append(lines, chatStyleLines([]string{"[cancelled]"}, st.Warning, cw)...)
+	}
+	for _, w := range m.warnings {
+		lines = append(lines, chatStyleLines(chatMarked("! ", chatSanitize(w), cw), st.Warning, cw)...)
+	}
+	if m.kind != chatUser && len(lines) == 0 {
+		lines = chatStyleLines([]string{"(no output)"}, st.Muted, cw)
+	}
+	m.cw, m.valid, m.lines = cw, true, lines
+	return lines
+}
+
+// renderStreaming draws an answer while it arrives: the finished blocks as
+// Markdown (cached until another block finishes), the block still
+// arriving as plain text.
+func (m *chatMsg) renderStreaming(text string, cw int, st Styles) []string {
+	from := 0
+	if m.doneLines != nil && m.doneLen <= len(text) {
+		from = m.doneLen // the text only grew since (a reset empties it)
+	}
+	end := chatBlockEnd(text, from)
+	if m.doneW != cw || m.doneLen != end || m.doneLines == nil {
+		m.doneLines = chatPad(chatRenderMarkdown(strings.TrimRight(text[:end], "\n"), cw, st), cw)
+		if end == 0 {
+			m.doneLines = []string{}
+		}
+		m.doneW, m.doneLen = cw, end
+	}
+	lines := append([]string(nil), m.doneLines...)
+	if tail := text[end:]; tail != "" {
+		lines = append(lines, chatStyleLines(chatWrapPlain(tail, cw), st.Assistant, cw)...)
+	}
+	return lines
+}
+
+// renderMeta returns the meta line at content width cw.
+func (m *chatMsg) renderMeta(cw int, st Styles) string {
+	if m.metaW != cw || m.metaLine == "" {
+		m.metaLine = chatFit(st.Muted.Render(chatFitPlain(m.meta, cw)), cw)
+		m.metaW = cw
+	}
+	return m.metaLine
+}
+
+// chatWrapPlain word-wraps plain text to width, long words cut.
+func chatWrapPlain(s string, width int) []string {
+	out := make([]string, 0, strings.Count(s, "\n")+1)
+	for _, l := range strings.Split(s, "\n") {
+		if len(l) <= width || chatWidth(l) <= width {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, strings.Split(ansi.Wrap(l, width, ""), "\n")...)
+	}
+	return out
+}
+
+// chatMarked wraps a sentence after a two-cell mark ("✗ "), later lines
+// indented under the text.
+func chatMarked(mark, s string, width int) []string {
+	if width <= 4 {
+		return chatWrapPlain(mark+s, width)
+	}
+	lines := chatWrapPlain(s, width-2)
+	for i := range lines {
+		if i == 0 {
+			lines[i] = mark + lines[i]
+		} else {
+			lines[i] = "  " + lines[i]
+		}
+	}
+	return lines
+}
+
+// chatCutPlain cuts plain text at width without looking for words (command
+// output keeps its columns).
+func chatCutPlain(s string, width int) []string {
+	out := make([]string, 0, strings.Count(s, "\n")+1)
+	for _, l := range strings.Split(s, "\n") {
+		if len(l) <= width || chatWidth(l) <= width {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, strings.Split(ansi.Hardwrap(l, width, true), "\n")...)
+	}
+	return out
+}
+
+// chatFitPlain cuts plain text to width with an ellipsis.
+func chatFitPlain(s string, width int) string {
+	if chatWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// chatWidth is a plain string's width in cells.
+func chatWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
+// chatStyleLines styles plain lines and pads each to width cells.
+func chatStyleLines(lines []string, style lipgloss.Style, width int) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		w := chatWidth(l)
+		if w > width {
+			l = ansi.Truncate(l, width, "")
+			w = chatWidth(l)
+		}
+		if l != "" {
+			l = style.Render(l)
+		}
+		out[i] = l + strings.Repeat(" ", max(width-w, 0))
+	}
+	return out
+}
+
+// chatPad makes styled lines exactly width cells each.
+func chatPad(lines []string, width int) []string {
+	for i, l := range lines {
+		lines[i] = chatFit(l, width)
+	}
+	return lines
+}
