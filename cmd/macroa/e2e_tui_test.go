@@ -133,7 +133,7 @@ func TestE2ETUIChat(t *testing.T) {
 		case strings.Contains(sys, "intent router"):
 			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
 		case strings.Contains(last, "slowly"):
-			return providertest.Reply{Chunks: strings.Split("one two three four five six seven eight nine ten", " "), ChunkDelay: 300 * time.Millisecond}
+			return providertest.Reply{Chunks: strings.SplitAfter("one two three four five six seven eight nine ten", " "), ChunkDelay: 300 * time.Millisecond}
 		}
 		return providertest.Reply{Chunks: []string{"Gophers ", "tunnel ", "happily."}, ChunkDelay: 50 * time.Millisecond}
 	})
@@ -155,5 +155,49 @@ func TestE2ETUIChat(t *testing.T) {
 	ts.waitText("older")
 	ts.keys("Enter")
 	ts.waitText("from-the-older-session")
+	ts.quit()
+}
+
+// TestE2ETUIKilledMidStream: the terminal (or the SSH connection) dies
+// while an answer streams. Nothing already saved is lost, the partial
+// answer is kept as cancelled, and the next start shows the session.
+func TestE2ETUIKilledMidStream(t *testing.T) {
+	s := newSandbox(t)
+	srv := providertest.New(t)
+	srv.Handle(func(r providertest.Recorded) providertest.Reply {
+		if strings.Contains(r.Chat.Messages[0].Content, "intent router") {
+			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
+		}
+		return providertest.Reply{Chunks: strings.SplitAfter("one two three four five six seven eight nine ten", " "), ChunkDelay: 300 * time.Millisecond}
+	})
+	env := []string{"MACROA_BASE_URL=" + srv.URL()}
+	expect(t, s.run("", env, "run", "--session", "work", "!echo earlier-turn"), 0, "earlier-turn")
+
+	ts := startTUI(t, s, env, 100, 30, "--session", "work")
+	ts.waitText("earlier-turn")
+	ts.typeLine("count slowly")
+	ts.waitText("two")
+	// Killing the tmux server hangs up the terminal: macroa gets SIGHUP.
+	_ = exec.Command("tmux", "-L", ts.socket, "kill-server").Run()
+
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		r := s.run("", env, "sessions", "show", "work")
+		if strings.Contains(r.stdout, "[cancelled]") {
+			if !strings.Contains(r.stdout, "earlier-turn") || !strings.Contains(r.stdout, "one two") {
+				t.Fatalf("the session lost something:\n%s", r.stdout)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cancelled turn was never saved:\n%s", r.stdout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	expect(t, s.run("", env, "audit", "verify"), 0, "intact")
+
+	ts = startTUI(t, s, env, 100, 30, "--session", "work")
+	ts.waitText("earlier-turn")
+	ts.waitText("[cancelled]")
 	ts.quit()
 }

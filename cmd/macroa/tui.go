@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
@@ -36,7 +41,10 @@ func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return usageErr("the cockpit needs a terminal; for scripts use `macroa run` or pipe lines into `macroa repl`")
 	}
-	ctx, cancel := context.WithCancel(cmd.Context())
+	// SIGHUP (the terminal or the SSH connection went away) and SIGTERM
+	// end the program; runs in flight are cancelled so their partial
+	// answers and audit entries are saved before the process exits.
+	ctx, cancel := signal.NotifyContext(cmd.Context(), syscall.SIGHUP, syscall.SIGTERM)
 	defer cancel()
 	k, err := a.kern(ctx)
 	if err != nil {
@@ -59,13 +67,14 @@ func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
 	}
 	defer closer.Close()
 
+	var runs sync.WaitGroup
 	desc := providers.Describe(cfg)
 	provider := ""
 	if desc.Configured {
 		provider = fmt.Sprintf("%s · %s", desc.Provider, cfg.Models[tier.Nano])
 	}
 	app := tui.New(tui.Options{
-		Backend:     tui.Local{Kernel: k, DB: a.db},
+		Backend:     tui.Local{Kernel: k, DB: a.db, Base: ctx, Runs: &runs},
 		Styles:      tui.NewStyles(th),
 		Keys:        cfg.File.Keys,
 		Provider:    provider,
@@ -76,10 +85,27 @@ func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
 	log.Info("tui start", "session", session, "theme", th.Name, "provider", strings.TrimSpace(provider))
 	p := tea.NewProgram(app, tea.WithContext(ctx))
 	go tui.Bridge(ctx, a.bus, p.Send, log)
-	if _, err := p.Run(); err != nil && ctx.Err() == nil {
+	_, err = p.Run()
+	cancel() // ends runs still in flight (quit, or the terminal is gone)
+	if !waitTimeout(&runs, 10*time.Second) {
+		log.Warn("tui quit with runs still saving")
+	}
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		log.Error("tui stopped", "err", err)
 		return failErr("the cockpit stopped: %v", err)
 	}
 	log.Info("tui quit")
 	return nil
+}
+
+// waitTimeout waits for wg, at most d; it reports whether wg finished.
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/macroa/macroa/core/kernel"
@@ -28,9 +29,27 @@ type Backend interface {
 type Local struct {
 	Kernel *kernel.Kernel
 	DB     *store.DB
+	// Base, when set, ends every run when it ends: the cockpit cancels it
+	// when the terminal goes away (SIGHUP), so in-flight answers are saved
+	// as cancelled rather than lost.
+	Base context.Context
+	// Runs, when set, counts runs in flight, so the process can wait for
+	// them to finish saving before it exits.
+	Runs *sync.WaitGroup
 }
 
 func (l Local) Run(ctx context.Context, req kernel.Request) kernel.Result {
+	if l.Runs != nil {
+		l.Runs.Add(1)
+		defer l.Runs.Done()
+	}
+	if l.Base != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(l.Base, cancel)
+		defer stop()
+	}
 	return l.Kernel.Run(ctx, req)
 }
 func (l Local) Sessions(ctx context.Context) ([]store.Session, error) { return l.DB.ListSessions(ctx) }
