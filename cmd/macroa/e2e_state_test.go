@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -176,5 +177,86 @@ func TestE2ECompletion(t *testing.T) {
 	r = s.macroa("__complete", "sessions", "delete", "")
 	if !strings.Contains(r.stdout, "work\n") {
 		t.Fatalf("sessions delete does not complete names:\n%s", r.stdout)
+	}
+}
+
+func TestE2ELogs(t *testing.T) {
+	s := newSandbox(t)
+	expect(t, s.macroa("logs"), 0, "No log yet")
+	logPath := filepath.Join(s.data, "logs", "macroa.log")
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for i := range 150 {
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	if err := os.WriteFile(logPath, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := s.macroa("logs", "-n", "3")
+	if r.code != 0 || r.stdout != "line 147\nline 148\nline 149\n" {
+		t.Fatalf("logs -n 3: exit %d, %q", r.code, r.stdout)
+	}
+	r = s.macroa("logs")
+	if strings.Count(r.stdout, "\n") != 100 || !strings.HasPrefix(r.stdout, "line 50\n") {
+		t.Fatalf("logs shows the last 100 lines by default, got %d lines starting %q", strings.Count(r.stdout, "\n"), r.stdout[:10])
+	}
+}
+
+func TestE2ETUIRefusesWithoutTerminal(t *testing.T) {
+	s := newSandbox(t)
+	r := s.macroa("tui")
+	if r.code != 2 || !strings.Contains(r.stderr, "needs a terminal") {
+		t.Fatalf("want exit 2 saying a terminal is needed, got %d: %s", r.code, r.stderr)
+	}
+}
+
+func TestE2ELogsFollow(t *testing.T) {
+	s := newSandbox(t)
+	logPath := filepath.Join(s.data, "logs", "macroa.log")
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(logPath, []byte("first\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binPath, "logs", "-f")
+	cmd.Env, cmd.Dir = s.env, s.home
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	lines := make(chan string, 10)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	next := func() string {
+		select {
+		case l := <-lines:
+			return l
+		case <-time.After(5 * time.Second):
+			t.Fatal("logs -f printed nothing")
+			return ""
+		}
+	}
+	if l := next(); l != "first" {
+		t.Fatalf("got %q", l)
+	}
+	f, err := os.OpenFile(logPath, os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, "appended later")
+	f.Close()
+	if l := next(); l != "appended later" {
+		t.Fatalf("got %q", l)
 	}
 }

@@ -82,6 +82,9 @@ func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
 		DailyBudget: cfg.DailyBudgetUSD,
 		Session:     session,
 	})
+	if err := app.CheckKeys(); err != nil {
+		return failErr("%v", err)
+	}
 	log.Info("tui start", "session", session, "theme", th.Name, "provider", strings.TrimSpace(provider))
 	p := tea.NewProgram(app, tea.WithContext(ctx))
 	go tui.Bridge(ctx, a.bus, p.Send, log)
