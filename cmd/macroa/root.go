@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 )
 
@@ -14,7 +17,8 @@ func newRootCmd() *cobra.Command {
 shell commands, memory and files never call a model; everything else goes
 to the cheapest model tier that can answer it.
 
-Run without a command on a terminal to open the interactive session.`,
+Run without a command on a terminal to open the cockpit (macroa tui); with
+piped input it reads requests line by line (macroa repl).`,
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -25,7 +29,11 @@ Run without a command on a terminal to open the interactive session.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// Plain `macroa` opens the interactive session.
+			// Plain `macroa`: the cockpit on a terminal, else the line REPL
+			// over stdin (scripts, pipes).
+			if term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) {
+				return runTUI(cmd, a, "", "")
+			}
 			return runREPL(cmd, a, "")
 		},
 		PersistentPostRun: func(cmd *cobra.Command, args []string) { a.close() },
