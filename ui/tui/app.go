@@ -39,11 +39,15 @@ type App struct {
 	keys       []Binding
 
 	width, height int
-	spent         float64
-	spendSeq      int
-	toast         *toast
-	toastSeq      int
-	quitArmed     time.Time // first ctrl+c with nothing to cancel
+	// frameCache is the last frame drawn; dirty says it must be drawn
+	// again (see quiet).
+	frameCache string
+	dirty      bool
+	spent      float64
+	spendSeq   int
+	toast      *toast
+	toastSeq   int
+	quitArmed  time.Time // first ctrl+c with nothing to cancel
 }
 
 type toast struct {
@@ -83,6 +87,9 @@ func (a *App) Init() tea.Cmd {
 // Update routes a message: keys to the focused pane and the global
 // keymap, everything else to every pane. It does no I/O.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if !a.quiet(msg) {
+		a.dirty = true
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height

@@ -11,7 +11,10 @@ import (
 
 // View draws the cockpit: the panes, then one status line.
 func (a *App) View() tea.View {
-	v := tea.NewView(a.render())
+	if a.dirty || a.frameCache == "" {
+		a.frameCache, a.dirty = a.render(), false
+	}
+	v := tea.NewView(a.frameCache)
 	v.AltScreen = true
 	if a.mouse {
 		v.MouseMode = tea.MouseModeCellMotion

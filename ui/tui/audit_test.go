@@ -386,14 +386,14 @@ func TestAuditGoldens(t *testing.T) {
 	p, _ := saAuditPane(t, w)
 	for _, size := range [][2]int{{78, 18}, {158, 42}} {
 		name := fmt.Sprintf("audit_%dx%d", size[0], size[1])
-		t.Run(name, func(t *testing.T) { saGolden(t, name, p.View(size[0], size[1], true)) })
+		t.Run(name, func(t *testing.T) { requireGolden(t, name, p.View(size[0], size[1], true)) })
 	}
 	saPress(t, p, "up", "f")
-	t.Run("audit_failures_158x42", func(t *testing.T) { saGolden(t, "audit_failures_158x42", p.View(158, 42, false)) })
+	t.Run("audit_failures_158x42", func(t *testing.T) { requireGolden(t, "audit_failures_158x42", p.View(158, 42, false)) })
 	saPress(t, p, "esc", "G", "enter")
 	for _, size := range [][2]int{{78, 18}, {158, 42}} {
 		name := fmt.Sprintf("audit_detail_%dx%d", size[0], size[1])
-		t.Run(name, func(t *testing.T) { saGolden(t, name, p.View(size[0], size[1], true)) })
+		t.Run(name, func(t *testing.T) { requireGolden(t, name, p.View(size[0], size[1], true)) })
 	}
 }
 

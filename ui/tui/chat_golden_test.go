@@ -1,9 +1,6 @@
 package tui
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,34 +10,9 @@ import (
 
 // The goldens share the package's -update flag (go test ./ui/tui -update);
 // it is registered here only when no other test file did.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite testdata/*.golden")
-	}
-}
 
 // chatGolden compares a view (ANSI already stripped) with
 // testdata/<name>.golden, or rewrites it under -update.
-func chatGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("no golden file %s (run go test ./ui/tui -run Chat -update): %v", path, err)
-	}
-	if got != string(want) {
-		t.Fatalf("view differs from %s (go test ./ui/tui -run Chat -update to accept):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
-}
 
 // chatAnswer is a model's Markdown answer for the goldens.
 const chatAnswer = "## Reading a directory\n\n" +
@@ -92,7 +64,7 @@ func TestChatGoldenViews(t *testing.T) {
 			p := chatGoldenPane(t)
 			p.showInfo = tc.info
 			p.input.SetValue(tc.typed)
-			chatGolden(t, tc.name, chatView(t, p, tc.w, tc.h))
+			requireGolden(t, tc.name, chatView(t, p, tc.w, tc.h))
 		})
 	}
 }
@@ -101,5 +73,5 @@ func TestChatGoldenScrolledUp(t *testing.T) {
 	p := chatGoldenPane(t)
 	chatView(t, p, 78, 18)
 	chatPress(p, "pgup")
-	chatGolden(t, "chat_78x18_pgup", chatView(t, p, 78, 18))
+	requireGolden(t, "chat_78x18_pgup", chatView(t, p, 78, 18))
 }

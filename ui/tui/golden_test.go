@@ -10,15 +10,27 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// update rewrites the golden files: go test ./ui/tui -update
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+// The -update flag rewrites the golden files: go test ./ui/tui -update.
+// teatest's golden package may define it first; the test binary then
+// shares that one (a second definition would panic).
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite testdata/*.golden")
+	}
+}
 
-// requireGolden compares a view, ANSI stripped, with testdata/<name>.golden.
+func updatingGoldens() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// requireGolden compares a view, ANSI stripped, with testdata/<name>.golden
+// and names the first line that differs.
 func requireGolden(t *testing.T, name, view string) {
 	t.Helper()
 	got := ansi.Strip(view)
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updatingGoldens() {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -29,10 +41,23 @@ func requireGolden(t *testing.T, name, view string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("no golden file %s (run go test ./ui/tui -update): %v", path, err)
+		t.Fatalf("no golden file %s (go test ./ui/tui -run %s -update writes it): %v", path, t.Name(), err)
 	}
-	if got != string(want) {
-		t.Fatalf("view differs from %s (go test ./ui/tui -update to accept):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+	if got == string(want) {
+		return
+	}
+	gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	for i := range max(len(gl), len(wl)) {
+		var g, w string
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if g != w {
+			t.Fatalf("view differs from %s at line %d (-update accepts it):\n got: %q\nwant: %q\n--- got ---\n%s", path, i+1, g, w, got)
+		}
 	}
 }
 

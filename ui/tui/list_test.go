@@ -28,39 +28,6 @@ func init() {
 }
 
 // saGolden compares a view, ANSI stripped, with testdata/<name>.golden.
-func saGolden(t *testing.T, name, view string) {
-	t.Helper()
-	got := ansi.Strip(view)
-	path := filepath.Join("testdata", name+".golden")
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("no golden file %s (go test ./ui/tui -run %s -update writes it): %v", path, t.Name(), err)
-	}
-	if got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(gl), len(wl)) {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("view differs from %s at line %d (-update accepts it):\n got: %q\nwant: %q\n--- got ---\n%s", path, i+1, g, w, got)
-			}
-		}
-	}
-}
 
 // saWorld is a real in-process backend: configuration from a temporary
 // MACROA_HOME, a SQLite file, and a kernel serving requests.

@@ -43,3 +43,11 @@ type Canceller interface {
 	// Cancel stops the work and reports whether there was any.
 	Cancel() bool
 }
+
+// Quieter is a pane that can tell the root a message changes nothing it
+// shows: a poll tick, a poll that found nothing new. The root then reuses
+// its last frame instead of drawing the screen again, so an idle cockpit
+// costs next to no CPU. Quiet is asked before Update sees the message.
+type Quieter interface {
+	Quiet(msg tea.Msg) bool
+}

@@ -48,9 +48,10 @@ type SessionsPane struct {
 	seq uint64 // of the newest list query sent; results of older ones are stale
 	gen uint64 // of the poll chain Init started; ticks of older chains stop
 
-	mode   sessionsMode
-	target string // the session being renamed or deleted
-	input  listInput
+	mode    sessionsMode
+	target  string // the session being renamed or deleted
+	input   listInput
+	shownAt time.Time // when the list was last applied (see Quiet)
 }
 
 // sessionsTickMsg wakes the poll chain of generation gen.
@@ -188,10 +189,8 @@ func (p *SessionsPane) apply(msg sessionsLoadedMsg) {
 	p.want = ""
 	p.loadErr = ""
 	p.loaded = true
-	p.list = slices.Clone(msg.list)
-	slices.SortStableFunc(p.list, func(a, b store.Session) int {
-		return b.UpdatedAt.Compare(a.UpdatedAt) // newest first
-	})
+	p.shownAt = time.Now()
+	p.list = sortedSessions(msg.list)
 	if i := slices.IndexFunc(p.list, func(s store.Session) bool { return s.Name == keep }); i >= 0 {
 		p.cur.sel = i
 	}

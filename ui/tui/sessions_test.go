@@ -392,16 +392,16 @@ func TestSessionsGoldens(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			v := p.View(size[0], size[1], true)
 			saCheckBlock(t, v, size[0], size[1])
-			saGolden(t, name, v)
+			requireGolden(t, name, v)
 		})
 	}
 	saPress(t, p, "r")
 	saType(t, p, " (old)")
 	t.Run("sessions_rename_78x18", func(t *testing.T) {
-		saGolden(t, "sessions_rename_78x18", p.View(78, 18, true))
+		requireGolden(t, "sessions_rename_78x18", p.View(78, 18, true))
 	})
 	saPress(t, p, "esc", "down", "d")
 	t.Run("sessions_delete_78x18", func(t *testing.T) {
-		saGolden(t, "sessions_delete_78x18", p.View(78, 18, false))
+		requireGolden(t, "sessions_delete_78x18", p.View(78, 18, false))
 	})
 }

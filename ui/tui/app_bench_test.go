@@ -1,0 +1,270 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/core/events"
+	"github.com/macroa/macroa/store"
+)
+
+// The cockpit's frame budget: one frame at 60 Hz. A key press or a batch
+// of streamed tokens is Update plus a full View; its p95 must stay under.
+const benchFrame = 16 * time.Millisecond
+
+const (
+	benchTurns        = 1_000  // turns stored in the session
+	benchChatMsgs     = 1_000  // messages the chat holds (the newest 500 turns)
+	benchAuditEntries = 10_000 // entries the audit pane holds (its cap)
+)
+
+// benchCockpit is the real cockpit at 160x48, focused on the chat, with a
+// session of 1,000 turns open and 1,000 of its messages in the chat, and
+// the audit pane holding 10,000 entries. Everything is written through the
+// store and read back through the backend; the results are fed to the App
+// as its load commands would deliver them.
+//
+// The chat's own load reads the newest chatHistoryLimit (200) entries, and
+// the audit pane's first load the newest auditFirstLoad (500); the pane
+// reaches its 10,000 only by polling a busy log. The benchmark feeds the
+// bigger histories directly so it measures the worst case a pane can hold.
+//
+// It measures the Go heap in use (after a GC) once everything is loaded
+// and drawn, and how much of it the conversation and the audit log added;
+// the returned func reports both (call it after the loop: b.Loop's first
+// call clears the metrics).
+func benchCockpit(b *testing.B) (*realCockpit, func()) {
+	b.Helper()
+	ctx := context.Background()
+	c := newRealCockpit(b)
+
+	s, err := c.db.EnsureSession(ctx, "big")
+	if err != nil {
+		b.Fatal(err)
+	}
+	entries := make([]store.Entry, 0, 2*benchTurns)
+	for i := range benchTurns {
+		turn := store.NewTurnID()
+		entries = append(entries, store.Entry{TurnID: turn, Role: store.RoleUser, Content: fmt.Sprintf("question %d: how does this part work?", i)})
+		if i%2 == 0 {
+			entries = append(entries, store.Entry{TurnID: turn, Role: store.RoleAssistant, Skill: "shell",
+				Content: fmt.Sprintf("total %d\ndrwxr-xr-x 2 root root 4096 Jan  2 10:00 backups\n-rw-r--r-- 1 root root  220 notes.txt", i)})
+		} else {
+			entries = append(entries, store.Entry{TurnID: turn, Role: store.RoleAssistant, Skill: "chat", Content: chatAnswer})
+		}
+	}
+	if err := c.db.AppendEntries(ctx, s.ID, entries...); err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range saSynthetic(benchAuditEntries) {
+		e.ID = 0 // the store numbers them
+		if _, err := c.db.AppendAudit(ctx, e); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	// Start as the program does, without the audit pane's first load: it
+	// gets the whole log below instead.
+	c.a.Update(tea.WindowSizeMsg{Width: 160, Height: 48})
+	_ = c.a.Init() // sets the poll chains up; its commands are run one by one
+	c.drive(b, c.sessions.load(true))
+	c.drive(b, c.a.refreshSpend())
+	c.a.View()
+	before := benchHeap()
+
+	// Open the session the way the sessions pane does, run its real load,
+	// then feed the chat the newest 1,000 entries.
+	_, cmd := c.a.Update(SwitchSessionMsg{Name: "big"})
+	c.drive(b, cmd)
+	if len(c.chat.msgs) != chatHistoryLimit || c.chat.Session() != "big" {
+		b.Fatalf("the session's own load: %d messages of %q", len(c.chat.msgs), c.chat.Session())
+	}
+	hist, err := c.b.History(ctx, "big", benchChatMsgs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.a.Update(historyLoadedMsg{seq: c.chat.loadSeq, session: "big", entries: hist})
+
+	audit, err := c.b.RecentAudit(ctx, benchAuditEntries)
+	if err != nil {
+		b.Fatal(err)
+	}
+	slices.Reverse(audit) // newest first → oldest first, as the pane's fetch does
+	c.a.Update(auditLoadedMsg{seq: c.audit.seq, gen: c.audit.gen, first: true, entries: audit})
+
+	if len(c.chat.msgs) != benchChatMsgs || c.audit.Len() != benchAuditEntries || c.a.focused().ID() != PaneChat {
+		b.Fatalf("loaded %d messages and %d audit entries (focus %s)", len(c.chat.msgs), c.audit.Len(), c.a.focused().ID())
+	}
+	screen := ansi.Strip(c.a.View().Content)
+	if e, ok := c.audit.Selected(); !ok || !strings.HasPrefix(e.Input, "request number 10000 ") {
+		b.Fatalf("the audit pane's selection is %+v, want the newest entry", e)
+	}
+	for _, want := range []string{"1 chat · big", "10,000 runs", "Done.", "following"} {
+		if !strings.Contains(screen, want) {
+			b.Fatalf("the screen lacks %q:\n%s", want, screen)
+		}
+	}
+	after := benchHeap()
+	return c, func() {
+		b.ReportMetric(after, "heap-inuse-MB")
+		b.ReportMetric(after-before, "heap-loaded-MB")
+	}
+}
+
+// benchHeap is the Go heap in use after a collection, in MB.
+func benchHeap() float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapInuse) / 1e6
+}
+
+// benchFrames collects frame times and reports their percentiles.
+type benchFrames []time.Duration
+
+// pct is the p-th percentile (nearest rank).
+func (f benchFrames) pct(p float64) time.Duration {
+	if len(f) == 0 {
+		return 0
+	}
+	s := slices.Clone(f)
+	slices.Sort(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
+
+func benchMS(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// report writes p50, p95 and the slowest frame as metrics named
+// prefix+"p50-ms" and so on, and fails the benchmark when p95 is over a
+// frame.
+func (f benchFrames) report(b *testing.B, prefix string) {
+	b.Helper()
+	p50, p95 := f.pct(50), f.pct(95)
+	b.ReportMetric(benchMS(p50), prefix+"p50-ms")
+	b.ReportMetric(benchMS(p95), prefix+"p95-ms")
+	b.ReportMetric(benchMS(f.pct(100)), prefix+"max-ms")
+	if p95 >= benchFrame {
+		b.Errorf("%sp95 is %v over %d frames: over the %v frame budget", prefix, p95, len(f), benchFrame)
+	}
+}
+
+// benchTyped is the text the key presses type, one character each.
+const benchTyped = "show me the disk usage of every host, sorted by size "
+
+// benchKey is the i-th key press typing benchTyped, as a terminal sends it.
+func benchKey(i int) tea.KeyPressMsg {
+	r := rune(benchTyped[i%len(benchTyped)])
+	if r == ' ' {
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	}
+	return tea.KeyPressMsg{Code: r, Text: string(r)}
+}
+
+// BenchmarkCockpitKeyPress: one character typed into the chat of a
+// cockpit holding 1,000 messages and 10,000 audit entries, then the whole
+// screen drawn (Update + View), as the program does per key. The
+// percentiles need samples: keep the default -benchtime (hundreds of key
+// presses) or ask for -benchtime 1000x.
+func BenchmarkCockpitKeyPress(b *testing.B) {
+	c, reportHeap := benchCockpit(b)
+	frames := make(benchFrames, 0, 1<<16)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%len(benchTyped) == 0 {
+			c.chat.input.Reset() // a fresh line: the input stays one row
+		}
+		k := benchKey(i)
+		i++
+		start := time.Now()
+		c.a.Update(k)
+		_ = c.a.View()
+		frames = append(frames, time.Since(start))
+	}
+	if c.chat.input.Empty() {
+		b.Fatal("the key presses typed nothing")
+	}
+	frames.report(b, "")
+	reportHeap()
+}
+
+// benchTokens is a streamed Markdown answer cut into about 4-byte tokens,
+// as a model sends it: headings, a code block, lists, a quote.
+func benchTokens(n int) []string {
+	var out []string
+	for len(out) < n {
+		text := chatAnswer + "\n\n"
+		for len(text) > 0 && len(out) < n {
+			k := min(4, len(text))
+			out = append(out, text[:k])
+			text = text[k:]
+		}
+	}
+	return out
+}
+
+const (
+	benchStreamTokens    = 5_000
+	benchTokensPerEvent  = 6  // 200 tokens/s coalesced over 30 ms
+	benchEventsPerKey    = 10 // a key press after every 10 token events
+	benchStreamTokenEvts = (benchStreamTokens + benchTokensPerEvent - 1) / benchTokensPerEvent
+)
+
+// BenchmarkCockpitStreaming: a 5,000-token answer streaming into the chat
+// of the loaded cockpit as the coalescer delivers it (6 tokens per event,
+// 200 tokens/s at 30 ms), with a key typed after every 10 events. One
+// iteration is the whole answer (834 token events, 83 key presses); the
+// metrics are per frame: Update + View of a token event, and of a key.
+// An iteration takes seconds: run it with -benchtime 3x.
+func BenchmarkCockpitStreaming(b *testing.B) {
+	c, _ := benchCockpit(b)
+	// A request in flight: its run command (the kernel) is not run, the
+	// bench plays its streamed tokens instead.
+	c.chat.input.SetValue("explain how to read a directory, at length")
+	_, run := c.a.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if run == nil || !c.chat.Running() {
+		b.Fatal("the request did not start")
+	}
+	turn := string(c.chat.turnID)
+	tokens := benchTokens(benchStreamTokens)
+	evts := make([]tea.Msg, 0, benchStreamTokenEvts)
+	for i := 0; i < len(tokens); i += benchTokensPerEvent {
+		evts = append(evts, CoreEventMsg{Event: events.Token{TurnID: turn, Text: strings.Join(tokens[i:min(i+benchTokensPerEvent, len(tokens))], "")}})
+	}
+	tokenFrames := make(benchFrames, 0, 1<<16)
+	keyFrames := make(benchFrames, 0, 1<<13)
+	frame := func(msg tea.Msg) time.Duration {
+		start := time.Now()
+		c.a.Update(msg)
+		_ = c.a.View()
+		return time.Since(start)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		// The answer starts over, as after a provider's retry.
+		c.a.Update(CoreEventMsg{Event: events.StreamReset{TurnID: turn, Reason: "bench"}})
+		c.chat.input.Reset()
+		for i, e := range evts {
+			tokenFrames = append(tokenFrames, frame(e))
+			if (i+1)%benchEventsPerKey == 0 {
+				keyFrames = append(keyFrames, frame(benchKey(i/benchEventsPerKey)))
+			}
+		}
+	}
+	reply := c.chat.runReply()
+	if !c.chat.Running() || reply == nil || len(reply.text) != len(strings.Join(tokens, "")) {
+		b.Fatal("the streamed answer did not arrive whole")
+	}
+	tokenFrames.report(b, "token-")
+	keyFrames.report(b, "key-")
+}

@@ -1,0 +1,261 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/themes"
+)
+
+// realHint is the status bar hint `macroa tui` passes when no model is
+// configured (cmd/macroa/tui.go).
+const realHint = "set OPENROUTER_API_KEY, or MACROA_BASE_URL for Ollama, llama.cpp or vLLM (macroa config set …)"
+
+// realNow is the clock of the cockpit goldens: the panes' "now", and the
+// time every run and session they are shown is said to have happened.
+var realNow = time.Date(2026, 11, 21, 15, 30, 0, 0, time.UTC)
+
+// realCockpit is the App exactly as `macroa tui` builds it, with its real
+// chat, sessions and audit panes, over a real kernel and a SQLite store in
+// a temporary data dir, with no model configured.
+type realCockpit struct {
+	a        *App
+	chat     *ChatPane
+	sessions *SessionsPane
+	audit    *AuditPane
+	b        Local
+	db       *store.DB
+	dir      string
+}
+
+func newRealCockpit(t testing.TB) *realCockpit {
+	t.Helper()
+	dir := t.TempDir()
+	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, WorkDir: dir, UserHome: dir})
+	if err != nil {
+		t.Fatalf("load config: %v", err)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(dir, "macroa.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	k := kernel.New(kernel.Options{
+		Config:   cfg,
+		DB:       db,
+		Environ:  []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir},
+		WorkDir:  dir,
+		UserHome: dir,
+	})
+	th, err := themes.Load("ansi", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := Local{Kernel: k, DB: db}
+	a := New(Options{Backend: b, Styles: NewStyles(th), Hint: realHint})
+	c := &realCockpit{a: a, b: b, db: db, dir: dir}
+	var ok1, ok2, ok3 bool
+	c.chat, ok1 = a.panes[0].(*ChatPane)
+	c.sessions, ok2 = a.panes[1].(*SessionsPane)
+	c.audit, ok3 = a.panes[2].(*AuditPane)
+	if !ok1 || !ok2 || !ok3 {
+		t.Fatalf("the default panes are %T, %T, %T", a.panes[0], a.panes[1], a.panes[2])
+	}
+	c.sessions.now = func() time.Time { return realNow }
+	c.audit.now = func() time.Time { return realNow }
+	return c
+}
+
+// start runs Init the way the program does and takes the first loads.
+func (c *realCockpit) start(t testing.TB, w, h int) {
+	t.Helper()
+	c.a.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	c.drive(t, c.a.Init())
+}
+
+// poll delivers what the panes' poll ticks and the status bar's refresh
+// tick would deliver, at once instead of after their intervals.
+func (c *realCockpit) poll(t testing.TB) {
+	t.Helper()
+	for _, m := range []tea.Msg{sessionsTickMsg{gen: c.sessions.gen}, auditTickMsg{gen: c.audit.gen}, spendTickMsg{}} {
+		_, cmd := c.a.Update(m)
+		c.drive(t, cmd)
+	}
+}
+
+// key sends one key press to the App and runs what it starts.
+func (c *realCockpit) key(t testing.TB, k tea.KeyPressMsg) {
+	t.Helper()
+	_, cmd := c.a.Update(k)
+	c.drive(t, cmd)
+}
+
+// typeText types text one key press per character, as a terminal would.
+func (c *realCockpit) typeText(t testing.TB, text string) {
+	t.Helper()
+	for _, r := range text {
+		k := tea.KeyPressMsg{Code: r, Text: string(r)}
+		if r == ' ' {
+			k = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+		}
+		c.key(t, k)
+	}
+}
+
+// drive runs commands the way the Bubble Tea runtime would: batches are
+// opened and every message goes back into the App, so the real load and
+// run commands do their real I/O. What a poll result, the spend and a
+// toast return is only the tea.Tick for the next poll or the toast's
+// expiry: those are not run (poll and the tests deliver ticks themselves),
+// so nothing here waits on a clock.
+//
+// Times that come from the wall clock are pinned on the way in: a run's
+// time and duration in the audit rows, a session's creation and last
+// activity. The store stamps them with the real time; the goldens must not
+// change from one run (or minute) to the next.
+func (c *realCockpit) drive(t testing.TB, cmd tea.Cmd) {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 1000 {
+			t.Fatal("drive: commands never settle")
+		}
+		next := queue[0]
+		queue = queue[1:]
+		if next == nil {
+			continue
+		}
+		done := make(chan tea.Msg, 1)
+		go func() { done <- next() }()
+		var msg tea.Msg
+		select {
+		case msg = <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatal("drive: a command did not return (a tick that should not have been run?)")
+		}
+		ticksOnly := false
+		switch m := msg.(type) {
+		case nil:
+			continue
+		case tea.BatchMsg:
+			queue = append(queue, m...)
+			continue
+		case auditLoadedMsg:
+			for i := range m.entries {
+				m.entries[i].Time = realNow.Add(-time.Duration(len(m.entries)-i) * time.Minute)
+				m.entries[i].ElapsedMS = 3
+			}
+			ticksOnly = !m.full
+			msg = m
+		case sessionsLoadedMsg:
+			for i := range m.list {
+				m.list[i].CreatedAt = realNow.Add(-time.Hour)
+				m.list[i].UpdatedAt = realNow.Add(-time.Duration(i+2) * time.Minute)
+			}
+			ticksOnly = true
+			msg = m
+		case spendMsg, ToastMsg, toastExpiredMsg:
+			ticksOnly = true
+		}
+		_, follow := c.a.Update(msg)
+		if !ticksOnly {
+			queue = append(queue, follow)
+		}
+	}
+}
+
+// screen is the whole screen as the terminal shows it: render() with the
+// ANSI styling removed; it checks the screen is exactly w × h cells.
+func (c *realCockpit) screen(t testing.TB, w, h int) string {
+	t.Helper()
+	view := c.a.render()
+	rows := strings.Split(view, "\n")
+	if len(rows) != h {
+		t.Fatalf("%dx%d: the screen has %d rows", w, h, len(rows))
+	}
+	for i, r := range rows {
+		if got := ansi.StringWidth(r); got != w {
+			t.Fatalf("%dx%d: row %d is %d cells wide: %q", w, h, i, got, ansi.Strip(r))
+		}
+	}
+	return view
+}
+
+var realSizes = []struct{ w, h int }{{80, 24}, {160, 48}}
+
+func realSizeName(w, h int) string { return strconv.Itoa(w) + "x" + strconv.Itoa(h) }
+
+// TestAppRealFirstStart: a new user's first start, no model, nothing
+// stored yet: every pane says what it is and how to begin, and the status
+// bar how to configure a model.
+func TestAppRealFirstStart(t *testing.T) {
+	for _, size := range realSizes {
+		t.Run(realSizeName(size.w, size.h), func(t *testing.T) {
+			c := newRealCockpit(t)
+			c.start(t, size.w, size.h)
+			view := c.screen(t, size.w, size.h)
+			plain := ansi.Strip(view)
+			for _, want := range []string{
+				"1 chat · (no session)", "2 sessions", "3 audit",
+				"Type a request and press enter", "no sessions yet", "no runs yet", "0 runs",
+			} {
+				if !strings.Contains(plain, want) {
+					t.Errorf("the first screen lacks %q:\n%s", want, plain)
+				}
+			}
+			status := lines(view)[size.h-1]
+			if size.w == 80 && !strings.Contains(status, "no model: set OPENROUTER_API_KEY or MACROA_BASE_URL") {
+				t.Errorf("status bar at 80 cells: %q", status)
+			}
+			requireGolden(t, "app_real_first_start_"+realSizeName(size.w, size.h), view)
+		})
+	}
+}
+
+// TestAppRealShellRun: `!echo hi` typed into the chat and run through the
+// real kernel; the chat shows its output and, once polled, the audit pane
+// the run.
+func TestAppRealShellRun(t *testing.T) {
+	for _, size := range realSizes {
+		t.Run(realSizeName(size.w, size.h), func(t *testing.T) {
+			c := newRealCockpit(t)
+			c.start(t, size.w, size.h)
+			c.typeText(t, "!echo hi")
+			c.key(t, tea.KeyPressMsg{Code: tea.KeyEnter})
+			if c.chat.Running() {
+				t.Fatal("the run did not finish")
+			}
+			if n := len(c.chat.msgs); n != 2 || c.chat.msgs[1].text != "hi" || c.chat.msgs[1].state != chatDone {
+				t.Fatalf("chat after the run: %d messages, reply %q", n, c.chat.msgs[len(c.chat.msgs)-1].text)
+			}
+			if c.audit.Len() != 0 {
+				t.Fatalf("the audit pane has %d entries before its next poll", c.audit.Len())
+			}
+			c.poll(t)
+			e, ok := c.audit.Selected()
+			if c.audit.Len() != 1 || !ok || e.Input != "!echo hi" || !e.Success || e.Source != string(kernel.SourceTUI) {
+				t.Fatalf("audit after the poll: %d entries, selected %+v", c.audit.Len(), e)
+			}
+			view := c.screen(t, size.w, size.h)
+			plain := ansi.Strip(view)
+			if !strings.Contains(plain, "│  hi ") {
+				t.Errorf("the chat does not show the output:\n%s", plain)
+			}
+			if !strings.Contains(plain, "1 runs") || strings.Count(plain, "!echo hi") != 2 {
+				t.Errorf("want the request once in the chat and once in the audit pane:\n%s", plain)
+			}
+			requireGolden(t, "app_real_echo_"+realSizeName(size.w, size.h), view)
+		})
+	}
+}

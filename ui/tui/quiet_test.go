@@ -1,0 +1,39 @@
+package tui
+
+import (
+	"context"
+	"testing"
+
+	"github.com/macroa/macroa/store"
+)
+
+// An idle cockpit redraws nothing: poll ticks and polls that find nothing
+// new reuse the last frame; a new run marks the frame for redrawing.
+func TestQuietPollsSkipRedraw(t *testing.T) {
+	c := newRealCockpit(t)
+	c.start(t, 120, 40)
+	c.a.View()
+	if c.a.dirty {
+		t.Fatal("View must leave a clean frame")
+	}
+	for range 3 {
+		c.poll(t)
+		if c.a.dirty {
+			t.Fatal("a poll that found nothing new asked for a redraw")
+		}
+	}
+	// Another process runs something: the next poll must redraw.
+	if _, err := c.db.AppendAudit(context.Background(), store.AuditEntry{Input: "!echo elsewhere", Source: "cli", Skill: "shell", Success: true}); err != nil {
+		t.Fatal(err)
+	}
+	c.poll(t)
+	if !c.a.dirty {
+		t.Fatal("a new run from another process did not redraw")
+	}
+	c.a.View()
+	// And a key press always redraws.
+	c.key(t, keyPress("x"))
+	if !c.a.dirty {
+		t.Fatal("a key press did not redraw")
+	}
+}
