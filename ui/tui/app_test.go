@@ -221,3 +221,12 @@ func isQuit(cmd tea.Cmd) bool {
 	_, ok := cmd().(tea.QuitMsg)
 	return ok
 }
+
+func TestAppLongToastIsClipped(t *testing.T) {
+	a, _ := testApp(t, 80, 24)
+	a.Update(ToastMsg{Level: ToastError, Text: strings.Repeat("a very long error sentence ", 6)})
+	last := lines(a.render())[23]
+	if !strings.Contains(last, "…") || !strings.HasSuffix(last, "f1 help ") || len([]rune(last)) > 80 {
+		t.Fatalf("long toast: %q", last)
+	}
+}

@@ -153,10 +153,17 @@ func (a *App) statusBar(w int) string {
 		style := map[ToastLevel]func(...string) string{
 			ToastInfo: a.st.ToastInfo.Render, ToastWarn: a.st.ToastWarn.Render, ToastError: a.st.ToastError.Render,
 		}[a.toast.level]
-		// A toast takes the place of the counts: it is what matters now.
-		right = style(a.toast.text) + "  " + candidates[len(candidates)-1]
-		if ansi.StringWidth(left)+ansi.StringWidth(right)+1 > w {
-			left = ansi.Truncate(left, max(w-ansi.StringWidth(right)-1, 0), "…")
+		// A toast is what matters now: it takes the counts' place, and
+		// the provider's too when the line is short (for its few seconds).
+		help := candidates[len(candidates)-1]
+		text := a.toast.text
+		if ansi.StringWidth(left)+ansi.StringWidth(text)+ansi.StringWidth(help)+3 > w {
+			left = ""
+			text = ansi.Truncate(text, max(w-ansi.StringWidth(help)-3, 1), "…")
+		}
+		right = style(text) + "  " + help
+		if left == "" {
+			left = " "
 		}
 	}
 	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
