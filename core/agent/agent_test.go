@@ -13,6 +13,7 @@ import (
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/providers/modeltest"
 	"github.com/macroa/macroa/providers/providertest"
 	"github.com/macroa/macroa/store"
 )
@@ -20,14 +21,7 @@ import (
 // newCaller is the real model layer (gateway + OpenAI client) pointed at
 // the test server, every tier on one route.
 func newCaller(srv *providertest.Server) providers.Caller {
-	p := providers.NewOpenAI(providers.OpenAIConfig{Name: "t", BaseURL: srv.URL()})
-	return providers.New(providers.Options{
-		Providers: map[string]providers.Provider{"t": p},
-		Tiers: map[tier.Tier][]providers.Route{
-			tier.Nano: {{Provider: "t", Model: "m"}}, tier.Haiku: {{Provider: "t", Model: "m"}},
-			tier.Sonnet: {{Provider: "t", Model: "m"}}, tier.Opus: {{Provider: "t", Model: "m"}},
-		},
-	})
+	return modeltest.Gateway(srv, modeltest.AllTiers("m"))
 }
 
 // rig is an agent over a temporary home directory, recording every

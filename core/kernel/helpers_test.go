@@ -2,12 +2,11 @@ package kernel_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/store"
 )
 
@@ -28,31 +27,9 @@ func newFixture(t *testing.T, toml string, env ...string) fixture {
 	return fixture{k: k, db: db, dir: dir}
 }
 
-// openData makes a temp dir that is the data, working and home directory at
-// once, with an optional config.toml, and loads the configuration and the
-// store from it.
+// openData is the data dir, configuration and store of one test.
 func openData(t testing.TB, toml string, env ...string) (*config.Config, *store.DB, string) {
-	t.Helper()
-	dir := t.TempDir()
-	if toml != "" {
-		if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, err := config.Load(config.LoadOptions{
-		Environ:  append([]string{"MACROA_HOME=" + dir}, env...),
-		WorkDir:  dir,
-		UserHome: dir,
-	})
-	if err != nil {
-		t.Fatalf("load config: %v", err)
-	}
-	db, err := store.Open(context.Background(), filepath.Join(dir, "macroa.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return cfg, db, dir
+	return kerneltest.OpenData(t, toml, env...)
 }
 
 // audit returns every audit entry, oldest first.

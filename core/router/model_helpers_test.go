@@ -3,33 +3,17 @@ package router
 import (
 	"testing"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/providers/modeltest"
 	"github.com/macroa/macroa/providers/providertest"
 )
 
 // tierModels are the model names the test gateway maps each tier to.
-var tierModels = map[tier.Tier]string{
-	tier.Nano: "m-nano", tier.Haiku: "m-haiku", tier.Sonnet: "m-sonnet", tier.Opus: "m-opus",
-}
+var tierModels = modeltest.TierModels
 
-// newModel starts a providertest server and returns it with the gateway
-// the core would use in front of it: one OpenAI-compatible provider, one
-// model per tier, one attempt per call so failures are immediate.
+// newModel starts a providertest server behind the gateway the core uses.
 func newModel(t *testing.T) (*providertest.Server, providers.Caller) {
-	t.Helper()
-	srv := providertest.New(t)
-	prov := providers.NewOpenAI(providers.OpenAIConfig{Name: "p", BaseURL: srv.URL(), APIKey: "test-key"})
-	tiers := map[tier.Tier][]providers.Route{}
-	for tr, m := range tierModels {
-		tiers[tr] = []providers.Route{{Provider: "p", Model: m}}
-	}
-	gw := providers.New(providers.Options{
-		Providers:   map[string]providers.Provider{"p": prov},
-		Tiers:       tiers,
-		MaxAttempts: 1,
-	})
-	return srv, gw
+	return modeltest.New(t)
 }
 
 // byModel answers each request with the reply for its model; a model

@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,8 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/themes"
 )
@@ -41,16 +39,7 @@ type realCockpit struct {
 
 func newRealCockpit(t testing.TB) *realCockpit {
 	t.Helper()
-	dir := t.TempDir()
-	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, WorkDir: dir, UserHome: dir})
-	if err != nil {
-		t.Fatalf("load config: %v", err)
-	}
-	db, err := store.Open(context.Background(), filepath.Join(dir, "macroa.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
+	cfg, db, dir := kerneltest.OpenData(t, "")
 	k := kernel.New(kernel.Options{
 		Config:   cfg,
 		DB:       db,

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
 	"github.com/macroa/macroa/store"
@@ -34,20 +34,7 @@ type chatEnv struct {
 // (else requests that need a model fail with "none is configured").
 func chatNewEnv(t testing.TB, models func(cfg *config.Config) kernel.ModelFactory, env ...string) chatEnv {
 	t.Helper()
-	dir := t.TempDir()
-	cfg, err := config.Load(config.LoadOptions{
-		Environ:  append([]string{"MACROA_HOME=" + dir}, env...),
-		WorkDir:  dir,
-		UserHome: dir,
-	})
-	if err != nil {
-		t.Fatalf("load config: %v", err)
-	}
-	db, err := store.Open(context.Background(), filepath.Join(dir, "macroa.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
+	cfg, db, dir := kerneltest.OpenData(t, "", env...)
 	bus := events.New()
 	o := kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Bus: bus}
 	if models != nil {

@@ -13,8 +13,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/themes"
 )
@@ -41,17 +41,8 @@ type saWorld struct {
 
 func saNewWorld(t testing.TB) *saWorld {
 	t.Helper()
-	dir := t.TempDir()
-	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, UserHome: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, db, dir := kerneltest.OpenData(t, "")
 	path := filepath.Join(dir, "macroa.db")
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	k := kernel.New(kernel.Options{
 		Config:   cfg,
 		DB:       db,
