@@ -24,27 +24,34 @@ func startTUI(t *testing.T, s *sandbox, env []string, w, h int, args ...string) 
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not installed: skipping the terminal end-to-end test (.ci/run installs it)")
 	}
-	ts := &tmuxSession{t: t, socket: fmt.Sprintf("macroa-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), name: "tui"}
+	// The server's socket lives in the test's temp dir, so nothing is left
+	// behind in /tmp/tmux-<uid> (kill-server leaves its socket file).
+	sockDir, err := os.MkdirTemp("", "mt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(sockDir) })
+	ts := &tmuxSession{t: t, socket: sockDir + "/s", name: "tui"}
 	// env -i: exactly the sandbox's environment; TERM pinned so the
 	// screen does not depend on the machine running the tests.
 	command := append([]string{"env", "-i"}, s.env...)
 	command = append(command, env...)
 	command = append(command, "TERM=xterm-256color")
 	command = append(command, append([]string{binPath, "tui"}, args...)...)
-	tmuxArgs := append([]string{"-L", ts.socket, "-f", "/dev/null", "new-session", "-d", "-s", ts.name,
+	tmuxArgs := append([]string{"-S", ts.socket, "-f", "/dev/null", "new-session", "-d", "-s", ts.name,
 		"-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-c", s.home, "--"}, command...)
 	if out, err := exec.Command("tmux", tmuxArgs...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
-	_ = exec.Command("tmux", "-L", ts.socket, "set", "-g", "escape-time", "0").Run()
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", ts.socket, "kill-server").Run() })
+	_ = exec.Command("tmux", "-S", ts.socket, "set", "-g", "escape-time", "0").Run()
+	t.Cleanup(func() { _ = exec.Command("tmux", "-S", ts.socket, "kill-server").Run() })
 	return ts
 }
 
 // keys sends tmux key names ("Enter", "C-c", "M-2") or literal text.
 func (ts *tmuxSession) keys(keys ...string) {
 	ts.t.Helper()
-	args := append([]string{"-L", ts.socket, "send-keys", "-t", ts.name}, keys...)
+	args := append([]string{"-S", ts.socket, "send-keys", "-t", ts.name}, keys...)
 	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
 		ts.t.Fatalf("send-keys %q: %v\n%s", keys, err, out)
 	}
@@ -58,7 +65,7 @@ func (ts *tmuxSession) typeLine(text string) {
 }
 
 func (ts *tmuxSession) screen() string {
-	out, err := exec.Command("tmux", "-L", ts.socket, "capture-pane", "-p", "-t", ts.name).Output()
+	out, err := exec.Command("tmux", "-S", ts.socket, "capture-pane", "-p", "-t", ts.name).Output()
 	if err != nil {
 		return ""
 	}
@@ -89,7 +96,7 @@ func (ts *tmuxSession) waitText(text string) string {
 
 // exited reports whether the program has ended (its tmux pane is gone).
 func (ts *tmuxSession) exited() bool {
-	return exec.Command("tmux", "-L", ts.socket, "has-session", "-t", ts.name).Run() != nil
+	return exec.Command("tmux", "-S", ts.socket, "has-session", "-t", ts.name).Run() != nil
 }
 
 // TestE2ETUIWithoutProvider: a new user's first start at 80x24.
@@ -178,7 +185,7 @@ func TestE2ETUIKilledMidStream(t *testing.T) {
 	ts.typeLine("count slowly")
 	ts.waitText("two")
 	// Killing the tmux server hangs up the terminal: macroa gets SIGHUP.
-	_ = exec.Command("tmux", "-L", ts.socket, "kill-server").Run()
+	_ = exec.Command("tmux", "-S", ts.socket, "kill-server").Run()
 
 	deadline := time.Now().Add(15 * time.Second)
 	for {
