@@ -1,0 +1,102 @@
+package agent
+
+import (
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// dangerousVars change which program runs, what a program loads, or how
+// the shell reads the rest of the line.
+var dangerousVars = map[string]bool{
+	"PATH": true, "IFS": true, "ENV": true, "BASH_ENV": true, "CDPATH": true,
+	"SHELLOPTS": true, "BASHOPTS": true, "PS4": true, "PROMPT_COMMAND": true,
+	"GCONV_PATH": true, "BROWSER": true, "LESSOPEN": true, "LESSCLOSE": true,
+	"NODE_OPTIONS": true, "PYTHONPATH": true, "PYTHONSTARTUP": true, "PERL5LIB": true,
+	"PERL5OPT": true, "RUBYOPT": true, "HOME": true, "TMPDIR": true,
+	"RIPGREP_CONFIG_PATH": true,
+}
+
+// dangerousVarPrefixes: the dynamic loader, git's configuration (pagers,
+// fsmonitor, ssh commands), exported shell functions, systemd's pagers,
+// and XDG_CONFIG_HOME (where git finds a config that can run programs).
+var dangerousVarPrefixes = []string{"LD_", "DYLD_", "GIT_", "BASH_FUNC_", "SYSTEMD_", "XDG_"}
+
+func (c *checker) assign(a *syntax.Assign) {
+	if a.Value != nil {
+		c.word(a.Value)
+	}
+	if a.Array != nil || a.Index != nil {
+		c.deny("it assigns to an array")
+		syntax.Walk(a.Array, func(n syntax.Node) bool {
+			if w, ok := n.(*syntax.Word); ok {
+				c.word(w)
+				return false
+			}
+			return true
+		})
+		return
+	}
+	if a.Name == nil {
+		c.deny("it has an assignment that cannot be checked")
+		return
+	}
+	name := a.Name.Value
+	bad := dangerousVars[name] || strings.Contains(name, "PAGER") || strings.Contains(name, "EDITOR")
+	for _, p := range dangerousVarPrefixes {
+		bad = bad || strings.HasPrefix(name, p)
+	}
+	if bad {
+		c.deny("it sets %s, which changes which programs run or what they load", name)
+	}
+}
+
+// safeVars may be expanded in arguments: they hold no secrets and the
+// commands allowed here cannot be turned against the machine with them.
+var safeVars = map[string]bool{
+	"HOME": true, "USER": true, "LOGNAME": true, "PWD": true, "OLDPWD": true,
+	"SHELL": true, "HOSTNAME": true, "LANG": true, "TERM": true, "PATH": true,
+	"TMPDIR": true, "UID": true, "EUID": true,
+	// Special parameters; in `sh -c` most of them are empty.
+	"?": true, "#": true, "$": true, "!": true, "-": true, "0": true, "@": true, "*": true,
+}
+
+func (c *checker) param(p *syntax.ParamExp) {
+	simple := p.Param != nil && p.Flags == nil && !p.Excl && !p.Width && !p.IsSet &&
+		p.NestedParam == nil && p.Index == nil && len(p.Modifiers) == 0 &&
+		p.Slice == nil && p.Repl == nil && p.Names == 0 && p.Exp == nil &&
+		p.Split == syntax.OptUnset && p.GlobSubst == syntax.OptUnset && p.RcExpand == syntax.OptUnset
+	if !simple {
+		c.deny("it uses a parameter expansion with operators (%s), which can assign variables or run commands", c.text(p))
+		c.collect(p)
+		return
+	}
+	if !safeVars[p.Param.Value] {
+		c.deny("it expands $%s, which may hold a secret", p.Param.Value)
+	}
+}
+
+// secretPath says why reading p may reveal a secret, or "".
+func secretPath(p string) string {
+	l := strings.ToLower(p)
+	base := path.Base(l)
+	switch {
+	case base == ".env" || strings.HasPrefix(base, ".env."):
+		return "an environment file, which may hold secrets"
+	case strings.Contains(l, ".ssh/") || base == ".ssh" || strings.HasPrefix(base, "id_rsa") ||
+		strings.HasPrefix(base, "id_ed25519") || strings.HasPrefix(base, "id_ecdsa") || strings.HasPrefix(base, "id_dsa"):
+		return "SSH keys or settings"
+	case strings.Contains(l, "/etc/shadow") || strings.Contains(l, "/etc/gshadow") || strings.Contains(l, "/etc/sudoers"):
+		return "a system credential file"
+	case strings.HasSuffix(l, "/environ") || base == "environ":
+		return "a process's environment, which may hold secrets"
+	case strings.Contains(l, ".macroa"):
+		return "Macroa's own data, which holds its keys and memory"
+	case base == ".netrc" || base == ".pgpass" || base == ".git-credentials" || base == ".npmrc" || base == ".pypirc" ||
+		strings.Contains(l, ".aws/") || strings.Contains(l, ".gnupg") || strings.Contains(l, ".docker/config.json") ||
+		strings.Contains(l, ".kube/config") || strings.HasSuffix(l, ".pem") || strings.HasSuffix(l, ".key"):
+		return "a credentials file"
+	}
+	return ""
+}

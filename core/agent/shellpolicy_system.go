@@ -1,0 +1,153 @@
+package agent
+
+import (
+	"fmt"
+	"strings"
+)
+
+var systemctlVerbs = map[string]bool{
+	"status": true, "is-active": true, "is-enabled": true, "is-failed": true, "is-system-running": true,
+	"list-units": true, "list-unit-files": true, "list-timers": true, "list-sockets": true,
+	"list-dependencies": true, "list-jobs": true, "show": true, "cat": true, "get-default": true, "help": true,
+}
+
+func systemctlRule(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			if i+1 < len(args) {
+				return systemctlVerb(args[i+1])
+			}
+			return ""
+		case a == "-t", a == "-p", a == "-P", a == "-n", a == "-o", a == "-H", a == "-M",
+			a == "--type", a == "--property", a == "--lines", a == "--output", a == "--host",
+			a == "--machine", a == "--state", a == "--root":
+			i++ // their value
+		case strings.HasPrefix(a, "-"):
+		default:
+			return systemctlVerb(a)
+		}
+	}
+	return "" // no verb: list-units
+}
+
+func systemctlVerb(v string) string {
+	if systemctlVerbs[v] {
+		return ""
+	}
+	return fmt.Sprintf("systemctl %s is not a read-only systemctl command", v)
+}
+
+func journalctlRule(args []string) string {
+	for _, a := range args {
+		for _, bad := range []string{"--vacuum", "--rotate", "--flush", "--sync", "--relinquish-var",
+			"--smart-relinquish-var", "--setup-keys", "--update-catalog", "--cursor-file"} {
+			if strings.HasPrefix(a, bad) {
+				return fmt.Sprintf("journalctl %s changes the journal or writes a file", a)
+			}
+		}
+	}
+	return ""
+}
+
+var ipObjects = map[string]bool{
+	"a": true, "addr": true, "address": true, "l": true, "link": true, "r": true, "ro": true, "route": true,
+	"n": true, "neigh": true, "neighbor": true, "neighbour": true, "ru": true, "rule": true,
+	"m": true, "maddr": true, "maddress": true, "netconf": true,
+}
+
+var ipActions = map[string]bool{"show": true, "sh": true, "list": true, "ls": true, "lst": true, "get": true}
+
+func ipRule(args []string) string {
+	i := 0
+	for ; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
+		opt := args[i]
+		if strings.HasPrefix(opt, "--") {
+			opt = opt[1:] // ip reads --x as -x
+		}
+		switch {
+		case strings.HasPrefix("-batch", opt) && len(opt) >= 2:
+			return "ip -batch runs ip commands from a file"
+		case strings.HasPrefix("-family", opt) && len(opt) >= 2, strings.HasPrefix("-netns", opt) && len(opt) >= 2,
+			strings.HasPrefix("-loops", opt) && len(opt) >= 2, strings.HasPrefix("-rcvbuf", opt) && len(opt) >= 3:
+			i++ // their value
+		}
+	}
+	if i >= len(args) {
+		return ""
+	}
+	obj, rest := args[i], args[i+1:]
+	if !ipObjects[obj] {
+		return fmt.Sprintf("ip %s is not on the read-only list", obj)
+	}
+	if len(rest) == 0 || ipActions[rest[0]] {
+		return ""
+	}
+	return fmt.Sprintf("ip %s %s is not a read-only ip command", obj, rest[0])
+}
+
+func ssRule(args []string) string {
+	for _, a := range args {
+		if a == "--kill" || strings.HasPrefix(a, "--diag") || shortFlags(a, "KD") {
+			return fmt.Sprintf("ss %s kills sockets or writes a file", a)
+		}
+	}
+	return ""
+}
+
+func dateRule(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-d", a == "--date", a == "-r", a == "--reference", a == "-f", a == "--file":
+			i++ // their value
+		case strings.HasPrefix(a, "--set"), a == "-s", shortFlags(a, "s") &&
+			!strings.HasPrefix(a, "-d") && !strings.HasPrefix(a, "-r") && !strings.HasPrefix(a, "-f") && !strings.HasPrefix(a, "-I"):
+			return "date -s sets the system clock"
+		case strings.HasPrefix(a, "-"), strings.HasPrefix(a, "+"):
+		default:
+			return fmt.Sprintf("date %s sets the system clock", a)
+		}
+	}
+	return ""
+}
+
+var hostnameFlags = map[string]bool{
+	"-f": true, "--fqdn": true, "--long": true, "-s": true, "--short": true, "-i": true, "--ip-address": true,
+	"-I": true, "--all-ip-addresses": true, "-d": true, "--domain": true, "-A": true, "--all-fqdns": true,
+	"-a": true, "--alias": true, "-y": true, "--yp": true, "--nis": true, "-V": true, "--version": true,
+	"-h": true, "--help": true,
+}
+
+func hostnameRule(args []string) string {
+	for _, a := range args {
+		if !hostnameFlags[a] {
+			return fmt.Sprintf("hostname %s can change the host name", a)
+		}
+	}
+	return ""
+}
+
+func psRule(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-o", a == "-O", a == "-p", a == "-u", a == "-U", a == "-g", a == "-G", a == "-C",
+			a == "-t", a == "-q", a == "--sort", a == "--format", a == "--pid", a == "--ppid", a == "--user":
+			i++ // their value
+		case !strings.HasPrefix(a, "-") && strings.Contains(a, "e"):
+			return fmt.Sprintf("ps %s shows processes' environments, which may hold secrets", a)
+		}
+	}
+	return ""
+}
+
+func dmesgRule(args []string) string {
+	for _, a := range args {
+		if a == "--clear" || a == "--read-clear" || strings.HasPrefix(a, "--console") || shortFlags(a, "cCDEn") {
+			return fmt.Sprintf("dmesg %s changes the kernel log or console", a)
+		}
+	}
+	return ""
+}
