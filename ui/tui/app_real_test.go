@@ -115,31 +115,9 @@ func (c *realCockpit) typeText(t testing.TB, text string) {
 // change from one run (or minute) to the next.
 func (c *realCockpit) drive(t testing.TB, cmd tea.Cmd) {
 	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 1000 {
-			t.Fatal("drive: commands never settle")
-		}
-		next := queue[0]
-		queue = queue[1:]
-		if next == nil {
-			continue
-		}
-		done := make(chan tea.Msg, 1)
-		go func() { done <- next() }()
-		var msg tea.Msg
-		select {
-		case msg = <-done:
-		case <-time.After(20 * time.Second):
-			t.Fatal("drive: a command did not return (a tick that should not have been run?)")
-		}
+	runCmds(t, "drive", cmd, 20*time.Second, func(msg tea.Msg) tea.Cmd {
 		ticksOnly := false
 		switch m := msg.(type) {
-		case nil:
-			continue
-		case tea.BatchMsg:
-			queue = append(queue, m...)
-			continue
 		case auditLoadedMsg:
 			for i := range m.entries {
 				m.entries[i].Time = realNow.Add(-time.Duration(len(m.entries)-i) * time.Minute)
@@ -158,10 +136,11 @@ func (c *realCockpit) drive(t testing.TB, cmd tea.Cmd) {
 			ticksOnly = true
 		}
 		_, follow := c.a.Update(msg)
-		if !ticksOnly {
-			queue = append(queue, follow)
+		if ticksOnly {
+			return nil
 		}
-	}
+		return follow
+	})
 }
 
 // screen is the whole screen as the terminal shows it: render() with the

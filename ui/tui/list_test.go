@@ -114,34 +114,15 @@ type saPane interface {
 func saDrive(t testing.TB, p saPane, cmd tea.Cmd) []tea.Msg {
 	t.Helper()
 	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 1000 {
-			t.Fatal("saDrive: commands never settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		done := make(chan tea.Msg, 1)
-		go func() { done <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatal("saDrive: a command did not return")
-		}
+	runCmds(t, "saDrive", cmd, 10*time.Second, func(msg tea.Msg) tea.Cmd {
 		switch m := msg.(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, m...)
 		case sessionsLoadedMsg, sessionsDoneMsg, auditLoadedMsg:
-			queue = append(queue, p.Update(m))
+			return p.Update(m)
 		default:
 			out = append(out, m)
+			return nil
 		}
-	}
+	})
 	return out
 }
 
