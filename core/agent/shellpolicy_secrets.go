@@ -1,8 +1,9 @@
 package agent
 
 import (
-	"path"
 	"strings"
+
+	"github.com/macroa/macroa/core/secretpath"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -78,25 +79,4 @@ func (c *checker) param(p *syntax.ParamExp) {
 }
 
 // secretPath says why reading p may reveal a secret, or "".
-func secretPath(p string) string {
-	l := strings.ToLower(p)
-	base := path.Base(l)
-	switch {
-	case base == ".env" || strings.HasPrefix(base, ".env."):
-		return "an environment file, which may hold secrets"
-	case strings.Contains(l, ".ssh/") || base == ".ssh" || strings.HasPrefix(base, "id_rsa") ||
-		strings.HasPrefix(base, "id_ed25519") || strings.HasPrefix(base, "id_ecdsa") || strings.HasPrefix(base, "id_dsa"):
-		return "SSH keys or settings"
-	case strings.Contains(l, "/etc/shadow") || strings.Contains(l, "/etc/gshadow") || strings.Contains(l, "/etc/sudoers"):
-		return "a system credential file"
-	case strings.HasSuffix(l, "/environ") || base == "environ":
-		return "a process's environment, which may hold secrets"
-	case strings.Contains(l, ".macroa"):
-		return "Macroa's own data, which holds its keys and memory"
-	case base == ".netrc" || base == ".pgpass" || base == ".git-credentials" || base == ".npmrc" || base == ".pypirc" ||
-		strings.Contains(l, ".aws/") || strings.Contains(l, ".gnupg") || strings.Contains(l, ".docker/config.json") ||
-		strings.Contains(l, ".kube/config") || strings.HasSuffix(l, ".pem") || strings.HasSuffix(l, ".key"):
-		return "a credentials file"
-	}
-	return ""
-}
+func secretPath(p string) string { return secretpath.Why(p) }
