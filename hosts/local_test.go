@@ -85,8 +85,19 @@ func TestLocalTimeoutKillsGroup(t *testing.T) {
 
 func TestLocalCancelKillsGroup(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(200*time.Millisecond, cancel)
-	out, err := Local{}.Run(ctx, sh("sleep 60"), 0)
+	defer cancel()
+	// Cancel once the command is running, not after a guessed delay.
+	mark := filepath.Join(t.TempDir(), "started")
+	go func() {
+		for ctx.Err() == nil {
+			if _, err := os.Stat(mark); err == nil {
+				cancel()
+				return
+			}
+			time.Sleep(2 * time.Millisecond) // poll interval, not a guess at timing
+		}
+	}()
+	out, err := Local{}.Run(ctx, sh(": > "+mark+"; sleep 60"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -385,9 +385,19 @@ func TestRunCancelled(t *testing.T) {
 			f := newFixture(t, "")
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			time.AfterFunc(300*time.Millisecond, cancel)
+			// Cancel once the command is running, not after a guessed delay.
+			mark := filepath.Join(t.TempDir(), "started")
+			go func() {
+				for ctx.Err() == nil {
+					if _, err := os.Stat(mark); err == nil {
+						cancel()
+						return
+					}
+					time.Sleep(2 * time.Millisecond) // poll interval, not a guess at timing
+				}
+			}()
 			start := time.Now()
-			res := f.k.Run(ctx, kernel.Request{Input: "!sleep 30", Session: tc.session, Source: kernel.SourceREPL})
+			res := f.k.Run(ctx, kernel.Request{Input: "!: > " + mark + "; sleep 30", Session: tc.session, Source: kernel.SourceREPL})
 			if took := time.Since(start); took > 10*time.Second {
 				t.Errorf("Run took %s after the cancel", took)
 			}
