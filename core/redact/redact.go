@@ -1,41 +1,123 @@
 // Package redact removes secrets from text before it reaches the audit log,
-// the log file or an event.
+// the log file, an event or a model.
 package redact
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
 // Marker replaces every secret.
 const Marker = "[redacted]"
 
-var (
-	// Well-known token shapes: OpenAI/OpenRouter/Anthropic keys, GitHub and
-	// Slack tokens, AWS access key ids, bearer tokens, JWTs.
-	tokenShapes = regexp.MustCompile(`\b(?:sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9\-]{10,}|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})`)
-	bearer      = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]{8,}`)
-	// "password is hunter2", "api key = x", "token: y": keep the name, hide the value.
-	namedSecret = regexp.MustCompile(`(?i)\b((?:pass(?:word|wd|phrase)?|pwd|secret|token|api[ _\-]?key|private[ _\-]?key|pin|credentials?)s?)(\s*(?:\bis\b|\bare\b|=|:)\s*)("[^"]*"|'[^']*'|\S+)`)
-	// KEY=value for environment-style names that look secret.
-	envSecret = regexp.MustCompile(`\b([A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD)[A-Z0-9_]*)=(\S+)`)
-	// user:password@host in URLs.
-	urlPassword = regexp.MustCompile(`(://[^/\s:@]+:)[^/\s@]+@`)
+// Known values shorter than shortKnown are removed only where they stand
+// as a whole word (a 4-digit PIN must not eat the middle of a port
+// number); values shorter than minKnown are not removed at all.
+const (
+	minKnown   = 4
+	shortKnown = 6
 )
 
+var (
+	// Well-known token shapes: OpenAI/OpenRouter/Anthropic keys, GitHub,
+	// GitLab, Slack, Stripe, Google, Hugging Face and npm tokens, AWS
+	// access key ids, JWTs.
+	tokenShapes = regexp.MustCompile(`\b(?:sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abeprs]-[A-Za-z0-9\-]{10,}|xapp-[A-Za-z0-9\-]{10,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_\-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|(?:AKIA|ASIA)[0-9A-Z]{16}|eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})`)
+	// A PEM private key (RSA, EC, OpenSSH, PGP, encrypted...), whole or cut
+	// short: without its END line everything that looks like its body goes.
+	pemPrivate = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,\-]*)`)
+	bearer     = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]{8,}`)
+	// "password is hunter2", "api key = x", "token: y": keep the name, hide the value.
+	namedSecret = regexp.MustCompile(`(?i)\b((?:pass(?:word|wd|phrase|code)?|pwd|secret|token|api[ _\-]?key|private[ _\-]?key|pin|credentials?)s?)(\s*(?:\bis\b|\bare\b|=|:)\s*)("[^"]*"|'[^']*'|\S+)`)
+	// KEY=value for environment-style names that look secret.
+	envSecret = regexp.MustCompile(`\b([A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)[A-Z0-9_]*)=(\S+)`)
+	// key = value in ini, YAML and dotfiles ("aws_secret_access_key = …",
+	// "auth_token: …"), any case; short values are left (max_tokens: 2048).
+	iniSecret = regexp.MustCompile(`(?i)\b([A-Za-z0-9_.\-]*(?:secret|token|passw(?:or)?d|api_?key|private_?key|access_?key|credential)[A-Za-z0-9_.\-]*["']?)([ \t]*[=:][ \t]*)(["']?)([^\s"']{8,})`)
+	// user:password@host in URLs: the password runs to the last @ before
+	// the path, so a raw @ in it is not left half shown.
+	urlPassword = regexp.MustCompile(`(://[^/\s:@]*:)[^/\s]*@`)
+)
+
+// notAValue are words that follow "password is" in ordinary sentences
+// ("the password is wrong"); they are kept, everything else is hidden.
+var notAValue = map[string]bool{
+	"a": true, "an": true, "the": true, "to": true, "not": true, "no": true, "in": true, "on": true,
+	"of": true, "for": true, "and": true, "or": true, "but": true, "that": true, "this": true,
+	"it": true, "my": true, "your": true, "still": true, "now": true, "also": true, "just": true,
+	"too": true, "very": true, "wrong": true, "incorrect": true, "correct": true, "invalid": true,
+	"valid": true, "required": true, "missing": true, "expired": true, "empty": true, "set": true,
+	"unset": true, "needed": true, "ok": true, "fine": true, "weak": true, "strong": true,
+	"[redacted]": true,
+}
+
 // String returns s with secrets replaced by Marker. known lists secret values
-// Macroa holds (API keys from the configuration); they are removed verbatim
-// wherever they appear.
+// Macroa holds (API keys from the configuration, secret facts); they are
+// removed verbatim wherever they appear.
 func String(s string, known ...string) string {
-	for _, k := range known {
-		if len(k) >= 6 {
-			s = strings.ReplaceAll(s, k, Marker)
-		}
-	}
+	s = Known(s, known...)
+	s = pemPrivate.ReplaceAllString(s, Marker)
 	s = tokenShapes.ReplaceAllString(s, Marker)
 	s = bearer.ReplaceAllString(s, "$1 "+Marker)
-	s = namedSecret.ReplaceAllString(s, "$1$2"+Marker)
+	s = namedSecret.ReplaceAllStringFunc(s, func(m string) string {
+		sub := namedSecret.FindStringSubmatch(m)
+		if notAValue[strings.ToLower(strings.TrimRight(sub[3], ".,;!?"))] {
+			return m
+		}
+		return sub[1] + sub[2] + Marker
+	})
 	s = envSecret.ReplaceAllString(s, "$1="+Marker)
+	s = iniSecret.ReplaceAllString(s, "$1$2$3"+Marker)
 	s = urlPassword.ReplaceAllString(s, "$1"+Marker+"@")
 	return s
+}
+
+// Known removes only the known values from s, longest first so a secret
+// that contains another is never left half shown.
+func Known(s string, known ...string) string {
+	if len(known) == 0 || s == "" {
+		return s
+	}
+	vals := make([]string, 0, len(known))
+	for _, k := range known {
+		if len(k) >= minKnown && k != Marker {
+			vals = append(vals, k)
+		}
+	}
+	slices.SortFunc(vals, func(a, b string) int { return len(b) - len(a) })
+	for _, k := range vals {
+		if len(k) >= shortKnown {
+			s = strings.ReplaceAll(s, k, Marker)
+		} else {
+			s = replaceWord(s, k)
+		}
+	}
+	return s
+}
+
+// replaceWord replaces k where neither neighbour is a letter or digit.
+func replaceWord(s, k string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, k)
+		if i < 0 {
+			break
+		}
+		end := i + len(k)
+		if (i > 0 && isWordByte(s[i-1])) || (end < len(s) && isWordByte(s[end])) {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		b.WriteString(s[:i])
+		b.WriteString(Marker)
+		s = s[end:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80
 }
