@@ -53,7 +53,7 @@ func (u *HTTPURL) UnmarshalText(b []byte) error {
 func checkHTTPURL(s string) error {
 	p, err := url.Parse(s)
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return fmt.Errorf("%q is not an http:// or https:// URL (like http://127.0.0.1:11434/v1)", s)
+		return fmt.Errorf("%q is not an http:// or https:// URL (like http://127.0.0.1:11434/v1)", MaskURL(s))
 	}
 	return nil
 }

@@ -262,6 +262,8 @@ func (c *Config) Settings() []Setting {
 		v := s.show(c)
 		if s.Secret {
 			v = Mask(v)
+		} else {
+			v = MaskURL(v)
 		}
 		src := c.sources[s.Name]
 		if src == "" {

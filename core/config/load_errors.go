@@ -18,6 +18,8 @@ func (e *ValueError) Error() string {
 	v := e.Value
 	if e.Secret {
 		v = Mask(v)
+	} else {
+		v = MaskURL(v)
 	}
 	return fmt.Sprintf("%s=%q from %s: %s", e.Name, v, e.Source, e.Reason)
 }
