@@ -26,6 +26,7 @@ type UsageEntry struct {
 	CompletionTokens int64
 	CostUSD          float64
 	Cached           bool
+	Estimated        bool // the token counts are an estimate: the provider sent none
 }
 
 // Ledger records spending and sums it (the store, in the binary).
@@ -157,7 +158,7 @@ func (b *Budgeted) Call(ctx context.Context, c Call) (Result, error) {
 	}
 	entry := UsageEntry{Session: c.Session, Tier: res.Tier, Provider: res.Provider, Model: model,
 		PromptTokens: res.Usage.PromptTokens, CompletionTokens: res.Usage.CompletionTokens,
-		CostUSD: res.Usage.CostUSD, Cached: res.Cached}
+		CostUSD: res.Usage.CostUSD, Cached: res.Cached, Estimated: res.Usage.Estimated && !res.Cached}
 	if err := b.Ledger.Record(context.WithoutCancel(ctx), entry); err != nil {
 		return res, fmt.Errorf("record the call's cost: %w", err)
 	}

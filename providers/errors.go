@@ -57,9 +57,12 @@ type Error struct {
 	URL    string        // the provider's base URL, without credentials
 	Hint   string        // the setting to check, e.g. OPENROUTER_API_KEY or MACROA_MODEL_NANO
 	After  time.Duration // Timeout: the limit that ran out
-	Midway bool          // the failure came after the provider began to answer (status 200 sent)
-	Wait   time.Duration // the wait the server asked for (Retry-After), 0 when none
-	Err    error         // the underlying error, for errors.Is and errors.As
+	Midway bool          // the failure came after text of the answer had arrived
+	// Answered: the provider sent a status line (it is reachable) before
+	// the failure, though no text of the answer arrived.
+	Answered bool
+	Wait     time.Duration // the wait the server asked for (Retry-After), 0 when none
+	Err      error         // the underlying error, for errors.Is and errors.As
 }
 
 // Retryable reports whether sending the same request again may succeed.
@@ -67,6 +70,8 @@ func (e *Error) Retryable() bool {
 	switch e.Kind {
 	case RateLimit, Timeout, Unavailable:
 		return true
+	case Auth:
+		return false // the same key will be rejected again
 	}
 	return e.Status >= 500
 }
@@ -149,6 +154,8 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("%s failed%s: %s", p, status, detail)
 	case e.Midway:
 		return fmt.Sprintf("%s failed after it began to answer: %s", p, detail)
+	case e.Answered:
+		return fmt.Sprintf("%s failed: %s", p, detail)
 	case e.URL != "":
 		return fmt.Sprintf("%s is unreachable at %s: %s", p, e.URL, detail)
 	}
@@ -182,6 +189,7 @@ func oneLine(s string) string {
 // errorBody is the gist of an error answer, whatever its shape.
 type errorBody struct {
 	message, code string
+	typ           string // the error's "type" (OpenAI's, Anthropic's), "" when none
 }
 
 // parseErrorBody reads the error shapes OpenAI-compatible servers send:
@@ -206,6 +214,7 @@ func parseErrorBody(body []byte) errorBody {
 		}
 		var o struct {
 			Message  string          `json:"message"`
+			Type     string          `json:"type"`
 			Code     json.RawMessage `json:"code"`
 			Metadata struct {
 				Raw json.RawMessage `json:"raw"`
@@ -218,7 +227,7 @@ func parseErrorBody(body []byte) errorBody {
 			if raw := jsonText(o.Metadata.Raw); raw != "" && (msg == "" || strings.EqualFold(msg, "Provider returned error")) {
 				msg = raw
 			}
-			return errorBody{message: oneLine(msg), code: jsonText(o.Code)}
+			return errorBody{message: oneLine(msg), code: jsonText(o.Code), typ: o.Type}
 		}
 	}
 	if w.Message != "" {
@@ -247,7 +256,25 @@ func jsonText(raw json.RawMessage) string {
 var (
 	reContext = regexp.MustCompile(`context (length|window|size)|context_length|maximum context|too many tokens|prompt is too long|input is too long|reduce the length`)
 	reModel   = regexp.MustCompile(`model.*(not found|does not exist|not a valid|is not available|unknown|invalid)|(unknown|invalid|no such|not a valid) model`)
+	// reKey matches what servers say about a rejected key when no status
+	// says it (an error event inside a stream, an error sent with a 200).
+	reKey = regexp.MustCompile(`(invalid|incorrect|expired|revoked|disabled|missing) (x-)?api[ _-]?key|api[ _-]?key (is )?(invalid|incorrect|not valid|expired|revoked|disabled)|no auth credentials|authentication (failed|error|required)|unauthori[sz]ed`)
+	// reFlagged matches a 403 about the prompt's content (OpenRouter's
+	// moderation), which is no fault of the key.
+	reFlagged = regexp.MustCompile(`flagged|moderation`)
 )
+
+// authCodes are error codes and types that mean the key was rejected.
+var authCodes = map[string]bool{
+	"invalid_api_key": true, "authentication_error": true, "invalid_authentication": true,
+	"unauthorized": true, "permission_denied": true, "account_deactivated": true,
+}
+
+// keyRejected reports whether an error body says the key was rejected.
+func keyRejected(b errorBody) bool {
+	return authCodes[strings.ToLower(b.code)] || authCodes[strings.ToLower(b.typ)] ||
+		reKey.MatchString(strings.ToLower(b.message))
+}
 
 // kindFor decides the kind of an error answer from its HTTP status (0 for
 // an error event in a stream) and what the body said. Messages are looked
@@ -261,7 +288,13 @@ func kindFor(status int, b errorBody) ErrorKind {
 		return ContextLength
 	case b.code == "insufficient_quota" || status == http.StatusPaymentRequired:
 		return Quota
+	case status == http.StatusForbidden && reFlagged.MatchString(msg):
+		return BadRequest
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return Auth
+	case (status == 0 || status == http.StatusOK) && keyRejected(b):
+		// An error event in a stream, or an error body sent with a 200:
+		// no status says the key was rejected, only the code or the text.
 		return Auth
 	case status == http.StatusNotFound:
 		// A 404 that does not mention a model is a wrong path: the base URL.

@@ -73,7 +73,7 @@ func TestAllCoolingTriesAnyway(t *testing.T) {
 
 func TestNonRetryableFailuresDoNotCool(t *testing.T) {
 	a, b := newBackend(t, "a"), newBackend(t, "b")
-	a.srv.SetDefault(providertest.Reply{Status: 401})
+	a.srv.SetDefault(providertest.Reply{Status: 404, Error: "model m not found"})
 	g, _, _ := newGateway(t, "m", Options{}, a, b)
 	for range 4 {
 		if _, err := g.Call(context.Background(), userCall("hi")); err != nil {
@@ -81,6 +81,6 @@ func TestNonRetryableFailuresDoNotCool(t *testing.T) {
 		}
 	}
 	if g.cool.cooling("a") || a.sent() != 4 {
-		t.Fatalf("cooling=%v, a sent %d; an auth failure is not a retryable failure and must not start a cooldown", g.cool.cooling("a"), a.sent())
+		t.Fatalf("cooling=%v, a sent %d; an unknown model is not a retryable failure and must not start a cooldown", g.cool.cooling("a"), a.sent())
 	}
 }

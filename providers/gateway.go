@@ -49,6 +49,7 @@ type Gateway struct {
 	windows  map[string]int
 	cool     *cooldowns
 	cache    *responseCache // nil when off
+	rejected rejectedKeys
 	limitMu  sync.Mutex
 	limiters map[string]*limiter
 }
@@ -227,6 +228,9 @@ func (r *run) route(ctx context.Context, s step, rest []step) (Result, error) {
 			return res, nil
 		}
 	}
+	if e := r.g.rejected.get(s.Provider, s.req.Model); e != nil {
+		return Result{}, e // sending the same key again would be rejected again
+	}
 	r.providers = append(r.providers, s.Provider)
 
 	var last error
@@ -242,6 +246,7 @@ func (r *run) route(ctx context.Context, s step, rest []step) (Result, error) {
 			return res, nil
 		}
 		last = err
+		r.g.rejected.note(s.Provider, s.req.Model, err)
 		if ctx.Err() != nil || classify(err) != retrySame {
 			return Result{}, err
 		}

@@ -110,12 +110,13 @@ func (p *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return Response{}, p.fail(ctx, t, c, req.Model, err, false)
 	}
-	return p.response(res, c.body, req.Model)
+	return p.response(res, c.body, req)
 }
 
-// response maps a finished completion. raw is its body, for what the SDK
-// does not model: OpenRouter's usage.cost and errors sent with a 200.
-func (p *OpenAI) response(res *openai.ChatCompletion, raw []byte, model string) (Response, error) {
+// response maps a finished completion to req. raw is its body, for what
+// the SDK does not model: OpenRouter's usage.cost and errors sent with a 200.
+func (p *OpenAI) response(res *openai.ChatCompletion, raw []byte, req Request) (Response, error) {
+	model := req.Model
 	var choice *openai.ChatCompletionChoice
 	for i := range res.Choices {
 		if res.Choices[i].Index == 0 {
@@ -144,6 +145,7 @@ func (p *OpenAI) response(res *openai.ChatCompletion, raw []byte, model string) 
 		}
 	}
 	out.Usage.CostUSD, out.Usage.CostReported = usageCost(raw)
+	estimateUsage(req, &out)
 	return out, nil
 }
 

@@ -23,20 +23,21 @@ func (p *OpenAI) inBandError(raw []byte, model string) *Error {
 	if json.Unmarshal(raw, &v) != nil || len(v.Error) == 0 || string(v.Error) == "null" {
 		return nil
 	}
-	return p.eventError(raw, model)
+	return p.eventError(raw, model, false)
 }
 
-// eventError is an error the provider reported after it began to answer:
-// an error event in a stream or an error body sent with a 200. A numeric
-// code that looks like an HTTP status (OpenRouter's) is taken as one.
-func (p *OpenAI) eventError(data []byte, model string) *Error {
+// eventError is an error the provider reported after its status line: an
+// error event in a stream or an error body sent with a 200. A numeric code
+// that looks like an HTTP status (OpenRouter's) is taken as one. midway
+// says whether text of the answer had arrived before it.
+func (p *OpenAI) eventError(data []byte, model string, midway bool) *Error {
 	b := parseErrorBody(data)
 	status := 0
 	if n, err := strconv.Atoi(b.code); err == nil && n >= 400 && n < 600 {
 		status = n
 	}
 	e := p.newError(kindFor(status, b), model, b.message)
-	e.Status, e.Midway = status, true
+	e.Status, e.Midway, e.Answered = status, midway, true
 	return e
 }
 
@@ -49,8 +50,9 @@ func (p *OpenAI) newError(kind ErrorKind, model, msg string) *Error {
 	return e
 }
 
-// fail turns what the SDK returned into an Error. midway says whether part
-// of a streamed answer had arrived.
+// fail turns what the SDK returned into an Error. midway says whether text
+// of a streamed answer had arrived: only then does the sentence say the
+// provider failed after it began to answer.
 func (p *OpenAI) fail(ctx context.Context, t *attemptTimer, c *capture, model string, err error, midway bool) *Error {
 	var e *Error
 	var se *ssestream.StreamError
@@ -63,23 +65,24 @@ func (p *OpenAI) fail(ctx context.Context, t *attemptTimer, c *capture, model st
 		return e
 	case t.expired():
 		e = p.newError(Timeout, model, "")
-		e.After, e.Midway = p.timeout, midway
+		e.After, e.Midway, e.Answered = p.timeout, midway, c.status != 0
 	case c.status >= 400:
 		h := httpError(p.name, c.status, c.header, c.body)
 		e = p.newError(h.Kind, model, h.Message)
 		e.Status, e.Wait = h.Status, h.Wait
 	case errors.As(err, &se):
-		e = p.eventError(se.Event.Data, model)
+		e = p.eventError(se.Event.Data, model, midway)
 	case c.readErr != nil:
 		e = p.newError(Unavailable, model, netReason(c.readErr))
-		e.Midway = true
+		e.Midway, e.Answered = midway, true
 	case c.buffer && c.status != 0:
 		// The whole body arrived (capture read it), so whatever the SDK
 		// says now, even "unexpected EOF", is about its content.
 		e = p.newError(BadResponse, model, oneLine(err.Error()))
 	case isNetErr(err):
 		e = p.newError(Unavailable, model, netReason(err))
-		e.Midway = c.status != 0 // the status line came, then the connection failed
+		// The status line may have come before the connection failed.
+		e.Midway, e.Answered = midway && c.status != 0, c.status != 0
 	case c.status != 0:
 		e = p.newError(BadResponse, model, oneLine(err.Error()))
 	default:

@@ -29,6 +29,7 @@ func (p *OpenAI) Stream(ctx context.Context, req Request, onDelta func(text stri
 	var cost float64
 	var costOK bool
 	chunks := 0
+	text := false // content reached onDelta: only then did the answer begin
 	for stream.Next() {
 		t.touch()
 		ch := stream.Current()
@@ -48,22 +49,25 @@ func (p *OpenAI) Stream(ctx context.Context, req Request, onDelta func(text stri
 			if choice.FinishReason != "" {
 				finish = choice.FinishReason
 			}
-			if choice.Delta.Content != "" && onDelta != nil {
-				onDelta(choice.Delta.Content)
+			if choice.Delta.Content != "" {
+				text = true
+				if onDelta != nil {
+					onDelta(choice.Delta.Content)
+				}
 			}
 		}
 	}
 	if err := stream.Err(); err != nil {
-		return Response{}, p.fail(ctx, t, c, req.Model, err, chunks > 0)
+		return Response{}, p.fail(ctx, t, c, req.Model, err, text)
 	}
 	if chunks == 0 {
-		return p.notStreamed(c, req.Model, onDelta)
+		return p.notStreamed(c, req, onDelta)
 	}
 	// The SDK ends a stream that stops without [DONE] as cleanly as one that
 	// finished; only the missing finish_reason tells them apart.
 	if finish == "" || len(acc.Choices) == 0 {
 		e := p.newError(Unavailable, req.Model, "the stream ended before the answer was complete")
-		e.Midway = true
+		e.Midway, e.Answered = text, true
 		return Response{}, e
 	}
 	msg := acc.Choices[0].Message
@@ -79,21 +83,22 @@ func (p *OpenAI) Stream(ctx context.Context, req Request, onDelta func(text stri
 	for _, tc := range msg.ToolCalls {
 		out.ToolCalls = append(out.ToolCalls, ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: tc.Function.Arguments})
 	}
+	estimateUsage(req, &out)
 	return out, nil
 }
 
 // notStreamed handles a stream with no events: a server that ignored
 // "stream": true and sent one JSON answer is served from that answer;
 // anything else is not a stream.
-func (p *OpenAI) notStreamed(c *capture, model string, onDelta func(string)) (Response, error) {
+func (p *OpenAI) notStreamed(c *capture, req Request, onDelta func(string)) (Response, error) {
 	if c.body == nil {
-		return Response{}, p.newError(BadResponse, model, "the stream had no events")
+		return Response{}, p.newError(BadResponse, req.Model, "the stream had no events")
 	}
 	var res openai.ChatCompletion
 	if err := json.Unmarshal(c.body, &res); err != nil {
-		return Response{}, p.newError(BadResponse, model, "a JSON answer to a stream request could not be read: "+oneLine(err.Error()))
+		return Response{}, p.newError(BadResponse, req.Model, "a JSON answer to a stream request could not be read: "+oneLine(err.Error()))
 	}
-	out, err := p.response(&res, c.body, model)
+	out, err := p.response(&res, c.body, req)
 	if err == nil && out.Content != "" && onDelta != nil {
 		onDelta(out.Content)
 	}

@@ -379,6 +379,26 @@ func TestStreamThatDoesNotFinishIsAnError(t *testing.T) {
 			wantDeltas: "a",
 			message:    "local is rate limiting (HTTP 429)",
 		},
+		// Before any text arrived the sentence must not say the answer began.
+		{
+			name:    "connection dropped before any text",
+			reply:   providertest.Reply{DropAfter: 1},
+			kind:    providers.Unavailable,
+			message: "local failed: the connection",
+		},
+		{
+			name: "stream ends early before any text",
+			reply: providertest.Reply{ContentType: "text/event-stream", Raw: `data: {"id":"x","object":"chat.completion.chunk","model":"m1","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}` +
+				"\n\n"},
+			kind:    providers.Unavailable,
+			message: "local failed: the stream ended before the answer was complete",
+		},
+		{
+			name:    "error event before any text",
+			reply:   providertest.Reply{StreamError: "upstream overloaded"},
+			kind:    providers.Unavailable,
+			message: "local failed: upstream overloaded",
+		},
 		{
 			name:    "not a stream at all",
 			reply:   providertest.Reply{ContentType: "text/html", Raw: "<html>captive portal</html>"},

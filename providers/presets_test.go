@@ -148,7 +148,7 @@ provider = "openrouter"
 
 func TestFromConfigFallsBackAcrossConfiguredProviders(t *testing.T) {
 	local, cloud := providertest.New(t), providertest.New(t)
-	local.SetDefault(providertest.Reply{Status: 401})
+	local.SetDefault(providertest.Reply{Status: 404, Error: "model llama3.2 not found"})
 	cloud.SetDefault(providertest.Reply{Content: "from cloud"})
 	cfg := loadConfig(t, nil, `[providers.local]
 base_url = "`+local.URL()+`"

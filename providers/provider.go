@@ -53,6 +53,9 @@ type Usage struct {
 	CompletionTokens int64
 	CostUSD          float64
 	CostReported     bool // the provider sent the cost itself (OpenRouter does)
+	// Estimated: the provider sent no token counts, so these are Macroa's
+	// estimate (four bytes a token), never zero, so budgets do not undercount.
+	Estimated bool
 }
 
 // Response is a finished completion.

@@ -72,6 +72,11 @@ func classify(err error) outcome {
 		return nextRoute
 	case pe.Kind == BadRequest, pe.Kind == Canceled:
 		return stopAll
+	case pe.Kind == Auth:
+		// The configured key was rejected: say which setting to fix now.
+		// Sending the request elsewhere would hide that, and would send it
+		// to a provider the person did not choose for it.
+		return stopAll
 	}
 	return nextRoute
 }

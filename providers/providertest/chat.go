@@ -24,6 +24,9 @@ type answer struct {
 	chunkDelay       time.Duration
 	dropAfter        int
 	streamError      string
+	streamErrorCode  string
+	streamErrorType  string
+	noUsage          bool
 }
 
 func resolve(rep Reply, req *ChatBody, id int) answer {
@@ -32,6 +35,7 @@ func resolve(rep Reply, req *ChatBody, id int) answer {
 		chunks: rep.Chunks, finish: rep.FinishReason, prompt: rep.PromptTokens,
 		complete: rep.CompletionTokens, cost: rep.Cost, chunkDelay: rep.ChunkDelay,
 		dropAfter: rep.DropAfter, streamError: rep.StreamError,
+		streamErrorCode: rep.StreamErrorCode, streamErrorType: rep.StreamErrorType, noUsage: rep.NoUsage,
 	}
 	if a.model == "" {
 		a.model = req.Model
@@ -101,11 +105,14 @@ func (s *Server) serveChat(w http.ResponseWriter, r *http.Request, rec Recorded,
 			msg["content"] = nil // what OpenAI sends beside tool calls
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	body := map[string]any{
 		"id": a.id, "object": "chat.completion", "created": time.Now().Unix(), "model": a.model,
 		"choices": []any{map[string]any{"index": 0, "message": msg, "finish_reason": a.finish, "logprobs": nil}},
-		"usage":   a.usage(),
-	})
+	}
+	if !a.noUsage {
+		body["usage"] = a.usage()
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 func (a answer) usage() map[string]any {
@@ -198,7 +205,14 @@ func streamChat(w http.ResponseWriter, r *http.Request, a answer, includeUsage b
 		}
 	}
 	if a.streamError != "" {
-		send(map[string]any{"error": map[string]any{"message": a.streamError, "type": "server_error", "code": nil}})
+		typ, code := "server_error", any(nil)
+		if a.streamErrorType != "" {
+			typ = a.streamErrorType
+		}
+		if a.streamErrorCode != "" {
+			code = a.streamErrorCode
+		}
+		send(map[string]any{"error": map[string]any{"message": a.streamError, "type": typ, "code": code}})
 		return
 	}
 	if a.dropAfter > 0 {
@@ -210,7 +224,7 @@ func streamChat(w http.ResponseWriter, r *http.Request, a answer, includeUsage b
 	}
 	// The final usage chunk has no choices, which is what trips clients
 	// that index Choices[0] without looking.
-	if includeUsage && !send(chunk([]any{}, a.usage())) {
+	if includeUsage && !a.noUsage && !send(chunk([]any{}, a.usage())) {
 		return
 	}
 	_, _ = io.WriteString(w, "data: [DONE]\n\n")

@@ -44,6 +44,9 @@ type Reply struct {
 	ChunkDelay       time.Duration // between streamed chunks
 	DropAfter        int           // streaming: reset the TCP connection after this many chunks (the first carries the role); 0 = never
 	StreamError      string        // streaming: after the chunks, send data: {"error":{...}} and end
+	StreamErrorCode  string        // the code of StreamError's event (default null), e.g. "invalid_api_key"
+	StreamErrorType  string        // the type of StreamError's event (default "server_error")
+	NoUsage          bool          // send no token counts: no usage chunk in a stream, no "usage" in a JSON answer
 	Embeddings       [][]float64   // embeddings: default, a deterministic 8-dim vector per input
 
 	// Raw, when set, is sent as the body as-is (with Status, default 200, and
@@ -64,6 +67,8 @@ type Server struct {
 	handle     func(Recorded) Reply
 	reqs       []Recorded
 	seq        int
+	models     []string // GET /v1/models lists these when set
+	tags       []string // GET /api/tags (Ollama's listing) lists these when set
 }
 
 // New starts a server on 127.0.0.1; it is closed when the test ends.
@@ -77,6 +82,26 @@ func New(t testing.TB) *Server {
 
 // URL is the base URL a client is configured with; it ends in "/v1".
 func (s *Server) URL() string { return s.srv.URL + "/v1" }
+
+// Addr is the server's root, "http://127.0.0.1:PORT", without "/v1": where
+// a local server is looked for.
+func (s *Server) Addr() string { return s.srv.URL }
+
+// SetModels makes GET /v1/models list ids, as an OpenAI-compatible server
+// (llama.cpp, vLLM, LM Studio, Ollama) does. Without it the path is a 404.
+func (s *Server) SetModels(ids ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.models = append([]string{}, ids...)
+}
+
+// SetOllamaTags makes GET /api/tags list names, as Ollama does. Without it
+// the path is a 404, as on every other server.
+func (s *Server) SetOllamaTags(names ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tags = append([]string{}, names...)
+}
 
 // Script queues replies: each chat completion takes the next one, and the
 // default answers once the queue is empty.
@@ -128,8 +153,10 @@ func (s *Server) ChatRequests() []Recorded {
 }
 
 const (
-	chatPath  = "/v1/chat/completions"
-	embedPath = "/v1/embeddings"
+	chatPath   = "/v1/chat/completions"
+	embedPath  = "/v1/embeddings"
+	modelsPath = "/v1/models"
+	tagsPath   = "/api/tags"
 )
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -151,9 +178,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.reqs = append(s.reqs, rec)
 	s.seq++
 	id := s.seq
+	models, tags := s.models, s.tags
 	s.mu.Unlock()
 
 	switch {
+	case route == "GET "+modelsPath && models != nil:
+		data := make([]map[string]any, 0, len(models))
+		for _, m := range models {
+			data = append(data, map[string]any{"id": m, "object": "model", "created": 0, "owned_by": "providertest"})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data})
+	case route == "GET "+tagsPath && tags != nil:
+		list := make([]map[string]any, 0, len(tags))
+		for _, m := range tags {
+			list = append(list, map[string]any{"name": m, "model": m})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"models": list})
 	case route != "POST "+chatPath && route != "POST "+embedPath:
 		// What OpenAI answers for a path it does not serve: a 404 with no
 		// code, unlike an unknown model's 404.
