@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -37,6 +38,15 @@ type Local struct {
 // no child outlives the command. The error is only for a command that could
 // not be started; a non-zero exit is reported in Output.ExitCode.
 func (l Local) Run(ctx context.Context, cmd Command, timeout time.Duration) (Output, error) {
+	return l.Stream(ctx, cmd, timeout, nil)
+}
+
+// Stream runs cmd like Run and, when onLine is not nil, hands it each line
+// of output as the command prints it, stdout and stderr alike (see Line),
+// so a person can watch a long command. onLine is called from one
+// goroutine at a time, never after Stream returns; a slow onLine slows the
+// command down rather than losing output. The Output is the same as Run's.
+func (l Local) Stream(ctx context.Context, cmd Command, timeout time.Duration, onLine func(Line)) (Output, error) {
 	if len(cmd.Argv) == 0 {
 		return Output{}, errors.New("run command: empty argument list")
 	}
@@ -57,6 +67,11 @@ func (l Local) Run(ctx context.Context, cmd Command, timeout time.Duration) (Out
 	// Stdin stays nil (/dev/null): a command waiting for input must not
 	// steal the terminal from the REPL or hang a script.
 	stdout, stderr := &capture{limit: limit}, &capture{limit: limit}
+	if onLine != nil {
+		var mu sync.Mutex
+		stdout.lines = &lineFeed{mu: &mu, stream: Stdout, on: onLine, limit: limit}
+		stderr.lines = &lineFeed{mu: &mu, stream: Stderr, on: onLine, limit: limit}
+	}
 	c.Stdout, c.Stderr = stdout, stderr
 	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	c.WaitDelay = ioDelay
@@ -91,6 +106,12 @@ func (l Local) Run(ctx context.Context, cmd Command, timeout time.Duration) (Out
 		waitErr = <-done
 	}
 	out.Duration = time.Since(start)
+	if onLine != nil {
+		// Wait has returned, so the pipes are drained (or abandoned after
+		// IODelay): what is left is a last line without a newline.
+		stdout.lines.flush()
+		stderr.lines.flush()
+	}
 	out.Stdout, out.Truncated = stdout.text()
 	var errTrunc bool
 	out.Stderr, errTrunc = stderr.text()
