@@ -1,36 +1,242 @@
 // Package secretpath knows which files hold credentials: SSH keys, Macroa's
-// own keys and database, cloud and container credentials, and the like. The
-// shell policy, the file tools and the sandbox all ask it, so a path counts
-// as secret in one place only.
+// own keys and database, cloud and container credentials, browser profiles,
+// shell histories, system password files and other processes' environments.
+// The shell policy, the file tools and the sandbox all ask it, so a path
+// counts as secret in one place only.
+//
+// Paths are matched after cleaning and case folding (macOS and Windows file
+// systems ignore case), and a credential location is recognised wherever it
+// appears in the path, not only under the current home directory: another
+// user's ~/.ssh, a relative ".ssh/id_rsa" and "/proc/self/root/etc/shadow"
+// are all secret.
 package secretpath
 
 import (
 	"path"
 	"strings"
+	"sync"
 )
 
 // Why says why reading p may reveal a secret, or "" when it does not look
-// like a credential. p is matched as written (after path.Clean); callers that
-// can resolve symlinks should pass the resolved path too.
+// like a credential. p is matched as written after path.Clean, relative or
+// absolute; callers that can resolve symlinks should use WhyResolved.
 func Why(p string) string {
+	if p == "" {
+		return ""
+	}
 	l := strings.ToLower(path.Clean(p))
-	base := path.Base(l)
+	if why := registeredWhy(l); why != "" {
+		return why
+	}
+	abs := strings.HasPrefix(l, "/")
+	parts := strings.Split(strings.TrimPrefix(l, "/"), "/")
+	if abs {
+		if why := procWhy(parts); why != "" {
+			return why
+		}
+		for _, root := range secretRoots {
+			if l == root || strings.HasPrefix(l, root+"/") {
+				return "another user's or the system's private files"
+			}
+		}
+	}
+	for i := range parts {
+		for _, s := range secretSeqs {
+			if hasSeq(parts[i:], s.seq) {
+				return s.why
+			}
+		}
+		if parts[i] == "etc" && i+2 == len(parts)-1 && parts[i+1] == "ssh" && strings.Contains(parts[i+2], "_key") &&
+			!strings.HasSuffix(parts[i+2], ".pub") {
+			return "the machine's SSH host keys"
+		}
+	}
+	return baseWhy(parts[len(parts)-1])
+}
+
+func hasSeq(parts, seq []string) bool {
+	if len(parts) < len(seq) {
+		return false
+	}
+	for i, s := range seq {
+		if parts[i] != s {
+			return false
+		}
+	}
+	return true
+}
+
+// secretRoots are whole trees no read-only command has reason to read.
+var secretRoots = []string{"/root", "/var/root", "/etc/ssl/private", "/etc/wireguard", "/etc/networkmanager/system-connections"}
+
+const (
+	whySSH     = "SSH keys or settings"
+	whyCloud   = "cloud or container credentials"
+	whyBrowser = "a browser or mail profile (saved passwords, cookies)"
+	whyCred    = "a credentials file"
+	whySystem  = "a system credential file"
+	whyHistory = "a shell or program history, which may hold typed secrets"
+)
+
+// secretSeqs are runs of path components that name a credential store,
+// matched anywhere in the path.
+var secretSeqs = []struct {
+	seq []string
+	why string
+}{
+	{[]string{".ssh"}, whySSH},
+	{[]string{".gnupg"}, "GnuPG keys"},
+	{[]string{".macroa"}, "Macroa's own data, which holds its keys and memory"},
+	{[]string{".password-store"}, "a password store"},
+	{[]string{".aws"}, whyCloud},
+	{[]string{".azure"}, whyCloud},
+	{[]string{".oci"}, whyCloud},
+	{[]string{".kube"}, whyCloud},
+	{[]string{".docker"}, whyCloud},
+	{[]string{".config", "gcloud"}, whyCloud},
+	{[]string{".config", "doctl"}, whyCloud},
+	{[]string{".config", "containers", "auth.json"}, whyCloud},
+	{[]string{".terraform.d", "credentials.tfrc.json"}, whyCloud},
+	{[]string{".config", "gh"}, whyCred},
+	{[]string{".config", "hub"}, whyCred},
+	{[]string{".config", "glab-cli"}, whyCred},
+	{[]string{".config", "rclone"}, whyCred},
+	{[]string{".config", "op"}, whyCred},
+	{[]string{".config", "1password"}, whyCred},
+	{[]string{".cargo", "credentials"}, whyCred},
+	{[]string{".cargo", "credentials.toml"}, whyCred},
+	{[]string{".gem", "credentials"}, whyCred},
+	{[]string{".local", "share", "keyrings"}, "the desktop keyring"},
+	{[]string{".local", "share", "kwalletd"}, "the desktop keyring"},
+	{[]string{".pki"}, "the certificate and key database"},
+	{[]string{"library", "keychains"}, "the macOS keychain"},
+	{[]string{".mozilla"}, whyBrowser},
+	{[]string{".thunderbird"}, whyBrowser},
+	{[]string{".config", "google-chrome"}, whyBrowser},
+	{[]string{".config", "google-chrome-beta"}, whyBrowser},
+	{[]string{".config", "chromium"}, whyBrowser},
+	{[]string{".config", "bravesoftware"}, whyBrowser},
+	{[]string{".config", "microsoft-edge"}, whyBrowser},
+	{[]string{".config", "vivaldi"}, whyBrowser},
+	{[]string{".config", "opera"}, whyBrowser},
+	{[]string{"library", "application support", "google", "chrome"}, whyBrowser},
+	{[]string{"library", "application support", "firefox"}, whyBrowser},
+	{[]string{"library", "application support", "bravesoftware"}, whyBrowser},
+	{[]string{"library", "cookies"}, whyBrowser},
+	{[]string{"etc", "shadow"}, whySystem},
+	{[]string{"etc", "shadow-"}, whySystem},
+	{[]string{"etc", "gshadow"}, whySystem},
+	{[]string{"etc", "gshadow-"}, whySystem},
+	{[]string{"etc", "sudoers"}, whySystem},
+	{[]string{"etc", "sudoers.d"}, whySystem},
+	{[]string{"etc", "security", "opasswd"}, whySystem},
+	{[]string{"etc", "krb5.keytab"}, whySystem},
+	{[]string{"etc", "master.passwd"}, whySystem},
+}
+
+// secretBases are file names that hold credentials wherever they are.
+var secretBases = map[string]string{
+	".netrc": whyCred, "_netrc": whyCred, ".pgpass": whyCred, ".git-credentials": whyCred,
+	".npmrc": whyCred, ".pypirc": whyCred, ".yarnrc": whyCred, ".yarnrc.yml": whyCred,
+	".my.cnf": whyCred, ".mylogin.cnf": whyCred, ".vault-token": whyCred, ".boto": whyCred,
+	".s3cfg": whyCred, ".terraformrc": whyCred, ".htpasswd": whyCred, ".dockercfg": whyCred,
+	".envrc":        "an environment file, which may hold secrets",
+	".bash_history": whyHistory, ".zsh_history": whyHistory, ".histfile": whyHistory, ".sh_history": whyHistory,
+	".python_history": whyHistory, ".psql_history": whyHistory, ".mysql_history": whyHistory,
+	".node_repl_history": whyHistory, ".sqlite_history": whyHistory, ".rediscli_history": whyHistory,
+	".lesshst": whyHistory, "fish_history": whyHistory,
+	"environ": "a process's environment, which may hold secrets",
+}
+
+func baseWhy(base string) string {
+	if why := secretBases[base]; why != "" {
+		return why
+	}
 	switch {
 	case base == ".env" || strings.HasPrefix(base, ".env."):
 		return "an environment file, which may hold secrets"
-	case strings.Contains(l, ".ssh/") || base == ".ssh" || strings.HasPrefix(base, "id_rsa") ||
-		strings.HasPrefix(base, "id_ed25519") || strings.HasPrefix(base, "id_ecdsa") || strings.HasPrefix(base, "id_dsa"):
-		return "SSH keys or settings"
-	case strings.Contains(l, "/etc/shadow") || strings.Contains(l, "/etc/gshadow") || strings.Contains(l, "/etc/sudoers"):
-		return "a system credential file"
-	case strings.HasSuffix(l, "/environ") || base == "environ":
-		return "a process's environment, which may hold secrets"
-	case strings.Contains(l, ".macroa"):
-		return "Macroa's own data, which holds its keys and memory"
-	case base == ".netrc" || base == ".pgpass" || base == ".git-credentials" || base == ".npmrc" || base == ".pypirc" ||
-		strings.Contains(l, ".aws/") || strings.Contains(l, ".gnupg") || strings.Contains(l, ".docker/config.json") ||
-		strings.Contains(l, ".kube/config") || strings.HasSuffix(l, ".pem") || strings.HasSuffix(l, ".key"):
-		return "a credentials file"
+	case strings.HasPrefix(base, "id_rsa"), strings.HasPrefix(base, "id_ed25519"), strings.HasPrefix(base, "id_ecdsa"),
+		strings.HasPrefix(base, "id_dsa"), strings.HasPrefix(base, "id_xmss"):
+		return whySSH
+	}
+	for _, ext := range []string{".pem", ".key", ".p12", ".pfx", ".kdbx", ".keystore", ".jks", ".ppk"} {
+		if strings.HasSuffix(base, ext) && len(base) > len(ext) {
+			return "a key or certificate file"
+		}
+	}
+	return ""
+}
+
+// procFiles are the per-process files under /proc that hold nothing a
+// process would keep secret.
+var procFiles = map[string]bool{
+	"status": true, "stat": true, "statm": true, "comm": true, "limits": true, "cgroup": true,
+	"oom_score": true, "oom_score_adj": true, "oom_adj": true, "io": true, "sched": true, "schedstat": true,
+	"wchan": true, "loginuid": true, "sessionid": true, "mountinfo": true, "mounts": true,
+	"mountstats": true, "uid_map": true, "gid_map": true, "ns": true, "task": true, "net": true,
+}
+
+// procWhy refuses what a process keeps to itself: another process's (or
+// this one's) environment, command line, memory, open files, working
+// directory and root, reached through /proc/<pid>, self or thread-self.
+func procWhy(parts []string) string {
+	if len(parts) < 3 || parts[0] != "proc" || !procID(parts[1]) {
+		return ""
+	}
+	rest := parts[2:]
+	if rest[0] == "task" && len(rest) >= 3 {
+		rest = rest[2:] // /proc/<pid>/task/<tid>/… is the same per-thread view
+	}
+	switch {
+	case rest[0] == "task" && len(rest) <= 2:
+		return ""
+	case rest[0] == "net":
+		return ""
+	case procFiles[rest[0]] && len(rest) == 1:
+		return ""
+	}
+	return "a process's environment, command line, memory or open files, which may hold secrets"
+}
+
+func procID(s string) bool {
+	if s == "self" || s == "thread-self" {
+		return true
+	}
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	regMu      sync.RWMutex
+	registered = map[string]string{}
+)
+
+// Protect adds a directory (or file) that holds secrets outside the usual
+// places, such as a Macroa data directory moved with MACROA_HOME, with the
+// reason to give. Everything under it is secret from then on.
+func Protect(p, why string) {
+	if strings.TrimSpace(p) == "" {
+		return
+	}
+	regMu.Lock()
+	defer regMu.Unlock()
+	registered[strings.ToLower(path.Clean(p))] = why
+}
+
+func registeredWhy(l string) string {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	for root, why := range registered {
+		if l == root || strings.HasPrefix(l, root+"/") {
+			return why
+		}
 	}
 	return ""
 }

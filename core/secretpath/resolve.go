@@ -1,0 +1,41 @@
+package secretpath
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// WhyResolved is Why for a path on this machine: it judges p as written and
+// the file p really names once every symlink on the way is followed, so a
+// link to ~/.ssh/id_rsa from a harmless-looking name is secret too. A
+// relative p is taken from this process's working directory.
+func WhyResolved(p string) string {
+	if why := Why(p); why != "" {
+		return why
+	}
+	real, err := Resolve(p)
+	if err != nil {
+		return ""
+	}
+	return Why(real)
+}
+
+// Resolve returns p made absolute with every symlink resolved as far as the
+// path exists; the part that does not exist yet is appended as written.
+func Resolve(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		real, err := filepath.EvalSymlinks(dir)
+		if err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		if !os.IsNotExist(err) || dir == filepath.Dir(dir) {
+			return "", err
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
+}

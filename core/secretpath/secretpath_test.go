@@ -1,0 +1,123 @@
+package secretpath
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWhy(t *testing.T) {
+	tests := []struct {
+		path string
+		want string // substring of the reason; "" when the path is not secret
+	}{
+		{"/home/u/.ssh/id_rsa", "SSH"},
+		{"~/.ssh/../.ssh/id_rsa", "SSH"},
+		{"//home/u/.ssh", "SSH"},
+		{"./.ssh", "SSH"},
+		{".ssh/config", "SSH"},
+		{"/home/u/.SSH/ID_RSA", "SSH"},
+		{"/srv/keys/id_ed25519.old", "SSH"},
+		{"/etc/ssh/ssh_host_ed25519_key", "host keys"},
+		{"/home/u/.macroa/.env", "Macroa"},
+		{"/home/u/.macroa/macroa.db", "Macroa"},
+		{"/home/u/.macroa/history", "Macroa"},
+		{"project/.env.production", "environment"},
+		{"/home/u/.netrc", "credentials"},
+		{"/home/u/.git-credentials", "credentials"},
+		{"/home/u/.pgpass", "credentials"},
+		{"/home/u/.aws/credentials", "cloud"},
+		{"/home/u/.kube/config", "cloud"},
+		{"/home/u/.docker/config.json", "cloud"},
+		{"/home/u/.config/gh/hosts.yml", "credentials"},
+		{"/home/u/.config/gcloud/application_default_credentials.json", "cloud"},
+		{"/home/u/.azure/accessTokens.json", "cloud"},
+		{"/home/u/.gnupg/private-keys-v1.d/x.key", "GnuPG"},
+		{"/home/u/.mozilla/firefox/x.default/logins.json", "browser"},
+		{"/home/u/.config/google-chrome/Default/Login Data", "browser"},
+		{"/home/u/.config/chromium/Default/Cookies", "browser"},
+		{"/home/u/.config/BraveSoftware/Brave-Browser/Default", "browser"},
+		{"/home/u/.password-store/mail.gpg", "password store"},
+		{"/home/u/.npmrc", "credentials"},
+		{"/home/u/.pypirc", "credentials"},
+		{"/home/u/.cargo/credentials.toml", "credentials"},
+		{"/home/u/.bash_history", "history"},
+		{"/etc/shadow", "system credential"},
+		{"/etc/sudoers.d/90-cloud", "system credential"},
+		{"/root/notes.txt", "private files"},
+		{"/proc/self/environ", "environment"},
+		{"/proc/1/environ", "environment"},
+		{"/proc/1234/cmdline", "command line"},
+		{"/proc/self/mem", "memory"},
+		{"/proc/self/cwd/notes", "open files"},
+		{"/proc/self/root/etc/hostname", "open files"},
+		{"/proc/1/task/1/environ", "environment"},
+		{"/srv/tls/server.key", "key or certificate"},
+		{"/srv/tls/server.pem", "key or certificate"},
+
+		{"/home/u/notes.txt", ""},
+		{"README.md", ""},
+		{"/etc/passwd", ""},
+		{"/etc/hostname", ""},
+		{"/etc/ssh/ssh_host_ed25519_key.pub", ""},
+		{"/proc/cpuinfo", ""},
+		{"/proc/loadavg", ""},
+		{"/proc/1/status", ""},
+		{"/proc/self/net/tcp", ""},
+		{"/home/u/.config/nvim/init.lua", ""},
+		{"/home/u/.environment-notes", ""},
+		{"/home/u/monkey", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got := Why(tt.path)
+		if tt.want == "" && got != "" {
+			t.Errorf("Why(%q) = %q, want not secret", tt.path, got)
+		}
+		if tt.want != "" && !strings.Contains(got, tt.want) {
+			t.Errorf("Why(%q) = %q, want it to contain %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestWhyResolvedFollowsSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	ssh := filepath.Join(dir, ".ssh")
+	if err := os.Mkdir(ssh, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ssh, "id_rsa"), []byte("key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "notes.txt")
+	if err := os.Symlink(filepath.Join(ssh, "id_rsa"), link); err != nil {
+		t.Fatal(err)
+	}
+	dirLink := filepath.Join(dir, "docs")
+	if err := os.Symlink(ssh, dirLink); err != nil {
+		t.Fatal(err)
+	}
+	if Why(link) != "" {
+		t.Fatalf("the link's own name should not look secret: %q", Why(link))
+	}
+	for _, p := range []string{link, filepath.Join(dirLink, "id_rsa"), filepath.Join(dirLink, "not-yet")} {
+		if why := WhyResolved(p); !strings.Contains(why, "SSH") {
+			t.Errorf("WhyResolved(%q) = %q, want SSH", p, why)
+		}
+	}
+	if why := WhyResolved(filepath.Join(dir, "plain.txt")); why != "" {
+		t.Errorf("WhyResolved(plain) = %q", why)
+	}
+}
+
+func TestProtect(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	if Why(filepath.Join(dir, "macroa.db")) != "" {
+		t.Fatal("secret before it was protected")
+	}
+	Protect(dir, "Macroa's own data")
+	if got := Why(filepath.Join(dir, "macroa.db")); got != "Macroa's own data" {
+		t.Errorf("Why after Protect = %q", got)
+	}
+}
