@@ -2,13 +2,8 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"time"
 )
 
@@ -37,13 +32,24 @@ type AuditEntry struct {
 	PlanSteps        int
 	Providers        string // every provider tried for the turn, comma-separated, in order
 	LLMCalls         int    // model requests sent, retries and fallbacks included
-	PrevHash         string // Hash of the entry before; "" for the first
-	Hash             string // sha256 over PrevHash and every other field
+	// Action is what actually ran: the exact command, the path written, or
+	// the parameters as JSON. Callers redact secrets first.
+	Action string
+	// ChosenBy says who chose the action: user, keyword, classifier,
+	// planner, agent, scheduler, policy.
+	ChosenBy string
+	PrevHash string // Hash of the entry before; "" for the first
+	Hash     string // sha256 over PrevHash and every other field
+	// MAC is HMAC-SHA256 of Hash under the audit key kept outside the
+	// database; "" for entries written before MACs existed.
+	MAC string
+
+	hashVersion int // which field list Hash covers (see auditFields)
 }
 
 const auditCols = `id, turn_id, created_at, session, source, input, route, skill, tier, model,
 	success, error, prompt_tokens, completion_tokens, cost_usd, elapsed_ms, plan_steps, prev_hash, hash,
-	providers, llm_calls`
+	providers, llm_calls, action, chosen_by, hash_version, mac`
 
 // scanAudit reads one audit row. It is lenient on purpose: a row edited
 // with another SQLite client may hold a value of the wrong type (text in an
@@ -51,7 +57,7 @@ const auditCols = `id, turn_id, created_at, session, source, input, route, skill
 // value in a form that cannot hash correctly, and wellFormed = false, so
 // VerifyAudit reports it instead of failing.
 func scanAudit(r rowScanner) (e AuditEntry, wellFormed bool, err error) {
-	var v [21]any
+	var v [25]any
 	ptrs := make([]any, len(v))
 	for i := range v {
 		ptrs[i] = &v[i]
@@ -77,6 +83,8 @@ func scanAudit(r rowScanner) (e AuditEntry, wellFormed bool, err error) {
 	e.ElapsedMS, e.PlanSteps = c.int(v[15]), int(c.int(v[16]))
 	e.PrevHash, e.Hash = c.str(v[17]), c.str(v[18])
 	e.Providers, e.LLMCalls = c.str(v[19]), int(c.int(v[20]))
+	e.Action, e.ChosenBy = c.str(v[21]), c.str(v[22])
+	e.hashVersion, e.MAC = int(c.int(v[23])), c.str(v[24])
 	return e, c.ok, nil
 }
 
@@ -114,105 +122,14 @@ func (c *columnReader) str(v any) string {
 }
 
 // AppendAudit adds an entry at the end of the hash chain and returns it with
-// ID, Time, PrevHash and Hash filled in. It runs in one BEGIN IMMEDIATE
-// transaction (read the head, insert, move the head), so appends from several
-// processes are serialised and the chain never forks.
+// ID, Time, PrevHash, Hash and MAC filled in. It runs in one BEGIN IMMEDIATE
+// transaction (read the head, insert, move the head, write the checkpoint),
+// so appends from several processes are serialised, the chain never forks
+// and the checkpoint never goes backwards. An error means nothing was
+// written; errors.Is tells ErrReadOnly, ErrDiskFull, ErrAuditKey and
+// ErrAuditRolledBack apart.
 func (db *DB) AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
-	if math.IsNaN(e.CostUSD) || math.IsInf(e.CostUSD, 0) {
-		return AuditEntry{}, fmt.Errorf("append audit entry: cost %v is not a number", e.CostUSD)
-	}
-	if e.Time.IsZero() {
-		e.Time = db.now()
-	}
-	e.Time = time.UnixMilli(e.Time.UnixMilli()) // what the database keeps, so the hash matches
-	e.Input = truncateRunes(e.Input, maxAuditInput)
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var lastID int64
-		err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE id = 1`).Scan(&lastID, &e.PrevHash)
-		if errors.Is(err, sql.ErrNoRows) {
-			// Re-creating it would hide whatever removed it; say so instead.
-			return errors.New("the audit chain head is missing (the log was tampered with); run the audit verify command")
-		}
-		if err != nil {
-			return err
-		}
-		// Never reuse an id: not one past the head (rows may have been
-		// deleted, which verify must still see) nor a forged row's.
-		var maxID int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM audit_log`).Scan(&maxID); err != nil {
-			return err
-		}
-		e.ID = AuditID(max(lastID, maxID) + 1)
-		e.Hash = auditHash(e)
-		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (`+auditCols+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			int64(e.ID), string(e.TurnID), e.Time.UnixMilli(), e.Session, e.Source, e.Input, e.Route,
-			e.Skill, e.Tier, e.Model, boolInt(e.Success), e.Error, e.PromptTokens, e.CompletionTokens,
-			e.CostUSD, e.ElapsedMS, e.PlanSteps, e.PrevHash, e.Hash, e.Providers, e.LLMCalls)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1`, int64(e.ID), e.Hash)
-		return err
-	})
-	if err != nil {
-		return AuditEntry{}, fmt.Errorf("append audit entry: %w", err)
-	}
-	return e, nil
-}
-
-// auditHash is the entry's chain hash: sha256, in hex, over every field,
-// each written as its length, ':', its bytes. The length prefix makes the
-// encoding unambiguous ("ab"+"c" differs from "a"+"bc"), and including id and
-// prev_hash ties each entry to its place in the chain.
-func auditHash(e AuditEntry) string {
-	h := sha256.New()
-	for _, f := range auditFields(e) {
-		h.Write([]byte(strconv.Itoa(len(f))))
-		h.Write([]byte{':'})
-		h.Write([]byte(f))
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// auditFields lists what the hash covers, in a fixed order. Changing it
-// changes every hash: bump the version tag and keep the old order for old rows.
-// v2 adds providers and llm_calls; an entry with neither (every entry
-// written before schema 3) still hashes as v1, so old chains stay valid,
-// while a v2 entry whose new fields are blanked no longer matches its hash.
-func auditFields(e AuditEntry) []string {
-	i := func(n int64) string { return strconv.FormatInt(n, 10) }
-	fields := auditFieldsV1(e)
-	if e.Providers != "" || e.LLMCalls != 0 {
-		fields[0] = "macroa-audit-v2"
-		fields = append(fields, e.Providers, i(int64(e.LLMCalls)))
-	}
-	return fields
-}
-
-func auditFieldsV1(e AuditEntry) []string {
-	i := func(n int64) string { return strconv.FormatInt(n, 10) }
-	return []string{
-		"macroa-audit-v1",
-		i(int64(e.ID)),
-		e.PrevHash,
-		string(e.TurnID),
-		i(e.Time.UnixMilli()),
-		e.Session,
-		e.Source,
-		e.Input,
-		e.Route,
-		e.Skill,
-		e.Tier,
-		e.Model,
-		i(boolInt(e.Success)),
-		e.Error,
-		i(e.PromptTokens),
-		i(e.CompletionTokens),
-		strconv.FormatFloat(e.CostUSD, 'g', -1, 64), // shortest form that round-trips
-		i(e.ElapsedMS),
-		i(int64(e.PlanSteps)),
-	}
+	return db.WithAudit(ctx, e, nil)
 }
 
 // RecentAudit returns the newest n entries, newest first (n <= 0: all).

@@ -29,6 +29,8 @@ func sampleAudit(i int) AuditEntry {
 		CostUSD:          0.000123 * float64(i+1),
 		ElapsedMS:        int64(1000 + i),
 		PlanSteps:        i % 3,
+		Action:           "echo " + strconv.Itoa(i),
+		ChosenBy:         []string{"user", "classifier"}[i%2],
 	}
 }
 
@@ -75,7 +77,7 @@ func TestAppendAuditChains(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := sampleAudit(4)
-	want.ID, want.PrevHash, want.Hash = got[0].ID, got[0].PrevHash, got[0].Hash
+	want.ID, want.PrevHash, want.Hash, want.MAC, want.hashVersion = got[0].ID, got[0].PrevHash, got[0].Hash, got[0].MAC, hashV3
 	if got[0] != want {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got[0], want)
 	}
@@ -109,7 +111,7 @@ func TestAppendAuditFillsAndChecks(t *testing.T) {
 
 func TestAuditHashCoversEveryField(t *testing.T) {
 	base := sampleAudit(1)
-	base.ID, base.PrevHash = 7, strings.Repeat("a", 64)
+	base.ID, base.PrevHash, base.hashVersion = 7, strings.Repeat("a", 64), hashV3
 	h := auditHash(base)
 	changes := map[string]func(e *AuditEntry){
 		"id":                func(e *AuditEntry) { e.ID++ },
@@ -130,6 +132,11 @@ func TestAuditHashCoversEveryField(t *testing.T) {
 		"cost_usd":          func(e *AuditEntry) { e.CostUSD = math.Nextafter(e.CostUSD, 1) },
 		"elapsed_ms":        func(e *AuditEntry) { e.ElapsedMS++ },
 		"plan_steps":        func(e *AuditEntry) { e.PlanSteps++ },
+		"providers":         func(e *AuditEntry) { e.Providers += "x" },
+		"llm_calls":         func(e *AuditEntry) { e.LLMCalls++ },
+		"action":            func(e *AuditEntry) { e.Action += "x" },
+		"chosen_by":         func(e *AuditEntry) { e.ChosenBy += "x" },
+		"hash_version":      func(e *AuditEntry) { e.hashVersion = 0 },
 		// Moving a byte between adjacent fields must change the hash too.
 		"boundary": func(e *AuditEntry) { e.Session, e.Source = e.Session+"t", e.Source[1:] },
 	}
@@ -208,34 +215,59 @@ func auditIDs(es []AuditEntry) []AuditID {
 	return out
 }
 
-// Entries written before schema 3 hash without providers and llm_calls; new
-// entries hash with them, and blanking them afterwards is an edit.
-func TestAuditV2FieldsInHash(t *testing.T) {
+// Entries keep the field list they were hashed with: v1 before schema 3
+// (no providers), v2 before schema 5 (no action, chosen_by), v3 since; an
+// append always writes v3, and blanking a newer field breaks the hash.
+func TestAuditHashVersions(t *testing.T) {
+	base := sampleAudit(1)
+	base.Providers, base.LLMCalls, base.Action, base.ChosenBy = "", 0, "", ""
+	tests := []struct {
+		name    string
+		version int
+		set     func(e *AuditEntry)
+		tag     string
+		fields  int
+	}{
+		{"v1: nothing newer", 0, func(e *AuditEntry) {}, "macroa-audit-v1", 19},
+		{"v2: providers", 0, func(e *AuditEntry) { e.Providers = "primary" }, "macroa-audit-v2", 21},
+		{"v2: llm calls", 0, func(e *AuditEntry) { e.LLMCalls = 2 }, "macroa-audit-v2", 21},
+		{"v3: empty new fields", hashV3, func(e *AuditEntry) {}, "macroa-audit-v3", 23},
+		{"v3: action and chooser", hashV3, func(e *AuditEntry) { e.Action, e.ChosenBy = "rm x", "classifier" }, "macroa-audit-v3", 23},
+		{"unknown version", 9, func(e *AuditEntry) {}, "macroa-audit-unknown-v9", 19},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := base
+			e.hashVersion = tt.version
+			tt.set(&e)
+			f := auditFields(e)
+			if f[0] != tt.tag || len(f) != tt.fields {
+				t.Errorf("fields = %s × %d, want %s × %d", f[0], len(f), tt.tag, tt.fields)
+			}
+		})
+	}
+
 	db := openTest(t)
 	ctx := context.Background()
-	old, err := db.AppendAudit(ctx, AuditEntry{Input: "!echo old", Source: "cli"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v1 := auditFieldsV1(old)
-	if old.Hash != auditHash(old) || v1[0] != "macroa-audit-v1" || len(auditFields(old)) != len(v1) {
-		t.Fatal("an entry without providers must hash as v1")
-	}
-	e, err := db.AppendAudit(ctx, AuditEntry{Input: "tell me a joke", Providers: "primary,fallback", LLMCalls: 3})
+	e, err := db.AppendAudit(ctx, AuditEntry{Input: "tell me a joke", Providers: "primary,fallback", LLMCalls: 3,
+		Action: `{"command":"echo hi"}`, ChosenBy: "classifier"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.RecentAudit(ctx, 1)
-	if err != nil || got[0].Providers != "primary,fallback" || got[0].LLMCalls != 3 {
-		t.Fatalf("providers not stored: %+v %v", got, err)
+	if err != nil || got[0].Providers != "primary,fallback" || got[0].LLMCalls != 3 || got[0].Action != `{"command":"echo hi"}` ||
+		got[0].ChosenBy != "classifier" || got[0].hashVersion != hashV3 || got[0].MAC == "" {
+		t.Fatalf("not stored: %+v %v", got, err)
 	}
-	rep, err := db.VerifyAudit(ctx)
-	if err != nil || !rep.OK() {
-		t.Fatalf("verify: %+v %v", rep, err)
-	}
-	mustExec(t, db, `UPDATE audit_log SET providers = '' WHERE id = ?`, int64(e.ID))
-	rep, err = db.VerifyAudit(ctx)
-	if err != nil || rep.OK() || rep.Problems[0].EntryID != e.ID {
-		t.Fatalf("blanking providers was not detected: %+v %v", rep, err)
+	checkProblems(t, db)
+	for _, blank := range []string{"providers = ''", "action = ''", "chosen_by = ''", "hash_version = 0"} {
+		t.Run(blank, func(t *testing.T) {
+			mustExec(t, db, `UPDATE audit_log SET `+blank+` WHERE id = ?`, int64(e.ID))
+			checkProblems(t, db, want{e.ID, ProblemEdited, "does not match its hash"})
+			// Put the row back for the next case.
+			mustExec(t, db, `UPDATE audit_log SET providers = ?, action = ?, chosen_by = ?, hash_version = ? WHERE id = ?`,
+				got[0].Providers, got[0].Action, got[0].ChosenBy, hashV3, int64(e.ID))
+			checkProblems(t, db)
+		})
 	}
 }

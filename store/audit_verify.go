@@ -17,6 +17,11 @@ const (
 	ProblemReordered = "reordered" // a row holds the record written under another id
 	ProblemInserted  = "inserted"  // a row the chain does not vouch for
 	ProblemTruncated = "truncated" // the newest entries are gone (the head says so)
+	// Found with the key and the checkpoint kept outside the database:
+	ProblemForged     = "forged"      // an entry's MAC does not match (rewritten with recomputed hashes) or was removed
+	ProblemRolledBack = "rolled-back" // the database is behind its checkpoint: replaced by an older copy, or cut short
+	ProblemKey        = "key"         // the audit key is missing while entries need it, or unusable
+	ProblemCheckpoint = "checkpoint"  // the checkpoint is missing, damaged or altered
 )
 
 // AuditProblem is one thing wrong with the audit log.
@@ -28,8 +33,16 @@ type AuditProblem struct {
 
 // VerifyReport is the result of VerifyAudit.
 type VerifyReport struct {
-	Checked  int64 // rows examined
-	Problems []AuditProblem
+	Checked     int64 // rows examined
+	MACVerified int64 // entries whose MAC matched under the key
+	ChainOnly   int64 // entries written before MACs existed: checked by the hash chain only
+	Unchecked   int64 // entries with a MAC that could not be checked (the key is missing or unusable)
+	// CheckpointID is the newest entry the checkpoint outside the database
+	// records (0: there is none yet).
+	CheckpointID   AuditID
+	KeyPath        string // the audit key file
+	CheckpointPath string // the checkpoint file
+	Problems       []AuditProblem
 }
 
 // OK reports whether the audit log is intact.
@@ -44,6 +57,7 @@ type chainRow struct {
 	computed string // hash recomputed from the stored fields; "" if it matched
 	selfOK   bool   // the stored fields hash to the stored hash
 	orig     int64  // the id the record was written under; 0 = unknown
+	mac      string // the stored MAC; "" = written before MACs
 }
 
 // VerifyAudit walks the hash chain in id order and lists what was changed
@@ -54,9 +68,7 @@ type chainRow struct {
 // link after it. Links are then checked separately, and the head row
 // catches deletion of the newest entries.
 func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
-	// A read transaction gives one snapshot: appends from other processes
-	// during the walk neither show up half-way nor look like tampering.
-	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.verifyTx(ctx)
 	if err != nil {
 		return VerifyReport{}, fmt.Errorf("verify audit log: %w", err)
 	}
@@ -71,7 +83,12 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
 	if err := v.walk(); err != nil {
 		return VerifyReport{}, fmt.Errorf("verify audit log: %w", err)
 	}
-	return VerifyReport{Checked: int64(len(v.rows)), Problems: v.problems()}, nil
+	rep := VerifyReport{Checked: int64(len(v.rows)), KeyPath: AuditKeyPath(db.path), CheckpointPath: CheckpointPath(db.path)}
+	if err := v.checkSeal(&rep); err != nil {
+		return VerifyReport{}, fmt.Errorf("verify audit log: %w", err)
+	}
+	rep.Problems = v.problems()
+	return rep, nil
 }
 
 type problemKey struct {
@@ -109,7 +126,7 @@ func (v *verifier) load() error {
 		if err != nil {
 			return err
 		}
-		r := chainRow{id: int64(e.ID), prevHash: e.PrevHash, hash: e.Hash}
+		r := chainRow{id: int64(e.ID), prevHash: e.PrevHash, hash: e.Hash, mac: e.MAC}
 		if c := auditHash(e); wellFormed && c == e.Hash {
 			r.selfOK, r.orig = true, r.id
 		} else {

@@ -51,10 +51,10 @@ func mustExec(t *testing.T, db *DB, query string, args ...any) {
 // insertRaw writes a row the way another SQLite client would.
 func insertRaw(t *testing.T, db *DB, e AuditEntry) {
 	t.Helper()
-	mustExec(t, db, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	mustExec(t, db, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		int64(e.ID), string(e.TurnID), e.Time.UnixMilli(), e.Session, e.Source, e.Input, e.Route, e.Skill, e.Tier,
 		e.Model, boolInt(e.Success), e.Error, e.PromptTokens, e.CompletionTokens, e.CostUSD, e.ElapsedMS,
-		e.PlanSteps, e.PrevHash, e.Hash, e.Providers, e.LLMCalls)
+		e.PlanSteps, e.PrevHash, e.Hash, e.Providers, e.LLMCalls, e.Action, e.ChosenBy, e.hashVersion, e.MAC)
 }
 
 // TestVerifyNamesEditedColumn edits one column of one row at a time, the
@@ -78,6 +78,9 @@ func TestVerifyNamesEditedColumn(t *testing.T) {
 		"cost_usd":          "cost_usd + 0.000001",
 		"elapsed_ms":        "elapsed_ms * 2",
 		"plan_steps":        "plan_steps + 5",
+		"action":            "action || ' && rm -rf ~'",
+		"chosen_by":         "'agent'",
+		"hash_version":      "0",
 		"prev_hash":         "(SELECT hash FROM audit_log WHERE id = 1)",
 		"hash":              "(SELECT hash FROM audit_log WHERE id = 1)",
 		// Values of the wrong type, as a careless edit could leave:

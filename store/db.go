@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -31,6 +32,9 @@ type DB struct {
 	path    string
 	version int
 	now     func() time.Time // the clock; tests replace it to check expiry
+
+	keyMu sync.Mutex
+	key   []byte // the audit MAC key, once loaded (audit_key.go)
 }
 
 // Open opens (creating if needed) the database at path and brings its schema

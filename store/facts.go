@@ -91,6 +91,18 @@ func sqlLimit(n int) int {
 // created_at (and the pinned flag unless in.Pinned says otherwise); a fact
 // that had expired is treated as new.
 func (db *DB) SetFact(ctx context.Context, in FactInput) (Fact, error) {
+	return db.setFact(ctx, db.sql, in)
+}
+
+// runner is what *sql.DB and *sql.Tx have in common, so a write can run
+// alone or inside an audited transaction.
+type runner interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (db *DB) setFact(ctx context.Context, q runner, in FactInput) (Fact, error) {
 	key, value := strings.TrimSpace(in.Key), strings.TrimSpace(in.Value)
 	switch {
 	case key == "":
@@ -113,7 +125,7 @@ func (db *DB) SetFact(ctx context.Context, in FactInput) (Fact, error) {
 		pinned = sql.NullInt64{Int64: boolInt(*in.Pinned), Valid: true}
 	}
 	now := db.now().UnixMilli()
-	row := db.sql.QueryRowContext(ctx, `
+	row := q.QueryRowContext(ctx, `
 		INSERT INTO facts (namespace, key, value, confidence, source, pinned, created_at, updated_at, expires_at)
 		VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 0), ?7, ?7, ?8)
 		ON CONFLICT (namespace, key) DO UPDATE SET
@@ -137,8 +149,12 @@ func (db *DB) SetFact(ctx context.Context, in FactInput) (Fact, error) {
 // GetFact returns the live fact with exactly this key. With namespace ""
 // every namespace is searched, preferring "user".
 func (db *DB) GetFact(ctx context.Context, namespace, key string) (Fact, bool, error) {
+	return db.getFact(ctx, db.sql, namespace, key)
+}
+
+func (db *DB) getFact(ctx context.Context, q runner, namespace, key string) (Fact, bool, error) {
 	ns := strings.TrimSpace(namespace)
-	row := db.sql.QueryRowContext(ctx, `
+	row := q.QueryRowContext(ctx, `
 		SELECT `+factCols+` FROM facts
 		WHERE key = ? AND (?2 = '' OR namespace = ?2) AND `+liveFact+`
 		ORDER BY namespace = 'user' DESC, updated_at DESC
@@ -177,8 +193,12 @@ func (db *DB) ListFacts(ctx context.Context, namespace string, limit int) ([]Fac
 // live fact was deleted. An expired row is removed too, but reported as not
 // found, because readers could no longer see it.
 func (db *DB) DeleteFact(ctx context.Context, namespace, key string) (bool, error) {
+	return db.deleteFact(ctx, db.sql, namespace, key)
+}
+
+func (db *DB) deleteFact(ctx context.Context, q runner, namespace, key string) (bool, error) {
 	var live bool
-	err := db.sql.QueryRowContext(ctx, `
+	err := q.QueryRowContext(ctx, `
 		DELETE FROM facts WHERE namespace = ? AND key = ?
 		RETURNING `+liveFact,
 		normNamespace(namespace), strings.TrimSpace(key), db.now().UnixMilli()).Scan(&live)
@@ -194,7 +214,11 @@ func (db *DB) DeleteFact(ctx context.Context, namespace, key string) (bool, erro
 // SetPinned pins or unpins a live fact (namespace "" = "user") and reports
 // whether it exists. Pinned facts always go into prompts.
 func (db *DB) SetPinned(ctx context.Context, namespace, key string, pinned bool) (bool, error) {
-	res, err := db.sql.ExecContext(ctx, `
+	return db.setPinned(ctx, db.sql, namespace, key, pinned)
+}
+
+func (db *DB) setPinned(ctx context.Context, q runner, namespace, key string, pinned bool) (bool, error) {
+	res, err := q.ExecContext(ctx, `
 		UPDATE facts SET pinned = ? WHERE namespace = ? AND key = ? AND `+liveFact,
 		boolInt(pinned), normNamespace(namespace), strings.TrimSpace(key), db.now().UnixMilli())
 	if err != nil {

@@ -19,6 +19,7 @@ type UsageRecord struct {
 	CompletionTokens int64
 	CostUSD          float64
 	Cached           bool // answered from the response cache: nothing was spent
+	Estimated        bool // the provider sent no token counts: these are an estimate
 }
 
 // RecordUsage stores one model call.
@@ -30,10 +31,10 @@ func (db *DB) RecordUsage(ctx context.Context, r UsageRecord) error {
 		r.Time = db.now()
 	}
 	_, err := db.sql.ExecContext(ctx, `INSERT INTO usage
-		(created_at, turn_id, session, source, tier, provider, model, prompt_tokens, completion_tokens, cost_usd, cached)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(created_at, turn_id, session, source, tier, provider, model, prompt_tokens, completion_tokens, cost_usd, cached, estimated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Time.UnixMilli(), string(r.TurnID), r.Session, r.Source, r.Tier, r.Provider, r.Model,
-		r.PromptTokens, r.CompletionTokens, r.CostUSD, boolInt(r.Cached))
+		r.PromptTokens, r.CompletionTokens, r.CostUSD, boolInt(r.Cached), boolInt(r.Estimated))
 	if err != nil {
 		return fmt.Errorf("record usage: %w", err)
 	}
@@ -73,6 +74,8 @@ type UsageRow struct {
 	PromptTokens     int64   `json:"prompt_tokens"`
 	CompletionTokens int64   `json:"completion_tokens"`
 	CostUSD          float64 `json:"cost_usd"`
+	// Estimated counts the calls whose tokens (and so cost) are estimates.
+	Estimated int64 `json:"estimated_calls"`
 }
 
 // UsageReport sums calls, tokens and cost from since on, grouped as asked,
@@ -91,7 +94,7 @@ func (db *DB) UsageReport(ctx context.Context, since time.Time, group UsageGroup
 	default:
 		return nil, errors.New("usage report: unknown grouping " + string(group))
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+key+` AS k, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_usd) AS cost
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+key+` AS k, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_usd) AS cost, SUM(estimated)
 		FROM usage WHERE created_at >= ? GROUP BY k ORDER BY `+order, since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("usage report: %w", err)
@@ -100,7 +103,7 @@ func (db *DB) UsageReport(ctx context.Context, since time.Time, group UsageGroup
 	var out []UsageRow
 	for rows.Next() {
 		var r UsageRow
-		if err := rows.Scan(&r.Key, &r.Calls, &r.PromptTokens, &r.CompletionTokens, &r.CostUSD); err != nil {
+		if err := rows.Scan(&r.Key, &r.Calls, &r.PromptTokens, &r.CompletionTokens, &r.CostUSD, &r.Estimated); err != nil {
 			return nil, fmt.Errorf("usage report: %w", err)
 		}
 		out = append(out, r)

@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Tx is the write transaction of an audited action: what fn does through it
+// commits together with its audit entry, or not at all.
+type Tx struct {
+	db *DB
+	tx *sql.Tx
+}
+
+// WithAudit runs fn and appends e to the audit log in one transaction. fn
+// may fill in e (Action, Success, Error...) from what it did; the entry is
+// written after fn returns, with the fields fn left. If fn fails, or the
+// entry cannot be written (read-only database, full disk, missing audit key,
+// a database older than its checkpoint), everything is rolled back: no
+// state change without its record. fn may be nil (AppendAudit).
+//
+// The audit preconditions (head, checkpoint, key) are checked before fn
+// runs, so a log that cannot be written fails before any work is done.
+func (db *DB) WithAudit(ctx context.Context, e AuditEntry, fn func(tx *Tx, e *AuditEntry) error) (AuditEntry, error) {
+	if e.Time.IsZero() {
+		e.Time = db.now()
+	}
+	var cpUndo func()
+	err := db.inTxCommit(ctx, func(tx *sql.Tx) error {
+		a, err := db.beginAppend(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if fn != nil {
+			if err := fn(&Tx{db: db, tx: tx}, &e); err != nil {
+				return err
+			}
+		}
+		if math.IsNaN(e.CostUSD) || math.IsInf(e.CostUSD, 0) {
+			return fmt.Errorf("cost %v is not a number", e.CostUSD)
+		}
+		e.Time = time.UnixMilli(e.Time.UnixMilli()) // what the database keeps, so the hash matches
+		e.Input = truncateRunes(e.Input, maxAuditInput)
+		e.Action = truncateRunes(e.Action, maxAuditInput)
+		if e, err = a.insert(ctx, tx, e); err != nil {
+			return err
+		}
+		// The checkpoint is written while this transaction holds the write
+		// lock, so checkpoints are written in commit order and never go
+		// backwards. If the commit then fails, the old one is put back.
+		cpUndo, err = a.checkpoint(e)
+		return err
+	}, func() {
+		if cpUndo != nil {
+			cpUndo()
+		}
+	})
+	if err != nil {
+		return AuditEntry{}, fmt.Errorf("append audit entry: %w", db.writeError(err))
+	}
+	return e, nil
+}
+
+// inTxCommit is inTx with a hook run when the commit itself fails.
+func (db *DB) inTxCommit(ctx context.Context, fn func(tx *sql.Tx) error, commitFailed func()) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		commitFailed()
+		return err
+	}
+	return nil
+}
+
+// SetFactAudited writes a fact and its audit entry in one transaction.
+func (db *DB) SetFactAudited(ctx context.Context, in FactInput, e AuditEntry) (Fact, AuditEntry, error) {
+	var f Fact
+	e, err := db.WithAudit(ctx, e, func(tx *Tx, _ *AuditEntry) error {
+		var err error
+		f, err = tx.SetFact(ctx, in)
+		return err
+	})
+	if err != nil {
+		return Fact{}, AuditEntry{}, err
+	}
+	return f, e, nil
+}
+
+// DeleteFactAudited deletes a fact and writes its audit entry in one
+// transaction; deleted is false when no live fact had that key (the entry
+// is written either way: the attempt is the action).
+func (db *DB) DeleteFactAudited(ctx context.Context, namespace, key string, e AuditEntry) (deleted bool, entry AuditEntry, err error) {
+	entry, err = db.WithAudit(ctx, e, func(tx *Tx, _ *AuditEntry) error {
+		var err error
+		deleted, err = tx.DeleteFact(ctx, namespace, key)
+		return err
+	})
+	if err != nil {
+		return false, AuditEntry{}, err
+	}
+	return deleted, entry, nil
+}
+
+// SetFact is DB.SetFact inside the audited transaction.
+func (t *Tx) SetFact(ctx context.Context, in FactInput) (Fact, error) {
+	return t.db.setFact(ctx, t.tx, in)
+}
+
+// DeleteFact is DB.DeleteFact inside the audited transaction.
+func (t *Tx) DeleteFact(ctx context.Context, namespace, key string) (bool, error) {
+	return t.db.deleteFact(ctx, t.tx, namespace, key)
+}
+
+// SetPinned is DB.SetPinned inside the audited transaction.
+func (t *Tx) SetPinned(ctx context.Context, namespace, key string, pinned bool) (bool, error) {
+	return t.db.setPinned(ctx, t.tx, namespace, key, pinned)
+}
+
+// GetFact is DB.GetFact inside the audited transaction (it sees the
+// transaction's own writes).
+func (t *Tx) GetFact(ctx context.Context, namespace, key string) (Fact, bool, error) {
+	return t.db.getFact(ctx, t.tx, namespace, key)
+}
+
+// errNoHead is returned when the audit_head row is gone.
+var errNoHead = errors.New("the audit chain head is missing (the log was tampered with); run the audit verify command")
