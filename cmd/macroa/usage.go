@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -64,12 +63,13 @@ func newUsageCmd(a *app) *cobra.Command {
 				if i > 0 {
 					fmt.Fprintln(out)
 				}
-				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-				fmt.Fprintf(tw, "%s\tCALLS\tPROMPT TOKENS\tANSWER TOKENS\tCOST\t\n", strings.ToUpper(string(g)))
+				t := newTable(strings.ToUpper(string(g)), "CALLS", "PROMPT TOKENS", "ANSWER TOKENS", "COST", "ESTIMATED").alignRight(0, 1, 2, 3, 4, 5)
 				for _, r := range report[g] {
-					fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t$%.6f\t\n", dash(r.Key), r.Calls, r.PromptTokens, r.CompletionTokens, r.CostUSD)
+					// ESTIMATED: calls whose provider sent no token counts.
+					t.row(dash(r.Key), fmt.Sprint(r.Calls), fmt.Sprint(r.PromptTokens), fmt.Sprint(r.CompletionTokens),
+						fmt.Sprintf("$%.6f", r.CostUSD), fmt.Sprint(r.Estimated))
 				}
-				_ = tw.Flush()
+				_ = t.write(out)
 			}
 			return nil
 		},

@@ -24,6 +24,6 @@ func (l Ledger) Record(ctx context.Context, e providers.UsageEntry) error {
 	return l.DB.RecordUsage(ctx, store.UsageRecord{
 		Time: e.Time, Session: e.Session, Source: l.Source, Tier: e.Tier.String(),
 		Provider: e.Provider, Model: e.Model, PromptTokens: e.PromptTokens,
-		CompletionTokens: e.CompletionTokens, CostUSD: e.CostUSD, Cached: e.Cached,
+		CompletionTokens: e.CompletionTokens, CostUSD: e.CostUSD, Cached: e.Cached, Estimated: e.Estimated,
 	})
 }
