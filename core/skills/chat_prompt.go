@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/store"
 )
 
@@ -52,7 +53,10 @@ func (c ChatSkill) systemPrompt(ctx context.Context, input string, episodes []st
 	return b.String()
 }
 
-// memoryBlock lists what the user has told Macroa that may matter here.
+// memoryBlock lists what the user has told Macroa that may matter here. A
+// fact whose key names a secret (redact.SecretName: a password, a token, a
+// PIN...) is named but its value is never put in a prompt; the person sees
+// it by asking for it, which no model answers.
 func (c ChatSkill) memoryBlock(ctx context.Context, input string) string {
 	if c.DB == nil {
 		return ""
@@ -70,10 +74,10 @@ func (c ChatSkill) memoryBlock(ctx context.Context, input string) string {
 	if hits, err := c.DB.SearchFacts(ctx, input, maxRelevantFacts); err == nil {
 		budget := factCharBudget
 		for _, f := range pinned {
-			budget -= len(f.Key) + len(f.Value) + 6
+			budget -= len(f.Key) + len(promptValue(f)) + 6
 		}
 		for _, f := range hits {
-			cost := len(f.Key) + len(f.Value) + 6
+			cost := len(f.Key) + len(promptValue(f)) + 6
 			if seen[f.Namespace+"/"+f.Key] || cost > budget {
 				continue
 			}
@@ -85,14 +89,25 @@ func (c ChatSkill) memoryBlock(ctx context.Context, input string) string {
 	if len(pinned) > 0 {
 		b.WriteString("## What I know about you\n")
 		for _, f := range pinned {
-			fmt.Fprintf(&b, "- **%s**: %s\n", f.Key, f.Value)
+			fmt.Fprintf(&b, "- **%s**: %s\n", f.Key, promptValue(f))
 		}
 	}
 	if len(relevant) > 0 {
 		b.WriteString("### Also relevant\n")
 		for _, f := range relevant {
-			fmt.Fprintf(&b, "- **%s**: %s\n", f.Key, f.Value)
+			fmt.Fprintf(&b, "- **%s**: %s\n", f.Key, promptValue(f))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// secretHidden stands in a prompt for the value of a secret fact.
+const secretHidden = "(kept secret: not shown to the model; the user sees it by asking Macroa for it)"
+
+// promptValue is what a prompt may say of a fact's value.
+func promptValue(f store.Fact) string {
+	if redact.SecretName(f.Key) {
+		return secretHidden
+	}
+	return f.Value
 }
