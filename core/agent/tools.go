@@ -109,7 +109,7 @@ func (a *Agent) runTool(ctx context.Context, call providers.ToolCall) outcome {
 	case ToolRunCommand:
 		return a.runCommand(ctx, strings.TrimSpace(args["command"]))
 	case ToolReadFile:
-		return fromResult(a.Files.Run(ctx, fileIntent("read", args["path"], "")))
+		return a.readFile(ctx, args["path"])
 	case ToolListDirectory:
 		return fromResult(a.Files.Run(ctx, fileIntent("list", args["path"], "")))
 	case ToolFileExists:
@@ -267,31 +267,4 @@ func (a *Agent) approve(ctx context.Context, action, reason string) (outcome, bo
 			"Do not try another way to do it; tell the person what you wanted to do and why, or ask what they would like instead."}, false
 	}
 	return outcome{}, true
-}
-
-// writeFile writes through the file skill. A new file is written at once;
-// replacing an existing one, or writing under a hidden path (shell start-up
-// files, ~/.ssh, ~/.config), asks the person first.
-func (a *Agent) writeFile(ctx context.Context, p, content string) outcome {
-	if reason := a.writeNeedsApproval(ctx, p); reason != "" {
-		action := fmt.Sprintf("write_file %s (%d bytes)", p, len(content))
-		if o, ok := a.approve(ctx, action, reason); !ok {
-			return o
-		}
-	}
-	return fromResult(a.Files.Run(ctx, fileIntent("write", p, content)))
-}
-
-func (a *Agent) writeNeedsApproval(ctx context.Context, p string) string {
-	for _, part := range strings.Split(strings.TrimSpace(p), "/") {
-		if strings.HasPrefix(part, ".") && part != "." && part != ".." {
-			return fmt.Sprintf("it writes under a hidden path (%s), where settings, keys and start-up scripts live", p)
-		}
-	}
-	res := a.Files.Run(ctx, fileIntent("exists", p, ""))
-	if res.Success && !strings.HasPrefix(res.Output, "Does not exist") {
-		return fmt.Sprintf("it replaces the existing %s", p)
-	}
-	// A new file, or a path the write itself will refuse with the reason.
-	return ""
 }

@@ -1,0 +1,58 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/macroa/macroa/core/skills"
+)
+
+// readFile reads through the file skill. A file that may hold credentials
+// (the same list the shell policy uses for cat), by the path as given or
+// by the file it really leads to, is read only when the person approves.
+func (a *Agent) readFile(ctx context.Context, p string) outcome {
+	t, err := a.Files.Resolve(p)
+	if err != nil {
+		return fromResult(skills.Fail(err.Error()))
+	}
+	if why := t.Secret(); why != "" && t.Exists() && !t.IsDir() {
+		if o, ok := a.approve(ctx, "read_file "+t.Shown(), "it reads "+why); !ok {
+			return o
+		}
+	}
+	// Read opens exactly the file resolved (and approved) above.
+	return fromResult(a.Files.Read(t))
+}
+
+// writeFile writes through the file skill. A new file is written at once;
+// replacing an existing one, or writing under a hidden path (shell start-up
+// files, ~/.ssh, ~/.config) or to a credentials file, asks the person
+// first. Every decision is on the real target, symlinks and relative paths
+// resolved, and the write fails if the path leads elsewhere by then.
+func (a *Agent) writeFile(ctx context.Context, p, content string) outcome {
+	t, err := a.Files.Resolve(p)
+	if err != nil {
+		return fromResult(skills.Fail(err.Error()))
+	}
+	if reason := writeNeedsApproval(t); reason != "" {
+		action := fmt.Sprintf("write_file %s (%d bytes)", t.Shown(), len(content))
+		if o, ok := a.approve(ctx, action, reason); !ok {
+			return o
+		}
+	}
+	return fromResult(a.Files.Write(t, content))
+}
+
+// writeNeedsApproval says why writing to t needs the person, or "".
+func writeNeedsApproval(t skills.Target) string {
+	switch {
+	case t.Hidden() != "":
+		return fmt.Sprintf("it writes under a hidden path (%s), where settings, keys and start-up scripts live", t.Hidden())
+	case t.Secret() != "":
+		return "it writes to " + t.Secret()
+	case t.Exists() && !t.IsDir():
+		return fmt.Sprintf("it replaces the existing %s", t.Real)
+	}
+	// A new file, or a path the write itself will refuse with the reason.
+	return ""
+}
