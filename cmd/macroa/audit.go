@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
-	"strings"
-	"text/tabwriter"
+	"strconv"
 
 	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/core/termsafe"
 )
 
 func newAuditCmd(a *app) *cobra.Command {
@@ -40,17 +41,16 @@ func newAuditCmd(a *app) *cobra.Command {
 				fmt.Fprintln(out, "The audit log is empty.")
 				return nil
 			}
-			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tTIME\tSOURCE\tSESSION\tSKILL\tTIER\tOK\tMS\tINPUT")
+			t := newTable("ID", "TIME", "SOURCE", "SESSION", "SKILL", "TIER", "OK", "MS", "INPUT")
 			for _, e := range entries {
 				ok := "yes"
 				if !e.Success {
 					ok = "NO"
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", e.ID, e.Time.Local().Format("01-02 15:04:05"),
-					e.Source, dash(e.Session), dash(e.Skill), e.Tier, ok, e.ElapsedMS, clip(oneLine(e.Input), 60))
+				t.row(strconv.FormatInt(int64(e.ID), 10), e.Time.Local().Format("01-02 15:04:05"), e.Source, dash(e.Session),
+					dash(e.Skill), e.Tier, ok, strconv.FormatInt(e.ElapsedMS, 10), clip(cell(e.Input), 60))
 			}
-			return tw.Flush()
+			return t.write(out)
 		},
 	}
 	recent.Flags().IntVarP(&n, "number", "n", 20, "how many entries")
@@ -76,16 +76,17 @@ func newAuditCmd(a *app) *cobra.Command {
 			fmt.Fprintf(out, "Runs: %d   failures: %d   plans: %d   sessions: %d\nTokens: %d   cost: $%.6f\n",
 				st.TotalRuns, st.Failures, st.PlanCalls, st.Sessions, st.TotalTokens, st.TotalCostUSD)
 			if len(st.BySkill) > 0 {
-				tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "\nSKILL\tRUNS\tAVG MS\tCOST")
+				t := newTable("SKILL", "RUNS", "AVG MS", "COST")
 				for _, s := range st.BySkill {
-					fmt.Fprintf(tw, "%s\t%d\t%d\t$%.6f\n", dash(s.Skill), s.Count, s.AvgMS, s.CostUSD)
+					t.row(dash(s.Skill), fmt.Sprint(s.Count), fmt.Sprint(s.AvgMS), fmt.Sprintf("$%.6f", s.CostUSD))
 				}
-				fmt.Fprintln(tw, "\nTIER\tRUNS\t\tCOST")
-				for _, t := range st.ByTier {
-					fmt.Fprintf(tw, "%s\t%d\t\t$%.6f\n", dash(t.Tier), t.Count, t.CostUSD)
+				t.row("", "", "", "")
+				t.row("TIER", "RUNS", "", "COST")
+				for _, tr := range st.ByTier {
+					t.row(dash(tr.Tier), fmt.Sprint(tr.Count), "", fmt.Sprintf("$%.6f", tr.CostUSD))
 				}
-				_ = tw.Flush()
+				fmt.Fprintln(out)
+				_ = t.write(out)
 			}
 			return nil
 		},
@@ -111,7 +112,7 @@ func newAuditCmd(a *app) *cobra.Command {
 			}
 			fmt.Fprintf(out, "Audit log TAMPERED: %d problem(s) in %d entries checked.\n", len(rep.Problems), rep.Checked)
 			for _, p := range rep.Problems {
-				fmt.Fprintf(out, "  entry %d: %s: %s\n", p.EntryID, p.Kind, p.Detail)
+				fmt.Fprintf(out, "  entry %d: %s: %s\n", p.EntryID, termsafe.Clean(string(p.Kind)), termsafe.Clean(p.Detail))
 			}
 			return silentFail
 		},
@@ -125,17 +126,4 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// oneLine folds a multi-line text for a table cell.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

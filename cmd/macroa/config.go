@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/providers"
 )
 
@@ -31,12 +31,11 @@ Secrets are masked.`,
 			if asJSON {
 				return writeJSON(out, settings)
 			}
-			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "SETTING\tVALUE\tFROM")
+			t := newTable("SETTING", "VALUE", "FROM")
 			for _, s := range settings {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, dash(s.Value), s.Source)
+				t.row(s.Name, dash(s.Value), s.Source)
 			}
-			_ = tw.Flush()
+			_ = t.write(out)
 			if _, err := os.Stat(cfg.FilePath); err == nil {
 				fmt.Fprintf(out, "\nConfig file: %s\n", cfg.FilePath)
 			} else {
@@ -49,7 +48,7 @@ Secrets are masked.`,
 				fmt.Fprintf(out, "Model provider: none (%s)\n", p.Hint)
 			}
 			for _, w := range cfg.Warnings {
-				fmt.Fprintln(out, "warning: "+w)
+				fmt.Fprintln(out, "warning: "+termsafe.Clean(w))
 			}
 			return nil
 		},

@@ -5,7 +5,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/core/termsafe"
 )
 
 func main() {
@@ -13,10 +18,22 @@ func main() {
 }
 
 // run executes one command line and returns the process exit code:
-// 0 success, 1 failure, 2 usage error.
+// 0 success, 1 failure, 2 usage error. Everything the commands print goes
+// through the terminal sanitiser (core/termsafe): stored values, answers,
+// file contents and error messages can never control the terminal.
 func run(args []string) int {
+	stdout, stderr := termsafe.NewWriter(os.Stdout), termsafe.NewWriter(os.Stderr)
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	code := execute(root, stderr)
+	_ = stdout.Flush()
+	_ = stderr.Flush()
+	return code
+}
+
+func execute(root *cobra.Command, stderr io.Writer) int {
 	err := root.Execute()
 	if err == nil {
 		return 0
@@ -24,12 +41,12 @@ func run(args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintln(os.Stderr, "macroa: "+ee.msg)
+			fmt.Fprintln(stderr, "macroa: "+termsafe.Clean(ee.msg))
 		}
 		return ee.code
 	}
 	// Anything cobra reports itself (unknown command or flag, wrong number
 	// of arguments) is a usage error.
-	fmt.Fprintf(os.Stderr, "macroa: %v\nRun 'macroa --help' for usage.\n", err)
+	fmt.Fprintf(stderr, "macroa: %s\nRun 'macroa --help' for usage.\n", termsafe.Clean(err.Error()))
 	return 2
 }

@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/store"
 )
 
@@ -59,7 +59,7 @@ func newMemoryCmd(a *app) *cobra.Command {
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), f)
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), f.Value)
+			fmt.Fprintln(cmd.OutOrStdout(), termsafe.Clean(f.Value))
 			return nil
 		},
 	}
@@ -97,7 +97,7 @@ func newMemoryCmd(a *app) *cobra.Command {
 			if !f.ExpiresAt.IsZero() {
 				msg += " (until " + f.ExpiresAt.Local().Format("2006-01-02 15:04") + ")"
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), msg)
+			fmt.Fprintln(cmd.OutOrStdout(), termsafe.Clean(msg))
 			return nil
 		},
 	}
@@ -147,7 +147,7 @@ func newMemoryCmd(a *app) *cobra.Command {
 			if !ok {
 				return failErr("no fact stored under %q", args[0])
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), "Forgot: "+args[0])
+			fmt.Fprintln(cmd.OutOrStdout(), "Forgot: "+termsafe.Clean(args[0]))
 			return nil
 		},
 	}
@@ -168,14 +168,13 @@ func printFacts(w io.Writer, facts []store.Fact, asJSON bool, empty string) erro
 		fmt.Fprintln(w, empty)
 		return nil
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAMESPACE\tKEY\tVALUE\tPINNED\tUPDATED")
+	t := newTable("NAMESPACE", "KEY", "VALUE", "PINNED", "UPDATED")
 	for _, f := range facts {
 		pinned := ""
 		if f.Pinned {
 			pinned = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Namespace, f.Key, oneLine(f.Value), pinned, f.UpdatedAt.Local().Format("2006-01-02 15:04"))
+		t.row(f.Namespace, f.Key, f.Value, pinned, f.UpdatedAt.Local().Format("2006-01-02 15:04"))
 	}
-	return tw.Flush()
+	return t.write(w)
 }

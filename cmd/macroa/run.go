@@ -2,17 +2,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/termsafe"
 )
 
 func newRunCmd(a *app) *cobra.Command {
@@ -48,21 +48,25 @@ func newRunCmd(a *app) *cobra.Command {
 			defer stop()
 			req := kernel.Request{Input: input, Session: session, Source: kernel.SourceCLI}
 			if yes {
-				// --yes approves every command a model proposes; without
-				// it, anything not read-only is refused (nobody to ask).
+				// --yes approves every action a model proposes; without
+				// it, anything that is not read-only is refused (nobody to
+				// ask). The approval shows the action with every control
+				// character visible.
 				req.Confirm = func(_ context.Context, command, reason string) bool {
-					fmt.Fprintf(cmd.ErrOrStderr(), "macroa: approved by --yes: %s (%s)\n", command, reason)
+					fmt.Fprintf(cmd.ErrOrStderr(), "macroa: approved by --yes: %s (%s)\n", termsafe.Visible(command), termsafe.Clean(reason))
 					return true
 				}
 			}
 			out := cmd.OutOrStdout()
-			// On a terminal a model's answer prints as it arrives.
-			if !asJSON && term.IsTerminal(os.Stdout.Fd()) {
-				req.OnText = func(text string) { fmt.Fprint(out, text) }
-				req.OnReset = func() { fmt.Fprintln(out, "\n[answer restarted: the provider failed mid-answer]") }
+			var answer *streamedAnswer
+			if !asJSON {
+				// A model's answer prints as it arrives, to a terminal, a
+				// pipe or a file alike.
+				answer = newStreamedAnswer(out)
+				req.OnText, req.OnReset = answer.text, answer.reset
 			}
 			res := k.Run(ctx, req)
-			return printRunResult(out, cmd.ErrOrStderr(), res, asJSON, debug)
+			return printRunResult(out, cmd.ErrOrStderr(), res, answer, asJSON, debug)
 		},
 	}
 	cmd.Flags().StringVarP(&session, "session", "s", "", "named session to keep this turn in (created if new)")
@@ -73,66 +77,121 @@ func newRunCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// runJSON is the --json shape of a run. Field names are stable: scripts
-// depend on them.
-type runJSON struct {
-	Output    string   `json:"output"`
-	Success   bool     `json:"success"`
-	Error     string   `json:"error"`
-	ExitCode  int      `json:"exit_code"`
-	Route     string   `json:"route"`
-	Skill     string   `json:"skill"`
-	Tier      string   `json:"tier"`
-	Model     string   `json:"model"`
-	Session   string   `json:"session"`
-	TurnID    string   `json:"turn_id"`
-	LLMCalls  int      `json:"llm_calls"`
-	Providers []string `json:"providers"`
-	Tokens    int64    `json:"tokens"`
-	CostUSD   float64  `json:"cost_usd"`
-	Elapsed   int64    `json:"elapsed_ms"`
+// streamedAnswer prints a model's answer as it streams, cleaned for the
+// terminal, and remembers whether any of it was printed, so the whole
+// answer is printed afterwards exactly when nothing streamed.
+type streamedAnswer struct {
+	w       *termsafe.Writer
+	mu      sync.Mutex
+	printed bool
 }
 
-// printRunResult prints a result literally (never as markup) and returns the
-// exit error for a failed run.
-func printRunResult(stdout, stderr io.Writer, res kernel.Result, asJSON, debug bool) error {
-	if debug {
-		fmt.Fprintln(stderr, res.DebugLine())
+func newStreamedAnswer(out io.Writer) *streamedAnswer {
+	return &streamedAnswer{w: termsafe.NewWriter(out)}
+}
+
+func (s *streamedAnswer) text(text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if text != "" {
+		s.printed = true
 	}
-	if asJSON {
+	_, _ = s.w.WriteString(text)
+}
+
+// reset: what was printed is void and the answer starts over.
+func (s *streamedAnswer) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_ = s.w.Flush()
+	if s.printed {
+		_, _ = io.WriteString(s.w, "\n[answer restarted: the provider failed mid-answer]\n")
+	}
+	s.printed = false
+}
+
+// done ends the stream and reports whether any of the answer was printed.
+func (s *streamedAnswer) done() bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_ = s.w.Flush()
+	return s.printed
+}
+
+// runJSON is the --json shape of a run. Field names are stable: scripts
+// depend on them. ExitCode is the code the process exits with;
+// CommandExitCode is a shell command's own.
+type runJSON struct {
+	Output          string   `json:"output"`
+	Success         bool     `json:"success"`
+	Error           string   `json:"error"`
+	ExitCode        int      `json:"exit_code"`
+	CommandExitCode int      `json:"command_exit_code"`
+	Route           string   `json:"route"`
+	Skill           string   `json:"skill"`
+	Tier            string   `json:"tier"`
+	Model           string   `json:"model"`
+	Session         string   `json:"session"`
+	TurnID          string   `json:"turn_id"`
+	LLMCalls        int      `json:"llm_calls"`
+	Providers       []string `json:"providers"`
+	Tokens          int64    `json:"tokens"`
+	CostUSD         float64  `json:"cost_usd"`
+	Elapsed         int64    `json:"elapsed_ms"`
+}
+
+// runExitCode is the code a run's process exits with: 1 when the run
+// failed or its audit entry could not be written, else 0.
+func runExitCode(res kernel.Result) int {
+	if !res.Success || res.AuditErr != nil {
+		return 1
+	}
+	return 0
+}
+
+// printRunResult prints a result cleaned for the terminal (never as
+// markup) and returns the exit error for a failed run. answer is what
+// streamed, nil when nothing could.
+func printRunResult(stdout, stderr io.Writer, res kernel.Result, answer *streamedAnswer, asJSON, debug bool) error {
+	code := runExitCode(res)
+	switch {
+	case asJSON:
 		if res.Providers == nil {
 			res.Providers = []string{}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(runJSON{
-			Output: res.Output, Success: res.Success, Error: res.Error, ExitCode: res.ExitCode,
+		_ = writeJSONLine(stdout, runJSON{
+			Output: res.Output, Success: res.Success, Error: res.Error, ExitCode: code, CommandExitCode: res.ExitCode,
 			Route: res.Route, Skill: res.Skill, Tier: res.Tier.String(), Model: res.Model,
 			Session: res.Session, TurnID: string(res.TurnID), LLMCalls: res.LLMCalls, Providers: res.Providers,
 			Tokens: res.Tokens, CostUSD: res.CostUSD, Elapsed: res.Elapsed.Milliseconds(),
 		})
-	} else if res.Streamed {
-		// The answer is on screen already; only the cancel marker is new.
+	case answer.done():
+		// The answer is out already; only the cancel marker is new.
 		if strings.HasSuffix(res.Output, "[cancelled]") {
 			fmt.Fprint(stdout, "\n[cancelled]")
 		}
 		fmt.Fprintln(stdout)
-	} else if res.Output != "" {
-		fmt.Fprintln(stdout, res.Output)
+	case res.Output != "":
+		fmt.Fprintln(stdout, termsafe.Clean(res.Output))
+	}
+	// After the answer's last line, never glued to it.
+	if debug {
+		fmt.Fprintln(stderr, termsafe.Clean(res.DebugLine()))
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(stderr, "macroa: warning: "+w)
+		fmt.Fprintln(stderr, "macroa: warning: "+termsafe.Clean(w))
 	}
 	if res.AuditErr != nil {
-		fmt.Fprintln(stderr, "macroa: warning: "+res.AuditErr.Error())
+		fmt.Fprintln(stderr, "macroa: warning: "+termsafe.Clean(res.AuditErr.Error()))
 	}
 	switch {
-	case !res.Success && asJSON:
-		return silentFail
-	case !res.Success:
-		return failErr("%s", res.Error)
-	case res.AuditErr != nil:
-		return silentFail
+	case code == 0:
+		return nil
+	case !res.Success && !asJSON:
+		return failErr("%s", termsafe.Clean(res.Error))
 	}
-	return nil
+	return silentFail
 }

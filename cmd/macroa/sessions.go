@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/core/termsafe"
 )
 
 func newSessionsCmd(a *app) *cobra.Command {
@@ -48,12 +49,11 @@ func newSessionsCmd(a *app) *cobra.Command {
 				fmt.Fprintln(out, "No named sessions yet. Start one with: macroa run --session NAME '...'")
 				return nil
 			}
-			tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tTURNS\tLAST ACTIVE\tID")
+			t := newTable("NAME", "TURNS", "LAST ACTIVE", "ID")
 			for _, s := range sessions {
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%.8s\n", s.Name, s.TurnCount, s.UpdatedAt.Local().Format("2006-01-02 15:04"), s.ID)
+				t.row(s.Name, fmt.Sprint(s.TurnCount), s.UpdatedAt.Local().Format("2006-01-02 15:04"), fmt.Sprintf("%.8s", s.ID))
 			}
-			return tw.Flush()
+			return t.write(out)
 		},
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -84,9 +84,9 @@ func newSessionsCmd(a *app) *cobra.Command {
 			if showJSON {
 				return writeJSON(out, entries)
 			}
-			fmt.Fprintf(out, "Session %s: %d turns, last active %s\n", s.Name, s.TurnCount, s.UpdatedAt.Local().Format("2006-01-02 15:04"))
+			fmt.Fprintf(out, "Session %s: %d turns, last active %s\n", termsafe.Clean(s.Name), s.TurnCount, s.UpdatedAt.Local().Format("2006-01-02 15:04"))
 			for _, e := range entries {
-				fmt.Fprintf(out, "\n[%s %s]\n%s\n", e.Role, e.CreatedAt.Local().Format("15:04:05"), e.Content)
+				fmt.Fprintf(out, "\n[%s %s]\n%s\n", termsafe.Clean(string(e.Role)), e.CreatedAt.Local().Format("15:04:05"), termsafe.Clean(e.Content))
 			}
 			return nil
 		},

@@ -7,6 +7,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/core/termsafe"
 )
 
 // The chat pane's tiny Markdown renderer: enough for model answers in a
@@ -290,76 +292,35 @@ func chatBlockEnd(text string, from int) int {
 	}
 }
 
-// chatSanitize makes text safe to draw literally: escape sequences are
-// removed (output never controls the terminal), carriage returns keep what
-// a terminal would show, tabs become spaces to the next stop of 8, and
-// other control characters show in caret form (^G).
+// chatSanitize makes text safe to draw literally with the sanitiser the
+// CLI uses (core/termsafe: escape sequences and controls removed, a
+// carriage return breaks the line rather than hiding what came before it),
+// then turns tabs into spaces to the next stop of 8 so widths stay true.
 func chatSanitize(s string) string {
-	if chatIsClean(s) {
+	s = termsafe.Clean(s)
+	if !strings.Contains(s, "\t") {
 		return s
 	}
-	s = ansi.Strip(s)
-	s = strings.ReplaceAll(s, "\r\n", "\n")
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		if j := strings.LastIndexByte(strings.TrimRight(l, "\r"), '\r'); j >= 0 {
-			l = l[j+1:]
-		}
-		l = strings.TrimRight(l, "\r")
-		if chatIsClean(l) {
-			lines[i] = l
+		if !strings.Contains(l, "\t") {
 			continue
 		}
 		var b strings.Builder
 		col := 0
 		for _, r := range l {
-			switch {
-			case r == '\t':
+			if r == '\t' {
 				n := 8 - col%8
 				b.WriteString(strings.Repeat(" ", n))
 				col += n
-			case r < 0x20:
-				b.WriteByte('^')
-				b.WriteByte(byte(r) + '@')
-				col += 2
-			case r == 0x7f:
-				b.WriteString("^?")
-				col += 2
-			case r >= 0x80 && r < 0xa0, r == utf8.RuneError:
-				b.WriteRune('\uFFFD')
-				col++
-			default:
-				b.WriteRune(r)
-				col += chatRuneWidth(r)
+				continue
 			}
+			b.WriteRune(r)
+			col += chatRuneWidth(r)
 		}
 		lines[i] = b.String()
 	}
 	return strings.Join(lines, "\n")
-}
-
-// chatIsClean reports whether s has nothing chatSanitize would change
-// (printable ASCII, newlines and non-control Unicode).
-func chatIsClean(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < 0x20 && c != '\n') || c == 0x7f {
-			return false
-		}
-		if c >= 0x80 {
-			return chatIsCleanUnicode(s[i:])
-		}
-	}
-	return true
-}
-
-func chatIsCleanUnicode(s string) bool {
-	for _, r := range s {
-		if (r < 0x20 && r != '\n') || (r >= 0x7f && r < 0xa0) || r == utf8.RuneError {
-			return false
-		}
-	}
-	return true
 }
 
 // chatFit makes a styled line exactly width cells: cut when longer, padded

@@ -96,11 +96,12 @@ func TestChatSanitize(t *testing.T) {
 		{"plain text\nlines", "plain text\nlines"},
 		{"\x1b[31mred\x1b[0m", "red"},
 		{"a\tb", "a       b"},
-		{"progress 10%\rprogress 100%\n", "progress 100%\n"},
+		{"progress 10%\rprogress 100%\n", "progress 10%\nprogress 100%\n"},
 		{"crlf\r\nline", "crlf\nline"},
-		{"bell\a and del\x7f", "bell^G and del^?"},
+		{"bell\a and del\x7f", "bell and del"},
 		{"ünïcödé ✓", "ünïcödé ✓"},
-		{"c1 \u009b here", "c1 \uFFFD here"},
+		{"c1 \u009b2J here", "c1  here"},
+		{"clipboard \x1b]52;c;Zm9v\a title \x1b]0;t\x1b\\ bad \xff", "clipboard  title  bad \uFFFD"},
 	}
 	for _, tc := range cases {
 		if got := chatSanitize(tc.in); got != tc.want {
