@@ -80,15 +80,10 @@ func New(o Options) *Kernel {
 // Bus returns the kernel's event bus (nil when it has none).
 func (k *Kernel) Bus() *events.Bus { return k.bus }
 
-// secretValues lists every API key the configuration holds: the built-in
-// providers' and each config.toml [providers.X] entry's (api_key or the
-// variable api_key_env names).
+// secretValues lists every secret value the configuration holds (API
+// keys, URL passwords, secret-looking .env values: config.SecretValues).
 func secretValues(cfg *config.Config) []string {
-	secrets := []string{cfg.OpenRouterKey, cfg.APIKey}
-	for name := range cfg.File.Providers {
-		secrets = append(secrets, cfg.ProviderAPIKey(name))
-	}
-	return secrets
+	return cfg.SecretValues()
 }
 
 // modelCaller returns the model layer, building it on first use.
@@ -99,6 +94,9 @@ func (k *Kernel) modelCaller(ctx context.Context) (providers.Caller, error) {
 			return
 		}
 		k.caller, k.callerErr = k.models(ctx)
+		if k.callerErr == nil {
+			k.caller = k.outbound(k.caller)
+		}
 	})
 	return k.caller, k.callerErr
 }

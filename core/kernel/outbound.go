@@ -1,0 +1,136 @@
+package kernel
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/macroa/macroa/core/redact"
+	"github.com/macroa/macroa/providers"
+)
+
+// outbound is the last layer before the model: every request leaves with
+// the configured secrets, the values of secret facts and anything shaped
+// like a key replaced by redact.Marker, in every message (system prompt,
+// history, episodes, tool output) and every tool call's arguments. Every
+// path to a model (classifier, planner, combiner, chat, agent, compaction)
+// goes through it, so no one of them has to remember to.
+type outbound struct {
+	next    providers.Caller
+	secrets []string // configured secret values (config.SecretValues)
+	// facts lists the values of facts whose keys name a secret. It is read
+	// on every call, not once a turn: an agent may store a password in one
+	// round and print it in the next.
+	facts func(ctx context.Context) ([]string, error)
+}
+
+func (o *outbound) Call(ctx context.Context, c providers.Call) (providers.Result, error) {
+	known := o.secrets
+	if o.facts != nil {
+		vals, err := o.facts(ctx)
+		if err != nil {
+			// Unknown secrets could leave: send nothing.
+			return providers.Result{}, fmt.Errorf("check the request for secrets: %w", err)
+		}
+		known = append(slices.Clip(known), vals...)
+	}
+	c.Request.Messages = redactMessages(c.Request.Messages, known)
+	return o.next.Call(ctx, c)
+}
+
+// redactMessages returns a redacted copy; the caller's messages are not
+// changed (the agent keeps its own conversation).
+func redactMessages(msgs []providers.Message, known []string) []providers.Message {
+	out := make([]providers.Message, len(msgs))
+	for i, m := range msgs {
+		m.Content = redact.String(m.Content, known...)
+		if len(m.ToolCalls) > 0 {
+			calls := make([]providers.ToolCall, len(m.ToolCalls))
+			for j, tc := range m.ToolCalls {
+				tc.Arguments = redactJSON(tc.Arguments, known)
+				calls[j] = tc
+			}
+			m.ToolCalls = calls
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// redactJSON redacts the strings inside a tool call's JSON arguments, so
+// the arguments stay valid JSON (a pattern over the raw text could eat a
+// closing quote). Text that is not JSON is redacted as text.
+func redactJSON(args string, known []string) string {
+	if args == "" {
+		return args
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(args)))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return redact.String(args, known...)
+	}
+	v, changed := redactValue(v, known)
+	if !changed {
+		return args
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return redact.String(args, known...)
+	}
+	return string(bytes.TrimRight(b.Bytes(), "\n"))
+}
+
+// redactValue redacts every string (keys included) in a decoded JSON value.
+func redactValue(v any, known []string) (any, bool) {
+	switch x := v.(type) {
+	case string:
+		r := redact.String(x, known...)
+		return r, r != x
+	case []any:
+		changed := false
+		for i, e := range x {
+			var c bool
+			x[i], c = redactValue(e, known)
+			changed = changed || c
+		}
+		return x, changed
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		changed := false
+		for k, e := range x {
+			rk := redact.String(k, known...)
+			re, c := redactValue(e, known)
+			changed = changed || c || rk != k
+			out[rk] = re
+		}
+		return out, changed
+	}
+	return v, false
+}
+
+// outbound wraps the model layer so nothing secret reaches a model.
+func (k *Kernel) outbound(next providers.Caller) providers.Caller {
+	return &outbound{next: next, secrets: k.secrets, facts: k.secretFacts}
+}
+
+// secretFacts lists the values of live facts whose keys name a secret
+// (redact.SecretName): they are shown to the person on request but never
+// sent to a model.
+func (k *Kernel) secretFacts(ctx context.Context) ([]string, error) {
+	facts, err := k.db.ListFacts(ctx, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range facts {
+		if redact.SecretName(f.Key) {
+			out = append(out, f.Value)
+		}
+	}
+	return out, nil
+}
