@@ -29,7 +29,7 @@ func Describe(cfg *config.Config) Summary {
 	s := Summary{Models: cfg.Models}
 	switch {
 	case cfg.BaseURL != "":
-		s.Configured, s.Provider = true, fmt.Sprintf("custom (%s)", cfg.BaseURL)
+		s.Configured, s.Provider = true, fmt.Sprintf("custom (%s)", config.MaskURL(cfg.BaseURL))
 	case cfg.OpenRouterKey != "":
 		s.Configured, s.Provider = true, "openrouter"
 	case len(cfg.File.Providers) > 0:

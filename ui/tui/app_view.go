@@ -7,6 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/core/config"
 )
 
 // View draws the cockpit: the panes, then one status line.
@@ -125,7 +127,8 @@ func fitBlock(s string, w, h int) string {
 // counts, and a toast. When space is short the right side sheds detail
 // first, so the provider line stays whole.
 func (a *App) statusBar(w int) string {
-	left := " macroa · " + a.o.Provider
+	// A base URL's password never reaches the screen.
+	left := " macroa · " + config.MaskURL(a.o.Provider)
 	if a.o.Provider == "" {
 		left = " no model configured: " + a.o.Hint
 		if ansi.StringWidth(left) > w*2/3 {
