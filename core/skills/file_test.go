@@ -334,3 +334,46 @@ func TestFileSkillWriteRefusesDirectory(t *testing.T) {
 		})
 	}
 }
+
+func TestFileSkillResolve(t *testing.T) {
+	ft := newFileTree(t)
+	mustSymlink(t, "sub", filepath.Join(ft.root, "sub-link"))
+	mustSymlink(t, filepath.Join(ft.root, "notes.txt"), filepath.Join(ft.root, "abs-inner"))
+	mustSymlink(t, "../notes.txt", filepath.Join(ft.root, "sub", "up"))
+	mustSymlink(t, "../../x", filepath.Join(ft.root, "sub", "out"))
+	tests := []struct {
+		path     string
+		real     string // relative to the root; "" = an error
+		exists   bool
+		errorHas string
+	}{
+		{path: "~/notes.txt", real: "notes.txt", exists: true},
+		{path: "hello.txt", real: "work/hello.txt", exists: true},
+		{path: "~", real: ".", exists: true},
+		{path: "~/inner-link", real: "notes.txt", exists: true},
+		{path: "~/abs-inner", real: "notes.txt", exists: true},
+		{path: "~/sub-link/a.txt", real: "sub/a.txt", exists: true},
+		{path: "~/sub-link/new/deeper.txt", real: "sub/new/deeper.txt"},
+		{path: "~/sub/up", real: "notes.txt", exists: true},
+		{path: "~/sub/out", errorHas: "outside the allowed root"},
+		{path: "~/abs-link", errorHas: "outside the allowed root"},
+		{path: "~/notes.txt/x", errorHas: "not a directory"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			tg, err := ft.skill().Resolve(tc.path)
+			if tc.real == "" {
+				if err == nil || !strings.Contains(err.Error(), tc.errorHas) {
+					t.Fatalf("Resolve = %+v, %v; want an error saying %q", tg, err, tc.errorHas)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := filepath.Join(ft.root, tc.real); tg.Real != want || tg.Exists() != tc.exists {
+				t.Errorf("Real = %s, exists %v; want %s, %v", tg.Real, tg.Exists(), want, tc.exists)
+			}
+		})
+	}
+}
