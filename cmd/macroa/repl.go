@@ -55,8 +55,9 @@ func runREPL(cmd *cobra.Command, a *app, session string) error {
 	interactive := term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
 	debug, _ := ctx.Value(debugKey{}).(bool)
 	opts := repl.Options{
-		In:          os.Stdin,
-		Out:         cmd.OutOrStdout(),
+		In: os.Stdin,
+		// The REPL cleans what it prints itself and keeps its own colours.
+		Out:         os.Stdout,
 		Interactive: interactive,
 		Session:     session,
 		HistoryPath: filepath.Join(a.cfg.Home, "repl_history"),

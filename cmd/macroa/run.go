@@ -7,12 +7,12 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/ui/repl"
 )
 
 func newRunCmd(a *app) *cobra.Command {
@@ -58,12 +58,12 @@ func newRunCmd(a *app) *cobra.Command {
 				}
 			}
 			out := cmd.OutOrStdout()
-			var answer *streamedAnswer
+			var answer *repl.Answer
 			if !asJSON {
 				// A model's answer prints as it arrives, to a terminal, a
 				// pipe or a file alike.
-				answer = newStreamedAnswer(out)
-				req.OnText, req.OnReset = answer.text, answer.reset
+				answer = repl.NewAnswer(out)
+				req.OnText, req.OnReset = answer.Text, answer.Reset
 			}
 			res := k.Run(ctx, req)
 			return printRunResult(out, cmd.ErrOrStderr(), res, answer, asJSON, debug)
@@ -75,50 +75,6 @@ func newRunCmd(a *app) *cobra.Command {
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "approve commands a model proposes that are not read-only (default: refuse them)")
 	_ = cmd.RegisterFlagCompletionFunc("session", completeSessions(a))
 	return cmd
-}
-
-// streamedAnswer prints a model's answer as it streams, cleaned for the
-// terminal, and remembers whether any of it was printed, so the whole
-// answer is printed afterwards exactly when nothing streamed.
-type streamedAnswer struct {
-	w       *termsafe.Writer
-	mu      sync.Mutex
-	printed bool
-}
-
-func newStreamedAnswer(out io.Writer) *streamedAnswer {
-	return &streamedAnswer{w: termsafe.NewWriter(out)}
-}
-
-func (s *streamedAnswer) text(text string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if text != "" {
-		s.printed = true
-	}
-	_, _ = s.w.WriteString(text)
-}
-
-// reset: what was printed is void and the answer starts over.
-func (s *streamedAnswer) reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_ = s.w.Flush()
-	if s.printed {
-		_, _ = io.WriteString(s.w, "\n[answer restarted: the provider failed mid-answer]\n")
-	}
-	s.printed = false
-}
-
-// done ends the stream and reports whether any of the answer was printed.
-func (s *streamedAnswer) done() bool {
-	if s == nil {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_ = s.w.Flush()
-	return s.printed
 }
 
 // runJSON is the --json shape of a run. Field names are stable: scripts
@@ -155,7 +111,7 @@ func runExitCode(res kernel.Result) int {
 // printRunResult prints a result cleaned for the terminal (never as
 // markup) and returns the exit error for a failed run. answer is what
 // streamed, nil when nothing could.
-func printRunResult(stdout, stderr io.Writer, res kernel.Result, answer *streamedAnswer, asJSON, debug bool) error {
+func printRunResult(stdout, stderr io.Writer, res kernel.Result, answer *repl.Answer, asJSON, debug bool) error {
 	code := runExitCode(res)
 	switch {
 	case asJSON:
@@ -168,7 +124,7 @@ func printRunResult(stdout, stderr io.Writer, res kernel.Result, answer *streame
 			Session: res.Session, TurnID: string(res.TurnID), LLMCalls: res.LLMCalls, Providers: res.Providers,
 			Tokens: res.Tokens, CostUSD: res.CostUSD, Elapsed: res.Elapsed.Milliseconds(),
 		})
-	case answer.done():
+	case answer.Done():
 		// The answer is out already; only the cancel marker is new.
 		if strings.HasSuffix(res.Output, "[cancelled]") {
 			fmt.Fprint(stdout, "\n[cancelled]")

@@ -1,6 +1,9 @@
 // Package repl is Macroa's line-oriented interactive session: read a line,
 // run it through the kernel, print the answer literally, repeat. A failed
-// command never ends the session.
+// command never ends the session. Everything it prints that it did not
+// write itself (answers, messages, names) goes through the terminal
+// sanitiser (core/termsafe); only its own colours reach the terminal as
+// escape codes.
 package repl
 
 import (
@@ -14,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/termsafe"
 )
 
 // Runner serves one request; *kernel.Kernel is one.
@@ -58,10 +62,10 @@ func Run(ctx context.Context, r Runner, o Options) error {
 		defer lr.Close()
 		lines = lr
 		if o.Banner != "" {
-			fmt.Fprintln(o.Out, o.Banner)
+			fmt.Fprintln(o.Out, termsafe.Clean(o.Banner))
 		}
 		if o.Session != "" {
-			fmt.Fprintf(o.Out, "Session: %s\n", o.Session)
+			fmt.Fprintf(o.Out, "Session: %s\n", termsafe.Clean(o.Session))
 		}
 	} else {
 		lines = newPlainReader(o.In)
@@ -102,9 +106,25 @@ func (s *session) confirm(_ context.Context, command, reason string) bool {
 	if !s.o.Interactive || s.lines == nil {
 		return false
 	}
-	fmt.Fprintf(s.o.Out, "\nThe model wants to run:\n  %s\n(%s)\n", command, reason)
+	fmt.Fprint(s.o.Out, approvalPrompt(command, reason))
 	answer, err := s.lines.ReadLine("Allow? [y/N] ")
 	return err == nil && (strings.EqualFold(strings.TrimSpace(answer), "y") || strings.EqualFold(strings.TrimSpace(answer), "yes"))
+}
+
+// approvalPrompt shows exactly what would run: the whole command, every
+// control character in it written as an escape, so nothing in it (an
+// escape sequence, a carriage return, a bidirectional override) can hide
+// or rewrite what the person reads.
+func approvalPrompt(command, reason string) string {
+	var b strings.Builder
+	b.WriteString("\nThe model wants to run:\n  ")
+	b.WriteString(termsafe.Visible(command))
+	b.WriteString("\n")
+	if termsafe.NeedsEscape(command) {
+		b.WriteString("(it holds control or invisible characters, shown as escapes such as \\x1b; \\\\ is one backslash)\n")
+	}
+	b.WriteString("(" + termsafe.Clean(reason) + ")\n")
+	return b.String()
 }
 
 // handle runs one line and reports whether the session should end.
@@ -136,22 +156,21 @@ func (s *session) handle(ctx context.Context, line string) (quit bool) {
 	// ctrl+c during a run cancels that run only.
 	runCtx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	req := kernel.Request{Input: line, Session: s.o.Session, Source: kernel.SourceREPL, Confirm: s.confirm}
-	if s.o.Interactive {
-		// A model's answer prints as it arrives.
-		req.OnText = func(text string) { fmt.Fprint(s.o.Out, text) }
-		req.OnReset = func() { fmt.Fprintln(s.o.Out, "\n[answer restarted: the provider failed mid-answer]") }
-	}
+	// A model's answer prints as it arrives, to a terminal or a pipe.
+	answer := NewAnswer(s.o.Out)
+	req.OnText, req.OnReset = answer.Text, answer.Reset
 	res := s.r.Run(runCtx, req)
 	stop()
 
 	switch {
-	case res.Streamed:
+	case answer.Done():
+		// The answer is out already; only the cancel marker is new.
 		if strings.HasSuffix(res.Output, "[cancelled]") {
 			fmt.Fprint(s.o.Out, "\n[cancelled]")
 		}
 		fmt.Fprintln(s.o.Out)
 	case res.Output != "":
-		fmt.Fprintln(s.o.Out, res.Output)
+		fmt.Fprintln(s.o.Out, termsafe.Clean(res.Output))
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintln(s.o.Out, s.o.Style.errorLine("warning: "+w))

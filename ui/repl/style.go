@@ -1,9 +1,13 @@
 package repl
 
-import "github.com/macroa/macroa/themes"
+import (
+	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/themes"
+)
 
 // Style colours the REPL's own text (prompt, errors, debug lines). Answers
-// are always printed literally. The zero Style prints no colour.
+// are always printed literally. The zero Style prints no colour. The text
+// it is given is cleaned for the terminal before it is coloured.
 type Style struct {
 	Theme   themes.Theme
 	Enabled bool
@@ -14,7 +18,7 @@ type Style struct {
 func (s Style) prompt() string { return "macroa> " }
 
 func (s Style) errorLine(msg string) string {
-	line := "Error: " + msg
+	line := "Error: " + termsafe.Clean(msg)
 	if !s.Enabled {
 		return line
 	}
@@ -22,6 +26,7 @@ func (s Style) errorLine(msg string) string {
 }
 
 func (s Style) muted(text string) string {
+	text = termsafe.Clean(text)
 	if !s.Enabled {
 		return text
 	}
