@@ -2,7 +2,9 @@ package agent
 
 import (
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -13,19 +15,40 @@ type Decision struct {
 	Allowed  bool     // it may run without asking the person
 	Reason   string   // why it may not, in words for the person; "" when allowed
 	Commands []string // every simple command found, in source order, nested ones included
+	// Env holds KEY=value pairs an allowed command must run with, added to
+	// the inherited environment: for git, configuration overrides that keep
+	// settings such as core.fsmonitor, hooks and pagers from running
+	// programs. Nil when there is nothing to add or the command is refused.
+	Env []string
 }
 
-// CheckShell parses command as shell text (bash grammar, which also covers
-// POSIX sh) and decides whether it may run without asking. It is allowed
-// only when it parses and every simple command in it, however nested
-// (pipelines, lists, subshells, command and process substitutions,
+// ShellContext is where a command will run, which the policy needs to
+// resolve relative paths, ~ and $HOME, and to find a git repository.
+type ShellContext struct {
+	Dir  string // the working directory the command starts in; "" means this process's
+	Home string // what ~ and $HOME expand to; "" means $HOME of this process
+}
+
+// CheckShell is CheckShellIn for a command run in this process's working
+// directory with its $HOME.
+func CheckShell(command string) Decision { return CheckShellIn(command, ShellContext{}) }
+
+// CheckShellIn parses command as shell text (bash grammar, which also
+// covers POSIX sh) and decides whether it may run without asking. It is
+// allowed only when it parses and every simple command in it, however
+// nested (pipelines, lists, subshells, command and process substitutions,
 // heredoc bodies), runs a program on the read-only allow-list with
-// arguments that keep it read-only, nothing is redirected into a file, no
-// assignment changes how programs are found or loaded, and every program
-// name is fixed text. Anything else, and anything that does not parse, needs
-// the person's approval. The check is deliberately strict: a false "needs
-// approval" costs a question, a false "allowed" could cost the machine.
-func CheckShell(command string) Decision {
+// arguments that keep it read-only and local, every argument and
+// redirection is text the policy can resolve (only ~ and $HOME are
+// expanded; variables, globs, braces and substitutions are not) and names
+// no credential, even through a symlink, nothing is written, no assignment
+// changes how programs are found or loaded, no recursive read covers a
+// credential, and git would run no program from the repository's
+// configuration. Anything else, and anything that does not parse, needs the
+// person's approval. The check is deliberately strict: a false "needs
+// approval" costs a question, a false "allowed" could cost the machine or
+// leak a key.
+func CheckShellIn(command string, sc ShellContext) Decision {
 	if strings.TrimSpace(command) == "" {
 		return Decision{Reason: "there is no command to run"}
 	}
@@ -33,20 +56,56 @@ func CheckShell(command string) Decision {
 	if err != nil {
 		return Decision{Reason: fmt.Sprintf("the command could not be parsed as shell (%v), so what it would run cannot be checked", err)}
 	}
-	c := &checker{src: command}
+	c := newChecker(command, sc)
+	c.findDirs(f)
 	c.stmts(f.Stmts)
 	if len(c.commands) == 0 && len(c.reasons) == 0 {
 		c.deny("there is no command to run")
 	}
-	return Decision{Allowed: len(c.reasons) == 0, Reason: strings.Join(c.reasons, "; "), Commands: c.commands}
+	d := Decision{Allowed: len(c.reasons) == 0, Reason: strings.Join(c.reasons, "; "), Commands: c.commands}
+	if d.Allowed && c.git {
+		d.Env = gitEnv()
+	}
+	return d
 }
 
 // checker walks one parsed command text, collecting the simple commands it
 // finds and every reason it may not run unasked.
 type checker struct {
 	src      string
+	home     string   // what ~ and $HOME expand to; "" when unknown
+	dirs     []string // every directory a relative path may start from; nil when unknown
 	commands []string
 	reasons  []string
+	git      bool            // a git command was allowed: it needs gitEnv
+	gitSeen  map[string]bool // repositories whose configuration was checked
+}
+
+func newChecker(src string, sc ShellContext) *checker {
+	c := &checker{src: src, home: sc.Home, gitSeen: map[string]bool{}}
+	if c.home == "" {
+		c.home = os.Getenv("HOME")
+	}
+	if c.home != "" {
+		c.home = filepath.Clean(c.home)
+		if !filepath.IsAbs(c.home) {
+			c.home = ""
+		}
+	}
+	dir := sc.Dir
+	if dir == "" {
+		dir, _ = os.Getwd()
+	} else if !filepath.IsAbs(dir) {
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		} else {
+			dir = ""
+		}
+	}
+	if dir != "" {
+		c.dirs = []string{filepath.Clean(dir)}
+	}
+	return c
 }
 
 func (c *checker) deny(format string, args ...any) {
@@ -148,7 +207,7 @@ func (c *checker) call(x *syntax.CallExpr) {
 	words := make([]word, len(x.Args))
 	for i, w := range x.Args {
 		c.word(w)
-		words[i] = resolve(w)
+		words[i] = c.resolve(w)
 	}
 	if len(words) == 0 {
 		return // assignments only
@@ -164,15 +223,38 @@ func (c *checker) call(x *syntax.CallExpr) {
 		return
 	}
 	args := words[1:]
-	for _, a := range args {
-		if a.static {
-			if why := secretPath(a.value); why != "" {
-				c.deny("%s %q reads %s", name, a.value, why)
+	computed := false
+	for i, a := range args {
+		src := c.text(x.Args[i+1])
+		switch {
+		case !a.static:
+			computed = true
+			if name != "echo" {
+				c.deny("the arguments to %s are computed when it runs (%s), so what it reads cannot be checked", name, src)
 			}
+		case a.pattern:
+			computed = true
+			if !patternPrograms[name] {
+				c.deny("%s %s uses a pattern the shell expands when it runs, so which files it reads cannot be checked", name, src)
+			}
+		}
+		if !a.static {
+			continue
+		}
+		// A pattern's fixed text may already name a credential.
+		if why, p := c.pathWhy(a.value); why != "" {
+			c.deny("%s %s reads %s (%s)", name, quoteArg(a.value), why, p)
+		}
+		if strings.HasPrefix(a.value, "--files0-from") {
+			c.deny("%s %s reads the names of the files to open from a file, so they cannot be checked", name, a.value)
 		}
 	}
 	if why, refused := refusedPrograms[name]; refused {
 		c.deny("%s %s", name, why)
+		return
+	}
+	if why, net := networkPrograms[name]; net {
+		c.deny("%s %s, so it is not a read-only local command", name, why)
 		return
 	}
 	rule, ok := readOnly[name]
@@ -180,21 +262,33 @@ func (c *checker) call(x *syntax.CallExpr) {
 		c.deny("%s is not on the read-only list", name)
 		return
 	}
-	if rule == nil {
-		return
-	}
 	values := make([]string, len(args))
 	for i, a := range args {
-		if !a.fixed() {
-			c.deny("the arguments to %s are computed when it runs (%s), so they cannot be checked", name, c.text(x.Args[i+1]))
-			return
-		}
 		values[i] = a.value
 	}
-	if why := rule(values); why != "" {
-		c.deny("%s", why)
+	if computed {
+		return // refused above unless the program only prints or lists names
+	}
+	if rule != nil {
+		if why := rule(values); why != "" {
+			c.deny("%s", why)
+			return
+		}
+	}
+	switch name {
+	case "git":
+		c.gitRepo(values)
+	case "grep", "egrep", "fgrep", "rg", "diff":
+		c.recursive(name, values)
 	}
 }
+
+// patternPrograms may be given glob or brace patterns unasked: they print
+// or list names and sizes, never what files hold.
+var patternPrograms = map[string]bool{"echo": true, "ls": true, "du": true}
+
+// quoteArg shows an argument in a reason.
+func quoteArg(s string) string { return fmt.Sprintf("%q", s) }
 
 // programName returns the name a program is looked up by: a bare name, or
 // the base name of a path in a system directory.
@@ -213,18 +307,17 @@ func programName(p string) (string, bool) {
 func (c *checker) redirect(r *syntax.Redirect) {
 	c.word(r.Word)
 	c.word(r.Hdoc)
-	target := resolve(r.Word)
+	target := c.resolve(r.Word)
 	switch r.Op {
 	case syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
 		return
 	case syntax.RdrIn:
-		if !target.static {
-			return // walked above; reading an unknown file is still reading
+		if !target.fixed() {
+			c.deny("it reads from %s, a file named when the command runs, so it cannot be checked", strings.TrimSpace(c.text(r)))
+			return
 		}
-		if strings.HasPrefix(target.value, "/dev/tcp/") || strings.HasPrefix(target.value, "/dev/udp/") {
-			c.deny("it opens a network connection (%s)", target.value)
-		} else if why := secretPath(target.value); why != "" {
-			c.deny("it reads %s from %q", why, target.value)
+		if why, p := c.pathWhy(target.value); why != "" {
+			c.deny("it reads %s from %q (%s)", why, target.value, p)
 		}
 		return
 	case syntax.DplIn, syntax.DplOut:

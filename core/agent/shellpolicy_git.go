@@ -23,8 +23,24 @@ global:
 		return ""
 	}
 	sub, rest := args[i], args[i+1:]
+	for _, a := range rest {
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "--recurse-submodules") || strings.HasPrefix(a, "--submodule") ||
+			strings.HasPrefix(a, "--ignore-submodules") {
+			return fmt.Sprintf("git %s %s runs git inside submodules, whose configuration is not checked", sub, a)
+		}
+	}
 	switch sub {
-	case "status", "rev-parse", "ls-files", "blame", "shortlog", "describe":
+	case "describe":
+		for _, a := range rest {
+			if strings.HasPrefix(a, "--dirty") || strings.HasPrefix(a, "--broken") {
+				return fmt.Sprintf("git describe %s runs further git commands over the working tree", a)
+			}
+		}
+		return ""
+	case "status", "rev-parse", "ls-files", "blame", "shortlog":
 		return ""
 	case "log", "diff", "show":
 		for _, a := range rest {

@@ -3,8 +3,6 @@ package agent
 import (
 	"strings"
 
-	"github.com/macroa/macroa/core/secretpath"
-
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -53,8 +51,9 @@ func (c *checker) assign(a *syntax.Assign) {
 	}
 }
 
-// safeVars may be expanded in arguments: they hold no secrets and the
-// commands allowed here cannot be turned against the machine with them.
+// safeVars may be expanded: they hold no secrets. Only $HOME is resolved to
+// its value; the others leave an argument computed, which only echo may
+// take unasked.
 var safeVars = map[string]bool{
 	"HOME": true, "USER": true, "LOGNAME": true, "PWD": true, "OLDPWD": true,
 	"SHELL": true, "HOSTNAME": true, "LANG": true, "TERM": true, "PATH": true,
@@ -63,12 +62,23 @@ var safeVars = map[string]bool{
 	"?": true, "#": true, "$": true, "!": true, "-": true, "0": true, "@": true, "*": true,
 }
 
-func (c *checker) param(p *syntax.ParamExp) {
-	simple := p.Param != nil && p.Flags == nil && !p.Excl && !p.Width && !p.IsSet &&
+// simpleParam reports whether p is a plain $NAME or ${NAME}, with no
+// operator that could assign, run or transform anything.
+func simpleParam(p *syntax.ParamExp) bool {
+	return p.Param != nil && p.Flags == nil && !p.Excl && !p.Width && !p.IsSet &&
 		p.NestedParam == nil && p.Index == nil && len(p.Modifiers) == 0 &&
 		p.Slice == nil && p.Repl == nil && p.Names == 0 && p.Exp == nil &&
 		p.Split == syntax.OptUnset && p.GlobSubst == syntax.OptUnset && p.RcExpand == syntax.OptUnset
-	if !simple {
+}
+
+// isHomeParam reports whether p is $HOME or ${HOME}, which the policy
+// expands itself (HOME cannot be reassigned in a command it allows).
+func isHomeParam(p *syntax.ParamExp) bool {
+	return simpleParam(p) && p.Param.Value == "HOME"
+}
+
+func (c *checker) param(p *syntax.ParamExp) {
+	if !simpleParam(p) {
 		c.deny("it uses a parameter expansion with operators (%s), which can assign variables or run commands", c.text(p))
 		c.collect(p)
 		return
@@ -77,6 +87,3 @@ func (c *checker) param(p *syntax.ParamExp) {
 		c.deny("it expands $%s, which may hold a secret", p.Param.Value)
 	}
 }
-
-// secretPath says why reading p may reveal a secret, or "".
-func secretPath(p string) string { return secretpath.Why(p) }

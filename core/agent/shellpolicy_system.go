@@ -8,7 +8,7 @@ import (
 var systemctlVerbs = map[string]bool{
 	"status": true, "is-active": true, "is-enabled": true, "is-failed": true, "is-system-running": true,
 	"list-units": true, "list-unit-files": true, "list-timers": true, "list-sockets": true,
-	"list-dependencies": true, "list-jobs": true, "show": true, "cat": true, "get-default": true, "help": true,
+	"list-dependencies": true, "list-jobs": true, "show": true, "cat": true, "get-default": true,
 }
 
 func systemctlRule(args []string) string {
@@ -20,9 +20,11 @@ func systemctlRule(args []string) string {
 				return systemctlVerb(args[i+1])
 			}
 			return ""
-		case a == "-t", a == "-p", a == "-P", a == "-n", a == "-o", a == "-H", a == "-M",
-			a == "--type", a == "--property", a == "--lines", a == "--output", a == "--host",
-			a == "--machine", a == "--state", a == "--root":
+		case a == "-H", a == "-M", strings.HasPrefix(a, "--host"), strings.HasPrefix(a, "--machine"),
+			shortFlags(a, "HM"):
+			return fmt.Sprintf("systemctl %s talks to another host or container", a)
+		case a == "-t", a == "-p", a == "-P", a == "-n", a == "-o",
+			a == "--type", a == "--property", a == "--lines", a == "--output", a == "--state", a == "--root":
 			i++ // their value
 		case strings.HasPrefix(a, "-"):
 		default:
@@ -47,6 +49,9 @@ func journalctlRule(args []string) string {
 				return fmt.Sprintf("journalctl %s changes the journal or writes a file", a)
 			}
 		}
+		if a == "-M" || strings.HasPrefix(a, "--machine") || strings.HasPrefix(a, "-M") {
+			return fmt.Sprintf("journalctl %s reads another machine's or container's journal", a)
+		}
 	}
 	return ""
 }
@@ -69,7 +74,9 @@ func ipRule(args []string) string {
 		switch {
 		case strings.HasPrefix("-batch", opt) && len(opt) >= 2:
 			return "ip -batch runs ip commands from a file"
-		case strings.HasPrefix("-family", opt) && len(opt) >= 2, strings.HasPrefix("-netns", opt) && len(opt) >= 2,
+		case strings.HasPrefix("-netns", opt) && len(opt) >= 2, strings.HasPrefix("-all", opt) && len(opt) >= 3:
+			return fmt.Sprintf("ip %s works in another network namespace", args[i])
+		case strings.HasPrefix("-family", opt) && len(opt) >= 2,
 			strings.HasPrefix("-loops", opt) && len(opt) >= 2, strings.HasPrefix("-rcvbuf", opt) && len(opt) >= 3:
 			i++ // their value
 		}
@@ -89,8 +96,8 @@ func ipRule(args []string) string {
 
 func ssRule(args []string) string {
 	for _, a := range args {
-		if a == "--kill" || strings.HasPrefix(a, "--diag") || shortFlags(a, "KD") {
-			return fmt.Sprintf("ss %s kills sockets or writes a file", a)
+		if a == "--kill" || strings.HasPrefix(a, "--diag") || strings.HasPrefix(a, "--net") || shortFlags(a, "KDN") {
+			return fmt.Sprintf("ss %s kills sockets, writes a file or enters another network namespace", a)
 		}
 	}
 	return ""
@@ -113,16 +120,19 @@ func dateRule(args []string) string {
 	return ""
 }
 
+// hostnameFlags print the name or addresses without asking a resolver;
+// -f, -d, -i, -A, -a and -y look names up, which may reach the network.
 var hostnameFlags = map[string]bool{
-	"-f": true, "--fqdn": true, "--long": true, "-s": true, "--short": true, "-i": true, "--ip-address": true,
-	"-I": true, "--all-ip-addresses": true, "-d": true, "--domain": true, "-A": true, "--all-fqdns": true,
-	"-a": true, "--alias": true, "-y": true, "--yp": true, "--nis": true, "-V": true, "--version": true,
-	"-h": true, "--help": true,
+	"-s": true, "--short": true, "-I": true, "--all-ip-addresses": true,
+	"-V": true, "--version": true, "-h": true, "--help": true,
 }
 
 func hostnameRule(args []string) string {
 	for _, a := range args {
 		if !hostnameFlags[a] {
+			if strings.HasPrefix(a, "-") {
+				return fmt.Sprintf("hostname %s looks names up through the resolver, which may reach the network", a)
+			}
 			return fmt.Sprintf("hostname %s can change the host name", a)
 		}
 	}
@@ -133,8 +143,17 @@ func psRule(args []string) string {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case a == "-o", a == "-O", a == "-p", a == "-u", a == "-U", a == "-g", a == "-G", a == "-C",
-			a == "-t", a == "-q", a == "--sort", a == "--format", a == "--pid", a == "--ppid", a == "--user":
+		case a == "-o", a == "-O", a == "--format", a == "o", a == "O":
+			if i+1 < len(args) && strings.Contains(strings.ToLower(args[i+1]), "env") {
+				return fmt.Sprintf("ps %s %s shows processes' environments, which may hold secrets", a, args[i+1])
+			}
+			i++
+		case strings.HasPrefix(a, "-o") || strings.HasPrefix(a, "--format") || strings.HasPrefix(a, "-O"):
+			if strings.Contains(strings.ToLower(a), "env") {
+				return fmt.Sprintf("ps %s shows processes' environments, which may hold secrets", a)
+			}
+		case a == "-p", a == "-u", a == "-U", a == "-g", a == "-G", a == "-C",
+			a == "-t", a == "-q", a == "--sort", a == "--pid", a == "--ppid", a == "--user":
 			i++ // their value
 		case !strings.HasPrefix(a, "-") && strings.Contains(a, "e"):
 			return fmt.Sprintf("ps %s shows processes' environments, which may hold secrets", a)

@@ -43,31 +43,50 @@ func (c *checker) parts(parts []syntax.WordPart) {
 
 // word is what a shell word resolves to before running.
 type word struct {
-	value   string // the text after quote removal, when static
-	static  bool   // no parameter, command, arithmetic or process expansion
+	value   string // the text after quote removal and ~/$HOME expansion, when static
+	static  bool   // nothing is left to expand but patterns: no other parameter, command, arithmetic or process expansion
 	pattern bool   // unquoted glob or brace characters the shell may expand
 }
 
 // fixed reports whether the word is exactly value when the command runs.
 func (w word) fixed() bool { return w.static && !w.pattern }
 
-// resolve removes quotes from a word without expanding anything; a word
-// with any expansion is not static.
-func resolve(w *syntax.Word) word {
+// pipePath stands for a word that is one <(…): the program reads the output
+// of commands that are checked on their own.
+const pipePath = "/dev/fd/63"
+
+// resolve removes quotes from a word and expands what the policy can know
+// for certain: a leading ~ and $HOME, both to the home directory the command
+// runs with. A word with any other expansion is not static.
+func (c *checker) resolve(w *syntax.Word) word {
 	if w == nil {
 		return word{}
 	}
+	if len(w.Parts) == 1 {
+		if ps, ok := w.Parts[0].(*syntax.ProcSubst); ok && ps.Op == syntax.CmdIn {
+			return word{value: pipePath, static: true}
+		}
+	}
 	var b strings.Builder
 	res := word{static: true}
-	for _, p := range w.Parts {
+	for i, p := range w.Parts {
 		switch x := p.(type) {
 		case *syntax.Lit:
-			v, pat := unquoted(x.Value)
+			s := x.Value
+			if i == 0 && strings.HasPrefix(s, "~") {
+				if home, rest, ok := c.tilde(s, len(w.Parts) > 1); ok {
+					b.WriteString(home)
+					s = rest
+				} else {
+					res.static = false // ~user, or a tilde with quoted characters after it
+				}
+			}
+			v, pat := unquoted(s)
 			b.WriteString(v)
 			res.pattern = res.pattern || pat
 		case *syntax.SglQuoted:
 			if x.Dollar {
-				res.static = false // $'…' escapes; not worth decoding here
+				res.static = false // $'…' escapes can spell any name
 			}
 			b.WriteString(x.Value)
 		case *syntax.DblQuoted:
@@ -75,12 +94,26 @@ func resolve(w *syntax.Word) word {
 				res.static = false
 			}
 			for _, q := range x.Parts {
-				lit, ok := q.(*syntax.Lit)
-				if !ok {
+				switch q := q.(type) {
+				case *syntax.Lit:
+					b.WriteString(doubleQuoted(q.Value))
+				case *syntax.ParamExp:
+					if isHomeParam(q) && c.home != "" {
+						b.WriteString(c.home)
+					} else {
+						res.static = false
+					}
+				default:
 					res.static = false
-					continue
 				}
-				b.WriteString(doubleQuoted(lit.Value))
+			}
+		case *syntax.ParamExp:
+			// Unquoted, the value is split on spaces and globbed: only a
+			// home directory free of such characters stays one fixed word.
+			if isHomeParam(x) && c.home != "" && !strings.ContainsAny(c.home, " \t\n*?[") {
+				b.WriteString(c.home)
+			} else {
+				res.static = false
 			}
 		default:
 			res.static = false
@@ -88,6 +121,22 @@ func resolve(w *syntax.Word) word {
 	}
 	res.value = b.String()
 	return res
+}
+
+// tilde expands the leading ~ of an unquoted literal the way the shell
+// does, when it can be known: "~" alone or "~/…" becomes the home
+// directory. more says quoted or expanded parts follow the literal.
+func (c *checker) tilde(s string, more bool) (home, rest string, ok bool) {
+	if c.home == "" {
+		return "", "", false
+	}
+	if s == "~" && !more {
+		return c.home, "", true
+	}
+	if strings.HasPrefix(s, "~/") {
+		return c.home, s[1:], true
+	}
+	return "", "", false
 }
 
 // unquoted removes backslash escapes from an unquoted literal and reports

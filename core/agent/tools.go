@@ -233,13 +233,16 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 	if command == "" {
 		return failed(`the command is empty. Call run_command again with a command, e.g. {"command": "df -h"}.`)
 	}
-	d := CheckShell(command)
+	d := CheckShellIn(command, ShellContext{Dir: a.Shell.Dir})
 	if !d.Allowed {
 		if o, ok := a.approve(ctx, command, d.Reason); !ok {
 			return o
 		}
 	}
 	sh := a.Shell
+	// What the policy allowed, it allowed with this environment (git's
+	// configuration overrides); an approved command runs as the person wrote it.
+	sh.Env = append(append([]string(nil), sh.Env...), d.Env...)
 	// The policy reads bash and POSIX sh grammar; other shells (zsh, fish)
 	// would give the same text another meaning, so they are not used here.
 	switch path.Base(sh.Shell) {

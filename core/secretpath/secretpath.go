@@ -12,6 +12,7 @@
 package secretpath
 
 import (
+	"os"
 	"path"
 	"strings"
 	"sync"
@@ -34,7 +35,11 @@ func Why(p string) string {
 		if why := procWhy(parts); why != "" {
 			return why
 		}
+		own := strings.ToLower(path.Clean(os.Getenv("HOME")))
 		for _, root := range secretRoots {
+			if own == root || strings.HasPrefix(own, root+"/") {
+				continue // running as root: /root is this user's home, judged like any other
+			}
 			if l == root || strings.HasPrefix(l, root+"/") {
 				return "another user's or the system's private files"
 			}
@@ -66,7 +71,8 @@ func hasSeq(parts, seq []string) bool {
 	return true
 }
 
-// secretRoots are whole trees no read-only command has reason to read.
+// secretRoots are whole trees no read-only command has reason to read:
+// root's home (unless it is this process's own) and system key stores.
 var secretRoots = []string{"/root", "/var/root", "/etc/ssl/private", "/etc/wireguard", "/etc/networkmanager/system-connections"}
 
 const (

@@ -8,6 +8,7 @@ import (
 )
 
 func TestWhy(t *testing.T) {
+	t.Setenv("HOME", "/home/u")
 	tests := []struct {
 		path string
 		want string // substring of the reason; "" when the path is not secret
@@ -78,6 +79,16 @@ func TestWhy(t *testing.T) {
 		if tt.want != "" && !strings.Contains(got, tt.want) {
 			t.Errorf("Why(%q) = %q, want it to contain %q", tt.path, got, tt.want)
 		}
+	}
+}
+
+func TestRootsOwnHomeIsJudgedLikeAnyOther(t *testing.T) {
+	t.Setenv("HOME", "/root")
+	if why := Why("/root/notes.txt"); why != "" {
+		t.Errorf("Why(/root/notes.txt) as root = %q", why)
+	}
+	if why := Why("/root/.ssh/id_rsa"); !strings.Contains(why, "SSH") {
+		t.Errorf("Why(/root/.ssh/id_rsa) as root = %q", why)
 	}
 }
 

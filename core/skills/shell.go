@@ -18,6 +18,7 @@ type ShellSkill struct {
 	Shell   string        // path of the shell; see hosts.UserShell
 	Timeout time.Duration // whole-command limit; the process group is killed after it
 	Dir     string        // working directory; "" keeps the caller's
+	Env     []string      // KEY=value pairs added to the inherited environment
 }
 
 // Run executes the intent's command. stdout comes first; stderr follows
@@ -30,6 +31,7 @@ func (s ShellSkill) Run(ctx context.Context, in Intent) Result {
 	}
 	cmd := hosts.ShellCommand(s.Shell, command)
 	cmd.Dir = s.Dir
+	cmd.Env = s.Env
 	out, err := s.Runner.Run(ctx, cmd, s.Timeout)
 	if err != nil {
 		return Result{Error: fmt.Sprintf("could not run the command: %v", err), ExitCode: 127}

@@ -1,0 +1,268 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/macroa/macroa/core/skills"
+)
+
+// gitTrap is a home with a git repository whose settings point at a
+// script that leaves a canary file when anything runs it.
+type gitTrap struct {
+	home, repo, canaries, script string
+}
+
+func newGitTrap(t *testing.T) *gitTrap {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("CDPATH", "")
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, ".gitconfig"))
+	g := &gitTrap{home: home, repo: filepath.Join(home, "repo"), canaries: filepath.Join(home, "canaries"),
+		script: filepath.Join(home, "evil.sh")}
+	if err := os.Mkdir(g.canaries, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// The script records its name, passes input through (a filter or pager
+	// that breaks nothing is the stealthy kind) and succeeds.
+	script := fmt.Sprintf("#!/bin/sh\ntouch %q/\"$1\"\ncat >/dev/null 2>&1 || true\nexit 0\n", g.canaries)
+	if err := os.WriteFile(g.script, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	gitInit(t, g.repo)
+	g.git(t, "config", "user.email", "t@example.com")
+	g.git(t, "config", "user.name", "t")
+	g.write(t, ".gitattributes", "*.txt filter=evil diff=evil\n")
+	g.write(t, "a.txt", "one\n")
+	g.git(t, "add", ".")
+	g.git(t, "commit", "-q", "-m", "first")
+	g.write(t, "a.txt", "one\ntwo\n")
+	return g
+}
+
+func (g *gitTrap) write(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(g.repo, name), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (g *gitTrap) git(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = g.repo
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+}
+
+// tripped lists the canaries left so far.
+func (g *gitTrap) tripped(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir(g.canaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func (g *gitTrap) clear(t *testing.T) {
+	t.Helper()
+	for _, n := range g.tripped(t) {
+		if err := os.Remove(filepath.Join(g.canaries, n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// hook installs a post-index-change hook (git status runs it when it
+// refreshes the index) in dir.
+func (g *gitTrap) hook(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf("#!/bin/sh\n%q hook\n", g.script)
+	if err := os.WriteFile(filepath.Join(dir, "post-index-change"), []byte(body), 0o700); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (g *gitTrap) agent(asked *[]string) *Agent {
+	return &Agent{
+		Shell: skills.ShellSkill{Shell: "/bin/sh", Timeout: 20 * time.Second, Dir: g.repo},
+		Confirm: func(_ context.Context, command, reason string) bool {
+			*asked = append(*asked, command+" — "+reason)
+			return false
+		},
+	}
+}
+
+// touchAll makes every tracked file look changed to git, so the next
+// status re-reads (and filters) it.
+func (g *gitTrap) touchAll(t *testing.T) {
+	t.Helper()
+	later := time.Now().Add(time.Duration(len(g.tripped(t))+2) * time.Second)
+	for _, n := range []string{"a.txt", ".gitattributes"} {
+		if err := os.Chtimes(filepath.Join(g.repo, n), later, later); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestGitRepositoryConfigCannotRunPrograms plants, in a real repository's
+// .git/config, every kind of setting through which git runs a program,
+// shows that plain git really runs it, and then sends read-only git
+// commands through the agent's run_command path: each must ask (and is
+// refused here), and no canary may appear.
+func TestGitRepositoryConfigCannotRunPrograms(t *testing.T) {
+	settings := []struct {
+		key, value string
+		commands   []string
+		trips      bool // plain git runs the program without a terminal (a pager needs one)
+	}{
+		{"core.fsmonitor", "%s fsmonitor", []string{"git status", "git diff"}, true},
+		{"core.pager", "%s pager", []string{"git log", "git --no-pager log -1"}, false},
+		{"pager.log", "%s pagerlog", []string{"git log --oneline"}, false},
+		{"diff.external", "%s external", []string{"git diff", "git show"}, true},
+		{"filter.evil.clean", "%s clean", []string{"git diff --stat", "git status"}, true},
+		{"diff.evil.textconv", "%s textconv", []string{"git diff", "git log -p -1", "git blame a.txt"}, true},
+		{"core.hooksPath", "HOOKS", []string{"git status"}, true},
+		{"include.path", "INCLUDE", []string{"git status"}, true},
+	}
+	for _, s := range settings {
+		t.Run(s.key, func(t *testing.T) {
+			g := newGitTrap(t)
+			value := strings.ReplaceAll(s.value, "%s", g.script)
+			switch value {
+			case "HOOKS":
+				g.hook(t, filepath.Join(g.home, "hooks"))
+				value = filepath.Join(g.home, "hooks")
+			case "INCLUDE":
+				inc := filepath.Join(g.home, "included")
+				if err := os.WriteFile(inc, []byte(fmt.Sprintf("[core]\n\tfsmonitor = %s included\n", g.script)), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				value = inc
+			}
+			g.git(t, "config", s.key, value)
+
+			var asked []string
+			a := g.agent(&asked)
+			for _, cmd := range s.commands {
+				g.touchAll(t)
+				o := a.runCommand(context.Background(), cmd)
+				if !o.refused {
+					t.Errorf("%s ran unasked: %q", cmd, o.output)
+				}
+				if got := g.tripped(t); len(got) != 0 {
+					t.Fatalf("%s ran the planted program: %q", cmd, got)
+				}
+			}
+			if len(asked) != len(s.commands) {
+				t.Fatalf("asked %d times, want %d: %q", len(asked), len(s.commands), asked)
+			}
+			for _, q := range asked {
+				if !strings.Contains(q, "its own configuration") {
+					t.Errorf("question %q does not name the repository's configuration", q)
+				}
+			}
+			if !s.trips {
+				return
+			}
+			// The same command run by plain git does run the program: the
+			// trap is real.
+			g.touchAll(t)
+			plain := exec.Command("sh", "-c", s.commands[0])
+			plain.Dir = g.repo
+			_ = plain.Run() // an external diff that prints nothing may fail; the canary is what counts
+			if len(g.tripped(t)) == 0 {
+				t.Errorf("plain %s ran nothing; the trap tests nothing", s.commands[0])
+			}
+		})
+	}
+}
+
+// TestGitRunsWithOverrides: settings from the person's own (global)
+// configuration do not make a read-only git command ask, but the
+// fixed-name ones that run programs are switched off by the environment
+// the Decision carries, which the runner applies.
+func TestGitRunsWithOverrides(t *testing.T) {
+	g := newGitTrap(t)
+	g.hook(t, filepath.Join(g.home, "hooks"))
+	global := fmt.Sprintf("[core]\n\tfsmonitor = %s fsmonitor\n\thooksPath = %s\n", g.script, filepath.Join(g.home, "hooks"))
+	if err := os.WriteFile(filepath.Join(g.home, ".gitconfig"), []byte(global), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// Plain git runs the planted program: the trap works.
+	g.touchAll(t)
+	plain := exec.Command("git", "status")
+	plain.Dir = g.repo
+	if out, err := plain.CombinedOutput(); err != nil {
+		t.Fatalf("git status: %v: %s", err, out)
+	}
+	if len(g.tripped(t)) == 0 {
+		t.Fatal("plain git status ran nothing; the trap does not test anything")
+	}
+	g.clear(t)
+
+	d := CheckShellIn("git status", ShellContext{Dir: g.repo})
+	if !d.Allowed || len(d.Env) == 0 {
+		t.Fatalf("git status: %+v", d)
+	}
+	var asked []string
+	a := g.agent(&asked)
+	for _, cmd := range []string{"git status", "git diff", "git status --short && git log --oneline -1"} {
+		g.touchAll(t)
+		o := a.runCommand(context.Background(), cmd)
+		if o.refused || !o.ok {
+			t.Fatalf("%s: %+v (asked %q)", cmd, o, asked)
+		}
+		if got := g.tripped(t); len(got) != 0 {
+			t.Fatalf("%s ran the configured program despite the overrides: %q", cmd, got)
+		}
+	}
+	if !strings.Contains(func() string { o := a.runCommand(context.Background(), "git status --short"); return o.output }(), "a.txt") {
+		t.Error("git status under the overrides no longer reports the change")
+	}
+}
+
+func TestGitRemoteWithPasswordAsks(t *testing.T) {
+	g := newGitTrap(t)
+	g.git(t, "remote", "add", "origin", "https://user:s3cret@git.example.com/r.git")
+	d := CheckShellIn("git remote -v", ShellContext{Dir: g.repo})
+	if d.Allowed || !strings.Contains(d.Reason, "password or token") {
+		t.Fatalf("git remote -v with a password in the URL: %+v", d)
+	}
+	if d := CheckShellIn("git status", ShellContext{Dir: g.repo}); !d.Allowed {
+		t.Fatalf("git status in a repository with a remote: %+v", d)
+	}
+}
+
+func TestGitEnvKeepsThePersonsOverrides(t *testing.T) {
+	t.Setenv("GIT_CONFIG_COUNT", "2")
+	env := gitEnv()
+	want := fmt.Sprintf("GIT_CONFIG_COUNT=%d", 2+len(gitOverrides))
+	if env[0] != want {
+		t.Errorf("env[0] = %q, want %q", env[0], want)
+	}
+	joined := strings.Join(env, "\n")
+	for _, kv := range []string{"GIT_CONFIG_KEY_2=core.fsmonitor", "GIT_CONFIG_VALUE_2=false", "GIT_CONFIG_KEY_3=core.hooksPath"} {
+		if !strings.Contains(joined, kv) {
+			t.Errorf("env lacks %s: %q", kv, env)
+		}
+	}
+}

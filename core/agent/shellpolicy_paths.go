@@ -1,0 +1,170 @@
+package agent
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/macroa/macroa/core/secretpath"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// maxDirs bounds the working directories a command's cd's may lead to;
+// beyond it relative paths are not resolved and they ask.
+const maxDirs = 32
+
+// findDirs collects every directory the command's cd's may lead to before
+// the main walk, so a relative path is judged from each of them
+// ("cd ~/.aws && cat credentials"). Order is ignored: any cd may come before
+// any path, which can only over-count.
+func (c *checker) findDirs(f *syntax.File) {
+	var targets [][]word
+	syntax.Walk(f, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		prog := c.resolve(call.Args[0])
+		if name, ok := programName(prog.value); prog.fixed() && ok && name == "cd" {
+			args := make([]word, 0, len(call.Args)-1)
+			for _, a := range call.Args[1:] {
+				args = append(args, c.resolve(a))
+			}
+			targets = append(targets, args)
+		}
+		return true
+	})
+	for _, args := range targets {
+		target, ok := c.cdTarget(args)
+		if !ok {
+			c.dirs = nil
+			return
+		}
+		if target == "" {
+			continue
+		}
+		bases := append([]string(nil), c.dirs...)
+		if !filepath.IsAbs(target) && !strings.HasPrefix(target, ".") {
+			for _, d := range filepath.SplitList(os.Getenv("CDPATH")) {
+				if d != "" {
+					bases = append(bases, d)
+				}
+			}
+		}
+		for _, b := range bases {
+			c.addDir(join(b, target))
+		}
+		if len(c.dirs) > maxDirs {
+			c.dirs = nil
+			return
+		}
+	}
+	// A second round lets relative cd's build on one another ("cd a; cd b").
+	for _, args := range targets {
+		target, _ := c.cdTarget(args)
+		if target == "" || filepath.IsAbs(target) {
+			continue
+		}
+		for _, b := range append([]string(nil), c.dirs...) {
+			c.addDir(join(b, target))
+		}
+		if len(c.dirs) > maxDirs {
+			c.dirs = nil
+			return
+		}
+	}
+}
+
+// cdTarget is where one cd goes: "" for nowhere new, false when it cannot
+// be known (cd -, a computed directory).
+func (c *checker) cdTarget(args []word) (string, bool) {
+	for i, a := range args {
+		if !a.fixed() {
+			return "", false
+		}
+		switch {
+		case a.value == "-":
+			return "", false
+		case a.value == "--":
+			if i+1 < len(args) && args[i+1].fixed() {
+				return args[i+1].value, true
+			}
+			return c.home, c.home != ""
+		case strings.HasPrefix(a.value, "-"):
+		default:
+			return a.value, true
+		}
+	}
+	return c.home, c.home != "" // cd alone goes home
+}
+
+func (c *checker) addDir(d string) {
+	if c.dirs == nil {
+		return
+	}
+	for _, have := range c.dirs {
+		if have == d {
+			return
+		}
+	}
+	c.dirs = append(c.dirs, d)
+}
+
+func join(base, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
+}
+
+// pathWhy says why an argument's text may name a credential, and the path
+// that does, or "". An argument is read as a path however a program might
+// take it: whole, after "=" (--file=PATH), after ":" (HEAD:PATH) and after
+// a one-letter option (-fPATH), as written, with ~ expanded, from every
+// directory the command may be in, and with symlinks followed.
+func (c *checker) pathWhy(v string) (string, string) {
+	if v == pipePath {
+		return "", ""
+	}
+	texts := []string{v}
+	if i := strings.IndexAny(v, "=:"); i >= 0 {
+		texts = append(texts, v[i+1:])
+	}
+	if len(v) > 2 && v[0] == '-' && v[1] != '-' {
+		texts = append(texts, v[2:])
+	}
+	for _, t := range texts {
+		if t == "" {
+			continue
+		}
+		cands := []string{t}
+		if c.home != "" && (t == "~" || strings.HasPrefix(t, "~/")) {
+			cands = append(cands, c.home+t[1:])
+		}
+		for _, p := range cands {
+			if strings.HasPrefix(p, "/dev/tcp/") || strings.HasPrefix(p, "/dev/udp/") {
+				return "a network connection", p
+			}
+			if why := secretpath.Why(p); why != "" {
+				return why, p
+			}
+			if filepath.IsAbs(p) {
+				if why := secretpath.WhyResolved(p); why != "" {
+					return why, p
+				}
+				continue
+			}
+			if c.dirs == nil {
+				return "a relative path from a directory that cannot be known before it runs", p
+			}
+			for _, d := range c.dirs {
+				full := filepath.Join(d, p)
+				if why := secretpath.WhyResolved(full); why != "" {
+					return why, full
+				}
+			}
+		}
+	}
+	return "", ""
+}
