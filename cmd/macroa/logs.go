@@ -11,12 +11,15 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/core/redact"
 )
 
 // openLog opens the log file in the data dir (0600: it may name sessions
-// and inputs) and returns a logger writing to it. The TUI never logs to the
-// terminal.
-func openLog(path string) (*slog.Logger, io.Closer, error) {
+// and inputs) and returns a logger writing to it. Every message and value is
+// redacted on its way in (known: the configured secret values). The TUI
+// never logs to the terminal.
+func openLog(path string, known ...string) (*slog.Logger, io.Closer, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, nil, fmt.Errorf("create the log directory: %w", err)
 	}
@@ -24,7 +27,24 @@ func openLog(path string) (*slog.Logger, io.Closer, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("open the log file: %w", err)
 	}
-	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo})), f, nil
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: redactAttr(known)})), f, nil
+}
+
+// redactAttr removes secrets from every string and error a log line holds.
+func redactAttr(known []string) func([]string, slog.Attr) slog.Attr {
+	return func(_ []string, a slog.Attr) slog.Attr {
+		switch v := a.Value.Resolve(); v.Kind() {
+		case slog.KindString:
+			a.Value = slog.StringValue(redact.String(v.String(), known...))
+		case slog.KindAny:
+			if err, ok := v.Any().(error); ok {
+				a.Value = slog.StringValue(redact.String(err.Error(), known...))
+			} else if s, ok := v.Any().(fmt.Stringer); ok {
+				a.Value = slog.StringValue(redact.String(s.String(), known...))
+			}
+		}
+		return a
+	}
 }
 
 func newLogsCmd(a *app) *cobra.Command {

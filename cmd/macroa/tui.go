@@ -61,7 +61,7 @@ func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
 	if themes.NoColor(os.Environ()) {
 		th = th.Plain()
 	}
-	log, closer, err := openLog(cfg.LogPath)
+	log, closer, err := openLog(cfg.LogPath, cfg.SecretValues()...)
 	if err != nil {
 		return failErr("%v", err)
 	}
