@@ -143,7 +143,12 @@ func (b *Budgeted) Call(ctx context.Context, c Call) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if !res.Usage.CostReported {
+	switch {
+	case res.LocalPrices != nil:
+		// An auto-detected local server: free unless config.toml prices it.
+		res.Usage.CostUSD = res.LocalPrices.Cost(res.Model, res.Usage.PromptTokens, res.Usage.CompletionTokens)
+		res.Usage.CostReported = false
+	case !res.Usage.CostReported:
 		res.Usage.CostUSD = b.Prices.Cost(res.Model, res.Usage.PromptTokens, res.Usage.CompletionTokens)
 		if res.Usage.CostUSD == 0 && res.Model != b.model(c) {
 			res.Usage.CostUSD = b.Prices.Cost(b.model(c), res.Usage.PromptTokens, res.Usage.CompletionTokens)

@@ -37,6 +37,10 @@ type Result struct {
 	Attempts  int       // calls sent, retries and fallbacks included
 	Providers []string  // every provider tried, in order
 	Cached    bool      // served from the response cache; nothing was sent
+	// LocalPrices is set when an auto-detected local server answered: the
+	// call is priced by these (config.toml [prices]) alone, free when the
+	// model is not among them.
+	LocalPrices PriceTable
 }
 
 // Caller is the model layer as the core sees it.

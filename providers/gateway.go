@@ -26,6 +26,12 @@ type Options struct {
 	CacheSize      int           // entries, default 256; negative turns the cache off
 	CacheTTL       time.Duration // default 10 min
 
+	// Local marks a gateway to an auto-detected local server: its calls
+	// cost nothing unless LocalPrices (config.toml [prices]) prices the
+	// model, whatever a price list or the server says (see Result).
+	Local       bool
+	LocalPrices PriceTable
+
 	Now   func() time.Time                                 // default time.Now
 	Sleep func(ctx context.Context, d time.Duration) error // default: a timer that ctx interrupts
 }
@@ -335,7 +341,14 @@ func (r *run) stopped(ctx context.Context, err error) error {
 
 // result fills the bookkeeping fields of a Result.
 func (r *run) result(s step) Result {
-	return Result{Tier: s.tier, Attempts: r.attempts, Providers: append([]string(nil), r.providers...)}
+	res := Result{Tier: s.tier, Attempts: r.attempts, Providers: append([]string(nil), r.providers...)}
+	if r.g.o.Local {
+		res.LocalPrices = r.g.o.LocalPrices
+		if res.LocalPrices == nil {
+			res.LocalPrices = PriceTable{}
+		}
+	}
+	return res
 }
 
 // failure wraps the last provider error once every route has failed,

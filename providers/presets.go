@@ -1,9 +1,7 @@
 package providers
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -113,39 +111,3 @@ func howToConfigure(name string) string {
 
 // DefaultOllamaAddr is where a local Ollama listens unless told otherwise.
 const DefaultOllamaAddr = "http://127.0.0.1:11434"
-
-// DetectOllama reports whether an Ollama (or another OpenAI-compatible
-// server) answers at addr: GET /api/tags, then /v1/models, each within
-// timeout (300ms when 0), so a missing server costs a start-up next to
-// nothing. addr may end in /v1. It is a probe only; FromConfig never calls
-// it, because a configuration should not change with what happens to be
-// running.
-func DetectOllama(ctx context.Context, addr string, timeout time.Duration) bool {
-	if timeout <= 0 {
-		timeout = 300 * time.Millisecond
-	}
-	base := strings.TrimSuffix(strings.TrimSuffix(addr, "/"), "/v1")
-	client := &http.Client{Timeout: timeout}
-	for _, path := range []string{"/api/tags", "/v1/models"} {
-		if probe(ctx, client, base+path, timeout) {
-			return true
-		}
-	}
-	return false
-}
-
-// probe GETs url and reports a 200.
-func probe(ctx context.Context, client *http.Client, url string, timeout time.Duration) bool {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return false
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return false
-	}
-	defer resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
-}

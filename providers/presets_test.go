@@ -3,13 +3,10 @@ package providers
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/tier"
@@ -170,59 +167,5 @@ model = "llama3.2"
 	}
 	if m := cloud.ChatRequests()[0].Chat.Model; m != "llama3.2" {
 		t.Errorf("fallback asked for %q; want the same model name", m)
-	}
-}
-
-func TestDetectOllama(t *testing.T) {
-	// Detection is not a model call, so a plain httptest server stands in
-	// for Ollama's and llama.cpp's listing endpoints.
-	serve := func(paths ...string) string {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			for _, p := range paths {
-				if r.Method == http.MethodGet && r.URL.Path == p {
-					_, _ = w.Write([]byte(`{"models":[]}`))
-					return
-				}
-			}
-			http.NotFound(w, r)
-		}))
-		t.Cleanup(srv.Close)
-		return srv.URL
-	}
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(3 * time.Second):
-		}
-	}))
-	t.Cleanup(slow.Close)
-	closed := httptest.NewServer(http.NotFoundHandler())
-	closedURL := closed.URL
-	closed.Close()
-
-	tests := []struct {
-		name string
-		addr string
-		want bool
-	}{
-		{"ollama", serve("/api/tags"), true},
-		{"openai-compatible", serve("/v1/models"), true},
-		{"address with /v1", serve("/api/tags") + "/v1", true},
-		{"something else", serve("/"), false},
-		{"nothing listening", closedURL, false},
-		{"too slow", slow.URL, false},
-		{"chat-only server", strings.TrimSuffix(providertest.New(t).URL(), "/v1"), false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			start := time.Now()
-			got := DetectOllama(context.Background(), tc.addr, 0)
-			if got != tc.want {
-				t.Errorf("DetectOllama(%s) = %v, want %v", tc.addr, got, tc.want)
-			}
-			if el := time.Since(start); el > 1500*time.Millisecond {
-				t.Errorf("took %v; two probes of 300ms each should not", el)
-			}
-		})
 	}
 }

@@ -19,7 +19,8 @@ var ErrNotConfigured = errors.New("this request needs a language model and none 
 // the model each tier maps to, or why there is none.
 type Summary struct {
 	Configured bool
-	Provider   string // "openrouter", "custom (http://...)", or a config.toml provider name
+	Local      bool   // nothing is configured, but a local server answers (see DescribeLocal)
+	Provider   string // "openrouter", "custom (http://...)", a config.toml provider name, or a local server's label
 	Models     map[tier.Tier]string
 	Hint       string // how to configure one, when none is
 }

@@ -41,10 +41,15 @@ Secrets are masked.`,
 			} else {
 				fmt.Fprintf(out, "\nConfig file: none (structured settings go in %s)\n", cfg.FilePath)
 			}
-			p := providers.Describe(cfg)
-			if p.Configured {
+			// With nothing configured, name the local server that would
+			// answer (one short probe of this machine).
+			p := providers.DescribeLocal(cmd.Context(), cfg, localServer)
+			switch {
+			case p.Local:
+				fmt.Fprintf(out, "Model provider: %s, found running (no provider configured)\n", p.Provider)
+			case p.Configured:
 				fmt.Fprintf(out, "Model provider: %s\n", p.Provider)
-			} else {
+			default:
 				fmt.Fprintf(out, "Model provider: none (%s)\n", p.Hint)
 			}
 			for _, w := range cfg.Warnings {

@@ -46,7 +46,7 @@ func TestOllamaGateway(t *testing.T) {
 	model.SetDefault(providertest.Reply{Content: "hi from ollama"})
 
 	// Unset tiers use Ollama's first model; a tier set explicitly keeps its own.
-	gw, err := ollamaGateway(context.Background(), load("MACROA_MODEL_OPUS=qwen2.5"), srv.URL)
+	gw, err := modelsFrom(context.Background(), load("MACROA_MODEL_OPUS=qwen2.5"), providers.NewLocalDetector(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,10 +65,10 @@ func TestOllamaGateway(t *testing.T) {
 	}
 
 	empty, _ := fakeOllama(t, `{"models":[]}`)
-	if _, err := ollamaGateway(context.Background(), load(), empty.URL); err == nil || errors.Is(err, providers.ErrNotConfigured) {
+	if _, err := modelsFrom(context.Background(), load(), providers.NewLocalDetector(empty.URL)); err == nil || errors.Is(err, providers.ErrNotConfigured) {
 		t.Fatalf("an Ollama without models should say to pull one, got %v", err)
 	}
-	if _, err := ollamaGateway(context.Background(), load(), "http://127.0.0.1:1"); !errors.Is(err, providers.ErrNotConfigured) {
+	if _, err := modelsFrom(context.Background(), load(), providers.NewLocalDetector("http://127.0.0.1:1")); !errors.Is(err, providers.ErrNotConfigured) {
 		t.Fatalf("no Ollama running: want ErrNotConfigured, got %v", err)
 	}
 }

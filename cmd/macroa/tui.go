@@ -72,12 +72,17 @@ func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
 	provider := ""
 	if desc.Configured {
 		provider = fmt.Sprintf("%s · %s", desc.Provider, cfg.Models[tier.Nano])
+	} else {
+		// Look for a local server in the background: the status bar names
+		// it once found, and no request waits for the probe.
+		localServer.Start(ctx)
 	}
 	app := tui.New(tui.Options{
 		Backend:     tui.Local{Kernel: k, DB: a.db, Base: ctx, Runs: &runs},
 		Styles:      tui.NewStyles(th),
 		Keys:        cfg.File.Keys,
 		Provider:    provider,
+		Local:       func() string { return localServer.Label(cfg) },
 		Hint:        "set OPENROUTER_API_KEY, or MACROA_BASE_URL for Ollama, llama.cpp or vLLM (macroa config set …)",
 		DailyBudget: cfg.DailyBudgetUSD,
 		Session:     session,

@@ -16,6 +16,10 @@ type Options struct {
 	// Provider is the status bar's model line ("openrouter · nano=…"); ""
 	// means no model is configured and Hint says how to set one.
 	Provider, Hint string
+	// Local, when Provider is "", names a local server found running
+	// ("local: ollama at 127.0.0.1:11434 (llama3.2)"), or "" while none is.
+	// It is read on every draw, so it must not block.
+	Local func() string
 	// DailyBudget is today's cap in US dollars (0: none), for the status bar.
 	DailyBudget float64
 	// Session is the session the chat opens with ("" for none).

@@ -128,8 +128,12 @@ func fitBlock(s string, w, h int) string {
 // first, so the provider line stays whole.
 func (a *App) statusBar(w int) string {
 	// A base URL's password never reaches the screen.
-	left := " macroa · " + config.MaskURL(a.o.Provider)
-	if a.o.Provider == "" {
+	provider := a.o.Provider
+	if provider == "" && a.o.Local != nil {
+		provider = a.o.Local()
+	}
+	left := " macroa · " + config.MaskURL(provider)
+	if provider == "" {
 		left = " no model configured: " + a.o.Hint
 		if ansi.StringWidth(left) > w*2/3 {
 			left = " no model: set OPENROUTER_API_KEY or MACROA_BASE_URL"
