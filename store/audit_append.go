@@ -38,6 +38,11 @@ func (db *DB) beginAppend(ctx context.Context, tx *sql.Tx) (*appendState, error)
 	if err != nil {
 		return nil, err
 	}
+	// A write that changes nothing: a read-only database fails here, before
+	// any work, with SQLite's own error.
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET count = count WHERE id = 1`); err != nil {
+		return nil, err
+	}
 	cp, raw, cpExists, err := readCheckpoint(a.cpPath)
 	if err != nil {
 		return nil, fmt.Errorf("%w; run the audit verify command", err)

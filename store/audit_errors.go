@@ -56,6 +56,10 @@ func (db *DB) writeError(err error) error {
 		switch se.Code() & 0xff {
 		case sqlite3.SQLITE_READONLY:
 			return tagged(ErrReadOnly, err, "the audit log cannot be written: the database %s is read-only (%v)", db.path, err)
+		case sqlite3.SQLITE_CANTOPEN:
+			if onReadOnlyFS(db.path) {
+				return tagged(ErrReadOnly, err, "the audit log cannot be written: the file system holding %s is read-only (%v)", db.path, err)
+			}
 		case sqlite3.SQLITE_FULL:
 			return tagged(ErrDiskFull, err, "the audit log cannot be written: the disk holding %s is full (%v)", db.path, err)
 		}

@@ -29,8 +29,13 @@ func (db *DB) WithAudit(ctx context.Context, e AuditEntry, fn func(tx *Tx, e *Au
 	if e.Time.IsZero() {
 		e.Time = db.now()
 	}
+	unlock, err := db.lockAppend(ctx)
+	if err != nil {
+		return AuditEntry{}, fmt.Errorf("append audit entry: %w", db.writeError(err))
+	}
+	defer unlock()
 	var cpUndo func()
-	err := db.inTxCommit(ctx, func(tx *sql.Tx) error {
+	err = db.inTxCommit(ctx, func(tx *sql.Tx) error {
 		a, err := db.beginAppend(ctx, tx)
 		if err != nil {
 			return err

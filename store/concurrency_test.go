@@ -24,7 +24,9 @@ const (
 // TestConcurrentProcesses runs two OS processes that create the same new
 // database at the same moment and then append audit entries and set facts
 // as fast as they can. Nothing may fail (no "database is locked"), every
-// row must be there, and the audit chain must verify. MACROA_STRESS_SECONDS
+// row must be there, and the audit chain must verify: every MAC, and the
+// checkpoint outside the database at the newest entry (it never went
+// backwards). MACROA_STRESS_SECONDS
 // lengthens the run (the default keeps `go test ./...` quick).
 func TestConcurrentProcesses(t *testing.T) {
 	run := 3 * time.Second
@@ -71,7 +73,7 @@ func TestConcurrentProcesses(t *testing.T) {
 			t.Errorf("child %d wrote nothing: %s", i, c.out.String())
 		}
 		t.Logf("child %d: %d audit entries, %d facts", i, audits, facts)
-		wantAudit += audits
+		wantAudit += audits + facts // every fact write has its own entry
 		wantFacts += facts
 	}
 
@@ -87,8 +89,9 @@ func TestConcurrentProcesses(t *testing.T) {
 		t.Errorf("rows: audit %d (children wrote %d), facts %d (children wrote %d)", gotAudit, wantAudit, gotFacts, wantFacts)
 	}
 	rep, err := db.VerifyAudit(context.Background())
-	if err != nil || !rep.OK() || rep.Checked != wantAudit {
-		t.Errorf("VerifyAudit after concurrent appends: checked %d, %v, problems %+v", rep.Checked, err, rep.Problems)
+	if err != nil || !rep.OK() || rep.Checked != wantAudit || rep.MACVerified != wantAudit || int64(rep.CheckpointID) != wantAudit {
+		t.Errorf("VerifyAudit after concurrent appends: checked %d, MAC-verified %d, checkpoint at %d, %v, problems %+v",
+			rep.Checked, rep.MACVerified, rep.CheckpointID, err, rep.Problems)
 	}
 }
 
@@ -131,7 +134,7 @@ func TestConcurrentProcessChild(t *testing.T) {
 		defer wg.Done()
 		for time.Now().Before(stop) {
 			key := fmt.Sprintf("%s_fact_%d", name, facts)
-			if _, err := db.SetFact(ctx, FactInput{Key: key, Value: "value " + key}); err != nil {
+			if _, _, err := db.SetFactAudited(ctx, FactInput{Key: key, Value: "value " + key}, AuditEntry{Source: name, Input: "remember " + key}); err != nil {
 				errs <- fmt.Errorf("set fact: %w", err)
 				return
 			}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -35,6 +36,9 @@ type DB struct {
 
 	keyMu sync.Mutex
 	key   []byte // the audit MAC key, once loaded (audit_key.go)
+
+	appendMu   sync.Mutex // queues audited writes (audit_lock.go)
+	appendLock *os.File   // macroa.db.audit-lock, once opened
 }
 
 // Open opens (creating if needed) the database at path and brings its schema
@@ -59,9 +63,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		if errors.As(err, &tooNew) {
 			return nil, err // already says which file and what to do
 		}
+		if onReadOnlyFS(abs) {
+			// SQLite only says "unable to open database file": name the cause.
+			return nil, tagged(ErrReadOnly, err, "open database %s: the file system holding it is read-only (%v)", abs, err)
+		}
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
 	return db, nil
+}
+
+// onReadOnlyFS reports whether the directory holding path is on a
+// read-only file system (access(2) says so even to root).
+func onReadOnlyFS(path string) bool {
+	return errors.Is(syscall.Access(filepath.Dir(path), 2 /* W_OK */), syscall.EROFS)
 }
 
 // createFile makes the parent directory (0700) and the database file (0600)
@@ -106,6 +120,12 @@ func (db *DB) SchemaVersion() int { return db.version }
 
 // Close closes every connection to the database.
 func (db *DB) Close() error {
+	db.appendMu.Lock()
+	if db.appendLock != nil {
+		db.appendLock.Close()
+		db.appendLock = nil
+	}
+	db.appendMu.Unlock()
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("close database %s: %w", db.path, err)
 	}

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -37,3 +39,7 @@ func useFakeClock(db *DB) *fakeClock {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
