@@ -34,6 +34,9 @@ func (a *Agent) writeFile(ctx context.Context, p, content string) outcome {
 	if err != nil {
 		return fromResult(skills.Fail(err.Error()))
 	}
+	if why := a.Files.WriteRefusal(t); why != "" {
+		return fromResult(skills.Fail(why)) // refused whatever the person says: do not ask
+	}
 	if reason := writeNeedsApproval(t); reason != "" {
 		action := fmt.Sprintf("write_file %s (%d bytes)", t.Shown(), len(content))
 		if o, ok := a.approve(ctx, action, reason); !ok {

@@ -40,7 +40,7 @@ func (f FileSkill) Run(_ context.Context, in Intent) Result {
 			return Fail(err.Error())
 		}
 		write := in.Action == "write"
-		if why := f.dataTarget(t); why != "" && write {
+		if why := f.WriteRefusal(t); why != "" && write {
 			return Fail(why)
 		}
 		if why := t.diverted(write); why != "" {

@@ -17,16 +17,8 @@ import (
 // path still leads where it led when it was checked: a target swapped in
 // between (a symlink, a new file, another directory) fails closed.
 func (f FileSkill) Write(t Target, content string) Result {
-	if why := f.dataTarget(t); why != "" {
+	if why := f.WriteRefusal(t); why != "" {
 		return Fail(why)
-	}
-	if t.Exists() {
-		if t.IsDir() {
-			return Fail(fmt.Sprintf("%s is a directory", t.Abs))
-		}
-		if !t.info.Mode().IsRegular() {
-			return Fail(notRegular(t.Real, t.info.Mode()))
-		}
 	}
 	now, err := f.Resolve(t.Path)
 	if err != nil {
@@ -77,6 +69,22 @@ func (f FileSkill) Write(t Target, content string) Result {
 		out += "; " + t.Abs + " leads there"
 	}
 	return OK(out)
+}
+
+// WriteRefusal says why Write would refuse t whoever asked for it (it is
+// Macroa's own data, a directory, or not a regular file), or "". Callers
+// that ask a person first check it before asking.
+func (f FileSkill) WriteRefusal(t Target) string {
+	if why := f.dataTarget(t); why != "" {
+		return why
+	}
+	switch {
+	case t.IsDir():
+		return fmt.Sprintf("%s is a directory", t.Abs)
+	case t.Exists() && !t.info.Mode().IsRegular():
+		return notRegular(t.Real, t.info.Mode())
+	}
+	return ""
 }
 
 // same reports whether now, a fresh resolution of the same path, names
