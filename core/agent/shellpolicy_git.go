@@ -47,7 +47,7 @@ global:
 			if a == "--" {
 				break
 			}
-			if strings.HasPrefix(a, "--output") || a == "--ext-diff" {
+			if strings.HasPrefix(a, "--output") || a == "--ext-diff" || a == "--no-index" {
 				return fmt.Sprintf("git %s %s writes a file or runs an external program", sub, a)
 			}
 		}

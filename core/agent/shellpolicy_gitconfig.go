@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/macroa/macroa/core/secretpath"
 )
 
 // gitOverrides are set at command scope (GIT_CONFIG_COUNT/KEY/VALUE, which
@@ -60,6 +62,7 @@ func (c *checker) gitRepo(args []string) {
 	}
 	dirs := append([]string(nil), c.dirs...)
 	sub := ""
+	var rest []string
 	for i := 0; i < len(args); i++ {
 		if args[i] == "-C" && i+1 < len(args) {
 			i++
@@ -69,9 +72,12 @@ func (c *checker) gitRepo(args []string) {
 			continue
 		}
 		if !strings.HasPrefix(args[i], "-") {
-			sub = args[i]
+			sub, rest = args[i], args[i+1:]
 			break
 		}
+	}
+	if sub == "diff" {
+		c.gitDiffPaths(dirs, rest)
 	}
 	for _, d := range dirs {
 		if c.gitSeen[d+"\x00"+sub] {
@@ -84,6 +90,40 @@ func (c *checker) gitRepo(args []string) {
 		}
 	}
 	c.git = true
+}
+
+// gitDiffPaths: given paths, git diff also compares files outside any
+// repository, whole trees included (the --no-index form, which it takes by
+// itself for a path outside the working tree). Every operand that exists is
+// judged as a recursive read, and one outside the directory git runs in
+// asks.
+func (c *checker) gitDiffPaths(dirs, args []string) {
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") && a != "-" {
+			continue
+		}
+		if c.home != "" && (a == "~" || strings.HasPrefix(a, "~/")) {
+			a = c.home + a[1:]
+		}
+		for _, d := range dirs {
+			p := join(d, a)
+			if _, err := os.Lstat(p); err != nil {
+				continue // a revision, or nothing
+			}
+			real, err := secretpath.Resolve(p)
+			if err != nil {
+				real = p
+			}
+			if rel, err := filepath.Rel(d, real); err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+				c.deny("git diff %s compares files outside the directory git runs in, like a plain diff", a)
+				return
+			}
+			if why := c.treeWhy(p, true); why != "" {
+				c.deny("git diff reads every file under %s, and %s", a, why)
+				return
+			}
+		}
+	}
 }
 
 // gitConfigWhy reads the configuration git would use in dir, as git itself

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/macroa/macroa/core/secretpath"
@@ -28,6 +29,9 @@ func (c *checker) recursive(name string, args []string) {
 	var follow bool
 	switch name {
 	case "rg":
+		if slices.Contains(args, "--files") || slices.Contains(args, "--type-list") {
+			return // names only
+		}
 		roots, follow = rgRoots(args)
 	case "diff":
 		var rec bool

@@ -143,12 +143,20 @@ func psRule(args []string) string {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
-		case a == "-o", a == "-O", a == "--format", a == "o", a == "O":
-			if i+1 < len(args) && strings.Contains(strings.ToLower(args[i+1]), "env") {
-				return fmt.Sprintf("ps %s %s shows processes' environments, which may hold secrets", a, args[i+1])
+		case a == "--format", a == "o", a == "O",
+			len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "oO"):
+			// A format list: attached (-eopid,env) or the next argument.
+			format := ""
+			if j := strings.IndexAny(a, "oO"); a[0] == '-' && j+1 < len(a) {
+				format = a[j+1:]
+			} else if i+1 < len(args) {
+				i++
+				format = args[i]
 			}
-			i++
-		case strings.HasPrefix(a, "-o") || strings.HasPrefix(a, "--format") || strings.HasPrefix(a, "-O"):
+			if strings.Contains(strings.ToLower(format), "env") {
+				return fmt.Sprintf("ps %s %s shows processes' environments, which may hold secrets", a, format)
+			}
+		case strings.HasPrefix(a, "--format="):
 			if strings.Contains(strings.ToLower(a), "env") {
 				return fmt.Sprintf("ps %s shows processes' environments, which may hold secrets", a)
 			}

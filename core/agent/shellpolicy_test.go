@@ -392,6 +392,10 @@ func TestCheckShellHostile(t *testing.T) {
 		{cmd: "git -C ~/.ssh status", reason: "SSH"},
 		{cmd: "GIT_DIR=/tmp/evil git status", reason: "sets GIT_DIR"},
 		{cmd: "git -C /nonexistent/repo status", reason: "could not be read"},
+		{cmd: "git diff --no-index ~ /tmp", reason: "--no-index"},
+		{cmd: "git diff ~ /tmp", reason: "outside the directory git runs in"},
+		{cmd: "git diff keys /dev/null", reason: "SSH"},
+		{cmd: "git -C src diff ../.env", reason: "outside the directory git runs in"},
 
 		// Chains, heredocs and shells.
 		{cmd: "ls\nrm -rf ~", reason: "rm is not"},
@@ -407,6 +411,8 @@ func TestCheckShellHostile(t *testing.T) {
 		{cmd: "git status", allow: true},
 		{cmd: "git log --oneline -5", allow: true},
 		{cmd: "git diff", allow: true},
+		{cmd: "git diff HEAD~1 -- file.go", allow: true},
+		{cmd: "git diff src", allow: true},
 		{cmd: "cat README.md", allow: true},
 		{cmd: "grep -n foo file.go", allow: true},
 		{cmd: "systemctl status nginx", allow: true},

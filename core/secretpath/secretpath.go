@@ -73,7 +73,8 @@ func hasSeq(parts, seq []string) bool {
 
 // secretRoots are whole trees no read-only command has reason to read:
 // root's home (unless it is this process's own) and system key stores.
-var secretRoots = []string{"/root", "/var/root", "/etc/ssl/private", "/etc/wireguard", "/etc/networkmanager/system-connections"}
+var secretRoots = []string{"/root", "/var/root", "/etc/ssl/private", "/etc/wireguard", "/etc/networkmanager/system-connections",
+	"/run/secrets", "/var/run/secrets"}
 
 const (
 	whySSH     = "SSH keys or settings"
@@ -223,6 +224,17 @@ var (
 	regMu      sync.RWMutex
 	registered = map[string]string{}
 )
+
+// A data directory or database moved by the environment is protected from
+// the start; one set in ./.env or config.toml is protected by whoever
+// loads that configuration (see Protect).
+func init() {
+	for _, name := range []string{"MACROA_HOME", "MACROA_DB_PATH"} {
+		if v := os.Getenv(name); v != "" && path.IsAbs(v) {
+			Protect(v, "Macroa's own data, which holds its keys and memory")
+		}
+	}
+}
 
 // Protect adds a directory (or file) that holds secrets outside the usual
 // places, such as a Macroa data directory moved with MACROA_HOME, with the

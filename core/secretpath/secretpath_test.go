@@ -47,6 +47,8 @@ func TestWhy(t *testing.T) {
 		{"/etc/shadow", "system credential"},
 		{"/etc/sudoers.d/90-cloud", "system credential"},
 		{"/root/notes.txt", "private files"},
+		{"/run/secrets/db_password", "private files"},
+		{"/var/run/secrets/kubernetes.io/serviceaccount/token", "private files"},
 		{"/proc/self/environ", "environment"},
 		{"/proc/1/environ", "environment"},
 		{"/proc/1234/cmdline", "command line"},
