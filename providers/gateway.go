@@ -95,6 +95,7 @@ func New(o Options) *Gateway {
 		o:        o,
 		windows:  maps.Clone(DefaultWindows),
 		cool:     newCooldowns(o.Cooldown, o.Now),
+		rejected: rejectedKeys{period: o.Cooldown, now: o.Now},
 		limiters: map[string]*limiter{},
 	}
 	maps.Copy(g.windows, o.Windows)
@@ -234,7 +235,7 @@ func (r *run) route(ctx context.Context, s step, rest []step) (Result, error) {
 			return res, nil
 		}
 	}
-	if e := r.g.rejected.get(s.Provider, s.req.Model); e != nil {
+	if e := r.g.rejected.get(s.Provider); e != nil {
 		return Result{}, e // sending the same key again would be rejected again
 	}
 	r.providers = append(r.providers, s.Provider)
@@ -252,7 +253,7 @@ func (r *run) route(ctx context.Context, s step, rest []step) (Result, error) {
 			return res, nil
 		}
 		last = err
-		r.g.rejected.note(s.Provider, s.req.Model, err)
+		r.g.rejected.note(s.Provider, err)
 		if ctx.Err() != nil || classify(err) != retrySame {
 			return Result{}, err
 		}

@@ -1,32 +1,31 @@
 package providers
 
 import (
-	"net/http"
 	"sync"
+	"time"
 )
 
-// rejectedKeys remembers which provider rejected its key. A Gateway's keys
-// come from the configuration it was built with, so a key rejected once is
-// rejected for the rest of its life: later calls (the classifier's second
+// rejectedKeys remembers which provider rejected its key, for a while (the
+// gateway's Cooldown). Later calls of the same run (the classifier's second
 // try, the chat after it, a planner step) get the same sentence at once
-// instead of sending the key again.
+// instead of sending the rejected key again; a run started after the
+// period asks again, so a fault on the provider's side does not outlive it.
 type rejectedKeys struct {
-	mu   sync.Mutex
-	errs map[string]*Error
+	mu     sync.Mutex
+	period time.Duration
+	now    func() time.Time
+	errs   map[string]rejection
 }
 
-// rejectKey is the latch key for e: the provider for a rejected key
-// (401, or a key error inside an answer), the provider and model for a
-// refused access (403), which may hold for one model only.
-func rejectKey(provider, model string, e *Error) string {
-	if e.Status == http.StatusForbidden {
-		return provider + "\x00" + model
-	}
-	return provider
+type rejection struct {
+	err   *Error
+	until time.Time
 }
 
-// note records an Auth error from provider for model.
-func (r *rejectedKeys) note(provider, model string, err error) {
+// note records an Auth error from provider: a 401, a 403 (a refusal about
+// the prompt's content is not Auth, see kindFor) or a key error inside an
+// answer.
+func (r *rejectedKeys) note(provider string, err error) {
 	e, ok := AsError(err)
 	if !ok || e.Kind != Auth {
 		return
@@ -34,23 +33,20 @@ func (r *rejectedKeys) note(provider, model string, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.errs == nil {
-		r.errs = map[string]*Error{}
+		r.errs = map[string]rejection{}
 	}
-	r.errs[rejectKey(provider, model, e)] = e
+	r.errs[provider] = rejection{err: e, until: r.now().Add(r.period)}
 }
 
-// get returns a copy of the error a provider's key (or its access to model)
-// was rejected with, or nil.
-func (r *rejectedKeys) get(provider, model string) *Error {
+// get returns a copy of the error a provider's key was rejected with, or
+// nil when it was not, or long enough ago to ask again.
+func (r *rejectedKeys) get(provider string) *Error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e := r.errs[provider]
-	if e == nil {
-		e = r.errs[provider+"\x00"+model]
-	}
-	if e == nil {
+	rj, ok := r.errs[provider]
+	if !ok || !r.now().Before(rj.until) {
 		return nil
 	}
-	c := *e
+	c := *rj.err
 	return &c
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers/providertest"
@@ -88,25 +89,39 @@ func TestRejectedKeyEndsTheCall(t *testing.T) {
 	}
 }
 
-// A 403 may refuse one model only, so another model is still asked; a
-// 401 is the key itself, refused for every model.
-func TestRefusedAccessIsPerModel(t *testing.T) {
-	for _, tc := range []struct {
-		status   int
-		wantSent int
-	}{{403, 2}, {401, 1}} {
+// A rejected key is the key itself: a call for another model sends nothing.
+func TestRejectedKeyHoldsForEveryModel(t *testing.T) {
+	for _, status := range []int{401, 403} {
 		a := newBackend(t, "a")
-		a.srv.Script(providertest.Reply{Status: tc.status})
+		a.srv.Script(providertest.Reply{Status: status})
 		g, _, _ := newGateway(t, "m", Options{}, a)
 		if _, err := g.Call(context.Background(), userCall("hi")); err == nil {
-			t.Fatalf("HTTP %d: the first call succeeded", tc.status)
+			t.Fatalf("HTTP %d: the first call succeeded", status)
 		}
 		other := userCall("hi")
 		other.Request.Model = "m2"
-		_, _ = g.Call(context.Background(), other)
-		if a.sent() != tc.wantSent {
-			t.Errorf("HTTP %d: a got %d requests, want %d", tc.status, a.sent(), tc.wantSent)
+		if _, err := g.Call(context.Background(), other); err == nil {
+			t.Errorf("HTTP %d: a call for another model succeeded", status)
 		}
+		if a.sent() != 1 {
+			t.Errorf("HTTP %d: a got %d requests, want 1", status, a.sent())
+		}
+	}
+}
+
+// The rejection is remembered for the cooldown period, then asked again.
+func TestRejectedKeyIsAskedAgainLater(t *testing.T) {
+	a := newBackend(t, "a")
+	a.srv.Script(providertest.Reply{Status: 401})
+	g, clock, _ := newGateway(t, "m", Options{Cooldown: time.Minute}, a)
+	for range 2 {
+		if _, err := g.Call(context.Background(), userCall("hi")); err == nil {
+			t.Fatal("a call with the rejected key succeeded")
+		}
+	}
+	clock.Advance(time.Minute)
+	if _, err := g.Call(context.Background(), userCall("hi")); err != nil || a.sent() != 2 {
+		t.Fatalf("after the period: %v, a got %d requests; want a fresh answer from the second", err, a.sent())
 	}
 }
 
