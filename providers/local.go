@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -137,5 +138,5 @@ func getJSON(ctx context.Context, client *http.Client, url string, timeout time.
 	if resp.StatusCode != http.StatusOK {
 		return false
 	}
-	return json.NewDecoder(http.MaxBytesReader(nil, resp.Body, 4<<20)).Decode(v) == nil
+	return json.NewDecoder(io.LimitReader(resp.Body, 4<<20)).Decode(v) == nil
 }
