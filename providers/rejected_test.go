@@ -147,3 +147,20 @@ func TestKeyErrorsAreReadNarrowly(t *testing.T) {
 		}
 	}
 }
+
+// An answer that talks about keys is an answer, not a rejected key.
+func TestAnswerAboutKeysIsNotARejection(t *testing.T) {
+	a := newBackend(t, "a")
+	a.srv.SetDefault(providertest.Reply{Content: "401 Unauthorized means an invalid API key: check it"})
+	g, _, _ := newGateway(t, "m", Options{}, a)
+	for _, stream := range []bool{false, true} {
+		c := userCall("what does 401 mean?")
+		if stream {
+			c.OnDelta = func(string) {}
+		}
+		res, err := g.Call(context.Background(), c)
+		if err != nil || !strings.Contains(res.Content, "invalid API key") {
+			t.Fatalf("stream=%v: %+v, %v; want the answer", stream, res, err)
+		}
+	}
+}
