@@ -125,22 +125,27 @@ func (g *gitTrap) touchAll(t *testing.T) {
 // TestGitRepositoryConfigCannotRunPrograms plants, in a real repository's
 // .git/config, every kind of setting through which git runs a program,
 // shows that plain git really runs it, and then sends read-only git
-// commands through the agent's run_command path: each must ask (and is
-// refused here), and no canary may appear.
+// commands through the agent's run_command path. A setting with a fixed
+// name is switched off by the overrides the Decision carries, so the
+// command runs; one with a free name (filters, textconv, pager.<cmd>) or
+// one that pulls in more configuration asks (and is refused here). Either
+// way no canary may appear.
 func TestGitRepositoryConfigCannotRunPrograms(t *testing.T) {
 	settings := []struct {
 		key, value string
 		commands   []string
 		trips      bool // plain git runs the program without a terminal (a pager needs one)
+		runs       bool // neutralised by the overrides: runs unasked
 	}{
-		{"core.fsmonitor", "%s fsmonitor", []string{"git status", "git diff"}, true},
-		{"core.pager", "%s pager", []string{"git log", "git --no-pager log -1"}, false},
-		{"pager.log", "%s pagerlog", []string{"git log --oneline"}, false},
-		{"diff.external", "%s external", []string{"git diff", "git show"}, true},
-		{"filter.evil.clean", "%s clean", []string{"git diff --stat", "git status"}, true},
-		{"diff.evil.textconv", "%s textconv", []string{"git diff", "git log -p -1", "git blame a.txt"}, true},
-		{"core.hooksPath", "HOOKS", []string{"git status"}, true},
-		{"include.path", "INCLUDE", []string{"git status"}, true},
+		{"core.fsmonitor", "%s fsmonitor", []string{"git status", "git diff"}, true, true},
+		{"core.hooksPath", "HOOKS", []string{"git status"}, true, true},
+		{"core.pager", "%s pager", []string{"git log", "git --no-pager log -1"}, false, true},
+		{"pager.log", "%s pagerlog", []string{"git log --oneline"}, false, false},
+		{"diff.external", "%s external", []string{"git diff", "git show"}, true, false},
+		{"filter.evil.clean", "%s clean", []string{"git diff --stat", "git status"}, true, false},
+		{"diff.evil.textconv", "%s textconv", []string{"git diff", "git log -p -1", "git blame a.txt"}, true, false},
+		{"include.path", "INCLUDE", []string{"git status"}, true, false},
+		{"core.worktree", "HOME", []string{"git status"}, false, false},
 	}
 	for _, s := range settings {
 		t.Run(s.key, func(t *testing.T) {
@@ -150,6 +155,8 @@ func TestGitRepositoryConfigCannotRunPrograms(t *testing.T) {
 			case "HOOKS":
 				g.hook(t, filepath.Join(g.home, "hooks"))
 				value = filepath.Join(g.home, "hooks")
+			case "HOME":
+				value = g.home
 			case "INCLUDE":
 				inc := filepath.Join(g.home, "included")
 				if err := os.WriteFile(inc, []byte(fmt.Sprintf("[core]\n\tfsmonitor = %s included\n", g.script)), 0o600); err != nil {
@@ -164,19 +171,26 @@ func TestGitRepositoryConfigCannotRunPrograms(t *testing.T) {
 			for _, cmd := range s.commands {
 				g.touchAll(t)
 				o := a.runCommand(context.Background(), cmd)
-				if !o.refused {
+				if s.runs && (o.refused || !o.ok) {
+					t.Errorf("%s did not run with the overrides: %+v", cmd, o)
+				}
+				if !s.runs && !o.refused {
 					t.Errorf("%s ran unasked: %q", cmd, o.output)
 				}
 				if got := g.tripped(t); len(got) != 0 {
 					t.Fatalf("%s ran the planted program: %q", cmd, got)
 				}
 			}
-			if len(asked) != len(s.commands) {
+			if s.runs {
+				if len(asked) != 0 {
+					t.Errorf("asked %q", asked)
+				}
+			} else if len(asked) != len(s.commands) {
 				t.Fatalf("asked %d times, want %d: %q", len(asked), len(s.commands), asked)
 			}
 			for _, q := range asked {
-				if !strings.Contains(q, "its own configuration") {
-					t.Errorf("question %q does not name the repository's configuration", q)
+				if !strings.Contains(q, "its own configuration") || !strings.Contains(q, s.key) {
+					t.Errorf("question %q does not name the repository's %s", q, s.key)
 				}
 			}
 			if !s.trips {

@@ -130,7 +130,8 @@ func (c *checker) gitDiffPaths(dirs, args []string) {
 // reads it (includes, conditional includes, worktree configuration), and
 // says why a read-only git command there could run a program or reveal a
 // secret, or "". System and global settings are the person's own; what a
-// repository sets is trusted only for the keys in gitSafeKey.
+// repository sets is trusted only for the keys in gitSafeKey and, when
+// this git applies them, the keys gitOverrides switch off.
 func gitConfigWhy(dir, sub string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -154,6 +155,12 @@ func gitConfigWhy(dir, sub string) string {
 	if len(fields)%2 != 0 {
 		return fmt.Sprintf("git's configuration in %s could not be understood, so what git would run there cannot be checked", dir)
 	}
+	// Command-scope entries come last. Seeing every override there proves
+	// this git honours GIT_CONFIG_COUNT, so a repository's fixed-name
+	// settings that the overrides switch off need not ask.
+	type entry struct{ scope, key string }
+	var repo []entry
+	applied := map[string]bool{}
 	for i := 0; i < len(fields); i += 2 {
 		scope := fields[i]
 		key, value, _ := strings.Cut(fields[i+1], "\n")
@@ -161,12 +168,23 @@ func gitConfigWhy(dir, sub string) string {
 			return fmt.Sprintf("git remote would show %s, whose URL holds a password or token", key)
 		}
 		switch scope {
-		case "system", "global", "command":
+		case "command":
+			for _, kv := range gitOverrides {
+				if strings.EqualFold(kv[0], key) && value == kv[1] {
+					applied[strings.ToLower(key)] = true
+				}
+			}
+		case "system", "global":
+		default:
+			repo = append(repo, entry{scope, key})
+		}
+	}
+	neutralised := len(applied) == len(gitOverrides)
+	for _, e := range repo {
+		if gitSafeKey(e.key) || neutralised && applied[strings.ToLower(e.key)] {
 			continue
 		}
-		if !gitSafeKey(key) {
-			return fmt.Sprintf("the git repository in %s sets %s in its own configuration (%s scope), which can make git run a program or reach the network", filepath.Clean(dir), key, scope)
-		}
+		return fmt.Sprintf("the git repository in %s sets %s in its own configuration (%s scope), which can make git run a program or reach the network", filepath.Clean(dir), e.key, e.scope)
 	}
 	return ""
 }
@@ -212,6 +230,7 @@ var gitSafeKeys = map[string]bool{
 	"status.showuntrackedfiles": true, "status.short": true, "status.branch": true, "status.relativepaths": true,
 	"log.decorate": true, "log.abbrevcommit": true, "log.date": true, "diff.renames": true, "diff.algorithm": true,
 	"diff.mnemonicprefix": true, "diff.colormoved": true, "lfs.repositoryformatversion": true,
+	"maintenance.auto": true, "maintenance.strategy": true, "gui.wmstate": true, "gui.geometry": true,
 }
 
 // gitSafeSubKeys are per-name settings (section.<name>.key) that are safe

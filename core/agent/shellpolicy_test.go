@@ -317,7 +317,7 @@ func TestCheckShellHostile(t *testing.T) {
 		{cmd: "head ~/.bash_history", reason: "history"},
 		{cmd: "cat /etc/shadow", reason: "system credential"},
 		{cmd: "cat /etc/ssh/ssh_host_ed25519_key", reason: "host keys"},
-		{cmd: "git show HEAD:.aws/credentials", reason: "cloud"},
+		{cmd: "git show HEAD:.aws/credentials", reason: "credentials"},
 
 		// Other processes.
 		{cmd: "cat /proc/self/environ", reason: "environment"},

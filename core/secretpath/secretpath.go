@@ -155,9 +155,27 @@ var secretBases = map[string]string{
 	"environ": "a process's environment, which may hold secrets",
 }
 
+// secretStems name files that hold credentials when they hold data
+// (credentials.json, secrets.yaml, token); token.go is source, not a token.
+var secretStems = map[string]bool{
+	"credentials": true, "credential": true, "secrets": true, "secret": true, "client_secret": true,
+	"client_secrets": true, "service-account": true, "service_account": true, "token": true, "tokens": true,
+	"access_token": true, "access_tokens": true, "passwords": true, "password": true, "auth": true,
+}
+
+var dataExts = map[string]bool{
+	"": true, ".json": true, ".yaml": true, ".yml": true, ".toml": true, ".txt": true, ".ini": true,
+	".conf": true, ".cfg": true, ".db": true, ".sqlite": true, ".xml": true, ".properties": true,
+}
+
 func baseWhy(base string) string {
 	if why := secretBases[base]; why != "" {
 		return why
+	}
+	name := strings.TrimLeft(base, ".")
+	stem, ext := name, ""
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		stem, ext = name[:i], name[i:]
 	}
 	switch {
 	case base == ".env" || strings.HasPrefix(base, ".env."):
@@ -165,6 +183,9 @@ func baseWhy(base string) string {
 	case strings.HasPrefix(base, "id_rsa"), strings.HasPrefix(base, "id_ed25519"), strings.HasPrefix(base, "id_ecdsa"),
 		strings.HasPrefix(base, "id_dsa"), strings.HasPrefix(base, "id_xmss"):
 		return whySSH
+	}
+	if secretStems[stem] && dataExts[ext] {
+		return whyCred
 	}
 	for _, ext := range []string{".pem", ".key", ".p12", ".pfx", ".kdbx", ".keystore", ".jks", ".ppk"} {
 		if strings.HasSuffix(base, ext) && len(base) > len(ext) {

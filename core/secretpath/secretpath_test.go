@@ -59,6 +59,10 @@ func TestWhy(t *testing.T) {
 		{"/srv/tls/server.key", "key or certificate"},
 		{"/srv/tls/server.pem", "key or certificate"},
 
+		{"/srv/app/config/credentials.json", "credentials"},
+		{"deploy/secrets.yaml", "credentials"},
+		{"/home/u/.config/app/token", "credentials"},
+		{"/home/u/src/go/token/token.go", ""},
 		{"/home/u/notes.txt", ""},
 		{"README.md", ""},
 		{"/etc/passwd", ""},
