@@ -25,6 +25,15 @@ type ShellSkill struct {
 // under a literal "[stderr]" line. A non-zero exit is a failure that still
 // shows everything the command printed.
 func (s ShellSkill) Run(ctx context.Context, in Intent) Result {
+	return s.RunStreaming(ctx, in, nil)
+}
+
+// RunStreaming runs the intent's command like Run and, when onLine is not
+// nil, hands it the command's output line by line as it is printed, stdout
+// and stderr in the order they came (see hosts.Line: cleaned and capped
+// like the result, which stays the complete, formatted output). Lines are
+// not sanitised for a terminal: whoever shows them does that.
+func (s ShellSkill) RunStreaming(ctx context.Context, in Intent, onLine func(hosts.Line)) Result {
 	command := strings.TrimSpace(in.Arg("command"))
 	if command == "" {
 		return OK(ShellHelp)
@@ -32,7 +41,7 @@ func (s ShellSkill) Run(ctx context.Context, in Intent) Result {
 	cmd := hosts.ShellCommand(s.Shell, command)
 	cmd.Dir = s.Dir
 	cmd.Env = s.Env
-	out, err := s.Runner.Run(ctx, cmd, s.Timeout)
+	out, err := s.Runner.Stream(ctx, cmd, s.Timeout, onLine)
 	if err != nil {
 		return Result{Error: fmt.Sprintf("could not run the command: %v", err), ExitCode: 127}
 	}

@@ -163,3 +163,37 @@ func TestShellSkillDir(t *testing.T) {
 		})
 	}
 }
+
+// TestShellSkillStreaming: the lines reach the callback as printed, each
+// with its stream (the order between two pipes is the scheduler's), while
+// the result is the complete formatted output Run gives.
+func TestShellSkillStreaming(t *testing.T) {
+	tests := []struct {
+		name, command, wantOut, wantErr, wantOutput string
+		wantOK                                      bool
+	}{
+		{name: "stdout and stderr apart", command: "echo a; echo b >&2; echo c",
+			wantOut: "a\nc\n", wantErr: "b\n", wantOutput: "a\nc\n[stderr]\nb", wantOK: true},
+		{name: "a failure still streams", command: "echo partial; exit 4",
+			wantOut: "partial\n", wantOutput: "partial"},
+		{name: "escapes never reach the callback", command: `printf '\033]0;title\007\033[1mbold\033[0m\n'`,
+			wantOut: "bold\n", wantOutput: "bold", wantOK: true},
+		{name: "empty command runs nothing", command: " ", wantOutput: skills.ShellHelp, wantOK: true},
+	}
+	sh := skills.ShellSkill{Shell: "/bin/sh", Timeout: 10 * time.Second}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := map[hosts.Stream]*strings.Builder{hosts.Stdout: {}, hosts.Stderr: {}}
+			res := sh.RunStreaming(context.Background(), shellIntent(tc.command), func(l hosts.Line) { got[l.Stream].WriteString(l.Text) })
+			if got[hosts.Stdout].String() != tc.wantOut || got[hosts.Stderr].String() != tc.wantErr {
+				t.Errorf("lines: stdout %q stderr %q, want %q and %q", got[hosts.Stdout], got[hosts.Stderr], tc.wantOut, tc.wantErr)
+			}
+			if res.Output != tc.wantOutput || res.Success != tc.wantOK {
+				t.Errorf("result = %q success=%v, want %q success=%v", res.Output, res.Success, tc.wantOutput, tc.wantOK)
+			}
+			if plain := sh.Run(context.Background(), shellIntent(tc.command)); plain.Output != res.Output {
+				t.Errorf("Run gave %q, RunStreaming %q", plain.Output, res.Output)
+			}
+		})
+	}
+}
