@@ -146,7 +146,8 @@ func TestE2EJSON(t *testing.T) {
 		t.Errorf("unexpected values: %s", r.stdout)
 	}
 	r = s.macroa("run", "--json", "!exit 4")
-	if r.code != 1 || !strings.Contains(r.stdout, `"success":false`) || !strings.Contains(r.stdout, `"exit_code":4`) {
+	if r.code != 1 || !strings.Contains(r.stdout, `"success":false`) || !strings.Contains(r.stdout, `"exit_code":1`) ||
+		!strings.Contains(r.stdout, `"command_exit_code":4`) {
 		t.Errorf("failed run as JSON: exit %d, %s", r.code, r.stdout)
 	}
 }
