@@ -81,7 +81,7 @@ func TestE2EAnswerReachesPipesAndFiles(t *testing.T) {
 	// even when stdout and stderr are the same file.
 	script()
 	out, code = s.runToFile("", env, true, "run", "--debug", "tell me a joke")
-	if code != 0 || !regexp.MustCompile(`^` + regexp.QuoteMeta(answer) + `\nroute=\S+ skill=chat .*\n$`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`^`+regexp.QuoteMeta(answer)+`\nroute=\S+ skill=chat .*\n$`).MatchString(out) {
 		t.Errorf("--debug 2>&1: exit %d, got %q", code, out)
 	}
 }

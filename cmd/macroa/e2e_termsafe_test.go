@@ -92,9 +92,9 @@ func TestE2ETerminalSafety(t *testing.T) {
 
 	type check int
 	const (
-		keep     check = 1 << iota // the letters around the sequences show
-		jsonDoc                    // stdout is JSON whose strings are clean too
-		anyExit                    // the exit code is not the point
+		keep    check = 1 << iota // the letters around the sequences show
+		jsonDoc                   // stdout is JSON whose strings are clean too
+		anyExit                   // the exit code is not the point
 	)
 	cases := []struct {
 		name    string
