@@ -8,7 +8,7 @@ import (
 )
 
 // hashV3 is the hash_version of entries written since schema 5: the v2
-// fields plus action and chosen_by. Rows written before keep 0 and hash as
+// fields plus action, chosen_by and stage. Rows written before keep 0 and hash as
 // v1 or v2, decided by their content as before.
 const hashV3 = 3
 
@@ -43,7 +43,7 @@ func macOK(key []byte, hash, mac string) bool {
 
 // auditFields lists what the hash covers, in a fixed order. Changing it
 // changes every hash: add a version and keep the old orders for old rows.
-// v3 (hash_version 3) adds action and chosen_by. For rows with version 0:
+// v3 (hash_version 3) adds action, chosen_by and stage. For rows with version 0:
 // v2 adds providers and llm_calls; an entry with neither (every entry
 // written before schema 3) still hashes as v1, so old chains stay valid,
 // while a v2 entry whose new fields are blanked no longer matches its hash.
@@ -55,7 +55,7 @@ func auditFields(e AuditEntry) []string {
 	switch {
 	case e.hashVersion == hashV3:
 		fields[0] = "macroa-audit-v3"
-		fields = append(fields, e.Providers, i(int64(e.LLMCalls)), e.Action, e.ChosenBy)
+		fields = append(fields, e.Providers, i(int64(e.LLMCalls)), e.Action, e.ChosenBy, e.Stage)
 	case e.hashVersion != 0:
 		fields[0] = "macroa-audit-unknown-v" + i(int64(e.hashVersion)) // never matches a stored hash
 	case e.Providers != "" || e.LLMCalls != 0:

@@ -216,7 +216,7 @@ func auditIDs(es []AuditEntry) []AuditID {
 }
 
 // Entries keep the field list they were hashed with: v1 before schema 3
-// (no providers), v2 before schema 5 (no action, chosen_by), v3 since; an
+// (no providers), v2 before schema 5 (no action, chosen_by, stage), v3 since; an
 // append always writes v3, and blanking a newer field breaks the hash.
 func TestAuditHashVersions(t *testing.T) {
 	base := sampleAudit(1)
@@ -231,8 +231,8 @@ func TestAuditHashVersions(t *testing.T) {
 		{"v1: nothing newer", 0, func(e *AuditEntry) {}, "macroa-audit-v1", 19},
 		{"v2: providers", 0, func(e *AuditEntry) { e.Providers = "primary" }, "macroa-audit-v2", 21},
 		{"v2: llm calls", 0, func(e *AuditEntry) { e.LLMCalls = 2 }, "macroa-audit-v2", 21},
-		{"v3: empty new fields", hashV3, func(e *AuditEntry) {}, "macroa-audit-v3", 23},
-		{"v3: action and chooser", hashV3, func(e *AuditEntry) { e.Action, e.ChosenBy = "rm x", "classifier" }, "macroa-audit-v3", 23},
+		{"v3: empty new fields", hashV3, func(e *AuditEntry) {}, "macroa-audit-v3", 24},
+		{"v3: action, chooser and stage", hashV3, func(e *AuditEntry) { e.Action, e.ChosenBy, e.Stage = "rm x", "classifier", StageStart }, "macroa-audit-v3", 24},
 		{"unknown version", 9, func(e *AuditEntry) {}, "macroa-audit-unknown-v9", 19},
 	}
 	for _, tt := range tests {

@@ -51,10 +51,10 @@ func mustExec(t *testing.T, db *DB, query string, args ...any) {
 // insertRaw writes a row the way another SQLite client would.
 func insertRaw(t *testing.T, db *DB, e AuditEntry) {
 	t.Helper()
-	mustExec(t, db, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	mustExec(t, db, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		int64(e.ID), string(e.TurnID), e.Time.UnixMilli(), e.Session, e.Source, e.Input, e.Route, e.Skill, e.Tier,
 		e.Model, boolInt(e.Success), e.Error, e.PromptTokens, e.CompletionTokens, e.CostUSD, e.ElapsedMS,
-		e.PlanSteps, e.PrevHash, e.Hash, e.Providers, e.LLMCalls, e.Action, e.ChosenBy, e.hashVersion, e.MAC)
+		e.PlanSteps, e.PrevHash, e.Hash, e.Providers, e.LLMCalls, e.Action, e.ChosenBy, e.hashVersion, e.MAC, e.Stage)
 }
 
 // TestVerifyNamesEditedColumn edits one column of one row at a time, the

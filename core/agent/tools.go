@@ -120,6 +120,12 @@ func (a *Agent) runTool(ctx context.Context, call providers.ToolCall) outcome {
 		if a.Memory.DB == nil {
 			return failed("long-term memory is not available here")
 		}
+		// What Macroa remembers shapes every later answer: a model changes it
+		// only with the person's approval.
+		action := fmt.Sprintf("remember %s = %s", args["key"], args["value"])
+		if o, ok := a.approve(ctx, action, "it changes what Macroa remembers about you"); !ok {
+			return o
+		}
 		return fromResult(a.Memory.Run(ctx, skills.Intent{Skill: skills.Memory, Action: "set", Tier: a.Tier,
 			Args: map[string]string{"key": args["key"], "value": args["value"]}}))
 	default: // ToolRecall

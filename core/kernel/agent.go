@@ -25,8 +25,9 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 		start = tier.Haiku // a tool loop needs more than the cheapest tier
 	}
 	out := modelOutcome{route: string(d.Route), skill: string(skills.Agent), tier: start}
+	t.chosenBy, t.route = ChosenByAgent, routeAgentTool
 	a := agent.Agent{
-		Caller: t.caller, Shell: k.shell, Files: k.files, Memory: k.memory,
+		Caller: t.caller, Shell: k.shell, Files: k.files, Memory: k.memoryFor(t),
 		Confirm:    agent.Confirm(t.req.Confirm),
 		OnToolCall: func(tc agent.ToolCall) { k.auditToolCall(ctx, t, tc) },
 		Tier:       start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
@@ -61,6 +62,8 @@ func (k *Kernel) auditToolCall(ctx context.Context, t *turn, tc agent.ToolCall) 
 		Input:     redact.String(tc.Name+" "+tc.Arguments, k.secrets...),
 		Route:     routeAgentTool,
 		Skill:     "agent." + tc.Name,
+		Action:    redact.String(tc.Arguments, k.secrets...),
+		ChosenBy:  string(ChosenByAgent),
 		Success:   tc.OK,
 		ElapsedMS: tc.Elapsed.Milliseconds(),
 	}

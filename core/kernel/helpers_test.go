@@ -32,8 +32,21 @@ func openData(t testing.TB, toml string, env ...string) (*config.Config, *store.
 	return kerneltest.OpenData(t, toml, env...)
 }
 
-// audit returns every audit entry, oldest first.
+// audit returns every run's outcome entry, oldest first: the records
+// written before state-changing actions (stage "start") are left out.
 func (f fixture) audit(t *testing.T) []store.AuditEntry {
+	t.Helper()
+	var out []store.AuditEntry
+	for _, e := range f.auditAll(t) {
+		if e.Stage == "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// auditAll returns every audit entry, start records included, oldest first.
+func (f fixture) auditAll(t *testing.T) []store.AuditEntry {
 	t.Helper()
 	entries, err := f.db.RecentAudit(context.Background(), 0)
 	if err != nil {

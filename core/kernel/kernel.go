@@ -151,10 +151,11 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 	var sr skills.Result
 	if !needsModel {
 		k.bus.Publish(events.RouteDecided{TurnID: string(res.TurnID), Route: res.Route, Skill: res.Skill, Tier: res.Tier})
-		sr = k.dispatch(ctx, d)
+		sr = k.runIntent(ctx, t, d, chooserOf(d.Route))
 		// A memory lookup that found nothing is a question a model may
-		// still answer ("what is my IP address"), when one is configured.
-		needsModel = sr.Miss && d.Intent.Skill == skills.Memory && d.Intent.Action == "recall" && k.models != nil
+		// still answer ("what is my IP address"), when one is configured;
+		// without one it is simply not stored.
+		needsModel = sr.Miss && d.Intent.Skill == skills.Memory && d.Intent.Action == "recall" && k.modelAvailable(ctx)
 		if needsModel {
 			d = router.Decision{Route: routeMemoryMiss, Intent: skills.Intent{Skill: skills.Chat, Input: req.Input, Tier: d.Intent.Tier}, TierKeyword: d.TierKeyword}
 		}
@@ -169,6 +170,10 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 		res.Streamed = t.stream != nil && t.stream.streamed()
 	}
 	res.Output, res.Success, res.Error, res.ExitCode = sr.Output, sr.Success, sr.Error, sr.ExitCode
+	res.Action, res.ChosenBy, res.Refused = t.action, t.chosenBy, t.refused
+	if res.ChosenBy == "" {
+		res.ChosenBy = ChosenByUser // a question answered by chat
+	}
 	return k.finish(ctx, req, res, start, m)
 }
 
@@ -196,7 +201,7 @@ func (k *Kernel) runModel(ctx context.Context, t *turn, d router.Decision) (mode
 	}
 	if d.Intent.Skill != skills.Chat {
 		// The classifier chose a deterministic skill, with its parameters.
-		out.Result = k.dispatch(ctx, d)
+		out.Result = k.runIntent(ctx, t, d, ChosenByClassifier)
 		out.route, out.skill, out.tier = string(d.Route), string(d.Intent.Skill), d.Intent.Tier
 		return out, t.caller
 	}
@@ -285,6 +290,8 @@ func (k *Kernel) audit(ctx context.Context, req Request, res Result) error {
 		PlanSteps:        res.PlanSteps,
 		Providers:        strings.Join(res.Providers, ","),
 		LLMCalls:         res.LLMCalls,
+		Action:           redact.String(res.Action, k.secrets...),
+		ChosenBy:         string(res.ChosenBy),
 	})
 	if err != nil {
 		return fmt.Errorf("write audit entry: %w", err)

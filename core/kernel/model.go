@@ -26,6 +26,12 @@ type turn struct {
 	episodes []string
 	// warnings collects budget warnings raised during the turn.
 	warnings []string
+	// action is what the turn's skill ran (or would have), chosenBy who
+	// chose it, refused whether the gate stopped it: for the audit entry.
+	action   string
+	route    string
+	chosenBy Chooser
+	refused  bool
 }
 
 // modelOutcome is what the model path produced for a turn.

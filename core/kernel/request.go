@@ -63,6 +63,12 @@ type Result struct {
 	PlanSteps                      int
 	Warnings                       []string // budget warnings raised during the run
 	Streamed                       bool     // the answer already reached OnText
+	// Action is what actually ran (the command, the path, the parameters),
+	// ChosenBy who chose it; Refused is set when a model proposed it and
+	// nobody approved it, so nothing ran.
+	Action   string
+	ChosenBy Chooser
+	Refused  bool
 
 	// AuditErr is set when the run succeeded or failed normally but its
 	// audit entry could not be written.

@@ -12,6 +12,10 @@ import (
 // never calls a model and never touches the network.
 type MemorySkill struct {
 	DB *store.DB
+	// Record, when set, gives the audit entry of a write (action says what
+	// it does); the write commits in the same transaction as the entry, so
+	// memory never changes without its record.
+	Record func(action string) store.AuditEntry
 }
 
 // Run performs the intent's action: set, recall, search, list or forget.
@@ -36,7 +40,14 @@ func (m MemorySkill) set(ctx context.Context, key, value string) Result {
 	if key == "" || value == "" {
 		return Fail("to remember something I need both a name and a value, e.g. \"remember my editor is helix\"")
 	}
-	f, err := m.DB.SetFact(ctx, store.FactInput{Namespace: "user", Key: key, Value: value, Source: "user"})
+	in := store.FactInput{Namespace: "user", Key: key, Value: value, Source: "user"}
+	var f store.Fact
+	var err error
+	if m.Record != nil {
+		f, _, err = m.DB.SetFactAudited(ctx, in, m.Record(fmt.Sprintf("remember %s = %s", key, value)))
+	} else {
+		f, err = m.DB.SetFact(ctx, in)
+	}
 	if err != nil {
 		return Fail(fmt.Sprintf("could not save %s: %v", key, err))
 	}
@@ -72,7 +83,7 @@ func (m MemorySkill) search(ctx context.Context, query string) Result {
 		return Fail(fmt.Sprintf("could not search memory: %v", err))
 	}
 	if len(facts) == 0 {
-		return Result{Output: fmt.Sprintf("Nothing stored matches %q.", query), Success: true, Miss: true}
+		return Result{Output: fmt.Sprintf("Nothing stored for %q.", query), Success: true, Miss: true}
 	}
 	return OK(formatFacts(facts, false))
 }
@@ -99,7 +110,12 @@ func (m MemorySkill) forget(ctx context.Context, key string) Result {
 	if !ok {
 		return Result{Output: "Nothing stored under " + key + ".", Success: true, Miss: true}
 	}
-	if _, err := m.DB.DeleteFact(ctx, f.Namespace, f.Key); err != nil {
+	if m.Record != nil {
+		_, _, err = m.DB.DeleteFactAudited(ctx, f.Namespace, f.Key, m.Record("forget "+f.Key))
+	} else {
+		_, err = m.DB.DeleteFact(ctx, f.Namespace, f.Key)
+	}
+	if err != nil {
 		return Fail(fmt.Sprintf("could not forget %s: %v", key, err))
 	}
 	return OK("Forgot: " + f.Key)

@@ -65,9 +65,9 @@ func TestMemorySkill(t *testing.T) {
 		{name: "recall finds another namespace", seed: true, intent: memIntent("recall", "key", "badge", "query", "badge"), wantOK: true,
 			want: "badge = 4711", facts: -1},
 		{name: "recall miss", seed: true, intent: memIntent("recall", "key", "favourite_colour", "query", "favourite colour"), wantOK: true, wantMiss: true,
-			contains: []string{"Nothing stored matches", "favourite colour"}, facts: -1},
+			contains: []string{"Nothing stored for", "favourite colour"}, facts: -1},
 		{name: "recall miss on an empty store", intent: memIntent("recall", "key", "server_ip", "query", "server IP"), wantOK: true, wantMiss: true,
-			contains: []string{"Nothing stored matches"}, facts: 0},
+			contains: []string{"Nothing stored for"}, facts: 0},
 
 		{name: "search", seed: true, intent: memIntent("search", "query", "wifi"), wantOK: true,
 			want: "• wifi_password = hunter2", facts: -1},
@@ -159,7 +159,7 @@ func TestMemorySkillRoundTrip(t *testing.T) {
 		{memIntent("recall", "key", "server_ip", "query", "server IP"), "server_ip = 10.0.0.2", false},
 		{memIntent("forget", "key", "server_ip"), "Forgot: server_ip", false},
 		{memIntent("forget", "key", "server_ip"), "Nothing stored under server_ip.", true},
-		{memIntent("recall", "key", "server_ip", "query", "server IP"), `Nothing stored matches "server IP".`, true},
+		{memIntent("recall", "key", "server_ip", "query", "server IP"), `Nothing stored for "server IP".`, true},
 	}
 	for i, s := range steps {
 		res := m.Run(ctx, s.intent)

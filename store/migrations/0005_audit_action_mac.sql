@@ -6,6 +6,9 @@
 -- beside it), '' for rows written before MACs existed.
 ALTER TABLE audit_log ADD COLUMN action TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_log ADD COLUMN chosen_by TEXT NOT NULL DEFAULT '';
+-- 'start' for the record written before a state-changing action runs; ''
+-- for a run's outcome.
+ALTER TABLE audit_log ADD COLUMN stage TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_log ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE audit_log ADD COLUMN mac TEXT NOT NULL DEFAULT '';
 

@@ -1,0 +1,134 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/macroa/macroa/core/agent"
+	"github.com/macroa/macroa/core/router"
+	"github.com/macroa/macroa/core/secretpath"
+	"github.com/macroa/macroa/core/skills"
+)
+
+// Chooser names who chose what a run did: the person's own words, or a
+// model. The audit entry of every run records it.
+type Chooser string
+
+const (
+	ChosenByUser       Chooser = "user"       // typed it: !cmd, "remember …", "read file …"
+	ChosenByKeyword    Chooser = "keyword"    // the keyword shortcut read it from the person's words
+	ChosenByClassifier Chooser = "classifier" // a model picked the skill and its parameters
+	ChosenByPlanner    Chooser = "planner"    // a model split the request into steps
+	ChosenByAgent      Chooser = "agent"      // a model working through tools
+)
+
+// chooserOf says who chose a decision's skill and parameters.
+func chooserOf(route router.Route) Chooser {
+	switch route {
+	case router.RouteClassifier:
+		return ChosenByClassifier
+	case router.RouteKeyword:
+		return ChosenByKeyword
+	case "plan":
+		return ChosenByPlanner
+	}
+	return ChosenByUser
+}
+
+// byModel reports whether a model chose the parameters, so they are
+// untrusted and go through the gate.
+func (c Chooser) byModel() bool {
+	return c == ChosenByClassifier || c == ChosenByPlanner || c == ChosenByAgent
+}
+
+// judgement is what the gate found about one intent before it runs.
+type judgement struct {
+	action   string // what would run, exactly: the command, "write ~/x (12 bytes)", "remember k = v"
+	changes  bool   // it changes state (files, memory, anything a command may do)
+	ask      string // why a person must approve it when a model chose it; "" when it may run unasked
+	readOnly bool   // it only reads, and may run unasked whoever chose it
+}
+
+// judge describes an intent and decides whether it may run without asking,
+// were a model to have chosen it. Risk comes from the skill and its
+// parameters, never from anything a model says about them.
+func judge(in skills.Intent) judgement {
+	switch in.Skill {
+	case skills.Shell:
+		cmd := in.Arg("command")
+		d := agent.CheckShell(cmd)
+		j := judgement{action: cmd, readOnly: d.Allowed, changes: !d.Allowed}
+		if !d.Allowed {
+			j.ask = d.Reason
+		}
+		return j
+	case skills.File:
+		p := strings.TrimSpace(in.Arg("path"))
+		switch in.Action {
+		case "write":
+			return judgement{action: fmt.Sprintf("write %s (%d bytes)", p, len(in.Arg("content"))), changes: true,
+				ask: "it writes a file"}
+		default:
+			action := in.Action
+			if action == "" {
+				action = "read"
+			}
+			j := judgement{action: action + " " + p, readOnly: true}
+			if why := secretpath.Why(p); why != "" && action == "read" {
+				j.readOnly, j.ask = false, "it reads "+why
+			}
+			return j
+		}
+	case skills.Memory:
+		switch in.Action {
+		case "set":
+			return judgement{action: fmt.Sprintf("remember %s = %s", in.Arg("key"), in.Arg("value")), changes: true,
+				ask: "it changes what Macroa remembers about you"}
+		case "forget":
+			return judgement{action: "forget " + in.Arg("key"), changes: true,
+				ask: "it deletes something Macroa remembers about you"}
+		default:
+			q := in.Arg("key")
+			if q == "" {
+				q = in.Arg("query")
+			}
+			return judgement{action: strings.TrimSpace(in.Action + " " + q), readOnly: true}
+		}
+	}
+	return judgement{action: string(in.Skill), readOnly: true}
+}
+
+// gate decides whether a decision's skill may run. A model-chosen intent
+// that is not read-only runs only when the person approves it (Confirm);
+// without a way to ask, it is refused. It returns the refusal to report,
+// and false, when it may not run.
+func (k *Kernel) gate(ctx context.Context, req Request, d router.Decision, by Chooser, j judgement) (skills.Result, bool) {
+	if !by.byModel() || j.readOnly {
+		return skills.Result{}, true
+	}
+	if req.Confirm != nil && req.Confirm(ctx, j.action, fmt.Sprintf("the %s proposed it, and %s", by, j.ask)) {
+		return skills.Result{}, true
+	}
+	return refusal(req, d, by, j), false
+}
+
+// refusal is the result of a proposal nobody approved: what was proposed,
+// why it needs a person, and how to allow it.
+func refusal(req Request, d router.Decision, by Chooser, j judgement) skills.Result {
+	how := "approve it when asked"
+	switch {
+	case req.Source == SourceCLI:
+		how = "run again with --yes to approve what a model proposes"
+	case req.Confirm == nil:
+		how = "nobody could be asked here"
+	}
+	if d.Intent.Skill == skills.Shell {
+		how += ", or type it yourself as !" + j.action
+	}
+	out := fmt.Sprintf("Proposed by the %s, not run: %s: %s", by, d.Intent.Skill, j.action)
+	return skills.Result{
+		Output: out,
+		Error:  fmt.Sprintf("not run: the %s proposed it and it needs your approval (%s); %s", by, j.ask, how),
+	}
+}

@@ -1,0 +1,33 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/macroa/macroa/core/router"
+	"github.com/macroa/macroa/core/skills"
+)
+
+// runIntent runs a deterministic skill a decision names, through the gate:
+// what a model chose and would change state waits for the person, and
+// anything that changes state runs only once its audit record is written.
+// The turn keeps what ran and who chose it for the run's audit entry.
+func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by Chooser) skills.Result {
+	j := judge(d.Intent)
+	t.action, t.chosenBy, t.route = j.action, by, string(d.Route)
+	if refused, ok := k.gate(ctx, t.req, d, by, j); !ok {
+		t.refused = true
+		return refused
+	}
+	if j.changes && d.Intent.Skill != skills.Memory {
+		// Memory writes commit with their audit record in one transaction
+		// (see memoryFor); everything else is recorded before it runs.
+		if err := k.auditIntent(ctx, t, d, j, by); err != nil {
+			return skills.Fail(fmt.Sprintf("not run: %v", err))
+		}
+	}
+	if d.Intent.Skill == skills.Memory {
+		return k.memoryFor(t).Run(ctx, d.Intent)
+	}
+	return k.dispatch(ctx, d)
+}

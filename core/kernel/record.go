@@ -1,0 +1,66 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/macroa/macroa/core/redact"
+	"github.com/macroa/macroa/core/router"
+	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/store"
+)
+
+// auditIntent records a state-changing action before it runs. Macroa
+// changes nothing it cannot record: when the entry cannot be written, the
+// action does not run and the error says why.
+func (k *Kernel) auditIntent(ctx context.Context, t *turn, d router.Decision, j judgement, by Chooser) error {
+	e := k.intentEntry(t, string(d.Route), string(d.Intent.Skill), j.action, by)
+	if _, err := k.db.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
+		return fmt.Errorf("the audit log cannot be written (%v), and Macroa changes nothing it cannot record", err)
+	}
+	return nil
+}
+
+// intentEntry is the audit record written before an action runs: what will
+// run and who chose it. The run's own entry follows with the outcome.
+func (k *Kernel) intentEntry(t *turn, route, skill, action string, by Chooser) store.AuditEntry {
+	return store.AuditEntry{
+		TurnID:   t.id,
+		Time:     time.Now(),
+		Session:  t.req.Session,
+		Source:   string(t.req.Source),
+		Input:    redact.String(t.req.Input, k.secrets...),
+		Route:    route,
+		Skill:    skill,
+		Action:   redact.String(action, k.secrets...),
+		ChosenBy: string(by),
+		Stage:    store.StageStart,
+	}
+}
+
+// memoryFor is the memory skill for one turn: every write commits in the
+// same transaction as its audit record, so a fact is never changed
+// without one.
+func (k *Kernel) memoryFor(t *turn) skills.MemorySkill {
+	m := k.memory
+	m.Record = func(action string) store.AuditEntry {
+		by := t.chosenBy
+		if by == "" {
+			by = ChosenByUser
+		}
+		return k.intentEntry(t, t.route, string(skills.Memory), action, by)
+	}
+	return m
+}
+
+// modelAvailable reports whether a model can answer: the configured
+// providers, or a local server found on first need. Only a request that
+// would otherwise fall to a model asks, so deterministic hits never build it.
+func (k *Kernel) modelAvailable(ctx context.Context) bool {
+	if k.models == nil {
+		return false
+	}
+	_, err := k.modelCaller(ctx)
+	return err == nil
+}
