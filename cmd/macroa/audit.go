@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/store"
 )
 
 func newAuditCmd(a *app) *cobra.Command {
@@ -95,7 +96,7 @@ func newAuditCmd(a *app) *cobra.Command {
 
 	verify := &cobra.Command{
 		Use:   "verify",
-		Short: "Check the hash chain; exit 1 and name the entry if any was edited, deleted or reordered",
+		Short: "Check the hash chain, MACs and checkpoint; exit 1 and name what was edited, deleted, reordered, rewritten or rolled back",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
@@ -107,11 +108,15 @@ func newAuditCmd(a *app) *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if rep.OK() {
-				fmt.Fprintf(out, "Audit log intact: %d entries verified.\n", rep.Checked)
+				fmt.Fprintf(out, "Audit log intact: %s.\n", verifyCounts(rep))
 				return nil
 			}
-			fmt.Fprintf(out, "Audit log TAMPERED: %d problem(s) in %d entries checked.\n", len(rep.Problems), rep.Checked)
+			fmt.Fprintf(out, "Audit log TAMPERED: %d problem(s); %s.\n", len(rep.Problems), verifyCounts(rep))
 			for _, p := range rep.Problems {
+				if p.EntryID == 0 { // the key or the checkpoint, not one entry
+					fmt.Fprintf(out, "  %s: %s\n", termsafe.Clean(string(p.Kind)), termsafe.Clean(p.Detail))
+					continue
+				}
 				fmt.Fprintf(out, "  entry %d: %s: %s\n", p.EntryID, termsafe.Clean(string(p.Kind)), termsafe.Clean(p.Detail))
 			}
 			return silentFail
@@ -119,6 +124,23 @@ func newAuditCmd(a *app) *cobra.Command {
 	}
 	cmd.AddCommand(recent, stats, verify)
 	return cmd
+}
+
+// verifyCounts says how the entries were checked, e.g. "120 entries checked,
+// 100 by MAC, 20 written before MACs by the hash chain only; checkpoint at
+// entry 120".
+func verifyCounts(rep store.VerifyReport) string {
+	s := fmt.Sprintf("%d entries checked, %d by MAC", rep.Checked, rep.MACVerified)
+	if rep.ChainOnly > 0 {
+		s += fmt.Sprintf(", %d written before MACs by the hash chain only", rep.ChainOnly)
+	}
+	if rep.Unchecked > 0 {
+		s += fmt.Sprintf(", %d with MACs that cannot be checked without the key", rep.Unchecked)
+	}
+	if rep.CheckpointID > 0 {
+		s += fmt.Sprintf("; checkpoint at entry %d", rep.CheckpointID)
+	}
+	return s
 }
 
 func dash(s string) string {
