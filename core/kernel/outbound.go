@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/providers"
@@ -24,7 +26,21 @@ type outbound struct {
 	// on every call, not once a turn: an agent may store a password in one
 	// round and print it in the next.
 	facts func(ctx context.Context) ([]string, error)
+
+	// memo keeps the redacted text of long messages: the agent and a
+	// session resend the same ones on every call, and the patterns cost
+	// tens of milliseconds over a long tool output.
+	mu       sync.Mutex
+	memoWith string // the known values the memo was made with
+	memo     map[string]string
 }
+
+// Messages shorter than memoMin are redacted afresh every time; the memo
+// holds at most memoMax of the longer ones, then starts over.
+const (
+	memoMin = 512
+	memoMax = 256
+)
 
 func (o *outbound) Call(ctx context.Context, c providers.Call) (providers.Result, error) {
 	known := o.secrets
@@ -36,16 +52,40 @@ func (o *outbound) Call(ctx context.Context, c providers.Call) (providers.Result
 		}
 		known = append(slices.Clip(known), vals...)
 	}
-	c.Request.Messages = redactMessages(c.Request.Messages, known)
+	c.Request.Messages = o.redactMessages(c.Request.Messages, known)
 	return o.next.Call(ctx, c)
+}
+
+// text redacts one message's text, through the memo when it is long.
+func (o *outbound) text(s string, known []string, with string) string {
+	if len(s) < memoMin {
+		return redact.String(s, known...)
+	}
+	o.mu.Lock()
+	if o.memoWith != with || len(o.memo) >= memoMax {
+		o.memoWith, o.memo = with, map[string]string{}
+	}
+	r, ok := o.memo[s]
+	o.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = redact.String(s, known...)
+	o.mu.Lock()
+	if o.memoWith == with {
+		o.memo[s] = r
+	}
+	o.mu.Unlock()
+	return r
 }
 
 // redactMessages returns a redacted copy; the caller's messages are not
 // changed (the agent keeps its own conversation).
-func redactMessages(msgs []providers.Message, known []string) []providers.Message {
+func (o *outbound) redactMessages(msgs []providers.Message, known []string) []providers.Message {
+	with := strings.Join(known, "\x00")
 	out := make([]providers.Message, len(msgs))
 	for i, m := range msgs {
-		m.Content = redact.String(m.Content, known...)
+		m.Content = o.text(m.Content, known, with)
 		if len(m.ToolCalls) > 0 {
 			calls := make([]providers.ToolCall, len(m.ToolCalls))
 			for j, tc := range m.ToolCalls {

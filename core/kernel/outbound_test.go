@@ -396,3 +396,44 @@ func TestOutboundKeepsOrdinaryText(t *testing.T) {
 		t.Errorf("the agent's system prompt was changed on its way out:\n%s", agentSys)
 	}
 }
+
+// A secret stored in the middle of an agent run is kept from every later
+// call, even in a long message already sent (and remembered) unredacted.
+func TestOutboundLearnsSecretsStoredMidRun(t *testing.T) {
+	const v = "vaultPWcanary3Zm8Xc"
+	f := newLeakFixture(t)
+	f.serve(func(kind string, n int, _ providertest.Recorded) providertest.Reply {
+		switch {
+		case kind == "classifier":
+			return classifiedAs("agent")
+		case kind == "agent" && n == 1:
+			return providertest.Reply{ToolCalls: []providertest.ToolCall{
+				{ID: "c1", Name: agent.ToolRemember, Arguments: `{"key":"vault password","value":"` + v + `"}`}}}
+		case kind == "agent" && n == 2:
+			return providertest.Reply{ToolCalls: []providertest.ToolCall{
+				{ID: "c2", Name: agent.ToolRecall, Arguments: `{"query":"vault"}`}}}
+		}
+		return providertest.Reply{Content: "stored"}
+	})
+	in := "keep this for me, it opens the vault: " + v + " " + strings.Repeat("(and some context) ", 40)
+	if res := f.run(t, in, ""); !res.Success {
+		t.Fatalf("agent: %+v", res)
+	}
+	var agentCalls []providertest.Recorded
+	for _, r := range f.srv.ChatRequests() {
+		if kindOf(r) == "agent" {
+			agentCalls = append(agentCalls, r)
+		}
+	}
+	if len(agentCalls) != 3 {
+		t.Fatalf("%d agent calls, want 3", len(agentCalls))
+	}
+	if !strings.Contains(string(agentCalls[0].Body), v) {
+		t.Fatal("the first call should still carry the value: it was no secret yet")
+	}
+	for i, r := range agentCalls[1:] {
+		if strings.Contains(string(r.Body), v) {
+			t.Errorf("agent call %d carries the secret stored before it:\n%s", i+2, r.Body)
+		}
+	}
+}

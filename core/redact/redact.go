@@ -35,6 +35,10 @@ var (
 	// key = value in ini, YAML and dotfiles ("aws_secret_access_key = …",
 	// "auth_token: …"), any case; short values are left (max_tokens: 2048).
 	iniSecret = regexp.MustCompile(`(?i)\b([A-Za-z0-9_.\-]*(?:secret|token|passw(?:or)?d|api_?key|private_?key|access_?key|credential)[A-Za-z0-9_.\-]*["']?)([ \t]*[=:][ \t]*)(["']?)([^\s"']{8,})`)
+	// "NAME = value", "NAME: value", "NAME is value" where NAME (one or two
+	// words) names a secret by SecretName: "wifi_password = hunter2" (how
+	// a fact prints), "door code is 4321", "bank_pin: 7351".
+	namedPair = regexp.MustCompile(`(?i)(?:([A-Za-z0-9_.\-]+)[ \t]+)?([A-Za-z0-9_.\-]+)(["']?[ \t]*[=:][ \t]*["']?|[ \t]+(?:is|are)[ \t]+)([^\s"']+|"[^"]*"|'[^']*')`)
 	// user:password@host in URLs: the password runs to the last @ before
 	// the path, so a raw @ in it is not left half shown.
 	urlPassword = regexp.MustCompile(`(://[^/\s:@]*:)[^/\s]*@`)
@@ -57,20 +61,86 @@ var notAValue = map[string]bool{
 // removed verbatim wherever they appear.
 func String(s string, known ...string) string {
 	s = Known(s, known...)
-	s = pemPrivate.ReplaceAllString(s, Marker)
-	s = tokenShapes.ReplaceAllString(s, Marker)
-	s = bearer.ReplaceAllString(s, "$1 "+Marker)
-	s = namedSecret.ReplaceAllStringFunc(s, func(m string) string {
-		sub := namedSecret.FindStringSubmatch(m)
-		if notAValue[strings.ToLower(strings.TrimRight(sub[3], ".,;!?"))] {
-			return m
+	// Each pattern runs only where a cheap literal test says it could
+	// match: most text (command output, prompts) holds none of them.
+	if strings.Contains(s, "PRIVATE KEY") {
+		s = pemPrivate.ReplaceAllString(s, Marker)
+	}
+	if containsAny(s, shapePrefixes) {
+		s = tokenShapes.ReplaceAllString(s, Marker)
+	}
+	if strings.Contains(s, "://") {
+		s = urlPassword.ReplaceAllString(s, "$1"+Marker+"@")
+	}
+	return byLine(s, func(line string) string {
+		lower := strings.ToLower(line)
+		if !containsAny(lower, lineTriggers) {
+			return line
 		}
-		return sub[1] + sub[2] + Marker
+		line = bearer.ReplaceAllString(line, "$1 "+Marker)
+		if !strings.ContainsAny(line, "=:") && !strings.Contains(lower, " is ") && !strings.Contains(lower, " are ") {
+			return line // every pattern below needs one of these between name and value
+		}
+		line = namedSecret.ReplaceAllStringFunc(line, func(m string) string {
+			sub := namedSecret.FindStringSubmatch(m)
+			if notAValue[strings.ToLower(strings.TrimRight(sub[3], ".,;!?"))] {
+				return m
+			}
+			return sub[1] + sub[2] + Marker
+		})
+		line = namedPair.ReplaceAllStringFunc(line, redactPair)
+		line = envSecret.ReplaceAllString(line, "$1="+Marker)
+		return iniSecret.ReplaceAllString(line, "$1$2$3"+Marker)
 	})
-	s = envSecret.ReplaceAllString(s, "$1="+Marker)
-	s = iniSecret.ReplaceAllString(s, "$1$2$3"+Marker)
-	s = urlPassword.ReplaceAllString(s, "$1"+Marker+"@")
-	return s
+}
+
+// shapePrefixes start every token shape tokenShapes knows.
+var shapePrefixes = []string{"sk-", "gho_", "ghp_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "xapp-",
+	"_live_", "_test_", "AIza", "hf_", "npm_", "AKIA", "ASIA", "eyJ"}
+
+// lineTriggers: a line holding none of these (lower-cased) has nothing
+// the name-based patterns could match.
+var lineTriggers = []string{"pass", "pwd", "secret", "token", "key", "pin", "credential", "creds", "bearer", "basic",
+	"otp", "mnemonic", "cvv", "cvc", "ssn", "phrase", "words", "code", "number", "card"}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// byLine applies fn to each line of s (without its newline).
+func byLine(s string, fn func(string) string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			b.WriteString(fn(s))
+			return b.String()
+		}
+		b.WriteString(fn(s[:i]))
+		b.WriteByte('\n')
+		s = s[i+1:]
+	}
+}
+
+// redactPair hides the value of "NAME = value" when NAME names a secret.
+func redactPair(m string) string {
+	sub := namedPair.FindStringSubmatch(m)
+	prev, name, sep, val := sub[1], sub[2], sub[3], sub[4]
+	if notAValue[strings.ToLower(strings.TrimRight(val, ".,;!?"))] || strings.HasPrefix(val, Marker) ||
+		!(SecretName(name) || prev != "" && SecretName(prev+" "+name)) {
+		return m
+	}
+	head := name
+	if prev != "" {
+		head = m[:strings.Index(m, name)] + name
+	}
+	return head + sep + Marker
 }
 
 // Known removes only the known values from s, longest first so a secret

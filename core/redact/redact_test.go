@@ -100,3 +100,24 @@ func TestSecretName(t *testing.T) {
 		}
 	}
 }
+
+// A fact printed as "key = value" (the memory skill, an audit entry's
+// action, an agent's recall) loses its value when the key names a secret.
+func TestStringSecretNamedPairs(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"remember wifi_password = hunter2", "remember wifi_password = [redacted]"},
+		{"• door_code = 4321 (pinned)", "• door_code = [redacted] (pinned)"},
+		{"my door code is 4321", "my door code is [redacted]"},
+		{"bank_pin: 7351", "bank_pin: [redacted]"},
+		{`"github_token": "abc"`, `"github_token": "[redacted]"`},
+		{"editor = helix", "editor = helix"},
+		{"my editor is helix and my zip code is 12345", "my editor is helix and my zip code is 12345"},
+		{"the door code is wrong", "the door code is wrong"},
+		{"secretary = Ann", "secretary = Ann"},
+	}
+	for _, tc := range tests {
+		if got := String(tc.in); got != tc.want {
+			t.Errorf("String(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
