@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -97,6 +98,11 @@ func TestAuditKeyRefusesUnsafeFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, "symbolic link"},
+		{"named pipe (would hang a plain read)", func(t *testing.T, p string) {
+			if err := syscall.Mkfifo(p, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "not a regular file"},
 		{"directory", func(t *testing.T, p string) {
 			if err := os.Mkdir(p, 0o700); err != nil {
 				t.Fatal(err)

@@ -246,6 +246,44 @@ func TestVerifyCountsHowEntriesWereChecked(t *testing.T) {
 		rep.KeyPath != AuditKeyPath(db.Path()) || rep.CheckpointPath != CheckpointPath(db.Path()) {
 		t.Errorf("report = %+v, %v", rep, err)
 	}
+	// Verify reads a database it cannot write, too.
+	rep, err = readOnlyHandle(t, db).VerifyAudit(context.Background())
+	if err != nil || !rep.OK() || rep.MACVerified != 4 {
+		t.Errorf("verify through a read-only handle = %+v, %v", rep, err)
+	}
+}
+
+// TestVerifyDuringAppends: verify reads the rows and the checkpoint at the
+// same moment, so appends running meanwhile never look like tampering.
+func TestVerifyDuringAppends(t *testing.T) {
+	ctx := context.Background()
+	db, _ := auditFixture(t, 1)
+	other := reopen(t, &DB{path: db.Path()}) // another connection pool, as another process has
+	done := make(chan error)
+	go func() {
+		for i := 0; i < 40; i++ {
+			if _, err := other.AppendAudit(ctx, sampleAudit(i)); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for running := true; running; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			running = false
+		default:
+		}
+		rep, err := db.VerifyAudit(ctx)
+		if err != nil || !rep.OK() {
+			t.Fatalf("verify during appends: %+v, %v", rep, err)
+		}
+	}
+	checkProblems(t, db)
 }
 
 // TestVerifyAfterSQLiteCLIRewrite rewrites every input and recomputes the
