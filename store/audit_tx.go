@@ -50,7 +50,7 @@ func (db *DB) WithAudit(ctx context.Context, e AuditEntry, fn func(tx *Tx, e *Au
 		}
 		e.Time = time.UnixMilli(e.Time.UnixMilli()) // what the database keeps, so the hash matches
 		e.Input = truncateRunes(e.Input, maxAuditInput)
-		e.Action = truncateRunes(e.Action, maxAuditInput)
+		e.Action = capAction(e.Action)
 		if e, err = a.insert(ctx, tx, e); err != nil {
 			return err
 		}
