@@ -14,11 +14,22 @@ import (
 // a flag than a key.
 const minEnvSecret = 8
 
+// minFileSecret is the shortest value a .env name that merely contains
+// KEY, TOKEN, SECRET or PASSWORD must have to be listed (MAX_TOKENS=4096 is
+// a setting); a name that names a secret (a PIN) is listed at any length.
+const minFileSecret = 6
+
+// notSecret are values no secret has: redacting "true" would garble every
+// prompt that says it.
+var notSecret = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true,
+	"none": true, "null": true, "nil": true, "enabled": true, "disabled": true}
+
 // SecretValues lists every secret value the configuration can see, for
 // redaction: the API keys (OPENROUTER_API_KEY, MACROA_API_KEY, each
 // [providers.X] key), the password in MACROA_BASE_URL and in every
 // provider's base_url (as written and decoded), every value in ./.env and
-// <home>/.env whose name looks secret (KEY, TOKEN, SECRET, PASSWORD...),
+// <home>/.env whose name looks secret (KEY, TOKEN, SECRET, PASSWORD...;
+// see minFileSecret),
 // the password of any URL in those files, and environment variables whose
 // names name a secret (see redact.SecretName). Empty values are left out;
 // the list has no repeats.
@@ -26,7 +37,7 @@ func (c *Config) SecretValues() []string {
 	var out []string
 	add := func(vs ...string) {
 		for _, v := range vs {
-			if strings.TrimSpace(v) != "" && !slices.Contains(out, v) {
+			if strings.TrimSpace(v) != "" && !notSecret[strings.ToLower(v)] && !slices.Contains(out, v) {
 				out = append(out, v)
 			}
 		}
@@ -42,7 +53,8 @@ func (c *Config) SecretValues() []string {
 			v := layer.vars[name].value
 			add(urlSecrets(v)...)
 			switch {
-			case layer.isFile && (looksSecret(name) || redact.SecretName(name)):
+			case layer.isFile && redact.SecretName(name),
+				layer.isFile && looksSecret(name) && len(v) >= minFileSecret:
 				add(v)
 			case !layer.isFile && len(v) >= minEnvSecret && envNameSecret(name):
 				add(v)

@@ -17,7 +17,7 @@ func TestSecretValues(t *testing.T) {
 		"EDITOR=helix",
 	}
 	f.workEnv("DB_PASSWORD=wd-dotenv-0005\nDATABASE_URL=postgres://app:url-pass-0006@db/prod\nTHEME=dark\n")
-	f.dataEnv("SERVICE_API_KEY=data-dotenv-0007\nPIN=4821\nLOCAL_LLM_CREDENTIAL=cred-0008\n")
+	f.dataEnv("SERVICE_API_KEY=data-dotenv-0007\nPIN=4821\nLOCAL_LLM_CREDENTIAL=cred-0008\nMAX_TOKENS=4096\nUSE_KEYRING=true\nAPI_KEY_ENABLED=yes\n")
 	f.toml("[providers.local]\nbase_url = \"http://u:prov-url-0009@127.0.0.1:9/v1\"\napi_key_env = \"LOCAL_LLM_CREDENTIAL\"\n" +
 		"[providers.other]\nbase_url = \"http://127.0.0.1:10/v1\"\napi_key = \"toml-key-0010\"\n")
 	got := f.load().SecretValues()
@@ -30,7 +30,7 @@ func TestSecretValues(t *testing.T) {
 			t.Errorf("SecretValues misses %q: %q", w, got)
 		}
 	}
-	for _, no := range []string{"short", "us-international", "helix", "dark", ""} {
+	for _, no := range []string{"short", "us-international", "helix", "dark", "4096", "true", "yes", ""} {
 		if slices.Contains(got, no) {
 			t.Errorf("SecretValues lists %q, which is no secret", no)
 		}
