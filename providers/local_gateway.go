@@ -12,17 +12,16 @@ import (
 )
 
 // LocalDetector finds the local server once for a process and remembers it,
-// so the model layer, the status bar and `macroa config` agree on it. A
-// miss is not remembered: a server started later is found by the next
-// Detect.
+// so the model layer, the status bar and `macroa config` agree on it. Only
+// a server with a model is remembered: one started, or given a model,
+// later is found by the next Detect.
 type LocalDetector struct {
 	Addr    string        // where to look, e.g. DefaultOllamaAddr
 	Timeout time.Duration // per probe; 0 means DetectLocal's default
 
-	mu     sync.Mutex // held while probing, so two callers probe once
-	server *LocalServer
-	found  bool // server is set
-	state  sync.Mutex
+	probing sync.Mutex // held while probing, so callers at once probe once
+	mu      sync.Mutex // guards server
+	server  *LocalServer
 }
 
 // NewLocalDetector looks at addr.
@@ -30,29 +29,29 @@ func NewLocalDetector(addr string) *LocalDetector { return &LocalDetector{Addr: 
 
 // Detect returns the server found earlier, or probes for one now.
 func (d *LocalDetector) Detect(ctx context.Context) (LocalServer, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	d.probing.Lock()
+	defer d.probing.Unlock()
 	if s, ok := d.Found(); ok {
 		return s, true
 	}
 	s, ok := DetectLocal(ctx, d.Addr, d.Timeout)
-	if ok {
-		d.state.Lock()
-		d.server, d.found = &s, true
-		d.state.Unlock()
+	if ok && len(s.Models) > 0 {
+		d.mu.Lock()
+		d.server = &s
+		d.mu.Unlock()
 	}
 	return s, ok
 }
 
-// Found returns the server found so far, without probing (never blocks on
-// the network: a front end may call it while drawing).
+// Found returns the server with a model found so far, without probing: it
+// never waits on the network, so a front end may call it while drawing.
 func (d *LocalDetector) Found() (LocalServer, bool) {
 	if d == nil {
 		return LocalServer{}, false
 	}
-	d.state.Lock()
-	defer d.state.Unlock()
-	if !d.found {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.server == nil {
 		return LocalServer{}, false
 	}
 	return *d.server, true
@@ -69,7 +68,7 @@ func (d *LocalDetector) Start(ctx context.Context) {
 // model.
 func (d *LocalDetector) Label(cfg *config.Config) string {
 	s, ok := d.Found()
-	if !ok || len(s.Models) == 0 {
+	if !ok {
 		return ""
 	}
 	return s.Label(localModel(cfg, s, tier.Nano))

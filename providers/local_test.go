@@ -175,9 +175,13 @@ func TestLocalDetector(t *testing.T) {
 	if _, err := FromConfigOrLocal(context.Background(), cfg, d); !errors.Is(err, ErrNotConfigured) {
 		t.Fatalf("nothing found: %v, want ErrNotConfigured", err)
 	}
+	srv.SetOllamaTags() // an Ollama with nothing pulled yet
+	if _, err := FromConfigOrLocal(context.Background(), cfg, d); err == nil || !strings.Contains(err.Error(), "ollama pull") {
+		t.Fatalf("an Ollama with no models: %v, want to be told to pull one", err)
+	}
 	srv.SetOllamaTags("llama3.2")
 	if _, ok := d.Detect(context.Background()); !ok {
-		t.Fatal("a server that started later was not found")
+		t.Fatal("a model pulled later was not found")
 	}
 	probes := len(srv.Requests())
 	want := "local: ollama at " + strings.TrimPrefix(srv.Addr(), "http://") + " (llama3.2)"
