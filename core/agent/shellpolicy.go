@@ -27,10 +27,16 @@ type Decision struct {
 type ShellContext struct {
 	Dir  string // the working directory the command starts in; "" means this process's
 	Home string // what ~ and $HOME expand to; "" means $HOME of this process
+	// AppliesEnv promises that the runner adds Decision.Env to the
+	// command's environment. Only then may a repository's git settings
+	// that the overrides switch off (core.fsmonitor, core.hooksPath,
+	// core.pager …) run unasked; without it they ask.
+	AppliesEnv bool
 }
 
 // CheckShell is CheckShellIn for a command run in this process's working
-// directory with its $HOME.
+// directory with its $HOME, by a runner that does not promise to apply
+// Decision.Env.
 func CheckShell(command string) Decision { return CheckShellIn(command, ShellContext{}) }
 
 // CheckShellIn parses command as shell text (bash grammar, which also
@@ -78,11 +84,12 @@ type checker struct {
 	commands []string
 	reasons  []string
 	git      bool            // a git command was allowed: it needs gitEnv
+	withEnv  bool            // the runner applies Decision.Env
 	gitSeen  map[string]bool // repositories whose configuration was checked
 }
 
 func newChecker(src string, sc ShellContext) *checker {
-	c := &checker{src: src, home: sc.Home, gitSeen: map[string]bool{}}
+	c := &checker{src: src, home: sc.Home, gitSeen: map[string]bool{}, withEnv: sc.AppliesEnv}
 	if c.home == "" {
 		c.home = os.Getenv("HOME")
 	}

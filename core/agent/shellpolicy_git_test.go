@@ -233,7 +233,7 @@ func TestGitRunsWithOverrides(t *testing.T) {
 	}
 	g.clear(t)
 
-	d := CheckShellIn("git status", ShellContext{Dir: g.repo})
+	d := CheckShellIn("git status", ShellContext{Dir: g.repo, AppliesEnv: true})
 	if !d.Allowed || len(d.Env) == 0 {
 		t.Fatalf("git status: %+v", d)
 	}
@@ -251,6 +251,23 @@ func TestGitRunsWithOverrides(t *testing.T) {
 	}
 	if !strings.Contains(func() string { o := a.runCommand(context.Background(), "git status --short"); return o.output }(), "a.txt") {
 		t.Error("git status under the overrides no longer reports the change")
+	}
+}
+
+// TestGitNeutralisedSettingsAskWithoutEnv: a runner that does not promise
+// to apply Decision.Env (CheckShell) gets a question for a repository's
+// core.fsmonitor, which the overrides would otherwise have switched off.
+func TestGitNeutralisedSettingsAskWithoutEnv(t *testing.T) {
+	g := newGitTrap(t)
+	g.git(t, "config", "core.fsmonitor", g.script+" fsmonitor")
+	if d := CheckShellIn("git status", ShellContext{Dir: g.repo}); d.Allowed || !strings.Contains(d.Reason, "core.fsmonitor") {
+		t.Errorf("without the environment: %+v", d)
+	}
+	if d := CheckShellIn("git status", ShellContext{Dir: g.repo, AppliesEnv: true}); !d.Allowed || len(d.Env) == 0 {
+		t.Errorf("with the environment: %+v", d)
+	}
+	if got := g.tripped(t); len(got) != 0 {
+		t.Errorf("checking ran the planted program: %q", got)
 	}
 }
 

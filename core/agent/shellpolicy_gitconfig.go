@@ -84,7 +84,7 @@ func (c *checker) gitRepo(args []string) {
 			continue
 		}
 		c.gitSeen[d+"\x00"+sub] = true
-		if why := gitConfigWhy(d, sub); why != "" {
+		if why := gitConfigWhy(d, sub, c.withEnv); why != "" {
 			c.deny("%s", why)
 			return
 		}
@@ -131,8 +131,9 @@ func (c *checker) gitDiffPaths(dirs, args []string) {
 // says why a read-only git command there could run a program or reveal a
 // secret, or "". System and global settings are the person's own; what a
 // repository sets is trusted only for the keys in gitSafeKey and, when
-// this git applies them, the keys gitOverrides switch off.
-func gitConfigWhy(dir, sub string) string {
+// the runner applies gitEnv (withEnv) and this git honours it, the keys
+// gitOverrides switch off.
+func gitConfigWhy(dir, sub string, withEnv bool) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "git", "config", "--list", "--show-scope", "-z")
@@ -179,7 +180,7 @@ func gitConfigWhy(dir, sub string) string {
 			repo = append(repo, entry{scope, key})
 		}
 	}
-	neutralised := len(applied) == len(gitOverrides)
+	neutralised := withEnv && len(applied) == len(gitOverrides)
 	for _, e := range repo {
 		if gitSafeKey(e.key) || neutralised && applied[strings.ToLower(e.key)] {
 			continue

@@ -239,7 +239,7 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 	if command == "" {
 		return failed(`the command is empty. Call run_command again with a command, e.g. {"command": "df -h"}.`)
 	}
-	d := CheckShellIn(command, ShellContext{Dir: a.Shell.Dir})
+	d := CheckShellIn(command, ShellContext{Dir: a.Shell.Dir, AppliesEnv: true})
 	if !d.Allowed {
 		if o, ok := a.approve(ctx, command, d.Reason); !ok {
 			return o
