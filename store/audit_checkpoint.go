@@ -102,9 +102,10 @@ func restoreCheckpoint(path string, ours, prev []byte) {
 	if err != nil || !bytes.Equal(cur, ours) {
 		return
 	}
-	if prev == nil {
+	if prev == nil || writeFileAtomic(path, prev) != nil {
+		// No room to write the old one back (the commit may have failed on
+		// a full disk): no checkpoint is reported as missing and rebuilt by
+		// the next append, where one ahead would stop every append.
 		os.Remove(path)
-		return
 	}
-	_ = writeFileAtomic(path, prev)
 }

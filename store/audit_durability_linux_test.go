@@ -64,6 +64,22 @@ func TestAuditDiskFull(t *testing.T) {
 	}
 }
 
+// TestRestoreCheckpointOnFullDisk: when the commit after a checkpoint
+// fails for want of space, the old checkpoint cannot be written back
+// either; the new one is removed rather than left ahead of the database.
+func TestRestoreCheckpointOnFullDisk(t *testing.T) {
+	dir := mountTmpfs(t, "1m")
+	path := filepath.Join(dir, "macroa.db.audit-head")
+	if err := writeFileAtomic(path, []byte("ours")); err != nil {
+		t.Fatal(err)
+	}
+	fillDisk(t, dir)
+	restoreCheckpoint(path, []byte("ours"), []byte("old"))
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("checkpoint ahead of the database left in place: %v", err)
+	}
+}
+
 // fillDisk writes a file until the file system is full and returns its path.
 func fillDisk(t *testing.T, dir string) string {
 	t.Helper()
