@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +212,27 @@ func TestDescribeLocalProbesOnlyWhenNothingIsConfigured(t *testing.T) {
 	empty.SetOllamaTags()
 	if s := DescribeLocal(context.Background(), loadConfig(t, nil, ""), NewLocalDetector(empty.Addr())); s.Configured || !strings.Contains(s.Hint, "ollama pull") {
 		t.Errorf("an Ollama with no models: %+v, want a hint to pull one", s)
+	}
+}
+
+// Start probes in the background; Label can be read meanwhile and names
+// the server once the probe is done.
+func TestLocalDetectorStart(t *testing.T) {
+	srv := providertest.New(t)
+	srv.SetModels("m")
+	cfg := loadConfig(t, nil, "")
+	d := NewLocalDetector(srv.Addr())
+	d.Start(context.Background())
+	deadline := time.After(5 * time.Second)
+	for d.Label(cfg) == "" {
+		select {
+		case <-deadline:
+			t.Fatal("the background probe never named the server")
+		default:
+			runtime.Gosched()
+		}
+	}
+	if got := d.Label(cfg); !strings.HasPrefix(got, "local: openai-compatible at ") || !strings.HasSuffix(got, "(m)") {
+		t.Errorf("Label = %q", got)
 	}
 }
