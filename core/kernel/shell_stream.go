@@ -1,0 +1,39 @@
+package kernel
+
+import (
+	"context"
+
+	"github.com/macroa/macroa/core/events"
+	"github.com/macroa/macroa/core/redact"
+	"github.com/macroa/macroa/core/router"
+	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/hosts"
+)
+
+// dispatchTurn is dispatch for the skill of a turn: a shell command's
+// output streams as the turn's text (see runShell).
+func (k *Kernel) dispatchTurn(ctx context.Context, t *turn, d router.Decision) skills.Result {
+	if d.Intent.Skill == skills.Shell {
+		return k.runShell(ctx, t, d.Intent)
+	}
+	return k.dispatch(ctx, d)
+}
+
+// runShell runs a shell intent and shows its output as it is printed: each
+// line becomes the turn's streamed text on the event bus (events.Token,
+// coalesced like a model's answer, secrets removed), so the cockpit shows
+// a long command live. The result is still the skill's complete output.
+// Lines go to the bus only, not to Request.OnText: front ends that print
+// the final output (the REPL, `macroa run`) would print it twice.
+func (k *Kernel) runShell(ctx context.Context, t *turn, in skills.Intent) skills.Result {
+	if k.bus == nil {
+		return k.shell.Run(ctx, in)
+	}
+	coal := events.NewCoalescer(k.bus, string(t.id), 0)
+	// Flushed before the run completes, so every line is published ahead of
+	// the RunCompleted event.
+	defer coal.Flush()
+	return k.shell.RunStreaming(ctx, in, func(l hosts.Line) {
+		coal.Add(redact.String(l.Text, k.secrets...))
+	})
+}

@@ -1,0 +1,81 @@
+package kernel_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/macroa/macroa/core/events"
+	"github.com/macroa/macroa/core/kernel"
+)
+
+// TestShellOutputStreamsAsTurnText: a command's lines are published as the
+// turn's tokens while it runs (it waits on a FIFO the test writes only
+// after the first line arrived), before the run completes; the result
+// keeps the complete output; secrets never reach an event; OnText is not
+// called (the REPL and `macroa run` print the result).
+func TestShellOutputStreamsAsTurnText(t *testing.T) {
+	const key = "sk-or-v1-streamedkey0123456789abcdef"
+	cfg, db, dir := openData(t, "", "OPENROUTER_API_KEY="+key)
+	bus := events.New()
+	sub := bus.Subscribe(256)
+	defer sub.Close()
+	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Bus: bus})
+	fifo := filepath.Join(dir, "go")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	onText := false
+	done := make(chan kernel.Result, 1)
+	go func() {
+		done <- k.Run(context.Background(), kernel.Request{TurnID: "turn-1", Source: kernel.SourceTUI,
+			Input:  "!echo first " + key + "; read x < " + fifo + "; echo second $x >&2",
+			OnText: func(string) { onText = true }})
+	}()
+	var streamed strings.Builder
+	wrote := false
+	deadline := time.After(15 * time.Second)
+	for {
+		var e events.Event
+		select {
+		case e = <-sub.C:
+		case res := <-done:
+			t.Fatalf("the run ended before the test let it: %+v", res)
+		case <-deadline:
+			t.Fatalf("no first line while the command runs; streamed %q", streamed.String())
+		}
+		if e.Turn() != "turn-1" {
+			continue
+		}
+		if _, ok := e.(events.RunCompleted); ok {
+			break
+		}
+		if tk, ok := e.(events.Token); ok {
+			streamed.WriteString(tk.Text)
+		}
+		if !wrote && strings.Contains(streamed.String(), "first") {
+			// The command is blocked on the FIFO: the line came while it ran.
+			wrote = true
+			if err := os.WriteFile(fifo, []byte("go\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	res := <-done
+	if !wrote {
+		t.Fatal("the first line never arrived")
+	}
+	if got := streamed.String(); !strings.Contains(got, "first [redacted]\n") || !strings.Contains(got, "second go\n") || strings.Contains(got, key) {
+		t.Fatalf("streamed text %q: want both lines, the key removed", got)
+	}
+	if !res.Success || res.Output != "first "+key+"\n[stderr]\nsecond go" {
+		t.Fatalf("result %+v: want the complete output", res)
+	}
+	if onText || res.Streamed {
+		t.Fatalf("command output reached OnText (%v) or is marked streamed (%v)", onText, res.Streamed)
+	}
+}
