@@ -26,7 +26,7 @@ type appendState struct {
 // be trusted afterwards: the key is missing while entries were MAC'd with
 // it, or the database is behind (or disagrees with) its checkpoint.
 // Appending then would overwrite the evidence.
-func (db *DB) beginAppend(ctx context.Context, tx *sql.Tx) (*appendState, error) {
+func (db *DB) beginAppend(ctx context.Context, tx runner) (*appendState, error) {
 	a := &appendState{db: db, cpPath: CheckpointPath(db.path)}
 	var headMAC string
 	err := tx.QueryRowContext(ctx, `SELECT last_id, last_hash, last_mac, count FROM audit_head WHERE id = 1`).
@@ -74,7 +74,7 @@ func (db *DB) beginAppend(ctx context.Context, tx *sql.Tx) (*appendState, error)
 
 // matchCheckpoint checks that the database still holds the entry the
 // checkpoint recorded, unchanged.
-func (a *appendState) matchCheckpoint(ctx context.Context, tx *sql.Tx, cp checkpoint) error {
+func (a *appendState) matchCheckpoint(ctx context.Context, tx runner, cp checkpoint) error {
 	accept := fmt.Sprintf("run the audit verify command; if you restored the database on purpose, remove %s to accept it", a.cpPath)
 	if !cp.sealOK(a.key) {
 		return tagged(ErrAuditCheckpoint, nil, "the audit checkpoint %s was altered or written with another key; %s", a.cpPath, accept)
@@ -98,7 +98,7 @@ func (a *appendState) matchCheckpoint(ctx context.Context, tx *sql.Tx, cp checkp
 
 // insert gives e the next id, links, hashes and MACs it, inserts it and
 // moves the head.
-func (a *appendState) insert(ctx context.Context, tx *sql.Tx, e AuditEntry) (AuditEntry, error) {
+func (a *appendState) insert(ctx context.Context, tx runner, e AuditEntry) (AuditEntry, error) {
 	// Never reuse an id: not one past the head (rows may have been
 	// deleted, which verify must still see) nor a forged row's.
 	var maxID int64

@@ -221,3 +221,36 @@ func TestAuditedWriteCommitsBoth(t *testing.T) {
 		t.Errorf("verify = %+v, %v", rep, err)
 	}
 }
+
+// TestAuditCommitFails makes the COMMIT itself fail (a deferred foreign key,
+// the way a full disk can fail a commit after everything before it
+// worked): nothing is written, the checkpoint is put back rather than left
+// ahead of the database, and the connection is usable afterwards.
+func TestAuditCommitFails(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t)
+	db.sql.SetMaxOpenConns(1) // the next write must reuse the connection the failed commit ran on
+	if _, err := db.AppendAudit(ctx, AuditEntry{Input: "first"}); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, db, `CREATE TABLE parent (id INTEGER PRIMARY KEY)`)
+	mustExec(t, db, `CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`)
+	before := snapshot(t, db)
+	_, err := db.WithAudit(ctx, AuditEntry{Input: "doomed at commit"}, func(tx *Tx, _ *AuditEntry) error {
+		if _, err := tx.SetFact(ctx, FactInput{Key: "doomed", Value: "x"}); err != nil {
+			return err
+		}
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO child (p) VALUES (42)`) // violates the key, checked at COMMIT
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Fatalf("WithAudit with a failing commit = %v", err)
+	}
+	if after := snapshot(t, db); after != before {
+		t.Errorf("a failed commit left something behind:\nbefore %s\nafter  %s", before, after)
+	}
+	if _, err := db.AppendAudit(ctx, AuditEntry{Input: "next"}); err != nil {
+		t.Errorf("append after a failed commit: %v", err)
+	}
+	checkProblems(t, db)
+}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -13,7 +12,7 @@ import (
 // commits together with its audit entry, or not at all.
 type Tx struct {
 	db *DB
-	tx *sql.Tx
+	tx runner // the connection holding the transaction
 }
 
 // WithAudit runs fn and appends e to the audit log in one transaction. fn
@@ -35,7 +34,7 @@ func (db *DB) WithAudit(ctx context.Context, e AuditEntry, fn func(tx *Tx, e *Au
 	}
 	defer unlock()
 	var cpUndo func()
-	err = db.inTxCommit(ctx, func(tx *sql.Tx) error {
+	err = db.inTxCommit(ctx, func(tx runner) error {
 		a, err := db.beginAppend(ctx, tx)
 		if err != nil {
 			return err
@@ -70,18 +69,30 @@ func (db *DB) WithAudit(ctx context.Context, e AuditEntry, fn func(tx *Tx, e *Au
 	return e, nil
 }
 
-// inTxCommit is inTx with a hook run when the commit itself fails.
-func (db *DB) inTxCommit(ctx context.Context, fn func(tx *sql.Tx) error, commitFailed func()) error {
-	tx, err := db.sql.BeginTx(ctx, nil)
+// inTxCommit runs fn in a BEGIN IMMEDIATE transaction on a connection of
+// its own, and calls commitFailed when the COMMIT itself fails. It drives
+// the transaction by hand because a failed COMMIT (a full disk, say) may
+// leave SQLite's transaction open: it is rolled back here, on the same
+// connection, before that connection goes back to the pool, where the
+// next write on it would fail with "cannot start a transaction within a
+// transaction".
+func (db *DB) inTxCommit(ctx context.Context, fn func(tx runner) error, commitFailed func()) error {
+	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
+	defer conn.Close()
+	rollback := func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK") }
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := fn(conn); err != nil {
+		rollback()
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		commitFailed()
+		rollback() // "no transaction is active" when SQLite already rolled back
 		return err
 	}
 	return nil
