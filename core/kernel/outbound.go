@@ -62,7 +62,7 @@ func (o *outbound) text(s string, known []string, with string) string {
 		return redact.String(s, known...)
 	}
 	o.mu.Lock()
-	if o.memoWith != with || len(o.memo) >= memoMax {
+	if o.memo == nil || o.memoWith != with || len(o.memo) >= memoMax {
 		o.memoWith, o.memo = with, map[string]string{}
 	}
 	r, ok := o.memo[s]
