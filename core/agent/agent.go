@@ -50,7 +50,11 @@ type Agent struct {
 	Files  skills.FileSkill
 	Memory skills.MemorySkill
 
-	Confirm    Confirm
+	Confirm Confirm
+	// Record, when set, writes the audit record of a state-changing action
+	// (an approved command, a file write) before it runs; when it fails the
+	// action does not run. Memory writes record themselves (skills.MemorySkill.Record).
+	Record     func(ctx context.Context, tool, action string) error
 	OnToolCall func(ToolCall) // called after every tool call, run or refused: the kernel audits each one
 	MaxRounds  int            // tool rounds before a forced summary; 0 means DefaultMaxRounds
 
@@ -176,9 +180,9 @@ func SystemPrompt() string {
 		"Tools:\n" +
 		"- run_command: run a shell command (POSIX sh) on this machine. Read-only commands such as ls, cat, grep, df, " +
 		"ps, systemctl status or git status run at once; anything else is shown to the person, who approves or refuses it.\n" +
-		"- read_file, write_file, list_directory, file_exists: files in the person's home directory. Replacing an " +
-		"existing file, or writing under a hidden path, needs the person's approval.\n" +
-		"- remember, recall: the person's long-term memory of facts.\n\n" +
+		"- read_file, write_file, list_directory, file_exists: files in the person's home directory. Reading is " +
+		"immediate (credential files excepted); every write is shown to the person, who approves or refuses it.\n" +
+		"- remember, recall: the person's long-term memory of facts. Remembering something is shown to the person first.\n\n" +
 		"Rules:\n" +
 		"- Prefer read-only commands; destructive commands need the person's approval. If something is refused, do not " +
 		"try another way to do it: say what you wanted to do and why.\n" +

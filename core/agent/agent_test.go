@@ -387,7 +387,8 @@ func TestWriteFileApproval(t *testing.T) {
 		asked    bool
 		written  bool
 	}{
-		{name: "new file needs no approval", path: "new.txt", written: true},
+		{name: "new file asks and may go ahead", path: "new.txt", confirm: ptr(true), asked: true, written: true},
+		{name: "new file without anyone to ask", path: "new.txt"},
 		{name: "replacing asks and may go ahead", path: "old.txt", existing: true, confirm: ptr(true), asked: true, written: true},
 		{name: "replacing refused", path: "old.txt", existing: true, confirm: ptr(false), asked: true},
 		{name: "replacing without anyone to ask", path: "old.txt", existing: true},
@@ -437,6 +438,8 @@ func TestMemoryTools(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	r.agent.Memory = skills.MemorySkill{DB: db}
+	var asked []string
+	r.agent.Confirm = func(_ context.Context, action, _ string) bool { asked = append(asked, action); return true }
 	r.srv.Script(
 		toolCall("m1", "remember", `{"key":"editor","value":"helix"}`),
 		toolCall("m2", "recall", `{"query":"editor"}`),
@@ -448,6 +451,9 @@ func TestMemoryTools(t *testing.T) {
 	reqs := r.srv.ChatRequests()
 	if m := lastTool(t, reqs[1]); m.Content != "Remembered: editor = helix" {
 		t.Errorf("remember answered %q", m.Content)
+	}
+	if len(asked) != 1 || asked[0] != "remember editor = helix" {
+		t.Errorf("asked %q, want the person asked once before the fact changed", asked)
 	}
 	if m := lastTool(t, reqs[2]); m.Content != "editor = helix" {
 		t.Errorf("recall answered %q", m.Content)

@@ -64,7 +64,7 @@ func Tools() []providers.Tool {
 		{Name: ToolReadFile, Description: "Read a text file in the person's home directory.",
 			Parameters: schema(pathParam)},
 		{Name: ToolWriteFile, Description: "Write a text file in the person's home directory. " +
-			"Replacing an existing file, or writing under a hidden path, needs the person's approval.",
+			"Every write waits for the person's approval and may be refused.",
 			Parameters: schema(pathParam, param{"content", "The whole new content of the file."})},
 		{Name: ToolListDirectory, Description: "List a directory in the person's home directory.",
 			Parameters: schema(pathParam)},
@@ -244,10 +244,19 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 		if o, ok := a.approve(ctx, command, d.Reason); !ok {
 			return o
 		}
+		if o, ok := a.record(ctx, ToolRunCommand, command); !ok {
+			return o
+		}
 	}
-	sh := a.Shell
-	// What the policy allowed, it allowed with this environment (git's
-	// configuration overrides); an approved command runs as the person wrote it.
+	sh := PolicyShell(a.Shell, d)
+	return fromResult(sh.Run(ctx, skills.Intent{Skill: skills.Shell, Action: "run", Input: command, Tier: a.Tier,
+		Args: map[string]string{"command": command}}))
+}
+
+// PolicyShell is the shell skill a model's command runs with, after d
+// judged it: a shell whose grammar the policy read, the environment the
+// policy allowed it with (git's configuration overrides), and a time limit.
+func PolicyShell(sh skills.ShellSkill, d Decision) skills.ShellSkill {
 	sh.Env = append(append([]string(nil), sh.Env...), d.Env...)
 	// The policy reads bash and POSIX sh grammar; other shells (zsh, fish)
 	// would give the same text another meaning, so they are not used here.
@@ -259,8 +268,19 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 	if sh.Timeout <= 0 {
 		sh.Timeout = defaultCommandTimeout
 	}
-	return fromResult(sh.Run(ctx, skills.Intent{Skill: skills.Shell, Action: "run", Input: command, Tier: a.Tier,
-		Args: map[string]string{"command": command}}))
+	return sh
+}
+
+// record writes the audit record of a state-changing action before it
+// runs. An action whose record cannot be written does not run.
+func (a *Agent) record(ctx context.Context, tool, action string) (outcome, bool) {
+	if a.Record == nil {
+		return outcome{}, true
+	}
+	if err := a.Record(ctx, tool, action); err != nil {
+		return failed("not run: %v", err), false
+	}
+	return outcome{}, true
 }
 
 // approve asks the person about an action the policy does not allow by

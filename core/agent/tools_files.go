@@ -24,11 +24,12 @@ func (a *Agent) readFile(ctx context.Context, p string) outcome {
 	return fromResult(a.Files.Read(t))
 }
 
-// writeFile writes through the file skill. A new file is written at once;
-// replacing an existing one, or writing under a hidden path (shell start-up
-// files, ~/.ssh, ~/.config) or to a credentials file, asks the person
-// first. Every decision is on the real target, symlinks and relative paths
-// resolved, and the write fails if the path leads elsewhere by then.
+// writeFile writes through the file skill, always with the person's
+// approval: the question says what is special about the target (a hidden
+// path such as shell start-up files, ~/.ssh or ~/.config, a credentials
+// file, an existing file replaced, or a new file). Every decision is on the
+// real target, symlinks and relative paths resolved, and the write fails if
+// the path leads elsewhere by then. Its audit record is written before it.
 func (a *Agent) writeFile(ctx context.Context, p, content string) outcome {
 	t, err := a.Files.Resolve(p)
 	if err != nil {
@@ -40,6 +41,9 @@ func (a *Agent) writeFile(ctx context.Context, p, content string) outcome {
 	if reason := writeNeedsApproval(t); reason != "" {
 		action := fmt.Sprintf("write_file %s (%d bytes)", t.Shown(), len(content))
 		if o, ok := a.approve(ctx, action, reason); !ok {
+			return o
+		}
+		if o, ok := a.record(ctx, ToolWriteFile, action); !ok {
 			return o
 		}
 	}
@@ -56,6 +60,7 @@ func writeNeedsApproval(t skills.Target) string {
 	case t.Exists() && !t.IsDir():
 		return fmt.Sprintf("it replaces the existing %s", t.Real)
 	}
-	// A new file, or a path the write itself will refuse with the reason.
-	return ""
+	// A new file still changes the person's disk: a model never writes
+	// one unasked.
+	return fmt.Sprintf("it creates the new file %s", t.Real)
 }

@@ -95,7 +95,7 @@ func TestFileToolAttacks(t *testing.T) {
 			setup: func(t *testing.T, r *rig) {
 				symlink(t, ".ssh/authorized_keys", filepath.Join(r.home, "notes.txt.macroa-tmp"))
 			},
-			ok: true, want: "Written to HOME/notes.txt", wrote: "notes.txt"},
+			confirm: true, askFor: "write_file ~/notes.txt", ok: true, want: "Written to HOME/notes.txt", wrote: "notes.txt"},
 		{name: "planted temporary-name symlink, replacing with approval", tool: ToolWriteFile, path: "~/notes.txt",
 			setup: func(t *testing.T, r *rig) {
 				r.write(t, "notes.txt", "old")

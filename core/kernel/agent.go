@@ -30,7 +30,10 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 		Caller: t.caller, Shell: k.shell, Files: k.files, Memory: k.memoryFor(t),
 		Confirm:    agent.Confirm(t.req.Confirm),
 		OnToolCall: func(tc agent.ToolCall) { k.auditToolCall(ctx, t, tc) },
-		Tier:       start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
+		Record: func(ctx context.Context, tool, action string) error {
+			return k.record(ctx, k.intentEntry(t, routeAgentTool, "agent."+tool, action, ChosenByAgent))
+		},
+		Tier: start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
 	}
 	ans, err := a.Run(ctx, t.req.Input, t.history)
 	switch {

@@ -44,21 +44,22 @@ func (c Chooser) byModel() bool {
 
 // judgement is what the gate found about one intent before it runs.
 type judgement struct {
-	action   string // what would run, exactly: the command, "write ~/x (12 bytes)", "remember k = v"
-	changes  bool   // it changes state (files, memory, anything a command may do)
-	ask      string // why a person must approve it when a model chose it; "" when it may run unasked
-	readOnly bool   // it only reads, and may run unasked whoever chose it
+	action   string         // what would run, exactly: the command, "write ~/x (12 bytes)", "remember k = v"
+	changes  bool           // it changes state (files, memory, anything a command may do)
+	ask      string         // why a person must approve it when a model chose it; "" when it may run unasked
+	readOnly bool           // it only reads, and may run unasked whoever chose it
+	policy   agent.Decision // for a shell command: the shell policy's verdict
 }
 
 // judge describes an intent and decides whether it may run without asking,
 // were a model to have chosen it. Risk comes from the skill and its
 // parameters, never from anything a model says about them.
-func judge(in skills.Intent) judgement {
+func (k *Kernel) judge(in skills.Intent) judgement {
 	switch in.Skill {
 	case skills.Shell:
 		cmd := in.Arg("command")
-		d := agent.CheckShell(cmd)
-		j := judgement{action: cmd, readOnly: d.Allowed, changes: !d.Allowed}
+		d := agent.CheckShellIn(cmd, agent.ShellContext{Dir: k.shell.Dir, AppliesEnv: true})
+		j := judgement{action: cmd, readOnly: d.Allowed, changes: !d.Allowed, policy: d}
 		if !d.Allowed {
 			j.ask = d.Reason
 		}
@@ -75,7 +76,19 @@ func judge(in skills.Intent) judgement {
 				action = "read"
 			}
 			j := judgement{action: action + " " + p, readOnly: true}
-			if why := secretpath.Why(p); why != "" && action == "read" {
+			if action != "read" {
+				return j
+			}
+			// Judged on the file the path really leads to: a symlink or a
+			// working directory inside ~/.ssh must not hide a key.
+			why := secretpath.Why(p)
+			if t, err := k.files.Resolve(p); err == nil {
+				j.action = "read " + t.Shown()
+				if s := t.Secret(); s != "" {
+					why = s
+				}
+			}
+			if why != "" {
 				j.readOnly, j.ask = false, "it reads "+why
 			}
 			return j

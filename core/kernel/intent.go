@@ -13,7 +13,7 @@ import (
 // anything that changes state runs only once its audit record is written.
 // The turn keeps what ran and who chose it for the run's audit entry.
 func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by Chooser) skills.Result {
-	j := judge(d.Intent)
+	j := k.judge(d.Intent)
 	t.action, t.chosenBy, t.route = j.action, by, string(d.Route)
 	if refused, ok := k.gate(ctx, t.req, d, by, j); !ok {
 		t.refused = true

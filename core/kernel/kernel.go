@@ -60,6 +60,7 @@ type Kernel struct {
 
 // New builds a Kernel.
 func New(o Options) *Kernel {
+	protectData(o.Config, o.UserHome)
 	return &Kernel{
 		cfg: o.Config,
 		db:  o.DB,

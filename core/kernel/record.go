@@ -3,10 +3,14 @@ package kernel
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/core/router"
+	"github.com/macroa/macroa/core/secretpath"
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/store"
 )
@@ -15,7 +19,12 @@ import (
 // changes nothing it cannot record: when the entry cannot be written, the
 // action does not run and the error says why.
 func (k *Kernel) auditIntent(ctx context.Context, t *turn, d router.Decision, j judgement, by Chooser) error {
-	e := k.intentEntry(t, string(d.Route), string(d.Intent.Skill), j.action, by)
+	return k.record(ctx, k.intentEntry(t, string(d.Route), string(d.Intent.Skill), j.action, by))
+}
+
+// record appends a start record, with the sentence a person sees when it
+// cannot be written.
+func (k *Kernel) record(ctx context.Context, e store.AuditEntry) error {
 	if _, err := k.db.AppendAudit(context.WithoutCancel(ctx), e); err != nil {
 		return fmt.Errorf("the audit log cannot be written (%v), and Macroa changes nothing it cannot record", err)
 	}
@@ -63,4 +72,18 @@ func (k *Kernel) modelAvailable(ctx context.Context) bool {
 	}
 	_, err := k.modelCaller(ctx)
 	return err == nil
+}
+
+// protectData marks where Macroa keeps its keys, memory and audit key as
+// secret for the shell policy and the file tools, wherever MACROA_HOME or
+// the database path moved them. A data directory that holds the whole home
+// (MACROA_HOME=$HOME) is left to the named files, or nothing could be read.
+func protectData(cfg *config.Config, home string) {
+	const why = "Macroa's own data, which holds its keys and memory"
+	if rel, err := filepath.Rel(cfg.Home, home); err != nil || strings.HasPrefix(rel, "..") {
+		secretpath.Protect(cfg.Home, why)
+	}
+	for _, p := range []string{cfg.DBPath, cfg.FilePath, filepath.Join(filepath.Dir(cfg.DBPath), ".env")} {
+		secretpath.Protect(p, why)
+	}
 }
