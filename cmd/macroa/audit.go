@@ -130,7 +130,11 @@ func newAuditCmd(a *app) *cobra.Command {
 // 100 by MAC, 20 written before MACs by the hash chain only; checkpoint at
 // entry 120".
 func verifyCounts(rep store.VerifyReport) string {
-	s := fmt.Sprintf("%d entries checked, %d by MAC", rep.Checked, rep.MACVerified)
+	noun := "entries"
+	if rep.Checked == 1 {
+		noun = "entry"
+	}
+	s := fmt.Sprintf("%d %s checked, %d by MAC", rep.Checked, noun, rep.MACVerified)
 	if rep.ChainOnly > 0 {
 		s += fmt.Sprintf(", %d written before MACs by the hash chain only", rep.ChainOnly)
 	}
