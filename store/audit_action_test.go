@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
 	"strings"
 	"testing"
 )
@@ -38,4 +39,30 @@ func TestAuditActionKeepsWhatRan(t *testing.T) {
 		})
 	}
 	checkProblems(t, db)
+}
+
+// A batch is appended whole, with one checkpoint at its end, or not at all.
+func TestAppendAuditBatch(t *testing.T) {
+	ctx := context.Background()
+	db, _ := auditFixture(t, 2)
+	var batch []AuditEntry
+	for i := range 50 {
+		batch = append(batch, sampleAudit(i%20))
+	}
+	got, err := db.AppendAuditBatch(ctx, batch)
+	if err != nil || len(got) != 50 || got[0].ID != 3 || got[49].ID != 52 || got[1].PrevHash != got[0].Hash {
+		t.Fatalf("AppendAuditBatch = %d entries, %v", len(got), err)
+	}
+	rep, err := db.VerifyAudit(ctx)
+	if err != nil || !rep.OK() || rep.MACVerified != 52 || rep.CheckpointID != 52 {
+		t.Fatalf("verify after a batch: %+v, %v", rep, err)
+	}
+	before := snapshot(t, db)
+	bad := append([]AuditEntry{sampleAudit(1)}, AuditEntry{CostUSD: math.Inf(1)})
+	if _, err := db.AppendAuditBatch(ctx, bad); err == nil || !strings.Contains(err.Error(), "entry 1: cost +Inf is not a number") {
+		t.Errorf("a batch with a bad entry = %v", err)
+	}
+	if after := snapshot(t, db); after != before {
+		t.Errorf("a failed batch wrote something:\nbefore %s\nafter  %s", before, after)
+	}
 }

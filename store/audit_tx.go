@@ -44,12 +44,9 @@ func (db *DB) WithAudit(ctx context.Context, e AuditEntry, fn func(tx *Tx, e *Au
 				return err
 			}
 		}
-		if math.IsNaN(e.CostUSD) || math.IsInf(e.CostUSD, 0) {
-			return fmt.Errorf("cost %v is not a number", e.CostUSD)
+		if e, err = normaliseEntry(db, e); err != nil {
+			return err
 		}
-		e.Time = time.UnixMilli(e.Time.UnixMilli()) // what the database keeps, so the hash matches
-		e.Input = truncateRunes(e.Input, maxAuditInput)
-		e.Action = capAction(e.Action)
 		if e, err = a.insert(ctx, tx, e); err != nil {
 			return err
 		}
@@ -66,6 +63,62 @@ func (db *DB) WithAudit(ctx context.Context, e AuditEntry, fn func(tx *Tx, e *Au
 	if err != nil {
 		return AuditEntry{}, fmt.Errorf("append audit entry: %w", db.writeError(err))
 	}
+	return e, nil
+}
+
+// AppendAuditBatch appends entries in order in one transaction, with one
+// checkpoint at the end: all of them or none. For importing or seeding a
+// log, where an fsync per entry would dominate.
+func (db *DB) AppendAuditBatch(ctx context.Context, entries []AuditEntry) ([]AuditEntry, error) {
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	unlock, err := db.lockAppend(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("append audit entries: %w", db.writeError(err))
+	}
+	defer unlock()
+	out := make([]AuditEntry, 0, len(entries))
+	var cpUndo func()
+	err = db.inTxCommit(ctx, func(tx runner) error {
+		a, err := db.beginAppend(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for i, e := range entries {
+			if e, err = normaliseEntry(db, e); err != nil {
+				return fmt.Errorf("entry %d: %w", i, err)
+			}
+			if e, err = a.insert(ctx, tx, e); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		cpUndo, err = a.checkpoint(out[len(out)-1])
+		return err
+	}, func() {
+		if cpUndo != nil {
+			cpUndo()
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("append audit entries: %w", db.writeError(err))
+	}
+	return out, nil
+}
+
+// normaliseEntry checks an entry and brings it to what the database keeps,
+// so its hash matches what is stored.
+func normaliseEntry(db *DB, e AuditEntry) (AuditEntry, error) {
+	if e.Time.IsZero() {
+		e.Time = db.now()
+	}
+	if math.IsNaN(e.CostUSD) || math.IsInf(e.CostUSD, 0) {
+		return e, fmt.Errorf("cost %v is not a number", e.CostUSD)
+	}
+	e.Time = time.UnixMilli(e.Time.UnixMilli())
+	e.Input = truncateRunes(e.Input, maxAuditInput)
+	e.Action = capAction(e.Action)
 	return e, nil
 }
 
