@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -265,6 +266,40 @@ func TestHostileAgentToolCallsDoNotRun(t *testing.T) {
 			}
 			if res.ChosenBy != kernel.ChosenByAgent {
 				t.Errorf("run chosen by %q, want agent", res.ChosenBy)
+			}
+		})
+	}
+}
+
+// A classifier's read-only git command in a repository whose configuration
+// runs programs runs with that configuration overridden, or asks: the
+// planted program never runs.
+func TestHostileClassifierGitConfigNeutralised(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed: the repository-configuration attack needs it")
+	}
+	for _, cmd := range []string{"git status", "git log -1", "git diff"} {
+		t.Run(cmd, func(t *testing.T) {
+			srv := providertest.New(t)
+			f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL())
+			canary := filepath.Join(f.dir, "pwned")
+			git := func(args ...string) {
+				c := exec.Command("git", args...)
+				c.Dir = f.dir
+				c.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+f.dir)
+				if out, err := c.CombinedOutput(); err != nil {
+					t.Fatalf("git %v: %v\n%s", args, err, out)
+				}
+			}
+			git("init", "-q")
+			git("config", "core.fsmonitor", "touch "+canary+"; false")
+			git("config", "core.pager", "touch "+canary+"; cat")
+			git("config", "core.hooksPath", f.dir)
+			srv.Script(proposes("shell", map[string]string{"command": cmd}))
+
+			f.k.Run(context.Background(), kernel.Request{Input: "how is my repo", Source: kernel.SourceCLI})
+			if _, err := os.Stat(canary); err == nil {
+				t.Fatalf("the repository's configuration ran a program for %q", cmd)
 			}
 		})
 	}

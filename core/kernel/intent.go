@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/macroa/macroa/core/agent"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
 )
@@ -29,5 +30,11 @@ func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by C
 	if d.Intent.Skill == skills.Memory {
 		return k.memoryFor(t).Run(ctx, d.Intent)
 	}
-	return k.dispatchTurn(ctx, t, d)
+	sh := k.shell
+	if by.byModel() {
+		// A model's command runs the way the policy judged it: in a POSIX
+		// shell, with git's code-running configuration overridden.
+		sh = agent.PolicyShell(sh, j.policy)
+	}
+	return k.dispatchTurn(ctx, t, d, sh)
 }

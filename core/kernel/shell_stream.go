@@ -11,10 +11,10 @@ import (
 )
 
 // dispatchTurn is dispatch for the skill of a turn: a shell command's
-// output streams as the turn's text (see runShell).
-func (k *Kernel) dispatchTurn(ctx context.Context, t *turn, d router.Decision) skills.Result {
+// output streams as the turn's text (see runShell), in sh.
+func (k *Kernel) dispatchTurn(ctx context.Context, t *turn, d router.Decision, sh skills.ShellSkill) skills.Result {
 	if d.Intent.Skill == skills.Shell {
-		return k.runShell(ctx, t, d.Intent)
+		return k.runShell(ctx, t, sh, d.Intent)
 	}
 	return k.dispatch(ctx, d)
 }
@@ -25,15 +25,15 @@ func (k *Kernel) dispatchTurn(ctx context.Context, t *turn, d router.Decision) s
 // a long command live. The result is still the skill's complete output.
 // Lines go to the bus only, not to Request.OnText: front ends that print
 // the final output (the REPL, `macroa run`) would print it twice.
-func (k *Kernel) runShell(ctx context.Context, t *turn, in skills.Intent) skills.Result {
+func (k *Kernel) runShell(ctx context.Context, t *turn, sh skills.ShellSkill, in skills.Intent) skills.Result {
 	if k.bus == nil {
-		return k.shell.Run(ctx, in)
+		return sh.Run(ctx, in)
 	}
 	coal := events.NewCoalescer(k.bus, string(t.id), 0)
 	// Flushed before the run completes, so every line is published ahead of
 	// the RunCompleted event.
 	defer coal.Flush()
-	return k.shell.RunStreaming(ctx, in, func(l hosts.Line) {
+	return sh.RunStreaming(ctx, in, func(l hosts.Line) {
 		coal.Add(redact.String(l.Text, k.secrets...))
 	})
 }
