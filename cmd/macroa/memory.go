@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/store"
@@ -89,7 +90,7 @@ func newMemoryCmd(a *app) *cobra.Command {
 			if ttl > 0 {
 				in.ExpiresAt = time.Now().Add(ttl)
 			}
-			f, err := a.db.SetFact(cmd.Context(), in)
+			f, _, err := a.db.SetFactAudited(cmd.Context(), in, a.memoryRecord("set "+args[0], fmt.Sprintf("remember %s = %s", args[0], args[1])))
 			if err != nil {
 				return failErr("set %s: %v", args[0], err)
 			}
@@ -139,7 +140,7 @@ func newMemoryCmd(a *app) *cobra.Command {
 			}
 			f, ok, err := a.db.GetFact(cmd.Context(), ns, args[0])
 			if err == nil && ok {
-				ok, err = a.db.DeleteFact(cmd.Context(), f.Namespace, f.Key)
+				ok, _, err = a.db.DeleteFactAudited(cmd.Context(), f.Namespace, f.Key, a.memoryRecord("forget "+args[0], "forget "+f.Key))
 			}
 			if err != nil {
 				return failErr("forget %s: %v", args[0], err)
@@ -155,6 +156,23 @@ func newMemoryCmd(a *app) *cobra.Command {
 
 	cmd.AddCommand(list, get, set, search, forget)
 	return cmd
+}
+
+// memoryRecord is the audit entry a memory write from the command line
+// commits with: no fact changes without its record.
+func (a *app) memoryRecord(command, action string) store.AuditEntry {
+	secrets := a.cfg.SecretValues()
+	return store.AuditEntry{
+		TurnID:   store.NewTurnID(),
+		Time:     time.Now(),
+		Source:   "cli",
+		Input:    redact.String("macroa memory "+command, secrets...), // the value only in Action, redacted
+		Route:    "command",
+		Skill:    "memory",
+		Action:   redact.String(action, secrets...),
+		ChosenBy: "user",
+		Success:  true,
+	}
 }
 
 func printFacts(w io.Writer, facts []store.Fact, asJSON bool, empty string) error {
