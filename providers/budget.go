@@ -109,10 +109,45 @@ func (b *Budgeted) scopes(session string) []scope {
 }
 
 func (b *Budgeted) model(c Call) string {
-	if c.Request.Model != "" || b.ModelFor == nil {
+	if c.Request.Model != "" {
 		return c.Request.Model
 	}
+	if g := b.localGateway(); g != nil {
+		if routes := g.o.Tiers[c.Tier]; len(routes) > 0 {
+			return routes[0].Model
+		}
+	}
+	if b.ModelFor == nil {
+		return ""
+	}
 	return b.ModelFor(c.Tier)
+}
+
+// Unwrapper is a Caller that wraps another (a redacting layer, a meter). A
+// Budgeted looks through it for a gateway to a local server, whose calls
+// are priced by config.toml [prices] alone.
+type Unwrapper interface {
+	Unwrap() Caller
+}
+
+// localGateway is the gateway below b when it goes to an auto-detected
+// local server, or nil.
+func (b *Budgeted) localGateway() *Gateway {
+	next := b.Next
+	for range 8 { // wrappers are few; a loop of them is a bug, not a hang
+		switch c := next.(type) {
+		case *Gateway:
+			if c.o.Local {
+				return c
+			}
+			return nil
+		case Unwrapper:
+			next = c.Unwrap()
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // estimate is the likely cost of c: its prompt plus a full answer.
@@ -121,7 +156,11 @@ func (b *Budgeted) estimate(c Call) float64 {
 	if completion <= 0 {
 		completion = 1024
 	}
-	return b.Prices.Cost(b.model(c), EstimateTokens(c.Request), completion)
+	prices := b.Prices
+	if g := b.localGateway(); g != nil {
+		prices = g.o.LocalPrices
+	}
+	return prices.Cost(b.model(c), EstimateTokens(c.Request), completion)
 }
 
 // Call checks the caps, sends the call and records what it cost.
@@ -181,8 +220,9 @@ func (b *Budgeted) Call(ctx context.Context, c Call) (Result, error) {
 // fit refuses c, or moves it to nano when allowed, if it would break a cap.
 func (b *Budgeted) fit(c *Call, scopes []scope, spent []float64) error {
 	est := b.estimate(*c)
+	free := est == 0 && b.localGateway() != nil // an unpriced local model: no cap is at stake
 	for i, s := range scopes {
-		if spent[i]+est <= s.limit && spent[i] < s.limit {
+		if free || (spent[i]+est <= s.limit && spent[i] < s.limit) {
 			continue
 		}
 		if b.Limits.Downgrade && c.Tier != tier.Nano {

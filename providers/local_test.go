@@ -236,3 +236,50 @@ func TestLocalDetectorStart(t *testing.T) {
 		t.Errorf("Label = %q", got)
 	}
 }
+
+// wrapped is a layer between a Budgeted and the gateway, as the kernel's
+// redacting layer is.
+type wrapped struct{ next Caller }
+
+func (w wrapped) Call(ctx context.Context, c Call) (Result, error) { return w.next.Call(ctx, c) }
+func (w wrapped) Unwrap() Caller                                   { return w.next }
+
+// A spent budget refuses priced calls, but an unpriced local model costs
+// nothing, so no cap stops it; a local model priced in config.toml is
+// held to the caps like any other.
+func TestLocalCallsAndBudgets(t *testing.T) {
+	tests := []struct {
+		name     string
+		toml     string
+		wantSent bool
+	}{
+		{"unpriced local model", "", true},
+		{"priced local model", "[prices.\"anthropic/claude-haiku-4-5\"]\ninput = 1\noutput = 1\n", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := providertest.New(t)
+			srv.SetModels("anthropic/claude-haiku-4-5")
+			cfg := loadConfig(t, nil, tc.toml)
+			gw, err := FromConfigOrLocal(context.Background(), cfg, NewLocalDetector(srv.Addr()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ledger := &memLedger{}
+			_ = ledger.Record(context.Background(), UsageEntry{CostUSD: 5}) // today's cap is spent
+			bud := &Budgeted{Next: wrapped{gw}, Ledger: ledger, Limits: Limits{DailyUSD: 1},
+				Prices: NewPriceTable(cfg.File.Prices), ModelFor: func(t tier.Tier) string { return cfg.Models[t] }}
+			res, err := bud.Call(context.Background(), userCall("hi"))
+			var be *BudgetError
+			switch {
+			case tc.wantSent && (err != nil || res.Usage.CostUSD != 0):
+				t.Fatalf("Call = %+v, %v; want a free answer", res, err)
+			case !tc.wantSent && !errors.As(err, &be):
+				t.Fatalf("Call = %+v, %v; want the daily budget to refuse it", res, err)
+			}
+			if sent := len(srv.ChatRequests()) == 1; sent != tc.wantSent {
+				t.Errorf("sent = %v, want %v", sent, tc.wantSent)
+			}
+		})
+	}
+}
