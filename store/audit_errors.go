@@ -44,6 +44,15 @@ func tagged(kind, cause error, format string, args ...any) error {
 	return &taggedError{msg: fmt.Sprintf(format, args...), errs: errs}
 }
 
+// sqliteCode is the primary SQLite result code in err, or 0.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
 // writeError names a read-only database or a full disk plainly, whether
 // SQLite or the file system reported it, so the person is told why the
 // action did not run. Other errors are returned as they are.
@@ -51,18 +60,15 @@ func (db *DB) writeError(err error) error {
 	if errors.Is(err, ErrReadOnly) || errors.Is(err, ErrDiskFull) {
 		return err
 	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_READONLY:
-			return tagged(ErrReadOnly, err, "the audit log cannot be written: the database %s is read-only (%v)", db.path, err)
-		case sqlite3.SQLITE_CANTOPEN:
-			if onReadOnlyFS(db.path) {
-				return tagged(ErrReadOnly, err, "the audit log cannot be written: the file system holding %s is read-only (%v)", db.path, err)
-			}
-		case sqlite3.SQLITE_FULL:
-			return tagged(ErrDiskFull, err, "the audit log cannot be written: the disk holding %s is full (%v)", db.path, err)
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_READONLY:
+		return tagged(ErrReadOnly, err, "the audit log cannot be written: the database %s is read-only (%v)", db.path, err)
+	case sqlite3.SQLITE_CANTOPEN:
+		if onReadOnlyFS(db.path) {
+			return tagged(ErrReadOnly, err, "the audit log cannot be written: the file system holding %s is read-only (%v)", db.path, err)
 		}
+	case sqlite3.SQLITE_FULL:
+		return tagged(ErrDiskFull, err, "the audit log cannot be written: the disk holding %s is full (%v)", db.path, err)
 	}
 	var errno syscall.Errno
 	if errors.As(err, &errno) {

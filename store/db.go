@@ -20,6 +20,7 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // busyTimeout is how long a statement waits for another connection's lock
@@ -66,6 +67,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		if onReadOnlyFS(abs) {
 			// SQLite only says "unable to open database file": name the cause.
 			return nil, tagged(ErrReadOnly, err, "open database %s: the file system holding it is read-only (%v)", abs, err)
+		}
+		if sqliteCode(err) == sqlite3.SQLITE_READONLY {
+			return nil, tagged(ErrReadOnly, err, "open database %s: it or its directory is read-only (%v)", abs, err)
 		}
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
