@@ -56,6 +56,10 @@ func (o *outbound) Call(ctx context.Context, c providers.Call) (providers.Result
 	return o.next.Call(ctx, c)
 }
 
+// Unwrap lets a budget see the gateway below (providers.Unwrapper): a local
+// server's calls are priced by config.toml alone.
+func (o *outbound) Unwrap() providers.Caller { return o.next }
+
 // text redacts one message's text, through the memo when it is long.
 func (o *outbound) text(s string, known []string, with string) string {
 	if len(s) < memoMin {

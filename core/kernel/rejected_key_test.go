@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/store"
 )
 
 // A rejected key ends the run at once with the sentence naming the setting:
@@ -51,5 +53,29 @@ func TestRejectedKeyEndsTheRun(t *testing.T) {
 				t.Errorf("the server got %d requests (%v), want %d", n, models, tc.wantSent)
 			}
 		})
+	}
+}
+
+// With nothing configured, a local server answers; its unpriced model costs
+// nothing, so a spent daily budget does not stop it, and the run is charged
+// $0.
+func TestLocalServerIsFreeUnderASpentBudget(t *testing.T) {
+	srv := providertest.New(t)
+	srv.SetOllamaTags("llama3.2")
+	srv.Script(classifiedAs("chat"), providertest.Reply{Content: "a local joke"})
+	cfg, db, dir := openData(t, "", "MACROA_DAILY_BUDGET_USD=1")
+	if err := db.RecordUsage(context.Background(), store.UsageRecord{Model: "anthropic/claude-haiku-4-5", CostUSD: 5}); err != nil {
+		t.Fatal(err)
+	}
+	models := func(ctx context.Context) (providers.Caller, error) {
+		return providers.FromConfigOrLocal(ctx, cfg, providers.NewLocalDetector(srv.Addr()))
+	}
+	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Models: models})
+	res := k.Run(context.Background(), kernel.Request{Input: "tell me a joke", Source: kernel.SourceCLI})
+	if !res.Success || res.Output != "a local joke" || res.CostUSD != 0 {
+		t.Fatalf("run: %+v; want the local answer at $0", res)
+	}
+	if n := len(srv.ChatRequests()); n != 2 {
+		t.Errorf("the local server got %d chat requests, want 2 (classifier, answer)", n)
 	}
 }
