@@ -61,7 +61,7 @@ func runREPL(cmd *cobra.Command, a *app, session string) error {
 		Interactive: interactive,
 		Session:     session,
 		HistoryPath: filepath.Join(a.cfg.Home, "repl_history"),
-		Banner:      banner(a),
+		Banner:      banner(ctx, a),
 		Debug:       debug,
 		ClearSession: func(ctx context.Context, name string) error {
 			s, ok, err := a.db.SessionByName(ctx, name)
@@ -84,13 +84,18 @@ func runREPL(cmd *cobra.Command, a *app, session string) error {
 	return nil
 }
 
-// banner greets a person and says what works without a model.
-func banner(a *app) string {
+// banner greets a person and says what works without a model. With
+// nothing configured it names the local server that would answer (one
+// short probe of this machine), as the status bar and macroa config do.
+func banner(ctx context.Context, a *app) string {
 	s := fmt.Sprintf("%s\nType help for commands, exit to quit.", version())
-	if p := providers.Describe(a.cfg); !p.Configured {
-		s += "\nNo model configured: shell (!cmd), memory and files work; for everything else " + p.Hint + "."
-	} else {
+	switch p := providers.DescribeLocal(ctx, a.cfg, localServer); {
+	case p.Local:
+		s += "\nModel provider: " + p.Provider + ", found running (no provider configured)"
+	case p.Configured:
 		s += "\nModel provider: " + p.Provider
+	default:
+		s += "\nNo model configured: shell (!cmd), memory and files work; for everything else " + p.Hint + "."
 	}
 	return s
 }
