@@ -20,7 +20,13 @@ const eventBuffer = 4096
 // survives a panic in conversion with a log line rather than taking the
 // terminal down.
 func Bridge(ctx context.Context, bus *events.Bus, send func(tea.Msg), log *slog.Logger) {
-	sub := bus.Subscribe(eventBuffer)
+	bridge(ctx, bus.Subscribe(eventBuffer), send, log)
+}
+
+// bridge forwards what sub receives until ctx ends, then closes it. Tests
+// subscribe before they start it, so no event published after the
+// subscription is missed.
+func bridge(ctx context.Context, sub *events.Subscription, send func(tea.Msg), log *slog.Logger) {
 	defer sub.Close()
 	for {
 		select {

@@ -34,6 +34,8 @@ type ChatPane struct {
 	runIdx  int // the reply message being streamed
 	turnID  store.TurnID
 	cancel  context.CancelFunc
+	// approval is the run's request waiting for the person, if any.
+	approval *chatApproval
 
 	scroll chatScroll
 
@@ -98,6 +100,9 @@ func (p *ChatPane) Cancel() bool {
 	p.cancel = nil
 	p.running = false
 	p.turnID = ""
+	// The run's context is done, so the kernel's Confirm refuses; the
+	// conversation says so.
+	p.settle(false, "the run was cancelled")
 	if m := p.runReply(); m != nil {
 		m.state = chatCancelled
 		m.invalidate()

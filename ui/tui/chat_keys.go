@@ -20,6 +20,8 @@ func chatBindings() []Binding {
 		NewBinding("info", "show/hide route · tier · model · tokens · cost · latency", "alt+i"),
 		NewBinding("copy", "copy the selected message, else the last reply", "alt+y"),
 		NewBinding("clear-input", "clear the input (when empty: back out)", "esc"),
+		NewBinding("approve", "run the command waiting for your approval", "y"),
+		NewBinding("refuse", "refuse the command waiting for your approval (enter too: the default)", "n", "esc"),
 	}
 }
 
@@ -29,6 +31,11 @@ const chatWheelLines = 3
 // HandleKey implements Pane.
 func (p *ChatPane) HandleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := msg.String()
+	if p.approval != nil {
+		if cmd, handled := p.approvalKey(msg, k); handled {
+			return cmd, true
+		}
+	}
 	on := func(action string) bool { return Matches(p.keys, action, k) }
 	switch {
 	case on("send"):

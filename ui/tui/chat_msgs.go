@@ -11,6 +11,7 @@ import (
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/store"
 )
 
@@ -22,6 +23,7 @@ const (
 	chatShell                    // command output, literally, in the Shell style
 	chatMarkdown                 // a model's answer, as Markdown
 	chatPlain                    // other deterministic output (memory, files), literally
+	chatAsking                   // a command a model proposed, waiting for the person or decided
 )
 
 // chatState is where a reply is in its life.
@@ -42,7 +44,8 @@ type chatMsg struct {
 	err      string
 	warnings []string
 	turn     store.TurnID
-	meta     string // route · tier · model · tokens · $cost · latency; "" when unknown
+	meta     string   // route · tier · model · tokens · $cost · latency; "" when unknown
+	ask      *chatAsk // the request of a chatAsking message
 
 	// lines is the rendered body at width cw (each line exactly cw cells);
 	// valid is false after the text or state changed.
@@ -64,6 +67,8 @@ func (m *chatMsg) invalidate() { m.valid = false }
 // copyText is what copying the message puts on the clipboard.
 func (m *chatMsg) copyText() string {
 	switch {
+	case m.ask != nil:
+		return termsafe.Visible(m.ask.command) // as shown: nothing hidden reaches the clipboard
 	case m.err == "":
 		return m.text
 	case m.text == "":
@@ -145,6 +150,10 @@ func chatLatency(d time.Duration) string {
 // only its unfinished tail.
 func (m *chatMsg) render(cw int, st Styles) []string {
 	if m.valid && m.cw == cw {
+		return m.lines
+	}
+	if m.kind == chatAsking && m.ask != nil {
+		m.cw, m.valid, m.lines = cw, true, m.ask.render(cw, st)
 		return m.lines
 	}
 	var lines []string

@@ -8,6 +8,7 @@ import (
 
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/store"
 )
 
@@ -57,18 +58,20 @@ func (p *ChatPane) send() tea.Cmd {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
+	seq, b := p.runSeq, p.backend
+	run := newChatRun(seq, turn)
 	req := kernel.Request{
 		TurnID:  turn,
 		Input:   text,
 		Session: p.session,
 		Source:  kernel.SourceTUI,
-		Confirm: nil, // commands a model proposes are refused for now
+		// What a model proposes that is not read-only waits for the
+		// person's answer in the pane (see chatRun.confirm).
+		Confirm: run.confirm,
 	}
-	seq, b := p.runSeq, p.backend
-	return func() tea.Msg {
-		defer cancel()
+	return run.start(ctx, cancel, func(ctx context.Context) tea.Msg {
 		return runDoneMsg{seq: seq, turnID: turn, res: b.Run(ctx, req)}
-	}
+	})
 }
 
 // Update implements Pane. It does no I/O: loads and runs go to tea.Cmds.
@@ -76,6 +79,10 @@ func (p *ChatPane) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case runDoneMsg:
 		return p.finish(msg)
+	case approvalAskMsg:
+		return p.ask(msg)
+	case approvalArmedMsg:
+		p.armed(msg)
 	case historyLoadedMsg:
 		return p.loaded(msg)
 	case CoreEventMsg:
@@ -110,6 +117,12 @@ func (p *ChatPane) coreEvent(e events.Event) {
 		return
 	}
 	switch e := e.(type) {
+	case events.RouteDecided:
+		// Command output streams in literally, never as Markdown.
+		if skills.Name(e.Skill) == skills.Shell && m.kind != chatShell {
+			m.kind = chatShell
+			m.invalidate()
+		}
 	case events.Token:
 		m.text += e.Text
 		m.invalidate()
@@ -128,6 +141,8 @@ func (p *ChatPane) finish(msg runDoneMsg) tea.Cmd {
 	}
 	res := msg.res
 	cancelled := m.state == chatCancelled
+	// A request still shown lost its run (the terminal went away).
+	settle := p.settle(false, "the run ended")
 	p.running, p.cancel, p.turnID = false, nil, ""
 
 	m.kind = chatReplyKind(res)
@@ -144,12 +159,12 @@ func (p *ChatPane) finish(msg runDoneMsg) tea.Cmd {
 			m.text = out
 		}
 		m.state, m.err = chatCancelled, ""
-		return nil
+		return settle
 	}
 	if out != "" || res.Success {
 		m.text = out
 	}
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{settle}
 	if res.Success {
 		m.state, m.err = chatDone, ""
 	} else {
@@ -184,6 +199,9 @@ func (p *ChatPane) switchSession(name string) tea.Cmd {
 	}
 	p.loadSeq++
 	p.runSeq++ // a result still coming belongs to the old view
+	// Walking away from a request refuses it; the run's next ones are
+	// refused as they come (they belong to the old view).
+	settle := p.settle(false, "")
 	p.running, p.cancel, p.turnID = false, nil, ""
 	p.session = name
 	p.msgs = nil
@@ -191,14 +209,14 @@ func (p *ChatPane) switchSession(name string) tea.Cmd {
 	p.scroll = chatScroll{follow: true}
 	if name == "" {
 		p.loading = false
-		return changed
+		return tea.Batch(settle, changed)
 	}
 	p.loading = true
 	seq, b := p.loadSeq, p.backend
-	return func() tea.Msg {
+	return tea.Batch(settle, func() tea.Msg {
 		entries, err := b.History(context.Background(), name, chatHistoryLimit)
 		return historyLoadedMsg{seq: seq, session: name, entries: entries, err: err}
-	}
+	})
 }
 
 // loaded shows a session's history once it was read.

@@ -294,6 +294,8 @@ func (p *ChatPane) ruleLine(width int) string {
 	switch {
 	case p.loading:
 		notes = append(notes, "loading…")
+	case p.approval != nil:
+		notes = append(notes, "approve? "+p.keysOf("approve")+" runs it · "+p.keysOf("refuse")+" refuses")
 	case p.running:
 		notes = append(notes, "running · ctrl+c cancels")
 	}
@@ -315,6 +317,9 @@ func (p *ChatPane) ruleLine(width int) string {
 
 // placeholder is the empty input's hint.
 func (p *ChatPane) placeholder() string {
+	if p.approval != nil {
+		return "a command waits for your approval (above)"
+	}
 	if p.running {
 		return "running… type the next request"
 	}
