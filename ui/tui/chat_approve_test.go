@@ -11,7 +11,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/events"
@@ -145,7 +147,7 @@ func records(p *ChatPane) []string {
 	var out []string
 	for _, m := range p.msgs {
 		if m.ask != nil {
-			out = append(out, strings.TrimSpace(ansi.Strip(strings.Join(m.render(60, p.st), "\n"))))
+			out = append(out, strings.TrimSpace(ansi.Strip(strings.Join(m.render(400, p.st), "\n"))))
 		}
 	}
 	return out
@@ -465,5 +467,45 @@ func TestChatShellOutputStreams(t *testing.T) {
 	}
 	if v := chatView(t, p, 70, 16); !chatHasLine(v, "# first *line*") || !chatHasLine(v, "second go") {
 		t.Fatalf("the output is not shown literally:\n%s", v)
+	}
+}
+
+// TestTeaApprovalFlow: the cockpit as a real Bubble Tea program over a
+// real kernel and the real bridge: the agent's command waits on screen,
+// y runs it.
+func TestTeaApprovalFlow(t *testing.T) {
+	srv := providertest.New(t)
+	env := chatNewEnv(t, func(cfg *config.Config) kernel.ModelFactory {
+		return func(context.Context) (providers.Caller, error) { return providers.FromConfig(cfg) }
+	}, "MACROA_BASE_URL="+srv.URL(), "MACROA_MODEL_NANO=m-nano", "MACROA_MODEL_HAIKU=m-haiku")
+	canary := filepath.Join(env.dir, "canary")
+	srv.Script(
+		providertest.Reply{Content: `{"skill":"agent","parameters":{},"confidence":0.9,"reasoning":"test"}`},
+		providertest.Reply{ToolCalls: []providertest.ToolCall{{ID: "c1", Name: "run_command", Arguments: `{"command":"touch ` + canary + `"}`}}},
+		providertest.Reply{Content: "made the canary"},
+	)
+	a := New(Options{Backend: env.b, Styles: chatTestStyles(t), Hint: realHint})
+	tm := teatest.NewTestModel(t, a, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go bridge(ctx, env.bus.Subscribe(eventBuffer), tm.Send, nil)
+	teaWait(t, tm, "the first screen", teaContains("Type a request and press enter"))
+	// Keys reach the program in order: the enter comes after the text.
+	tm.Type("make a canary")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	teaWait(t, tm, "the armed prompt", teaContains("runs it · n/esc/enter refuses"))
+	if _, err := os.Stat(canary); err == nil {
+		t.Fatal("the command ran before the answer")
+	}
+	tm.Send(tea.KeyPressMsg{Code: 'y', Text: "y"})
+	teaWait(t, tm, "the answer", teaContains("made the canary"))
+	final := teaQuit(t, tm)
+	chat := final.panes[0].(*ChatPane)
+	if _, err := os.Stat(canary); err != nil || chat.Running() {
+		t.Fatalf("after y: canary %v, still running %v", err, chat.Running())
+	}
+	if r := records(chat); len(r) != 1 || r[0] != "✓ approved: touch "+canary {
+		t.Fatalf("records %q", r)
 	}
 }
