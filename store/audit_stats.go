@@ -42,7 +42,9 @@ type SourceStat struct {
 	CostUSD float64
 }
 
-// AuditStats computes totals and per-skill, per-tier and per-source counts.
+// AuditStats computes totals and per-skill, per-tier and per-source counts
+// over runs' outcomes: the records written before an action (stage start)
+// are not runs of their own.
 func (db *DB) AuditStats(ctx context.Context) (AuditStats, error) {
 	var st AuditStats
 	// One read transaction so the totals and the breakdowns agree.
@@ -55,7 +57,7 @@ func (db *DB) AuditStats(ctx context.Context) (AuditStats, error) {
 		SELECT count(*), coalesce(sum(success = 0), 0), coalesce(sum(plan_steps > 0), 0),
 		       count(DISTINCT nullif(session, '')),
 		       coalesce(sum(prompt_tokens + completion_tokens), 0), coalesce(sum(cost_usd), 0)
-		FROM audit_log`).Scan(&st.TotalRuns, &st.Failures, &st.PlanCalls, &st.Sessions, &st.TotalTokens, &st.TotalCostUSD)
+		FROM audit_log WHERE stage = ''`).Scan(&st.TotalRuns, &st.Failures, &st.PlanCalls, &st.Sessions, &st.TotalTokens, &st.TotalCostUSD)
 	if err != nil {
 		return st, fmt.Errorf("audit stats: %w", err)
 	}
@@ -98,7 +100,7 @@ type group struct {
 func groupBy(ctx context.Context, tx *sql.Tx, column string) ([]group, error) {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT `+column+`, count(*), coalesce(sum(cost_usd), 0), CAST(round(avg(elapsed_ms)) AS INTEGER)
-		FROM audit_log GROUP BY `+column+` ORDER BY count(*) DESC, `+column)
+		FROM audit_log WHERE stage = '' GROUP BY `+column+` ORDER BY count(*) DESC, `+column)
 	if err != nil {
 		return nil, err
 	}

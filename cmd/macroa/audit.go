@@ -42,14 +42,17 @@ func newAuditCmd(a *app) *cobra.Command {
 				fmt.Fprintln(out, "The audit log is empty.")
 				return nil
 			}
-			t := newTable("ID", "TIME", "SOURCE", "SESSION", "SKILL", "TIER", "OK", "MS", "INPUT")
+			t := newTable("ID", "TIME", "SOURCE", "SESSION", "SKILL", "BY", "TIER", "OK", "MS", "INPUT")
 			for _, e := range entries {
 				ok := "yes"
-				if !e.Success {
+				switch {
+				case e.Stage == store.StageStart:
+					ok = "start" // recorded before the action ran; its outcome follows
+				case !e.Success:
 					ok = "NO"
 				}
 				t.row(strconv.FormatInt(int64(e.ID), 10), e.Time.Local().Format("01-02 15:04:05"), e.Source, dash(e.Session),
-					dash(e.Skill), e.Tier, ok, strconv.FormatInt(e.ElapsedMS, 10), clip(cell(e.Input), 60))
+					dash(e.Skill), dash(e.ChosenBy), e.Tier, ok, strconv.FormatInt(e.ElapsedMS, 10), clip(cell(e.Input), 60))
 			}
 			return t.write(out)
 		},

@@ -34,7 +34,11 @@ type AuditPane struct {
 
 	entries []store.AuditEntry // oldest first, at most auditMaxEntries
 	lastID  store.AuditID      // the newest entry seen
-	loaded  bool               // the first load arrived
+	// outcome is the newest outcome entry of each turn seen: a start record
+	// (written before an action ran) is shown only until its outcome comes.
+	outcome map[store.TurnID]store.AuditID
+	waiting map[store.TurnID]bool // turns with a start record loaded and no outcome yet
+	loaded  bool                  // the first load arrived
 	loadErr string
 
 	seq uint64 // of the newest query sent; results of older ones are stale
@@ -169,22 +173,39 @@ func (p *AuditPane) Update(msg tea.Msg) tea.Cmd {
 func (p *AuditPane) add(es []store.AuditEntry) {
 	selID, hadSel := p.selectedID()
 	start := len(p.entries)
+	hides := false // a new outcome hides a start record already shown
 	for _, e := range es {
 		if e.ID <= p.lastID {
 			continue // already have it
 		}
 		p.entries = append(p.entries, e)
 		p.lastID = e.ID
+		if e.Stage == store.StageStart {
+			if p.waiting == nil {
+				p.waiting = map[store.TurnID]bool{}
+			}
+			p.waiting[e.TurnID] = true
+			continue
+		}
+		if p.outcome == nil {
+			p.outcome = map[store.TurnID]store.AuditID{}
+		}
+		p.outcome[e.TurnID] = e.ID
+		hides = hides || p.waiting[e.TurnID]
+		delete(p.waiting, e.TurnID)
 	}
 	if drop := len(p.entries) - auditMaxEntries; drop > 0 {
 		copy(p.entries, p.entries[drop:])
 		clear(p.entries[auditMaxEntries:])
 		p.entries = p.entries[:auditMaxEntries]
+		hides = true
+	}
+	if hides {
 		p.rebuild(selID, hadSel)
 		return
 	}
 	for i := start; i < len(p.entries); i++ {
-		if p.filter.match(&p.entries[i]) {
+		if p.shows(&p.entries[i]) {
 			p.view = append(p.view, i)
 		}
 	}
@@ -194,12 +215,21 @@ func (p *AuditPane) add(es []store.AuditEntry) {
 	p.cur.clamp(len(p.view))
 }
 
+// shows reports whether e is a row: it passes the filter, and it is not a
+// start record whose outcome has arrived (the outcome row tells it all).
+func (p *AuditPane) shows(e *store.AuditEntry) bool {
+	if e.Stage == store.StageStart && p.outcome[e.TurnID] > e.ID {
+		return false
+	}
+	return p.filter.match(e)
+}
+
 // rebuild recomputes the filtered rows and puts the selection back on the
 // entry selID, or the nearest older one still shown.
 func (p *AuditPane) rebuild(selID store.AuditID, hadSel bool) {
 	p.view = p.view[:0]
 	for i := range p.entries {
-		if p.filter.match(&p.entries[i]) {
+		if p.shows(&p.entries[i]) {
 			p.view = append(p.view, i)
 		}
 	}

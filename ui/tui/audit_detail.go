@@ -28,7 +28,10 @@ func auditFields(e *store.AuditEntry, loc *time.Location) []auditField {
 		return s
 	}
 	result := "ok"
-	if !e.Success {
+	switch {
+	case e.Stage == store.StageStart:
+		result = "started: recorded before the action ran; its outcome is a later entry of the same turn"
+	case !e.Success:
 		result = "FAIL"
 	}
 	hash := dash(auditShort(e.Hash))
@@ -43,6 +46,8 @@ func auditFields(e *store.AuditEntry, loc *time.Location) []auditField {
 		{"source", dash(e.Source)},
 		{"route", dash(e.Route)},
 		{"skill", dash(e.Skill)},
+		{"action", dash(e.Action)},
+		{"chosen by", dash(e.ChosenBy)},
 		{"tier", dash(e.Tier)},
 		{"model", dash(e.Model)},
 		{"providers", dash(strings.ReplaceAll(e.Providers, ",", ", "))},

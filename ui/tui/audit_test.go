@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +93,7 @@ func saSynthetic(n int) []store.AuditEntry {
 func TestAuditInitialLoadThenNewRunsOnNextPoll(t *testing.T) {
 	w := saNewWorld(t)
 	w.run(t, "!echo first", "s1")
-	w.run(t, "!exit 3", "s1")
+	w.run(t, "!ls /no/such/dir", "s1") // read-only: one entry, a failure
 	p, tick := saAuditPane(t, w)
 
 	if p.Len() != 2 || p.entries[0].Input != "!echo first" || p.entries[1].Success {
@@ -228,11 +229,11 @@ func TestAuditDetailView(t *testing.T) {
 	}
 	// In a short pane the input is below the fold until scrolled to.
 	short := ansi.Strip(p.View(78, 18, true))
-	if strings.Contains(short, "what to change") || !strings.Contains(short, "↓ 4 more") {
+	if strings.Contains(short, "what to change") || !strings.Contains(short, "↓ 6 more") {
 		t.Fatalf("short detail view:\n%s", short)
 	}
 	saPress(t, p, "down", "down")
-	if v := ansi.Strip(p.View(78, 18, true)); !strings.Contains(v, "↓ 2 more") || strings.Contains(v, "\ntime ") {
+	if v := ansi.Strip(p.View(78, 18, true)); !strings.Contains(v, "↓ 4 more") || strings.Contains(v, "\ntime ") {
 		t.Fatalf("down did not scroll by two lines:\n%s", v)
 	}
 	saPress(t, p, "G")
@@ -411,5 +412,35 @@ func BenchmarkAuditKeyPress(b *testing.B) {
 	for i := range b.N {
 		p.HandleKey(saKey(keys[i%2]))
 		_ = p.View(158, 42, true)
+	}
+}
+
+// A state-changing run writes a start record before it acts; once its
+// outcome is in, the pane shows the run once. A start record with no
+// outcome yet shows as running.
+func TestAuditStartRecordsFoldIntoTheirOutcome(t *testing.T) {
+	w := saNewWorld(t)
+	w.run(t, "!touch "+filepath.Join(t.TempDir(), "made"), "s1")
+	p, tick := saAuditPane(t, w)
+	if len(p.entries) != 2 || len(p.view) != 1 || p.entries[p.view[0]].Stage == store.StageStart {
+		t.Fatalf("entries %d, rows %d: want the start record folded into its outcome", len(p.entries), len(p.view))
+	}
+
+	// A start record whose outcome arrives on a later poll.
+	turn := store.NewTurnID()
+	other := w.other(t)
+	if _, err := other.AppendAudit(context.Background(), store.AuditEntry{TurnID: turn, Source: "cli", Input: "!sleep 100", Skill: "shell", Stage: store.StageStart}); err != nil {
+		t.Fatal(err)
+	}
+	saDrive(t, p, p.Update(tick))
+	if v := ansi.Strip(p.View(78, 18, true)); len(p.view) != 2 || !strings.Contains(v, "run…") {
+		t.Fatalf("rows %d, want the running start record shown as running:\n%s", len(p.view), v)
+	}
+	if _, err := other.AppendAudit(context.Background(), store.AuditEntry{TurnID: turn, Source: "cli", Input: "!sleep 100", Skill: "shell", Success: true}); err != nil {
+		t.Fatal(err)
+	}
+	saDrive(t, p, p.Update(auditTickMsg{gen: p.gen}))
+	if len(p.view) != 2 || p.entries[p.view[1]].Stage == store.StageStart {
+		t.Fatalf("rows %d, want the outcome in place of the start record", len(p.view))
 	}
 }

@@ -227,7 +227,10 @@ func auditCellText(e *store.AuditEntry, col string, wide bool, now time.Time) st
 	case "tier":
 		return dash(e.Tier)
 	case "ok":
-		if e.Success {
+		switch {
+		case e.Stage == store.StageStart:
+			return "run…" // recorded before it ran; no outcome yet
+		case e.Success:
 			return "ok"
 		}
 		return "FAIL"
