@@ -68,8 +68,12 @@ func readCheckpoint(path string) (c checkpoint, raw []byte, exists bool, err err
 }
 
 // writeFileAtomic replaces path with data: a new 0600 temporary file in the
-// same directory, written, synced and renamed over path, then the directory
-// synced. A reader sees the old file or the new one, never a mix.
+// same directory, written and renamed over path. A reader sees the old file
+// or the new one, never a mix. It is not fsynced: the database commits with
+// synchronous=NORMAL, which a power cut may also roll back, so syncing the
+// checkpoint would buy no consistency and cost every append a disk flush.
+// After a power cut verify may report the checkpoint ahead or damaged;
+// removing the file accepts the database as it is.
 func writeFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*")
@@ -77,9 +81,6 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
