@@ -243,18 +243,7 @@ func (a *chatAsk) render(cw int, st Styles) []string {
 // chatHanging wraps s after a two-cell mark, cutting anywhere (a command
 // keeps every character), later lines indented under the text.
 func chatHanging(mark, s string, width int) []string {
-	if width <= 4 {
-		return chatCutPlain(mark+s, width)
-	}
-	lines := chatCutPlain(s, width-2)
-	for i := range lines {
-		if i == 0 {
-			lines[i] = mark + lines[i]
-		} else {
-			lines[i] = "  " + lines[i]
-		}
-	}
-	return lines
+	return chatAfterMark(mark, s, width, chatCutPlain)
 }
 
 // keysOf is every key of an action as the cheat sheet shows them

@@ -245,10 +245,16 @@ func chatWrapPlain(s string, width int) []string {
 // chatMarked wraps a sentence after a two-cell mark ("✗ "), later lines
 // indented under the text.
 func chatMarked(mark, s string, width int) []string {
+	return chatAfterMark(mark, s, width, chatWrapPlain)
+}
+
+// chatAfterMark breaks s into lines with split after a two-cell mark, later
+// lines indented under the text.
+func chatAfterMark(mark, s string, width int, split func(string, int) []string) []string {
 	if width <= 4 {
-		return chatWrapPlain(mark+s, width)
+		return split(mark+s, width)
 	}
-	lines := chatWrapPlain(s, width-2)
+	lines := split(s, width-2)
 	for i := range lines {
 		if i == 0 {
 			lines[i] = mark + lines[i]
