@@ -9,6 +9,7 @@ import (
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/secretpath"
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/termsafe"
 )
 
 // Chooser names who chose what a run did: the person's own words, or a
@@ -129,6 +130,9 @@ func (k *Kernel) gate(ctx context.Context, req Request, d router.Decision, by Ch
 // refusal is the result of a proposal nobody approved: what was proposed,
 // why it needs a person, and how to allow it.
 func refusal(req Request, d router.Decision, by Chooser, j judgement) skills.Result {
+	// Shown with every control character visible: the person must see what
+	// was proposed, not what its escape sequences would draw.
+	action := termsafe.Visible(j.action)
 	how := "approve it when asked"
 	switch {
 	case req.Source == SourceCLI:
@@ -137,9 +141,9 @@ func refusal(req Request, d router.Decision, by Chooser, j judgement) skills.Res
 		how = "nobody could be asked here"
 	}
 	if d.Intent.Skill == skills.Shell {
-		how += ", or type it yourself as !" + j.action
+		how += ", or type it yourself as !" + action
 	}
-	out := fmt.Sprintf("Proposed by the %s, not run: %s: %s", by, d.Intent.Skill, j.action)
+	out := fmt.Sprintf("Proposed by the %s, not run: %s: %s", by, d.Intent.Skill, action)
 	return skills.Result{
 		Output: out,
 		Error:  fmt.Sprintf("not run: the %s proposed it and it needs your approval (%s); %s", by, j.ask, how),

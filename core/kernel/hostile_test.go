@@ -361,3 +361,17 @@ func TestMemoryMissWithoutModel(t *testing.T) {
 		t.Errorf("the model layer was asked for %d times, want once (to learn there is none)", built)
 	}
 }
+
+// A refused proposal names the command with every control character
+// visible, so an escape sequence cannot hide part of it on screen.
+func TestRefusalShowsControlsVisibly(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL())
+	srv.Script(proposes("shell", map[string]string{"command": "touch pwned \x1b[2K\r echo harmless"}))
+	res := f.k.Run(context.Background(), kernel.Request{Input: "hello", Source: kernel.SourceCLI})
+	for _, s := range []string{res.Output, res.Error} {
+		if strings.ContainsAny(s, "\x1b\r") || !strings.Contains(s, `touch pwned \x1b[2K\r echo harmless`) {
+			t.Errorf("%q does not show the proposal with its controls visible", s)
+		}
+	}
+}
