@@ -146,6 +146,6 @@ func refusal(req Request, d router.Decision, by Chooser, j judgement) skills.Res
 	out := fmt.Sprintf("Proposed by the %s, not run: %s: %s", by, d.Intent.Skill, action)
 	return skills.Result{
 		Output: out,
-		Error:  fmt.Sprintf("not run: the %s proposed it and it needs your approval (%s); %s", by, j.ask, how),
+		Error:  fmt.Sprintf("not run: the %s proposed it and it needs your approval (%s); %s", by, termsafe.Visible(j.ask), how),
 	}
 }
