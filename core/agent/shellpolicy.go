@@ -69,6 +69,9 @@ func CheckShellIn(command string, sc ShellContext) Decision {
 		c.deny("there is no command to run")
 	}
 	d := Decision{Allowed: len(c.reasons) == 0, Reason: strings.Join(c.reasons, "; "), Commands: c.commands}
+	if d.Allowed && policyBash() == "" {
+		d.Allowed, d.Reason = false, "there is no bash on this machine, and the policy reads commands as bash does"
+	}
 	if d.Allowed && c.git {
 		d.Env = gitEnv()
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -254,16 +253,15 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 }
 
 // PolicyShell is the shell skill a model's command runs with, after d
-// judged it: a shell whose grammar the policy read, the environment the
-// policy allowed it with (git's configuration overrides), and a time limit.
+// judged it: bash, whose grammar the policy read (see policyBash), the
+// environment the policy allowed it with (git's configuration overrides),
+// and a time limit.
 func PolicyShell(sh skills.ShellSkill, d Decision) skills.ShellSkill {
 	sh.Env = append(append([]string(nil), sh.Env...), d.Env...)
-	// The policy reads bash and POSIX sh grammar; other shells (zsh, fish)
-	// would give the same text another meaning, so they are not used here.
-	switch path.Base(sh.Shell) {
-	case "sh", "bash", "dash":
-	default:
-		sh.Shell = "/bin/sh"
+	if b := policyBash(); b != "" {
+		sh.Shell = b
+	} else {
+		sh.Shell = "/bin/sh" // nothing ran unasked: CheckShellIn allowed nothing
 	}
 	if sh.Timeout <= 0 {
 		sh.Timeout = defaultCommandTimeout
