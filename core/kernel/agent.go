@@ -3,12 +3,14 @@ package kernel
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/macroa/macroa/core/agent"
 	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/store"
 )
@@ -48,11 +50,38 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 	default:
 		out.Output, out.Success = ans.Text, true
 	}
+	if refused := refusedCalls(ans.Calls); len(refused) > 0 && t.req.Confirm == nil {
+		// Nobody could be asked (macroa run without --yes): whatever the
+		// model's summary says, the person learns what did not happen and
+		// how to allow it. One who refused when asked knows already.
+		t.refused, out.Success = true, false
+		out.Error = joinSentences(out.Error, fmt.Sprintf("not run: the agent proposed %s that needed your approval: %s; %s",
+			plural(len(refused), "action"), strings.Join(refused, "; "), howToAllow(t.req)))
+	}
 	if out.Output != "" {
 		t.stream.emit(out.Output)
 		t.stream.finish()
 	}
 	return out
+}
+
+// refusedCalls lists the tool calls nobody approved, as the person would
+// read them, every control character visible.
+func refusedCalls(calls []agent.ToolCall) []string {
+	var out []string
+	for _, c := range calls {
+		if c.Refused {
+			out = append(out, termsafe.Visible(c.Name+" "+c.Arguments))
+		}
+	}
+	return out
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // auditToolCall writes one audit entry for a tool call inside an agent run.

@@ -127,19 +127,25 @@ func (k *Kernel) gate(ctx context.Context, req Request, d router.Decision, by Ch
 	return refusal(req, d, by, j), false
 }
 
+// howToAllow says how a person lets through what a model proposes, from
+// where the request came.
+func howToAllow(req Request) string {
+	switch {
+	case req.Source == SourceCLI:
+		return "run again with --yes to approve what a model proposes"
+	case req.Confirm == nil:
+		return "nobody could be asked here"
+	}
+	return "approve it when asked"
+}
+
 // refusal is the result of a proposal nobody approved: what was proposed,
 // why it needs a person, and how to allow it.
 func refusal(req Request, d router.Decision, by Chooser, j judgement) skills.Result {
 	// Shown with every control character visible: the person must see what
 	// was proposed, not what its escape sequences would draw.
 	action := termsafe.Visible(j.action)
-	how := "approve it when asked"
-	switch {
-	case req.Source == SourceCLI:
-		how = "run again with --yes to approve what a model proposes"
-	case req.Confirm == nil:
-		how = "nobody could be asked here"
-	}
+	how := howToAllow(req)
 	if d.Intent.Skill == skills.Shell {
 		how += ", or type it yourself as !" + action
 	}

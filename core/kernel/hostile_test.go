@@ -268,6 +268,11 @@ func TestHostileAgentToolCallsDoNotRun(t *testing.T) {
 			if res.ChosenBy != kernel.ChosenByAgent {
 				t.Errorf("run chosen by %q, want agent", res.ChosenBy)
 			}
+			// The model's "done" must not hide what did not happen.
+			if res.Success || !res.Refused || !strings.Contains(res.Error, "not run") || !strings.Contains(res.Error, tc.tool) ||
+				!strings.Contains(res.Error, "--yes") {
+				t.Errorf("success=%v refused=%v error=%q: the refusal is not reported", res.Success, res.Refused, res.Error)
+			}
 		})
 	}
 }
