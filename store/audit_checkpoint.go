@@ -73,7 +73,7 @@ func readCheckpoint(path string) (c checkpoint, raw []byte, exists bool, err err
 // synchronous=NORMAL, which a power cut may also roll back, so syncing the
 // checkpoint would buy no consistency and cost every append a disk flush.
 // After a power cut verify may report the checkpoint ahead or damaged;
-// removing the file accepts the database as it is.
+// macroa audit accept then accepts the database as it is, on the record.
 func writeFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*")
@@ -105,8 +105,9 @@ func restoreCheckpoint(path string, ours, prev []byte) {
 	}
 	if prev == nil || writeFileAtomic(path, prev) != nil {
 		// No room to write the old one back (the commit may have failed on
-		// a full disk): no checkpoint is reported as missing and rebuilt by
-		// the next append, where one ahead would stop every append.
+		// a full disk), or there was none: no checkpoint. Over a log with
+		// sealed entries that stops appends until macroa audit accept, as
+		// one ahead of the database would.
 		os.Remove(path)
 	}
 }

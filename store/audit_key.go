@@ -135,3 +135,10 @@ func syncDir(dir string) error {
 	}
 	return err
 }
+
+// cachedKey says whether this DB has loaded or made the key already.
+func (db *DB) cachedKey() bool {
+	db.keyMu.Lock()
+	defer db.keyMu.Unlock()
+	return db.key != nil
+}

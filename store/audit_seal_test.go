@@ -64,7 +64,8 @@ func TestVerifySealDetectsTampering(t *testing.T) {
 				removeFile(t, CheckpointPath(db.Path()))
 				return db
 			},
-			wants: []want{{0, ProblemCheckpoint, "is missing, so replacing the database with an older copy"}},
+			wants:  []want{{0, ProblemCheckpoint, "is missing, so replacing the database with an older copy"}},
+			refuse: ErrAuditCheckpoint,
 		},
 		{
 			name: "whole chain rewritten and a matching checkpoint forged",
@@ -152,15 +153,15 @@ func TestVerifySealDetectsTampering(t *testing.T) {
 			refuse: ErrAuditCheckpoint,
 		},
 		{
-			// Removing the checkpoint is how a person accepts a database
-			// restored on purpose: verify says so, the next append starts a
-			// new checkpoint.
+			// Removing the checkpoint would hide a rollback: appends stop
+			// until a person accepts the log, on the record.
 			name: "checkpoint removed",
 			tamper: func(t *testing.T, db *DB, _ []AuditEntry) *DB {
 				removeFile(t, CheckpointPath(db.Path()))
 				return db
 			},
-			wants: []want{{0, ProblemCheckpoint, "is missing"}},
+			wants:  []want{{0, ProblemCheckpoint, "is missing"}},
+			refuse: ErrAuditCheckpoint,
 		},
 	}
 	for _, tt := range tests {
@@ -221,20 +222,30 @@ func TestOlderCopySwappedIn(t *testing.T) {
 		" records entry 7 (7 entries): the database was replaced by an older copy or its newest entries were removed"})
 
 	_, _, err := db.SetFactAudited(ctx, FactInput{Key: "shell", Value: "zsh"}, AuditEntry{Input: "remember my shell is zsh"})
-	if !errors.Is(err, ErrAuditCheckpoint) || !strings.Contains(err.Error(), "remove "+CheckpointPath(path)+" to accept it") {
+	if !errors.Is(err, ErrAuditCheckpoint) || !strings.Contains(err.Error(), "if you restored the database on purpose, run macroa audit accept") {
 		t.Errorf("fact write on a rolled-back database = %v, want ErrAuditCheckpoint saying how to accept it", err)
 	}
 	if _, ok, _ := db.GetFact(ctx, "", "shell"); ok {
 		t.Errorf("the fact was written without its audit entry")
 	}
 
-	// A person who restored the copy on purpose removes the checkpoint:
-	// writes resume and the log verifies from there.
-	removeFile(t, CheckpointPath(path))
+	// A person who restored the copy on purpose accepts it: writes resume
+	// and the log verifies, naming the acceptance.
+	acc, err := db.AuditAcceptance(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AcceptAudit(ctx, acc, AuditEntry{Input: "audit accept"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := db.SetFactAudited(ctx, FactInput{Key: "shell", Value: "zsh"}, AuditEntry{Input: "remember my shell is zsh"}); err != nil {
 		t.Fatalf("after accepting the copy: %v", err)
 	}
 	checkProblems(t, db)
+	rep, _ := db.VerifyAudit(ctx)
+	if len(rep.Notices) != 1 || !strings.Contains(rep.Notices[0].Detail, "accepted as it stood at entry 3") {
+		t.Errorf("notices after accepting = %+v, want the acceptance at entry 3", rep.Notices)
+	}
 }
 
 // TestVerifyCountsHowEntriesWereChecked: the report says how many entries

@@ -43,6 +43,9 @@ type VerifyReport struct {
 	KeyPath        string // the audit key file
 	CheckpointPath string // the checkpoint file
 	Problems       []AuditProblem
+	// Notices are what verify reports even of an intact log: each time a
+	// person accepted the log over its checkpoint (macroa audit accept).
+	Notices []AuditNotice
 }
 
 // OK reports whether the audit log is intact.
@@ -88,6 +91,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (VerifyReport, error) {
 		return VerifyReport{}, fmt.Errorf("verify audit log: %w", err)
 	}
 	rep.Problems = v.problems()
+	rep.Notices = v.notices()
 	return rep, nil
 }
 
@@ -106,6 +110,7 @@ type verifier struct {
 	hasHead  bool
 	found    []AuditProblem
 	reported map[problemKey]bool
+	accepts  []AuditEntry // acceptance entries (StageAccept), in id order
 }
 
 func (v *verifier) load() error {
@@ -127,6 +132,9 @@ func (v *verifier) load() error {
 			return err
 		}
 		r := chainRow{id: int64(e.ID), prevHash: e.PrevHash, hash: e.Hash, mac: e.MAC}
+		if e.Stage == StageAccept {
+			v.accepts = append(v.accepts, e)
+		}
 		if c := auditHash(e); wellFormed && c == e.Hash {
 			r.selfOK, r.orig = true, r.id
 		} else {
