@@ -34,6 +34,7 @@ func newAuditCmd(a *app) *cobra.Command {
 			if err != nil {
 				return failErr("read audit log: %v", err)
 			}
+			entries = visibleAudit(entries)
 			out := cmd.OutOrStdout()
 			if asJSON {
 				return writeJSON(out, entries)
@@ -42,7 +43,7 @@ func newAuditCmd(a *app) *cobra.Command {
 				fmt.Fprintln(out, "The audit log is empty.")
 				return nil
 			}
-			t := newTable("ID", "TIME", "SOURCE", "SESSION", "SKILL", "BY", "TIER", "OK", "MS", "INPUT")
+			t := newTable("ID", "TIME", "SOURCE", "SESSION", "SKILL", "BY", "TIER", "OK", "MS", "INPUT", "ACTION")
 			for _, e := range entries {
 				ok := "yes"
 				switch {
@@ -52,7 +53,7 @@ func newAuditCmd(a *app) *cobra.Command {
 					ok = "NO"
 				}
 				t.row(strconv.FormatInt(int64(e.ID), 10), e.Time.Local().Format("01-02 15:04:05"), e.Source, dash(e.Session),
-					dash(e.Skill), dash(e.ChosenBy), e.Tier, ok, strconv.FormatInt(e.ElapsedMS, 10), clip(cell(e.Input), 60))
+					dash(e.Skill), dash(e.ChosenBy), e.Tier, ok, strconv.FormatInt(e.ElapsedMS, 10), clip(cell(e.Input), 40), dash(clip(cell(e.Action), 80)))
 			}
 			return t.write(out)
 		},

@@ -74,3 +74,19 @@ func TestE2EHostileClassifierProposalRefused(t *testing.T) {
 		})
 	}
 }
+
+// The audit log shows what ran in full: a command hidden inside an escape
+// sequence is shown with the sequence made visible, never dropped with it.
+func TestE2EAuditShowsHiddenCommand(t *testing.T) {
+	s, srv, env := modelSandbox(t)
+	cmd := "ls \x1b]0;x || touch hidden-canary \x07"
+	srv.Script(classifierProposes(t, "shell", map[string]string{"command": cmd}))
+	r := s.run("", env, "run", "--yes", "tell me a joke")
+	assertNoCrash(t, r)
+	for _, args := range [][]string{{"audit", "recent"}, {"audit", "recent", "--json"}} {
+		out := s.run("", env, args...)
+		if !strings.Contains(out.stdout, "touch hidden-canary") || strings.Contains(out.stdout, "\x1b") {
+			t.Fatalf("%v does not show the hidden command visibly:\n%s", args, out.stdout)
+		}
+	}
+}

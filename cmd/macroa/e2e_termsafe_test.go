@@ -95,6 +95,7 @@ func TestE2ETerminalSafety(t *testing.T) {
 		keep    check = 1 << iota // the letters around the sequences show
 		jsonDoc                   // stdout is JSON whose strings are clean too
 		anyExit                   // the exit code is not the point
+		visible                   // evidence (the audit log): sequences shown escaped, in full
 	)
 	cases := []struct {
 		name    string
@@ -127,8 +128,8 @@ func TestE2ETerminalSafety(t *testing.T) {
 		{name: "sessions show", args: []string{"sessions", "show", "s\u202e1 日本"}, checks: keep},
 		{name: "sessions show --json", args: []string{"sessions", "show", "--json", "s\u202e1 日本"}, checks: keep | jsonDoc},
 		{name: "sessions show: missing", args: []string{"sessions", "show", hostileArg}, checks: anyExit},
-		{name: "audit recent", args: []string{"audit", "recent", "-n", "50"}, checks: keep},
-		{name: "audit recent --json", args: []string{"audit", "recent", "--json"}, checks: keep | jsonDoc},
+		{name: "audit recent", args: []string{"audit", "recent", "-n", "50"}, checks: visible},
+		{name: "audit recent --json", args: []string{"audit", "recent", "--json"}, checks: visible | jsonDoc},
 		{name: "audit stats", args: []string{"audit", "stats"}},
 		{name: "audit verify", args: []string{"audit", "verify"}, checks: anyExit},
 		{name: "usage", args: []string{"usage"}},
@@ -160,6 +161,11 @@ func TestE2ETerminalSafety(t *testing.T) {
 						t.Errorf("%s shows the payload %q of a removed sequence: %q", stream, payload, out)
 					}
 				}
+			}
+			// The audit log is evidence of what ran: a sequence is shown
+			// escaped, with its payload, so nothing hides inside one.
+			if tc.checks&visible != 0 && !strings.Contains(r.stdout, `\x1b]0;pwned`) {
+				t.Errorf("the audit log does not show the sequences escaped: %q", r.stdout)
 			}
 			if tc.checks&keep != 0 && !keptText(r.stdout+r.stderr) {
 				t.Errorf("the text around the sequences is lost:\nstdout: %q\nstderr: %q", r.stdout, r.stderr)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"os"
 
 	"github.com/charmbracelet/x/term"
@@ -40,7 +42,7 @@ piped input it reads requests line by line (macroa repl).`,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageErr("%v\nRun '%s --help' for usage.", err, cmd.CommandPath())
+		return usageErr("%s\nRun '%s --help' for usage.", flagError(err), cmd.CommandPath())
 	})
 	root.AddCommand(
 		newRunCmd(a),
@@ -54,7 +56,38 @@ piped input it reads requests line by line (macroa repl).`,
 		newLogsCmd(a),
 		newVersionCmd(),
 	)
+	strictCompletion(root)
 	return root
+}
+
+// flagError is a flag's parse error without Go's internals: `invalid
+// argument "x" for "--days" flag: not a number`.
+func flagError(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, ": strconv."); i >= 0 {
+		msg = msg[:i] + ": not a number"
+	}
+	return msg
+}
+
+// strictCompletion makes `macroa completion SHELL` refuse a shell it does
+// not know (exit 2) instead of printing its help and succeeding.
+func strictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErr("unknown shell %q: macroa completion knows bash, zsh, fish and powershell", args[0])
+			}
+			return nil
+		}
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			return usageErr("name a shell: macroa completion bash|zsh|fish|powershell")
+		}
+	}
 }
 
 // exactArgs is cobra.ExactArgs with a usage exit code and a clearer message.
