@@ -32,6 +32,9 @@ global:
 			return fmt.Sprintf("git %s %s runs git inside submodules, whose configuration is not checked", sub, a)
 		}
 	}
+	if why := gitFileOptionWhy(sub, rest); why != "" {
+		return why
+	}
 	switch sub {
 	case "describe":
 		for _, a := range rest {

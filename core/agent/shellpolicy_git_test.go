@@ -297,3 +297,126 @@ func TestGitEnvKeepsThePersonsOverrides(t *testing.T) {
 		}
 	}
 }
+
+// TestGitPathsJudgedWhereGitRuns: from the home directory, a repository at
+// ~/proj carries a committed link docs.md -> ../.ssh/id_rsa, and
+// ~/notes.txt links to the key too. Plain git run through -C prints the
+// key (or quotes it in an error); through the agent each such command
+// asks, is refused, and no key reaches the output, while ordinary
+// read-only git, with or without a cd into the repository, runs unasked.
+func TestGitPathsJudgedWhereGitRuns(t *testing.T) {
+	const key = "PRIVATE-KEY-CANARY"
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("CDPATH", "")
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, ".gitconfig"))
+	proj := filepath.Join(home, "proj")
+	if err := os.MkdirAll(filepath.Join(home, ".ssh"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".ssh", "id_rsa"), []byte(key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(home, ".ssh", "id_rsa"), filepath.Join(home, "notes.txt")); err != nil {
+		t.Fatal(err)
+	}
+	g := &gitTrap{home: home, repo: proj}
+	gitInit(t, proj)
+	g.git(t, "config", "user.email", "t@example.com")
+	g.git(t, "config", "user.name", "t")
+	g.write(t, "f.txt", "hello\n")
+	if err := os.Symlink("../.ssh/id_rsa", filepath.Join(proj, "docs.md")); err != nil {
+		t.Fatal(err)
+	}
+	g.git(t, "add", ".")
+	g.git(t, "commit", "-q", "-m", "first")
+
+	tests := []struct {
+		cmd   string
+		allow bool
+		leaks bool // plain git prints the key: the case tests something real
+	}{
+		{cmd: "git -C proj blame --contents docs.md f.txt", leaks: true},
+		{cmd: "git -C proj blame --contents=docs.md f.txt", leaks: true},
+		{cmd: "git -C proj blame --cont=docs.md f.txt", leaks: true},
+		{cmd: "git -C proj blame --contents ../notes.txt f.txt", leaks: true},
+		{cmd: "git -C proj blame --ignore-revs-file=../notes.txt f.txt", leaks: true},
+		{cmd: "git -C proj blame -S ../notes.txt f.txt", leaks: true},
+		{cmd: "git -C proj blame -wS../notes.txt f.txt", leaks: true},
+		{cmd: "cd proj && git blame --contents docs.md f.txt", leaks: true},
+		{cmd: "cd proj && git -C . blame --contents=../notes.txt f.txt", leaks: true},
+		{cmd: "git -C proj blame docs.md"},
+		{cmd: "git -C proj log -p -- ../notes.txt"},
+		{cmd: "git -C proj status", allow: true},
+		{cmd: "git -C proj log -1 -- f.txt", allow: true},
+		{cmd: "git -C proj log --oneline -5", allow: true},
+		{cmd: "git -C proj blame f.txt", allow: true},
+		{cmd: "cd proj && git status", allow: true},
+		{cmd: "cd proj && git log -1", allow: true},
+		{cmd: "cd proj && git blame f.txt", allow: true},
+		{cmd: "cd proj; git status --short", allow: true},
+	}
+	var asked []string
+	a := &Agent{
+		Shell: skills.ShellSkill{Shell: "/bin/sh", Timeout: 20 * time.Second, Dir: home},
+		Confirm: func(_ context.Context, command, reason string) bool {
+			asked = append(asked, command+" — "+reason)
+			return false
+		},
+	}
+	refused := 0
+	for _, tt := range tests {
+		t.Run(tt.cmd, func(t *testing.T) {
+			if tt.leaks {
+				plain := exec.Command("sh", "-c", tt.cmd)
+				plain.Dir = home
+				out, _ := plain.CombinedOutput()
+				if !strings.Contains(string(out), key) {
+					t.Fatalf("plain %s did not print the key (%q); the case tests nothing", tt.cmd, out)
+				}
+			}
+			o := a.runCommand(context.Background(), tt.cmd)
+			if strings.Contains(o.output, key) {
+				t.Fatalf("the key reached the output: %q", o.output)
+			}
+			if tt.allow && (o.refused || !o.ok) {
+				t.Fatalf("ordinary command did not run: %+v (asked %q)", o, asked)
+			}
+			if !tt.allow {
+				if !o.refused {
+					t.Fatalf("ran unasked: %q", o.output)
+				}
+				refused++
+			}
+		})
+	}
+	t.Logf("%d cases, %d asked", len(tests), refused)
+}
+
+// TestGitConfigCheckedWhereCdLeads: after a cd, git's configuration is read
+// in the directory the cd leads to (not the cd applied twice), so a clean
+// repository runs unasked and one that sets a program still asks.
+func TestGitConfigCheckedWhereCdLeads(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("CDPATH", "")
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, ".gitconfig"))
+	proj := filepath.Join(home, "proj")
+	gitInit(t, proj)
+	sc := ShellContext{Dir: home, Home: home}
+	for _, cmd := range []string{"cd proj && git status", "cd proj && git log -1", "cd proj; cd proj; git status", "cd ~/proj && git -C . status"} {
+		if d := CheckShellIn(cmd, sc); !d.Allowed {
+			t.Errorf("%s asked: %s", cmd, d.Reason)
+		}
+	}
+	g := &gitTrap{home: home, repo: proj}
+	g.git(t, "config", "core.fsmonitor", "/bin/false")
+	for _, cmd := range []string{"cd proj && git status", "cd proj; git status", "cd proj && git -C . log -1"} {
+		d := CheckShellIn(cmd, sc)
+		if d.Allowed || !strings.Contains(d.Reason, "core.fsmonitor") || !strings.Contains(d.Reason, proj+" sets") {
+			t.Errorf("%s in a repository that sets core.fsmonitor: %+v", cmd, d)
+		}
+	}
+}

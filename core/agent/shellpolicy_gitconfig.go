@@ -54,13 +54,14 @@ func gitEnv() []string {
 }
 
 // gitRepo checks the repositories a git command may run in: its working
-// directory (every one a cd may lead to) with each -C applied.
+// directory (every one a cd may lead to) with each -C applied, and judges
+// git's arguments as paths from there.
 func (c *checker) gitRepo(args []string) {
 	if c.dirs == nil {
 		c.deny("git runs in a directory that cannot be known before it runs, so its repository's configuration cannot be checked")
 		return
 	}
-	dirs := append([]string(nil), c.dirs...)
+	dirs := c.gitStartDirs()
 	sub := ""
 	var rest []string
 	for i := 0; i < len(args); i++ {
@@ -68,6 +69,10 @@ func (c *checker) gitRepo(args []string) {
 			i++
 			for j, d := range dirs {
 				dirs[j] = join(d, args[i])
+				if why := secretpath.WhyResolved(dirs[j]); why != "" {
+					c.deny("git -C %s runs in %s (%s)", args[i], why, dirs[j])
+					return
+				}
 			}
 			continue
 		}
@@ -76,6 +81,7 @@ func (c *checker) gitRepo(args []string) {
 			break
 		}
 	}
+	c.gitPaths(dirs, sub, rest)
 	if sub == "diff" {
 		c.gitDiffPaths(dirs, rest)
 	}

@@ -16,14 +16,18 @@ const maxDirs = 32
 
 // findDirs collects every directory the command's cd's may lead to before
 // the main walk, so a relative path is judged from each of them
-// ("cd ~/.aws && cat credentials"). Order is ignored: any cd may come before
-// any path, which can only over-count.
+// ("cd ~/.aws && cat credentials"). A cd that changes the shell's directory
+// runs at most once (loops and functions ask) and after the cd's written
+// before it, so the directories are the chains of cd's in source order,
+// each one free to fail or to sit in a subshell: an over-count, never an
+// under-count.
 func (c *checker) findDirs(f *syntax.File) {
-	var targets [][]word
+	var targets []string
+	unknown := false
 	syntax.Walk(f, func(n syntax.Node) bool {
 		call, ok := n.(*syntax.CallExpr)
-		if !ok || len(call.Args) == 0 {
-			return true
+		if !ok || len(call.Args) == 0 || unknown {
+			return !unknown
 		}
 		prog := c.resolve(call.Args[0])
 		if name, ok := programName(prog.value); prog.fixed() && ok && name == "cd" {
@@ -31,49 +35,59 @@ func (c *checker) findDirs(f *syntax.File) {
 			for _, a := range call.Args[1:] {
 				args = append(args, c.resolve(a))
 			}
-			targets = append(targets, args)
+			target, ok := c.cdTarget(args)
+			if !ok {
+				unknown = true
+			} else if target != "" {
+				targets = append(targets, target)
+			}
 		}
 		return true
 	})
-	for _, args := range targets {
-		target, ok := c.cdTarget(args)
-		if !ok {
-			c.dirs = nil
-			return
-		}
-		if target == "" {
-			continue
-		}
-		bases := append([]string(nil), c.dirs...)
-		if !filepath.IsAbs(target) && !strings.HasPrefix(target, ".") {
-			for _, d := range filepath.SplitList(os.Getenv("CDPATH")) {
-				if d != "" {
-					bases = append(bases, d)
+	if unknown {
+		c.dirs = nil
+		return
+	}
+	type step struct {
+		dir  string
+		next int // the first cd that may still run from dir
+	}
+	queue := make([]step, 0, len(c.dirs))
+	for _, d := range c.dirs {
+		queue = append(queue, step{d, 0})
+	}
+	seen := map[step]bool{}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for i := s.next; i < len(targets); i++ {
+			for _, d := range cdDests(s.dir, targets[i]) {
+				c.addDir(d)
+				if len(c.dirs) > maxDirs {
+					c.dirs = nil
+					return
+				}
+				if n := (step{d, i + 1}); !seen[n] {
+					seen[n] = true
+					queue = append(queue, n)
 				}
 			}
 		}
-		for _, b := range bases {
-			c.addDir(join(b, target))
-		}
-		if len(c.dirs) > maxDirs {
-			c.dirs = nil
-			return
+	}
+}
+
+// cdDests is where cd target may go from dir: target itself, or, for a
+// relative name that does not start with ".", any directory on CDPATH.
+func cdDests(dir, target string) []string {
+	dests := []string{join(dir, target)}
+	if !filepath.IsAbs(target) && !strings.HasPrefix(target, ".") {
+		for _, d := range filepath.SplitList(os.Getenv("CDPATH")) {
+			if d != "" {
+				dests = append(dests, join(d, target))
+			}
 		}
 	}
-	// A second round lets relative cd's build on one another ("cd a; cd b").
-	for _, args := range targets {
-		target, _ := c.cdTarget(args)
-		if target == "" || filepath.IsAbs(target) {
-			continue
-		}
-		for _, b := range append([]string(nil), c.dirs...) {
-			c.addDir(join(b, target))
-		}
-		if len(c.dirs) > maxDirs {
-			c.dirs = nil
-			return
-		}
-	}
+	return dests
 }
 
 // cdTarget is where one cd goes: "" for nowhere new, false when it cannot
@@ -123,7 +137,11 @@ func join(base, p string) string {
 // take it: whole, after "=" (--file=PATH), after ":" (HEAD:PATH) and after
 // a one-letter option (-fPATH), as written, with ~ expanded, from every
 // directory the command may be in, and with symlinks followed.
-func (c *checker) pathWhy(v string) (string, string) {
+func (c *checker) pathWhy(v string) (string, string) { return c.pathWhyIn(v, c.dirs) }
+
+// pathWhyIn is pathWhy with relative paths taken from each of dirs (nil:
+// unknown, so a relative path asks).
+func (c *checker) pathWhyIn(v string, dirs []string) (string, string) {
 	if v == pipePath {
 		return "", ""
 	}
@@ -155,10 +173,10 @@ func (c *checker) pathWhy(v string) (string, string) {
 				}
 				continue
 			}
-			if c.dirs == nil {
+			if dirs == nil {
 				return "a relative path from a directory that cannot be known before it runs", p
 			}
-			for _, d := range c.dirs {
+			for _, d := range dirs {
 				full := filepath.Join(d, p)
 				if why := secretpath.WhyResolved(full); why != "" {
 					return why, full
