@@ -6,10 +6,10 @@ import (
 )
 
 // The policy reads a model's command as bash reads it, so the command must
-// run in bash: the same text means something else to dash or zsh
-// (`echo $'\' ; cat key ; echo \'' #'` is one echo to bash and three
-// commands to dash). Where no bash is installed, nothing a model writes
-// runs unasked.
+// run in bash: the same text can mean something else to dash or zsh (bash
+// reads $'...' as one quoted word, dash as a dollar sign and a quote, so
+// a line that is one echo to bash can be three commands to dash). Where no
+// bash is installed, nothing a model writes runs unasked.
 var (
 	bashOnce sync.Once
 	bashAt   string
