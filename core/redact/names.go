@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -9,15 +10,34 @@ import (
 // words is a secret word, or two words in a row make a secret phrase.
 // Words are split at anything not a letter or digit and at camelCase
 // humps; case does not matter. "wifi password", "bank PIN", "GITHUB_TOKEN",
-// "apiKey", "ssh private key" and "door code" name secrets; "editor",
-// "secretary", "tokenizer", "pinned" and "house key" do not.
+// "apiKey", "ssh private key", "gmail login", "2fa backup" and "door code"
+// name secrets; "editor", "secretary", "tokenizer", "pinned", "house key",
+// "login shell" and "session" do not.
 var secretWords = map[string]bool{
-	"password": true, "passwords": true, "passwd": true, "passphrase": true, "passcode": true, "pwd": true,
-	"secret": true, "secrets": true, "token": true, "pin": true, "pincode": true,
-	"credential": true, "credentials": true, "creds": true,
+	"password": true, "passwords": true, "passwd": true, "passphrase": true, "passcode": true, "pwd": true, "passkey": true,
+	"secret": true, "secrets": true, "token": true, "authtoken": true, "pin": true, "pincode": true,
+	"credential": true, "credentials": true, "creds": true, "cred": true,
 	"apikey": true, "privatekey": true, "secretkey": true, "accesskey": true,
-	"otp": true, "totp": true, "mnemonic": true, "cvv": true, "cvc": true, "ssn": true,
+	"otp": true, "totp": true, "mnemonic": true, "cvv": true, "cvc": true, "ssn": true, "iban": true,
+	// A login is what it takes to sign in: a user name with its password.
+	"login": true, "logins": true, "logon": true, "signin": true, "auth": true,
+	"2fa": true, "mfa": true, "dsn": true, "webhook": true, "webhooks": true,
 }
+
+// notSecretAfter: a secret word followed by one of these names a thing
+// about the secret, not the secret ("login shell", "auth method").
+var notSecretAfter = map[string][]string{
+	"login":  {"shell", "page", "screen", "url", "time", "date", "count", "attempt", "attempts", "prompt", "form", "button", "history", "name"},
+	"logon":  {"shell", "page", "screen", "time", "date", "count", "attempt", "attempts", "name"},
+	"signin": {"page", "screen", "url", "time", "date", "attempt", "attempts", "button"},
+	"auth":   {"method", "methods", "type", "mode", "provider", "url", "flow", "sock", "socket", "scheme"},
+	"2fa":    {"app", "method", "type", "device", "enabled", "status"},
+	"mfa":    {"app", "method", "type", "device", "enabled", "status"},
+}
+
+// secretAlone are words that name a secret only as the whole name: "cookie"
+// does, "favourite cookie" does not ("session cookie" is a pair below).
+var secretAlone = map[string]bool{"cookie": true, "cookies": true}
 
 // secretInside are secret words unambiguous even inside a longer word
 // ("wifipassword", "dbCredentials").
@@ -25,14 +45,24 @@ var secretInside = []string{"password", "passwd", "passphrase", "apikey", "priva
 
 // secretPairs: the second word is a secret when the first qualifies it.
 var secretPairs = map[string][]string{
-	"key":    {"api", "private", "secret", "access", "wifi", "fi", "license", "licence", "ssh", "gpg", "pgp", "encryption", "recovery", "product", "signing", "master", "auth"},
-	"keys":   {"api", "private", "secret", "access", "ssh", "gpg", "pgp", "encryption", "recovery", "signing"},
-	"phrase": {"seed", "recovery", "pass", "secret"},
-	"words":  {"seed", "recovery"},
-	"code":   {"security", "access", "door", "alarm", "safe", "lock", "gate", "entry", "auth", "verification", "unlock", "recovery", "backup"},
-	"codes":  {"recovery", "backup"},
-	"number": {"card", "account", "routing", "security", "social"},
-	"card":   {"credit", "debit"},
+	"key":       {"api", "private", "secret", "access", "wifi", "fi", "license", "licence", "ssh", "gpg", "pgp", "encryption", "recovery", "product", "signing", "master", "auth", "session"},
+	"keys":      {"api", "private", "secret", "access", "ssh", "gpg", "pgp", "encryption", "recovery", "signing"},
+	"phrase":    {"seed", "recovery", "pass", "secret"},
+	"words":     {"seed", "recovery"},
+	"code":      {"security", "access", "door", "alarm", "safe", "lock", "gate", "entry", "auth", "authorization", "verification", "unlock", "recovery", "backup", "sort", "2fa", "mfa", "login"},
+	"codes":     {"recovery", "backup", "2fa", "mfa"},
+	"number":    {"card", "account", "routing", "security", "social", "iban"},
+	"card":      {"credit", "debit"},
+	"in":        {"sign", "log"},
+	"on":        {"log"},
+	"id":        {"session"},
+	"cookie":    {"session", "auth", "login", "browser", "http", "access", "refresh", "csrf", "github", "google"},
+	"cookies":   {"session", "auth", "login", "browser"},
+	"answer":    {"security", "secret"},
+	"answers":   {"security", "secret"},
+	"question":  {"security", "secret"},
+	"questions": {"security", "secret"},
+	"string":    {"connection", "conn"},
 }
 
 // SecretName reports whether name names a secret (see secretWords and
@@ -46,8 +76,11 @@ func SecretName(name string) bool {
 		}
 	}
 	words := splitName(name)
+	if len(words) == 1 && secretAlone[words[0]] {
+		return true
+	}
 	for i, w := range words {
-		if secretWords[w] {
+		if secretWords[w] && (i+1 == len(words) || !slices.Contains(notSecretAfter[w], words[i+1])) {
 			return true
 		}
 		if i > 0 {

@@ -20,10 +20,20 @@ const (
 )
 
 var (
-	// Well-known token shapes: OpenAI/OpenRouter/Anthropic keys, GitHub,
-	// GitLab, Slack, Stripe, Google, Hugging Face and npm tokens, AWS
-	// access key ids, JWTs.
-	tokenShapes = regexp.MustCompile(`\b(?:sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|xox[abeprs]-[A-Za-z0-9\-]{10,}|xapp-[A-Za-z0-9\-]{10,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_\-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|(?:AKIA|ASIA)[0-9A-Z]{16}|eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})`)
+	// Well-known token shapes: OpenAI (sk-proj-), OpenRouter and Anthropic
+	// (sk-ant-) keys, GitHub, GitLab, Slack, Stripe (keys and webhook
+	// secrets), Google, Hugging Face, npm, PyPI, SendGrid and DigitalOcean
+	// tokens, AWS access key ids, JWTs, Slack and Discord webhook URLs.
+	tokenShapes = regexp.MustCompile(`\b(?:sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|` +
+		`xox[abeprs]-[A-Za-z0-9\-]{10,}|xapp-[A-Za-z0-9\-]{10,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{20,}|` +
+		`AIza[0-9A-Za-z_\-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|pypi-AgE[A-Za-z0-9_\-]{16,}|` +
+		`SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}|do[opr]_v1_[a-f0-9]{64}|(?:AKIA|ASIA)[0-9A-Z]{16}|` +
+		`eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}|` +
+		`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]+|` +
+		`https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_\-]+)`)
+	// A Twilio API key: SK and 32 hex digits. It has no prefix the cheap
+	// test can look for, so hasTwilioKey looks first.
+	twilioKey = regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`)
 	// A PEM private key (RSA, EC, OpenSSH, PGP, encrypted...), whole or cut
 	// short: without its END line everything that looks like its body goes.
 	pemPrivate = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,\-]*)`)
@@ -39,9 +49,10 @@ var (
 	// words) names a secret by SecretName: "wifi_password = hunter2" (how
 	// a fact prints), "door code is 4321", "bank_pin: 7351".
 	namedPair = regexp.MustCompile(`(?i)(?:([A-Za-z0-9_.\-]+)[ \t]+)?([A-Za-z0-9_.\-]+)(["']?[ \t]*[=:][ \t]*["']?|[ \t]+(?:is|are)[ \t]+)([^\s"']+|"[^"]*"|'[^']*')`)
-	// user:password@host in URLs: the password runs to the last @ before
-	// the path, so a raw @ in it is not left half shown.
-	urlPassword = regexp.MustCompile(`(://[^/\s:@]*:)[^/\s]*@`)
+	// user:password@host in URLs: the whole user information goes (a
+	// token is often the user name), up to the last @ before the path, so
+	// a raw @ in a password is not left half shown.
+	urlUserinfo = regexp.MustCompile(`(://)[^/?#\s@][^/?#\s]*@`)
 )
 
 // notAValue are words that follow "password is" in ordinary sentences
@@ -69,8 +80,11 @@ func String(s string, known ...string) string {
 	if containsAny(s, shapePrefixes) {
 		s = tokenShapes.ReplaceAllString(s, Marker)
 	}
-	if strings.Contains(s, "://") {
-		s = urlPassword.ReplaceAllString(s, "$1"+Marker+"@")
+	if hasTwilioKey(s) {
+		s = twilioKey.ReplaceAllString(s, Marker)
+	}
+	if strings.Contains(s, "://") && strings.Contains(s, "@") {
+		s = urlUserinfo.ReplaceAllString(s, "$1"+Marker+"@")
 	}
 	return byLine(s, func(line string) string {
 		lower := strings.ToLower(line)
@@ -94,14 +108,38 @@ func String(s string, known ...string) string {
 	})
 }
 
-// shapePrefixes start every token shape tokenShapes knows.
+// shapePrefixes: every token shape tokenShapes knows holds one of these.
 var shapePrefixes = []string{"sk-", "gho_", "ghp_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "xapp-",
-	"_live_", "_test_", "AIza", "hf_", "npm_", "AKIA", "ASIA", "eyJ"}
+	"_live_", "_test_", "whsec_", "AIza", "hf_", "npm_", "pypi-", "SG.", "_v1_", "AKIA", "ASIA", "eyJ",
+	"hooks.slack.com", "/api/webhooks/"}
+
+// hasTwilioKey reports whether s holds "SK" followed by 32 hex digits.
+func hasTwilioKey(s string) bool {
+	for {
+		i := strings.Index(s, "SK")
+		if i < 0 {
+			return false
+		}
+		s = s[i+2:]
+		n := 0
+		for n < len(s) && n < 32 && isHex(s[n]) {
+			n++
+		}
+		if n == 32 {
+			return true
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
 
 // lineTriggers: a line holding none of these (lower-cased) has nothing
-// the name-based patterns could match.
-var lineTriggers = []string{"pass", "pwd", "secret", "token", "key", "pin", "credential", "creds", "bearer", "basic",
-	"otp", "mnemonic", "cvv", "cvc", "ssn", "phrase", "words", "code", "number", "card"}
+// the name-based patterns could match (every word SecretName knows holds one).
+var lineTriggers = []string{"pass", "pwd", "secret", "token", "key", "pin", "cred", "bearer", "basic",
+	"otp", "mnemonic", "cvv", "cvc", "ssn", "phrase", "words", "code", "number", "card", "iban",
+	"log", "sign", "auth", "2fa", "mfa", "dsn", "webhook", "cookie", "session", "answer", "question", "string"}
 
 func containsAny(s string, subs []string) bool {
 	for _, sub := range subs {
@@ -190,4 +228,16 @@ func replaceWord(s, k string) string {
 
 func isWordByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80
+}
+
+// ValueParts lists a secret value and the parts of it that are secrets on
+// their own: a login written "user:password" holds its password after the
+// first colon, and a command may print that part alone. A part shorter
+// than Known removes, or the "//..." of a URL, is left out.
+func ValueParts(v string) []string {
+	out := []string{v}
+	if _, after, ok := strings.Cut(v, ":"); ok && len(after) >= minKnown && !strings.HasPrefix(after, "//") {
+		out = append(out, after)
+	}
+	return out
 }

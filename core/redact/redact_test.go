@@ -17,7 +17,7 @@ func TestString(t *testing.T) {
 		{in: "use sk-or-v1-0123456789abcdef0123 now", want: "use [redacted] now"},
 		{in: "curl -H 'Authorization: Bearer abcdefghijkl'", want: "curl -H 'Authorization: Bearer [redacted]'"},
 		{in: "OPENROUTER_API_KEY=xyz macroa", want: "OPENROUTER_API_KEY=[redacted] macroa"},
-		{in: "git clone https://ann:s3cret@example.com/r.git", want: "git clone https://ann:[redacted]@example.com/r.git"},
+		{in: "git clone https://ann:s3cret@example.com/r.git", want: "git clone https://[redacted]@example.com/r.git"},
 		{in: "my key is mysecretvalue here", known: []string{"mysecretvalue"}, want: "my key is [redacted] here"},
 		{in: "remember my server IP is 10.0.0.1", want: "remember my server IP is 10.0.0.1"},
 		{in: "the token bucket", want: "the token bucket"},
@@ -31,9 +31,41 @@ func TestString(t *testing.T) {
 		{in: "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", want: "aws_secret_access_key = [redacted]"},
 		{in: `{"api_key": "abcdefgh12345678"}`, want: `{"api_key": "[redacted]"}`},
 		{in: "export GITHUB_TOKEN=abc", want: "export GITHUB_TOKEN=[redacted]"},
-		{in: "https://:p%40ss@host/v1", want: "https://:[redacted]@host/v1"},
-		{in: "https://ann:p@ss@host/v1", want: "https://ann:[redacted]@host/v1"},
+		{in: "https://:p%40ss@host/v1", want: "https://[redacted]@host/v1"},
+		{in: "https://ann:p@ss@host/v1", want: "https://[redacted]@host/v1"},
+		{in: "https://@host/v1 and http://h/?to=a@b", want: "https://@host/v1 and http://h/?to=a@b"},
 		{in: "pin is 4821", want: "pin is [redacted]"},
+		// Key shapes.
+		{in: "k=AIzaSyD-abcdefghijklmnopqrstuvwxyz_0123", want: "k=[redacted]"},
+		{in: "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAw rest", want: "[redacted] rest"},
+		{in: "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", want: "[redacted]"},
+		{in: "dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", want: "[redacted]"},
+		{in: "rk_live_CANARYSTRIPE pk_live_0123456789abcd sk_test_abcdefghij12", want: "[redacted] [redacted] [redacted]"},
+		{in: "whsec_0123456789abcdefABCDEFghij", want: "[redacted]"},
+		{in: "twilio SK0123456789abcdef0123456789abcdef end", want: "twilio [redacted] end"},
+		{in: "sk-proj-Ab3_xY9-0123456789abcdefghij", want: "[redacted]"},
+		{in: "sk-ant-api03-abcdefghijklmnop0123456789", want: "[redacted]"},
+		{in: "post https://hooks.slack.com/services/T0001/B0002/XXXXabcdXXXX now", want: "post [redacted] now"},
+		{in: "https://discord.com/api/webhooks/123456789012345678/abcDEF_ghi-JKL now", want: "[redacted] now"},
+		{in: "https://discordapp.com/api/webhooks/1234/abcdefgh", want: "[redacted]"},
+		// A URL's user name is its secret when it is a token.
+		{in: "MACROA_BASE_URL=http://CANARYUSERTOK@127.0.0.1:9/v1", want: "MACROA_BASE_URL=http://[redacted]@127.0.0.1:9/v1"},
+		{in: "git clone https://ghtoken123@github.com/o/r.git", want: "git clone https://[redacted]@github.com/o/r.git"},
+		// Names that now name secrets.
+		{in: "AUTH=CANARYAUTH_1", want: "AUTH=[redacted]"},
+		{in: "SESSION_COOKIE=abcdefgh1234", want: "SESSION_COOKIE=[redacted]"},
+		{in: "SENTRY_DSN=https://abc@o1.ingest.sentry.io/1", want: "SENTRY_DSN=[redacted]"},
+		{in: "my gmail login is me:CANARY10gm", want: "my gmail login is [redacted]"},
+		{in: "bank login is CANARY6bank", want: "bank login is [redacted]"},
+		{in: "iban: DE89370400440532013000", want: "iban: [redacted]"},
+		{in: "2fa backup: 1234-5678", want: "2fa backup: [redacted]"},
+		{in: "security answer is fluffy", want: "security answer is [redacted]"},
+		// Ordinary words that only look like them.
+		{in: "I went to the session yesterday", want: "I went to the session yesterday"},
+		{in: "author: Ann", want: "author: Ann"},
+		{in: "login shell is /bin/zsh", want: "login shell is /bin/zsh"},
+		{in: "ASK the DESK about 0123456789abcdef0123456789abcdef", want: "ASK the DESK about 0123456789abcdef0123456789abcdef"},
+		{in: "SK0123 is a product", want: "SK0123 is a product"},
 		// Ordinary text stays.
 		{in: "max_tokens: 2048", want: "max_tokens: 2048"},
 		{in: "the password is wrong, try again", want: "the password is wrong, try again"},
@@ -90,6 +122,14 @@ func TestSecretName(t *testing.T) {
 		{"ssh private key", true}, {"secret", true}, {"aws secret", true}, {"db credentials", true},
 		{"passphrase", true}, {"wi-fi key", true}, {"door code", true}, {"seed phrase", true},
 		{"recovery codes", true}, {"credit card", true}, {"card number", true}, {"cvv", true},
+		{"gmail login", true}, {"bank login", true}, {"gmail_login", true}, {"bank logon", true}, {"netflix signin", true},
+		{"amazon sign in", true}, {"auth", true}, {"github auth", true}, {"passcode", true}, {"session cookie", true},
+		{"session token", true}, {"session id", true}, {"recovery code", true}, {"backup codes", true},
+		{"2fa", true}, {"2FA backup", true}, {"mfa code", true}, {"security answer", true}, {"security question", true},
+		{"account number", true}, {"iban", true}, {"IBAN", true}, {"routing number", true}, {"license key", true},
+		{"sort code", true}, {"sentry dsn", true}, {"slack webhook", true}, {"db creds", true}, {"cred", true},
+		{"passkey", true}, {"cookies", true}, {"login", true},
+		{"author", false}, {"authority", false}, {"session", false}, {"session notes", false}, {"login shell", false},
 		{"editor", false}, {"secretary", false}, {"tokenizer", false}, {"pinned", false},
 		{"house key", false}, {"keyboard", false}, {"spinach", false}, {"server ip", false},
 		{"zip code", false}, {"favourite number", false}, {"passport", false}, {"", false},
@@ -114,10 +154,34 @@ func TestStringSecretNamedPairs(t *testing.T) {
 		{"my editor is helix and my zip code is 12345", "my editor is helix and my zip code is 12345"},
 		{"the door code is wrong", "the door code is wrong"},
 		{"secretary = Ann", "secretary = Ann"},
+		{"• gmail_login = me:CANARY10gm", "• gmail_login = [redacted]"},
+		{"• bank_login = CANARY6bank", "• bank_login = [redacted]"},
+		{"recovery_codes: abcd-efgh", "recovery_codes: [redacted]"},
 	}
 	for _, tc := range tests {
 		if got := String(tc.in); got != tc.want {
 			t.Errorf("String(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// ValueParts lists a secret value and the pieces of it that are secrets on
+// their own: the password after "user:" in a login.
+func TestValueParts(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"me:CANARY10gm", []string{"me:CANARY10gm", "CANARY10gm"}},
+		{"ann@example.com:hunter22", []string{"ann@example.com:hunter22", "hunter22"}},
+		{"CANARY6bank", []string{"CANARY6bank"}},
+		{"ab:cd", []string{"ab:cd"}},
+		{"https://example.com/login", []string{"https://example.com/login"}},
+	}
+	for _, tc := range tests {
+		got := ValueParts(tc.in)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("ValueParts(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
