@@ -19,7 +19,7 @@ func TestDescribeMasksBaseURLPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := Describe(cfg)
-	if strings.Contains(s.Provider, pw) || s.Provider != "custom (https://ann:****@llm.example.com/v1)" {
+	if strings.Contains(s.Provider, pw) || s.Provider != "custom (https://****@llm.example.com/v1)" {
 		t.Fatalf("Provider = %q", s.Provider)
 	}
 }

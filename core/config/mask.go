@@ -23,38 +23,45 @@ func Mask(secret string) string {
 	return string(r[:4]) + "…" + string(r[len(r)-4:])
 }
 
-// MaskURL hides the password of a URL's user information for display:
-// "https://ann:s3cret@host/v1" gives "https://ann:****@host/v1". A URL
-// without one (or text that is no URL) comes back unchanged.
+// MaskURL hides the whole user information of a URL for display (a token
+// is often the user name): "https://ann:s3cret@host/v1" and
+// "http://TOKEN@host/v1" give "https://****@host/v1". A URL without one
+// (or text that is no URL) comes back unchanged.
 func MaskURL(raw string) string {
-	_, start, end, ok := urlPassword(raw)
+	start, end, ok := urlUserinfo(raw)
 	if !ok {
 		return raw
 	}
 	return raw[:start] + "****" + raw[end:]
 }
 
-// urlPassword finds the password in raw's user information ("user:pass@"
-// after the scheme, up to the last @ before the path): it returns the
-// password as written and its byte offsets.
-func urlPassword(raw string) (pw string, start, end int, ok bool) {
+// urlUserinfo finds the user information in raw ("user:pass@" after the
+// scheme, up to the last @ before the path): it returns its byte offsets,
+// the @ left out. An empty one ("https://@host") is not found.
+func urlUserinfo(raw string) (start, end int, ok bool) {
 	i := strings.Index(raw, "://")
 	if i < 0 {
-		return "", 0, 0, false
+		return 0, 0, false
 	}
-	authStart := i + 3
-	auth := raw[authStart:]
+	start = i + 3
+	auth := raw[start:]
 	if j := strings.IndexAny(auth, "/?#"); j >= 0 {
 		auth = auth[:j]
 	}
 	at := strings.LastIndexByte(auth, '@')
-	if at < 0 {
-		return "", 0, 0, false
+	if at <= 0 {
+		return 0, 0, false
 	}
-	colon := strings.IndexByte(auth[:at], ':')
-	if colon < 0 || colon == at-1 {
-		return "", 0, 0, false
+	return start, start + at, true
+}
+
+// urlCredentials splits raw's user information into the user name and the
+// password (hasPassword is false when there is no colon).
+func urlCredentials(raw string) (user, pw string, hasPassword, ok bool) {
+	start, end, ok := urlUserinfo(raw)
+	if !ok {
+		return "", "", false, false
 	}
-	start, end = authStart+colon+1, authStart+at
-	return raw[start:end], start, end, true
+	user, pw, hasPassword = strings.Cut(raw[start:end], ":")
+	return user, pw, hasPassword, true
 }

@@ -60,15 +60,17 @@ func TestMaskURL(t *testing.T) {
 	cases := map[string]string{
 		"":                                    "",
 		"http://127.0.0.1:11434/v1":           "http://127.0.0.1:11434/v1",
-		"https://ann:s3cret@host/v1":          "https://ann:****@host/v1",
-		"https://:s3cret@host:8443/v1":        "https://:****@host:8443/v1",
-		"https://ann:p@ss@host/v1":            "https://ann:****@host/v1",
-		"https://ann:p%40ss@host/v1?x=a@b":    "https://ann:****@host/v1?x=a@b",
-		"https://ann@host/v1":                 "https://ann@host/v1",
-		"https://ann:@host/v1":                "https://ann:@host/v1",
-		"custom (https://u:pw12345@h/v1)":     "custom (https://u:****@h/v1)",
+		"https://ann:s3cret@host/v1":          "https://****@host/v1",
+		"https://:s3cret@host:8443/v1":        "https://****@host:8443/v1",
+		"https://ann:p@ss@host/v1":            "https://****@host/v1",
+		"https://ann:p%40ss@host/v1?x=a@b":    "https://****@host/v1?x=a@b",
+		"https://ann@host/v1":                 "https://****@host/v1",
+		"https://ann:@host/v1":                "https://****@host/v1",
+		"http://CANARYUSERTOK@127.0.0.1:9/v1": "http://****@127.0.0.1:9/v1",
+		"https://@host/v1":                    "https://@host/v1",
+		"custom (https://u:pw12345@h/v1)":     "custom (https://****@h/v1)",
 		"not a url: user:pass@example.com":    "not a url: user:pass@example.com",
-		"postgres://db:hunter2@10.0.0.5/prod": "postgres://db:****@10.0.0.5/prod",
+		"postgres://db:hunter2@10.0.0.5/prod": "postgres://****@10.0.0.5/prod",
 	}
 	for in, want := range cases {
 		if got := MaskURL(in); got != want {
@@ -77,15 +79,15 @@ func TestMaskURL(t *testing.T) {
 	}
 }
 
-// The base URL's password never shows in `macroa config` or in an error
-// about a bad value.
+// The base URL's user information never shows in `macroa config` or in an
+// error about a bad value.
 func TestBaseURLPasswordMaskedInSettingsAndErrors(t *testing.T) {
 	const pw = "Zx9-basepass-Qw7"
 	f := newFixture(t)
 	f.env = []string{"MACROA_BASE_URL=https://ann:" + pw + "@llm.example.com/v1"}
 	c := f.load()
 	s := settingByName(t, c, "MACROA_BASE_URL")
-	if strings.Contains(s.Value, pw) || s.Value != "https://ann:****@llm.example.com/v1" {
+	if strings.Contains(s.Value, pw) || s.Value != "https://****@llm.example.com/v1" {
 		t.Errorf("MACROA_BASE_URL shown as %q", s.Value)
 	}
 	for _, s := range c.Settings() {
@@ -103,5 +105,21 @@ func TestBaseURLPasswordMaskedInSettingsAndErrors(t *testing.T) {
 	f.toml("[providers.x]\nbase_url = \"ftp://ann:" + pw + "@h/v1\"\n")
 	if err := f.loadErr(); strings.Contains(err.Error(), pw) {
 		t.Errorf("config.toml error shows the password: %v", err)
+	}
+}
+
+// A token as the base URL's user name is masked like a password.
+func TestBaseURLUserTokenMaskedInSettings(t *testing.T) {
+	const tok = "CANARYUSERTOK"
+	f := newFixture(t)
+	f.env = []string{"MACROA_BASE_URL=http://" + tok + "@127.0.0.1:9/v1"}
+	c := f.load()
+	for _, s := range c.Settings() {
+		if strings.Contains(s.Value, tok) {
+			t.Errorf("%s shows the user token: %q", s.Name, s.Value)
+		}
+	}
+	if s := settingByName(t, c, "MACROA_BASE_URL"); s.Value != "http://****@127.0.0.1:9/v1" {
+		t.Errorf("MACROA_BASE_URL shown as %q", s.Value)
 	}
 }

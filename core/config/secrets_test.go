@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -41,5 +43,59 @@ func TestSecretValues(t *testing.T) {
 			t.Errorf("%q listed twice", v)
 		}
 		seen[v] = true
+	}
+}
+
+// Every value in Macroa's own .env files is a secret unless it is a
+// setting Macroa knows to be plain, or too short to be a key.
+func TestSecretValuesDotEnvUnknownNames(t *testing.T) {
+	f := newFixture(t)
+	project := t.TempDir()
+	f.workEnv("AUTH=CANARYAUTH_1\nPROJECT_DIR=" + project + "\nMACROA_USER_NAME=Annabel\n")
+	f.dataEnv("STRIPE=rk_live_CANARYSTRIPE\nMACROA_MODEL_HAIKU=anthropic/claude-haiku\nMACROA_SHELL_TIMEOUT=45s\nMACROA_APP_TITLE=My Macroa\n" +
+		"REGION=eu-west-1\nNAME=ann\nFLAG=enabled\nMACROA_BASE_URL=http://tokenuser12@127.0.0.1:9/v1\n")
+	got := f.load().SecretValues()
+	for _, w := range []string{"CANARYAUTH_1", "rk_live_CANARYSTRIPE", "eu-west-1", "tokenuser12"} {
+		if !slices.Contains(got, w) {
+			t.Errorf("SecretValues misses %q: %q", w, got)
+		}
+	}
+	for _, no := range []string{project, "Annabel", "anthropic/claude-haiku", "45s", "My Macroa", "ann", "enabled",
+		"http://tokenuser12@127.0.0.1:9/v1"} {
+		if slices.Contains(got, no) {
+			t.Errorf("SecretValues lists %q, which is no secret", no)
+		}
+	}
+}
+
+// The environment holds many variables Macroa did not choose: names with
+// the new secret words count, the desktop's own session variables do not.
+func TestSecretValuesEnvironmentNames(t *testing.T) {
+	f := newFixture(t)
+	work := t.TempDir()
+	sock := filepath.Join(work, "agent.123")
+	if err := os.WriteFile(sock, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f.env = []string{
+		"SENTRY_DSN=https://abc123@o1.ingest.sentry.io/1", "GH_AUTH=authvalue-0001", "APP_LOGIN=loginvalue-0002",
+		"SESSION_COOKIE=cookievalue-0003", "SLACK_WEBHOOK=https://hooks.example/0004", "REQUEST_SIGNATURE=sigvalue-0005",
+		"PG_CONN=host=db user=app password=connvalue-0006", "DB_CONNECTION_STRING=connstr-0007", "MY_CRED=credvalue-0008",
+		"MACROA_BASE_URL=https://usertoken-0009@llm.example.com/v1",
+		"XDG_SESSION_TYPE=wayland-session", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
+		"SSH_AUTH_SOCK=" + sock, "PWD=" + work, "AUTHOR_NAME=Annabel Lee",
+	}
+	got := f.load().SecretValues()
+	for _, w := range []string{"https://abc123@o1.ingest.sentry.io/1", "authvalue-0001", "loginvalue-0002", "cookievalue-0003",
+		"https://hooks.example/0004", "sigvalue-0005", "host=db user=app password=connvalue-0006", "connstr-0007",
+		"credvalue-0008", "usertoken-0009", "abc123"} {
+		if !slices.Contains(got, w) {
+			t.Errorf("SecretValues misses %q: %q", w, got)
+		}
+	}
+	for _, no := range []string{"wayland-session", "unix:path=/run/user/1000/bus", sock, work, "Annabel Lee"} {
+		if slices.Contains(got, no) {
+			t.Errorf("SecretValues lists %q, which is no secret", no)
+		}
 	}
 }

@@ -22,7 +22,7 @@ func TestStatusBarMasksURLPassword(t *testing.T) {
 		Panes: []Pane{&boxPane{id: PaneChat}}})
 	a.Update(tea.WindowSizeMsg{Width: 160, Height: 20})
 	bar := ansi.Strip(a.statusBar(160))
-	if strings.Contains(bar, pw) || !strings.Contains(bar, "ann:****@llm.example.com") {
+	if strings.Contains(bar, pw) || !strings.Contains(bar, "//****@llm.example.com") {
 		t.Fatalf("status bar = %q", bar)
 	}
 }
