@@ -163,8 +163,9 @@ func (k *Kernel) outbound(next providers.Caller) providers.Caller {
 }
 
 // secretFacts lists the values of live facts whose keys name a secret
-// (redact.SecretName): they are shown to the person on request but never
-// sent to a model.
+// (redact.SecretName), with the parts of them that are secrets alone (the
+// password of a "user:password" login, redact.ValueParts): they are shown
+// to the person on request but never sent to a model.
 func (k *Kernel) secretFacts(ctx context.Context) ([]string, error) {
 	facts, err := k.db.ListFacts(ctx, "", 0)
 	if err != nil {
@@ -173,7 +174,7 @@ func (k *Kernel) secretFacts(ctx context.Context) ([]string, error) {
 	var out []string
 	for _, f := range facts {
 		if redact.SecretName(f.Key) {
-			out = append(out, f.Value)
+			out = append(out, redact.ValueParts(f.Value)...)
 		}
 	}
 	return out, nil

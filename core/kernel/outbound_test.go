@@ -32,18 +32,33 @@ const (
 	canaryDBURL      = "dbURLPWcanary4Ui6"
 	canaryDoorCode   = "doorCODEcanary9Op2As"
 	canaryPIN        = "7351" // short: must go as a whole word
+	// .env values under names that name no secret: every value in
+	// Macroa's own .env files that is no known setting is one.
+	canaryDotAuth   = "CANARYAUTH_1"
+	canaryDotStripe = "rk_live_CANARYSTRIPE"
+	// Logins stored as facts; the gmail one holds a password after a colon.
+	canaryGmailPass = "CANARY10gm"
+	canaryBankLogin = "CANARY6bank"
+	// A token as a base URL's user name (no password).
+	canaryUserTok = "CANARYUSERTOK"
 	// Shaped secrets, caught by their shape alone.
 	canaryGitHub = "ghp_canaryGH0123456789abcdefABCDEF"
 	canaryPEM    = "MIIEcanaryPEMbodyLineQWERTY0123456789abcdef"
+	canaryGoogle = "AIzaSyCANARYgoogle0123456789abcdefghijk"
+	canarySlack  = "https://hooks.slack.com/services/T0CANARY/B0CANARY/canarySlackHook0123"
+	canaryDO     = "dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 )
 
 var canaries = []string{canaryOpenRouter, canaryAPIKey, canaryBasePass, canaryProvKey, canaryProvURL,
-	canaryDotToken, canaryDotPass, canaryDBURL, canaryDoorCode, canaryGitHub, canaryPEM}
+	canaryDotToken, canaryDotPass, canaryDBURL, canaryDoorCode, canaryDotAuth, canaryDotStripe,
+	canaryGmailPass, canaryBankLogin, canaryUserTok, canaryGitHub, canaryGoogle, canarySlack, canaryDO, canaryPEM}
 
 var pinWord = regexp.MustCompile(`\b` + canaryPIN + `\b`)
 
-// notesText is a file of shaped secrets: a GitHub token and a private key.
-const notesText = "deploy notes\n" + canaryGitHub + "\n-----BEGIN OPENSSH PRIVATE KEY-----\n" + canaryPEM + "\n-----END OPENSSH PRIVATE KEY-----\n"
+// notesText is a file of shaped secrets: GitHub, Google and DigitalOcean
+// tokens, a Slack webhook and a private key.
+const notesText = "deploy notes\n" + canaryGitHub + "\ngoogle " + canaryGoogle + "\nslack: " + canarySlack +
+	"\ndo=" + canaryDO + "\n-----BEGIN OPENSSH PRIVATE KEY-----\n" + canaryPEM + "\n-----END OPENSSH PRIVATE KEY-----\n"
 
 // hostileEcho is what a hostile model (or a tool) repeats back: every
 // secret the kernel knows of, bare, and the file of shaped ones.
@@ -71,13 +86,21 @@ func newLeakFixture(t *testing.T, env ...string) *leakFixture {
 		}
 	}
 	write(".env", "GITHUB_TOKEN="+canaryDotToken+"\nDB_PASSWORD="+canaryDotPass+
-		"\nDATABASE_URL=postgres://app:"+canaryDBURL+"@db.internal/prod\nTHEME=dark\n")
-	write("config.toml", "[providers.local]\nbase_url = \"http://u:"+canaryProvURL+"@127.0.0.1:9/v1\"\napi_key = \""+canaryProvKey+"\"\n")
+		"\nDATABASE_URL=postgres://app:"+canaryDBURL+"@db.internal/prod\nTHEME=dark\n"+
+		"AUTH="+canaryDotAuth+"\nSTRIPE="+canaryDotStripe+"\n")
+	write("config.toml", "[providers.local]\nbase_url = \"http://u:"+canaryProvURL+"@127.0.0.1:9/v1\"\napi_key = \""+canaryProvKey+"\"\n"+
+		"[providers.tok]\nbase_url = \"http://"+canaryUserTok+"@127.0.0.1:9/v1\"\n")
 	write("notes.txt", notesText)
 	secretEnv := []string{
 		"OPENROUTER_API_KEY=" + canaryOpenRouter,
 		"MACROA_API_KEY=" + canaryAPIKey,
 		"MACROA_BASE_URL=http://ann:" + canaryBasePass + "@127.0.0.1:9/v1",
+	}
+	// A test may set its own base URL in place of the default one.
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "MACROA_BASE_URL=") {
+			secretEnv[2] = kv
+		}
 	}
 	// The user's shell sees them too, so !env and !printenv print them.
 	for _, kv := range secretEnv {
@@ -104,7 +127,8 @@ func newLeakFixture(t *testing.T, env ...string) *leakFixture {
 	}
 	f.k = kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Models: models})
 	// Secret facts, stored the way a person stores them (no model).
-	for _, in := range []string{"remember my door code is " + canaryDoorCode, "remember my bank pin is " + canaryPIN} {
+	for _, in := range []string{"remember my door code is " + canaryDoorCode, "remember my bank pin is " + canaryPIN,
+		"remember my gmail login is me:" + canaryGmailPass, "remember bank login is " + canaryBankLogin} {
 		if res := f.run(t, in, ""); !res.Success {
 			t.Fatalf("%s: %+v", in, res)
 		}
@@ -202,12 +226,33 @@ func TestOutboundNoSecretReachesAModel(t *testing.T) {
 					return providertest.Reply{Content: "a joke"}
 				})
 				for _, in := range []string{"!env", "!printenv MACROA_API_KEY OPENROUTER_API_KEY MACROA_BASE_URL",
-					"!cat .env", "!cut -d= -f2 .env", "!cat config.toml", "!cat notes.txt"} {
+					"!cat .env", "!cut -d= -f2 .env", "!cat config.toml", "!cat notes.txt", "list my memories"} {
 					if res := f.run(t, in, "s"); !res.Success {
 						t.Fatalf("%s: %+v", in, res)
 					}
 				}
 				if res := f.run(t, "tell me a joke about what you just saw", "s"); !res.Success {
+					t.Fatalf("chat: %+v", res)
+				}
+			},
+		},
+		{
+			name:  "a token as the base URL's user name",
+			env:   []string{"MACROA_BASE_URL=http://" + canaryUserTok + "@127.0.0.1:9/v1"},
+			kinds: []string{"classifier", "chat"},
+			drive: func(t *testing.T, f *leakFixture) {
+				f.serve(func(kind string, _ int, _ providertest.Recorded) providertest.Reply {
+					if kind == "classifier" {
+						return classifiedAs("chat")
+					}
+					return providertest.Reply{Content: "ok " + canaryUserTok}
+				})
+				for _, in := range []string{"!env", "!printenv MACROA_BASE_URL", "!cat .env"} {
+					if res := f.run(t, in, "tok"); !res.Success {
+						t.Fatalf("%s: %+v", in, res)
+					}
+				}
+				if res := f.run(t, "what did env print", "tok"); !res.Success {
 					t.Fatalf("chat: %+v", res)
 				}
 			},
@@ -293,6 +338,7 @@ func TestOutboundNoSecretReachesAModel(t *testing.T) {
 							{ID: "c1", Name: agent.ToolRunCommand, Arguments: `{"command":"cat .env; printenv MACROA_API_KEY"}`},
 							{ID: "c2", Name: agent.ToolReadFile, Arguments: `{"path":"notes.txt"}`},
 							{ID: "c3", Name: agent.ToolRecall, Arguments: `{"query":"door code"}`},
+							{ID: "c6", Name: agent.ToolRecall, Arguments: `{"query":"login"}`},
 							{ID: "c4", Name: agent.ToolRunCommand, Arguments: `{"command":"printf '%s %s' ` + canaryOpenRouter + ` ` + canaryDoorCode + `"}`},
 							{ID: "c5", Name: agent.ToolRunCommand, Arguments: `{"command":"cat big.log"}`},
 						}}
