@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -14,7 +15,7 @@ func newAuditCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Read and verify the tamper-evident audit log",
-		Args:  exactArgs(0, "a subcommand: recent, stats or verify"),
+		Args:  exactArgs(0, "a subcommand: recent, stats, verify or accept"),
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	var n int
@@ -101,7 +102,9 @@ func newAuditCmd(a *app) *cobra.Command {
 	verify := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the hash chain, MACs and checkpoint; exit 1 and name what was edited, deleted, reordered, rewritten or rolled back",
-		Args:  exactArgs(0, "no arguments"),
+		Long: "Check the hash chain, MACs and checkpoint; exit 1 and name what was edited, deleted, reordered, rewritten or rolled back.\n" +
+			"A log accepted with macroa audit accept is intact (exit 0), but every acceptance is noted each time, with what may have been lost before it.",
+		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(cmd.Context()); err != nil {
 				return err
@@ -113,6 +116,7 @@ func newAuditCmd(a *app) *cobra.Command {
 			out := cmd.OutOrStdout()
 			if rep.OK() {
 				fmt.Fprintf(out, "Audit log intact: %s.\n", verifyCounts(rep))
+				printNotices(out, rep)
 				return nil
 			}
 			fmt.Fprintf(out, "Audit log TAMPERED: %d problem(s); %s.\n", len(rep.Problems), verifyCounts(rep))
@@ -123,10 +127,14 @@ func newAuditCmd(a *app) *cobra.Command {
 				}
 				fmt.Fprintf(out, "  entry %d: %s: %s\n", p.EntryID, termsafe.Clean(string(p.Kind)), termsafe.Clean(p.Detail))
 			}
+			printNotices(out, rep)
+			if acceptable(rep) {
+				fmt.Fprintln(out, "If you restored the database on purpose, run macroa audit accept: the acceptance is recorded, and noted here from then on.")
+			}
 			return silentFail
 		},
 	}
-	cmd.AddCommand(recent, stats, verify)
+	cmd.AddCommand(recent, stats, verify, newAuditAcceptCmd(a))
 	return cmd
 }
 
@@ -149,6 +157,25 @@ func verifyCounts(rep store.VerifyReport) string {
 		s += fmt.Sprintf("; checkpoint at entry %d", rep.CheckpointID)
 	}
 	return s
+}
+
+// printNotices prints every acceptance of the log, intact or not: a
+// rollback someone accepted stays in sight.
+func printNotices(out io.Writer, rep store.VerifyReport) {
+	for _, n := range rep.Notices {
+		fmt.Fprintf(out, "  note: %s\n", termsafe.Clean(n.Detail))
+	}
+}
+
+// acceptable says whether what verify found is about the checkpoint
+// disagreeing with the database: what macroa audit accept is for.
+func acceptable(rep store.VerifyReport) bool {
+	for _, p := range rep.Problems {
+		if p.Kind == store.ProblemCheckpoint || p.Kind == store.ProblemRolledBack {
+			return true
+		}
+	}
+	return false
 }
 
 func dash(s string) string {
