@@ -170,8 +170,11 @@ func byLine(s string, fn func(string) string) string {
 func redactPair(m string) string {
 	sub := namedPair.FindStringSubmatch(m)
 	prev, name, sep, val := sub[1], sub[2], sub[3], sub[4]
+	// A word secret only alone ("cookie") is judged with the word before it:
+	// "session cookie" is a secret, "favourite cookie" is not.
+	secret := SecretName(name) && (prev == "" || !secretAlone[strings.ToLower(name)])
 	if notAValue[strings.ToLower(strings.TrimRight(val, ".,;!?"))] || strings.HasPrefix(val, Marker) ||
-		!(SecretName(name) || prev != "" && SecretName(prev+" "+name)) {
+		!(secret || prev != "" && SecretName(prev+" "+name)) {
 		return m
 	}
 	head := name
