@@ -88,13 +88,19 @@ func String(s string, known ...string) string {
 	}
 	return byLine(s, func(line string) string {
 		lower := strings.ToLower(line)
+		// Every pattern but bearer needs "=", ":", " is " or " are "
+		// between name and value: most lines have none, and this test is
+		// cheaper than looking for every trigger word.
+		if !strings.ContainsAny(line, "=:") && !strings.Contains(lower, " is ") && !strings.Contains(lower, " are ") {
+			if strings.Contains(lower, "bearer") || strings.Contains(lower, "basic") {
+				return bearer.ReplaceAllString(line, "$1 "+Marker)
+			}
+			return line
+		}
 		if !containsAny(lower, lineTriggers) {
 			return line
 		}
 		line = bearer.ReplaceAllString(line, "$1 "+Marker)
-		if !strings.ContainsAny(line, "=:") && !strings.Contains(lower, " is ") && !strings.Contains(lower, " are ") {
-			return line // every pattern below needs one of these between name and value
-		}
 		line = namedSecret.ReplaceAllStringFunc(line, func(m string) string {
 			sub := namedSecret.FindStringSubmatch(m)
 			if notAValue[strings.ToLower(strings.TrimRight(sub[3], ".,;!?"))] {
