@@ -131,7 +131,7 @@ func (c *columnReader) str(v any) string {
 // so appends from several processes are serialised, the chain never forks
 // and the checkpoint never goes backwards. An error means nothing was
 // written; errors.Is tells ErrReadOnly, ErrDiskFull, ErrAuditKey and
-// ErrAuditRolledBack apart.
+// ErrAuditCheckpoint apart.
 func (db *DB) AppendAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
 	return db.WithAudit(ctx, e, nil)
 }

@@ -227,6 +227,41 @@ func TestAcceptRefuses(t *testing.T) {
 		}
 		assertCount(t, db, 2)
 	})
+	t.Run("two processes accept what they were both shown", func(t *testing.T) {
+		db, _ := auditFixture(t, 2)
+		removeFile(t, CheckpointPath(db.Path()))
+		other := reopen(t, &DB{path: db.Path()})
+		seen := make([]AuditAcceptance, 2)
+		for i, d := range []*DB{db, other} {
+			var err error
+			if seen[i], err = d.AuditAcceptance(ctx); err != nil || !seen[i].Needed {
+				t.Fatalf("AuditAcceptance = %+v, %v", seen[i], err)
+			}
+		}
+		errs := make(chan error, 2)
+		for i, d := range []*DB{db, other} {
+			go func() {
+				_, err := d.AcceptAudit(ctx, seen[i], AuditEntry{Input: "macroa audit accept"})
+				errs <- err
+			}()
+		}
+		var ok, changed int
+		for range 2 {
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case errors.Is(err, ErrAcceptChanged):
+				changed++
+			default:
+				t.Errorf("AcceptAudit = %v", err)
+			}
+		}
+		if ok != 1 || changed != 1 {
+			t.Errorf("%d accepted and %d told the log changed, want one each", ok, changed)
+		}
+		assertCount(t, db, 3)
+		checkProblems(t, db)
+	})
 	t.Run("the key is missing", func(t *testing.T) {
 		db, _ := auditFixture(t, 2)
 		removeFile(t, CheckpointPath(db.Path()))

@@ -21,7 +21,9 @@ var (
 	ErrAuditKey = errors.New("audit key unusable")
 	// ErrAuditCheckpoint: the checkpoint beside the database disagrees with
 	// it (the database was replaced by an older copy, or entries were
-	// removed or rewritten), or the checkpoint itself was altered.
+	// removed or rewritten), or the checkpoint itself was altered, damaged
+	// or removed while the log holds MAC'd entries. macroa audit accept
+	// (DB.AcceptAudit) takes the log as it stands, on the record.
 	ErrAuditCheckpoint = errors.New("audit checkpoint mismatch")
 )
 
