@@ -95,7 +95,7 @@ func (db *DB) inspectAppend(ctx context.Context, tx runner, create bool) (*appen
 	case errors.Is(err, fs.ErrNotExist) && keyed:
 		return nil, tagged(ErrAuditKey, err, "the audit key %s is missing, but the audit log was written with it: restore the file from a backup "+
 			"(a new key is not made while entries need the old one)", AuditKeyPath(db.path))
-	case errors.Is(err, fs.ErrNotExist): // a preview: the first append makes it
+	case errors.Is(err, fs.ErrNotExist) && !create: // a preview: the first append makes it
 	case err != nil:
 		return nil, err
 	}
@@ -175,6 +175,9 @@ func (a *appendState) matchCheckpoint(ctx context.Context, tx runner, cp checkpo
 // insert gives e the next id, links, hashes and MACs it, inserts it and
 // moves the head.
 func (a *appendState) insert(ctx context.Context, tx runner, e AuditEntry) (AuditEntry, error) {
+	if a.key == nil { // never MAC under an empty key
+		return e, tagged(ErrAuditKey, nil, "the audit key %s is missing", AuditKeyPath(a.db.path))
+	}
 	// Never reuse an id: not one past the head (rows may have been
 	// deleted, which verify must still see) nor a forged row's.
 	var maxID int64
