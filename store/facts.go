@@ -261,3 +261,16 @@ func boolInt(b bool) int64 {
 	}
 	return 0
 }
+
+// FactsVersion changes whenever a fact is added, changed or removed, by this
+// process or another: callers that derive something from every fact (the
+// secret values kept from models) recompute it only when it changes. Every
+// write sets updated_at to now, and a removal changes the count.
+func (db *DB) FactsVersion(ctx context.Context) (string, error) {
+	var n, latest int64
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(max(updated_at), 0) FROM facts`).Scan(&n, &latest)
+	if err != nil {
+		return "", fmt.Errorf("facts version: %w", err)
+	}
+	return fmt.Sprintf("%d:%d", n, latest), nil
+}

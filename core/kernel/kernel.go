@@ -52,6 +52,12 @@ type Kernel struct {
 	registry *router.Registry
 	secrets  []string // configured secret values, removed from audit text
 
+	// secretMu guards the values of secret facts, kept until the facts
+	// change (see secretFacts).
+	secretMu      sync.Mutex
+	secretVersion string
+	secretCache   []string
+
 	models     ModelFactory
 	modelsOnce sync.Once
 	caller     providers.Caller

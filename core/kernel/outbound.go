@@ -166,7 +166,19 @@ func (k *Kernel) outbound(next providers.Caller) providers.Caller {
 // (redact.SecretName), with the parts of them that are secrets alone (the
 // password of a "user:password" login, redact.ValueParts): they are shown
 // to the person on request but never sent to a model.
+//
+// The list is kept until the facts change (store.FactsVersion, one cheap
+// query), so a model call does not read every fact.
 func (k *Kernel) secretFacts(ctx context.Context) ([]string, error) {
+	version, err := k.db.FactsVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k.secretMu.Lock()
+	defer k.secretMu.Unlock()
+	if version == k.secretVersion {
+		return k.secretCache, nil
+	}
 	facts, err := k.db.ListFacts(ctx, "", 0)
 	if err != nil {
 		return nil, err
@@ -177,5 +189,6 @@ func (k *Kernel) secretFacts(ctx context.Context) ([]string, error) {
 			out = append(out, redact.ValueParts(f.Value)...)
 		}
 	}
+	k.secretVersion, k.secretCache = version, out
 	return out, nil
 }
