@@ -400,3 +400,28 @@ func TestHostileDialectTrick(t *testing.T) {
 		t.Fatalf("the key was printed: %q", res.Output)
 	}
 }
+
+// A state change whose audit record cannot be written does not run, and
+// the person is told once why.
+func TestUnrecordableActionDoesNotRun(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	if res := f.k.Run(ctx, kernel.Request{Input: "!echo first", Source: kernel.SourceCLI}); !res.Success {
+		t.Fatalf("first run: %+v", res)
+	}
+	// The checkpoint goes missing: the log can no longer be appended to.
+	if err := os.Remove(store.CheckpointPath(filepath.Join(f.dir, "macroa.db"))); err != nil {
+		t.Fatal(err)
+	}
+	res := f.k.Run(ctx, kernel.Request{Input: "!touch unrecorded", Source: kernel.SourceCLI})
+	if _, err := os.Stat(filepath.Join(f.dir, "unrecorded")); err == nil {
+		t.Fatal("the command ran although its audit record could not be written")
+	}
+	if res.Success || !strings.Contains(res.Error, "audit log cannot be written") || res.AuditErr != nil {
+		t.Fatalf("want one clear refusal naming the audit log: error=%q auditErr=%v", res.Error, res.AuditErr)
+	}
+	res = f.k.Run(ctx, kernel.Request{Input: "remember my editor is helix", Source: kernel.SourceCLI})
+	if _, ok, _ := f.db.GetFact(ctx, "", "editor"); ok || res.Success {
+		t.Fatalf("a fact was written without its audit record: %+v", res)
+	}
+}

@@ -24,6 +24,7 @@ func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by C
 		// Memory writes commit with their audit record in one transaction
 		// (see memoryFor); everything else is recorded before it runs.
 		if err := k.auditIntent(ctx, t, d, j, by); err != nil {
+			t.unrecorded = true
 			return skills.Fail(fmt.Sprintf("not run: %v", err))
 		}
 	}

@@ -177,7 +177,7 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 		res.Streamed = t.stream != nil && t.stream.streamed()
 	}
 	res.Output, res.Success, res.Error, res.ExitCode = sr.Output, sr.Success, sr.Error, sr.ExitCode
-	res.Action, res.ChosenBy, res.Refused = t.action, t.chosenBy, t.refused
+	res.Action, res.ChosenBy, res.Refused, res.unrecorded = t.action, t.chosenBy, t.refused, t.unrecorded
 	if res.ChosenBy == "" {
 		res.ChosenBy = ChosenByUser // a question answered by chat
 	}
@@ -248,7 +248,9 @@ func (k *Kernel) finish(ctx context.Context, req Request, res Result, start time
 		res.Tokens, res.CostUSD, res.Model, res.Providers = u.prompt+u.completion, u.cost, u.model, u.providers
 	}
 	res.Elapsed = time.Since(start)
-	res.AuditErr = k.audit(ctx, req, res)
+	if err := k.audit(ctx, req, res); err != nil && !res.unrecorded {
+		res.AuditErr = err
+	}
 	k.bus.Publish(events.RunCompleted{TurnID: string(res.TurnID), Skill: res.Skill, Error: res.Error,
 		Success: res.Success, Tier: res.Tier, Model: res.Model, Elapsed: res.Elapsed})
 	return res

@@ -32,6 +32,9 @@ type turn struct {
 	route    string
 	chosenBy Chooser
 	refused  bool
+	// unrecorded is set when the action did not run because its audit
+	// record could not be written: the error already says so.
+	unrecorded bool
 }
 
 // modelOutcome is what the model path produced for a turn.

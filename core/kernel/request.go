@@ -73,6 +73,9 @@ type Result struct {
 	// AuditErr is set when the run succeeded or failed normally but its
 	// audit entry could not be written.
 	AuditErr error
+	// unrecorded: nothing ran because the audit log could not be written,
+	// and Error says so; the outcome's own failed write is not told twice.
+	unrecorded bool
 }
 
 // DebugLine summarises how the result was reached, for --debug and the
