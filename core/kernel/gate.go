@@ -150,6 +150,10 @@ func refusal(req Request, d router.Decision, by Chooser, j judgement) skills.Res
 		how += ", or type it yourself as !" + action
 	}
 	out := fmt.Sprintf("Proposed by the %s, not run: %s: %s", by, d.Intent.Skill, action)
+	if req.Confirm != nil {
+		// The person was asked and said no: nothing more to explain.
+		return skills.Result{Output: out, Error: fmt.Sprintf("not run: you refused what the %s proposed", by)}
+	}
 	return skills.Result{
 		Output: out,
 		Error:  fmt.Sprintf("not run: the %s proposed it and it needs your approval (%s); %s", by, termsafe.Visible(j.ask), how),

@@ -425,3 +425,18 @@ func TestUnrecordableActionDoesNotRun(t *testing.T) {
 		t.Fatalf("a fact was written without its audit record: %+v", res)
 	}
 }
+
+// A person who refuses is told plainly, and nothing runs.
+func TestClassifierProposalRefusedByThePerson(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL())
+	srv.Script(proposes("shell", map[string]string{"command": "touch refused"}))
+	res := f.k.Run(context.Background(), kernel.Request{Input: "hello", Source: kernel.SourceREPL,
+		Confirm: func(context.Context, string, string) bool { return false }})
+	if _, err := os.Stat(filepath.Join(f.dir, "refused")); err == nil {
+		t.Fatal("a refused proposal ran")
+	}
+	if res.Success || !res.Refused || res.Error != "not run: you refused what the classifier proposed" {
+		t.Fatalf("success=%v refused=%v error=%q", res.Success, res.Refused, res.Error)
+	}
+}
