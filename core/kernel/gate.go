@@ -121,7 +121,9 @@ func (k *Kernel) gate(ctx context.Context, req Request, d router.Decision, by Ch
 	if !by.byModel() || j.readOnly {
 		return skills.Result{}, true
 	}
-	if req.Confirm != nil && req.Confirm(ctx, j.action, fmt.Sprintf("the %s proposed it, and %s", by, j.ask)) {
+	// The reason quotes the command's words: shown with their controls
+	// visible, like the command itself.
+	if req.Confirm != nil && req.Confirm(ctx, j.action, fmt.Sprintf("the %s proposed it, and %s", by, termsafe.Visible(j.ask))) {
 		return skills.Result{}, true
 	}
 	return refusal(req, d, by, j), false
