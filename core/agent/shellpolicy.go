@@ -255,7 +255,14 @@ func (c *checker) call(x *syntax.CallExpr) {
 		if why, p := c.pathWhy(a.value); why != "" {
 			c.deny("%s %s reads %s (%s)", name, quoteArg(a.value), why, p)
 		}
-		if strings.HasPrefix(a.value, "--files0-from") {
+		for _, tail := range clusterTails(a.value) {
+			if why, p := c.pathWhy(tail); why != "" {
+				c.deny("%s %s may read %s (%s)", name, quoteArg(a.value), why, p)
+				break
+			}
+		}
+		args[i].value = fullLongOption(name, a.value)
+		if strings.HasPrefix(args[i].value, "--files0-from") {
 			c.deny("%s %s reads the names of the files to open from a file, so they cannot be checked", name, a.value)
 		}
 	}

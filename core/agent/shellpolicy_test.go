@@ -244,6 +244,23 @@ func TestCheckShellListsEveryCommand(t *testing.T) {
 func TestCheckShellHostile(t *testing.T) {
 	home, proj := policyHome(t)
 	hostile := []shellCase{
+		// GNU programs take any unambiguous prefix of a long option.
+		{cmd: "sort --compress-p=sh -S 1 -T /tmp notes.txt", reason: "runs a program"},
+		{cmd: "sort --compress-prog=sh notes.txt", reason: "runs a program"},
+		{cmd: "sort --ou=.bashrc notes.txt", reason: "writes a file"},
+		{cmd: "sort --outp notes.txt notes.txt", reason: "writes a file"},
+		{cmd: "date --se=2000-01-01", reason: "clock"},
+		{cmd: "systemctl --ho=evil.example status", reason: "host"},
+		{cmd: "sort --files0=- notes.txt", reason: "names of the files"},
+		{cmd: "wc --f=names.txt", reason: "names of the files"},
+		{cmd: "grep --recu CANARY .", reason: "reads every file"},
+		{cmd: "dmesg --cle", reason: "dmesg"},
+		{cmd: "ss --kil", reason: "ss"},
+		// A cluster of short options hands its tail to the last one.
+		{cmd: "date -uf.netrc", reason: "credentials"},
+		{cmd: "file -Lf.netrc", reason: "credentials"},
+		{cmd: "date -uf.ssh/id_rsa", reason: "SSH"},
+
 		// Expansions the policy resolves itself, then checks.
 		{cmd: "cat $HOME/.ssh/id_rsa", reason: "SSH"},
 		{cmd: "cat ${HOME}/.ssh/id_rsa", reason: "SSH"},
