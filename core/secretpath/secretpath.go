@@ -105,6 +105,10 @@ var secretSeqs = []struct {
 	{[]string{".config", "containers", "auth.json"}, whyCloud},
 	{[]string{".terraform.d", "credentials.tfrc.json"}, whyCloud},
 	{[]string{".config", "gh"}, whyCred},
+	{[]string{".config", "sops"}, "sops and age keys"},
+	{[]string{".config", "age"}, "age keys"},
+	{[]string{".config", "github-copilot"}, whyCred},
+	{[]string{".local", "share", "keyrings"}, "a keyring"},
 	{[]string{".config", "hub"}, whyCred},
 	{[]string{".config", "glab-cli"}, whyCred},
 	{[]string{".config", "rclone"}, whyCred},
@@ -151,7 +155,8 @@ var secretBases = map[string]string{
 	".bash_history": whyHistory, ".zsh_history": whyHistory, ".histfile": whyHistory, ".sh_history": whyHistory,
 	".python_history": whyHistory, ".psql_history": whyHistory, ".mysql_history": whyHistory,
 	".node_repl_history": whyHistory, ".sqlite_history": whyHistory, ".rediscli_history": whyHistory,
-	".lesshst": whyHistory, "fish_history": whyHistory,
+	".lesshst": whyHistory, "fish_history": whyHistory, ".viminfo": whyHistory, ".wget-hsts": whyHistory,
+	"history": whyHistory, // ~/.local/share/zsh/history and the like
 	"environ": "a process's environment, which may hold secrets",
 }
 
