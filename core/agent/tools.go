@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/providers"
 )
 
@@ -289,7 +290,8 @@ func (a *Agent) approve(ctx context.Context, action, reason string) (outcome, bo
 		return outcome{refused: true, output: fmt.Sprintf("Not done: this needs the person's approval (%s), and approval was not available here. "+
 			"Do not try another way to do it; tell the person what you wanted to do and why.", reason)}, false
 	}
-	if !a.Confirm(ctx, action, reason) {
+	// The reason may quote a path or a command's words: controls visible.
+	if !a.Confirm(ctx, action, termsafe.Visible(reason)) {
 		return outcome{refused: true, output: "Not done: the person refused. " +
 			"Do not try another way to do it; tell the person what you wanted to do and why, or ask what they would like instead."}, false
 	}

@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/macroa/macroa/core/skills"
 )
@@ -39,7 +40,7 @@ func (a *Agent) writeFile(ctx context.Context, p, content string) outcome {
 		return fromResult(skills.Fail(why)) // refused whatever the person says: do not ask
 	}
 	if reason := writeNeedsApproval(t); reason != "" {
-		action := fmt.Sprintf("write_file %s (%d bytes)", t.Shown(), len(content))
+		action := WriteProposal("write_file", t.Shown(), content)
 		if o, ok := a.approve(ctx, action, reason); !ok {
 			return o
 		}
@@ -63,4 +64,23 @@ func writeNeedsApproval(t skills.Target) string {
 	// A new file still changes the person's disk: a model never writes
 	// one unasked.
 	return fmt.Sprintf("it creates the new file %s", t.Real)
+}
+
+// maxShownContent is how much of a proposed write the person is shown.
+const maxShownContent = 2000
+
+// WriteProposal is how a proposed file write is put to the person: the
+// target and, since approving a write means approving what it writes, the
+// content itself (its start when it is long).
+func WriteProposal(verb, target, content string) string {
+	shown := content
+	more := ""
+	if len(shown) > maxShownContent {
+		cut := maxShownContent
+		for cut > 0 && !utf8.RuneStart(shown[cut]) {
+			cut--
+		}
+		shown, more = shown[:cut], fmt.Sprintf("\n… and %d more bytes", len(content)-cut)
+	}
+	return fmt.Sprintf("%s %s (%d bytes):\n%s%s", verb, target, len(content), shown, more)
 }

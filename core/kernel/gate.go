@@ -69,7 +69,7 @@ func (k *Kernel) judge(in skills.Intent) judgement {
 		p := strings.TrimSpace(in.Arg("path"))
 		switch in.Action {
 		case "write":
-			return judgement{action: fmt.Sprintf("write %s (%d bytes)", p, len(in.Arg("content"))), changes: true,
+			return judgement{action: agent.WriteProposal("write", p, in.Arg("content")), changes: true,
 				ask: "it writes a file"}
 		default:
 			action := in.Action
