@@ -92,6 +92,30 @@ type chatApproval struct {
 	// keys pressed before (typed ahead while the run went on, "why…"
 	// with its y) answer nothing.
 	armed bool
+	// rearm is set when the terminal changed size while the request was
+	// shown: the view went back to the command, and the next key only
+	// starts a new wait before keys answer again.
+	rearm bool
+}
+
+// approvalResized puts a waiting request back in view after the terminal
+// changed size (a shrink could push the command out of sight while the
+// keys still answered) and disarms it until it could be read again.
+func (p *ChatPane) approvalResized(vh int) {
+	a := p.approval
+	for i, m := range p.msgs {
+		if m == a.msg && vh > 0 {
+			p.scroll = chatScroll{follow: true}
+			if p.blockLen(i) > vh {
+				p.scrollTo(chatPos{i, 0}, vh)
+			}
+			break
+		}
+	}
+	if a.armed {
+		a.armed, a.msg.ask.armed, a.rearm = false, false, true
+		a.msg.invalidate()
+	}
 }
 
 // approvalArmDelay is how long a request shows before a key answers it.
@@ -184,7 +208,12 @@ func (p *ChatPane) approvalKey(msg tea.KeyPressMsg, k string) (tea.Cmd, bool) {
 	on := func(action string) bool { return Matches(p.keys, action, k) }
 	switch {
 	case on("approve"), on("refuse"), on("send"):
-		if !p.approval.armed {
+		if a := p.approval; !a.armed {
+			if a.rearm {
+				a.rearm = false
+				seq, rec := p.runSeq, a.msg
+				return tea.Tick(approvalArmDelay, func(time.Time) tea.Msg { return approvalArmedMsg{seq: seq, ask: rec} }), true
+			}
 			return nil, true
 		}
 		return p.settle(on("approve"), ""), true

@@ -509,3 +509,29 @@ func TestTeaApprovalFlow(t *testing.T) {
 		t.Fatalf("records %q", r)
 	}
 }
+
+// A terminal that changes size while a request waits brings the command
+// back into view and disarms the keys: the y pressed right after a shrink
+// answers nothing; once the request could be read again, keys answer.
+func TestChatApprovalResizeDisarms(t *testing.T) {
+	p, b := newAskingPane(t, strings.Repeat("touch x; ", 30)+"echo end")
+	l := newChatLoop(t, p, nil)
+	l.send("tidy up")
+	l.until("the request", l.waiting)
+	chatView(t, p, 100, 40)
+	l.until("the prompt to arm", l.armed)
+
+	v := chatView(t, p, 40, 12) // the terminal shrinks
+	if !strings.Contains(v, "touch x") {
+		t.Fatalf("after the shrink the command is out of view:\n%s", v)
+	}
+	l.key("y")
+	if !l.waiting() {
+		t.Fatal("a y pressed right after the resize approved the command")
+	}
+	l.until("the prompt to arm again", l.armed)
+	l.key("n")
+	if got := l.answer(b); !strings.HasSuffix(got, "=false") {
+		t.Fatalf("answer %q, want a refusal", got)
+	}
+}

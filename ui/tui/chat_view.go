@@ -191,6 +191,9 @@ func (p *ChatPane) View(width, height int, focused bool) string {
 	maxIn := max(1, min(chatInputMaxRows, (height-rule)/3))
 	inRows := min(max(p.input.Rows(width), 1), maxIn)
 	vh := height - rule - inRows
+	if p.approval != nil && p.viewportH > 0 && (vh != p.viewportH || width != p.viewportW) {
+		p.approvalResized(vh)
+	}
 	p.viewportH, p.viewportW = vh, width
 
 	out := make([]string, 0, height)
