@@ -61,6 +61,9 @@ type chainRow struct {
 	selfOK   bool   // the stored fields hash to the stored hash
 	orig     int64  // the id the record was written under; 0 = unknown
 	mac      string // the stored MAC; "" = written before MACs
+	// keyed: the row's hash version was only ever written with a MAC, so
+	// a missing MAC was removed (a downgrade to a "legacy" log).
+	keyed bool
 }
 
 // VerifyAudit walks the hash chain in id order and lists what was changed
@@ -131,7 +134,7 @@ func (v *verifier) load() error {
 		if err != nil {
 			return err
 		}
-		r := chainRow{id: int64(e.ID), prevHash: e.PrevHash, hash: e.Hash, mac: e.MAC}
+		r := chainRow{id: int64(e.ID), prevHash: e.PrevHash, hash: e.Hash, mac: e.MAC, keyed: e.hashVersion >= hashV3}
 		if e.Stage == StageAccept {
 			v.accepts = append(v.accepts, e)
 		}

@@ -134,7 +134,7 @@ func (v *verifier) checkMACs(rep *VerifyReport, key []byte, macFrom int64) error
 		already := !r.selfOK || v.reportedAny(r.id)
 		forged := false
 		switch {
-		case r.mac == "" && (macFrom == 0 || r.id < macFrom):
+		case r.mac == "" && !r.keyed && (macFrom == 0 || r.id < macFrom):
 			rep.ChainOnly++
 		case r.mac == "":
 			forged = true
