@@ -10,11 +10,13 @@ import (
 // words is a secret word, or two words in a row make a secret phrase.
 // Words are split at anything not a letter or digit and at camelCase
 // humps; case does not matter. "wifi password", "bank PIN", "GITHUB_TOKEN",
-// "apiKey", "ssh private key", "gmail login", "2fa backup" and "door code"
-// name secrets; "editor", "secretary", "tokenizer", "pinned", "house key",
-// "login shell" and "session" do not.
+// "apiKey", "ssh private key", "gmail login", "2fa backup", "door code",
+// "root pw", "vpn psk" and "mother's maiden name" name secrets; "editor",
+// "secretary", "tokenizer", "pinned", "house key", "login shell",
+// "github account" and "session" do not.
 var secretWords = map[string]bool{
-	"password": true, "passwords": true, "passwd": true, "passphrase": true, "passcode": true, "pwd": true, "passkey": true,
+	"password": true, "passwords": true, "passwd": true, "passphrase": true, "passcode": true, "pwd": true, "pw": true, "passkey": true,
+	"psk": true, "presharedkey": true,
 	"secret": true, "secrets": true, "token": true, "authtoken": true, "pin": true, "pincode": true,
 	"credential": true, "credentials": true, "creds": true, "cred": true,
 	"apikey": true, "privatekey": true, "secretkey": true, "accesskey": true,
@@ -45,7 +47,7 @@ var secretInside = []string{"password", "passwd", "passphrase", "apikey", "priva
 
 // secretPairs: the second word is a secret when the first qualifies it.
 var secretPairs = map[string][]string{
-	"key":       {"api", "private", "secret", "access", "wifi", "fi", "license", "licence", "ssh", "gpg", "pgp", "encryption", "recovery", "product", "signing", "master", "auth", "session"},
+	"key":       {"api", "private", "secret", "access", "wifi", "fi", "license", "licence", "ssh", "gpg", "pgp", "encryption", "recovery", "product", "signing", "master", "auth", "session", "shared", "preshared", "account"},
 	"keys":      {"api", "private", "secret", "access", "ssh", "gpg", "pgp", "encryption", "recovery", "signing"},
 	"phrase":    {"seed", "recovery", "pass", "secret"},
 	"words":     {"seed", "recovery"},
@@ -63,6 +65,14 @@ var secretPairs = map[string][]string{
 	"question":  {"security", "secret"},
 	"questions": {"security", "secret"},
 	"string":    {"connection", "conn"},
+	"name":      {"maiden"},
+	// "account" alone is a user name at most ("github account").
+	"account":  {"bank", "savings", "checking", "chequing", "brokerage"},
+	"accounts": {"bank", "savings", "checking", "chequing", "brokerage"},
+	// "pat" is a personal access token only beside its forge.
+	"pat":         {"github", "gitlab", "gh", "access"},
+	"combination": {"safe", "lock", "padlock", "locker", "vault"},
+	"combo":       {"safe", "lock", "padlock", "locker", "vault"},
 }
 
 // SecretName reports whether name names a secret (see secretWords and

@@ -23,25 +23,42 @@ var (
 	// Well-known token shapes: OpenAI (sk-proj-), OpenRouter and Anthropic
 	// (sk-ant-) keys, GitHub, GitLab, Slack, Stripe (keys and webhook
 	// secrets), Google, Hugging Face, npm, PyPI, SendGrid and DigitalOcean
-	// tokens, AWS access key ids, JWTs, Slack and Discord webhook URLs.
-	tokenShapes = regexp.MustCompile(`\b(?:sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|` +
+	// tokens, AWS access key ids, age and Mailgun keys, JWTs, Slack and
+	// Discord webhook URLs. Group 1 is what stands before the key: the start,
+	// a rune that is not a letter or digit ("_" is one: "KEY_ghp_…"), or a
+	// JSON escape ("…\nghp_…" in a tool's JSON output), kept in the result.
+	tokenShapes = regexp.MustCompile(`(^|[^A-Za-z0-9]|\\[nrt])(?:sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|` +
 		`xox[abeprs]-[A-Za-z0-9\-]{10,}|xapp-[A-Za-z0-9\-]{10,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{20,}|` +
 		`AIza[0-9A-Za-z_\-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|pypi-AgE[A-Za-z0-9_\-]{16,}|` +
 		`SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}|do[opr]_v1_[a-f0-9]{64}|(?:AKIA|ASIA)[0-9A-Z]{16}|` +
+		`AGE-SECRET-KEY-1[0-9A-Z]{58}|key-[0-9a-f]{32}|` +
 		`eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}|` +
 		`https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]+|` +
 		`https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_\-]+)`)
-	// A Twilio API key: SK and 32 hex digits. It has no prefix the cheap
-	// test can look for, so hasTwilioKey looks first.
-	twilioKey = regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`)
+	// A Twilio API key: SK and 32 hex digits, with no letter or digit on
+	// either side (group 1 as in tokenShapes; group 2 keeps a "_" after).
+	// It has no prefix the cheap test can look for, so hasTwilioKey looks first.
+	twilioKey = regexp.MustCompile(`(^|[^A-Za-z0-9]|\\[nrt])SK[0-9a-fA-F]{32}(\b|_)`)
+	// A Telegram bot token: the bot's id, a colon and its secret. The id
+	// may follow "bot" in an API URL, so no word boundary is asked for.
+	telegramToken = regexp.MustCompile(`[0-9]{8,10}:AA[0-9A-Za-z_\-]{33,}`)
+	// An Azure connection string's key: only the value goes, the fields
+	// after it (";EndpointSuffix=…") stay.
+	azureKey = regexp.MustCompile(`(?i)((?:account|sharedaccess)key[ \t]*=[ \t]*)[A-Za-z0-9+/]{8,}={0,2}`)
+	// An AWS secret access key has no prefix: 40 characters of base64
+	// alone, redacted on a line that holds an access key id, or after its
+	// name in any spelling ("AWS Secret Access Key [None]: …").
+	awsSecretNear  = regexp.MustCompile(`(^|[^A-Za-z0-9/+=]|\\[nrt])[A-Za-z0-9/+]{40}($|[^A-Za-z0-9/+=])`)
+	awsSecretNamed = regexp.MustCompile(`(?i)(aws[_\-. ]?secret[_\-. ]?access[_\-. ]?key["']?(?:[ \t]*\[[^\]]*\])?[ \t=:"',]*)[A-Za-z0-9/+]{40}`)
 	// A PEM private key (RSA, EC, OpenSSH, PGP, encrypted...), whole or cut
 	// short: without its END line everything that looks like its body goes.
 	pemPrivate = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,\-]*)`)
 	bearer     = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]{8,}`)
 	// "password is hunter2", "api key = x", "token: y": keep the name, hide the value.
 	namedSecret = regexp.MustCompile(`(?i)\b((?:pass(?:word|wd|phrase|code)?|pwd|secret|token|api[ _\-]?key|private[ _\-]?key|pin|credentials?)s?)(\s*(?:\bis\b|\bare\b|=|:)\s*)("[^"]*"|'[^']*'|\S+)`)
-	// KEY=value for environment-style names that look secret.
-	envSecret = regexp.MustCompile(`\b([A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)[A-Z0-9_]*)=(\S+)`)
+	// KEY=value for environment-style names that look secret; a quoted
+	// value goes whole ("PGPASSWORD='a b' psql").
+	envSecret = regexp.MustCompile(`\b([A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)[A-Z0-9_]*)=("[^"]*"|'[^']*'|\S+)`)
 	// key = value in ini, YAML and dotfiles ("aws_secret_access_key = …",
 	// "auth_token: …"), any case; short values are left (max_tokens: 2048).
 	iniSecret = regexp.MustCompile(`(?i)\b([A-Za-z0-9_.\-]*(?:secret|token|passw(?:or)?d|api_?key|private_?key|access_?key|credential)[A-Za-z0-9_.\-]*["']?)([ \t]*[=:][ \t]*)(["']?)([^\s"']{8,})`)
@@ -77,17 +94,28 @@ func String(s string, known ...string) string {
 	if strings.Contains(s, "PRIVATE KEY") {
 		s = pemPrivate.ReplaceAllString(s, Marker)
 	}
+	// Before the key ids go: they show where an AWS secret is.
+	if strings.Contains(s, "AKIA") || strings.Contains(s, "ASIA") {
+		s = byLine(s, awsSecretByID)
+	}
 	if containsAny(s, shapePrefixes) {
-		s = tokenShapes.ReplaceAllString(s, Marker)
+		s = tokenShapes.ReplaceAllString(s, "${1}"+Marker)
 	}
 	if hasTwilioKey(s) {
-		s = twilioKey.ReplaceAllString(s, Marker)
+		s = twilioKey.ReplaceAllString(s, "${1}"+Marker+"${2}")
+	}
+	if strings.Contains(s, ":AA") {
+		s = telegramToken.ReplaceAllString(s, Marker)
 	}
 	if strings.Contains(s, "://") && strings.Contains(s, "@") {
 		s = urlUserinfo.ReplaceAllString(s, "$1"+Marker+"@")
 	}
 	return byLine(s, func(line string) string {
 		lower := strings.ToLower(line)
+		if strings.Contains(lower, "secret") && strings.Contains(lower, "access") {
+			line = awsSecretNamed.ReplaceAllString(line, "${1}"+Marker)
+		}
+		line = commandPasswords(line, lower)
 		// Every pattern but bearer needs "=", ":", " is " or " are "
 		// between name and value: most lines have none, and this test is
 		// cheaper than looking for every trigger word.
@@ -101,6 +129,9 @@ func String(s string, known ...string) string {
 			return line
 		}
 		line = bearer.ReplaceAllString(line, "$1 "+Marker)
+		if strings.Contains(lower, "accountkey") || strings.Contains(lower, "sharedaccesskey") {
+			line = azureKey.ReplaceAllString(line, "${1}"+Marker)
+		}
 		line = namedSecret.ReplaceAllStringFunc(line, func(m string) string {
 			sub := namedSecret.FindStringSubmatch(m)
 			if notAValue[strings.ToLower(strings.TrimRight(sub[3], ".,;!?"))] {
@@ -110,14 +141,29 @@ func String(s string, known ...string) string {
 		})
 		line = namedPair.ReplaceAllStringFunc(line, redactPair)
 		line = envSecret.ReplaceAllString(line, "$1="+Marker)
-		return iniSecret.ReplaceAllString(line, "$1$2$3"+Marker)
+		return iniSecret.ReplaceAllStringFunc(line, func(m string) string {
+			sub := iniSecret.FindStringSubmatch(m)
+			if strings.HasPrefix(sub[4], Marker) {
+				return m
+			}
+			return sub[1] + sub[2] + sub[3] + Marker
+		})
 	})
+}
+
+// awsSecretByID redacts what looks like an AWS secret access key on a line
+// that holds an access key id.
+func awsSecretByID(line string) string {
+	if !strings.Contains(line, "AKIA") && !strings.Contains(line, "ASIA") {
+		return line
+	}
+	return awsSecretNear.ReplaceAllString(line, "${1}"+Marker+"${2}")
 }
 
 // shapePrefixes: every token shape tokenShapes knows holds one of these.
 var shapePrefixes = []string{"sk-", "gho_", "ghp_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "xapp-",
 	"_live_", "_test_", "whsec_", "AIza", "hf_", "npm_", "pypi-", "SG.", "_v1_", "AKIA", "ASIA", "eyJ",
-	"hooks.slack.com", "/api/webhooks/"}
+	"hooks.slack.com", "/api/webhooks/", "AGE-SECRET-KEY-", "key-"}
 
 // hasTwilioKey reports whether s holds "SK" followed by 32 hex digits.
 func hasTwilioKey(s string) bool {
@@ -143,7 +189,7 @@ func isHex(c byte) bool {
 
 // lineTriggers: a line holding none of these (lower-cased) has nothing
 // the name-based patterns could match (every word SecretName knows holds one).
-var lineTriggers = []string{"pass", "pwd", "secret", "token", "key", "pin", "cred", "bearer", "basic",
+var lineTriggers = []string{"pass", "pw", "psk", "maiden", "account", "pat", "combin", "combo", "secret", "token", "key", "pin", "cred", "bearer", "basic",
 	"otp", "mnemonic", "cvv", "cvc", "ssn", "phrase", "words", "code", "number", "card", "iban",
 	"log", "sign", "auth", "2fa", "mfa", "dsn", "webhook", "cookie", "session", "answer", "question", "string"}
 

@@ -145,6 +145,16 @@ func TestSecretName(t *testing.T) {
 		{"editor", false}, {"secretary", false}, {"tokenizer", false}, {"pinned", false},
 		{"house key", false}, {"keyboard", false}, {"spinach", false}, {"server ip", false},
 		{"zip code", false}, {"favourite number", false}, {"passport", false}, {"", false},
+		// Names a red-team put in facts that still reached the model.
+		{"mothers maiden name", true}, {"mother's maiden name", true}, {"MothersMaidenName", true},
+		{"vpn psk", true}, {"psk", true}, {"pre-shared key", true}, {"preshared key", true}, {"wireguard presharedkey", true},
+		{"root pw", true}, {"ROOT_PW", true}, {"rootPw", true},
+		{"bank account", true}, {"savings account", true}, {"bank account number", true},
+		{"github pat", true}, {"GITHUB_PAT", true}, {"gitlab pat", true}, {"personal access pat", true},
+		{"safe combination", true}, {"lock combination", true}, {"locker combo", true}, {"account key", true},
+		{"github account", false}, {"account", false}, {"user account", false}, {"maiden voyage", false},
+		{"pat", false}, {"pattern", false}, {"pat the dog", false}, {"colour combination", false},
+		{"pwm fan", false}, {"pew", false}, {"name", false}, {"first name", false},
 	}
 	for _, tc := range tests {
 		if got := SecretName(tc.name); got != tc.want {
@@ -169,6 +179,92 @@ func TestStringSecretNamedPairs(t *testing.T) {
 		{"• gmail_login = me:CANARY10gm", "• gmail_login = [redacted]"},
 		{"• bank_login = CANARY6bank", "• bank_login = [redacted]"},
 		{"recovery_codes: abcd-efgh", "recovery_codes: [redacted]"},
+	}
+	for _, tc := range tests {
+		if got := String(tc.in); got != tc.want {
+			t.Errorf("String(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Secrets a red-team got past String: facts printed with names SecretName
+// missed, key shapes it did not know, keys glued to a word or a JSON
+// escape, and passwords given to a command on its command line.
+func TestStringRedTeam(t *testing.T) {
+	const twilio = "SK0123456789abcdef0123456789abcdef"
+	const awsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	const tg = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
+	const age = "AGE-SECRET-KEY-1QQPQZRFR7ZZ2WCV7DKCS5JJZMHWGMTGCCWQ3ZS7CS0FQQ5MHY7ASXKDMEG"
+	tests := []struct{ in, want string }{
+		// Fact names.
+		{"• mothers_maiden_name = Smithson", "• mothers_maiden_name = [redacted]"},
+		{"my mother's maiden name is Smithson", "my mother's maiden name is [redacted]"},
+		{"vpn psk: Xk29vLq0", "vpn psk: [redacted]"},
+		{"• vpn_psk = Xk29vLq0", "• vpn_psk = [redacted]"},
+		{"the pre-shared key is Xk29vLq0", "the pre-shared key is [redacted]"},
+		{"root pw is hunter2", "root pw is [redacted]"},
+		{"• root_pw = hunter2", "• root_pw = [redacted]"},
+		{"• bank_account = 12345678", "• bank_account = [redacted]"},
+		{"my bank account is 12345678", "my bank account is [redacted]"},
+		{"• github_pat = abcdef123456", "• github_pat = [redacted]"},
+		{"GITHUB_PAT=abcdef123456", "GITHUB_PAT=[redacted]"},
+		{"the safe combination is 12-34-56", "the safe combination is [redacted]"},
+		{"• safe_combination = 12-34-56", "• safe_combination = [redacted]"},
+		{"my github account is annd", "my github account is annd"},
+		{"PATH=/usr/bin:/bin", "PATH=/usr/bin:/bin"},
+		{"the colour combination is teal", "the colour combination is teal"},
+		// Key shapes.
+		{"bot token " + tg + " ok", "bot token [redacted] ok"},
+		{"https://api.telegram.org/bot" + tg + "/getMe", "https://api.telegram.org/bot[redacted]/getMe"},
+		{"# " + age, "# [redacted]"},
+		{"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;EndpointSuffix=core.windows.net",
+			"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=[redacted];EndpointSuffix=core.windows.net"},
+		{"Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA0K+/=;EntityPath=orders",
+			"Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKey=[redacted];EntityPath=orders"},
+		{"Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA0K+/=",
+			"Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=[redacted]"},
+		{"mailgun key-0123456789abcdef0123456789abcdef", "mailgun [redacted]"},
+		{"monkey-0123456789abcdef0123456789abcdef", "monkey-0123456789abcdef0123456789abcdef"},
+		{"AKIAIOSFODNN7EXAMPLE " + awsSecret, "[redacted] [redacted]"},
+		{"ann,,AKIAIOSFODNN7EXAMPLE," + awsSecret, "ann,,[redacted],[redacted]"},
+		{"AWS_SECRET_ACCESS_KEY " + awsSecret, "AWS_SECRET_ACCESS_KEY [redacted]"},
+		{"AWS Secret Access Key [None]: " + awsSecret, "AWS Secret Access Key [None]: [redacted]"},
+		{"aws configure set aws_secret_access_key " + awsSecret, "aws configure set aws_secret_access_key [redacted]"},
+		{"commit 0123456789abcdef0123456789abcdef01234567", "commit 0123456789abcdef0123456789abcdef01234567"},
+		// Keys glued to a word, or behind a JSON escape.
+		{"key_" + twilio, "key_[redacted]"},
+		{`{"out":"a\n` + twilio + `"}`, `{"out":"a\n[redacted]"}`},
+		{`"\t` + twilio + ` x"`, `"\t[redacted] x"`},
+		{twilio + "_x " + twilio, "[redacted]_x [redacted]"},
+		{`{"out":"a\nghp_0123456789abcdefghijABCDEFGHIJ"}`, `{"out":"a\n[redacted]"}`},
+		{"task-sk-proj-0123456789abcdefghij", "task-[redacted]"},
+		{"SK0123456789abcdef0123456789abcdef0", "SK0123456789abcdef0123456789abcdef0"},
+		// Passwords on command lines: only the password goes.
+		{"$ mysql -uroot -phunter2 shop", "$ mysql -uroot -p[redacted] shop"},
+		{"mysqldump -u root -p'hunter 2' shop > x.sql", "mysqldump -u root -p[redacted] shop > x.sql"},
+		{"mysql --password=hunter2 shop", "mysql --password=[redacted] shop"},
+		{"mariadb --password hunter2 shop", "mariadb --password [redacted] shop"},
+		{"mysql -p shop", "mysql -p shop"},
+		{"sshpass -p hunter2 ssh ann@host", "sshpass -p [redacted] ssh ann@host"},
+		{"sshpass -phunter2 ssh ann@host", "sshpass -p[redacted] ssh ann@host"},
+		{"curl -u ann:hunter2 https://x.example/", "curl -u ann:[redacted] https://x.example/"},
+		{"curl -sS --user ann:hunter2 https://x.example/", "curl -sS --user ann:[redacted] https://x.example/"},
+		{"curl --user=ann:hunter2 'https://x.example/?a=1&b=2'", "curl --user=ann:[redacted] 'https://x.example/?a=1&b=2'"},
+		{"curl 'https://x.example/?a=1&b=2' -su 'ann:hunter 2'", "curl 'https://x.example/?a=1&b=2' -su 'ann:[redacted]'"},
+		{"curl -uann:hunter2 https://x.example/", "curl -uann:[redacted] https://x.example/"},
+		{"curl -u ann https://x.example/", "curl -u ann https://x.example/"},
+		{"PGPASSWORD=hunter2 psql -h db", "PGPASSWORD=[redacted] psql -h db"},
+		{"PGPASSWORD='hunter 2' psql -h db", "PGPASSWORD=[redacted] psql -h db"},
+		{"redis-cli -h cache -a hunter2 ping", "redis-cli -h cache -a [redacted] ping"},
+		{"redis-cli --user ann --pass hunter2 ping", "redis-cli --user ann --pass [redacted] ping"},
+		{"ls -a /tmp", "ls -a /tmp"},
+		{"gpg --batch --passphrase hunter2 -d f.gpg", "gpg --batch --passphrase [redacted] -d f.gpg"},
+		{"openssl rsa -in k.pem -passin pass:hunter2 -out x", "openssl rsa -in k.pem -passin pass:[redacted] -out x"},
+		{`{"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"` + awsSecret + `"}`, `{"AccessKeyId":"[redacted]","SecretAccessKey":"[redacted]"}`},
+		{"docker login --password-stdin -u ann", "docker login --password-stdin -u ann"},
+		{"mkdir -p /x && mysql -e 'show tables'", "mkdir -p /x && mysql -e 'show tables'"},
+		{"curl -X PUT -d 'a:b' https://h/", "curl -X PUT -d 'a:b' https://h/"},
+		{"ssh -p 2222 ann@host", "ssh -p 2222 ann@host"},
 	}
 	for _, tc := range tests {
 		if got := String(tc.in); got != tc.want {
