@@ -28,11 +28,43 @@ func Mask(secret string) string {
 // "http://TOKEN@host/v1" give "https://****@host/v1". A URL without one
 // (or text that is no URL) comes back unchanged.
 func MaskURL(raw string) string {
-	start, end, ok := urlUserinfo(raw)
-	if !ok {
+	if start, end, ok := urlUserinfo(raw); ok {
+		raw = raw[:start] + "****" + raw[end:]
+	}
+	return maskQuerySecrets(raw)
+}
+
+// maskQuerySecrets hides the values of query parameters whose names carry
+// credentials (?token=…, &api_key=…, &sig=…).
+func maskQuerySecrets(raw string) string {
+	q := strings.IndexByte(raw, '?')
+	if q < 0 {
 		return raw
 	}
-	return raw[:start] + "****" + raw[end:]
+	query, frag := raw[q+1:], ""
+	if h := strings.IndexByte(query, '#'); h >= 0 {
+		query, frag = query[:h], query[h:]
+	}
+	parts := strings.Split(query, "&")
+	for i, p := range parts {
+		name, _, hasValue := strings.Cut(p, "=")
+		if hasValue && secretQueryName(name) {
+			parts[i] = name + "=****"
+		}
+	}
+	return raw[:q+1] + strings.Join(parts, "&") + frag
+}
+
+// secretQueryName reports whether a query parameter name carries a
+// credential.
+func secretQueryName(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"token", "key", "secret", "password", "passwd", "pwd", "sig", "signature", "auth", "credential", "session"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // urlUserinfo finds the user information in raw ("user:pass@" after the

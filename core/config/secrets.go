@@ -135,20 +135,43 @@ func retiredName(name string) bool {
 // name ("postgres", "root") that redacting everywhere would garble; text
 // redaction removes the whole user information from any URL anyway.
 func urlSecrets(raw string) []string {
+	out := querySecrets(raw)
 	user, pw, hasPassword, ok := urlCredentials(raw)
 	if !ok {
-		return nil
+		return out
 	}
 	v := user
 	if hasPassword {
 		v = pw
 	}
 	if v == "" {
-		return nil
+		return out
 	}
-	out := []string{v}
+	out = append(out, v)
 	if dec, err := url.PathUnescape(v); err == nil && dec != v {
 		out = append(out, dec)
+	}
+	return out
+}
+
+// querySecrets returns the values of a URL's query parameters that carry
+// credentials (?token=…), as written and decoded.
+func querySecrets(raw string) []string {
+	q := strings.IndexByte(raw, '?')
+	if q < 0 {
+		return nil
+	}
+	query, _, _ := strings.Cut(raw[q+1:], "#")
+	var out []string
+	for _, p := range strings.Split(query, "&") {
+		name, v, ok := strings.Cut(p, "=")
+		if !ok || v == "" || !secretQueryName(name) {
+			continue
+		}
+		out = append(out, v)
+		if dec, err := url.QueryUnescape(v); err == nil && dec != v {
+			out = append(out, dec)
+		}
 	}
 	return out
 }

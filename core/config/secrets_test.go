@@ -99,3 +99,13 @@ func TestSecretValuesEnvironmentNames(t *testing.T) {
 		}
 	}
 }
+
+// A token in a configured URL's query is a secret like its password.
+func TestSecretValuesURLQueryToken(t *testing.T) {
+	f := newFixture(t)
+	f.env = []string{"MACROA_BASE_URL=https://llm.example.com/v1?api_key=querytoken-0010&model=m"}
+	got := f.load().SecretValues()
+	if !slices.Contains(got, "querytoken-0010") || slices.Contains(got, "m") {
+		t.Fatalf("SecretValues = %q, want the query token and not the model", got)
+	}
+}
