@@ -66,7 +66,7 @@ var networkPrograms = map[string]string{
 // its arguments must pass (nil: any arguments, since none of them can make
 // the program write, run another program or reveal the environment).
 var readOnly = map[string]argRule{
-	"ls": nil, "cat": nil, "head": nil, "tail": nil, "wc": nil, "grep": nil, "egrep": nil, "fgrep": nil,
+	"ls": nil, "cat": nil, "head": nil, "tail": tailRule, "wc": nil, "grep": nil, "egrep": nil, "fgrep": nil,
 	"df": nil, "du": nil, "free": nil, "uptime": nil, "uname": nil, "whoami": nil, "id": nil,
 	"stat": nil, "which": nil, "echo": nil, "pwd": nil, "cd": nil, "pgrep": nil, "nproc": nil,
 	"lscpu": nil, "lsblk": nil, "lsmod": nil, "vmstat": nil, "tty": nil, "groups": nil, "who": nil, "w": nil,
@@ -121,6 +121,20 @@ func rgRule(args []string) string {
 	for _, a := range args {
 		if strings.HasPrefix(a, "--pre") || strings.HasPrefix(a, "--hostname-bin") {
 			return fmt.Sprintf("rg %s runs another program", a)
+		}
+	}
+	return ""
+}
+
+// tailRule: following a file never ends by itself; the command would hold
+// its time limit for nothing.
+func tailRule(args []string) string {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "--follow") || a == "--retry" || shortFlags(a, "f") || shortFlags(a, "F") {
+			return fmt.Sprintf("tail %s follows the file until it is stopped", a)
 		}
 	}
 	return ""

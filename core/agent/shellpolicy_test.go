@@ -256,6 +256,9 @@ func TestCheckShellHostile(t *testing.T) {
 		{cmd: "grep --recu CANARY .", reason: "reads every file"},
 		{cmd: "dmesg --cle", reason: "dmesg"},
 		{cmd: "ss --kil", reason: "ss"},
+		{cmd: "tail -f /dev/null", reason: "follows"},
+		{cmd: "tail --fo notes.txt", reason: "follows"},
+		{cmd: "tail -nF 5 notes.txt", reason: "follows"},
 		// A cluster of short options hands its tail to the last one.
 		{cmd: "date -uf.netrc", reason: "credentials"},
 		{cmd: "file -Lf.netrc", reason: "credentials"},
