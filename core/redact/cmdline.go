@@ -40,7 +40,7 @@ func commandPasswords(line, lower string) string {
 	if strings.Contains(lower, "--pass") || strings.Contains(lower, "pass:") {
 		line = longPass.ReplaceAllStringFunc(line, hideArg(longPass))
 	}
-	if strings.Contains(lower, "curl") && strings.Contains(line, ":") {
+	if strings.Contains(lower, "curl") && strings.Contains(line, ":") && hasUserOption(line) {
 		line = curlUser.ReplaceAllStringFunc(line, func(m string) string {
 			sub := curlUser.FindStringSubmatch(m)
 			return sub[1] + afterColon(sub[2])
@@ -74,4 +74,24 @@ func afterColon(arg string) string {
 		end = string(q)
 	}
 	return arg[:i+1] + Marker + end
+}
+
+// hasUserOption reports whether line holds an option curlUser looks at: a
+// word starting "-" whose letters hold a u or U, or "--user"/"--proxy-user".
+// Output that merely names curl ("user-agent=curl/8.4") skips the pattern.
+func hasUserOption(line string) bool {
+	if strings.Contains(line, "--user") || strings.Contains(line, "--proxy-user") {
+		return true
+	}
+	for i := 0; i+1 < len(line); i++ {
+		if line[i] != '-' || line[i+1] == '-' || i > 0 && line[i-1] != ' ' && line[i-1] != '\t' {
+			continue
+		}
+		for j := i + 1; j < len(line) && (line[j] >= 'a' && line[j] <= 'z' || line[j] >= 'A' && line[j] <= 'Z'); j++ {
+			if line[j] == 'u' || line[j] == 'U' {
+				return true
+			}
+		}
+	}
+	return false
 }
