@@ -107,13 +107,7 @@ func (db *DB) AcceptAudit(ctx context.Context, seen AuditAcceptance, e AuditEntr
 		}
 		e.Skill, e.Route, e.ChosenBy, e.Stage, e.Success = "audit", "command", "user", StageAccept, true
 		e.Action = acceptAction(now)
-		if e, err = normaliseEntry(db, e); err != nil {
-			return err
-		}
-		if e, err = a.insert(ctx, tx, e); err != nil {
-			return err
-		}
-		cpUndo, err = a.checkpoint(e)
+		e, cpUndo, err = db.insertAtHead(ctx, tx, a, e)
 		return err
 	}, func() {
 		if cpUndo != nil {

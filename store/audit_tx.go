@@ -44,16 +44,7 @@ func (db *DB) WithAudit(ctx context.Context, e AuditEntry, fn func(tx *Tx, e *Au
 				return err
 			}
 		}
-		if e, err = normaliseEntry(db, e); err != nil {
-			return err
-		}
-		if e, err = a.insert(ctx, tx, e); err != nil {
-			return err
-		}
-		// The checkpoint is written while this transaction holds the write
-		// lock, so checkpoints are written in commit order and never go
-		// backwards. If the commit then fails, the old one is put back.
-		cpUndo, err = a.checkpoint(e)
+		e, cpUndo, err = db.insertAtHead(ctx, tx, a, e)
 		return err
 	}, func() {
 		if cpUndo != nil {
@@ -105,6 +96,22 @@ func (db *DB) AppendAuditBatch(ctx context.Context, entries []AuditEntry) ([]Aud
 		return nil, fmt.Errorf("append audit entries: %w", db.writeError(err))
 	}
 	return out, nil
+}
+
+// insertAtHead writes e after the head inside tx and moves the checkpoint
+// to it. The checkpoint is written while the transaction holds the write
+// lock, so checkpoints are written in commit order and never go backwards;
+// undo puts the old one back if the commit then fails.
+func (db *DB) insertAtHead(ctx context.Context, tx runner, a *appendState, e AuditEntry) (AuditEntry, func(), error) {
+	e, err := normaliseEntry(db, e)
+	if err != nil {
+		return e, nil, err
+	}
+	if e, err = a.insert(ctx, tx, e); err != nil {
+		return e, nil, err
+	}
+	undo, err := a.checkpoint(e)
+	return e, undo, err
 }
 
 // normaliseEntry checks an entry and brings it to what the database keeps,
