@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // timedProvider passes every call to the real provider and adds up the time

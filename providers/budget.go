@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 // Limits are spending caps in US dollars; 0 means unlimited.

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/core/config"
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // memLedger keeps spending in memory; the store's ledger is tested in the

@@ -3,7 +3,7 @@ package providers
 import (
 	"context"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 // Priority orders calls waiting for a provider: a person's request goes

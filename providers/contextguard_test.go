@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 func TestEstimateTokens(t *testing.T) {

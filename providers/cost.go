@@ -3,7 +3,7 @@ package providers
 import (
 	"strings"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 )
 
 // DefaultPrices are list prices in US dollars per million tokens for the

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 )
 
 // The provider line (status bar, `macroa config`, the log) never shows a

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 // Route is one step of a tier's fallback chain: a provider and the model to

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // The gateway tests send every model call through NewOpenAI to a real

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/macroa/macroa/core/config"
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/tier"
 )
 
 // LocalDetector finds the local server once for a process and remembers it,

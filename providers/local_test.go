@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // Detection takes the address to look at, so it is tested against

@@ -13,7 +13,7 @@ import (
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 )
 
 // OpenAIConfig describes one OpenAI-compatible endpoint: OpenRouter,

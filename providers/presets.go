@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/macroa/macroa/core/config"
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/tier"
 )
 
 // OpenRouterURL is OpenRouter's OpenAI-compatible endpoint.

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/core/config"
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // loadConfig loads settings from env and an optional config.toml, with no

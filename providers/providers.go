@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/macroa/macroa/core/config"
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/tier"
 )
 
 // ErrNotConfigured is the answer to a request that needs a model when none

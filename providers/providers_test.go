@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 )
 
 func TestDescribe(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // A rejected key ends the call with the sentence naming the setting: one

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // A provider that sends no token counts (a stream without its usage chunk,

@@ -11,7 +11,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/macroa/macroa/core/suggest"
+	"github.com/macroa/macroa/suggest"
 )
 
 // ErrUnknownTheme is wrapped by the error Load returns for a name that is

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
 )
 
 func newAuditCmd(a *app) *cobra.Command {

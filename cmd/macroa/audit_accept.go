@@ -11,8 +11,8 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
-	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // newAuditAcceptCmd is `macroa audit accept`: take the log as it stands

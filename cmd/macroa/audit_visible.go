@@ -1,8 +1,8 @@
 package main
 
 import (
-	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // visibleAudit shows every control character in the text fields of audit

@@ -7,9 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/macroa/macroa/core/config"
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/termsafe"
 )
 
 func newConfigCmd(a *app) *cobra.Command {

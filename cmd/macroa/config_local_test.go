@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
 )

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // writeJSON prints v as indented JSON, HTML characters unescaped, every

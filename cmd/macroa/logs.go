@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/macroa/macroa/core/redact"
+	"github.com/macroa/macroa/redact"
 )
 
 // openLog opens the log file in the data dir (0600: it may name sessions

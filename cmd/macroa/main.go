@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/termsafe"
 )
 
 func main() {
@@ -19,7 +19,7 @@ func main() {
 
 // run executes one command line and returns the process exit code:
 // 0 success, 1 failure, 2 usage error. Everything the commands print goes
-// through the terminal sanitiser (core/termsafe): stored values, answers,
+// through the terminal sanitiser (termsafe): stored values, answers,
 // file contents and error messages can never control the terminal.
 func run(args []string) int {
 	stdout, stderr := termsafe.NewWriter(os.Stdout), termsafe.NewWriter(os.Stderr)

@@ -7,10 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/redact"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
 )
 
 func newMemoryCmd(a *app) *cobra.Command {

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/providers"
 )
 

@@ -9,10 +9,10 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/macroa/macroa/core/config"
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // fakeOllama answers Ollama's model listing itself and passes the

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/kernel"
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/termsafe"
 	"github.com/macroa/macroa/ui/repl"
 )
 

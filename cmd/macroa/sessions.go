@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/termsafe"
 )
 
 func newSessionsCmd(a *app) *cobra.Command {

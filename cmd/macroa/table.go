@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // table prints rows in columns measured in terminal cells, so a value

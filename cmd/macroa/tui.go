@@ -15,9 +15,9 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/themes"
+	"github.com/macroa/macroa/tier"
 	"github.com/macroa/macroa/ui/tui"
 )
 

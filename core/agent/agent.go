@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/tier"
 )
 
 // DefaultMaxRounds is how many tool rounds a run may take when

@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/modeltest"
 	"github.com/macroa/macroa/providers/providertest"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/tier"
 )
 
 // newCaller is the real model layer (gateway + OpenAI client) pointed at

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/tier"
 )
 
 // Limits on how much of one tool output enters the model's context.

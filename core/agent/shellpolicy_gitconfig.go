@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/macroa/macroa/core/secretpath"
+	"github.com/macroa/macroa/secretpath"
 )
 
 // gitOverrides are set at command scope (GIT_CONFIG_COUNT/KEY/VALUE, which

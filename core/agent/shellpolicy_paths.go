@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/macroa/macroa/core/secretpath"
+	"github.com/macroa/macroa/secretpath"
 
 	"mvdan.cc/sh/v3/syntax"
 )

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/macroa/macroa/core/secretpath"
+	"github.com/macroa/macroa/secretpath"
 )
 
 // maxTreeEntries bounds the walk that checks what a recursive read would

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // The tools the model may call.

@@ -7,7 +7,7 @@ package events
 import (
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 // Event is anything published on the bus. Every event names its turn, so a

@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/agent"
-	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/termsafe"
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/redact"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
+	"github.com/macroa/macroa/tier"
 )
 
 // routeAgentTool marks the audit entry of one tool call an agent made.

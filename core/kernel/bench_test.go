@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/kernel"
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // timedProvider measures the time spent inside the real provider (HTTP

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/tier"
 )
 
 // Compaction: when a session's context outgrows the window, the entries

@@ -7,9 +7,9 @@ import (
 
 	"github.com/macroa/macroa/core/agent"
 	"github.com/macroa/macroa/core/router"
-	"github.com/macroa/macroa/core/secretpath"
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/secretpath"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // Chooser names who chose what a run did: the person's own words, or a

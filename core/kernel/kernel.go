@@ -8,15 +8,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/events"
-	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/hosts"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/redact"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/tier"
 )
 
 // ErrEmptyInput is returned for a request with nothing in it.

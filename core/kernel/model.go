@@ -10,9 +10,9 @@ import (
 	"github.com/macroa/macroa/core/planner"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/tier"
 )
 
 // turn is the state of one run on the model path.

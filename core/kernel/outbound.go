@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/redact"
 )
 
 // outbound is the last layer before the model: every request leaves with

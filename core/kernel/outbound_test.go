@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/agent"
-	"github.com/macroa/macroa/core/config"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/modeltest"

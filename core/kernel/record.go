@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/macroa/macroa/core/config"
-	"github.com/macroa/macroa/core/redact"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/router"
-	"github.com/macroa/macroa/core/secretpath"
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/redact"
+	"github.com/macroa/macroa/secretpath"
 	"github.com/macroa/macroa/store"
 )
 

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/tier"
 )
 
 // Source says which front end a request came from.

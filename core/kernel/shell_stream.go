@@ -4,10 +4,10 @@ import (
 	"context"
 
 	"github.com/macroa/macroa/core/events"
-	"github.com/macroa/macroa/core/redact"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/hosts"
+	"github.com/macroa/macroa/redact"
 )
 
 // dispatchTurn is dispatch for the skill of a turn: a shell command's

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/tier"
 )
 
 // CombineTemperature is the combiner's sampling temperature.

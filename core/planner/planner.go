@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/macroa/macroa/core/router"
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/tier"
 )
 
 // Limits of a plan.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 func TestNeedsPlan(t *testing.T) {

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 const twoSteps = `{"is_complex":true,"steps":[{"subtask":"research X","tier":"nano"},{"subtask":"write the report","tier":"sonnet"}]}`

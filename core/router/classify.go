@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/tier"
 )
 
 // Classifier settings.

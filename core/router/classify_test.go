@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 func TestClassifyRequestShape(t *testing.T) {

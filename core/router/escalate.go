@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/tier"
 )
 
 // EscalateMarker is the line a low-tier model starts its answer with when

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // chatAttempt is how the dispatcher uses Escalate: one chat call at t

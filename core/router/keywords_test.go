@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 func TestKeywordMatchBuiltins(t *testing.T) {

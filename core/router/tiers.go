@@ -3,7 +3,7 @@ package router
 import (
 	"regexp"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 // tierKeywords maps phrases to the tier they ask for, most expensive first:

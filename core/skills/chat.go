@@ -6,9 +6,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/tier"
 )
 
 // ChatSkill answers with a model: session context and relevant facts go in

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/macroa/macroa/core/redact"
+	"github.com/macroa/macroa/redact"
 	"github.com/macroa/macroa/store"
 )
 

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/macroa/macroa/core/secretpath"
+	"github.com/macroa/macroa/secretpath"
 )
 
 // maxSymlinks bounds the symlinks one path may pass through, like the

@@ -2,7 +2,7 @@
 // shell, memory and files. Each takes an Intent and returns a Result.
 package skills
 
-import "github.com/macroa/macroa/core/tier"
+import "github.com/macroa/macroa/tier"
 
 // Name names a skill.
 type Name string

@@ -7,9 +7,9 @@ package modeltest
 import (
 	"testing"
 
-	"github.com/macroa/macroa/core/tier"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/tier"
 )
 
 // TierModels are the model names New maps each tier to, so a test can tell

@@ -4,7 +4,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // Answer prints a model's answer as it streams (Request.OnText and

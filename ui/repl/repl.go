@@ -2,7 +2,7 @@
 // run it through the kernel, print the answer literally, repeat. A failed
 // command never ends the session. Everything it prints that it did not
 // write itself (answers, messages, names) goes through the terminal
-// sanitiser (core/termsafe); only its own colours reach the terminal as
+// sanitiser (termsafe); only its own colours reach the terminal as
 // escape codes.
 package repl
 
@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/macroa/macroa/core/kernel"
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // Runner serves one request; *kernel.Kernel is one.

@@ -1,7 +1,7 @@
 package repl
 
 import (
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/termsafe"
 	"github.com/macroa/macroa/themes"
 )
 

@@ -8,7 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 )
 
 // View draws the cockpit: the panes, then one status line.

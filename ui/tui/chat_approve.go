@@ -7,8 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // chatRun is the plumbing of one run in flight. The run's goroutine sends

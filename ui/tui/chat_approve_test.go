@@ -15,12 +15,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
-	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // chatLoop runs a pane the way the Bubble Tea runtime does when commands

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/kernel"
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 // The goldens share the package's -update flag (go test ./ui/tui -update);

@@ -8,7 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/macroa/macroa/core/termsafe"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // The chat pane's tiny Markdown renderer: enough for model answers in a
@@ -293,7 +293,7 @@ func chatBlockEnd(text string, from int) int {
 }
 
 // chatSanitize makes text safe to draw literally with the sanitiser the
-// CLI uses (core/termsafe: escape sequences and controls removed, a
+// CLI uses (termsafe: escape sequences and controls removed, a
 // carriage return breaks the line rather than hiding what came before it),
 // then turns tabs into spaces to the next stop of 8 so widths stay true.
 func chatSanitize(s string) string {

@@ -11,8 +11,8 @@ import (
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/termsafe"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // chatKind says how a message's text is drawn.

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/macroa/macroa/core/config"
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/store"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 func TestDefaults(t *testing.T) {

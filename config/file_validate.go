@@ -9,7 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 // tablesOnly reports values that must be tables (the map-typed parts of the

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 // LoadOptions are Load's inputs, so tests need no real environment.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/macroa/macroa/core/suggest"
+	"github.com/macroa/macroa/suggest"
 )
 
 func (l *loader) warn(format string, args ...any) {

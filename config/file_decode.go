@@ -9,7 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/macroa/macroa/core/suggest"
+	"github.com/macroa/macroa/suggest"
 )
 
 // fileDecode is what the TOML decoder fills. Its fields shadow File's where

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 const fullToml = `theme = "dark"                 # a comment

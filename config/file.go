@@ -1,6 +1,6 @@
 package config
 
-import "github.com/macroa/macroa/core/tier"
+import "github.com/macroa/macroa/tier"
 
 // File is the parsed <data dir>/config.toml. Load fills in two defaults even
 // when the file is absent: Policy.Autonomy (suggest) and each host's Port (22).

@@ -21,7 +21,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/macroa/macroa/core/tier"
+	"github.com/macroa/macroa/tier"
 )
 
 // Kind says how a setting's text is parsed and validated.

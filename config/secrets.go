@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/macroa/macroa/core/redact"
+	"github.com/macroa/macroa/redact"
 )
 
 // minEnvSecret is the shortest value of a secret-looking variable from the
