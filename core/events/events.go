@@ -74,3 +74,33 @@ func (e StreamReset) Turn() string   { return e.TurnID }
 func (e Escalated) Turn() string     { return e.TurnID }
 func (e BudgetWarning) Turn() string { return e.TurnID }
 func (e RunCompleted) Turn() string  { return e.TurnID }
+
+// StorePart names a kind of data in the store that a StoreChanged event
+// says may have changed.
+type StorePart string
+
+const (
+	PartAudit    StorePart = "audit"
+	PartSessions StorePart = "sessions"
+	PartFacts    StorePart = "facts"
+	PartUsage    StorePart = "usage"
+)
+
+// StoreChanged: the store changed, by this process or another; panes that
+// show one of Parts reload it. It belongs to no turn.
+type StoreChanged struct {
+	Parts []StorePart
+	At    time.Time
+}
+
+func (e StoreChanged) Turn() string { return "" }
+
+// Has reports whether p is among the changed parts.
+func (e StoreChanged) Has(p StorePart) bool {
+	for _, q := range e.Parts {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
