@@ -42,6 +42,11 @@ type DB struct {
 	appendLock *os.File   // macroa.db.audit-lock, once opened
 }
 
+// SetClock replaces the clock that stamps rows (created_at, updated_at,
+// audit times), so tests can order writes without sleeping. Call it before
+// the database is shared between goroutines.
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
 // Open opens (creating if needed) the database at path and brings its schema
 // up to date. A database written by a newer macroa is left untouched and
 // reported as a *SchemaTooNewError.
