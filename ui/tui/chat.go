@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit/editor"
 )
 
 // ChatPane is the conversation: the current session's messages, the
@@ -24,8 +25,8 @@ type ChatPane struct {
 	showInfo bool // meta lines shown
 	selected int  // the selected message, -1 for none
 
-	input chatInput
-	hist  chatHistory
+	input editor.Editor
+	hist  editor.History
 
 	// The run in flight. runSeq tags its result: a result with another
 	// seq (the pane moved on: a new run, another session) is dropped.

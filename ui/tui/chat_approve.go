@@ -9,6 +9,7 @@ import (
 
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
+	"github.com/macroa/macroa/ui/tui/kit/markdown"
 )
 
 // chatRun is the plumbing of one run in flight. The run's goroutine sends
@@ -235,7 +236,7 @@ func (a *chatAsk) render(cw int, st Styles) []string {
 		case a.allowed:
 			mark, style, what = "✓ ", st.Success, "approved: "
 		case a.why != "":
-			what = "refused (" + chatSanitize(a.why) + "): "
+			what = "refused (" + markdown.Sanitize(a.why) + "): "
 		}
 		return chatStyleLines(chatHanging(mark, what+command, cw), style, cw)
 	}
@@ -253,7 +254,7 @@ func (a *chatAsk) render(cw int, st Styles) []string {
 	var body []string
 	body = append(body, chatStyleLines(chatCutPlain(command, in), st.Accent, in)...)
 	body = append(body, strings.Repeat(" ", in))
-	if r := strings.TrimSpace(chatSanitize(a.reason)); r != "" {
+	if r := strings.TrimSpace(markdown.Sanitize(a.reason)); r != "" {
 		body = append(body, chatStyleLines(chatWrapPlain("why: "+r, in), st.Text, in)...)
 	}
 	body = append(body, chatStyleLines(chatWrapPlain(keys, in), st.Muted, in)...)

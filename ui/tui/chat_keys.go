@@ -87,47 +87,7 @@ func (p *ChatPane) HandleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, false
 	}
-	return nil, p.edit(msg, k)
-}
-
-// edit handles the input's editing keys and typed text.
-func (p *ChatPane) edit(msg tea.KeyPressMsg, k string) bool {
-	in := &p.input
-	switch k {
-	case "left", "ctrl+b":
-		in.Left()
-	case "right", "ctrl+f":
-		in.Right()
-	case "home", "ctrl+a":
-		in.Home()
-	case "end", "ctrl+e":
-		in.End()
-	case "alt+left", "ctrl+left", "alt+b":
-		in.WordLeft()
-	case "alt+right", "ctrl+right", "alt+f":
-		in.WordRight()
-	case "backspace", "ctrl+h":
-		in.Backspace()
-	case "delete":
-		in.Delete()
-	case "ctrl+d":
-		if in.Empty() {
-			return false
-		}
-		in.Delete()
-	case "ctrl+w", "alt+backspace":
-		in.DeleteWordBack()
-	case "ctrl+u":
-		in.KillToStart()
-	case "ctrl+k":
-		in.KillToEnd()
-	default:
-		if msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModSuper|tea.ModHyper|tea.ModMeta) != 0 {
-			return false
-		}
-		in.Insert(msg.Text)
-	}
-	return true
+	return nil, p.input.HandleKey(msg)
 }
 
 // page is how far pgup/pgdown scroll: the last drawn viewport less a line

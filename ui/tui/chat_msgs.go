@@ -13,6 +13,7 @@ import (
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
+	"github.com/macroa/macroa/ui/tui/kit/markdown"
 )
 
 // chatKind says how a message's text is drawn.
@@ -79,13 +80,13 @@ func (m *chatMsg) copyText() string {
 
 // chatReplyKind picks how a finished run's output is drawn.
 func chatReplyKind(res kernel.Result) chatKind {
-	switch skills.Name(res.Skill) {
+	switch res.Skill {
 	case skills.Shell:
 		return chatShell
 	case skills.Memory, skills.File:
 		return chatPlain
 	}
-	if res.Route == string(router.RouteShell) {
+	if res.Route == router.RouteShell {
 		return chatShell
 	}
 	return chatMarkdown
@@ -120,7 +121,7 @@ func chatMessagesFrom(entries []store.Entry) []*chatMsg {
 // chatMeta is a reply's meta line: route · tier · model · tokens · $cost ·
 // latency.
 func chatMeta(res kernel.Result) string {
-	route := res.Route
+	route := string(res.Route)
 	if route == "" {
 		route = "-"
 	}
@@ -157,7 +158,7 @@ func (m *chatMsg) render(cw int, st Styles) []string {
 		return m.lines
 	}
 	var lines []string
-	text := chatSanitize(m.text)
+	text := markdown.Sanitize(m.text)
 	switch {
 	case m.kind == chatUser:
 		lines = chatStyleLines(chatWrapPlain(text, cw), st.User, cw)
@@ -168,7 +169,7 @@ func (m *chatMsg) render(cw int, st Styles) []string {
 	case m.state == chatStreaming:
 		lines = m.renderStreaming(text, cw, st)
 	default:
-		lines = chatPad(chatRenderMarkdown(strings.TrimRight(text, "\n"), cw, st), cw)
+		lines = chatPad(markdown.Render(strings.TrimRight(text, "\n"), cw, chatMarkdownStyles(st)), cw)
 	}
 	if m.kind != chatUser && strings.TrimSpace(text) == "" {
 		lines = nil
@@ -183,12 +184,12 @@ func (m *chatMsg) render(cw int, st Styles) []string {
 		if err == "" {
 			err = "the request failed"
 		}
-		lines = append(lines, chatStyleLines(chatMarked("✗ ", chatSanitize(err), cw), st.Error, cw)...)
+		lines = append(lines, chatStyleLines(chatMarked("✗ ", markdown.Sanitize(err), cw), st.Error, cw)...)
 	case chatCancelled:
 		lines = append(lines, chatStyleLines([]string{"[cancelled]"}, st.Warning, cw)...)
 	}
 	for _, w := range m.warnings {
-		lines = append(lines, chatStyleLines(chatMarked("! ", chatSanitize(w), cw), st.Warning, cw)...)
+		lines = append(lines, chatStyleLines(chatMarked("! ", markdown.Sanitize(w), cw), st.Warning, cw)...)
 	}
 	if m.kind != chatUser && len(lines) == 0 {
 		lines = chatStyleLines([]string{"(no output)"}, st.Muted, cw)
@@ -205,9 +206,9 @@ func (m *chatMsg) renderStreaming(text string, cw int, st Styles) []string {
 	if m.doneLines != nil && m.doneLen <= len(text) {
 		from = m.doneLen // the text only grew since (a reset empties it)
 	}
-	end := chatBlockEnd(text, from)
+	end := markdown.BlockEnd(text, from)
 	if m.doneW != cw || m.doneLen != end || m.doneLines == nil {
-		m.doneLines = chatPad(chatRenderMarkdown(strings.TrimRight(text[:end], "\n"), cw, st), cw)
+		m.doneLines = chatPad(markdown.Render(strings.TrimRight(text[:end], "\n"), cw, chatMarkdownStyles(st)), cw)
 		if end == 0 {
 			m.doneLines = []string{}
 		}
@@ -312,6 +313,25 @@ func chatStyleLines(lines []string, style lipgloss.Style, width int) []string {
 		out[i] = l + strings.Repeat(" ", max(width-w, 0))
 	}
 	return out
+}
+
+// chatMarkdownStyles are the renderer's styles from the theme's.
+func chatMarkdownStyles(st Styles) markdown.Styles {
+	return markdown.Styles{Text: st.Assistant, Muted: st.Muted, Subtle: st.Subtle, Accent: st.Accent, Code: st.Code}
+}
+
+// chatFit makes a styled line exactly width cells: cut when longer, padded
+// with spaces when shorter.
+func chatFit(s string, width int) string {
+	w := ansi.StringWidth(s)
+	if w > width {
+		s = ansi.Truncate(s, width, "")
+		w = ansi.StringWidth(s)
+	}
+	if w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
 }
 
 // chatPad makes styled lines exactly width cells each.

@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 	"strings"
+
+	"github.com/macroa/macroa/ui/tui/kit/editor"
 )
 
 // chatScroll is where the conversation view is. Following, it shows the
@@ -201,7 +203,7 @@ func (p *ChatPane) View(width, height int, focused bool) string {
 	if rule == 1 {
 		out = append(out, p.ruleLine(width))
 	}
-	out = append(out, p.input.View(width, inRows, p.st, focused, p.placeholder())...)
+	out = append(out, p.input.View(width, inRows, editor.Styles{Prompt: p.st.Accent, Subtle: p.st.Subtle, Text: p.st.Text}, focused, p.placeholder())...)
 	return strings.Join(out, "\n")
 }
 

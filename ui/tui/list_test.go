@@ -229,33 +229,6 @@ func TestListFitAndPrintable(t *testing.T) {
 	}
 }
 
-func TestListInputEditing(t *testing.T) {
-	var in listInput
-	in.limit = 8
-	in.SetValue("hello")
-	for _, k := range []string{"left", "left", "backspace"} {
-		in.Update(saKey(k))
-	}
-	in.Update(saKey("L"))
-	if got := in.Value(); got != "heLlo" {
-		t.Fatalf("after edits: %q", got)
-	}
-	in.Update(tea.PasteMsg{Content: "a\nbcdef"})
-	if got := in.Value(); got != "heLa blo" {
-		t.Fatalf("after paste (limit 8): %q", got)
-	}
-	in.Update(saKey("ctrl+u"))
-	if got := in.Value(); got != "lo" {
-		t.Fatalf("after ctrl+u: %q", got)
-	}
-	if in.Update(saKey("ctrl+x")) {
-		t.Fatal("ctrl+x was taken as typing")
-	}
-	if got := ansi.Strip(in.View(6, Styles{}.Text, Styles{}.Subtle, "name")); got != "lo    " {
-		t.Fatalf("view = %q", got)
-	}
-}
-
 func TestListPainterMatchesLipgloss(t *testing.T) {
 	st := saStyles(t)
 	for name, s := range map[string]lipgloss.Style{

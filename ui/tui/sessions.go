@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit/filter"
 )
 
 // sessionsPollEvery is how often the sessions pane asks for the list, so a
@@ -50,7 +51,7 @@ type SessionsPane struct {
 
 	mode    sessionsMode
 	target  string // the session being renamed or deleted
-	input   listInput
+	input   filter.Input
 	shownAt time.Time // when the list was last applied (see Quiet)
 }
 
@@ -96,7 +97,7 @@ func NewSessionsPane(b Backend, st Styles, keys map[string][]string) *SessionsPa
 		keys:  Rebind(sessionsBindings(), keys),
 		every: sessionsPollEvery,
 		now:   time.Now,
-		input: listInput{limit: store.MaxSessionName},
+		input: filter.New(store.MaxSessionName),
 	}
 }
 

@@ -1,4 +1,10 @@
-package tui
+// Package markdown is the chat's small Markdown renderer: enough for model
+// answers in a terminal, and nothing that needs a dependency. Each source
+// line stays a line (wrapped to the width): headings are bold, `code` spans
+// and fenced blocks take the Code style, list items keep their markers with
+// a hanging indent, quotes get a bar, rules a line. Everything else is
+// text, shown as written.
+package markdown
 
 import (
 	"strings"
@@ -11,67 +17,69 @@ import (
 	"github.com/macroa/macroa/termsafe"
 )
 
-// The chat pane's tiny Markdown renderer: enough for model answers in a
-// terminal, and nothing that needs a dependency. Each source line stays a
-// line (wrapped to the width): headings are bold, `code` spans and fenced
-// blocks take the Code style, list items keep their markers with a
-// hanging indent, quotes get a bar, rules a line. Everything else is
-// text, shown as written.
+// Styles are the renderer's styles, from the theme's tokens.
+type Styles struct {
+	Text   lipgloss.Style // paragraphs, headings (bold), list items
+	Muted  lipgloss.Style // quotes
+	Subtle lipgloss.Style // rules, quote bars
+	Accent lipgloss.Style // list markers (not bold)
+	Code   lipgloss.Style // code spans and blocks
+}
 
-// chatRenderMarkdown renders src (already sanitised) into lines of at most width
+// Render renders src (already sanitised) into lines of at most width
 // cells.
-func chatRenderMarkdown(src string, width int, st Styles) []string {
+func Render(src string, width int, st Styles) []string {
 	width = max(width, 1)
 	var out []string
 	fence := "" // the open fence's marker, "" outside a code block
 	for _, line := range strings.Split(src, "\n") {
 		trimmed := strings.TrimLeft(line, " ")
 		if fence != "" {
-			if chatFenceCloses(trimmed, fence) {
+			if fenceCloses(trimmed, fence) {
 				fence = ""
 				continue
 			}
-			out = append(out, chatCodeLines(line, width, st)...)
+			out = append(out, codeLines(line, width, st)...)
 			continue
 		}
-		if m := chatFenceOpens(trimmed); m != "" {
+		if m := fenceOpens(trimmed); m != "" {
 			fence = m
 			continue
 		}
-		out = append(out, chatMarkdownLine(line, trimmed, width, st)...)
+		out = append(out, renderLine(line, trimmed, width, st)...)
 	}
 	return out
 }
 
-// chatMarkdownLine renders one line outside code blocks.
-func chatMarkdownLine(line, trimmed string, width int, st Styles) []string {
+// renderLine renders one line outside code blocks.
+func renderLine(line, trimmed string, width int, st Styles) []string {
 	indent := len(line) - len(trimmed)
 	switch {
 	case trimmed == "":
 		return []string{""}
-	case chatIsRule(trimmed):
+	case isRule(trimmed):
 		return []string{st.Subtle.Render(strings.Repeat("─", min(width, 40)))}
 	}
-	if level, text := chatHeading(trimmed); level > 0 {
-		return chatWrapStyled(chatInline(text, st.Assistant.Bold(true), st), width)
+	if level, text := heading(trimmed); level > 0 {
+		return wrapStyled(inline(text, st.Text.Bold(true), st), width)
 	}
 	if text, ok := strings.CutPrefix(trimmed, ">"); ok {
 		text = strings.TrimPrefix(text, " ")
 		bar := st.Subtle.Render("│ ")
-		return chatHang(bar, "  ", chatInline(text, st.Muted, st), width)
+		return hanging(bar, "  ", inline(text, st.Muted, st), width)
 	}
-	if marker, text, ok := chatListItem(trimmed); ok {
+	if marker, text, ok := listItem(trimmed); ok {
 		pad := strings.Repeat(" ", min(indent, width/2))
 		first := pad + st.Accent.UnsetBold().Render(marker) + " "
 		hang := pad + strings.Repeat(" ", ansi.StringWidth(marker)+1)
-		return chatHang(first, hang, chatInline(text, st.Assistant, st), width)
+		return hanging(first, hang, inline(text, st.Text, st), width)
 	}
-	return chatWrapStyled(chatInline(line, st.Assistant, st), width)
+	return wrapStyled(inline(line, st.Text, st), width)
 }
 
-// chatCodeLines renders a line of a fenced code block: indented, in the
+// codeLines renders a line of a fenced code block: indented, in the
 // Code style, cut (not word-wrapped) at the width.
-func chatCodeLines(line string, width int, st Styles) []string {
+func codeLines(line string, width int, st Styles) []string {
 	if width <= 2 {
 		return []string{st.Code.Render(ansi.Truncate(line, width, ""))}
 	}
@@ -82,9 +90,9 @@ func chatCodeLines(line string, width int, st Styles) []string {
 	return out
 }
 
-// chatFenceOpens returns the fence marker (``` or ~~~, or longer) a line
+// fenceOpens returns the fence marker (``` or ~~~, or longer) a line
 // opens a code block with, or "".
-func chatFenceOpens(trimmed string) string {
+func fenceOpens(trimmed string) string {
 	for _, c := range []byte{'`', '~'} {
 		n := 0
 		for n < len(trimmed) && trimmed[n] == c {
@@ -100,14 +108,14 @@ func chatFenceOpens(trimmed string) string {
 	return ""
 }
 
-// chatFenceCloses reports whether a line closes the block marker opened.
-func chatFenceCloses(trimmed, marker string) bool {
+// fenceCloses reports whether a line closes the block marker opened.
+func fenceCloses(trimmed, marker string) bool {
 	rest, ok := strings.CutPrefix(trimmed, marker)
 	return ok && strings.Trim(rest, marker[:1]+" \t") == ""
 }
 
-// chatIsRule reports whether a line is a thematic break: ---, ***, ___.
-func chatIsRule(trimmed string) bool {
+// isRule reports whether a line is a thematic break: ---, ***, ___.
+func isRule(trimmed string) bool {
 	s := strings.ReplaceAll(trimmed, " ", "")
 	if len(s) < 3 {
 		return false
@@ -119,8 +127,8 @@ func chatIsRule(trimmed string) bool {
 	return strings.Count(s, string(c)) == len(s)
 }
 
-// chatHeading returns a heading's level (0 if the line is none) and text.
-func chatHeading(trimmed string) (int, string) {
+// heading returns a heading's level (0 if the line is none) and text.
+func heading(trimmed string) (int, string) {
 	n := 0
 	for n < len(trimmed) && n < 7 && trimmed[n] == '#' {
 		n++
@@ -139,9 +147,9 @@ func chatHeading(trimmed string) (int, string) {
 	return n, text
 }
 
-// chatListItem splits a list item into its marker ("-", "*", "+", "1.",
+// listItem splits a list item into its marker ("-", "*", "+", "1.",
 // "2)", "- [ ]") and text.
-func chatListItem(trimmed string) (marker, text string, ok bool) {
+func listItem(trimmed string) (marker, text string, ok bool) {
 	if len(trimmed) >= 2 && strings.ContainsRune("-*+", rune(trimmed[0])) && trimmed[1] == ' ' {
 		marker, text = trimmed[:1], strings.TrimLeft(trimmed[2:], " ")
 		for _, box := range []string{"[ ] ", "[x] ", "[X] "} {
@@ -161,10 +169,10 @@ func chatListItem(trimmed string) (marker, text string, ok bool) {
 	return "", "", false
 }
 
-// chatInline styles a line's inline spans: `code` in the Code style,
+// inline styles a line's inline spans: `code` in the Code style,
 // **strong** and __strong__ bold, the rest in base. Markers that do not
 // close are text.
-func chatInline(s string, base lipgloss.Style, st Styles) string {
+func inline(s string, base lipgloss.Style, st Styles) string {
 	var b strings.Builder
 	plain := func(t string) {
 		if t != "" {
@@ -196,12 +204,12 @@ func chatInline(s string, base lipgloss.Style, st Styles) string {
 		case (s[i] == '*' || s[i] == '_') && i+1 < len(s) && s[i+1] == s[i]:
 			marker := s[i : i+2]
 			end := strings.Index(s[i+2:], marker)
-			if end <= 0 || chatSpaceAround(s[i+2:i+2+end]) || (s[i] == '_' && chatWordChar(s, i-1)) {
+			if end <= 0 || spaceAround(s[i+2:i+2+end]) || (s[i] == '_' && wordChar(s, i-1)) {
 				i += 2
 				continue
 			}
 			plain(s[start:i])
-			b.WriteString(chatInline(s[i+2:i+2+end], base.Bold(true), st))
+			b.WriteString(inline(s[i+2:i+2+end], base.Bold(true), st))
 			i += 4 + end
 			start = i
 		default:
@@ -213,17 +221,17 @@ func chatInline(s string, base lipgloss.Style, st Styles) string {
 	return b.String()
 }
 
-// chatSpaceAround reports whether emphasis text starts or ends with a
+// spaceAround reports whether emphasis text starts or ends with a
 // space ("2 ** 3 ** 4" is no emphasis).
-func chatSpaceAround(t string) bool {
+func spaceAround(t string) bool {
 	first, _ := utf8.DecodeRuneInString(t)
 	last, _ := utf8.DecodeLastRuneInString(t)
 	return unicode.IsSpace(first) || unicode.IsSpace(last)
 }
 
-// chatWordChar reports whether s[i] is a letter or digit (snake_case
+// wordChar reports whether s[i] is a letter or digit (snake_case
 // names keep their underscores).
-func chatWordChar(s string, i int) bool {
+func wordChar(s string, i int) bool {
 	if i < 0 {
 		return false
 	}
@@ -231,23 +239,23 @@ func chatWordChar(s string, i int) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// chatWrapStyled word-wraps styled text to width, each line re-opening the
+// wrapStyled word-wraps styled text to width, each line re-opening the
 // styles the previous one closed.
-func chatWrapStyled(s string, width int) []string {
+func wrapStyled(s string, width int) []string {
 	if ansi.StringWidth(s) <= width {
 		return []string{s}
 	}
 	return strings.Split(lipgloss.Wrap(s, width, ""), "\n")
 }
 
-// chatHang wraps styled text after a first-line prefix, later lines
+// hanging wraps styled text after a first-line prefix, later lines
 // indented by hang (a list item's hanging indent).
-func chatHang(first, hang, s string, width int) []string {
+func hanging(first, hang, s string, width int) []string {
 	pw := ansi.StringWidth(first)
 	if pw >= width {
 		first, hang, pw = "", "", 0
 	}
-	lines := chatWrapStyled(s, width-pw)
+	lines := wrapStyled(s, width-pw)
 	for i := range lines {
 		if i == 0 {
 			lines[i] = first + lines[i]
@@ -258,12 +266,12 @@ func chatHang(first, hang, s string, width int) []string {
 	return lines
 }
 
-// chatBlockEnd returns how much of a streaming answer is finished Markdown
+// BlockEnd returns how much of a streaming answer is finished Markdown
 // blocks: the text up to the last blank line outside a code block, or up
 // to a closed code block. The rest is still arriving and is shown plain.
 // from is an earlier result for a prefix of text (0 if none): the scan
 // starts there, since a block end is never inside a code block.
-func chatBlockEnd(text string, from int) int {
+func BlockEnd(text string, from int) int {
 	if from < 0 || from > len(text) {
 		from = 0
 	}
@@ -279,12 +287,12 @@ func chatBlockEnd(text string, from int) int {
 		trimmed := strings.TrimLeft(line, " ")
 		switch {
 		case fence != "":
-			if chatFenceCloses(trimmed, fence) {
+			if fenceCloses(trimmed, fence) {
 				fence = ""
 				end = next
 			}
-		case chatFenceOpens(trimmed) != "":
-			fence = chatFenceOpens(trimmed)
+		case fenceOpens(trimmed) != "":
+			fence = fenceOpens(trimmed)
 		case strings.TrimSpace(line) == "":
 			end = next
 		}
@@ -292,11 +300,11 @@ func chatBlockEnd(text string, from int) int {
 	}
 }
 
-// chatSanitize makes text safe to draw literally with the sanitiser the
+// Sanitize makes text safe to draw literally with the sanitiser the
 // CLI uses (termsafe: escape sequences and controls removed, a
 // carriage return breaks the line rather than hiding what came before it),
 // then turns tabs into spaces to the next stop of 8 so widths stay true.
-func chatSanitize(s string) string {
+func Sanitize(s string) string {
 	s = termsafe.Clean(s)
 	if !strings.Contains(s, "\t") {
 		return s
@@ -316,23 +324,17 @@ func chatSanitize(s string) string {
 				continue
 			}
 			b.WriteRune(r)
-			col += chatRuneWidth(r)
+			col += runeWidth(r)
 		}
 		lines[i] = b.String()
 	}
 	return strings.Join(lines, "\n")
 }
 
-// chatFit makes a styled line exactly width cells: cut when longer, padded
-// with spaces when shorter.
-func chatFit(s string, width int) string {
-	w := ansi.StringWidth(s)
-	if w > width {
-		s = ansi.Truncate(s, width, "")
-		w = ansi.StringWidth(s)
+// runeWidth is a character's width in cells.
+func runeWidth(r rune) int {
+	if r < 0x80 {
+		return 1
 	}
-	if w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
+	return ansi.StringWidth(string(r))
 }

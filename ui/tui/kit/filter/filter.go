@@ -1,4 +1,6 @@
-package tui
+// Package filter is the panes' one-line text input: a list's filter and
+// the inline prompts (a session name).
+package filter
 
 import (
 	"slices"
@@ -10,30 +12,32 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// listInput is a one-line text input for the panes' inline prompts (a
-// session name). It is deliberately small: bubbles' textinput would pull
-// in a clipboard module the build does not carry, and a name prompt needs
-// only typing, paste, cursor moves and deletion. It has no blink, so it
-// schedules nothing.
-type listInput struct {
+// Input is a one-line text input: typing, paste, cursor moves and
+// deletion. It has no blink, so it schedules nothing. The zero value is an
+// empty input without a limit.
+type Input struct {
 	value []rune
 	pos   int // cursor, 0..len(value)
 	limit int // most runes accepted; 0 = no limit
 }
 
+// New returns an empty input that accepts at most limit runes (0: no
+// limit).
+func New(limit int) Input { return Input{limit: limit} }
+
 // SetValue replaces the text and puts the cursor at its end.
-func (in *listInput) SetValue(s string) {
+func (in *Input) SetValue(s string) {
 	in.value = nil
 	in.pos = 0
 	in.insert(s)
 }
 
 // Value returns the text.
-func (in *listInput) Value() string { return string(in.value) }
+func (in *Input) Value() string { return string(in.value) }
 
 // insert types s at the cursor; control characters are dropped and line
 // breaks become spaces (a name is one line).
-func (in *listInput) insert(s string) {
+func (in *Input) insert(s string) {
 	var add []rune
 	for _, r := range s {
 		switch {
@@ -52,7 +56,7 @@ func (in *listInput) insert(s string) {
 }
 
 // Update applies a key or a paste; it reports whether it used the message.
-func (in *listInput) Update(msg tea.Msg) bool {
+func (in *Input) Update(msg tea.Msg) bool {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		in.insert(msg.Content)
@@ -104,13 +108,13 @@ func (in *listInput) Update(msg tea.Msg) bool {
 
 // View draws the text in width cells with the cursor as a reversed cell,
 // scrolled so the cursor stays visible; an empty input shows placeholder.
-func (in *listInput) View(width int, text, placeholder lipgloss.Style, hint string) string {
+func (in *Input) View(width int, text, placeholder lipgloss.Style, hint string) string {
 	if width <= 0 {
 		return ""
 	}
 	cursor := lipgloss.NewStyle().Reverse(true)
 	if len(in.value) == 0 {
-		return cursor.Render(" ") + placeholder.Render(listFit(hint, width-1))
+		return cursor.Render(" ") + placeholder.Render(fit(hint, width-1))
 	}
 	// Show the runes around the cursor that fit, cursor cell included.
 	start, used := in.pos, 1
@@ -145,5 +149,22 @@ func (in *listInput) View(width int, text, placeholder lipgloss.Style, hint stri
 	} else {
 		b.WriteString(cursor.Render(" "))
 	}
-	return listFit(b.String(), width)
+	return fit(b.String(), width)
+}
+
+// fit clips s (which may hold ANSI styling) to width cells and pads it
+// with spaces to exactly width cells.
+func fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	w := ansi.StringWidth(s)
+	if w > width {
+		s = ansi.Truncate(s, width, "…")
+		w = ansi.StringWidth(s)
+	}
+	if w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
 }

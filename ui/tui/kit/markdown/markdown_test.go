@@ -1,14 +1,15 @@
-package tui
+package markdown
 
 import (
 	"strings"
 	"testing"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
-func TestChatMarkdownRender(t *testing.T) {
-	st := chatTestStyles(t)
+func TestRender(t *testing.T) {
+	st := testStyles()
 	cases := []struct {
 		name, src string
 		width     int
@@ -33,7 +34,7 @@ func TestChatMarkdownRender(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, l := range chatRenderMarkdown(tc.src, tc.width, st) {
+			for _, l := range Render(tc.src, tc.width, st) {
 				if w := ansi.StringWidth(l); w > tc.width {
 					t.Fatalf("line %q is %d cells, wider than %d", ansi.Strip(l), w, tc.width)
 				}
@@ -50,19 +51,19 @@ func TestChatMarkdownRender(t *testing.T) {
 	}
 }
 
-func TestChatMarkdownStyles(t *testing.T) {
-	st := chatTestStyles(t)
-	code := chatRenderMarkdown("x `y` z", 40, st)[0]
+func TestStyles(t *testing.T) {
+	st := testStyles()
+	code := Render("x `y` z", 40, st)[0]
 	if !strings.Contains(code, st.Code.Render("y")) {
 		t.Fatalf("inline code not in the Code style: %q", code)
 	}
-	head := chatRenderMarkdown("# H", 40, st)[0]
+	head := Render("# H", 40, st)[0]
 	if head == ansi.Strip(head) || !strings.Contains(head, "\x1b[1") {
 		t.Fatalf("heading not bold: %q", head)
 	}
 }
 
-func TestChatBlockEnd(t *testing.T) {
+func TestBlockEnd(t *testing.T) {
 	cases := []struct {
 		text string
 		want int
@@ -78,20 +79,20 @@ func TestChatBlockEnd(t *testing.T) {
 		{"p\n\n```\nx\n\n", 3},    // an open block holds the end back
 	}
 	for _, tc := range cases {
-		if got := chatBlockEnd(tc.text, 0); got != tc.want {
-			t.Errorf("chatBlockEnd(%q) = %d, want %d", tc.text, got, tc.want)
+		if got := BlockEnd(tc.text, 0); got != tc.want {
+			t.Errorf("BlockEnd(%q) = %d, want %d", tc.text, got, tc.want)
 		}
 	}
 	// Resuming from an earlier end gives the same answer as a full scan.
 	text := "a\n\nb\n\n```\nc\n\n```\nd\n\ne"
 	for _, from := range []int{0, 3, 6, 9, 14} {
-		if got, want := chatBlockEnd(text, chatBlockEnd(text[:from], 0)), chatBlockEnd(text, 0); got != want {
+		if got, want := BlockEnd(text, BlockEnd(text[:from], 0)), BlockEnd(text, 0); got != want {
 			t.Errorf("resumed scan from %d = %d, full scan %d", from, got, want)
 		}
 	}
 }
 
-func TestChatSanitize(t *testing.T) {
+func TestSanitize(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"plain text\nlines", "plain text\nlines"},
 		{"\x1b[31mred\x1b[0m", "red"},
@@ -104,56 +105,21 @@ func TestChatSanitize(t *testing.T) {
 		{"clipboard \x1b]52;c;Zm9v\a title \x1b]0;t\x1b\\ bad \xff", "clipboard  title  bad \uFFFD"},
 	}
 	for _, tc := range cases {
-		if got := chatSanitize(tc.in); got != tc.want {
-			t.Errorf("chatSanitize(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := Sanitize(tc.in); got != tc.want {
+			t.Errorf("Sanitize(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
 
-func TestChatInputEditing(t *testing.T) {
-	var in chatInput
-	in.Insert("hello world")
-	in.DeleteWordBack()
-	if in.Value() != "hello " {
-		t.Fatalf("ctrl+w: %q", in.Value())
-	}
-	in.Insert("there\nsecond")
-	in.Home()
-	in.KillToEnd()
-	if in.Value() != "hello there\n" {
-		t.Fatalf("ctrl+k: %q", in.Value())
-	}
-	in.Backspace()
-	in.WordLeft()
-	in.KillToStart()
-	if in.Value() != "there" || in.col != 0 {
-		t.Fatalf("ctrl+u: %q at %d", in.Value(), in.col)
-	}
-	in.End()
-	in.Delete() // at the very end: nothing
-	in.Left()
-	in.Delete()
-	if in.Value() != "ther" {
-		t.Fatalf("delete: %q", in.Value())
-	}
-
-	// Wrapping keeps a cell for the cursor after a full row.
-	in.SetValue("abcd")
-	rows, crow, ccell := in.rows(4)
-	if len(rows) != 2 || crow != 1 || ccell != 0 {
-		t.Fatalf("full row: %d rows, cursor at %d,%d", len(rows), crow, ccell)
-	}
-	in.SetValue("abcdefghij")
-	in.Home()
-	in.Right()
-	in.Right()
-	in.Right()
-	in.Right()
-	if rows, crow, ccell = in.rows(4); len(rows) != 3 || crow != 1 || ccell != 0 {
-		t.Fatalf("cursor at the wrap: %d rows, cursor at %d,%d", len(rows), crow, ccell)
-	}
-	in.SetValue("日本語")
-	if rows, _, _ = in.rows(4); len(rows) != 2 || rows[0].end != 2 {
-		t.Fatalf("wide characters: %+v", rows)
+// testStyles are the renderer's styles from the default theme, as the
+// chat pane builds them.
+func testStyles() Styles {
+	fg := func(c string) lipgloss.Style { return lipgloss.NewStyle().Foreground(lipgloss.Color(c)) }
+	return Styles{
+		Text:   fg("#d0d0d0"),
+		Muted:  fg("#8a8a8a"),
+		Subtle: fg("#5f5f5f"),
+		Accent: fg("#5fafff").Bold(true),
+		Code:   fg("#87d787"),
 	}
 }

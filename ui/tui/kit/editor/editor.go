@@ -1,4 +1,4 @@
-package tui
+package editor
 
 import (
 	"strings"
@@ -8,20 +8,18 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// chatInput is the chat pane's multi-line input. It is small on purpose:
-// bubbles' textarea would pull in a clipboard module the build does not
-// carry (github.com/atotto/clipboard), and the pane needs only typing,
-// paste, line breaks, cursor moves and deletion. It has no blink, so it
-// schedules nothing.
-type chatInput struct {
+// Editor is the chat's multi-line input: typing, paste, line breaks,
+// cursor moves and deletion. It has no blink, so it schedules nothing.
+// The zero value is an empty input.
+type Editor struct {
 	lines    [][]rune // never empty: an empty input is one empty line
 	row, col int      // the cursor: line and rune index in it
 }
 
-// chatTabWidth is how many spaces a typed or pasted tab becomes.
-const chatTabWidth = 4
+// TabWidth is how many spaces a typed or pasted tab becomes.
+const TabWidth = 4
 
-func (in *chatInput) init() {
+func (in *Editor) init() {
 	if len(in.lines) == 0 {
 		in.lines = [][]rune{nil}
 		in.row, in.col = 0, 0
@@ -29,7 +27,7 @@ func (in *chatInput) init() {
 }
 
 // Value returns the text, lines joined by "\n".
-func (in *chatInput) Value() string {
+func (in *Editor) Value() string {
 	in.init()
 	var b strings.Builder
 	for i, l := range in.lines {
@@ -42,28 +40,28 @@ func (in *chatInput) Value() string {
 }
 
 // SetValue replaces the text and puts the cursor at its end.
-func (in *chatInput) SetValue(s string) {
+func (in *Editor) SetValue(s string) {
 	in.lines = nil
 	in.init()
 	in.Insert(s)
 }
 
 // Reset empties the input.
-func (in *chatInput) Reset() { in.lines = nil; in.init() }
+func (in *Editor) Reset() { in.lines = nil; in.init() }
 
 // Empty reports whether there is no text at all.
-func (in *chatInput) Empty() bool {
+func (in *Editor) Empty() bool {
 	in.init()
 	return len(in.lines) == 1 && len(in.lines[0]) == 0
 }
 
 // OnFirstLine and OnLastLine say where the cursor is, for history keys.
-func (in *chatInput) OnFirstLine() bool { in.init(); return in.row == 0 }
-func (in *chatInput) OnLastLine() bool  { in.init(); return in.row == len(in.lines)-1 }
+func (in *Editor) OnFirstLine() bool { in.init(); return in.row == 0 }
+func (in *Editor) OnLastLine() bool  { in.init(); return in.row == len(in.lines)-1 }
 
 // Insert types s at the cursor: "\n" (and "\r\n", "\r") breaks the line,
 // a tab becomes spaces, other control characters are dropped.
-func (in *chatInput) Insert(s string) {
+func (in *Editor) Insert(s string) {
 	in.init()
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	for _, r := range s {
@@ -71,7 +69,7 @@ func (in *chatInput) Insert(s string) {
 		case r == '\n' || r == '\r':
 			in.Newline()
 		case r == '\t':
-			for range chatTabWidth {
+			for range TabWidth {
 				in.insertRune(' ')
 			}
 		case unicode.IsControl(r):
@@ -81,7 +79,7 @@ func (in *chatInput) Insert(s string) {
 	}
 }
 
-func (in *chatInput) insertRune(r rune) {
+func (in *Editor) insertRune(r rune) {
 	l := in.lines[in.row]
 	l = append(l, 0)
 	copy(l[in.col+1:], l[in.col:])
@@ -91,7 +89,7 @@ func (in *chatInput) insertRune(r rune) {
 }
 
 // Newline splits the line at the cursor.
-func (in *chatInput) Newline() {
+func (in *Editor) Newline() {
 	in.init()
 	l := in.lines[in.row]
 	rest := append([]rune(nil), l[in.col:]...)
@@ -105,7 +103,7 @@ func (in *chatInput) Newline() {
 
 // Backspace deletes the character before the cursor, joining lines at the
 // start of one.
-func (in *chatInput) Backspace() {
+func (in *Editor) Backspace() {
 	in.init()
 	switch {
 	case in.col > 0:
@@ -123,7 +121,7 @@ func (in *chatInput) Backspace() {
 
 // Delete deletes the character under the cursor, joining the next line at
 // the end of one.
-func (in *chatInput) Delete() {
+func (in *Editor) Delete() {
 	in.init()
 	l := in.lines[in.row]
 	switch {
@@ -136,7 +134,7 @@ func (in *chatInput) Delete() {
 }
 
 // Left and Right move the cursor by a character, across line breaks.
-func (in *chatInput) Left() {
+func (in *Editor) Left() {
 	in.init()
 	switch {
 	case in.col > 0:
@@ -147,7 +145,7 @@ func (in *chatInput) Left() {
 	}
 }
 
-func (in *chatInput) Right() {
+func (in *Editor) Right() {
 	in.init()
 	switch {
 	case in.col < len(in.lines[in.row]):
@@ -160,7 +158,7 @@ func (in *chatInput) Right() {
 
 // Up and Down move the cursor a line; false means it is already on the
 // first (last) line, so the key may recall history instead.
-func (in *chatInput) Up() bool {
+func (in *Editor) Up() bool {
 	in.init()
 	if in.row == 0 {
 		return false
@@ -170,7 +168,7 @@ func (in *chatInput) Up() bool {
 	return true
 }
 
-func (in *chatInput) Down() bool {
+func (in *Editor) Down() bool {
 	in.init()
 	if in.row == len(in.lines)-1 {
 		return false
@@ -181,20 +179,20 @@ func (in *chatInput) Down() bool {
 }
 
 // Home and End move to the start and end of the line.
-func (in *chatInput) Home() { in.init(); in.col = 0 }
-func (in *chatInput) End()  { in.init(); in.col = len(in.lines[in.row]) }
+func (in *Editor) Home() { in.init(); in.col = 0 }
+func (in *Editor) End()  { in.init(); in.col = len(in.lines[in.row]) }
 
 // CursorToStart puts the cursor at the end of the first line, CursorToEnd
 // at the end of the last: where a recalled history entry leaves it.
-func (in *chatInput) CursorToStart() { in.init(); in.row = 0; in.col = len(in.lines[0]) }
-func (in *chatInput) CursorToEnd() {
+func (in *Editor) CursorToStart() { in.init(); in.row = 0; in.col = len(in.lines[0]) }
+func (in *Editor) CursorToEnd() {
 	in.init()
 	in.row = len(in.lines) - 1
 	in.col = len(in.lines[in.row])
 }
 
 // WordLeft and WordRight move over a word within the line.
-func (in *chatInput) WordLeft() {
+func (in *Editor) WordLeft() {
 	in.init()
 	if in.col == 0 {
 		in.Left()
@@ -209,7 +207,7 @@ func (in *chatInput) WordLeft() {
 	}
 }
 
-func (in *chatInput) WordRight() {
+func (in *Editor) WordRight() {
 	in.init()
 	l := in.lines[in.row]
 	if in.col == len(l) {
@@ -225,7 +223,7 @@ func (in *chatInput) WordRight() {
 }
 
 // DeleteWordBack deletes the word before the cursor (ctrl+w).
-func (in *chatInput) DeleteWordBack() {
+func (in *Editor) DeleteWordBack() {
 	in.init()
 	if in.col == 0 {
 		in.Backspace()
@@ -239,13 +237,13 @@ func (in *chatInput) DeleteWordBack() {
 
 // KillToStart and KillToEnd delete from the cursor to the line's start or
 // end (ctrl+u, ctrl+k).
-func (in *chatInput) KillToStart() {
+func (in *Editor) KillToStart() {
 	in.init()
 	in.lines[in.row] = append([]rune(nil), in.lines[in.row][in.col:]...)
 	in.col = 0
 }
 
-func (in *chatInput) KillToEnd() {
+func (in *Editor) KillToEnd() {
 	in.init()
 	if in.col == len(in.lines[in.row]) {
 		in.Delete() // at the end: join the next line, like readline
@@ -254,16 +252,16 @@ func (in *chatInput) KillToEnd() {
 	in.lines[in.row] = in.lines[in.row][:in.col]
 }
 
-// chatRuneWidth is a character's width in cells.
-func chatRuneWidth(r rune) int {
+// runeWidth is a character's width in cells.
+func runeWidth(r rune) int {
 	if r < 0x80 {
 		return 1
 	}
 	return ansi.StringWidth(string(r))
 }
 
-// chatInputRow is one visual row of the input: a piece of a line.
-type chatInputRow struct {
+// row is one visual row of the input: a piece of a line.
+type row struct {
 	line       int
 	start, end int // rune range in the line
 }
@@ -271,7 +269,7 @@ type chatInputRow struct {
 // rows wraps the lines at width cells; a row that ends where the cursor
 // can sit (the end of a full line) gets a following empty row, so the
 // cursor always has a cell.
-func (in *chatInput) rows(width int) (rows []chatInputRow, cursorRow, cursorCell int) {
+func (in *Editor) rows(width int) (rows []row, cursorRow, cursorCell int) {
 	in.init()
 	width = max(width, 1)
 	for li, l := range in.lines {
@@ -280,9 +278,9 @@ func (in *chatInput) rows(width int) (rows []chatInputRow, cursorRow, cursorCell
 			if li == in.row && i == in.col {
 				cursorRow, cursorCell = len(rows), cells
 			}
-			w := chatRuneWidth(r)
+			w := runeWidth(r)
 			if cells+w > width && i > start {
-				rows = append(rows, chatInputRow{li, start, i})
+				rows = append(rows, row{li, start, i})
 				start, cells = i, 0
 				if li == in.row && i == in.col {
 					cursorRow, cursorCell = len(rows), 0
@@ -292,18 +290,18 @@ func (in *chatInput) rows(width int) (rows []chatInputRow, cursorRow, cursorCell
 		}
 		if li == in.row && in.col == len(l) {
 			if cells >= width && len(l) > 0 {
-				rows = append(rows, chatInputRow{li, start, len(l)})
+				rows = append(rows, row{li, start, len(l)})
 				start, cells = len(l), 0
 			}
 			cursorRow, cursorCell = len(rows), cells
 		}
-		rows = append(rows, chatInputRow{li, start, len(l)})
+		rows = append(rows, row{li, start, len(l)})
 	}
 	return rows, cursorRow, cursorCell
 }
 
 // Rows is how many rows the input needs at width (prompt included).
-func (in *chatInput) Rows(width int) int {
+func (in *Editor) Rows(width int) int {
 	rows, _, _ := in.rows(width - 2)
 	return len(rows)
 }
@@ -311,12 +309,12 @@ func (in *chatInput) Rows(width int) int {
 // View draws the input in width × height cells: a prompt, the text
 // wrapped, the rows around the cursor, the cursor itself when focused,
 // and the placeholder when empty.
-func (in *chatInput) View(width, height int, st Styles, focused bool, placeholder string) []string {
+func (in *Editor) View(width, height int, st Styles, focused bool, placeholder string) []string {
 	in.init()
 	height = max(height, 1)
 	cw := max(width-2, 1)
 	cursor := lipgloss.NewStyle().Reverse(true)
-	prompt := st.Accent.Render("› ")
+	prompt := st.Prompt.Render("› ")
 	if !focused {
 		prompt = st.Subtle.Render("› ")
 	}
@@ -334,7 +332,7 @@ func (in *chatInput) View(width, height int, st Styles, focused bool, placeholde
 		} else {
 			line = st.Subtle.Render(ph)
 		}
-		out = append(out, chatFit(prompt+line, width))
+		out = append(out, fit(prompt+line, width))
 		for len(out) < height {
 			out = append(out, strings.Repeat(" ", width))
 		}
@@ -354,12 +352,12 @@ func (in *chatInput) View(width, height int, st Styles, focused bool, placeholde
 		}
 		var line string
 		if focused && i == crow {
-			before, at, after := chatSplitAtCell(text, ccell)
+			before, at, after := splitAtCell(text, ccell)
 			line = st.Text.Render(before) + cursor.Render(at) + st.Text.Render(after)
 		} else {
 			line = st.Text.Render(string(text))
 		}
-		out = append(out, chatFit(gutter+line, width))
+		out = append(out, fit(gutter+line, width))
 	}
 	for len(out) < height {
 		out = append(out, strings.Repeat(" ", width))
@@ -367,68 +365,35 @@ func (in *chatInput) View(width, height int, st Styles, focused bool, placeholde
 	return out
 }
 
-// chatSplitAtCell splits a row at the cursor cell: the text before it, the
+// splitAtCell splits a row at the cursor cell: the text before it, the
 // character under it (a space past the end), and the rest.
-func chatSplitAtCell(text []rune, cell int) (before, at, after string) {
+func splitAtCell(text []rune, cell int) (before, at, after string) {
 	cells := 0
 	for i, r := range text {
 		if cells >= cell {
 			return string(text[:i]), string(r), string(text[i+1:])
 		}
-		cells += chatRuneWidth(r)
+		cells += runeWidth(r)
 	}
 	return string(text), " ", ""
 }
 
-// chatHistory is the list of sent inputs that up and down walk through,
-// like a shell's.
-type chatHistory struct {
-	items []string
-	pos   int    // len(items): not walking, the draft is shown
-	draft string // what was typed before walking started
+// Styles are the editor's styles: the prompt when focused, the prompt
+// blurred and the placeholder, and the text.
+type Styles struct {
+	Prompt, Subtle, Text lipgloss.Style
 }
 
-// chatHistoryMax is how many inputs are kept.
-const chatHistoryMax = 1000
-
-// Add records a sent input (not twice in a row) and stops walking.
-func (h *chatHistory) Add(s string) {
-	if n := len(h.items); n == 0 || h.items[n-1] != s {
-		h.items = append(h.items, s)
-		if len(h.items) > chatHistoryMax {
-			h.items = h.items[len(h.items)-chatHistoryMax:]
-		}
+// fit makes a styled line exactly width cells: cut when longer, padded
+// with spaces when shorter.
+func fit(s string, width int) string {
+	w := ansi.StringWidth(s)
+	if w > width {
+		s = ansi.Truncate(s, width, "")
+		w = ansi.StringWidth(s)
 	}
-	h.Reset()
-}
-
-// Reset stops walking.
-func (h *chatHistory) Reset() { h.pos = len(h.items); h.draft = "" }
-
-// Prev returns the input before the shown one; cur (the draft) is kept
-// when walking starts. false: there is none.
-func (h *chatHistory) Prev(cur string) (string, bool) {
-	if h.pos == 0 {
-		return "", false
+	if w < width {
+		s += strings.Repeat(" ", width-w)
 	}
-	if h.pos >= len(h.items) {
-		h.pos, h.draft = len(h.items), cur
-	}
-	h.pos--
-	return h.items[h.pos], true
-}
-
-// Next returns the input after the shown one, and the draft after the
-// newest. false: not walking.
-func (h *chatHistory) Next() (string, bool) {
-	if h.pos >= len(h.items) {
-		return "", false
-	}
-	h.pos++
-	if h.pos == len(h.items) {
-		d := h.draft
-		h.draft = ""
-		return d, true
-	}
-	return h.items[h.pos], true
+	return s
 }
