@@ -3,6 +3,8 @@ package redact
 import (
 	"regexp"
 	"strings"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // A password given to a command on its command line shows in the command
@@ -12,37 +14,37 @@ var (
 	// A shell word: quoted whole, or up to the next space or shell operator.
 	// mysql, mariadb and their tools take the password glued to -p
 	// ("-phunter2"); "-p" alone prompts and the next word is a database.
-	mysqlPass = regexp.MustCompile(`((?:^|\s)-p)('[^']*'|"[^"]*"|[^\s;&|]+)`)
+	mysqlPass = lazy.NewRegexp(`((?:^|\s)-p)('[^']*'|"[^"]*"|[^\s;&|]+)`)
 	// sshpass -p PW and -pPW.
-	sshpassPass = regexp.MustCompile(`((?:^|\s)-p[ \t]*)('[^']*'|"[^"]*"|[^\s;&|]+)`)
+	sshpassPass = lazy.NewRegexp(`((?:^|\s)-p[ \t]*)('[^']*'|"[^"]*"|[^\s;&|]+)`)
 	// redis-cli -a PW.
-	redisPass = regexp.MustCompile(`((?:^|\s)-a[ \t]+)('[^']*'|"[^"]*"|[^\s;&|]+)`)
+	redisPass = lazy.NewRegexp(`((?:^|\s)-a[ \t]+)('[^']*'|"[^"]*"|[^\s;&|]+)`)
 	// --password PW, --pass PW, --passphrase PW (--password=PW is a named
 	// secret already); openssl's -passin pass:PW.
-	longPass = regexp.MustCompile(`((?:^|\s)(?:--pass(?:word|wd|phrase)?[ \t]+|-pass(?:in|out)[ \t]+pass:))('[^']*'|"[^"]*"|[^\s;&|\-][^\s;&|]*)`)
+	longPass = lazy.NewRegexp(`((?:^|\s)(?:--pass(?:word|wd|phrase)?[ \t]+|-pass(?:in|out)[ \t]+pass:))('[^']*'|"[^"]*"|[^\s;&|\-][^\s;&|]*)`)
 	// curl -u user:PW, --user user:PW, --user=user:PW, -su user:PW,
 	// -uuser:PW, and the same for the proxy (-U, --proxy-user).
-	curlUser = regexp.MustCompile(`((?:^|\s)(?:--(?:proxy-)?user(?:=|[ \t]+)|-[A-Za-z]*[uU][ \t]+|-[uU]))('[^']*'|"[^"]*"|[^\s;&|]+)`)
+	curlUser = lazy.NewRegexp(`((?:^|\s)(?:--(?:proxy-)?user(?:=|[ \t]+)|-[A-Za-z]*[uU][ \t]+|-[uU]))('[^']*'|"[^"]*"|[^\s;&|]+)`)
 )
 
 // commandPasswords redacts the passwords on a command line; lower is line
 // in lower case. Each pattern runs only on a line that names its command.
 func commandPasswords(line, lower string) string {
 	if strings.Contains(lower, "mysql") || strings.Contains(lower, "mariadb") {
-		line = mysqlPass.ReplaceAllStringFunc(line, hideArg(mysqlPass))
+		line = mysqlPass.Get().ReplaceAllStringFunc(line, hideArg(mysqlPass.Get()))
 	}
 	if strings.Contains(lower, "sshpass") {
-		line = sshpassPass.ReplaceAllStringFunc(line, hideArg(sshpassPass))
+		line = sshpassPass.Get().ReplaceAllStringFunc(line, hideArg(sshpassPass.Get()))
 	}
 	if strings.Contains(lower, "redis-cli") {
-		line = redisPass.ReplaceAllStringFunc(line, hideArg(redisPass))
+		line = redisPass.Get().ReplaceAllStringFunc(line, hideArg(redisPass.Get()))
 	}
 	if strings.Contains(lower, "--pass") || strings.Contains(lower, "pass:") {
-		line = longPass.ReplaceAllStringFunc(line, hideArg(longPass))
+		line = longPass.Get().ReplaceAllStringFunc(line, hideArg(longPass.Get()))
 	}
 	if strings.Contains(lower, "curl") && strings.Contains(line, ":") && hasUserOption(line) {
-		line = curlUser.ReplaceAllStringFunc(line, func(m string) string {
-			sub := curlUser.FindStringSubmatch(m)
+		line = curlUser.Get().ReplaceAllStringFunc(line, func(m string) string {
+			sub := curlUser.Get().FindStringSubmatch(m)
 			return sub[1] + afterColon(sub[2])
 		})
 	}

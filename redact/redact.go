@@ -3,9 +3,10 @@
 package redact
 
 import (
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // Marker replaces every secret.
@@ -27,7 +28,7 @@ var (
 	// Discord webhook URLs. Group 1 is what stands before the key: the start,
 	// a rune that is not a letter or digit ("_" is one: "KEY_ghp_…"), or a
 	// JSON escape ("…\nghp_…" in a tool's JSON output), kept in the result.
-	tokenShapes = regexp.MustCompile(`(^|[^A-Za-z0-9]|\\[nrt])(?:sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|` +
+	tokenShapes = lazy.NewRegexp(`(^|[^A-Za-z0-9]|\\[nrt])(?:sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,}|` +
 		`xox[abeprs]-[A-Za-z0-9\-]{10,}|xapp-[A-Za-z0-9\-]{10,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{20,}|` +
 		`AIza[0-9A-Za-z_\-]{35}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|pypi-AgE[A-Za-z0-9_\-]{16,}|` +
 		`SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}|do[opr]_v1_[a-f0-9]{64}|(?:AKIA|ASIA)[0-9A-Z]{16}|` +
@@ -38,51 +39,53 @@ var (
 	// A Twilio API key: SK and 32 hex digits, with no letter or digit on
 	// either side (group 1 as in tokenShapes; group 2 keeps a "_" after).
 	// It has no prefix the cheap test can look for, so hasTwilioKey looks first.
-	twilioKey = regexp.MustCompile(`(^|[^A-Za-z0-9]|\\[nrt])SK[0-9a-fA-F]{32}(\b|_)`)
+	twilioKey = lazy.NewRegexp(`(^|[^A-Za-z0-9]|\\[nrt])SK[0-9a-fA-F]{32}(\b|_)`)
 	// A Telegram bot token: the bot's id, a colon and its secret. The id
 	// may follow "bot" in an API URL, so no word boundary is asked for.
-	telegramToken = regexp.MustCompile(`[0-9]{8,10}:AA[0-9A-Za-z_\-]{33,}`)
+	telegramToken = lazy.NewRegexp(`[0-9]{8,10}:AA[0-9A-Za-z_\-]{33,}`)
 	// An Azure connection string's key: only the value goes, the fields
 	// after it (";EndpointSuffix=…") stay.
-	azureKey = regexp.MustCompile(`(?i)((?:account|sharedaccess)key[ \t]*=[ \t]*)[A-Za-z0-9+/]{8,}={0,2}`)
+	azureKey = lazy.NewRegexp(`(?i)((?:account|sharedaccess)key[ \t]*=[ \t]*)[A-Za-z0-9+/]{8,}={0,2}`)
 	// An AWS secret access key has no prefix: 40 characters of base64
 	// alone, redacted on a line that holds an access key id, or after its
 	// name in any spelling ("AWS Secret Access Key [None]: …").
-	awsSecretNear  = regexp.MustCompile(`(^|[^A-Za-z0-9/+=]|\\[nrt])[A-Za-z0-9/+]{40}($|[^A-Za-z0-9/+=])`)
-	awsSecretNamed = regexp.MustCompile(`(?i)(aws[_\-. ]?secret[_\-. ]?access[_\-. ]?key["']?(?:[ \t]*\[[^\]]*\])?[ \t=:"',]*)[A-Za-z0-9/+]{40}`)
+	awsSecretNear  = lazy.NewRegexp(`(^|[^A-Za-z0-9/+=]|\\[nrt])[A-Za-z0-9/+]{40}($|[^A-Za-z0-9/+=])`)
+	awsSecretNamed = lazy.NewRegexp(`(?i)(aws[_\-. ]?secret[_\-. ]?access[_\-. ]?key["']?(?:[ \t]*\[[^\]]*\])?[ \t=:"',]*)[A-Za-z0-9/+]{40}`)
 	// A PEM private key (RSA, EC, OpenSSH, PGP, encrypted...), whole or cut
 	// short: without its END line everything that looks like its body goes.
-	pemPrivate = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,\-]*)`)
-	bearer     = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]{8,}`)
+	pemPrivate = lazy.NewRegexp(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s:,\-]*)`)
+	bearer     = lazy.NewRegexp(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]{8,}`)
 	// "password is hunter2", "api key = x", "token: y": keep the name, hide the value.
-	namedSecret = regexp.MustCompile(`(?i)\b((?:pass(?:word|wd|phrase|code)?|pwd|secret|token|api[ _\-]?key|private[ _\-]?key|pin|credentials?)s?)(\s*(?:\bis\b|\bare\b|=|:)\s*)("[^"]*"|'[^']*'|\S+)`)
+	namedSecret = lazy.NewRegexp(`(?i)\b((?:pass(?:word|wd|phrase|code)?|pwd|secret|token|api[ _\-]?key|private[ _\-]?key|pin|credentials?)s?)(\s*(?:\bis\b|\bare\b|=|:)\s*)("[^"]*"|'[^']*'|\S+)`)
 	// KEY=value for environment-style names that look secret; a quoted
 	// value goes whole ("PGPASSWORD='a b' psql").
-	envSecret = regexp.MustCompile(`\b([A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)[A-Z0-9_]*)=("[^"]*"|'[^']*'|\S+)`)
+	envSecret = lazy.NewRegexp(`\b([A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)[A-Z0-9_]*)=("[^"]*"|'[^']*'|\S+)`)
 	// key = value in ini, YAML and dotfiles ("aws_secret_access_key = …",
 	// "auth_token: …"), any case; short values are left (max_tokens: 2048).
-	iniSecret = regexp.MustCompile(`(?i)\b([A-Za-z0-9_.\-]*(?:secret|token|passw(?:or)?d|api_?key|private_?key|access_?key|credential)[A-Za-z0-9_.\-]*["']?)([ \t]*[=:][ \t]*)(["']?)([^\s"']{8,})`)
+	iniSecret = lazy.NewRegexp(`(?i)\b([A-Za-z0-9_.\-]*(?:secret|token|passw(?:or)?d|api_?key|private_?key|access_?key|credential)[A-Za-z0-9_.\-]*["']?)([ \t]*[=:][ \t]*)(["']?)([^\s"']{8,})`)
 	// "NAME = value", "NAME: value", "NAME is value" where NAME (one or two
 	// words) names a secret by SecretName: "wifi_password = hunter2" (how
 	// a fact prints), "door code is 4321", "bank_pin: 7351".
-	namedPair = regexp.MustCompile(`(?i)(?:([A-Za-z0-9_.\-]+)[ \t]+)?([A-Za-z0-9_.\-]+)(["']?[ \t]*[=:][ \t]*["']?|[ \t]+(?:is|are)[ \t]+)([^\s"']+|"[^"]*"|'[^']*')`)
+	namedPair = lazy.NewRegexp(`(?i)(?:([A-Za-z0-9_.\-]+)[ \t]+)?([A-Za-z0-9_.\-]+)(["']?[ \t]*[=:][ \t]*["']?|[ \t]+(?:is|are)[ \t]+)([^\s"']+|"[^"]*"|'[^']*')`)
 	// user:password@host in URLs: the whole user information goes (a
 	// token is often the user name), up to the last @ before the path, so
 	// a raw @ in a password is not left half shown.
-	urlUserinfo = regexp.MustCompile(`(://)[^/?#\s@][^/?#\s]*@`)
+	urlUserinfo = lazy.NewRegexp(`(://)[^/?#\s@][^/?#\s]*@`)
 )
 
 // notAValue are words that follow "password is" in ordinary sentences
 // ("the password is wrong"); they are kept, everything else is hidden.
-var notAValue = map[string]bool{
-	"a": true, "an": true, "the": true, "to": true, "not": true, "no": true, "in": true, "on": true,
-	"of": true, "for": true, "and": true, "or": true, "but": true, "that": true, "this": true,
-	"it": true, "my": true, "your": true, "still": true, "now": true, "also": true, "just": true,
-	"too": true, "very": true, "wrong": true, "incorrect": true, "correct": true, "invalid": true,
-	"valid": true, "required": true, "missing": true, "expired": true, "empty": true, "set": true,
-	"unset": true, "needed": true, "ok": true, "fine": true, "weak": true, "strong": true,
-	"[redacted]": true,
-}
+var notAValue = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"a": true, "an": true, "the": true, "to": true, "not": true, "no": true, "in": true, "on": true,
+		"of": true, "for": true, "and": true, "or": true, "but": true, "that": true, "this": true,
+		"it": true, "my": true, "your": true, "still": true, "now": true, "also": true, "just": true,
+		"too": true, "very": true, "wrong": true, "incorrect": true, "correct": true, "invalid": true,
+		"valid": true, "required": true, "missing": true, "expired": true, "empty": true, "set": true,
+		"unset": true, "needed": true, "ok": true, "fine": true, "weak": true, "strong": true,
+		"[redacted]": true,
+	}
+})
 
 // String returns s with secrets replaced by Marker. known lists secret values
 // Macroa holds (API keys from the configuration, secret facts); they are
@@ -92,28 +95,28 @@ func String(s string, known ...string) string {
 	// Each pattern runs only where a cheap literal test says it could
 	// match: most text (command output, prompts) holds none of them.
 	if strings.Contains(s, "PRIVATE KEY") {
-		s = pemPrivate.ReplaceAllString(s, Marker)
+		s = pemPrivate.Get().ReplaceAllString(s, Marker)
 	}
 	// Before the key ids go: they show where an AWS secret is.
 	if strings.Contains(s, "AKIA") || strings.Contains(s, "ASIA") {
 		s = byLine(s, awsSecretByID)
 	}
 	if containsAny(s, shapePrefixes) {
-		s = tokenShapes.ReplaceAllString(s, "${1}"+Marker)
+		s = tokenShapes.Get().ReplaceAllString(s, "${1}"+Marker)
 	}
 	if hasTwilioKey(s) {
-		s = twilioKey.ReplaceAllString(s, "${1}"+Marker+"${2}")
+		s = twilioKey.Get().ReplaceAllString(s, "${1}"+Marker+"${2}")
 	}
 	if strings.Contains(s, ":AA") {
-		s = telegramToken.ReplaceAllString(s, Marker)
+		s = telegramToken.Get().ReplaceAllString(s, Marker)
 	}
 	if strings.Contains(s, "://") && strings.Contains(s, "@") {
-		s = urlUserinfo.ReplaceAllString(s, "$1"+Marker+"@")
+		s = urlUserinfo.Get().ReplaceAllString(s, "$1"+Marker+"@")
 	}
 	return byLine(s, func(line string) string {
 		lower := strings.ToLower(line)
 		if strings.Contains(lower, "secret") && strings.Contains(lower, "access") {
-			line = awsSecretNamed.ReplaceAllString(line, "${1}"+Marker)
+			line = awsSecretNamed.Get().ReplaceAllString(line, "${1}"+Marker)
 		}
 		line = commandPasswords(line, lower)
 		// Every pattern but bearer needs "=", ":", " is " or " are "
@@ -121,28 +124,28 @@ func String(s string, known ...string) string {
 		// cheaper than looking for every trigger word.
 		if !strings.ContainsAny(line, "=:") && !strings.Contains(lower, " is ") && !strings.Contains(lower, " are ") {
 			if strings.Contains(lower, "bearer") || strings.Contains(lower, "basic") {
-				return bearer.ReplaceAllString(line, "$1 "+Marker)
+				return bearer.Get().ReplaceAllString(line, "$1 "+Marker)
 			}
 			return line
 		}
 		if !containsAny(lower, lineTriggers) {
 			return line
 		}
-		line = bearer.ReplaceAllString(line, "$1 "+Marker)
+		line = bearer.Get().ReplaceAllString(line, "$1 "+Marker)
 		if strings.Contains(lower, "accountkey") || strings.Contains(lower, "sharedaccesskey") {
-			line = azureKey.ReplaceAllString(line, "${1}"+Marker)
+			line = azureKey.Get().ReplaceAllString(line, "${1}"+Marker)
 		}
-		line = namedSecret.ReplaceAllStringFunc(line, func(m string) string {
-			sub := namedSecret.FindStringSubmatch(m)
-			if notAValue[strings.ToLower(strings.TrimRight(sub[3], ".,;!?"))] {
+		line = namedSecret.Get().ReplaceAllStringFunc(line, func(m string) string {
+			sub := namedSecret.Get().FindStringSubmatch(m)
+			if notAValue.Get()[strings.ToLower(strings.TrimRight(sub[3], ".,;!?"))] {
 				return m
 			}
 			return sub[1] + sub[2] + Marker
 		})
-		line = namedPair.ReplaceAllStringFunc(line, redactPair)
-		line = envSecret.ReplaceAllString(line, "$1="+Marker)
-		return iniSecret.ReplaceAllStringFunc(line, func(m string) string {
-			sub := iniSecret.FindStringSubmatch(m)
+		line = namedPair.Get().ReplaceAllStringFunc(line, redactPair)
+		line = envSecret.Get().ReplaceAllString(line, "$1="+Marker)
+		return iniSecret.Get().ReplaceAllStringFunc(line, func(m string) string {
+			sub := iniSecret.Get().FindStringSubmatch(m)
 			if strings.HasPrefix(sub[4], Marker) {
 				return m
 			}
@@ -157,7 +160,7 @@ func awsSecretByID(line string) string {
 	if !strings.Contains(line, "AKIA") && !strings.Contains(line, "ASIA") {
 		return line
 	}
-	return awsSecretNear.ReplaceAllString(line, "${1}"+Marker+"${2}")
+	return awsSecretNear.Get().ReplaceAllString(line, "${1}"+Marker+"${2}")
 }
 
 // shapePrefixes: every token shape tokenShapes knows holds one of these.
@@ -220,12 +223,12 @@ func byLine(s string, fn func(string) string) string {
 
 // redactPair hides the value of "NAME = value" when NAME names a secret.
 func redactPair(m string) string {
-	sub := namedPair.FindStringSubmatch(m)
+	sub := namedPair.Get().FindStringSubmatch(m)
 	prev, name, sep, val := sub[1], sub[2], sub[3], sub[4]
 	// A word secret only alone ("cookie") is judged with the word before it:
 	// "session cookie" is a secret, "favourite cookie" is not.
-	secret := SecretName(name) && (prev == "" || !secretAlone[strings.ToLower(name)])
-	if notAValue[strings.ToLower(strings.TrimRight(val, ".,;!?"))] || strings.HasPrefix(val, Marker) ||
+	secret := SecretName(name) && (prev == "" || !secretAlone.Get()[strings.ToLower(name)])
+	if notAValue.Get()[strings.ToLower(strings.TrimRight(val, ".,;!?"))] || strings.HasPrefix(val, Marker) ||
 		!(secret || prev != "" && SecretName(prev+" "+name)) {
 		return m
 	}

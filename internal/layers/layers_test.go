@@ -24,6 +24,7 @@ var rank = map[string]int{
 	"providers": 2, "store": 2, "hosts": 2, "themes": 2,
 	"config": 1,
 	"tier":   0, "redact": 0, "suggest": 0, "termsafe": 0, "secretpath": 0,
+	"lazy": -1,
 }
 
 func TestImportsPointDown(t *testing.T) {
