@@ -86,7 +86,7 @@ func parseEnvRecord(lines []string, i int) envRecord {
 		return r
 	}
 	r.key = strings.TrimRight(t[:eq], " \t")
-	if !reEnvName.MatchString(r.key) {
+	if !reEnvName.Get().MatchString(r.key) {
 		r.key = ""
 		r.err = "expected KEY=value, where KEY is letters, digits and _ (not starting with a digit)"
 		return r
@@ -240,7 +240,7 @@ func quoteEnvValue(v string) (string, error) {
 // always ends up with mode 0600, which also tightens an existing file. A
 // symlink is followed, so the file it points to is updated.
 func SetEnvFileValue(path, name, value string) error {
-	if !reEnvName.MatchString(name) {
+	if !reEnvName.Get().MatchString(name) {
 		return fmt.Errorf("set %s in %s: not a variable name", name, path)
 	}
 	quoted, err := quoteEnvValue(value)

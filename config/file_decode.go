@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/macroa/macroa/lazy"
 	"github.com/macroa/macroa/suggest"
 )
 
@@ -35,10 +35,10 @@ type parsedFile struct {
 }
 
 var (
-	reHostName = regexp.MustCompile(`^[a-z0-9._-]+$`)
-	reEnvName  = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	reTomlErr  = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
-	reTypeErr  = regexp.MustCompile(`^incompatible types: TOML value has type (.+); destination has type (.+)$`)
+	reHostName = lazy.NewRegexp(`^[a-z0-9._-]+$`)
+	reEnvName  = lazy.NewRegexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	reTomlErr  = lazy.NewRegexp(`^toml: (?:line (\d+) )?\(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
+	reTypeErr  = lazy.NewRegexp(`^incompatible types: TOML value has type (.+); destination has type (.+)$`)
 )
 
 // parseFile decodes and validates config.toml. display names the file in

@@ -3,11 +3,12 @@ package config
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 func tomlTypeName(val any) string {
@@ -37,7 +38,7 @@ func decodeError(err error, display string, generic map[string]any, lines keyLin
 		return &FileError{File: display, Line: pe.Position.Line, Field: pe.LastKey, Msg: pe.Message}
 	}
 	msg := err.Error()
-	m := reTomlErr.FindStringSubmatch(msg)
+	m := reTomlErr.Get().FindStringSubmatch(msg)
 	if m == nil {
 		return &FileError{File: display, Msg: strings.TrimPrefix(msg, "toml: ")}
 	}
@@ -50,33 +51,35 @@ func decodeError(err error, display string, generic map[string]any, lines keyLin
 	return &FileError{File: display, Line: line, Field: field, Msg: text}
 }
 
-var goTypeNames = map[string]string{
-	// TOML values, as the decoder prints their Go types
-	"string": "a string", "int64": "an integer", "float64": "a number", "bool": "a boolean",
-	"[]any": "an array", "[]map[string]any": "an array of tables", "map[string]any": "a table",
-	"time.Time": "a date-time", "toml.LocalDate": "a date or time", "toml.LocalTime": "a date or time",
-	"toml.LocalDatetime": "a date or time",
-	// destinations
-	"integer": "an integer", "float": "a number", "boolean": "a boolean",
-	"slice": "an array", "map": "a table", "primitive (string-like)": "a string",
-}
+var goTypeNames = lazy.New(func() map[string]string {
+	return map[string]string{
+		// TOML values, as the decoder prints their Go types
+		"string": "a string", "int64": "an integer", "float64": "a number", "bool": "a boolean",
+		"[]any": "an array", "[]map[string]any": "an array of tables", "map[string]any": "a table",
+		"time.Time": "a date-time", "toml.LocalDate": "a date or time", "toml.LocalTime": "a date or time",
+		"toml.LocalDatetime": "a date or time",
+		// destinations
+		"integer": "an integer", "float": "a number", "boolean": "a boolean",
+		"slice": "an array", "map": "a table", "primitive (string-like)": "a string",
+	}
+})
 
-var reTableErr = regexp.MustCompile(`^type mismatch for .*: expected table but found (.+)$`)
+var reTableErr = lazy.NewRegexp(`^type mismatch for .*: expected table but found (.+)$`)
 
 // friendlyTypeError rewrites the decoder's type errors as "want X, got Y",
 // and returns Y.
 func friendlyTypeError(msg string) (text, got string) {
 	name := func(s string) string {
-		if n, ok := goTypeNames[s]; ok {
+		if n, ok := goTypeNames.Get()[s]; ok {
 			return n
 		}
 		return s
 	}
-	if m := reTableErr.FindStringSubmatch(msg); m != nil {
+	if m := reTableErr.Get().FindStringSubmatch(msg); m != nil {
 		got = name(m[1])
 		return "want a table, got " + got, got
 	}
-	if m := reTypeErr.FindStringSubmatch(msg); m != nil {
+	if m := reTypeErr.Get().FindStringSubmatch(msg); m != nil {
 		got = name(m[1])
 		return fmt.Sprintf("want %s, got %s", name(m[2]), got), got
 	}

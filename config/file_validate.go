@@ -95,7 +95,7 @@ func (v *validator) providers(ps map[string]Provider) {
 			v.add(path("providers", name, "api_key_env"), path("providers", name, "api_key_env"),
 				"set api_key or api_key_env, not both")
 		}
-		if p.APIKeyEnv != "" && !reEnvName.MatchString(p.APIKeyEnv) {
+		if p.APIKeyEnv != "" && !reEnvName.Get().MatchString(p.APIKeyEnv) {
 			v.add(path("providers", name, "api_key_env"), path("providers", name, "api_key_env"),
 				fmt.Sprintf("%q is not an environment variable name", p.APIKeyEnv))
 		}
@@ -134,7 +134,7 @@ func (v *validator) hosts(hs []hostDecode, userHome string) []Host {
 		switch {
 		case h.Name == "":
 			v.add(el, field("name"), "is required")
-		case !reHostName.MatchString(h.Name):
+		case !reHostName.Get().MatchString(h.Name):
 			v.add(field("name"), field("name"), fmt.Sprintf("%q may use only a-z, 0-9, '.', '_' and '-'", h.Name))
 		default:
 			if l, dup := firstLine[h.Name]; dup {

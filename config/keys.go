@@ -2,12 +2,13 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // KeyBindings maps a pane to its actions, and each action to the keys bound
@@ -21,19 +22,21 @@ var Panes = []string{"global", "chat", "sessions", "audit", "scheduler", "approv
 
 // namedKeys are the key names ParseKey accepts, with aliases mapped to the
 // name Bubble Tea reports.
-var namedKeys = map[string]string{
-	"enter": "enter", "return": "enter",
-	"esc": "esc", "escape": "esc",
-	"tab": "tab", "space": "space", "backspace": "backspace",
-	"delete": "delete", "insert": "insert",
-	"up": "up", "down": "down", "left": "left", "right": "right",
-	"pgup": "pgup", "pageup": "pgup", "pgdown": "pgdown", "pagedown": "pgdown",
-	"home": "home", "end": "end",
-}
+var namedKeys = lazy.New(func() map[string]string {
+	return map[string]string{
+		"enter": "enter", "return": "enter",
+		"esc": "esc", "escape": "esc",
+		"tab": "tab", "space": "space", "backspace": "backspace",
+		"delete": "delete", "insert": "insert",
+		"up": "up", "down": "down", "left": "left", "right": "right",
+		"pgup": "pgup", "pageup": "pgup", "pgdown": "pgdown", "pagedown": "pgdown",
+		"home": "home", "end": "end",
+	}
+})
 
 var (
-	reFKey   = regexp.MustCompile(`^f([1-9]|1[0-2])$`)
-	reAction = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+	reFKey   = lazy.NewRegexp(`^f([1-9]|1[0-2])$`)
+	reAction = lazy.NewRegexp(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 )
 
 // ParseKey checks one key string and returns its canonical form.
@@ -94,10 +97,10 @@ func ParseKey(s string) (string, error) {
 }
 
 func parseBaseKey(s string, modified bool) (string, error) {
-	if n, ok := namedKeys[s]; ok {
+	if n, ok := namedKeys.Get()[s]; ok {
 		return n, nil
 	}
-	if reFKey.MatchString(s) {
+	if reFKey.Get().MatchString(s) {
 		return s, nil
 	}
 	if utf8.RuneCountInString(s) == 1 {
@@ -113,10 +116,10 @@ func parseBaseKey(s string, modified bool) (string, error) {
 		return s, nil
 	}
 	lower := strings.ToLower(s)
-	if n, ok := namedKeys[lower]; ok {
+	if n, ok := namedKeys.Get()[lower]; ok {
 		return "", fmt.Errorf("write key names in lower case (%q)", n)
 	}
-	if reFKey.MatchString(lower) {
+	if reFKey.Get().MatchString(lower) {
 		return "", fmt.Errorf("write key names in lower case (%q)", lower)
 	}
 	if strings.HasPrefix(lower, "f") {
@@ -159,7 +162,7 @@ func (v *validator) keys(raw map[string]map[string]any) KeyBindings {
 		actions := map[string][]string{}
 		for _, action := range sortedKeys(raw[pane]) {
 			f := path("keys", pane, action)
-			if !reAction.MatchString(action) {
+			if !reAction.Get().MatchString(action) {
 				v.add(f, f, "action names use letters, digits, '_', '.' and '-'")
 				continue
 			}

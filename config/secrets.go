@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/macroa/macroa/lazy"
 	"github.com/macroa/macroa/redact"
 )
 
@@ -26,8 +27,10 @@ const minFileSecret = 6
 
 // notSecret are values no secret has: redacting "true" would garble every
 // prompt that says it.
-var notSecret = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true,
-	"none": true, "null": true, "nil": true, "enabled": true, "disabled": true}
+var notSecret = lazy.New(func() map[string]bool {
+	return map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true,
+		"none": true, "null": true, "nil": true, "enabled": true, "disabled": true}
+})
 
 // SecretValues lists every secret value the configuration can see, for
 // redaction: the API keys (OPENROUTER_API_KEY, MACROA_API_KEY, each
@@ -41,7 +44,7 @@ func (c *Config) SecretValues() []string {
 	var out []string
 	add := func(vs ...string) {
 		for _, v := range vs {
-			if strings.TrimSpace(v) != "" && !notSecret[strings.ToLower(v)] && !slices.Contains(out, v) {
+			if strings.TrimSpace(v) != "" && !notSecret.Get()[strings.ToLower(v)] && !slices.Contains(out, v) {
 				out = append(out, v)
 			}
 		}
@@ -96,7 +99,7 @@ func envNameSecret(name string) bool {
 		return true
 	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
-		if envSecretWords[w] {
+		if envSecretWords.Get()[w] {
 			return true
 		}
 	}
@@ -105,8 +108,10 @@ func envNameSecret(name string) bool {
 
 // envSecretWords name secrets in a variable's name, though not in a fact's
 // ("email signature" is no secret; REQUEST_SIGNATURE is).
-var envSecretWords = map[string]bool{"signature": true, "sig": true, "conn": true, "connection": true, "connstr": true,
-	"cookie": true, "cookies": true}
+var envSecretWords = lazy.New(func() map[string]bool {
+	return map[string]bool{"signature": true, "sig": true, "conn": true, "connection": true, "connstr": true,
+		"cookie": true, "cookies": true}
+})
 
 // existingPath: an absolute path that exists names a file, not a secret;
 // listing it would redact every path under it (PWD=/home/ann).

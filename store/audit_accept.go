@@ -5,8 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // StageAccept marks the audit entry that records a person accepting the
@@ -130,4 +131,4 @@ func acceptAction(acc AuditAcceptance) string {
 	return fmt.Sprintf("accept the log at entry %d (%s)", acc.LastID, said)
 }
 
-var acceptPattern = regexp.MustCompile(`^accept the log at entry (\d+) \(checkpoint (?:said (\d+)|was (\w+))\)$`)
+var acceptPattern = lazy.NewRegexp(`^accept the log at entry (\d+) \(checkpoint (?:said (\d+)|was (\w+))\)$`)

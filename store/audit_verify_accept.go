@@ -27,7 +27,7 @@ func (v *verifier) notices() []AuditNotice {
 // accepted at, when, and what may have been lost before.
 func acceptNotice(e AuditEntry) string {
 	when := e.Time.Format("2006-01-02 15:04:05")
-	m := acceptPattern.FindStringSubmatch(e.Action)
+	m := acceptPattern.Get().FindStringSubmatch(e.Action)
 	if m == nil {
 		return fmt.Sprintf("entry %d records an acceptance of the log on %s: %q", e.ID, when, snippet(e.Action, 80))
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // maxSearchWords caps how many words of a query go to FTS5, so a pasted
@@ -15,15 +17,17 @@ const maxSearchWords = 8
 // stopWords are dropped from a search when other words remain: in "what is
 // my server IP" only "server" and "ip" say what the user wants, and OR-ing
 // "what", "is" and "my" would match half the facts.
-var stopWords = map[string]bool{
-	"a": true, "an": true, "and": true, "are": true, "about": true, "at": true,
-	"be": true, "by": true, "can": true, "did": true, "do": true, "does": true,
-	"for": true, "from": true, "how": true, "i": true, "in": true, "is": true,
-	"it": true, "know": true, "me": true, "my": true, "of": true, "on": true,
-	"or": true, "tell": true, "that": true, "the": true, "to": true, "was": true,
-	"what": true, "whats": true, "when": true, "where": true, "which": true,
-	"who": true, "why": true, "with": true, "you": true, "your": true,
-}
+var stopWords = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"a": true, "an": true, "and": true, "are": true, "about": true, "at": true,
+		"be": true, "by": true, "can": true, "did": true, "do": true, "does": true,
+		"for": true, "from": true, "how": true, "i": true, "in": true, "is": true,
+		"it": true, "know": true, "me": true, "my": true, "of": true, "on": true,
+		"or": true, "tell": true, "that": true, "the": true, "to": true, "was": true,
+		"what": true, "whats": true, "when": true, "where": true, "which": true,
+		"who": true, "why": true, "with": true, "you": true, "your": true,
+	}
+})
 
 // SearchFacts finds live facts matching a free-text query: FTS5 over key and
 // value ranked by BM25 (then confidence); if that finds nothing, a plain
@@ -128,7 +132,7 @@ func ftsQuery(text string) string {
 			}
 			part = strings.ToLower(part)
 			words = append(words, part)
-			if !stopWords[strings.ReplaceAll(part, "'", "")] {
+			if !stopWords.Get()[strings.ReplaceAll(part, "'", "")] {
 				content = append(content, part)
 			}
 		}
