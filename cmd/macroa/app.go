@@ -68,7 +68,7 @@ func (a *app) kern(ctx context.Context) (*kernel.Kernel, error) {
 	if err != nil {
 		return nil, failErr("cannot find your home directory: %v", err)
 	}
-	a.bus = events.New()
+	a.bus = events.New(nil)
 	a.kernel = kernel.New(kernel.Options{Config: a.cfg, DB: a.db, Environ: os.Environ(), WorkDir: wd, UserHome: home,
 		Bus: a.bus, Models: modelFactory(a.cfg)})
 	return a.kernel, nil

@@ -17,6 +17,9 @@ type Coalescer struct {
 	bus      *Bus
 	turn     string
 	interval time.Duration
+	// Command marks the tokens as a command's output (Token.Command); set
+	// it before the first Add.
+	Command bool
 
 	mu    sync.Mutex
 	buf   strings.Builder
@@ -55,7 +58,7 @@ func (c *Coalescer) Flush() {
 	if c.buf.Len() == 0 {
 		return
 	}
-	c.bus.Publish(Token{TurnID: c.turn, Text: c.buf.String()})
+	c.bus.Publish(Token{TurnID: c.turn, Text: c.buf.String(), Command: c.Command})
 	c.buf.Reset()
 }
 

@@ -1,7 +1,9 @@
-// Package events is the core's typed event bus. The kernel publishes what
-// happens during a run; front ends subscribe (the TUI through its single
-// bridge goroutine, the HTTP API as SSE, `macroa run` to stream tokens).
-// Publishing never blocks the kernel on a slow subscriber.
+// Package events is the core's typed broker. The kernel (and later the
+// services) publish what happens; front ends subscribe: the cockpit through
+// its single bridge goroutine, `macroa run` and the REPL to print a turn's
+// streamed text. Publishing never waits for a subscriber. Each event type
+// chooses its delivery: lossy for high-rate events (Token), guaranteed for
+// state changes (every other event here).
 package events
 
 import (
@@ -10,8 +12,9 @@ import (
 	"github.com/macroa/macroa/tier"
 )
 
-// Event is anything published on the bus. Every event names its turn, so a
-// front end can drop events of runs it no longer shows.
+// Event is anything published on the bus. Every event names its turn ("" for
+// an event that belongs to none), so a front end can drop events of runs it
+// no longer shows.
 type Event interface {
 	Turn() string
 }
@@ -35,10 +38,19 @@ type PlanCreated struct {
 	Tiers  []tier.Tier
 }
 
-// Token: streamed answer text, coalesced (see Coalescer).
+// Token: streamed text, coalesced (see Coalescer). It is lossy: a view that
+// falls behind misses some; a front end that prints a turn's answer from
+// its tokens subscribes with SubscribeOptions.Lossless.
 type Token struct {
 	TurnID, Text string
+	// Command: the text is a command's output as it runs, not a model's
+	// answer. The result holds it whole, so a front end that prints the
+	// result (the REPL, `macroa run`) skips it.
+	Command bool
 }
+
+// Delivery: tokens come fast and a later one makes up for a missed view.
+func (Token) Delivery() Delivery { return Lossy }
 
 // StreamReset: text streamed so far for the turn is void (a retry or a
 // fallback provider starts over); front ends clear it.

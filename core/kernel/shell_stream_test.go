@@ -21,9 +21,10 @@ import (
 func TestShellOutputStreamsAsTurnText(t *testing.T) {
 	const key = "sk-or-v1-streamedkey0123456789abcdef"
 	cfg, db, dir := openData(t, "", "OPENROUTER_API_KEY="+key)
-	bus := events.New()
-	sub := bus.Subscribe(256)
-	defer sub.Close()
+	bus := events.New(nil)
+	subCtx, endSub := context.WithCancel(context.Background())
+	defer endSub()
+	sub := bus.SubscribeWith(subCtx, events.SubscribeOptions[events.Event]{Lossless: true})
 	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Bus: bus})
 	fifo := filepath.Join(dir, "go")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {

@@ -10,29 +10,34 @@ import (
 	"github.com/macroa/macroa/core/events"
 )
 
-// eventBuffer is how many core events may wait for the program before the
-// bus starts dropping (it never blocks the kernel). Tokens are coalesced
-// to about 30 ms, so this is seconds of slack.
+// eventBuffer is how many core events may wait for the program before
+// tokens are dropped for it (state changes never are, and the kernel is
+// never held up). Tokens are coalesced to about 30 ms, so this is seconds
+// of slack.
 const eventBuffer = 4096
 
 // Bridge forwards core events into the program as CoreEventMsg until ctx
 // ends. It is the only goroutine that calls send (Program.Send), and it
 // survives a panic in conversion with a log line rather than taking the
 // terminal down.
-func Bridge(ctx context.Context, bus *events.Bus, send func(tea.Msg), log *slog.Logger) {
-	bridge(ctx, bus.Subscribe(eventBuffer), send, log)
+func Bridge(ctx context.Context, src events.Subscriber, send func(tea.Msg), log *slog.Logger) {
+	bridge(ctx, subscribe(ctx, src), send, log)
 }
 
-// bridge forwards what sub receives until ctx ends, then closes it. Tests
-// subscribe before they start it, so no event published after the
+// subscribe opens the cockpit's subscription; it ends with ctx. Tests
+// subscribe before they start the bridge, so no event published after the
 // subscription is missed.
-func bridge(ctx context.Context, sub *events.Subscription, send func(tea.Msg), log *slog.Logger) {
-	defer sub.Close()
+func subscribe(ctx context.Context, src events.Subscriber) <-chan events.Event {
+	return src.SubscribeWith(ctx, events.SubscribeOptions[events.Event]{Name: "cockpit", Buffer: eventBuffer}).C
+}
+
+// bridge forwards what c receives until ctx ends or c closes.
+func bridge(ctx context.Context, c <-chan events.Event, send func(tea.Msg), log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case e, ok := <-sub.C:
+		case e, ok := <-c:
 			if !ok {
 				return
 			}

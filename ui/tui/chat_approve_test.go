@@ -40,7 +40,7 @@ func newChatLoop(t *testing.T, p *ChatPane, bus *events.Bus) *chatLoop {
 	if bus != nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		t.Cleanup(cancel)
-		go bridge(ctx, bus.Subscribe(eventBuffer), func(m tea.Msg) { l.msgs <- m }, nil)
+		go bridge(ctx, subscribe(ctx, bus), func(m tea.Msg) { l.msgs <- m }, nil)
 	}
 	return l
 }
@@ -489,7 +489,7 @@ func TestTeaApprovalFlow(t *testing.T) {
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	go bridge(ctx, env.bus.Subscribe(eventBuffer), tm.Send, nil)
+	go bridge(ctx, subscribe(ctx, env.bus), tm.Send, nil)
 	teaWait(t, tm, "the first screen", teaContains("Type a request and press enter"))
 	// Keys reach the program in order: the enter comes after the text.
 	tm.Type("make a canary")

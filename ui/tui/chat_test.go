@@ -35,7 +35,7 @@ type chatEnv struct {
 func chatNewEnv(t testing.TB, models func(cfg *config.Config) kernel.ModelFactory, env ...string) chatEnv {
 	t.Helper()
 	cfg, db, dir := kerneltest.OpenData(t, "", env...)
-	bus := events.New()
+	bus := events.New(nil)
 	o := kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Bus: bus}
 	if models != nil {
 		o.Models = models(cfg)
@@ -657,8 +657,9 @@ func TestChatModelAnswerStreamsAsMarkdown(t *testing.T) {
 	srv.Script(providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9,"reasoning":"test"}`},
 		providertest.Reply{Content: answer, Chunks: []string{"Here is how.\n\n", "# Listing files\n\n", "Use `os.ReadDir`:\n\n",
 			"```go\nentries, _ := os.ReadDir(\".\")\n```\n\n", "- fast\n- simple"}, ChunkDelay: 60 * time.Millisecond})
-	sub := env.bus.Subscribe(256)
-	defer sub.Close()
+	subCtx, endSub := context.WithCancel(context.Background())
+	defer endSub()
+	sub := env.bus.SubscribeWith(subCtx, events.SubscribeOptions[events.Event]{})
 
 	p := NewChatPane(env.b, chatTestStyles(t), nil)
 	chatType(t, p, "how do I list files in go")
