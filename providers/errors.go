@@ -7,10 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // ErrorKind says what sort of failure a provider call met, which decides
@@ -254,26 +255,28 @@ func jsonText(raw json.RawMessage) string {
 }
 
 var (
-	reContext = regexp.MustCompile(`context (length|window|size)|context_length|maximum context|too many tokens|prompt is too long|input is too long|reduce the length`)
-	reModel   = regexp.MustCompile(`model.*(not found|does not exist|not a valid|is not available|unknown|invalid)|(unknown|invalid|no such|not a valid) model`)
+	reContext = lazy.NewRegexp(`context (length|window|size)|context_length|maximum context|too many tokens|prompt is too long|input is too long|reduce the length`)
+	reModel   = lazy.NewRegexp(`model.*(not found|does not exist|not a valid|is not available|unknown|invalid)|(unknown|invalid|no such|not a valid) model`)
 	// reKey matches what servers say about a rejected key when no status
 	// says it (an error event inside a stream, an error sent with a 200).
-	reKey = regexp.MustCompile(`(invalid|incorrect|expired|revoked|disabled|missing) (x-)?api[ _-]?key|api[ _-]?key (is )?(invalid|incorrect|not valid|expired|revoked|disabled)|no auth credentials|authentication (failed|error|required)|unauthori[sz]ed`)
+	reKey = lazy.NewRegexp(`(invalid|incorrect|expired|revoked|disabled|missing) (x-)?api[ _-]?key|api[ _-]?key (is )?(invalid|incorrect|not valid|expired|revoked|disabled)|no auth credentials|authentication (failed|error|required)|unauthori[sz]ed`)
 	// reFlagged matches a 403 about the prompt's content (OpenRouter's
 	// moderation), which is no fault of the key.
-	reFlagged = regexp.MustCompile(`flagged|moderation`)
+	reFlagged = lazy.NewRegexp(`flagged|moderation`)
 )
 
 // authCodes are error codes and types that mean the key was rejected.
-var authCodes = map[string]bool{
-	"invalid_api_key": true, "authentication_error": true, "invalid_authentication": true,
-	"unauthorized": true, "permission_denied": true, "account_deactivated": true,
-}
+var authCodes = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"invalid_api_key": true, "authentication_error": true, "invalid_authentication": true,
+		"unauthorized": true, "permission_denied": true, "account_deactivated": true,
+	}
+})
 
 // keyRejected reports whether an error body says the key was rejected.
 func keyRejected(b errorBody) bool {
-	return authCodes[strings.ToLower(b.code)] || authCodes[strings.ToLower(b.typ)] ||
-		reKey.MatchString(strings.ToLower(b.message))
+	return authCodes.Get()[strings.ToLower(b.code)] || authCodes.Get()[strings.ToLower(b.typ)] ||
+		reKey.Get().MatchString(strings.ToLower(b.message))
 }
 
 // kindFor decides the kind of an error answer from its HTTP status (0 for
@@ -284,11 +287,11 @@ func keyRejected(b errorBody) bool {
 func kindFor(status int, b errorBody) ErrorKind {
 	msg := strings.ToLower(b.message)
 	switch {
-	case status != http.StatusTooManyRequests && (b.code == "context_length_exceeded" || status == http.StatusRequestEntityTooLarge || reContext.MatchString(msg)):
+	case status != http.StatusTooManyRequests && (b.code == "context_length_exceeded" || status == http.StatusRequestEntityTooLarge || reContext.Get().MatchString(msg)):
 		return ContextLength
 	case b.code == "insufficient_quota" || status == http.StatusPaymentRequired:
 		return Quota
-	case status == http.StatusForbidden && reFlagged.MatchString(msg):
+	case status == http.StatusForbidden && reFlagged.Get().MatchString(msg):
 		return BadRequest
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return Auth
@@ -308,7 +311,7 @@ func kindFor(status int, b errorBody) ErrorKind {
 		return RateLimit
 	case status >= 500 || status == 0:
 		return Unavailable
-	case b.code == "model_not_found" || reModel.MatchString(msg):
+	case b.code == "model_not_found" || reModel.Get().MatchString(msg):
 		return UnknownModel
 	}
 	return BadRequest

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/lazy"
 )
 
 // Skill is one skill or tool as the keyword shortcut sees it: the phrases
@@ -229,7 +230,7 @@ var politePrefixes = []string{
 }
 
 // politeWords are politePrefixes split into words once.
-var politeWords = splitPhrases(politePrefixes)
+var politeWords = lazy.New(func() [][]string { return splitPhrases(politePrefixes) })
 
 // splitPhrases splits each phrase into its words, for cutPhrase.
 func splitPhrases(list []string) [][]string {
@@ -246,7 +247,7 @@ func stripPolite(text string) string {
 	text = strings.TrimSpace(text)
 	for changed := true; changed; {
 		changed = false
-		for _, p := range politeWords {
+		for _, p := range politeWords.Get() {
 			if rest, ok := cutPhrase(text, p); ok {
 				text = strings.TrimLeft(rest, " \t\n,")
 				changed = true

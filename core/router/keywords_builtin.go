@@ -1,6 +1,9 @@
 package router
 
-import "github.com/macroa/macroa/core/skills"
+import (
+	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/lazy"
+)
 
 // shellTriggers ask for one shell command, which follows the phrase.
 var shellTriggers = []string{
@@ -8,7 +11,7 @@ var shellTriggers = []string{
 	"execute command", "execute the command", "execute this command", "execute shell command",
 }
 
-var shellTriggerWords = splitPhrases(shellTriggers)
+var shellTriggerWords = lazy.New(func() [][]string { return splitPhrases(shellTriggers) })
 
 // fileTriggers name a file operation; the path (and for writes the text)
 // follows, in the shapes fileIntent knows.
@@ -44,7 +47,7 @@ func BuiltinSkills() []Skill {
 // at the start of the request: "run command df -h" → command "df -h".
 // "please execute the plan" has no trigger and no command.
 func shellParams(text string) (map[string]string, bool) {
-	cmd, ok := afterLeadingTrigger(text, shellTriggerWords)
+	cmd, ok := afterLeadingTrigger(text, shellTriggerWords.Get())
 	if !ok {
 		return nil, false
 	}

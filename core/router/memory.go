@@ -1,12 +1,12 @@
 package router
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/lazy"
 )
 
 // A memory key: up to 51 characters without sentence punctuation. Lazy, so
@@ -25,14 +25,14 @@ const (
 var (
 	// "remember [that] [my] KEY is|are|= VALUE". Only "remember" takes the
 	// conversational "is" form: "save my work is important" is not a fact.
-	rememberRe = lazyRegexp(`(?i)^(?:please\s+)?remember\s+(?:that\s+)?(?:my\s+)?` + keyPat + `(?:\s+(?:is|are)\s+|\s*=\s*)(.+?)[.!]?\s*$`)
+	rememberRe = lazy.NewRegexp(`(?i)^(?:please\s+)?remember\s+(?:that\s+)?(?:my\s+)?` + keyPat + `(?:\s+(?:is|are)\s+|\s*=\s*)(.+?)[.!]?\s*$`)
 	// "save|store|set [my] KEY = VALUE" needs the explicit "=".
-	storeRe = lazyRegexp(`(?i)^(?:please\s+)?(?:save|store|set)\s+(?:my\s+)?` + keyPat + `\s*=\s*(.+?)\s*$`)
+	storeRe = lazy.NewRegexp(`(?i)^(?:please\s+)?(?:save|store|set)\s+(?:my\s+)?` + keyPat + `\s*=\s*(.+?)\s*$`)
 	// "what is my X", "what's my X", "whats my X", "tell me my X", "recall [my] X".
-	recallRe = lazyRegexp(`(?i)^(?:(?:what(?:'s|’s|s|\s+is|\s+are|\s+was|\s+were)|tell\s+me)\s+my|recall(?:\s+my)?)\s+` + keyPat + `\s*\?*\s*$`)
-	forgetRe = lazyRegexp(`(?i)^(?:please\s+)?forget\s+(?:about\s+)?(?:my\s+)?` + keyPat + `\s*[.!]?\s*$`)
-	listRe   = lazyRegexp(`(?i)^(?:(?:list|show)(?:\s+me)?\s+(?:all\s+)?(?:of\s+)?(?:my\s+|your\s+)?(?:memories|memory|facts)|what\s+do\s+you\s+(?:know|remember)(?:\s+about\s+me)?|who\s+am\s+i)\s*\??\s*$`)
-	searchRe = lazyRegexp(`(?i)^search\s+(?:my\s+|your\s+)?(?:memories|memory|facts)\s+for\s+(.+?)\s*\??\s*$`)
+	recallRe = lazy.NewRegexp(`(?i)^(?:(?:what(?:'s|’s|s|\s+is|\s+are|\s+was|\s+were)|tell\s+me)\s+my|recall(?:\s+my)?)\s+` + keyPat + `\s*\?*\s*$`)
+	forgetRe = lazy.NewRegexp(`(?i)^(?:please\s+)?forget\s+(?:about\s+)?(?:my\s+)?` + keyPat + `\s*[.!]?\s*$`)
+	listRe   = lazy.NewRegexp(`(?i)^(?:(?:list|show)(?:\s+me)?\s+(?:all\s+)?(?:of\s+)?(?:my\s+|your\s+)?(?:memories|memory|facts)|what\s+do\s+you\s+(?:know|remember)(?:\s+about\s+me)?|who\s+am\s+i)\s*\??\s*$`)
+	searchRe = lazy.NewRegexp(`(?i)^search\s+(?:my\s+|your\s+)?(?:memories|memory|facts)\s+for\s+(.+?)\s*\??\s*$`)
 )
 
 // memoryIntent recognises the memory shortcuts. A cheap look at the first
@@ -47,8 +47,8 @@ func memoryIntent(text string) (skills.Intent, bool) {
 	}
 	switch firstWord(text) {
 	case "please", "remember", "save", "store", "set":
-		for _, re := range []func() *regexp.Regexp{rememberRe, storeRe} {
-			if m := re().FindStringSubmatch(text); m != nil && validKey(m[1]) {
+		for _, re := range []*lazy.Regexp{rememberRe, storeRe} {
+			if m := re.Get().FindStringSubmatch(text); m != nil && validKey(m[1]) {
 				key := NormalizeKey(m[1])
 				value := trimQuotes(strings.TrimSpace(m[2]))
 				if key != "" && value != "" && utf8.RuneCountInString(value) <= maxValueLen {
@@ -56,27 +56,27 @@ func memoryIntent(text string) (skills.Intent, bool) {
 				}
 			}
 		}
-		if m := forgetRe().FindStringSubmatch(text); m != nil && validKey(m[1]) {
+		if m := forgetRe.Get().FindStringSubmatch(text); m != nil && validKey(m[1]) {
 			return mem("forget", "key", NormalizeKey(m[1]), "query", strings.TrimSpace(m[1])), true
 		}
 	case "forget":
-		if m := forgetRe().FindStringSubmatch(text); m != nil && validKey(m[1]) {
+		if m := forgetRe.Get().FindStringSubmatch(text); m != nil && validKey(m[1]) {
 			return mem("forget", "key", NormalizeKey(m[1]), "query", strings.TrimSpace(m[1])), true
 		}
 	case "what", "what's", "what’s", "whats", "tell", "recall":
-		if m := recallRe().FindStringSubmatch(text); m != nil && validKey(m[1]) {
+		if m := recallRe.Get().FindStringSubmatch(text); m != nil && validKey(m[1]) {
 			q := strings.TrimSpace(m[1])
 			return mem("recall", "key", NormalizeKey(q), "query", q), true
 		}
-		if listRe().MatchString(text) {
+		if listRe.Get().MatchString(text) {
 			return mem("list"), true
 		}
 	case "list", "show", "who":
-		if listRe().MatchString(text) {
+		if listRe.Get().MatchString(text) {
 			return mem("list"), true
 		}
 	case "search":
-		if m := searchRe().FindStringSubmatch(text); m != nil {
+		if m := searchRe.Get().FindStringSubmatch(text); m != nil {
 			return mem("search", "query", m[1]), true
 		}
 	}
