@@ -16,6 +16,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // Why says why reading p may reveal a secret, or "" when it does not look
@@ -146,35 +148,41 @@ var secretSeqs = []struct {
 }
 
 // secretBases are file names that hold credentials wherever they are.
-var secretBases = map[string]string{
-	".netrc": whyCred, "_netrc": whyCred, ".pgpass": whyCred, ".git-credentials": whyCred,
-	".npmrc": whyCred, ".pypirc": whyCred, ".yarnrc": whyCred, ".yarnrc.yml": whyCred,
-	".my.cnf": whyCred, ".mylogin.cnf": whyCred, ".vault-token": whyCred, ".boto": whyCred,
-	".s3cfg": whyCred, ".terraformrc": whyCred, ".htpasswd": whyCred, ".dockercfg": whyCred,
-	".envrc":        "an environment file, which may hold secrets",
-	".bash_history": whyHistory, ".zsh_history": whyHistory, ".histfile": whyHistory, ".sh_history": whyHistory,
-	".python_history": whyHistory, ".psql_history": whyHistory, ".mysql_history": whyHistory,
-	".node_repl_history": whyHistory, ".sqlite_history": whyHistory, ".rediscli_history": whyHistory,
-	".lesshst": whyHistory, "fish_history": whyHistory, ".viminfo": whyHistory, ".wget-hsts": whyHistory,
-	"history": whyHistory, // ~/.local/share/zsh/history and the like
-	"environ": "a process's environment, which may hold secrets",
-}
+var secretBases = lazy.New(func() map[string]string {
+	return map[string]string{
+		".netrc": whyCred, "_netrc": whyCred, ".pgpass": whyCred, ".git-credentials": whyCred,
+		".npmrc": whyCred, ".pypirc": whyCred, ".yarnrc": whyCred, ".yarnrc.yml": whyCred,
+		".my.cnf": whyCred, ".mylogin.cnf": whyCred, ".vault-token": whyCred, ".boto": whyCred,
+		".s3cfg": whyCred, ".terraformrc": whyCred, ".htpasswd": whyCred, ".dockercfg": whyCred,
+		".envrc":        "an environment file, which may hold secrets",
+		".bash_history": whyHistory, ".zsh_history": whyHistory, ".histfile": whyHistory, ".sh_history": whyHistory,
+		".python_history": whyHistory, ".psql_history": whyHistory, ".mysql_history": whyHistory,
+		".node_repl_history": whyHistory, ".sqlite_history": whyHistory, ".rediscli_history": whyHistory,
+		".lesshst": whyHistory, "fish_history": whyHistory, ".viminfo": whyHistory, ".wget-hsts": whyHistory,
+		"history": whyHistory, // ~/.local/share/zsh/history and the like
+		"environ": "a process's environment, which may hold secrets",
+	}
+})
 
 // secretStems name files that hold credentials when they hold data
 // (credentials.json, secrets.yaml, token); token.go is source, not a token.
-var secretStems = map[string]bool{
-	"credentials": true, "credential": true, "secrets": true, "secret": true, "client_secret": true,
-	"client_secrets": true, "service-account": true, "service_account": true, "token": true, "tokens": true,
-	"access_token": true, "access_tokens": true, "passwords": true, "password": true, "auth": true,
-}
+var secretStems = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"credentials": true, "credential": true, "secrets": true, "secret": true, "client_secret": true,
+		"client_secrets": true, "service-account": true, "service_account": true, "token": true, "tokens": true,
+		"access_token": true, "access_tokens": true, "passwords": true, "password": true, "auth": true,
+	}
+})
 
-var dataExts = map[string]bool{
-	"": true, ".json": true, ".yaml": true, ".yml": true, ".toml": true, ".txt": true, ".ini": true,
-	".conf": true, ".cfg": true, ".db": true, ".sqlite": true, ".xml": true, ".properties": true,
-}
+var dataExts = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"": true, ".json": true, ".yaml": true, ".yml": true, ".toml": true, ".txt": true, ".ini": true,
+		".conf": true, ".cfg": true, ".db": true, ".sqlite": true, ".xml": true, ".properties": true,
+	}
+})
 
 func baseWhy(base string) string {
-	if why := secretBases[base]; why != "" {
+	if why := secretBases.Get()[base]; why != "" {
 		return why
 	}
 	name := strings.TrimLeft(base, ".")
@@ -189,7 +197,7 @@ func baseWhy(base string) string {
 		strings.HasPrefix(base, "id_dsa"), strings.HasPrefix(base, "id_xmss"):
 		return whySSH
 	}
-	if secretStems[stem] && dataExts[ext] {
+	if secretStems.Get()[stem] && dataExts.Get()[ext] {
 		return whyCred
 	}
 	for _, ext := range []string{".pem", ".key", ".p12", ".pfx", ".kdbx", ".keystore", ".jks", ".ppk"} {
@@ -202,12 +210,14 @@ func baseWhy(base string) string {
 
 // procFiles are the per-process files under /proc that hold nothing a
 // process would keep secret.
-var procFiles = map[string]bool{
-	"status": true, "stat": true, "statm": true, "comm": true, "limits": true, "cgroup": true,
-	"oom_score": true, "oom_score_adj": true, "oom_adj": true, "io": true, "sched": true, "schedstat": true,
-	"wchan": true, "loginuid": true, "sessionid": true, "mountinfo": true, "mounts": true,
-	"mountstats": true, "uid_map": true, "gid_map": true, "ns": true, "task": true, "net": true,
-}
+var procFiles = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"status": true, "stat": true, "statm": true, "comm": true, "limits": true, "cgroup": true,
+		"oom_score": true, "oom_score_adj": true, "oom_adj": true, "io": true, "sched": true, "schedstat": true,
+		"wchan": true, "loginuid": true, "sessionid": true, "mountinfo": true, "mounts": true,
+		"mountstats": true, "uid_map": true, "gid_map": true, "ns": true, "task": true, "net": true,
+	}
+})
 
 // procWhy refuses what a process keeps to itself: another process's (or
 // this one's) environment, command line, memory, open files, working
@@ -225,7 +235,7 @@ func procWhy(parts []string) string {
 		return ""
 	case rest[0] == "net":
 		return ""
-	case procFiles[rest[0]] && len(rest) == 1:
+	case procFiles.Get()[rest[0]] && len(rest) == 1:
 		return ""
 	}
 	return "a process's environment, command line, memory or open files, which may hold secrets"

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/macroa/macroa/lazy"
 	"github.com/macroa/macroa/suggest"
 )
 
@@ -49,7 +49,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 
 // tomlTypeErr matches the decoder's plain (non-ParseError) errors, such as a
 // string where a boolean belongs: `toml: line 3 (last key "dark"): ...`.
-var tomlTypeErr = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
+var tomlTypeErr = lazy.NewRegexp(`^toml: (?:line (\d+) )?\(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
 
 // decodeError turns an error from the TOML decoder into a FileError.
 func decodeError(path string, err error) error {
@@ -57,7 +57,7 @@ func decodeError(path string, err error) error {
 	if errors.As(err, &pe) {
 		return &FileError{Path: path, Line: pe.Position.Line, Token: pe.LastKey, Err: errors.New(pe.Message)}
 	}
-	if m := tomlTypeErr.FindStringSubmatch(err.Error()); m != nil {
+	if m := tomlTypeErr.Get().FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &FileError{Path: path, Line: line, Token: m[2], Err: errors.New(m[3])}
 	}
