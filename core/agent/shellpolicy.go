@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // Decision is the shell policy's verdict on one command text from a model.
@@ -244,7 +246,7 @@ func (c *checker) call(x *syntax.CallExpr) {
 			}
 		case a.pattern:
 			computed = true
-			if !patternPrograms[name] {
+			if !patternPrograms.Get()[name] {
 				c.deny("%s %s uses a pattern the shell expands when it runs, so which files it reads cannot be checked", name, src)
 			}
 		}
@@ -266,15 +268,15 @@ func (c *checker) call(x *syntax.CallExpr) {
 			c.deny("%s %s reads the names of the files to open from a file, so they cannot be checked", name, a.value)
 		}
 	}
-	if why, refused := refusedPrograms[name]; refused {
+	if why, refused := refusedPrograms.Get()[name]; refused {
 		c.deny("%s %s", name, why)
 		return
 	}
-	if why, net := networkPrograms[name]; net {
+	if why, net := networkPrograms.Get()[name]; net {
 		c.deny("%s %s, so it is not a read-only local command", name, why)
 		return
 	}
-	rule, ok := readOnly[name]
+	rule, ok := readOnly.Get()[name]
 	if !ok {
 		c.deny("%s is not on the read-only list", name)
 		return
@@ -302,7 +304,7 @@ func (c *checker) call(x *syntax.CallExpr) {
 
 // patternPrograms may be given glob or brace patterns unasked: they print
 // or list names and sizes, never what files hold.
-var patternPrograms = map[string]bool{"echo": true, "ls": true, "du": true}
+var patternPrograms = lazy.New(func() map[string]bool { return map[string]bool{"echo": true, "ls": true, "du": true} })
 
 // quoteArg shows an argument in a reason.
 func quoteArg(s string) string { return fmt.Sprintf("%q", s) }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/macroa/macroa/lazy"
 	"github.com/macroa/macroa/secretpath"
 )
 
@@ -221,36 +222,40 @@ func urlHasPassword(v string) bool {
 // core.pager, pager.*, diff.external, diff.*.textconv, filter.*,
 // core.hooksPath, core.sshCommand, credential.*, include.*, includeIf.*,
 // gpg.*, core.editor, core.worktree, extensions.partialClone, alias.* …
-var gitSafeKeys = map[string]bool{
-	"core.repositoryformatversion": true, "core.filemode": true, "core.bare": true, "core.logallrefupdates": true,
-	"core.ignorecase": true, "core.precomposeunicode": true, "core.symlinks": true, "core.autocrlf": true,
-	"core.safecrlf": true, "core.eol": true, "core.quotepath": true, "core.sparsecheckout": true,
-	"core.sparsecheckoutcone": true, "core.untrackedcache": true, "core.checkstat": true, "core.trustctime": true,
-	"core.abbrev": true, "core.commitgraph": true, "core.multipackindex": true, "core.splitindex": true,
-	"core.preloadindex": true, "core.longpaths": true, "core.compression": true, "core.loosecompression": true,
-	"core.protecthfs": true, "core.protectntfs": true, "core.warnambiguousrefs": true,
-	"user.name": true, "user.email": true, "user.signingkey": true, "init.defaultbranch": true,
-	"pull.rebase": true, "pull.ff": true, "push.default": true, "push.autosetupremote": true, "fetch.prune": true,
-	"gc.auto": true, "gc.autodetach": true, "index.version": true, "extensions.objectformat": true,
-	"extensions.worktreeconfig": true, "branch.autosetupmerge": true, "branch.autosetuprebase": true,
-	"commit.gpgsign": true, "tag.gpgsign": true, "merge.ff": true, "rebase.autostash": true, "rerere.enabled": true,
-	"status.showuntrackedfiles": true, "status.short": true, "status.branch": true, "status.relativepaths": true,
-	"log.decorate": true, "log.abbrevcommit": true, "log.date": true, "diff.renames": true, "diff.algorithm": true,
-	"diff.mnemonicprefix": true, "diff.colormoved": true, "lfs.repositoryformatversion": true,
-	"maintenance.auto": true, "maintenance.strategy": true, "gui.wmstate": true, "gui.geometry": true,
-}
+var gitSafeKeys = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"core.repositoryformatversion": true, "core.filemode": true, "core.bare": true, "core.logallrefupdates": true,
+		"core.ignorecase": true, "core.precomposeunicode": true, "core.symlinks": true, "core.autocrlf": true,
+		"core.safecrlf": true, "core.eol": true, "core.quotepath": true, "core.sparsecheckout": true,
+		"core.sparsecheckoutcone": true, "core.untrackedcache": true, "core.checkstat": true, "core.trustctime": true,
+		"core.abbrev": true, "core.commitgraph": true, "core.multipackindex": true, "core.splitindex": true,
+		"core.preloadindex": true, "core.longpaths": true, "core.compression": true, "core.loosecompression": true,
+		"core.protecthfs": true, "core.protectntfs": true, "core.warnambiguousrefs": true,
+		"user.name": true, "user.email": true, "user.signingkey": true, "init.defaultbranch": true,
+		"pull.rebase": true, "pull.ff": true, "push.default": true, "push.autosetupremote": true, "fetch.prune": true,
+		"gc.auto": true, "gc.autodetach": true, "index.version": true, "extensions.objectformat": true,
+		"extensions.worktreeconfig": true, "branch.autosetupmerge": true, "branch.autosetuprebase": true,
+		"commit.gpgsign": true, "tag.gpgsign": true, "merge.ff": true, "rebase.autostash": true, "rerere.enabled": true,
+		"status.showuntrackedfiles": true, "status.short": true, "status.branch": true, "status.relativepaths": true,
+		"log.decorate": true, "log.abbrevcommit": true, "log.date": true, "diff.renames": true, "diff.algorithm": true,
+		"diff.mnemonicprefix": true, "diff.colormoved": true, "lfs.repositoryformatversion": true,
+		"maintenance.auto": true, "maintenance.strategy": true, "gui.wmstate": true, "gui.geometry": true,
+	}
+})
 
 // gitSafeSubKeys are per-name settings (section.<name>.key) that are safe
 // whatever the name.
-var gitSafeSubKeys = map[string]map[string]bool{
-	"remote":    {"url": true, "fetch": true, "pushurl": true, "tagopt": true, "prune": true, "mirror": true, "push": true, "skipdefaultupdate": true},
-	"branch":    {"remote": true, "merge": true, "rebase": true, "pushremote": true, "description": true},
-	"submodule": {"url": true, "active": true, "branch": true},
-}
+var gitSafeSubKeys = lazy.New(func() map[string]map[string]bool {
+	return map[string]map[string]bool{
+		"remote":    {"url": true, "fetch": true, "pushurl": true, "tagopt": true, "prune": true, "mirror": true, "push": true, "skipdefaultupdate": true},
+		"branch":    {"remote": true, "merge": true, "rebase": true, "pushremote": true, "description": true},
+		"submodule": {"url": true, "active": true, "branch": true},
+	}
+})
 
 func gitSafeKey(key string) bool {
 	k := strings.ToLower(key)
-	if gitSafeKeys[k] {
+	if gitSafeKeys.Get()[k] {
 		return true
 	}
 	section, rest, ok := strings.Cut(k, ".")
@@ -264,5 +269,5 @@ func gitSafeKey(key string) bool {
 	if i < 0 {
 		return false
 	}
-	return gitSafeSubKeys[section][rest[i+1:]]
+	return gitSafeSubKeys.Get()[section][rest[i+1:]]
 }

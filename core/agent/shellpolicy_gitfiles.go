@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // gitFileOptions are the long options of git subcommands on the read-only
@@ -22,34 +24,36 @@ var gitFileOptions = []string{
 
 // gitExactOptions are real options whose names are prefixes of a file
 // option; git takes an exact name before any abbreviation.
-var gitExactOptions = map[string]bool{"exclude": true, "ignore-rev": true, "mailmap": true}
+var gitExactOptions = lazy.New(func() map[string]bool { return map[string]bool{"exclude": true, "ignore-rev": true, "mailmap": true} })
 
 // gitShortFiles are, per subcommand, the short options that open a file
 // (blame -S reads a grafts file, the diff options' -O an order file,
 // ls-files -X an exclude file), and the short options whose value may be
 // written in the same argument (-L1,5, -Gregex), after which the letters
 // are no options.
-var gitShortFiles = map[string]struct{ files, values string }{
-	"blame":    {"SO", "LMCGUBlnIX"},
-	"log":      {"O", "SGLUMCBlnIX"},
-	"show":     {"O", "SGLUMCBlnIX"},
-	"diff":     {"O", "SGLUMCBlnIX"},
-	"shortlog": {"O", "SGLUMCBlnIXw"},
-	"ls-files": {"X", "x"},
-	"status":   {"", "uM"},
-}
+var gitShortFiles = lazy.New(func() map[string]struct{ files, values string } {
+	return map[string]struct{ files, values string }{
+		"blame":    {"SO", "LMCGUBlnIX"},
+		"log":      {"O", "SGLUMCBlnIX"},
+		"show":     {"O", "SGLUMCBlnIX"},
+		"diff":     {"O", "SGLUMCBlnIX"},
+		"shortlog": {"O", "SGLUMCBlnIXw"},
+		"ls-files": {"X", "x"},
+		"status":   {"", "uM"},
+	}
+})
 
 // gitFileOptionWhy says why one of args, the arguments of git subcommand
 // sub, opens a file its value names, or "".
 func gitFileOptionWhy(sub string, args []string) string {
-	short := gitShortFiles[sub]
+	short := gitShortFiles.Get()[sub]
 	for _, a := range args {
 		if a == "--" || a == "--end-of-options" {
 			return ""
 		}
 		if strings.HasPrefix(a, "--") {
 			name, _, _ := strings.Cut(a[2:], "=")
-			if gitExactOptions[name] {
+			if gitExactOptions.Get()[name] {
 				continue
 			}
 			for _, o := range gitFileOptions {

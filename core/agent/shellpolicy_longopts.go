@@ -1,6 +1,10 @@
 package agent
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/macroa/macroa/lazy"
+)
 
 // GNU programs accept any unambiguous prefix of a long option: `sort
 // --compress-p=sh` is `--compress-program=sh`, `date --se=…` is `--set=…`.
@@ -8,23 +12,25 @@ import "strings"
 // the full name of a watched option it could abbreviate. An argument that
 // abbreviates several is read as the first: each of them is checked by a
 // rule, so the fail-closed reading is any of them.
-var watchedLong = map[string][]string{
-	"":           {"files0-from"}, // every program: du, wc, sort, head …
-	"sort":       {"output", "compress-program", "random-source", "temporary-directory"},
-	"date":       {"set", "file", "reference"},
-	"dmesg":      {"clear", "read-clear", "console-off", "console-on", "console-level", "follow", "follow-new"},
-	"journalctl": {"rotate", "vacuum-size", "vacuum-time", "vacuum-files", "flush", "sync", "relinquish-var", "smart-relinquish-var", "cursor-file", "machine", "directory", "file", "root", "image", "namespace", "setup-keys", "update-catalog", "follow"},
-	"systemctl":  {"host", "machine", "root", "image", "runtime", "force", "now"},
-	"ss":         {"kill", "net", "diag", "filter"},
-	"grep":       {"recursive", "dereference-recursive", "directories", "devices", "file", "exclude-from"},
-	"egrep":      {"recursive", "dereference-recursive", "directories", "devices", "file", "exclude-from"},
-	"fgrep":      {"recursive", "dereference-recursive", "directories", "devices", "file", "exclude-from"},
-	"diff":       {"recursive", "to-file", "from-file", "exclude-from"},
-	"file":       {"compile", "magic-file", "files-from"},
-	"hostname":   {"file", "boot"},
-	"uniq":       {"output"},
-	"tail":       {"follow", "retry", "pid"},
-}
+var watchedLong = lazy.New(func() map[string][]string {
+	return map[string][]string{
+		"":           {"files0-from"}, // every program: du, wc, sort, head …
+		"sort":       {"output", "compress-program", "random-source", "temporary-directory"},
+		"date":       {"set", "file", "reference"},
+		"dmesg":      {"clear", "read-clear", "console-off", "console-on", "console-level", "follow", "follow-new"},
+		"journalctl": {"rotate", "vacuum-size", "vacuum-time", "vacuum-files", "flush", "sync", "relinquish-var", "smart-relinquish-var", "cursor-file", "machine", "directory", "file", "root", "image", "namespace", "setup-keys", "update-catalog", "follow"},
+		"systemctl":  {"host", "machine", "root", "image", "runtime", "force", "now"},
+		"ss":         {"kill", "net", "diag", "filter"},
+		"grep":       {"recursive", "dereference-recursive", "directories", "devices", "file", "exclude-from"},
+		"egrep":      {"recursive", "dereference-recursive", "directories", "devices", "file", "exclude-from"},
+		"fgrep":      {"recursive", "dereference-recursive", "directories", "devices", "file", "exclude-from"},
+		"diff":       {"recursive", "to-file", "from-file", "exclude-from"},
+		"file":       {"compile", "magic-file", "files-from"},
+		"hostname":   {"file", "boot"},
+		"uniq":       {"output"},
+		"tail":       {"follow", "retry", "pid"},
+	}
+})
 
 // fullLongOption returns a with a watched long option it abbreviates
 // written out, or a unchanged.
@@ -33,7 +39,7 @@ func fullLongOption(prog, a string) string {
 		return a
 	}
 	name, value, hasValue := strings.Cut(a[2:], "=")
-	for _, list := range [][]string{watchedLong[prog], watchedLong[""]} {
+	for _, list := range [][]string{watchedLong.Get()[prog], watchedLong.Get()[""]} {
 		for _, full := range list {
 			if name != full && strings.HasPrefix(full, name) {
 				if hasValue {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/macroa/macroa/lazy"
 	"github.com/macroa/macroa/secretpath"
 )
 
@@ -147,7 +148,7 @@ func grepRoots(args []string) (roots []string, recursive, follow bool) {
 			i = len(args)
 		case strings.HasPrefix(a, "--"):
 			name, val, hasVal := strings.Cut(a, "=")
-			if !hasVal && grepLongValued[name] && i+1 < len(args) {
+			if !hasVal && grepLongValued.Get()[name] && i+1 < len(args) {
 				i++
 				val = args[i]
 			}
@@ -193,11 +194,13 @@ func grepRoots(args []string) (roots []string, recursive, follow bool) {
 	return operands, recursive, follow
 }
 
-var grepLongValued = map[string]bool{
-	"--regexp": true, "--file": true, "--max-count": true, "--after-context": true, "--before-context": true,
-	"--context": true, "--directories": true, "--devices": true, "--include": true, "--exclude": true,
-	"--exclude-from": true, "--exclude-dir": true, "--label": true, "--binary-files": true, "--group-separator": true,
-}
+var grepLongValued = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"--regexp": true, "--file": true, "--max-count": true, "--after-context": true, "--before-context": true,
+		"--context": true, "--directories": true, "--devices": true, "--include": true, "--exclude": true,
+		"--exclude-from": true, "--exclude-dir": true, "--label": true, "--binary-files": true, "--group-separator": true,
+	}
+})
 
 // rgRoots finds ripgrep's path operands (it always recurses) and whether it
 // follows links (-L).
@@ -212,7 +215,7 @@ func rgRoots(args []string) (roots []string, follow bool) {
 			i = len(args)
 		case strings.HasPrefix(a, "--"):
 			name, _, hasVal := strings.Cut(a, "=")
-			if !hasVal && rgLongValued[name] {
+			if !hasVal && rgLongValued.Get()[name] {
 				i++
 			}
 			switch name {
@@ -247,15 +250,17 @@ func rgRoots(args []string) (roots []string, follow bool) {
 	return operands, follow
 }
 
-var rgLongValued = map[string]bool{
-	"--regexp": true, "--file": true, "--glob": true, "--iglob": true, "--type": true, "--type-not": true,
-	"--max-count": true, "--after-context": true, "--before-context": true, "--context": true, "--threads": true,
-	"--max-columns": true, "--encoding": true, "--type-add": true, "--type-clear": true, "--ignore-file": true,
-	"--max-depth": true, "--maxdepth": true, "--max-filesize": true, "--path-separator": true, "--replace": true,
-	"--sort": true, "--sortr": true, "--colors": true, "--color": true, "--context-separator": true,
-	"--field-context-separator": true, "--field-match-separator": true, "--pre-glob": true,
-	"--dfa-size-limit": true, "--regex-size-limit": true, "--engine": true,
-}
+var rgLongValued = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"--regexp": true, "--file": true, "--glob": true, "--iglob": true, "--type": true, "--type-not": true,
+		"--max-count": true, "--after-context": true, "--before-context": true, "--context": true, "--threads": true,
+		"--max-columns": true, "--encoding": true, "--type-add": true, "--type-clear": true, "--ignore-file": true,
+		"--max-depth": true, "--maxdepth": true, "--max-filesize": true, "--path-separator": true, "--replace": true,
+		"--sort": true, "--sortr": true, "--colors": true, "--color": true, "--context-separator": true,
+		"--field-context-separator": true, "--field-match-separator": true, "--pre-glob": true,
+		"--dfa-size-limit": true, "--regex-size-limit": true, "--engine": true,
+	}
+})
 
 // diffRoots: with -r, every operand is read as a tree (option values
 // included, which can only over-count).

@@ -4,18 +4,22 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // dangerousVars change which program runs, what a program loads, or how
 // the shell reads the rest of the line.
-var dangerousVars = map[string]bool{
-	"PATH": true, "IFS": true, "ENV": true, "BASH_ENV": true, "CDPATH": true,
-	"SHELLOPTS": true, "BASHOPTS": true, "PS4": true, "PROMPT_COMMAND": true,
-	"GCONV_PATH": true, "BROWSER": true, "LESSOPEN": true, "LESSCLOSE": true,
-	"NODE_OPTIONS": true, "PYTHONPATH": true, "PYTHONSTARTUP": true, "PERL5LIB": true,
-	"PERL5OPT": true, "RUBYOPT": true, "HOME": true, "TMPDIR": true,
-	"RIPGREP_CONFIG_PATH": true,
-}
+var dangerousVars = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"PATH": true, "IFS": true, "ENV": true, "BASH_ENV": true, "CDPATH": true,
+		"SHELLOPTS": true, "BASHOPTS": true, "PS4": true, "PROMPT_COMMAND": true,
+		"GCONV_PATH": true, "BROWSER": true, "LESSOPEN": true, "LESSCLOSE": true,
+		"NODE_OPTIONS": true, "PYTHONPATH": true, "PYTHONSTARTUP": true, "PERL5LIB": true,
+		"PERL5OPT": true, "RUBYOPT": true, "HOME": true, "TMPDIR": true,
+		"RIPGREP_CONFIG_PATH": true,
+	}
+})
 
 // dangerousVarPrefixes: the dynamic loader, git's configuration (pagers,
 // fsmonitor, ssh commands), exported shell functions, systemd's pagers,
@@ -42,7 +46,7 @@ func (c *checker) assign(a *syntax.Assign) {
 		return
 	}
 	name := a.Name.Value
-	bad := dangerousVars[name] || strings.Contains(name, "PAGER") || strings.Contains(name, "EDITOR")
+	bad := dangerousVars.Get()[name] || strings.Contains(name, "PAGER") || strings.Contains(name, "EDITOR")
 	for _, p := range dangerousVarPrefixes {
 		bad = bad || strings.HasPrefix(name, p)
 	}
@@ -54,13 +58,15 @@ func (c *checker) assign(a *syntax.Assign) {
 // safeVars may be expanded: they hold no secrets. Only $HOME is resolved to
 // its value; the others leave an argument computed, which only echo may
 // take unasked.
-var safeVars = map[string]bool{
-	"HOME": true, "USER": true, "LOGNAME": true, "PWD": true, "OLDPWD": true,
-	"SHELL": true, "HOSTNAME": true, "LANG": true, "TERM": true, "PATH": true,
-	"TMPDIR": true, "UID": true, "EUID": true,
-	// Special parameters; in `sh -c` most of them are empty.
-	"?": true, "#": true, "$": true, "!": true, "-": true, "0": true, "@": true, "*": true,
-}
+var safeVars = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"HOME": true, "USER": true, "LOGNAME": true, "PWD": true, "OLDPWD": true,
+		"SHELL": true, "HOSTNAME": true, "LANG": true, "TERM": true, "PATH": true,
+		"TMPDIR": true, "UID": true, "EUID": true,
+		// Special parameters; in `sh -c` most of them are empty.
+		"?": true, "#": true, "$": true, "!": true, "-": true, "0": true, "@": true, "*": true,
+	}
+})
 
 // simpleParam reports whether p is a plain $NAME or ${NAME}, with no
 // operator that could assign, run or transform anything.
@@ -83,7 +89,7 @@ func (c *checker) param(p *syntax.ParamExp) {
 		c.collect(p)
 		return
 	}
-	if !safeVars[p.Param.Value] {
+	if !safeVars.Get()[p.Param.Value] {
 		c.deny("it expands $%s, which may hold a secret", p.Param.Value)
 	}
 }

@@ -3,13 +3,17 @@ package agent
 import (
 	"fmt"
 	"strings"
+
+	"github.com/macroa/macroa/lazy"
 )
 
-var systemctlVerbs = map[string]bool{
-	"status": true, "is-active": true, "is-enabled": true, "is-failed": true, "is-system-running": true,
-	"list-units": true, "list-unit-files": true, "list-timers": true, "list-sockets": true,
-	"list-dependencies": true, "list-jobs": true, "show": true, "cat": true, "get-default": true,
-}
+var systemctlVerbs = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"status": true, "is-active": true, "is-enabled": true, "is-failed": true, "is-system-running": true,
+		"list-units": true, "list-unit-files": true, "list-timers": true, "list-sockets": true,
+		"list-dependencies": true, "list-jobs": true, "show": true, "cat": true, "get-default": true,
+	}
+})
 
 func systemctlRule(args []string) string {
 	for i := 0; i < len(args); i++ {
@@ -35,7 +39,7 @@ func systemctlRule(args []string) string {
 }
 
 func systemctlVerb(v string) string {
-	if systemctlVerbs[v] {
+	if systemctlVerbs.Get()[v] {
 		return ""
 	}
 	return fmt.Sprintf("systemctl %s is not a read-only systemctl command", v)
@@ -56,13 +60,17 @@ func journalctlRule(args []string) string {
 	return ""
 }
 
-var ipObjects = map[string]bool{
-	"a": true, "addr": true, "address": true, "l": true, "link": true, "r": true, "ro": true, "route": true,
-	"n": true, "neigh": true, "neighbor": true, "neighbour": true, "ru": true, "rule": true,
-	"m": true, "maddr": true, "maddress": true, "netconf": true,
-}
+var ipObjects = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"a": true, "addr": true, "address": true, "l": true, "link": true, "r": true, "ro": true, "route": true,
+		"n": true, "neigh": true, "neighbor": true, "neighbour": true, "ru": true, "rule": true,
+		"m": true, "maddr": true, "maddress": true, "netconf": true,
+	}
+})
 
-var ipActions = map[string]bool{"show": true, "sh": true, "list": true, "ls": true, "lst": true, "get": true}
+var ipActions = lazy.New(func() map[string]bool {
+	return map[string]bool{"show": true, "sh": true, "list": true, "ls": true, "lst": true, "get": true}
+})
 
 func ipRule(args []string) string {
 	i := 0
@@ -85,10 +93,10 @@ func ipRule(args []string) string {
 		return ""
 	}
 	obj, rest := args[i], args[i+1:]
-	if !ipObjects[obj] {
+	if !ipObjects.Get()[obj] {
 		return fmt.Sprintf("ip %s is not on the read-only list", obj)
 	}
-	if len(rest) == 0 || ipActions[rest[0]] {
+	if len(rest) == 0 || ipActions.Get()[rest[0]] {
 		return ""
 	}
 	return fmt.Sprintf("ip %s %s is not a read-only ip command", obj, rest[0])
@@ -122,14 +130,16 @@ func dateRule(args []string) string {
 
 // hostnameFlags print the name or addresses without asking a resolver;
 // -f, -d, -i, -A, -a and -y look names up, which may reach the network.
-var hostnameFlags = map[string]bool{
-	"-s": true, "--short": true, "-I": true, "--all-ip-addresses": true,
-	"-V": true, "--version": true, "-h": true, "--help": true,
-}
+var hostnameFlags = lazy.New(func() map[string]bool {
+	return map[string]bool{
+		"-s": true, "--short": true, "-I": true, "--all-ip-addresses": true,
+		"-V": true, "--version": true, "-h": true, "--help": true,
+	}
+})
 
 func hostnameRule(args []string) string {
 	for _, a := range args {
-		if !hostnameFlags[a] {
+		if !hostnameFlags.Get()[a] {
 			if strings.HasPrefix(a, "-") {
 				return fmt.Sprintf("hostname %s looks names up through the resolver, which may reach the network", a)
 			}
