@@ -1,0 +1,98 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/macroa/macroa/core/kernel"
+)
+
+// Start starts the background parts, the store watcher, and ties every
+// run to ctx: when ctx ends (the cockpit's terminal went away), runs in
+// flight are cancelled and saved as such. Commands that only read or write
+// once never call it.
+func (a *App) Start(ctx context.Context) error {
+	context.AfterFunc(ctx, a.cancelBase)
+	db, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.watch != nil || a.closed {
+		return nil
+	}
+	w, err := startWatcher(a.base, db, a.opts.WatchEvery, a.publish, a.logger())
+	if err != nil {
+		return fmt.Errorf("start the store watcher: %w", err)
+	}
+	a.watch = w
+	return nil
+}
+
+// Run serves one request. It ends when ctx ends or when the App's base
+// context does (Start's context, or Shutdown), and Shutdown waits for it
+// to finish saving.
+func (a *App) Run(ctx context.Context, req kernel.Request) kernel.Result {
+	k, err := a.Kernel(ctx)
+	if err != nil {
+		return kernel.Result{Error: err.Error()}
+	}
+	a.runMu.Lock()
+	if a.stopping {
+		a.runMu.Unlock()
+		return kernel.Result{Error: errClosed.Error()}
+	}
+	a.runs.Add(1)
+	a.runMu.Unlock()
+	defer a.runs.Done()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(a.base, cancel)
+	defer stop()
+	return k.Run(ctx, req)
+}
+
+// ErrRunsInFlight is what Shutdown reports when runs were still saving
+// when its context ended.
+var ErrRunsInFlight = errors.New("runs still saving")
+
+// Shutdown cancels runs in flight and waits, until ctx ends, for them to
+// save what they did; then it stops the watcher and closes the store. It
+// adds no fixed wait, and a second call does nothing.
+func (a *App) Shutdown(ctx context.Context) error {
+	a.runMu.Lock()
+	a.stopping = true
+	a.runMu.Unlock()
+	a.cancelBase()
+
+	var err error
+	done := make(chan struct{})
+	go func() { a.runs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = fmt.Errorf("%w: %w", ErrRunsInFlight, ctx.Err())
+	}
+
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return err
+	}
+	a.closed = true
+	if a.watch != nil {
+		a.watch.stop()
+		a.watch = nil
+	}
+	a.closeBroker()
+	if a.db != nil {
+		if cerr := a.db.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+		a.db = nil
+	}
+	return err
+}
