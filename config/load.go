@@ -137,9 +137,10 @@ func (l *loader) load() error {
 		return err
 	}
 
-	for i := range table {
-		if table[i].Name != homeSetting {
-			l.resolve(&table[i])
+	settings := table.Get()
+	for i := range settings {
+		if settings[i].Name != homeSetting {
+			l.resolve(&settings[i])
 		}
 	}
 	l.c.layers = []envLayer{l.env, l.wd, l.data}
@@ -256,9 +257,10 @@ func (c *Config) ModelConfigured() bool {
 // Settings lists every setting in table order with its effective value
 // (secrets masked) and source.
 func (c *Config) Settings() []Setting {
-	out := make([]Setting, 0, len(table))
-	for i := range table {
-		s := &table[i]
+	settings := table.Get()
+	out := make([]Setting, 0, len(settings))
+	for i := range settings {
+		s := &settings[i]
 		v := s.show(c)
 		if s.Secret {
 			v = Mask(v)

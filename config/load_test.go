@@ -423,11 +423,12 @@ func TestSettingsMasksSecretsAndCoversTable(t *testing.T) {
 	f.workEnv("A=1\nB=2\nC=3\nOPENROUTER_API_KEY=" + key + "\n")
 	c := f.load()
 	settings := c.Settings()
-	if len(settings) != len(table) {
-		t.Fatalf("Settings() has %d entries, table has %d", len(settings), len(table))
+	rows := table.Get()
+	if len(settings) != len(rows) {
+		t.Fatalf("Settings() has %d entries, table has %d", len(settings), len(rows))
 	}
 	for i, s := range settings {
-		if s.Name != table[i].Name || s.Description == "" {
+		if s.Name != rows[i].Name || s.Description == "" {
 			t.Errorf("entry %d = %+v", i, s)
 		}
 		if strings.Contains(s.Value, "0123456789abcdef") {

@@ -26,7 +26,7 @@ func (l *loader) retiredWarnings() {
 // setting but not one, like MACROA_CONTEX_WINDOW.
 func (l *loader) typoWarnings() {
 	known := map[string]bool{}
-	for _, s := range table {
+	for _, s := range table.Get() {
 		known[s.Name] = true
 	}
 	for _, r := range retired {

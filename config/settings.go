@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/macroa/macroa/lazy"
 	"github.com/macroa/macroa/tier"
 )
 
@@ -99,142 +100,144 @@ const homeSetting = "MACROA_HOME"
 
 // table is the one list of environment settings, in display order. To add a
 // setting: add a Config field, then one entry here.
-var table = []setting{
-	{
-		Definition: Definition{Name: homeSetting, Kind: KindPath, Default: "~/.macroa",
-			Description: "Data directory (database, tools, logs, .env, config.toml). Read only from the environment or ./.env."},
-		apply: func(c *Config, v value) { c.Home = v.s },
-		show:  func(c *Config) string { return c.Home },
-	},
-	{
-		Definition: Definition{Name: "OPENROUTER_API_KEY", Kind: KindString, Secret: true,
-			Description: "API key for OpenRouter (https://openrouter.ai)."},
-		apply: func(c *Config, v value) { c.OpenRouterKey = v.s },
-		show:  func(c *Config) string { return c.OpenRouterKey },
-	},
-	{
-		Definition: Definition{Name: "MACROA_BASE_URL", Kind: KindURL,
-			Description: "OpenAI-compatible endpoint (Ollama, llama.cpp, vLLM, LM Studio, OpenAI), e.g. http://127.0.0.1:11434/v1."},
-		apply: func(c *Config, v value) { c.BaseURL = v.s },
-		show:  func(c *Config) string { return c.BaseURL },
-	},
-	{
-		Definition: Definition{Name: "MACROA_API_KEY", Kind: KindString, Secret: true,
-			Description: "API key for MACROA_BASE_URL, when it needs one."},
-		apply: func(c *Config, v value) { c.APIKey = v.s },
-		show:  func(c *Config) string { return c.APIKey },
-	},
-	modelSetting(tier.Nano, "google/gemini-2.5-flash-lite", func(f *File) string { return f.Models.Nano }),
-	modelSetting(tier.Haiku, "anthropic/claude-haiku-4-5", func(f *File) string { return f.Models.Haiku }),
-	modelSetting(tier.Sonnet, "anthropic/claude-sonnet-4-6", func(f *File) string { return f.Models.Sonnet }),
-	modelSetting(tier.Opus, "anthropic/claude-opus-4-6", func(f *File) string { return f.Models.Opus }),
-	{
-		Definition: Definition{Name: "MACROA_DB_PATH", Kind: KindPath, Default: homePlaceholder + "/macroa.db",
-			Description: "The one SQLite database (memory, sessions, audit, scheduler, approvals)."},
-		apply: func(c *Config, v value) { c.DBPath = v.s },
-		show:  func(c *Config) string { return c.DBPath },
-	},
-	{
-		Definition: Definition{Name: "MACROA_TOOLS_DIR", Kind: KindPath, Default: homePlaceholder + "/tools",
-			Description: "Directory of user tools (plug-ins)."},
-		apply: func(c *Config, v value) { c.ToolsDir = v.s },
-		show:  func(c *Config) string { return c.ToolsDir },
-	},
-	{
-		Definition: Definition{Name: "MACROA_LOG_PATH", Kind: KindPath, Default: homePlaceholder + "/logs/macroa.log",
-			Description: "Log file."},
-		apply: func(c *Config, v value) { c.LogPath = v.s },
-		show:  func(c *Config) string { return c.LogPath },
-	},
-	{
-		Definition: Definition{Name: "MACROA_SHELL_TIMEOUT", Kind: KindDuration, Default: "30s",
-			Description: "Time limit for one shell command (seconds, or a duration like 2m)."},
-		apply: func(c *Config, v value) { c.ShellTimeout = v.d },
-		show:  func(c *Config) string { return c.ShellTimeout.String() },
-	},
-	{
-		Definition: Definition{Name: "MACROA_NETWORK_TIMEOUT", Kind: KindDuration, Default: "30s",
-			Description: "Time limit for one network request, including model calls."},
-		apply: func(c *Config, v value) { c.NetworkTimeout = v.d },
-		show:  func(c *Config) string { return c.NetworkTimeout.String() },
-	},
-	{
-		Definition: Definition{Name: "MACROA_SCHEDULER_POLL", Kind: KindDuration, Default: "10s",
-			Description: "How often the scheduler looks for due tasks."},
-		apply: func(c *Config, v value) { c.SchedulerPoll = v.d },
-		show:  func(c *Config) string { return c.SchedulerPoll.String() },
-	},
-	{
-		Definition: Definition{Name: "MACROA_HEARTBEAT_INTERVAL", Kind: KindDuration, Default: "60s",
-			Description: "How often the background process reports that it is alive."},
-		apply: func(c *Config, v value) { c.HeartbeatInterval = v.d },
-		show:  func(c *Config) string { return c.HeartbeatInterval.String() },
-	},
-	{
-		Definition: Definition{Name: "MACROA_CONTEXT_WINDOW", Kind: KindInt, Default: "20",
-			Description: "Conversation turns kept as context (1-1000)."},
-		min: 1, hasMin: true, max: 1000, hasMax: true,
-		apply: func(c *Config, v value) { c.ContextWindow = int(v.i) },
-		show:  func(c *Config) string { return itoa(int64(c.ContextWindow)) },
-	},
-	{
-		Definition: Definition{Name: "MACROA_SESSION_BUDGET_USD", Kind: KindFloat, Default: "0",
-			Description: "Spending limit per session in US dollars; 0 means unlimited.", FileKey: "budget.session_usd"},
-		min: 0, hasMin: true,
-		fromFile: func(f *File) string { return ftoa(f.Budget.SessionUSD) },
-		apply:    func(c *Config, v value) { c.SessionBudgetUSD = v.f },
-		show:     func(c *Config) string { return ftoa(c.SessionBudgetUSD) },
-	},
-	{
-		Definition: Definition{Name: "MACROA_DAILY_BUDGET_USD", Kind: KindFloat, Default: "0",
-			Description: "Spending limit per day (local time) in US dollars; 0 means unlimited.", FileKey: "budget.daily_usd"},
-		min: 0, hasMin: true,
-		fromFile: func(f *File) string { return ftoa(f.Budget.DailyUSD) },
-		apply:    func(c *Config, v value) { c.DailyBudgetUSD = v.f },
-		show:     func(c *Config) string { return ftoa(c.DailyBudgetUSD) },
-	},
-	{
-		Definition: Definition{Name: "MACROA_MONTHLY_BUDGET_USD", Kind: KindFloat, Default: "0",
-			Description: "Spending limit per calendar month in US dollars; 0 means unlimited.", FileKey: "budget.monthly_usd"},
-		min: 0, hasMin: true,
-		fromFile: func(f *File) string { return ftoa(f.Budget.MonthlyUSD) },
-		apply:    func(c *Config, v value) { c.MonthlyBudgetUSD = v.f },
-		show:     func(c *Config) string { return ftoa(c.MonthlyBudgetUSD) },
-	},
-	{
-		Definition: Definition{Name: "MACROA_SESSION_BUDGET_TOKENS", Kind: KindInt, Default: "0",
-			Description: "Token limit per session; 0 means unlimited."},
-		min: 0, hasMin: true,
-		apply: func(c *Config, v value) { c.SessionBudgetTokens = v.i },
-		show:  func(c *Config) string { return itoa(c.SessionBudgetTokens) },
-	},
-	{
-		Definition: Definition{Name: "MACROA_USER_NAME", Kind: KindString,
-			Description: "Your name, for greetings.", FileKey: "user_name"},
-		fromFile: func(f *File) string { return f.UserName },
-		apply:    func(c *Config, v value) { c.UserName = v.s },
-		show:     func(c *Config) string { return c.UserName },
-	},
-	{
-		Definition: Definition{Name: "MACROA_HTTP_REFERER", Kind: KindString, Default: "https://github.com/macroa/macroa",
-			Description: "HTTP-Referer header sent to OpenRouter."},
-		apply: func(c *Config, v value) { c.HTTPReferer = v.s },
-		show:  func(c *Config) string { return c.HTTPReferer },
-	},
-	{
-		Definition: Definition{Name: "MACROA_APP_TITLE", Kind: KindString, Default: "Macroa",
-			Description: "X-Title header sent to OpenRouter."},
-		apply: func(c *Config, v value) { c.AppTitle = v.s },
-		show:  func(c *Config) string { return c.AppTitle },
-	},
-	{
-		Definition: Definition{Name: "MACROA_THEME", Kind: KindString, Default: "ansi",
-			Description: "Colour theme: an embedded theme or one in <home>/themes.", FileKey: "theme"},
-		fromFile: func(f *File) string { return f.Theme },
-		apply:    func(c *Config, v value) { c.Theme = v.s },
-		show:     func(c *Config) string { return c.Theme },
-	},
-}
+var table = lazy.New(func() []setting {
+	return []setting{
+		{
+			Definition: Definition{Name: homeSetting, Kind: KindPath, Default: "~/.macroa",
+				Description: "Data directory (database, tools, logs, .env, config.toml). Read only from the environment or ./.env."},
+			apply: func(c *Config, v value) { c.Home = v.s },
+			show:  func(c *Config) string { return c.Home },
+		},
+		{
+			Definition: Definition{Name: "OPENROUTER_API_KEY", Kind: KindString, Secret: true,
+				Description: "API key for OpenRouter (https://openrouter.ai)."},
+			apply: func(c *Config, v value) { c.OpenRouterKey = v.s },
+			show:  func(c *Config) string { return c.OpenRouterKey },
+		},
+		{
+			Definition: Definition{Name: "MACROA_BASE_URL", Kind: KindURL,
+				Description: "OpenAI-compatible endpoint (Ollama, llama.cpp, vLLM, LM Studio, OpenAI), e.g. http://127.0.0.1:11434/v1."},
+			apply: func(c *Config, v value) { c.BaseURL = v.s },
+			show:  func(c *Config) string { return c.BaseURL },
+		},
+		{
+			Definition: Definition{Name: "MACROA_API_KEY", Kind: KindString, Secret: true,
+				Description: "API key for MACROA_BASE_URL, when it needs one."},
+			apply: func(c *Config, v value) { c.APIKey = v.s },
+			show:  func(c *Config) string { return c.APIKey },
+		},
+		modelSetting(tier.Nano, "google/gemini-2.5-flash-lite", func(f *File) string { return f.Models.Nano }),
+		modelSetting(tier.Haiku, "anthropic/claude-haiku-4-5", func(f *File) string { return f.Models.Haiku }),
+		modelSetting(tier.Sonnet, "anthropic/claude-sonnet-4-6", func(f *File) string { return f.Models.Sonnet }),
+		modelSetting(tier.Opus, "anthropic/claude-opus-4-6", func(f *File) string { return f.Models.Opus }),
+		{
+			Definition: Definition{Name: "MACROA_DB_PATH", Kind: KindPath, Default: homePlaceholder + "/macroa.db",
+				Description: "The one SQLite database (memory, sessions, audit, scheduler, approvals)."},
+			apply: func(c *Config, v value) { c.DBPath = v.s },
+			show:  func(c *Config) string { return c.DBPath },
+		},
+		{
+			Definition: Definition{Name: "MACROA_TOOLS_DIR", Kind: KindPath, Default: homePlaceholder + "/tools",
+				Description: "Directory of user tools (plug-ins)."},
+			apply: func(c *Config, v value) { c.ToolsDir = v.s },
+			show:  func(c *Config) string { return c.ToolsDir },
+		},
+		{
+			Definition: Definition{Name: "MACROA_LOG_PATH", Kind: KindPath, Default: homePlaceholder + "/logs/macroa.log",
+				Description: "Log file."},
+			apply: func(c *Config, v value) { c.LogPath = v.s },
+			show:  func(c *Config) string { return c.LogPath },
+		},
+		{
+			Definition: Definition{Name: "MACROA_SHELL_TIMEOUT", Kind: KindDuration, Default: "30s",
+				Description: "Time limit for one shell command (seconds, or a duration like 2m)."},
+			apply: func(c *Config, v value) { c.ShellTimeout = v.d },
+			show:  func(c *Config) string { return c.ShellTimeout.String() },
+		},
+		{
+			Definition: Definition{Name: "MACROA_NETWORK_TIMEOUT", Kind: KindDuration, Default: "30s",
+				Description: "Time limit for one network request, including model calls."},
+			apply: func(c *Config, v value) { c.NetworkTimeout = v.d },
+			show:  func(c *Config) string { return c.NetworkTimeout.String() },
+		},
+		{
+			Definition: Definition{Name: "MACROA_SCHEDULER_POLL", Kind: KindDuration, Default: "10s",
+				Description: "How often the scheduler looks for due tasks."},
+			apply: func(c *Config, v value) { c.SchedulerPoll = v.d },
+			show:  func(c *Config) string { return c.SchedulerPoll.String() },
+		},
+		{
+			Definition: Definition{Name: "MACROA_HEARTBEAT_INTERVAL", Kind: KindDuration, Default: "60s",
+				Description: "How often the background process reports that it is alive."},
+			apply: func(c *Config, v value) { c.HeartbeatInterval = v.d },
+			show:  func(c *Config) string { return c.HeartbeatInterval.String() },
+		},
+		{
+			Definition: Definition{Name: "MACROA_CONTEXT_WINDOW", Kind: KindInt, Default: "20",
+				Description: "Conversation turns kept as context (1-1000)."},
+			min: 1, hasMin: true, max: 1000, hasMax: true,
+			apply: func(c *Config, v value) { c.ContextWindow = int(v.i) },
+			show:  func(c *Config) string { return itoa(int64(c.ContextWindow)) },
+		},
+		{
+			Definition: Definition{Name: "MACROA_SESSION_BUDGET_USD", Kind: KindFloat, Default: "0",
+				Description: "Spending limit per session in US dollars; 0 means unlimited.", FileKey: "budget.session_usd"},
+			min: 0, hasMin: true,
+			fromFile: func(f *File) string { return ftoa(f.Budget.SessionUSD) },
+			apply:    func(c *Config, v value) { c.SessionBudgetUSD = v.f },
+			show:     func(c *Config) string { return ftoa(c.SessionBudgetUSD) },
+		},
+		{
+			Definition: Definition{Name: "MACROA_DAILY_BUDGET_USD", Kind: KindFloat, Default: "0",
+				Description: "Spending limit per day (local time) in US dollars; 0 means unlimited.", FileKey: "budget.daily_usd"},
+			min: 0, hasMin: true,
+			fromFile: func(f *File) string { return ftoa(f.Budget.DailyUSD) },
+			apply:    func(c *Config, v value) { c.DailyBudgetUSD = v.f },
+			show:     func(c *Config) string { return ftoa(c.DailyBudgetUSD) },
+		},
+		{
+			Definition: Definition{Name: "MACROA_MONTHLY_BUDGET_USD", Kind: KindFloat, Default: "0",
+				Description: "Spending limit per calendar month in US dollars; 0 means unlimited.", FileKey: "budget.monthly_usd"},
+			min: 0, hasMin: true,
+			fromFile: func(f *File) string { return ftoa(f.Budget.MonthlyUSD) },
+			apply:    func(c *Config, v value) { c.MonthlyBudgetUSD = v.f },
+			show:     func(c *Config) string { return ftoa(c.MonthlyBudgetUSD) },
+		},
+		{
+			Definition: Definition{Name: "MACROA_SESSION_BUDGET_TOKENS", Kind: KindInt, Default: "0",
+				Description: "Token limit per session; 0 means unlimited."},
+			min: 0, hasMin: true,
+			apply: func(c *Config, v value) { c.SessionBudgetTokens = v.i },
+			show:  func(c *Config) string { return itoa(c.SessionBudgetTokens) },
+		},
+		{
+			Definition: Definition{Name: "MACROA_USER_NAME", Kind: KindString,
+				Description: "Your name, for greetings.", FileKey: "user_name"},
+			fromFile: func(f *File) string { return f.UserName },
+			apply:    func(c *Config, v value) { c.UserName = v.s },
+			show:     func(c *Config) string { return c.UserName },
+		},
+		{
+			Definition: Definition{Name: "MACROA_HTTP_REFERER", Kind: KindString, Default: "https://github.com/macroa/macroa",
+				Description: "HTTP-Referer header sent to OpenRouter."},
+			apply: func(c *Config, v value) { c.HTTPReferer = v.s },
+			show:  func(c *Config) string { return c.HTTPReferer },
+		},
+		{
+			Definition: Definition{Name: "MACROA_APP_TITLE", Kind: KindString, Default: "Macroa",
+				Description: "X-Title header sent to OpenRouter."},
+			apply: func(c *Config, v value) { c.AppTitle = v.s },
+			show:  func(c *Config) string { return c.AppTitle },
+		},
+		{
+			Definition: Definition{Name: "MACROA_THEME", Kind: KindString, Default: "ansi",
+				Description: "Colour theme: an embedded theme or one in <home>/themes.", FileKey: "theme"},
+			fromFile: func(f *File) string { return f.Theme },
+			apply:    func(c *Config, v value) { c.Theme = v.s },
+			show:     func(c *Config) string { return c.Theme },
+		},
+	}
+})
 
 // modelSetting builds the row for one tier's model id.
 func modelSetting(t tier.Tier, def string, fromFile func(*File) string) setting {
@@ -273,8 +276,9 @@ var retired = []struct{ Name, Why string }{
 
 // Definitions returns every setting in display order, for documentation.
 func Definitions() []Definition {
-	out := make([]Definition, len(table))
-	for i, s := range table {
+	settings := table.Get()
+	out := make([]Definition, len(settings))
+	for i, s := range settings {
 		out[i] = s.Definition
 	}
 	return out
@@ -282,9 +286,10 @@ func Definitions() []Definition {
 
 // lookupSetting finds a row by name.
 func lookupSetting(name string) (*setting, bool) {
-	for i := range table {
-		if table[i].Name == name {
-			return &table[i], true
+	settings := table.Get()
+	for i := range settings {
+		if settings[i].Name == name {
+			return &settings[i], true
 		}
 	}
 	return nil, false

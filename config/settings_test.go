@@ -8,7 +8,7 @@ import (
 
 func TestTableIsWellFormed(t *testing.T) {
 	seen := map[string]bool{}
-	for _, s := range table {
+	for _, s := range table.Get() {
 		if seen[s.Name] {
 			t.Errorf("%s appears twice", s.Name)
 		}
@@ -45,7 +45,7 @@ func TestFileKeysMatchSchema(t *testing.T) {
 	f := newFixture(t)
 	f.toml("theme = \"t1\"\nuser_name = \"u1\"\n[models]\nnano = \"m-nano\"\nhaiku = \"m-haiku\"\nsonnet = \"m-sonnet\"\nopus = \"m-opus\"\n[budget]\nsession_usd = 1.5\ndaily_usd = 2.5\nmonthly_usd = 20\n")
 	c := f.load()
-	for _, s := range table {
+	for _, s := range table.Get() {
 		if s.FileKey == "" {
 			continue
 		}
@@ -63,8 +63,8 @@ func TestFileKeysMatchSchema(t *testing.T) {
 
 func TestDefinitions(t *testing.T) {
 	defs := Definitions()
-	if len(defs) != len(table) {
-		t.Fatalf("%d definitions for %d settings", len(defs), len(table))
+	if len(defs) != len(table.Get()) {
+		t.Fatalf("%d definitions for %d settings", len(defs), len(table.Get()))
 	}
 	want := map[string]Definition{
 		"OPENROUTER_API_KEY":    {Name: "OPENROUTER_API_KEY", Kind: KindString, Secret: true},
