@@ -1,104 +1,114 @@
 // Package filter is the panes' one-line text input: a list's filter and
-// the inline prompts (a session name).
+// the inline prompts (a session name). It is bubbles' textinput set up to
+// schedule nothing (no blink), to take only the editing keys a shell has,
+// and to clean everything typed or pasted with termsafe, so what it draws
+// cannot control the terminal.
 package filter
 
 import (
-	"slices"
 	"strings"
-	"unicode"
 
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/termsafe"
 )
 
-// Input is a one-line text input: typing, paste, cursor moves and
-// deletion. It has no blink, so it schedules nothing. The zero value is an
-// empty input without a limit.
+// Input is a one-line text input. The zero value is an empty input
+// without a limit.
 type Input struct {
-	value []rune
-	pos   int // cursor, 0..len(value)
+	ti    textinput.Model
 	limit int // most runes accepted; 0 = no limit
+	width int // the width the view was last drawn at
+	ready bool
 }
 
 // New returns an empty input that accepts at most limit runes (0: no
 // limit).
 func New(limit int) Input { return Input{limit: limit} }
 
+// init builds the textinput on first use, so the zero value works.
+func (in *Input) init() {
+	if in.ready {
+		return
+	}
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.CharLimit = in.limit
+	ti.KeyMap = keyMap()
+	ti.Focus()
+	in.ti, in.ready = ti, true
+}
+
+// keyMap is the textinput's keys: a shell's editing keys and nothing
+// else (no clipboard, no suggestions).
+func keyMap() textinput.KeyMap {
+	k := func(keys ...string) key.Binding { return key.NewBinding(key.WithKeys(keys...)) }
+	return textinput.KeyMap{
+		CharacterBackward:       k("left", "ctrl+b"),
+		CharacterForward:        k("right", "ctrl+f"),
+		LineStart:               k("home", "ctrl+a"),
+		LineEnd:                 k("end", "ctrl+e"),
+		DeleteCharacterBackward: k("backspace", "ctrl+h"),
+		DeleteCharacterForward:  k("delete", "ctrl+d"),
+		DeleteBeforeCursor:      k("ctrl+u"),
+		DeleteAfterCursor:       k("ctrl+k"),
+		DeleteWordBackward:      k("ctrl+w", "alt+backspace"),
+	}
+}
+
+// editingKeys are the keys Update gives the textinput.
+var editingKeys = map[string]bool{
+	"left": true, "ctrl+b": true, "right": true, "ctrl+f": true,
+	"home": true, "ctrl+a": true, "end": true, "ctrl+e": true,
+	"backspace": true, "ctrl+h": true, "delete": true, "ctrl+d": true,
+	"ctrl+u": true, "ctrl+k": true, "ctrl+w": true, "alt+backspace": true,
+}
+
 // SetValue replaces the text and puts the cursor at its end.
 func (in *Input) SetValue(s string) {
-	in.value = nil
-	in.pos = 0
-	in.insert(s)
+	in.init()
+	in.ti.SetValue(clean(s))
+	in.ti.CursorEnd()
 }
 
 // Value returns the text.
-func (in *Input) Value() string { return string(in.value) }
+func (in *Input) Value() string { in.init(); return in.ti.Value() }
 
-// insert types s at the cursor; control characters are dropped and line
-// breaks become spaces (a name is one line).
+// insert types s at the cursor, cleaned: escape sequences, controls and
+// bidi overrides removed, line breaks and tabs turned into spaces (a name
+// is one line).
 func (in *Input) insert(s string) {
-	var add []rune
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			add = append(add, ' ')
-		case unicode.IsControl(r):
-		default:
-			add = append(add, r)
+	in.ti, _ = in.ti.Update(tea.PasteMsg{Content: clean(s)})
+}
+
+// clean makes s safe to show and one line.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return ' '
 		}
-	}
-	if in.limit > 0 {
-		add = add[:max(0, min(len(add), in.limit-len(in.value)))]
-	}
-	in.value = slices.Insert(in.value, in.pos, add...)
-	in.pos += len(add)
+		return r
+	}, termsafe.Clean(s))
 }
 
 // Update applies a key or a paste; it reports whether it used the message.
 func (in *Input) Update(msg tea.Msg) bool {
+	in.init()
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		in.insert(msg.Content)
 		return true
 	case tea.KeyPressMsg:
-		switch msg.String() {
-		case "left", "ctrl+b":
-			in.pos = max(0, in.pos-1)
-		case "right", "ctrl+f":
-			in.pos = min(len(in.value), in.pos+1)
-		case "home", "ctrl+a":
-			in.pos = 0
-		case "end", "ctrl+e":
-			in.pos = len(in.value)
-		case "backspace", "ctrl+h":
-			if in.pos > 0 {
-				in.value = slices.Delete(in.value, in.pos-1, in.pos)
-				in.pos--
-			}
-		case "delete", "ctrl+d":
-			if in.pos < len(in.value) {
-				in.value = slices.Delete(in.value, in.pos, in.pos+1)
-			}
-		case "ctrl+u":
-			in.value = slices.Delete(in.value, 0, in.pos)
-			in.pos = 0
-		case "ctrl+k":
-			in.value = in.value[:in.pos]
-		case "ctrl+w", "alt+backspace":
-			i := in.pos
-			for i > 0 && unicode.IsSpace(in.value[i-1]) {
-				i--
-			}
-			for i > 0 && !unicode.IsSpace(in.value[i-1]) {
-				i--
-			}
-			in.value = slices.Delete(in.value, i, in.pos)
-			in.pos = i
+		switch {
+		case editingKeys[msg.String()]:
+			in.ti, _ = in.ti.Update(msg) // no blink, no clipboard: no command
+		case msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt) != 0:
+			return false
 		default:
-			if msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt) != 0 {
-				return false
-			}
 			in.insert(msg.Text)
 		}
 		return true
@@ -107,49 +117,33 @@ func (in *Input) Update(msg tea.Msg) bool {
 }
 
 // View draws the text in width cells with the cursor as a reversed cell,
-// scrolled so the cursor stays visible; an empty input shows placeholder.
+// scrolled so the cursor stays visible; an empty input shows hint in the
+// placeholder style.
 func (in *Input) View(width int, text, placeholder lipgloss.Style, hint string) string {
 	if width <= 0 {
 		return ""
 	}
-	cursor := lipgloss.NewStyle().Reverse(true)
-	if len(in.value) == 0 {
-		return cursor.Render(" ") + placeholder.Render(fit(hint, width-1))
+	in.init()
+	in.ti.SetStyles(textinput.Styles{
+		Focused: textinput.StyleState{Text: text},
+		Blurred: textinput.StyleState{Text: text},
+		Cursor:  textinput.CursorStyle{Blink: false},
+	})
+	if in.ti.Value() == "" {
+		// The cursor cell, then the hint (the textinput would put the
+		// cursor on the hint's first letter).
+		return lipgloss.NewStyle().Reverse(true).Render(" ") + placeholder.Render(fit(clean(hint), width-1))
 	}
-	// Show the runes around the cursor that fit, cursor cell included.
-	start, used := in.pos, 1
-	if in.pos < len(in.value) {
-		used = max(1, ansi.StringWidth(string(in.value[in.pos])))
+	if width != in.width {
+		// The textinput keeps the window of text it shows; a new width
+		// needs a new window, from the start up to the cursor.
+		in.width = width
+		pos := in.ti.Position()
+		in.ti.SetWidth(max(width-1, 1)) // the cursor takes a cell of its own
+		in.ti.SetCursor(0)
+		in.ti.SetCursor(pos)
 	}
-	for start > 0 {
-		w := ansi.StringWidth(string(in.value[start-1]))
-		if used+w > width {
-			break
-		}
-		used += w
-		start--
-	}
-	end := in.pos
-	if end < len(in.value) {
-		end++ // the cursor sits on this rune; its cell is already counted
-	}
-	for end < len(in.value) {
-		w := ansi.StringWidth(string(in.value[end]))
-		if used+w > width {
-			break
-		}
-		used += w
-		end++
-	}
-	var b strings.Builder
-	b.WriteString(text.Render(string(in.value[start:in.pos])))
-	if in.pos < len(in.value) {
-		b.WriteString(cursor.Render(string(in.value[in.pos])))
-		b.WriteString(text.Render(string(in.value[in.pos+1 : end])))
-	} else {
-		b.WriteString(cursor.Render(" "))
-	}
-	return fit(b.String(), width)
+	return fit(in.ti.View(), width)
 }
 
 // fit clips s (which may hold ANSI styling) to width cells and pads it
