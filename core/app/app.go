@@ -23,6 +23,10 @@ type Options struct {
 	// Config is the configuration; nil loads it from the environment, the
 	// .env files and config.toml on first need.
 	Config *config.Config
+	// Store is a store the caller opened and will close (tests, a process
+	// that shares one); nil opens Config's database on first need, and
+	// Shutdown closes it.
+	Store *store.DB
 	// Environ, WorkDir and UserHome are what the shell and file skills see;
 	// zero: this process's environment, working and home directories.
 	Environ           []string
@@ -71,7 +75,7 @@ type App struct {
 // a method needs it, so --help and shell completion never reach the disk.
 func New(o Options) *App {
 	base, cancel := context.WithCancel(context.Background())
-	a := &App{opts: o, cfg: o.Config, local: o.Local, base: base, cancelBase: cancel}
+	a := &App{opts: o, cfg: o.Config, db: o.Store, local: o.Local, base: base, cancelBase: cancel}
 	if a.local == nil {
 		a.local = providers.NewLocalDetector(providers.DefaultOllamaAddr)
 	}

@@ -308,3 +308,34 @@ func contains(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// A store the caller opened is used as it is and left open by Shutdown.
+func TestGivenStoreStaysOpen(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, WorkDir: dir, UserHome: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "other.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a := New(Options{Config: cfg, Store: db})
+	if _, err := a.EnsureSession(ctx, "s"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := db.SessionByName(ctx, "s"); err != nil || !ok {
+		t.Fatalf("the given store: %v %v", ok, err)
+	}
+	if _, err := os.Stat(cfg.DBPath); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the configured store was opened too: %v", err)
+	}
+	if _, err := a.Sessions(ctx); err == nil {
+		t.Fatal("the store is still reachable after Shutdown")
+	}
+}

@@ -88,11 +88,11 @@ func (a *App) Shutdown(ctx context.Context) error {
 		a.watch = nil
 	}
 	a.closeBroker()
-	if a.db != nil {
+	if a.db != nil && a.db != a.opts.Store { // a store given stays open
 		if cerr := a.db.Close(); cerr != nil {
 			err = errors.Join(err, cerr)
 		}
-		a.db = nil
 	}
+	a.db = nil
 	return err
 }

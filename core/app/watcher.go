@@ -10,9 +10,10 @@ import (
 )
 
 // DefaultWatchEvery is how often the store watcher looks for changes: a
-// change shows within about 250 ms at worst, and an idle process wakes no
-// more than eight times a second, for one tiny query each time.
-const DefaultWatchEvery = 125 * time.Millisecond
+// change is published within one interval and a query, well inside the
+// 250 ms a person should wait to see it, and an idle process wakes ten
+// times a second for one tiny query each time.
+const DefaultWatchEvery = 100 * time.Millisecond
 
 // watcher notices every commit to the store, by this process or another,
 // and publishes which parts changed. On each tick it asks SQLite for

@@ -103,20 +103,16 @@ func (m MemorySkill) forget(ctx context.Context, key string) Result {
 	if key == "" {
 		return Fail("say what to forget, e.g. \"forget my editor\"")
 	}
-	f, ok, err := m.DB.GetFact(ctx, "", key)
+	var record func(store.Fact) store.AuditEntry
+	if m.Record != nil {
+		record = func(f store.Fact) store.AuditEntry { return m.Record("forget " + f.Key) }
+	}
+	f, ok, err := m.DB.ForgetFact(ctx, "", key, record)
 	if err != nil {
-		return Fail(fmt.Sprintf("could not look up %s: %v", key, err))
+		return Fail(fmt.Sprintf("could not forget %s: %v", key, err))
 	}
 	if !ok {
 		return Result{Output: "Nothing stored under " + key + ".", Success: true, Miss: true}
-	}
-	if m.Record != nil {
-		_, _, err = m.DB.DeleteFactAudited(ctx, f.Namespace, f.Key, m.Record("forget "+f.Key))
-	} else {
-		_, err = m.DB.DeleteFact(ctx, f.Namespace, f.Key)
-	}
-	if err != nil {
-		return Fail(fmt.Sprintf("could not forget %s: %v", key, err))
 	}
 	return OK("Forgot: " + f.Key)
 }
