@@ -5,12 +5,23 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/macroa/macroa/ui/tui/panes/audit"
+	"github.com/macroa/macroa/ui/tui/panes/sessions"
 )
 
 // Options configures the cockpit.
 type Options struct {
-	Backend Backend
-	Styles  Styles
+	// The services the panes use; each pane takes only its own (see
+	// registry.go). Each must be set unless Panes replaces the panes.
+	Runner   ChatBackend
+	Sessions sessions.Service
+	Audit    audit.Feed
+	Usage    Usage
+	// ReadOnly strips every dangerous binding (delete, approve, ...) from
+	// the panes: a cockpit to watch with, not to change things.
+	ReadOnly bool
+	Styles   Styles
 	// Keys are the user's rebinds from config.toml: pane → action → keys.
 	Keys map[string]map[string][]string
 	// Provider is the status bar's model line ("openrouter · nano=…"); ""
@@ -24,8 +35,7 @@ type Options struct {
 	DailyBudget float64
 	// Session is the session the chat opens with ("" for none).
 	Session string
-	// Panes overrides the default panes (tests); nil builds chat,
-	// sessions and audit.
+	// Panes overrides the registered panes (tests); nil builds them all.
 	Panes []Pane
 }
 
@@ -35,6 +45,7 @@ type App struct {
 	st     Styles
 	panes  []Pane
 	focus  int
+	side   int // the side pane shown when the side panes are tabs
 	zoomed bool
 	help   bool // the cheat sheet is open
 	// helpOffset is how far the cheat sheet is scrolled.
@@ -62,20 +73,13 @@ type toast struct {
 
 // New builds the cockpit.
 func New(o Options) *App {
-	a := &App{o: o, st: o.Styles, mouse: true}
-	a.panes = o.Panes
-	if a.panes == nil {
-		a.panes = []Pane{
-			NewChatPane(o.Backend, o.Styles, o.Keys[string(PaneChat)]),
-			NewSessionsPane(o.Backend, o.Styles, o.Keys[string(PaneSessions)]),
-			NewAuditPane(o.Backend, o.Styles, o.Keys[string(PaneAudit)]),
-		}
-	}
-	a.keys = Rebind(globalKeys(), o.Keys["global"])
+	a := &App{o: o, st: o.Styles, mouse: true, side: 1}
+	a.panes = buildPanes(o)
+	a.keys = Rebind(globalKeys(a.panes), o.Keys["global"])
 	return a
 }
 
-// Init starts every pane and the status bar's refresh.
+// Init starts every pane and reads today's spending.
 func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{a.refreshSpend()}
 	for _, p := range a.panes {
@@ -111,9 +115,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.seq == a.spendSeq {
 			a.spent = msg.spent
 		}
-		return a, tea.Tick(5*time.Second, func(time.Time) tea.Msg { return spendTickMsg{} })
-	case spendTickMsg:
-		return a, a.refreshSpend()
+		return a, nil
 	case FocusPaneMsg:
 		a.focusPane(msg.Pane)
 		return a, nil
@@ -138,9 +140,17 @@ func (a *App) broadcast(msg tea.Msg) tea.Cmd {
 func (a *App) focusPane(id PaneID) {
 	for i, p := range a.panes {
 		if p.ID() == id {
-			a.focus = i
+			a.setFocus(i)
 			return
 		}
+	}
+}
+
+// setFocus focuses pane i; a side pane also becomes the tab shown.
+func (a *App) setFocus(i int) {
+	a.focus = i
+	if i > 0 {
+		a.side = i
 	}
 }
 
@@ -152,15 +162,13 @@ type spendMsg struct {
 	spent float64
 }
 
-type spendTickMsg struct{}
-
 // refreshSpend reads today's spending in a command, never in Update.
 func (a *App) refreshSpend() tea.Cmd {
-	if a.o.Backend == nil {
+	if a.o.Usage == nil {
 		return nil
 	}
 	a.spendSeq++
-	seq, b := a.spendSeq, a.o.Backend
+	seq, b := a.spendSeq, a.o.Usage
 	return func() tea.Msg {
 		now := time.Now()
 		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())

@@ -6,13 +6,20 @@ import (
 	"github.com/macroa/macroa/core/events"
 )
 
-// coreEvent handles the core events the root itself shows.
+// coreEvent handles the core events the root itself shows. Spending is
+// read again when it may have changed, never on a timer.
 func (a *App) coreEvent(m CoreEventMsg) tea.Cmd {
 	switch e := m.Event.(type) {
 	case events.BudgetWarning:
 		return Toast(ToastWarn, e.Message)
 	case events.RunCompleted:
 		return a.refreshSpend()
+	case events.StoreChanged:
+		// Spending is written with a run's usage and audit entry; a run in
+		// another process shows in today's total as soon as it lands.
+		if e.Has(events.PartUsage) || e.Has(events.PartAudit) {
+			return a.refreshSpend()
+		}
 	}
 	return nil
 }

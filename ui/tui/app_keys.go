@@ -7,21 +7,29 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// globalKeys are the cockpit's own bindings. None fights the terminal,
-// readline or tmux: no ctrl+z/s/q, no plain letters while typing.
-func globalKeys() []Binding {
-	return []Binding{
+// maxFocusKeys is how many panes get a number key: alt+1 … alt+9.
+const maxFocusKeys = 9
+
+// globalKeys are the cockpit's own bindings, with one focus key per
+// registered pane (focus-N: alt+N; a plain N too while the focused pane
+// takes no text). None fights the terminal, readline or tmux: no
+// ctrl+z/s/q, no plain letters while typing.
+func globalKeys(panes []Pane) []Binding {
+	keys := []Binding{
 		NewBinding("next-pane", "next pane", "tab"),
 		NewBinding("prev-pane", "previous pane", "shift+tab"),
-		NewBinding("focus-1", "focus chat", "alt+1"),
-		NewBinding("focus-2", "focus sessions", "alt+2"),
-		NewBinding("focus-3", "focus audit", "alt+3"),
+	}
+	for i, p := range panes[:min(len(panes), maxFocusKeys)] {
+		n := strconv.Itoa(i + 1)
+		keys = append(keys, NewBinding("focus-"+n, "focus "+string(p.ID()), "alt+"+n))
+	}
+	return append(keys,
 		NewBinding("zoom", "zoom the pane to full screen and back", "alt+z"),
 		NewBinding("help", "this cheat sheet", "f1", "?"),
 		NewBinding("mouse", "release/capture the mouse (for the terminal's own selection)", "alt+m"),
 		NewBinding("cancel-quit", "cancel the running request; press twice to quit", "ctrl+c"),
 		NewBinding("back", "back out (close, unzoom)", "esc"),
-	}
+	)
 }
 
 // quitWindow is how soon a second ctrl+c must follow the first to quit.
@@ -77,9 +85,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return Toast(ToastInfo, "mouse released: select text with the terminal; alt+m to capture again")
 		}
-		for i := range a.panes {
+		for i := range a.panes[:min(len(a.panes), maxFocusKeys)] {
 			if Matches(a.keys, "focus-"+strconv.Itoa(i+1), k) || (!capturing && k == strconv.Itoa(i+1)) {
-				a.focus = i
+				a.setFocus(i)
 				return nil
 			}
 		}
@@ -89,9 +97,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case Matches(a.keys, "next-pane", k):
-		a.focus = (a.focus + 1) % len(a.panes)
+		a.setFocus((a.focus + 1) % len(a.panes))
 	case Matches(a.keys, "prev-pane", k):
-		a.focus = (a.focus + len(a.panes) - 1) % len(a.panes)
+		a.setFocus((a.focus + len(a.panes) - 1) % len(a.panes))
 	case Matches(a.keys, "back", k):
 		a.zoomed = false
 	}

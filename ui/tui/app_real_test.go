@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"os"
 	"strconv"
 	"strings"
@@ -10,10 +11,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/themes"
+	"github.com/macroa/macroa/ui/tui/panes/audit"
+	"github.com/macroa/macroa/ui/tui/panes/sessions"
 )
 
 // realHint is the status bar hint `macroa tui` passes when no model is
@@ -30,9 +34,9 @@ var realNow = time.Date(2026, 11, 21, 15, 30, 0, 0, time.UTC)
 type realCockpit struct {
 	a        *App
 	chat     *ChatPane
-	sessions *SessionsPane
-	audit    *AuditPane
-	b        Local
+	sessions *sessions.Pane
+	audit    *audit.Pane
+	b        pinned
 	db       *store.DB
 	dir      string
 }
@@ -51,18 +55,18 @@ func newRealCockpit(t testing.TB) *realCockpit {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := Local{Kernel: k, DB: db}
-	a := New(Options{Backend: b, Styles: NewStyles(th), Hint: realHint})
+	b := pinned{Local{Kernel: k, DB: db}}
+	a := New(Options{Runner: b, Sessions: b, Audit: b, Usage: b, Styles: NewStyles(th), Hint: realHint})
 	c := &realCockpit{a: a, b: b, db: db, dir: dir}
 	var ok1, ok2, ok3 bool
 	c.chat, ok1 = a.panes[0].(*ChatPane)
-	c.sessions, ok2 = a.panes[1].(*SessionsPane)
-	c.audit, ok3 = a.panes[2].(*AuditPane)
+	c.sessions, ok2 = a.panes[1].(*sessions.Pane)
+	c.audit, ok3 = a.panes[2].(*audit.Pane)
 	if !ok1 || !ok2 || !ok3 {
 		t.Fatalf("the default panes are %T, %T, %T", a.panes[0], a.panes[1], a.panes[2])
 	}
-	c.sessions.now = func() time.Time { return realNow }
-	c.audit.now = func() time.Time { return realNow }
+	c.sessions.SetClock(func() time.Time { return realNow })
+	c.audit.SetClock(func() time.Time { return realNow })
 	return c
 }
 
@@ -73,14 +77,48 @@ func (c *realCockpit) start(t testing.TB, w, h int) {
 	c.drive(t, c.a.Init())
 }
 
-// poll delivers what the panes' poll ticks and the status bar's refresh
-// tick would deliver, at once instead of after their intervals.
-func (c *realCockpit) poll(t testing.TB) {
+// storeChanged delivers what the store watcher publishes when every part
+// of the store may have changed.
+func (c *realCockpit) storeChanged(t testing.TB) {
 	t.Helper()
-	for _, m := range []tea.Msg{sessionsTickMsg{gen: c.sessions.gen}, auditTickMsg{gen: c.audit.gen}, spendTickMsg{}} {
-		_, cmd := c.a.Update(m)
-		c.drive(t, cmd)
+	ev := events.StoreChanged{Parts: []events.StorePart{events.PartAudit, events.PartSessions, events.PartFacts, events.PartUsage}, At: realNow}
+	_, cmd := c.a.Update(CoreEventMsg{Event: ev})
+	c.drive(t, cmd)
+}
+
+// pinned is the in-process backend with the wall clock's times pinned on
+// the way out: a run's time and duration in the audit rows, a session's
+// creation and last activity. The store stamps them with the real time;
+// the goldens must not change from one run (or minute) to the next.
+type pinned struct{ Local }
+
+func (b pinned) Sessions(ctx context.Context) ([]store.Session, error) {
+	list, err := b.Local.Sessions(ctx)
+	for i := range list {
+		list[i].CreatedAt = realNow.Add(-time.Hour)
+		list[i].UpdatedAt = realNow.Add(-time.Duration(i+2) * time.Minute)
 	}
+	return list, err
+}
+
+// RecentAudit answers newest first: the newest a minute before realNow.
+func (b pinned) RecentAudit(ctx context.Context, n int) ([]store.AuditEntry, error) {
+	es, err := b.Local.RecentAudit(ctx, n)
+	for i := range es {
+		es[i].Time = realNow.Add(-time.Duration(i+1) * time.Minute)
+		es[i].ElapsedMS = 3
+	}
+	return es, err
+}
+
+// AuditSince answers oldest first: the last a minute before realNow.
+func (b pinned) AuditSince(ctx context.Context, after store.AuditID, limit int) ([]store.AuditEntry, error) {
+	es, err := b.Local.AuditSince(ctx, after, limit)
+	for i := range es {
+		es[i].Time = realNow.Add(-time.Duration(len(es)-i) * time.Minute)
+		es[i].ElapsedMS = 3
+	}
+	return es, err
 }
 
 // key sends one key press to the App and runs what it starts.
@@ -104,39 +142,14 @@ func (c *realCockpit) typeText(t testing.TB, text string) {
 
 // drive runs commands the way the Bubble Tea runtime would: batches are
 // opened and every message goes back into the App, so the real load and
-// run commands do their real I/O. What a poll result, the spend and a
-// toast return is only the tea.Tick for the next poll or the toast's
-// expiry: those are not run (poll and the tests deliver ticks themselves),
-// so nothing here waits on a clock.
-//
-// Times that come from the wall clock are pinned on the way in: a run's
-// time and duration in the audit rows, a session's creation and last
-// activity. The store stamps them with the real time; the goldens must not
-// change from one run (or minute) to the next.
+// run commands do their real I/O. A toast's expiry timer is not run, so
+// nothing here waits on a clock.
 func (c *realCockpit) drive(t testing.TB, cmd tea.Cmd) {
 	t.Helper()
 	runCmds(t, "drive", cmd, 20*time.Second, func(msg tea.Msg) tea.Cmd {
-		ticksOnly := false
-		switch m := msg.(type) {
-		case auditLoadedMsg:
-			for i := range m.entries {
-				m.entries[i].Time = realNow.Add(-time.Duration(len(m.entries)-i) * time.Minute)
-				m.entries[i].ElapsedMS = 3
-			}
-			ticksOnly = !m.full
-			msg = m
-		case sessionsLoadedMsg:
-			for i := range m.list {
-				m.list[i].CreatedAt = realNow.Add(-time.Hour)
-				m.list[i].UpdatedAt = realNow.Add(-time.Duration(i+2) * time.Minute)
-			}
-			ticksOnly = true
-			msg = m
-		case spendMsg, ToastMsg, toastExpiredMsg:
-			ticksOnly = true
-		}
 		_, follow := c.a.Update(msg)
-		if ticksOnly {
+		switch msg.(type) {
+		case ToastMsg, toastExpiredMsg:
 			return nil
 		}
 		return follow
@@ -192,8 +205,8 @@ func TestAppRealFirstStart(t *testing.T) {
 }
 
 // TestAppRealShellRun: `!echo hi` typed into the chat and run through the
-// real kernel; the chat shows its output and, once polled, the audit pane
-// the run.
+// real kernel; the chat shows its output and, once the store says the
+// audit log changed, the audit pane the run.
 func TestAppRealShellRun(t *testing.T) {
 	for _, size := range realSizes {
 		t.Run(realSizeName(size.w, size.h), func(t *testing.T) {
@@ -208,12 +221,12 @@ func TestAppRealShellRun(t *testing.T) {
 				t.Fatalf("chat after the run: %d messages, reply %q", n, c.chat.msgs[len(c.chat.msgs)-1].text)
 			}
 			if c.audit.Len() != 0 {
-				t.Fatalf("the audit pane has %d entries before its next poll", c.audit.Len())
+				t.Fatalf("the audit pane has %d entries before the store said it changed", c.audit.Len())
 			}
-			c.poll(t)
+			c.storeChanged(t)
 			e, ok := c.audit.Selected()
 			if c.audit.Len() != 1 || !ok || e.Input != "!echo hi" || !e.Success || e.Source != string(kernel.SourceTUI) {
-				t.Fatalf("audit after the poll: %d entries, selected %+v", c.audit.Len(), e)
+				t.Fatalf("audit after the change: %d entries, selected %+v", c.audit.Len(), e)
 			}
 			view := c.screen(t, size.w, size.h)
 			plain := ansi.Strip(view)

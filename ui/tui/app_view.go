@@ -44,9 +44,19 @@ func (a *App) render() string {
 	return body + "\n" + a.statusBar(w)
 }
 
-// layout places the panes: chat left and the other panes stacked on the
-// right on wide terminals; chat on top and the others side by side below
-// on narrow ones.
+// The side panes (every pane but the chat) share one area: side by side
+// or stacked while each keeps at least this many cells, else as tabs that
+// show one pane at a time with every title in its top border.
+const (
+	minSideW = 36 // a side pane's width, side by side below the chat
+	minSideH = 8  // a side pane's height, stacked beside the chat
+)
+
+// layout places the panes: chat left and the side panes stacked on the
+// right on wide terminals; chat on top and the side panes side by side
+// below on narrow ones. When the side panes would get too small they
+// become tabs, so six panes stay usable at 80x24 and the chat is always
+// on screen.
 func (a *App) layout(w, h int) string {
 	if len(a.panes) == 1 {
 		return a.frame(0, w, h)
@@ -58,6 +68,9 @@ func (a *App) layout(w, h int) string {
 	if w >= 120 {
 		left := w * 3 / 5
 		right := w - left
+		if h/len(rest) < minSideH {
+			return lipgloss.JoinHorizontal(lipgloss.Top, a.frame(0, left, h), a.tabs(rest, right, h))
+		}
 		col := make([]string, len(rest))
 		for i, idx := range rest {
 			ph := h / len(rest)
@@ -70,6 +83,9 @@ func (a *App) layout(w, h int) string {
 	}
 	top := h * 3 / 5
 	bottom := h - top
+	if w/len(rest) < minSideW {
+		return a.frame(0, w, top) + "\n" + a.tabs(rest, w, bottom)
+	}
 	row := make([]string, len(rest))
 	for i, idx := range rest {
 		pw := w / len(rest)
@@ -81,24 +97,96 @@ func (a *App) layout(w, h int) string {
 	return a.frame(0, w, top) + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, row...)
 }
 
+// tabs draws the side pane last focused (a.side) in w × h cells, with a
+// tab for every side pane in its top border: "╭─ 2 sessions 4 ─ 3 audit ─╮".
+func (a *App) tabs(rest []int, w, h int) string {
+	shown := rest[0]
+	for _, i := range rest {
+		if i == a.side {
+			shown = i
+		}
+	}
+	box := a.box(shown, w, h)
+	lines := strings.SplitN(box, "\n", 2)
+	if len(lines) < 2 {
+		return box
+	}
+	// Every tab in full when they fit; else the shown one in full and the
+	// others by number only.
+	var full, short []string
+	for _, i := range rest {
+		label := a.tabLabel(i)
+		style := a.st.Muted
+		if i == shown {
+			style = a.st.Title
+			if i == a.focus {
+				style = a.st.TitleFocused
+			}
+			full, short = append(full, style.Render(label)), append(short, style.Render(label))
+			continue
+		}
+		full = append(full, style.Render(label))
+		short = append(short, style.Render(fmt.Sprintf(" %d ", i+1)))
+	}
+	bar := a.st.Border
+	if shown == a.focus {
+		bar = a.st.BorderFocused
+	}
+	sep := bar.UnsetBorderStyle().Foreground(bar.GetBorderTopForeground()).Render("─")
+	strip := strings.Join(full, sep)
+	if ansi.StringWidth(strip) > w-4 {
+		strip = strings.Join(short, sep)
+	}
+	if ansi.StringWidth(strip) <= w-4 {
+		lines[0] = ansi.Truncate(lines[0], 2, "") + strip + ansi.TruncateLeft(lines[0], 2+ansi.StringWidth(strip), "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// tabLabel is a side pane's tab: its number, title and badge.
+func (a *App) tabLabel(i int) string {
+	label := fmt.Sprintf(" %d %s ", i+1, a.panes[i].Title())
+	if b := badge(a.panes[i]); b != "" {
+		label += b + " "
+	}
+	return label
+}
+
+// badge is a pane's short count, "" when it has none.
+func badge(p Pane) string {
+	if b, ok := p.(Badger); ok {
+		return b.Badge()
+	}
+	return ""
+}
+
 // frame draws pane i with a border and title in exactly w × h cells.
 func (a *App) frame(i, w, h int) string {
-	p := a.panes[i]
-	focused := i == a.focus
-	border, title := a.st.Border, a.st.Title
-	if focused {
-		border, title = a.st.BorderFocused, a.st.TitleFocused
-	}
-	innerW, innerH := max(w-2, 1), max(h-2, 1)
-	body := fitBlock(p.View(innerW, innerH, focused), innerW, innerH)
-	box := border.Width(w).Height(h).Render(body)
+	box := a.box(i, w, h)
 	// The title sits in the top border: "╭─ 1 chat ───╮".
+	title := a.st.Title
+	if i == a.focus {
+		title = a.st.TitleFocused
+	}
 	lines := strings.SplitN(box, "\n", 2)
-	label := fmt.Sprintf(" %d %s ", i+1, p.Title())
+	label := fmt.Sprintf(" %d %s ", i+1, a.panes[i].Title())
 	if ansi.StringWidth(label) < w-4 {
 		lines[0] = ansi.Truncate(lines[0], 2, "") + title.Render(label) + ansi.TruncateLeft(lines[0], 2+ansi.StringWidth(label), "")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// box draws pane i inside its border, untitled, in exactly w × h cells.
+func (a *App) box(i, w, h int) string {
+	p := a.panes[i]
+	focused := i == a.focus
+	border := a.st.Border
+	if focused {
+		border = a.st.BorderFocused
+	}
+	innerW, innerH := max(w-2, 1), max(h-2, 1)
+	body := fitBlock(p.View(innerW, innerH, focused), innerW, innerH)
+	return border.Width(w).Height(h).Render(body)
 }
 
 // fitBlock cuts or pads text to exactly w × h cells so a pane can never
@@ -124,7 +212,7 @@ func fitBlock(s string, w, h int) string {
 }
 
 // statusBar is the bottom line: provider (or how to configure one), spend,
-// counts, and a toast. When space is short the right side sheds detail
+// each pane's count (its badge), and a toast. When space is short the right side sheds detail
 // first, so the provider line stays whole.
 func (a *App) statusBar(w int) string {
 	// A base URL's password never reaches the screen.
@@ -143,8 +231,15 @@ func (a *App) statusBar(w int) string {
 	if a.o.DailyBudget > 0 {
 		spend += fmt.Sprintf("/$%.2f", a.o.DailyBudget)
 	}
+	// Each pane's badge, for the panes out of sight above all.
+	counts := ""
+	for _, p := range a.panes {
+		if b := badge(p); b != "" {
+			counts += " · " + string(p.ID()) + " " + b
+		}
+	}
 	candidates := []string{
-		"today " + spend + " · approvals 0 · alerts 0 · f1 help ",
+		"today " + spend + counts + " · f1 help ",
 		"today " + spend + " · f1 help ",
 		spend + " · f1 help ",
 		"f1 help ",

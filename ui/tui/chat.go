@@ -13,7 +13,7 @@ import (
 // answer streaming in, and the input. Requests run in tea.Cmds through the
 // Backend; streamed text arrives as core events for the pane's turn.
 type ChatPane struct {
-	backend Backend
+	backend ChatBackend
 	st      Styles
 	keys    []Binding
 
@@ -51,7 +51,7 @@ type ChatPane struct {
 
 // NewChatPane builds the chat pane. keys are the user's rebinds from
 // config.toml [keys.chat] (action → keys).
-func NewChatPane(b Backend, st Styles, keys map[string][]string) *ChatPane {
+func NewChatPane(b ChatBackend, st Styles, keys map[string][]string) *ChatPane {
 	p := &ChatPane{
 		backend:  b,
 		st:       st,

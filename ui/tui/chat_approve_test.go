@@ -249,7 +249,7 @@ func TestChatApprovalAsksEachProposal(t *testing.T) {
 func TestChatApprovalRefusedWithoutAnswer(t *testing.T) {
 	t.Run("ctrl+c cancels the run and refuses", func(t *testing.T) {
 		p, b := newAskingPane(t, "touch x")
-		a := New(Options{Backend: b, Styles: chatTestStyles(t), Panes: []Pane{p}})
+		a := New(Options{Runner: b, Usage: b, Styles: chatTestStyles(t), Panes: []Pane{p}})
 		l := newChatLoop(t, p, nil)
 		l.send("tidy up")
 		l.until("the request", l.armed)
@@ -484,7 +484,7 @@ func TestTeaApprovalFlow(t *testing.T) {
 		providertest.Reply{ToolCalls: []providertest.ToolCall{{ID: "c1", Name: "run_command", Arguments: `{"command":"touch ` + canary + `"}`}}},
 		providertest.Reply{Content: "made the canary"},
 	)
-	a := New(Options{Backend: env.b, Styles: chatTestStyles(t), Hint: realHint})
+	a := New(Options{Runner: env.b, Sessions: env.b, Audit: env.b, Usage: env.b, Styles: chatTestStyles(t), Hint: realHint})
 	tm := teatest.NewTestModel(t, a, teatest.WithInitialTermSize(100, 30),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	ctx, cancel := context.WithCancel(context.Background())

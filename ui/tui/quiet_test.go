@@ -7,9 +7,10 @@ import (
 	"github.com/macroa/macroa/store"
 )
 
-// An idle cockpit redraws nothing: poll ticks and polls that find nothing
-// new reuse the last frame; a new run marks the frame for redrawing.
-func TestQuietPollsSkipRedraw(t *testing.T) {
+// An idle cockpit redraws nothing: store changes whose reloads find
+// nothing new reuse the last frame; a new run marks the frame for
+// redrawing.
+func TestQuietReloadsSkipRedraw(t *testing.T) {
 	c := newRealCockpit(t)
 	c.start(t, 120, 40)
 	c.a.View()
@@ -17,16 +18,16 @@ func TestQuietPollsSkipRedraw(t *testing.T) {
 		t.Fatal("View must leave a clean frame")
 	}
 	for range 3 {
-		c.poll(t)
+		c.storeChanged(t)
 		if c.a.dirty {
-			t.Fatal("a poll that found nothing new asked for a redraw")
+			t.Fatal("a reload that found nothing new asked for a redraw")
 		}
 	}
-	// Another process runs something: the next poll must redraw.
+	// Another process runs something: the next reload must redraw.
 	if _, err := c.db.AppendAudit(context.Background(), store.AuditEntry{Input: "!echo elsewhere", Source: "cli", Skill: "shell", Success: true}); err != nil {
 		t.Fatal(err)
 	}
-	c.poll(t)
+	c.storeChanged(t)
 	if !c.a.dirty {
 		t.Fatal("a new run from another process did not redraw")
 	}

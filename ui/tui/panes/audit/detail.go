@@ -1,4 +1,4 @@
-package tui
+package audit
 
 import (
 	"fmt"
@@ -10,17 +10,18 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit"
 )
 
-// auditLabelWidth is the width of the labels in the detail view.
-const auditLabelWidth = 11
+// labelWidth is the width of the labels in the detail view.
+const labelWidth = 11
 
-// auditField is one labelled value of an entry's detail view.
-type auditField struct{ label, value string }
+// field is one labelled value of an entry's detail view.
+type field struct{ label, value string }
 
-// auditFields lists every field of an entry but the input, in the order
+// fields lists every field of an entry but the input, in the order
 // the detail view and the copied text show them.
-func auditFields(e *store.AuditEntry, loc *time.Location) []auditField {
+func fields(e *store.AuditEntry, loc *time.Location) []field {
 	dash := func(s string) string {
 		if s == "" {
 			return "-"
@@ -34,11 +35,11 @@ func auditFields(e *store.AuditEntry, loc *time.Location) []auditField {
 	case !e.Success:
 		result = "FAIL"
 	}
-	hash := dash(auditShort(e.Hash))
+	hash := dash(short(e.Hash))
 	if e.PrevHash != "" {
-		hash += " (prev " + auditShort(e.PrevHash) + ")"
+		hash += " (prev " + short(e.PrevHash) + ")"
 	}
-	return []auditField{
+	return []field{
 		{"entry", "#" + strconv.FormatInt(int64(e.ID), 10)},
 		{"time", e.Time.In(loc).Format("2006-01-02 15:04:05.000 MST")},
 		{"turn", dash(string(e.TurnID))},
@@ -62,26 +63,26 @@ func auditFields(e *store.AuditEntry, loc *time.Location) []auditField {
 	}
 }
 
-// auditShort is a hash prefix, enough to tell entries apart.
-func auditShort(h string) string { return h[:min(len(h), 12)] }
+// short is a hash prefix, enough to tell entries apart.
+func short(h string) string { return h[:min(len(h), 12)] }
 
-// auditEntryText is an entry as plain text, for the clipboard: one
+// entryText is an entry as plain text, for the clipboard: one
 // "label: value" line per field, then the whole input. Control characters
 // are made visible, as on screen.
-func auditEntryText(e *store.AuditEntry, loc *time.Location) string {
+func entryText(e *store.AuditEntry, loc *time.Location) string {
 	var b strings.Builder
-	for _, f := range auditFields(e, loc) {
-		fmt.Fprintf(&b, "%-*s %s\n", auditLabelWidth, f.label+":", listPrintable(f.value, false))
+	for _, f := range fields(e, loc) {
+		fmt.Fprintf(&b, "%-*s %s\n", labelWidth, f.label+":", kit.Printable(f.value, false))
 	}
 	b.WriteString("input:\n")
-	b.WriteString(listPrintable(e.Input, true))
+	b.WriteString(kit.Printable(e.Input, true))
 	b.WriteString("\n")
 	return b.String()
 }
 
-// auditWrap wraps text to width cells, keeping its line breaks.
-func auditWrap(s string, width int) []string {
-	s = listPrintable(s, true)
+// wrap wraps text to width cells, keeping its line breaks.
+func wrap(s string, width int) []string {
+	s = kit.Printable(s, true)
 	if width > 0 {
 		s = ansi.Wrap(s, width, "")
 	}
@@ -90,15 +91,15 @@ func auditWrap(s string, width int) []string {
 
 // viewDetail draws every field of the selected entry, then its whole
 // input wrapped; it scrolls under a fixed header line.
-func (p *AuditPane) viewDetail(width, height int) string {
+func (p *Pane) viewDetail(width, height int) string {
 	e, ok := p.selected()
 	if !ok {
-		p.detail = false
+		p.list.Detail = false
 		return p.viewList(width, height, true)
 	}
-	valueW := max(1, width-auditLabelWidth-1)
+	valueW := max(1, width-labelWidth-1)
 	var body []string
-	for _, f := range auditFields(e, p.now().Location())[1:] { // the header names the entry
+	for _, f := range fields(e, p.now().Location())[1:] { // the header names the entry
 		style := p.st.Text
 		switch f.label {
 		case "tier":
@@ -113,38 +114,37 @@ func (p *AuditPane) viewDetail(width, height int) string {
 				style = p.st.Error
 			}
 		}
-		for i, line := range auditWrap(f.value, valueW) {
+		for i, line := range wrap(f.value, valueW) {
 			label := ""
 			if i == 0 {
 				label = f.label
 			}
-			body = append(body, p.st.Muted.Render(listCell(label, auditLabelWidth, false))+" "+style.Render(line))
+			body = append(body, p.st.Muted.Render(kit.Cell(label, labelWidth, false))+" "+style.Render(line))
 		}
 	}
 	body = append(body, "", p.st.Muted.Render("input"))
-	for _, line := range auditWrap(e.Input, max(1, width-2)) {
+	for _, line := range wrap(e.Input, max(1, width-2)) {
 		body = append(body, "  "+p.st.Text.Render(line))
 	}
 
 	rows := max(0, height-1)
-	p.detailTop = max(0, min(p.detailTop, len(body)-rows))
-	p.page = max(1, rows)
+	p.list.ClampDetail(len(body), rows)
 	result := p.st.Success.Render("ok")
 	if !e.Success {
 		result = p.st.Error.Render("FAIL")
 	}
 	head := p.st.Accent.Render(fmt.Sprintf("audit entry #%d", e.ID)) + " " + result
-	if below := len(body) - p.detailTop - rows; below > 0 {
+	if below := len(body) - p.list.DetailTop - rows; below > 0 {
 		head += p.st.Warning.Render(fmt.Sprintf(" ↓ %d more", below))
 	}
 	head += p.st.Muted.Render(fmt.Sprintf("  %s close · %s copy · %s/%s scroll", "esc",
-		listKeyLabel(p.keys, "copy"), listKeyLabel(p.keys, "up"), listKeyLabel(p.keys, "down")))
-	lines := append([]string{head}, body[p.detailTop:min(len(body), p.detailTop+rows)]...)
-	return listBlock(lines, width, height)
+		p.KeyLabel("copy"), p.KeyLabel("up"), p.KeyLabel("down")))
+	lines := append([]string{head}, body[p.list.DetailTop:min(len(body), p.list.DetailTop+rows)]...)
+	return kit.Block(lines, width, height)
 }
 
 // tierStyle is the colour of a tier, muted for one the theme lacks.
-func (p *AuditPane) tierStyle(t string) lipgloss.Style {
+func (p *Pane) tierStyle(t string) lipgloss.Style {
 	if s, ok := p.st.Tier[t]; ok {
 		return s
 	}

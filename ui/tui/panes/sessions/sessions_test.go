@@ -1,4 +1,4 @@
-package tui
+package sessions
 
 import (
 	"context"
@@ -8,22 +8,23 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit"
 )
 
-// saSessionsPane builds a sessions pane on w, loaded once through its own
-// poll command.
-func saSessionsPane(t *testing.T, w *saWorld) *SessionsPane {
+// loadedPane builds a sessions pane on w, loaded once.
+func loadedPane(t *testing.T, w *world) *Pane {
 	t.Helper()
-	p := NewSessionsPane(w.b, saStyles(t), nil)
-	p.every = time.Millisecond
-	saDrive(t, p, p.Init())
+	p := New(w.b, styles(t), nil)
+	drive(t, p, p.Init())
 	return p
 }
 
-func saNames(p *SessionsPane) []string {
+func names(p *Pane) []string {
 	var out []string
 	for _, s := range p.list {
 		out = append(out, s.Name)
@@ -31,7 +32,7 @@ func saNames(p *SessionsPane) []string {
 	return out
 }
 
-func saHasSession(t *testing.T, w *saWorld, name string) bool {
+func hasSession(t *testing.T, w *world, name string) bool {
 	t.Helper()
 	_, ok, err := w.db.SessionByName(context.Background(), name)
 	if err != nil {
@@ -40,24 +41,27 @@ func saHasSession(t *testing.T, w *saWorld, name string) bool {
 	return ok
 }
 
-func TestSessionsPollLoadsSessionsNewestFirst(t *testing.T) {
-	w := saNewWorld(t)
+func TestSessionsLoadNewestFirst(t *testing.T) {
+	w := newWorld(t)
+	clock := useClock(w)
 	w.run(t, "!echo one", "alpha")
-	time.Sleep(5 * time.Millisecond) // updated_at is kept to the millisecond
+	clock.advance(time.Second)
 	w.run(t, "!echo two", "beta")
 	w.run(t, "!echo three", "beta")
 
-	p := NewSessionsPane(w.b, saStyles(t), nil)
-	p.every = time.Millisecond
-	msgs := saDrive(t, p, p.Init())
-	if got := saNames(p); !slices.Equal(got, []string{"beta", "alpha"}) {
+	p := New(w.b, styles(t), nil)
+	if p.Badge() != "" {
+		t.Fatalf("badge before the first load: %q", p.Badge())
+	}
+	drive(t, p, p.Init())
+	if got := names(p); !slices.Equal(got, []string{"beta", "alpha"}) {
 		t.Fatalf("sessions = %v, want [beta alpha]", got)
 	}
 	if p.list[0].TurnCount != 2 {
 		t.Fatalf("beta has %d turns, want 2", p.list[0].TurnCount)
 	}
-	if _, ok := saFind[sessionsTickMsg](msgs); !ok {
-		t.Fatalf("the poll did not schedule its next tick: %v", msgs)
+	if p.Badge() != "2" {
+		t.Fatalf("badge = %q, want 2", p.Badge())
 	}
 	view := ansi.Strip(p.View(60, 8, true))
 	if !strings.Contains(view, "beta") || !strings.Contains(view, "just now") || !strings.Contains(view, "2 sessions") {
@@ -65,13 +69,16 @@ func TestSessionsPollLoadsSessionsNewestFirst(t *testing.T) {
 	}
 }
 
-func TestSessionsSessionFromAnotherProcessAppearsOnNextPoll(t *testing.T) {
-	w := saNewWorld(t)
+// storeChanged is the core event the store watcher publishes.
+func storeChanged(parts ...events.StorePart) kit.CoreEventMsg {
+	return kit.CoreEventMsg{Event: events.StoreChanged{Parts: parts, At: time.Now()}}
+}
+
+func TestSessionsReloadOnlyWhenTheStoreSaysSessionsChanged(t *testing.T) {
+	w := newWorld(t)
 	w.run(t, "!echo one", "alpha")
-	p := NewSessionsPane(w.b, saStyles(t), nil)
-	p.every = time.Millisecond
-	msgs := saDrive(t, p, p.Init())
-	if got := saNames(p); !slices.Equal(got, []string{"alpha"}) {
+	p := loadedPane(t, w)
+	if got := names(p); !slices.Equal(got, []string{"alpha"}) {
 		t.Fatalf("sessions = %v", got)
 	}
 
@@ -79,80 +86,90 @@ func TestSessionsSessionFromAnotherProcessAppearsOnNextPoll(t *testing.T) {
 	if _, err := w.other(t).EnsureSession(context.Background(), "from-elsewhere"); err != nil {
 		t.Fatal(err)
 	}
-	tick, ok := saFind[sessionsTickMsg](msgs)
-	if !ok {
-		t.Fatal("no tick scheduled")
+	for _, msg := range []tea.Msg{
+		storeChanged(events.PartAudit, events.PartFacts),
+		kit.CoreEventMsg{Event: events.RunCompleted{}},
+		kit.SessionChangedMsg{Name: "alpha"},
+	} {
+		if cmd := p.Update(msg); cmd != nil {
+			t.Fatalf("%T %+v started a load", msg, msg)
+		}
 	}
-	msgs = saDrive(t, p, p.Update(tick))
-	if got := saNames(p); !slices.Contains(got, "from-elsewhere") {
-		t.Fatalf("after a poll: %v, want from-elsewhere listed", got)
-	}
-	if _, ok := saFind[sessionsTickMsg](msgs); !ok {
-		t.Fatal("the chain stopped after the second poll")
-	}
-	// A tick of a chain an earlier Init started does nothing.
-	p.Init()
-	if cmd := p.Update(tick); cmd != nil {
-		t.Fatal("an old chain's tick started a poll")
+	drive(t, p, p.Update(storeChanged(events.PartAudit, events.PartSessions)))
+	if got := names(p); !slices.Contains(got, "from-elsewhere") {
+		t.Fatalf("after a sessions change: %v, want from-elsewhere listed", got)
 	}
 }
 
-func TestSessionsStalePollResultIsDropped(t *testing.T) {
-	w := saNewWorld(t)
+func TestSessionsQuietWhenNothingChanged(t *testing.T) {
+	w := newWorld(t)
 	w.run(t, "!echo one", "alpha")
-	p := saSessionsPane(t, w)
+	p := loadedPane(t, w)
+	same := p.load()()
+	if !p.Quiet(same) {
+		t.Fatal("a reload with the same list must not redraw")
+	}
+	p.Update(same)
+	w.run(t, "!echo two", "alpha")
+	if changed := p.load()(); p.Quiet(changed) {
+		t.Fatal("a reload with a new turn count must redraw")
+	}
+}
 
-	older := p.load(true)() // a poll answered before "late" exists
+func TestSessionsStaleResultIsDropped(t *testing.T) {
+	w := newWorld(t)
+	w.run(t, "!echo one", "alpha")
+	p := loadedPane(t, w)
+
+	older := p.load()() // answered before "late" exists
 	if _, err := w.db.EnsureSession(context.Background(), "late"); err != nil {
 		t.Fatal(err)
 	}
-	newer := p.load(false)() // sent after it: the answer that counts
+	newer := p.load()() // sent after it: the answer that counts
 	p.Update(newer)
-	if !slices.Contains(saNames(p), "late") {
-		t.Fatalf("newest result not applied: %v", saNames(p))
+	if !slices.Contains(names(p), "late") {
+		t.Fatalf("newest result not applied: %v", names(p))
 	}
-	cmd := p.Update(older)
-	if !slices.Contains(saNames(p), "late") {
-		t.Fatalf("a stale result replaced the list: %v", saNames(p))
+	if !p.Quiet(older) {
+		t.Fatal("a stale result must not redraw")
 	}
-	if cmd == nil {
-		t.Fatal("a stale poll result must still keep the poll chain going")
+	p.Update(older)
+	if !slices.Contains(names(p), "late") {
+		t.Fatalf("a stale result replaced the list: %v", names(p))
 	}
 }
 
-func TestSessionsLoadErrorKeepsListAndPolling(t *testing.T) {
-	w := saNewWorld(t)
+func TestSessionsLoadErrorKeepsList(t *testing.T) {
+	w := newWorld(t)
 	w.run(t, "!echo one", "alpha")
-	p := saSessionsPane(t, w)
+	p := loadedPane(t, w)
 	w.db.Close()
-	msgs := saDrive(t, p, p.Update(sessionsTickMsg{gen: p.gen}))
-	if _, ok := saFind[sessionsTickMsg](msgs); !ok {
-		t.Fatal("a failed poll stopped the chain")
-	}
+	drive(t, p, p.Update(storeChanged(events.PartSessions)))
 	v := ansi.Strip(p.View(60, 6, true))
 	if !strings.Contains(v, "could not list sessions") || !strings.Contains(v, "alpha") {
-		t.Fatalf("view after a failed poll:\n%s", v)
+		t.Fatalf("view after a failed load:\n%s", v)
 	}
 }
 
 func TestSessionsEnterSwitchesAndFocusesChat(t *testing.T) {
-	w := saNewWorld(t)
+	w := newWorld(t)
+	clock := useClock(w)
 	w.run(t, "!echo one", "alpha")
-	time.Sleep(5 * time.Millisecond)
+	clock.advance(time.Second)
 	w.run(t, "!echo two", "beta")
-	p := saSessionsPane(t, w)
+	p := loadedPane(t, w)
 
-	msgs := saPress(t, p, "j", "enter")
-	sw, ok := saFind[SwitchSessionMsg](msgs)
+	msgs := press(t, p, "j", "enter")
+	sw, ok := find[kit.SwitchSessionMsg](msgs)
 	if !ok || sw.Name != "alpha" {
 		t.Fatalf("enter on the second row: %v, want SwitchSessionMsg{alpha}", msgs)
 	}
-	if f, ok := saFind[FocusPaneMsg](msgs); !ok || f.Pane != PaneChat {
+	if f, ok := find[kit.FocusPaneMsg](msgs); !ok || f.Pane != kit.PaneChat {
 		t.Fatalf("enter did not focus the chat: %v", msgs)
 	}
 
 	// The chat reports what it shows; the row gets the marker.
-	p.Update(SessionChangedMsg{Name: "alpha"})
+	p.Update(kit.SessionChangedMsg{Name: "alpha"})
 	rows := strings.Split(ansi.Strip(p.View(60, 8, true)), "\n")
 	if !strings.Contains(rows[7], "chat: alpha") {
 		t.Fatalf("footer = %q, want it to name the chat's session", rows[7])
@@ -168,29 +185,29 @@ func TestSessionsEnterSwitchesAndFocusesChat(t *testing.T) {
 }
 
 func TestSessionsNewCreatesAndSwitches(t *testing.T) {
-	w := saNewWorld(t)
+	w := newWorld(t)
 	w.run(t, "!echo one", "alpha")
-	p := saSessionsPane(t, w)
+	p := loadedPane(t, w)
 
-	saPress(t, p, "n")
+	press(t, p, "n")
 	if !p.Capturing() {
 		t.Fatal("the name prompt is open but the pane does not capture keys")
 	}
-	saType(t, p, "gamma ray")
+	typeText(t, p, "gamma ray")
 	if v := ansi.Strip(p.View(60, 8, true)); !strings.Contains(v, "new session: gamma ray") {
 		t.Fatalf("prompt not shown:\n%s", v)
 	}
-	msgs := saPress(t, p, "enter")
+	msgs := press(t, p, "enter")
 	if p.Capturing() {
 		t.Fatal("the prompt stayed open")
 	}
-	if !saHasSession(t, w, "gamma ray") {
+	if !hasSession(t, w, "gamma ray") {
 		t.Fatal("the session was not created in the store")
 	}
-	if sw, ok := saFind[SwitchSessionMsg](msgs); !ok || sw.Name != "gamma ray" {
+	if sw, ok := find[kit.SwitchSessionMsg](msgs); !ok || sw.Name != "gamma ray" {
 		t.Fatalf("no switch to the new session: %v", msgs)
 	}
-	if _, ok := saFind[FocusPaneMsg](msgs); !ok {
+	if _, ok := find[kit.FocusPaneMsg](msgs); !ok {
 		t.Fatalf("no focus on the chat: %v", msgs)
 	}
 	if p.Selected() != "gamma ray" {
@@ -198,22 +215,22 @@ func TestSessionsNewCreatesAndSwitches(t *testing.T) {
 	}
 
 	// esc cancels without creating anything.
-	saPress(t, p, "n")
-	saType(t, p, "nope")
-	if _, handled := p.HandleKey(saKey("esc")); !handled {
+	press(t, p, "n")
+	typeText(t, p, "nope")
+	if _, handled := p.HandleKey(key("esc")); !handled {
 		t.Fatal("esc in the prompt was not handled")
 	}
-	if p.Capturing() || saHasSession(t, w, "nope") {
+	if p.Capturing() || hasSession(t, w, "nope") {
 		t.Fatal("esc did not cancel the new session")
 	}
 	// With no prompt left, esc is the root's.
-	if _, handled := p.HandleKey(saKey("esc")); handled {
+	if _, handled := p.HandleKey(key("esc")); handled {
 		t.Fatal("esc with nothing to back out of must return handled=false")
 	}
 
 	// An empty name is refused on the spot, keeping the prompt.
-	msgs = saPress(t, p, "n", "enter")
-	if toast, ok := saFind[ToastMsg](msgs); !ok || toast.Level != ToastError {
+	msgs = press(t, p, "n", "enter")
+	if toast, ok := find[kit.ToastMsg](msgs); !ok || toast.Level != kit.ToastError {
 		t.Fatalf("an empty name gave no error toast: %v", msgs)
 	}
 	if !p.Capturing() {
@@ -226,55 +243,56 @@ func TestSessionsRename(t *testing.T) {
 		name       string
 		to         string
 		current    string
-		wantToast  ToastLevel
+		wantToast  kit.ToastLevel
 		wantSwitch string // "" = no SwitchSessionMsg
 		wantNames  []string
 	}{
-		{"to a free name", "delta", "", ToastInfo, "", []string{"beta", "delta"}},
-		{"the chat's session follows", "delta", "alpha", ToastInfo, "delta", []string{"beta", "delta"}},
-		{"to a taken name", "beta", "alpha", ToastError, "", []string{"alpha", "beta"}},
+		{"to a free name", "delta", "", kit.ToastInfo, "", []string{"beta", "delta"}},
+		{"the chat's session follows", "delta", "alpha", kit.ToastInfo, "delta", []string{"beta", "delta"}},
+		{"to a taken name", "beta", "alpha", kit.ToastError, "", []string{"alpha", "beta"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := saNewWorld(t)
+			w := newWorld(t)
+			clock := useClock(w)
 			w.run(t, "!echo two", "beta")
-			time.Sleep(5 * time.Millisecond)
+			clock.advance(time.Second)
 			w.run(t, "!echo one", "alpha")
-			p := saSessionsPane(t, w)
-			p.Update(SessionChangedMsg{Name: tt.current})
+			p := loadedPane(t, w)
+			p.Update(kit.SessionChangedMsg{Name: tt.current})
 			if p.Selected() != "alpha" {
 				t.Fatalf("selected %q, want alpha (newest)", p.Selected())
 			}
 
-			saPress(t, p, "r")
+			press(t, p, "r")
 			if !p.Capturing() || p.input.Value() != "alpha" {
 				t.Fatalf("rename prompt: capturing=%v value=%q, want prefilled alpha", p.Capturing(), p.input.Value())
 			}
 			if v := ansi.Strip(p.View(60, 8, true)); !strings.Contains(v, `rename "alpha" to: alpha`) {
 				t.Fatalf("prompt not shown:\n%s", v)
 			}
-			saPress(t, p, "ctrl+u")
-			saType(t, p, tt.to)
-			msgs := saPress(t, p, "enter")
+			press(t, p, "ctrl+u")
+			typeText(t, p, tt.to)
+			msgs := press(t, p, "enter")
 
-			toast, ok := saFind[ToastMsg](msgs)
+			toast, ok := find[kit.ToastMsg](msgs)
 			if !ok || toast.Level != tt.wantToast {
 				t.Fatalf("toast = %+v (found %v), want level %v; msgs %v", toast, ok, tt.wantToast, msgs)
 			}
-			if tt.wantToast == ToastError && !strings.Contains(toast.Text, "already taken") {
+			if tt.wantToast == kit.ToastError && !strings.Contains(toast.Text, "already taken") {
 				t.Fatalf("taken-name toast says %q", toast.Text)
 			}
-			sw, ok := saFind[SwitchSessionMsg](msgs)
+			sw, ok := find[kit.SwitchSessionMsg](msgs)
 			if tt.wantSwitch == "" && ok || tt.wantSwitch != "" && (!ok || sw.Name != tt.wantSwitch) {
 				t.Fatalf("switch = %+v (sent %v), want %q", sw, ok, tt.wantSwitch)
 			}
-			got := saNames(p)
+			got := names(p)
 			slices.Sort(got)
 			if !slices.Equal(got, tt.wantNames) {
 				t.Fatalf("sessions after rename = %v, want %v", got, tt.wantNames)
 			}
 			for _, n := range tt.wantNames {
-				if !saHasSession(t, w, n) {
+				if !hasSession(t, w, n) {
 					t.Fatalf("store lacks %q", n)
 				}
 			}
@@ -298,35 +316,36 @@ func TestSessionsDeleteNeedsY(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.answer+"/"+tt.current, func(t *testing.T) {
-			w := saNewWorld(t)
+			w := newWorld(t)
+			clock := useClock(w)
 			w.run(t, "!echo two", "beta")
-			time.Sleep(5 * time.Millisecond)
+			clock.advance(time.Second)
 			w.run(t, "!echo one", "alpha")
-			p := saSessionsPane(t, w)
-			p.Update(SessionChangedMsg{Name: tt.current})
+			p := loadedPane(t, w)
+			p.Update(kit.SessionChangedMsg{Name: tt.current})
 
-			saPress(t, p, "d")
+			press(t, p, "d")
 			if !p.Capturing() {
 				t.Fatal("the y/n question must take the next key")
 			}
 			if v := ansi.Strip(p.View(60, 8, true)); !strings.Contains(v, `delete session "alpha"? y/n`) {
 				t.Fatalf("question not shown:\n%s", v)
 			}
-			msgs := saPress(t, p, tt.answer)
+			msgs := press(t, p, tt.answer)
 			if p.Capturing() {
 				t.Fatal("the question stayed open")
 			}
-			if gone := !saHasSession(t, w, "alpha"); gone != tt.wantDeleted {
+			if gone := !hasSession(t, w, "alpha"); gone != tt.wantDeleted {
 				t.Fatalf("deleted = %v, want %v", gone, tt.wantDeleted)
 			}
-			if slices.Contains(saNames(p), "alpha") == tt.wantDeleted {
-				t.Fatalf("list after answer %q: %v", tt.answer, saNames(p))
+			if slices.Contains(names(p), "alpha") == tt.wantDeleted {
+				t.Fatalf("list after answer %q: %v", tt.answer, names(p))
 			}
-			sw, ok := saFind[SwitchSessionMsg](msgs)
+			sw, ok := find[kit.SwitchSessionMsg](msgs)
 			if ok != tt.wantSwitch || ok && sw.Name != "" {
 				t.Fatalf("switch = %+v (sent %v), want a switch to \"\": %v", sw, ok, tt.wantSwitch)
 			}
-			if !saHasSession(t, w, "beta") {
+			if !hasSession(t, w, "beta") {
 				t.Fatal("the other session went too")
 			}
 		})
@@ -334,41 +353,41 @@ func TestSessionsDeleteNeedsY(t *testing.T) {
 }
 
 func TestSessionsRebindFromConfig(t *testing.T) {
-	w := saNewWorld(t)
+	w := newWorld(t)
 	w.run(t, "!echo one", "alpha")
-	p := NewSessionsPane(w.b, saStyles(t), map[string][]string{"delete": {"x"}, "new": {}})
-	saDrive(t, p, p.Init())
-	if _, handled := p.HandleKey(saKey("d")); handled || p.Capturing() {
+	p := New(w.b, styles(t), map[string][]string{"delete": {"x"}, "new": {}})
+	drive(t, p, p.Init())
+	if _, handled := p.HandleKey(key("d")); handled || p.Capturing() {
 		t.Fatal("d still deletes after delete was rebound to x")
 	}
-	if _, handled := p.HandleKey(saKey("n")); handled || p.Capturing() {
+	if _, handled := p.HandleKey(key("n")); handled || p.Capturing() {
 		t.Fatal("n still creates after new was unbound")
 	}
-	if _, handled := p.HandleKey(saKey("x")); !handled || !p.Capturing() {
+	if _, handled := p.HandleKey(key("x")); !handled || !p.Capturing() {
 		t.Fatal("x does not ask to delete")
 	}
 }
 
 func TestSessionsViewFitsEverySize(t *testing.T) {
-	w := saNewWorld(t)
-	p := saSessionsPane(t, w)
-	saFixedSessions(p)
+	w := newWorld(t)
+	p := loadedPane(t, w)
+	fixedSessions(p)
 	for _, size := range [][2]int{{1, 1}, {10, 2}, {19, 3}, {30, 5}, {78, 18}, {158, 42}} {
 		for _, prompt := range []string{"", "n", "d"} {
 			if prompt != "" {
-				saPress(t, p, prompt)
+				press(t, p, prompt)
 			}
-			saCheckBlock(t, p.View(size[0], size[1], true), size[0], size[1])
-			saPress(t, p, "esc")
+			checkBlock(t, p.View(size[0], size[1], true), size[0], size[1])
+			press(t, p, "esc")
 		}
 	}
 }
 
-// saFixedSessions gives the pane a fixed list and clock, through the same
-// message a poll delivers, for views that do not change from run to run.
-func saFixedSessions(p *SessionsPane) {
+// fixedSessions gives the pane a fixed list and clock, through the same
+// message a load delivers, for views that do not change from run to run.
+func fixedSessions(p *Pane) {
 	now := time.Date(2026, 11, 21, 15, 30, 0, 0, time.UTC)
-	p.now = func() time.Time { return now }
+	p.SetClock(func() time.Time { return now })
 	day := func(d int) time.Time { return now.AddDate(0, 0, -d) }
 	list := []store.Session{
 		{ID: "1", Name: "deploy notes", TurnCount: 12, CreatedAt: day(2), UpdatedAt: now.Add(-20 * time.Second)},
@@ -377,31 +396,31 @@ func saFixedSessions(p *SessionsPane) {
 		{ID: "4", Name: "taxes", TurnCount: 1, CreatedAt: day(3), UpdatedAt: now.Add(-3 * 24 * time.Hour)},
 		{ID: "5", Name: "2025 plans", TurnCount: 27, CreatedAt: day(400), UpdatedAt: time.Date(2025, 12, 30, 9, 0, 0, 0, time.UTC)},
 	}
-	p.load(false) // the query this result answers
-	p.Update(sessionsLoadedMsg{seq: p.seq, gen: p.gen, list: list})
-	p.Update(SessionChangedMsg{Name: "homelab"})
+	p.load() // the query this result answers
+	p.Update(loadedMsg{seq: p.seq, list: list})
+	p.Update(kit.SessionChangedMsg{Name: "homelab"})
 }
 
 func TestSessionsGoldens(t *testing.T) {
-	w := saNewWorld(t)
-	p := saSessionsPane(t, w)
-	saFixedSessions(p)
-	p.HandleKey(saKey("down"))
+	w := newWorld(t)
+	p := loadedPane(t, w)
+	fixedSessions(p)
+	p.HandleKey(key("down"))
 	for _, size := range [][2]int{{78, 18}, {158, 42}} {
 		name := fmt.Sprintf("sessions_%dx%d", size[0], size[1])
 		t.Run(name, func(t *testing.T) {
 			v := p.View(size[0], size[1], true)
-			saCheckBlock(t, v, size[0], size[1])
-			requireGolden(t, name, v)
+			checkBlock(t, v, size[0], size[1])
+			golden(t, name, v)
 		})
 	}
-	saPress(t, p, "r")
-	saType(t, p, " (old)")
+	press(t, p, "r")
+	typeText(t, p, " (old)")
 	t.Run("sessions_rename_78x18", func(t *testing.T) {
-		requireGolden(t, "sessions_rename_78x18", p.View(78, 18, true))
+		golden(t, "sessions_rename_78x18", p.View(78, 18, true))
 	})
-	saPress(t, p, "esc", "down", "d")
+	press(t, p, "esc", "down", "d")
 	t.Run("sessions_delete_78x18", func(t *testing.T) {
-		requireGolden(t, "sessions_delete_78x18", p.View(78, 18, false))
+		golden(t, "sessions_delete_78x18", p.View(78, 18, false))
 	})
 }

@@ -1,4 +1,4 @@
-package tui
+package audit
 
 import (
 	"context"
@@ -8,17 +8,20 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit"
 )
 
-// saAuditNow is the clock of the audit views with fixed data.
-var saAuditNow = time.Date(2026, 11, 21, 15, 30, 0, 0, time.UTC)
+// fixedNow is the clock of the audit views with fixed data.
+var fixedNow = time.Date(2026, 11, 21, 15, 30, 0, 0, time.UTC)
 
-// saSeedAudit writes six fixed entries through the store, with fixed
+// seedAudit writes six fixed entries through the store, with fixed
 // times and turn ids, so their rows (and hashes) never change.
-func saSeedAudit(t testing.TB, db *store.DB) []store.AuditEntry {
+func seedAudit(t testing.TB, db *store.DB) []store.AuditEntry {
 	t.Helper()
 	at := func(d, h, m, s int) time.Time { return time.Date(2026, 11, d, h, m, s, 0, time.UTC) }
 	seed := []store.AuditEntry{
@@ -47,22 +50,19 @@ func saSeedAudit(t testing.TB, db *store.DB) []store.AuditEntry {
 	return out
 }
 
-// saAuditPane builds an audit pane on w and drives its first load.
-func saAuditPane(t testing.TB, w *saWorld) (*AuditPane, auditTickMsg) {
+// loadedPane builds an audit pane on w and drives its first load; it
+// returns the event that says the audit log changed.
+func loadedPane(t testing.TB, w *world) (*Pane, kit.CoreEventMsg) {
 	t.Helper()
-	p := NewAuditPane(w.b, saStyles(t), nil)
-	p.every = time.Millisecond
-	p.now = func() time.Time { return saAuditNow }
-	tick, ok := saFind[auditTickMsg](saDrive(t, p, p.Init()))
-	if !ok {
-		t.Fatal("the first load scheduled no poll")
-	}
-	return p, tick
+	p := New(w.b, styles(t), nil)
+	p.SetClock(func() time.Time { return fixedNow })
+	drive(t, p, p.Init())
+	return p, storeChanged(events.PartAudit)
 }
 
-// saRows returns the list rows of a view (the lines after the two header
+// listRows returns the list rows of a view (the lines after the two header
 // lines that hold an entry).
-func saRows(view string) []string {
+func listRows(view string) []string {
 	var out []string
 	for _, l := range strings.Split(ansi.Strip(view), "\n")[2:] {
 		if strings.TrimSpace(l) != "" {
@@ -72,16 +72,16 @@ func saRows(view string) []string {
 	return out
 }
 
-// saSynthetic makes n entries with ids 1..n, as the poll would deliver
+// synthetic makes n entries with ids 1..n, as a read would deliver
 // them, without writing n rows to SQLite.
-func saSynthetic(n int) []store.AuditEntry {
+func synthetic(n int) []store.AuditEntry {
 	skills := []string{"shell", "chat", "memory", "agent", "file"}
 	tiers := []string{"nano", "haiku", "sonnet", "opus"}
 	sources := []string{"tui", "cli", "repl", "scheduler"}
 	out := make([]store.AuditEntry, n)
 	for i := range out {
 		out[i] = store.AuditEntry{
-			ID: store.AuditID(i + 1), Time: saAuditNow.Add(time.Duration(i-n) * time.Second),
+			ID: store.AuditID(i + 1), Time: fixedNow.Add(time.Duration(i-n) * time.Second),
 			Source: sources[i%len(sources)], Session: fmt.Sprintf("s%d", i%7), Skill: skills[i%len(skills)], Tier: tiers[i%len(tiers)],
 			Success: i%13 != 0, ElapsedMS: int64(i % 5000), CostUSD: float64(i%100) / 10000,
 			Input: fmt.Sprintf("request number %d with some words to fill the input column", i+1),
@@ -90,11 +90,11 @@ func saSynthetic(n int) []store.AuditEntry {
 	return out
 }
 
-func TestAuditInitialLoadThenNewRunsOnNextPoll(t *testing.T) {
-	w := saNewWorld(t)
+func TestAuditInitialLoadThenNewRunsWhenTheStoreChanges(t *testing.T) {
+	w := newWorld(t)
 	w.run(t, "!echo first", "s1")
 	w.run(t, "!ls /no/such/dir", "s1") // read-only: one entry, a failure
-	p, tick := saAuditPane(t, w)
+	p, tick := loadedPane(t, w)
 
 	if p.Len() != 2 || p.entries[0].Input != "!echo first" || p.entries[1].Success {
 		t.Fatalf("first load: %+v, want the two runs oldest first, the second failed", p.entries)
@@ -108,14 +108,22 @@ func TestAuditInitialLoadThenNewRunsOnNextPoll(t *testing.T) {
 	if _, err := w.other(t).AppendAudit(context.Background(), store.AuditEntry{Source: "cli", Input: "from another process", Skill: "shell", Tier: "nano", Success: true}); err != nil {
 		t.Fatal(err)
 	}
-	msgs := saDrive(t, p, p.Update(tick))
+	for _, msg := range []tea.Msg{storeChanged(events.PartSessions, events.PartUsage), kit.CoreEventMsg{Event: events.RunCompleted{}}} {
+		if cmd := p.Update(msg); cmd != nil {
+			t.Fatalf("%+v started a read", msg)
+		}
+	}
+	drive(t, p, p.Update(tick))
 	if p.Len() != 4 {
-		t.Fatalf("after a poll: %d entries, want 4", p.Len())
+		t.Fatalf("after the change: %d entries, want 4", p.Len())
 	}
-	if _, ok := saFind[auditTickMsg](msgs); !ok {
-		t.Fatal("the poll scheduled no next poll")
+	if p.Badge() != "2 new" {
+		t.Fatalf("badge %q, want 2 new", p.Badge())
 	}
-	rows := saRows(p.View(100, 10, true))
+	rows := listRows(p.View(100, 10, true))
+	if p.Badge() != "4" {
+		t.Fatalf("badge after a focused draw: %q, want the total", p.Badge())
+	}
 	if last := rows[len(rows)-1]; !strings.Contains(last, "from another process") || !strings.HasPrefix(last, "›") {
 		t.Fatalf("newest row %q, want the other process's run, selected", last)
 	}
@@ -128,11 +136,11 @@ func TestAuditInitialLoadThenNewRunsOnNextPoll(t *testing.T) {
 }
 
 func TestAuditFollowStopsWhenSelectionMovesUp(t *testing.T) {
-	w := saNewWorld(t)
-	saSeedAudit(t, w.db)
-	p, tick := saAuditPane(t, w)
+	w := newWorld(t)
+	seedAudit(t, w.db)
+	p, tick := loadedPane(t, w)
 
-	saPress(t, p, "up", "up")
+	press(t, p, "up", "up")
 	held, _ := p.Selected()
 	if p.Following() || held.ID != 4 {
 		t.Fatalf("after up up: following=%v selected=%d, want paused on #4", p.Following(), held.ID)
@@ -143,20 +151,20 @@ func TestAuditFollowStopsWhenSelectionMovesUp(t *testing.T) {
 	if _, err := w.db.AppendAudit(context.Background(), store.AuditEntry{Source: "cli", Input: "newer", Success: true}); err != nil {
 		t.Fatal(err)
 	}
-	saDrive(t, p, p.Update(tick))
+	drive(t, p, p.Update(tick))
 	if e, _ := p.Selected(); p.Len() != 7 || e.ID != held.ID {
 		t.Fatalf("a new entry moved the selection to #%d (len %d), want it held on #%d", e.ID, p.Len(), held.ID)
 	}
-	saPress(t, p, "G")
+	press(t, p, "G")
 	if e, _ := p.Selected(); !p.Following() || e.Input != "newer" {
 		t.Fatalf("G: following=%v selected %q, want the newest and following", p.Following(), e.Input)
 	}
 }
 
 func TestAuditFilters(t *testing.T) {
-	w := saNewWorld(t)
-	saSeedAudit(t, w.db)
-	p, _ := saAuditPane(t, w)
+	w := newWorld(t)
+	seedAudit(t, w.db)
+	p, _ := loadedPane(t, w)
 
 	steps := []struct {
 		key        string
@@ -172,7 +180,7 @@ func TestAuditFilters(t *testing.T) {
 		{"esc", "6 runs", []store.AuditID{1, 2, 3, 4, 5, 6}},
 	}
 	for _, s := range steps {
-		if _, handled := p.HandleKey(saKey(s.key)); !handled {
+		if _, handled := p.HandleKey(key(s.key)); !handled {
 			t.Fatalf("%s not handled", s.key)
 		}
 		var ids []store.AuditID
@@ -186,11 +194,11 @@ func TestAuditFilters(t *testing.T) {
 		if head := ansi.Strip(strings.Split(view, "\n")[0]); !strings.Contains(head, s.wantHeader) {
 			t.Fatalf("after %s: header %q, want %q", s.key, head, s.wantHeader)
 		}
-		rows := saRows(view)
+		rows := listRows(view)
 		if len(rows) != len(s.wantIDs) {
 			t.Fatalf("after %s: %d rows drawn, want %d", s.key, len(rows), len(s.wantIDs))
 		}
-		if p.filter.mode == auditFilterFailures {
+		if p.filter.mode == filterFailures {
 			for _, r := range rows {
 				if !strings.Contains(r, "FAIL") {
 					t.Fatalf("failures only shows %q", r)
@@ -198,17 +206,17 @@ func TestAuditFilters(t *testing.T) {
 			}
 		}
 	}
-	if _, handled := p.HandleKey(saKey("esc")); handled {
+	if _, handled := p.HandleKey(key("esc")); handled {
 		t.Fatal("esc with no filter and no detail view must be left to the root")
 	}
 }
 
 func TestAuditDetailView(t *testing.T) {
-	w := saNewWorld(t)
-	seeded := saSeedAudit(t, w.db)
-	p, _ := saAuditPane(t, w)
+	w := newWorld(t)
+	seeded := seedAudit(t, w.db)
+	p, _ := loadedPane(t, w)
 
-	saPress(t, p, "enter")
+	press(t, p, "enter")
 	if !p.DetailOpen() {
 		t.Fatal("enter did not open the detail view")
 	}
@@ -232,59 +240,56 @@ func TestAuditDetailView(t *testing.T) {
 	if strings.Contains(short, "what to change") || !strings.Contains(short, "↓ 6 more") {
 		t.Fatalf("short detail view:\n%s", short)
 	}
-	saPress(t, p, "down", "down")
+	press(t, p, "down", "down")
 	if v := ansi.Strip(p.View(78, 18, true)); !strings.Contains(v, "↓ 4 more") || strings.Contains(v, "\ntime ") {
 		t.Fatalf("down did not scroll by two lines:\n%s", v)
 	}
-	saPress(t, p, "G")
+	press(t, p, "G")
 	if v := ansi.Strip(p.View(78, 18, true)); !strings.Contains(v, "what to change") || strings.Contains(v, "more") {
 		t.Fatalf("G did not scroll to the end:\n%s", v)
 	}
-	saPress(t, p, "esc")
+	press(t, p, "esc")
 	if p.DetailOpen() {
 		t.Fatal("esc did not close the detail view")
 	}
 }
 
 func TestAuditDetailKeepsItsEntryWhileRunsArrive(t *testing.T) {
-	w := saNewWorld(t)
-	saSeedAudit(t, w.db)
-	p, tick := saAuditPane(t, w)
-	saPress(t, p, "enter")
+	w := newWorld(t)
+	seedAudit(t, w.db)
+	p, tick := loadedPane(t, w)
+	press(t, p, "enter")
 	if _, err := w.db.AppendAudit(context.Background(), store.AuditEntry{Source: "cli", Input: "newer", Success: true}); err != nil {
 		t.Fatal(err)
 	}
-	saDrive(t, p, p.Update(tick))
+	drive(t, p, p.Update(tick))
 	if e, _ := p.Selected(); p.Len() != 7 || e.ID != 6 || !strings.Contains(ansi.Strip(p.View(78, 18, true)), "audit entry #6") {
 		t.Fatalf("detail moved to #%d when a run arrived (len %d)", e.ID, p.Len())
 	}
-	saPress(t, p, "esc", "G")
+	press(t, p, "esc", "G")
 	if e, _ := p.Selected(); e.Input != "newer" {
 		t.Fatalf("after closing and G: selected %q", e.Input)
 	}
 }
 
-func TestAuditLoadErrorShowsAndPollingGoesOn(t *testing.T) {
-	w := saNewWorld(t)
-	p := NewAuditPane(w.b, saStyles(t), nil)
+func TestAuditLoadErrorShows(t *testing.T) {
+	w := newWorld(t)
+	p := New(w.b, styles(t), nil)
 	w.db.Close()
-	msgs := saDrive(t, p, p.Init())
-	if _, ok := saFind[auditTickMsg](msgs); !ok {
-		t.Fatal("a failed load stopped the poll chain")
-	}
+	drive(t, p, p.Init())
 	if head := ansi.Strip(strings.Split(p.View(100, 5, true), "\n")[0]); !strings.Contains(head, "could not read the audit log") {
 		t.Fatalf("header %q does not report the error", head)
 	}
 }
 
 func TestAuditCopyEntry(t *testing.T) {
-	w := saNewWorld(t)
-	seeded := saSeedAudit(t, w.db)
-	p, _ := saAuditPane(t, w)
+	w := newWorld(t)
+	seeded := seedAudit(t, w.db)
+	p, _ := loadedPane(t, w)
 
-	saPress(t, p, "up", "up")
-	msgs := saPress(t, p, "y")
-	c, ok := saFind[CopyMsg](msgs)
+	press(t, p, "up", "up")
+	msgs := press(t, p, "y")
+	c, ok := find[kit.CopyMsg](msgs)
 	if !ok || c.What != "audit entry" {
 		t.Fatalf("y gave %v, want a CopyMsg for an audit entry", msgs)
 	}
@@ -299,16 +304,16 @@ func TestAuditCopyEntry(t *testing.T) {
 		}
 	}
 	// The detail view copies too.
-	saPress(t, p, "enter")
-	if c2, ok := saFind[CopyMsg](saPress(t, p, "y")); !ok || c2.Text != c.Text {
+	press(t, p, "enter")
+	if c2, ok := find[kit.CopyMsg](press(t, p, "y")); !ok || c2.Text != c.Text {
 		t.Fatal("y in the detail view did not copy the same entry")
 	}
 }
 
 func TestAuditStaleResultIsDropped(t *testing.T) {
-	w := saNewWorld(t)
-	saSeedAudit(t, w.db)
-	p, _ := saAuditPane(t, w)
+	w := newWorld(t)
+	seedAudit(t, w.db)
+	p, _ := loadedPane(t, w)
 
 	staleCmd := p.fetch() // sent first, answered last
 	fresh := p.fetch()()  // nothing new yet
@@ -316,45 +321,46 @@ func TestAuditStaleResultIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	stale := staleCmd()
-	if len(stale.(auditLoadedMsg).entries) != 1 {
+	if len(stale.(loadedMsg).entries) != 1 {
 		t.Fatal("test setup: the stale answer should carry the new entry")
 	}
-	if cmd := p.Update(fresh); cmd == nil {
-		t.Fatal("the current answer did not schedule the next poll")
+	if !p.Quiet(fresh) {
+		t.Fatal("an answer with nothing new must not redraw")
 	}
+	p.Update(fresh)
 	if cmd := p.Update(stale); cmd != nil || p.Len() != 6 {
 		t.Fatalf("stale answer applied: len %d, cmd %v", p.Len(), cmd != nil)
 	}
-	// The next real poll still fetches it, once.
-	saDrive(t, p, p.Update(auditTickMsg{gen: p.gen}))
+	// The next change still fetches it, once.
+	drive(t, p, p.Update(storeChanged(events.PartAudit)))
 	if p.Len() != 7 || p.entries[6].Input != "late" {
-		t.Fatalf("after the next poll: len %d", p.Len())
+		t.Fatalf("after the next change: len %d", p.Len())
 	}
 }
 
 func TestAuditKeepsNewest10000AndDrawsOnlyVisibleRows(t *testing.T) {
-	w := saNewWorld(t)
-	p := NewAuditPane(w.b, saStyles(t), nil)
-	p.now = func() time.Time { return saAuditNow }
+	w := newWorld(t)
+	p := New(w.b, styles(t), nil)
+	p.SetClock(func() time.Time { return fixedNow })
 	p.Init()
-	all := saSynthetic(10_050)
-	p.Update(auditLoadedMsg{seq: p.seq, gen: p.gen, first: true, entries: all[:500]})
-	for i := 500; i < len(all); i += auditPage {
+	all := synthetic(10_050)
+	p.Update(loadedMsg{seq: p.seq, first: true, entries: all[:500]})
+	for i := 500; i < len(all); i += pageSize {
 		p.fetch()
-		p.Update(auditLoadedMsg{seq: p.seq, gen: p.gen, entries: all[i:min(i+auditPage, len(all))]})
+		p.Update(loadedMsg{seq: p.seq, entries: all[i:min(i+pageSize, len(all))]})
 	}
-	if p.Len() != auditMaxEntries || p.entries[0].ID != 51 || p.entries[auditMaxEntries-1].ID != 10_050 {
+	if p.Len() != maxEntries || p.entries[0].ID != 51 || p.entries[maxEntries-1].ID != 10_050 {
 		t.Fatalf("kept %d entries, #%d…#%d; want the newest 10,000", p.Len(), p.entries[0].ID, p.entries[p.Len()-1].ID)
 	}
 	view := p.View(158, 42, true)
-	saCheckBlock(t, view, 158, 42)
+	checkBlock(t, view, 158, 42)
 	if p.rendered != 40 {
 		t.Fatalf("drew %d rows for 40 visible lines", p.rendered)
 	}
 	if !strings.Contains(ansi.Strip(view), "10,000 runs") {
 		t.Fatal("header does not count 10,000 runs")
 	}
-	saPress(t, p, "f") // failures only, over all 10,000
+	press(t, p, "f") // failures only, over all 10,000
 	p.View(158, 42, true)
 	if p.rendered != 40 || len(p.view) != 770 {
 		t.Fatalf("filtered: %d rows drawn, %d match; want 40 and 770", p.rendered, len(p.view))
@@ -362,55 +368,55 @@ func TestAuditKeepsNewest10000AndDrawsOnlyVisibleRows(t *testing.T) {
 }
 
 func TestAuditViewFitsEverySize(t *testing.T) {
-	w := saNewWorld(t)
-	saSeedAudit(t, w.db)
-	p, _ := saAuditPane(t, w)
+	w := newWorld(t)
+	seedAudit(t, w.db)
+	p, _ := loadedPane(t, w)
 	for _, size := range [][2]int{{1, 1}, {12, 2}, {30, 3}, {60, 8}, {78, 18}, {119, 20}, {158, 42}, {300, 5}} {
 		for _, detail := range []bool{false, true} {
 			if detail {
-				saPress(t, p, "enter")
+				press(t, p, "enter")
 			}
-			saCheckBlock(t, p.View(size[0], size[1], true), size[0], size[1])
-			saPress(t, p, "esc")
+			checkBlock(t, p.View(size[0], size[1], true), size[0], size[1])
+			press(t, p, "esc")
 		}
 	}
-	empty := NewAuditPane(w.b, saStyles(t), nil)
-	saCheckBlock(t, empty.View(78, 18, true), 78, 18)
+	empty := New(w.b, styles(t), nil)
+	checkBlock(t, empty.View(78, 18, true), 78, 18)
 	if !strings.Contains(ansi.Strip(empty.View(78, 18, true)), "loading") {
 		t.Fatal("an unloaded pane does not say it is loading")
 	}
 }
 
 func TestAuditGoldens(t *testing.T) {
-	w := saNewWorld(t)
-	saSeedAudit(t, w.db)
-	p, _ := saAuditPane(t, w)
+	w := newWorld(t)
+	seedAudit(t, w.db)
+	p, _ := loadedPane(t, w)
 	for _, size := range [][2]int{{78, 18}, {158, 42}} {
 		name := fmt.Sprintf("audit_%dx%d", size[0], size[1])
-		t.Run(name, func(t *testing.T) { requireGolden(t, name, p.View(size[0], size[1], true)) })
+		t.Run(name, func(t *testing.T) { golden(t, name, p.View(size[0], size[1], true)) })
 	}
-	saPress(t, p, "up", "f")
-	t.Run("audit_failures_158x42", func(t *testing.T) { requireGolden(t, "audit_failures_158x42", p.View(158, 42, false)) })
-	saPress(t, p, "esc", "G", "enter")
+	press(t, p, "up", "f")
+	t.Run("audit_failures_158x42", func(t *testing.T) { golden(t, "audit_failures_158x42", p.View(158, 42, false)) })
+	press(t, p, "esc", "G", "enter")
 	for _, size := range [][2]int{{78, 18}, {158, 42}} {
 		name := fmt.Sprintf("audit_detail_%dx%d", size[0], size[1])
-		t.Run(name, func(t *testing.T) { requireGolden(t, name, p.View(size[0], size[1], true)) })
+		t.Run(name, func(t *testing.T) { golden(t, name, p.View(size[0], size[1], true)) })
 	}
 }
 
 // BenchmarkAuditKeyPress: 10,000 entries loaded, one key press, then the
 // view redrawn (Update + View), as the program does per key.
 func BenchmarkAuditKeyPress(b *testing.B) {
-	w := saNewWorld(b)
-	p := NewAuditPane(w.b, saStyles(b), nil)
+	w := newWorld(b)
+	p := New(w.b, styles(b), nil)
 	p.Init()
-	p.Update(auditLoadedMsg{seq: p.seq, gen: p.gen, first: true, entries: saSynthetic(auditMaxEntries)})
+	p.Update(loadedMsg{seq: p.seq, first: true, entries: synthetic(maxEntries)})
 	keys := []string{"up", "down"}
 	p.View(158, 42, true)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		p.HandleKey(saKey(keys[i%2]))
+		p.HandleKey(key(keys[i%2]))
 		_ = p.View(158, 42, true)
 	}
 }
@@ -419,27 +425,27 @@ func BenchmarkAuditKeyPress(b *testing.B) {
 // outcome is in, the pane shows the run once. A start record with no
 // outcome yet shows as running.
 func TestAuditStartRecordsFoldIntoTheirOutcome(t *testing.T) {
-	w := saNewWorld(t)
+	w := newWorld(t)
 	w.run(t, "!touch "+filepath.Join(t.TempDir(), "made"), "s1")
-	p, tick := saAuditPane(t, w)
+	p, tick := loadedPane(t, w)
 	if len(p.entries) != 2 || len(p.view) != 1 || p.entries[p.view[0]].Stage == store.StageStart {
 		t.Fatalf("entries %d, rows %d: want the start record folded into its outcome", len(p.entries), len(p.view))
 	}
 
-	// A start record whose outcome arrives on a later poll.
+	// A start record whose outcome arrives with a later change.
 	turn := store.NewTurnID()
 	other := w.other(t)
 	if _, err := other.AppendAudit(context.Background(), store.AuditEntry{TurnID: turn, Source: "cli", Input: "!sleep 100", Skill: "shell", Stage: store.StageStart}); err != nil {
 		t.Fatal(err)
 	}
-	saDrive(t, p, p.Update(tick))
+	drive(t, p, p.Update(tick))
 	if v := ansi.Strip(p.View(78, 18, true)); len(p.view) != 2 || !strings.Contains(v, "run…") {
 		t.Fatalf("rows %d, want the running start record shown as running:\n%s", len(p.view), v)
 	}
 	if _, err := other.AppendAudit(context.Background(), store.AuditEntry{TurnID: turn, Source: "cli", Input: "!sleep 100", Skill: "shell", Success: true}); err != nil {
 		t.Fatal(err)
 	}
-	saDrive(t, p, p.Update(auditTickMsg{gen: p.gen}))
+	drive(t, p, p.Update(storeChanged(events.PartAudit)))
 	if len(p.view) != 2 || p.entries[p.view[1]].Stage == store.StageStart {
 		t.Fatalf("rows %d, want the outcome in place of the start record", len(p.view))
 	}

@@ -1,4 +1,4 @@
-package tui
+package audit
 
 import (
 	"fmt"
@@ -9,30 +9,31 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit"
 )
 
-// auditMinInput is the narrowest the input column gets before other
+// minInput is the narrowest the input column gets before other
 // columns are dropped to make room.
-const auditMinInput = 12
+const minInput = 12
 
-// auditCol is one column of the audit rows.
-type auditCol struct {
+// column is one column of the audit rows.
+type column struct {
 	name  string
 	width int
 	right bool
 }
 
-// auditColumns lays the row out for a width: compact below 120 cells,
+// columnumns lays the row out for a width: compact below 120 cells,
 // roomier above; columns go (source first) while the input would be
-// narrower than auditMinInput. It returns the columns and the input width.
-func auditColumns(width int) ([]auditCol, int, bool) {
+// narrower than minInput. It returns the columns and the input width.
+func columnumns(width int) ([]column, int, bool) {
 	wide := width >= 120
-	cols := []auditCol{
+	cols := []column{
 		{"time", 8, false}, {"src", 5, false}, {"session", 10, false}, {"skill", 6, false},
 		{"tier", 6, false}, {"ok", 4, false}, {"ms", 6, true}, {"cost", 7, true},
 	}
 	if wide {
-		cols = []auditCol{
+		cols = []column{
 			{"time", 14, false}, {"source", 9, false}, {"session", 16, false}, {"skill", 8, false},
 			{"tier", 6, false}, {"ok", 4, false}, {"ms", 7, true}, {"cost", 8, true},
 		}
@@ -45,7 +46,7 @@ func auditColumns(width int) ([]auditCol, int, bool) {
 		return w
 	}
 	for _, drop := range []string{"src", "source", "ms", "session", "cost", "time", "skill"} {
-		if inputW() >= auditMinInput {
+		if inputW() >= minInput {
 			break
 		}
 		for i, c := range cols {
@@ -58,12 +59,16 @@ func auditColumns(width int) ([]auditCol, int, bool) {
 	return cols, max(0, inputW()), wide
 }
 
-// View draws the detail view when it is open, else the list.
-func (p *AuditPane) View(width, height int, focused bool) string {
+// View draws the detail view when it is open, else the list. Drawing
+// the pane focused counts its new runs as seen.
+func (p *Pane) View(width, height int, focused bool) string {
 	if width <= 0 || height <= 0 {
 		return ""
 	}
-	if p.detail {
+	if focused {
+		p.unseen = 0 // seen now: the badge goes back to the total
+	}
+	if p.list.Detail {
 		return p.viewDetail(width, height)
 	}
 	return p.viewList(width, height, focused)
@@ -71,60 +76,60 @@ func (p *AuditPane) View(width, height int, focused bool) string {
 
 // viewList draws a header (counts, the filter, follow state), the column
 // names and the visible rows only, newest at the bottom.
-func (p *AuditPane) viewList(width, height int, focused bool) string {
+func (p *Pane) viewList(width, height int, focused bool) string {
 	lines := make([]string, 0, height)
 	lines = append(lines, p.header(width))
-	cols, inputW, wide := auditColumns(width)
+	cols, inputW, wide := columnumns(width)
 	if height >= 3 {
 		var b strings.Builder
 		b.WriteString("  ")
 		for _, c := range cols {
-			b.WriteString(listCell(c.name, c.width, c.right))
+			b.WriteString(kit.Cell(c.name, c.width, c.right))
 			b.WriteByte(' ')
 		}
 		b.WriteString("input")
-		lines = append(lines, p.st.Muted.Render(listFit(b.String(), width)))
+		lines = append(lines, p.st.Muted.Render(kit.Fit(b.String(), width)))
 	}
 	rows := height - len(lines)
-	p.page = max(1, rows)
+	p.list.Page = max(1, rows)
 	p.rendered = 0
 	switch {
 	case !p.loaded:
 		if p.loadErr == "" {
-			lines = append(lines, p.st.Muted.Render(listFit("  loading the audit log…", width)))
+			lines = append(lines, p.st.Muted.Render(kit.Fit("  loading the audit log…", width)))
 		}
 	case len(p.entries) == 0:
-		lines = append(lines, p.st.Muted.Render(listFit("  no runs yet; every request from every front end shows up here", width)))
+		lines = append(lines, p.st.Muted.Render(kit.Fit("  no runs yet; every request from every front end shows up here", width)))
 	case len(p.view) == 0:
-		lines = append(lines, p.st.Muted.Render(listFit("  no entry matches the filter; esc clears it", width)))
+		lines = append(lines, p.st.Muted.Render(kit.Fit("  no entry matches the filter; esc clears it", width)))
 	}
-	start, end := p.cur.window(len(p.view), rows)
+	start, end := p.list.Window(len(p.view), rows)
 	now := p.now()
 	for i := start; i < end; i++ {
 		e := &p.entries[p.view[i]]
-		lines = append(lines, p.row(e, cols, inputW, wide, width, now, i == p.cur.sel, focused))
+		lines = append(lines, p.row(e, cols, inputW, wide, width, now, i == p.list.Sel, focused))
 		p.rendered++
 	}
-	return listJoin(lines, width, height) // every line is exactly width cells
+	return kit.Join(lines, width, height) // every line is exactly width cells
 }
 
 // header is the first line: how many entries, the filter, and whether the
 // view follows the tail.
-func (p *AuditPane) header(width int) string {
+func (p *Pane) header(width int) string {
 	if p.loadErr != "" {
-		return p.st.Error.Render(listFit("could not read the audit log: "+listOneLine(p.loadErr), width))
+		return p.st.Error.Render(kit.Fit("could not read the audit log: "+kit.OneLine(p.loadErr), width))
 	}
-	left := auditCount(len(p.entries)) + " runs"
-	if p.filter.mode != auditFilterAll {
-		left = fmt.Sprintf("%s of %s runs · filter: %s (esc clears)", auditCount(len(p.view)), auditCount(len(p.entries)), listOneLine(p.filter.String()))
+	left := count(len(p.entries)) + " runs"
+	if p.filter.mode != filterAll {
+		left = fmt.Sprintf("%s of %s runs · filter: %s (esc clears)", count(len(p.view)), count(len(p.entries)), kit.OneLine(p.filter.String()))
 	}
 	right, rs := "following", p.st.Success
-	if !p.follow {
-		right, rs = "paused · "+listKeyLabel(p.keys, "bottom")+" follows", p.st.Warning
+	if !p.list.Follow {
+		right, rs = "paused · "+p.KeyLabel("bottom")+" follows", p.st.Warning
 	}
 	gap := width - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 2 {
-		return p.st.Accent.Render(listFit(left, width))
+		return p.st.Accent.Render(kit.Fit(left, width))
 	}
 	return p.st.Accent.Render(left) + strings.Repeat(" ", gap) + rs.Render(right)
 }
@@ -132,13 +137,13 @@ func (p *AuditPane) header(width int) string {
 // row draws one entry on one line of exactly width cells. Cells are
 // painted with precomputed escape codes: a View draws up to a screenful of
 // these on every key press.
-func (p *AuditPane) row(e *store.AuditEntry, cols []auditCol, inputW int, wide bool, width int, now time.Time, sel, focused bool) string {
+func (p *Pane) row(e *store.AuditEntry, cols []column, inputW int, wide bool, width int, now time.Time, sel, focused bool) string {
 	whole := sel && focused // the selected row is one reversed bar
-	paint := func(lp listPaint, s string) string {
+	paint := func(lp kit.Paint, s string) string {
 		if whole {
 			return s
 		}
-		return lp.paint(s)
+		return lp.Apply(s)
 	}
 	var b strings.Builder
 	b.Grow(2*width + 64)
@@ -149,7 +154,7 @@ func (p *AuditPane) row(e *store.AuditEntry, cols []auditCol, inputW int, wide b
 	b.WriteString(paint(p.paint.accent, mark))
 	total := 2
 	for _, c := range cols {
-		b.WriteString(paint(p.cellPaint(e, c.name), listCell(auditCellText(e, c.name, wide, now), c.width, c.right)))
+		b.WriteString(paint(p.cellPaint(e, c.name), kit.Cell(cellText(e, c.name, wide, now), c.width, c.right)))
 		b.WriteByte(' ')
 		total += c.width + 1
 	}
@@ -158,21 +163,21 @@ func (p *AuditPane) row(e *store.AuditEntry, cols []auditCol, inputW int, wide b
 		in = p.paint.err
 	}
 	// A stored input holds up to 1,000 characters: cut before measuring.
-	b.WriteString(paint(in, listCell(listOneLine(listHead(e.Input, 2*inputW+16)), inputW, false)))
+	b.WriteString(paint(in, kit.Cell(kit.OneLine(kit.Head(e.Input, 2*inputW+16)), inputW, false)))
 	total += inputW
 	line := b.String()
 	if whole {
-		line = p.paint.sel.paint(line)
+		line = p.paint.sel.Apply(line)
 	}
 	if total != width {
-		line = listFit(line, width)
+		line = kit.Fit(line, width)
 	}
 	return line
 }
 
 // cellPaint colours a cell: failures in the Error style, the tier in its
 // own colour, the rest muted.
-func (p *AuditPane) cellPaint(e *store.AuditEntry, col string) listPaint {
+func (p *Pane) cellPaint(e *store.AuditEntry, col string) kit.Paint {
 	switch {
 	case col == "tier":
 		if lp, ok := p.paint.tier[e.Tier]; ok {
@@ -189,35 +194,35 @@ func (p *AuditPane) cellPaint(e *store.AuditEntry, col string) listPaint {
 	return p.paint.muted
 }
 
-// auditPaints are the audit rows' styles as escape codes.
-type auditPaints struct {
-	accent, muted, text, err, ok, sel listPaint
-	tier                              map[string]listPaint
+// paints are the audit rows' styles as escape codes.
+type paints struct {
+	accent, muted, text, err, ok, sel kit.Paint
+	tier                              map[string]kit.Paint
 }
 
-func newAuditPaints(st Styles) auditPaints {
-	ps := auditPaints{
-		accent: listPainter(st.Accent), muted: listPainter(st.Muted), text: listPainter(st.Text),
-		err: listPainter(st.Error), ok: listPainter(st.Success), sel: listPainter(st.Selected),
-		tier: map[string]listPaint{},
+func newPaints(st kit.Styles) paints {
+	ps := paints{
+		accent: kit.Painter(st.Accent), muted: kit.Painter(st.Muted), text: kit.Painter(st.Text),
+		err: kit.Painter(st.Error), ok: kit.Painter(st.Success), sel: kit.Painter(st.Selected),
+		tier: map[string]kit.Paint{},
 	}
 	for name, s := range st.Tier {
-		ps.tier[name] = listPainter(s)
+		ps.tier[name] = kit.Painter(s)
 	}
 	return ps
 }
 
-// auditCellText is an entry's value for a column, on one line.
-func auditCellText(e *store.AuditEntry, col string, wide bool, now time.Time) string {
+// cellText is an entry's value for a column, on one line.
+func cellText(e *store.AuditEntry, col string, wide bool, now time.Time) string {
 	dash := func(s string) string {
 		if s == "" {
 			return "-"
 		}
-		return listOneLine(s)
+		return kit.OneLine(s)
 	}
 	switch col {
 	case "time":
-		return auditTime(e.Time, now, wide)
+		return stamp(e.Time, now, wide)
 	case "src", "source":
 		return dash(e.Source)
 	case "session":
@@ -237,14 +242,14 @@ func auditCellText(e *store.AuditEntry, col string, wide bool, now time.Time) st
 	case "ms":
 		return strconv.FormatInt(e.ElapsedMS, 10)
 	case "cost":
-		return auditCost(e.CostUSD)
+		return cost(e.CostUSD)
 	}
 	return ""
 }
 
-// auditTime is an entry's time in the clock's zone: "15:04:05" today and
+// stamp is an entry's time in the clock's zone: "15:04:05" today and
 // "Nov 20" before in compact rows, "11-20 15:04:05" in wide ones.
-func auditTime(t, now time.Time, wide bool) string {
+func stamp(t, now time.Time, wide bool) string {
 	t = t.In(now.Location())
 	if wide {
 		return t.Format("01-02 15:04:05")
@@ -257,8 +262,8 @@ func auditTime(t, now time.Time, wide bool) string {
 	return t.Format("Jan 02")
 }
 
-// auditCost is a run's cost: "$0" when free, four decimals under $10.
-func auditCost(c float64) string {
+// cost is a run's cost: "$0" when free, four decimals under $10.
+func cost(c float64) string {
 	switch {
 	case c == 0:
 		return "$0"
@@ -268,8 +273,8 @@ func auditCost(c float64) string {
 	return fmt.Sprintf("$%.2f", c)
 }
 
-// auditCount writes a count with thousands separators: 10,000.
-func auditCount(n int) string {
+// count writes a count with thousands separators: 10,000.
+func count(n int) string {
 	s := strconv.Itoa(n)
 	if n < 1000 {
 		return s
