@@ -11,7 +11,7 @@ import (
 
 // ChatPane is the conversation: the current session's messages, the
 // answer streaming in, and the input. Requests run in tea.Cmds through the
-// Backend; streamed text arrives as core events for the pane's turn.
+// ChatBackend; streamed text arrives as core events for the pane's turn.
 type ChatPane struct {
 	backend ChatBackend
 	st      Styles
