@@ -70,6 +70,7 @@ func runREPL(cmd *cobra.Command, a *app, session string) error {
 			}
 			return a.db.ClearSession(ctx, s.ID)
 		},
+		Events: a.bus,
 	}
 	if interactive && !themes.NoColor(os.Environ()) {
 		if th, err := themes.Load(a.cfg.Theme, a.cfg.Home); err == nil {

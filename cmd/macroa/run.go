@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 	"github.com/macroa/macroa/ui/repl"
 )
@@ -61,9 +62,10 @@ func newRunCmd(a *app) *cobra.Command {
 			var answer *repl.Answer
 			if !asJSON {
 				// A model's answer prints as it arrives, to a terminal, a
-				// pipe or a file alike.
-				answer = repl.NewAnswer(out)
-				req.OnText, req.OnReset = answer.Text, answer.Reset
+				// pipe or a file alike, from the turn's events. The
+				// subscription outlives ctrl+c, so a partial answer prints.
+				req.TurnID = store.NewTurnID()
+				answer = repl.FollowAnswer(cmd.Context(), a.bus, req.TurnID, out)
 			}
 			res := k.Run(ctx, req)
 			return printRunResult(out, cmd.ErrOrStderr(), res, answer, asJSON, debug)

@@ -171,6 +171,11 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 	if needsModel {
 		var out modelOutcome
 		out, m = k.runModel(ctx, t, d)
+		if t.stream != nil {
+			// Every token of the turn is published before RunCompleted, so
+			// a front end that has seen the completion has the whole answer.
+			t.stream.finish()
+		}
 		sr, res.Route, res.Skill, res.Tier = out.Result, out.route, out.skill, out.tier
 		res.PlanSteps = out.planSteps
 		res.Warnings = t.warnings
@@ -193,7 +198,7 @@ func (k *Kernel) runModel(ctx context.Context, t *turn, d router.Decision) (mode
 		return out, nil
 	}
 	t.caller = newMeter(k.budgeted(caller, t), t.req.Session)
-	t.stream = newStream(k.bus, string(t.id), t.req.OnText, t.req.OnReset)
+	t.stream = newStream(k.bus, string(t.id))
 	t.history = k.history(ctx, t.session)
 	t.episodes = k.episodes(ctx, t.session)
 

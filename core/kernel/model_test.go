@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
@@ -21,7 +22,8 @@ func modelFixture(t *testing.T, toml string, env ...string) fixture {
 	t.Helper()
 	cfg, db, dir := openData(t, toml, env...)
 	models := func(context.Context) (providers.Caller, error) { return providers.FromConfig(cfg) }
-	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Models: models})
+	k := kernel.New(kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir,
+		Models: models, Bus: events.New(nil)})
 	return fixture{k: k, db: db, dir: dir}
 }
 
@@ -47,17 +49,18 @@ func TestModelChatStreamsAndCounts(t *testing.T) {
 	f := modelFixture(t, "[prices.\"m-nano\"]\ninput = 1\noutput = 2\n",
 		"MACROA_BASE_URL="+srv.URL(), "MACROA_MODEL_NANO=m-nano")
 	srv.Script(classifiedAs("chat"),
-		providertest.Reply{Content: "Why did the gopher cross the road? To get to the other goroutine.", PromptTokens: 100, CompletionTokens: 20})
+		// Chunks further apart than the coalescing interval arrive as
+		// separate tokens.
+		providertest.Reply{Content: "Why did the gopher cross the road? To get to the other goroutine.", PromptTokens: 100, CompletionTokens: 20,
+			Chunks: []string{"Why did the gopher cross the road? ", "To get to the other goroutine."}, ChunkDelay: 2 * events.DefaultCoalesce})
 
-	var mu sync.Mutex
-	var streamed []string
-	res := f.k.Run(context.Background(), kernel.Request{Input: "tell me a joke", Source: kernel.SourceCLI,
-		OnText: func(s string) { mu.Lock(); streamed = append(streamed, s); mu.Unlock() }})
+	done := follow(t, f.k.Bus(), "joke", nil)
+	res := f.k.Run(context.Background(), kernel.Request{TurnID: "joke", Input: "tell me a joke", Source: kernel.SourceCLI})
 	if !res.Success || !strings.Contains(res.Output, "other goroutine") {
 		t.Fatalf("run failed: %+v", res)
 	}
-	if len(streamed) < 2 || strings.Join(streamed, "") != res.Output || !res.Streamed {
-		t.Fatalf("answer not streamed in pieces: %q", streamed)
+	if got := done(); got.tokens < 2 || got.shown != res.Output || !res.Streamed || !got.completed {
+		t.Fatalf("answer not streamed in pieces before the completion: %+v", got)
 	}
 	if res.LLMCalls != 2 || res.Model != "m-nano" || res.Tier.String() != "nano" || res.CompletionTokens < 20 {
 		t.Fatalf("usage not reported: calls=%d model=%q tier=%s tokens=%d/%d", res.LLMCalls, res.Model, res.Tier, res.PromptTokens, res.CompletionTokens)
@@ -93,17 +96,13 @@ func TestModelFallbackMidStream(t *testing.T) {
 	primary.SetDefault(providertest.Reply{Content: "The answer starts on the primary and then", DropAfter: 3})
 	backup.SetDefault(providertest.Reply{Content: answer})
 
-	var mu sync.Mutex
-	var shown strings.Builder
-	resets := 0
-	res := f.k.Run(context.Background(), kernel.Request{Input: "explain something", Source: kernel.SourceCLI,
-		OnText:  func(s string) { mu.Lock(); shown.WriteString(s); mu.Unlock() },
-		OnReset: func() { mu.Lock(); resets++; shown.Reset(); mu.Unlock() }})
+	done := follow(t, f.k.Bus(), "fallback", nil)
+	res := f.k.Run(context.Background(), kernel.Request{TurnID: "fallback", Input: "explain something", Source: kernel.SourceCLI})
 	if !res.Success || res.Output != answer {
 		t.Fatalf("want the backup's answer, got %+v", res)
 	}
-	if resets < 1 || shown.String() != answer {
-		t.Fatalf("after %d resets the screen shows %q, want %q once", resets, shown.String(), answer)
+	if got := done(); got.resets < 1 || got.shown != answer || !got.completed {
+		t.Fatalf("after %d resets the screen shows %q, want %q once", got.resets, got.shown, answer)
 	}
 	a := f.audit(t)
 	if got := a[len(a)-1].Providers; got != "primary,backup" {
@@ -152,12 +151,15 @@ func TestModelCancelKeepsPartialAnswer(t *testing.T) {
 		Chunks: []string{"first ", "second ", "third ", "fourth"}, ChunkDelay: 150 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	var once sync.Once
-	res := f.k.Run(ctx, kernel.Request{Input: "count slowly", Session: "s", Source: kernel.SourceREPL,
-		OnText: func(s string) {
-			if strings.Contains(s, "second") {
-				once.Do(cancel)
-			}
-		}})
+	done := follow(t, f.k.Bus(), "slow", func(shown string) {
+		if strings.Contains(shown, "second") {
+			once.Do(cancel)
+		}
+	})
+	res := f.k.Run(ctx, kernel.Request{TurnID: "slow", Input: "count slowly", Session: "s", Source: kernel.SourceREPL})
+	if got := done(); !strings.HasPrefix(got.shown, "first second") || !strings.HasPrefix(res.Output, got.shown) {
+		t.Fatalf("shown %q while the answer kept is %q: want the same partial answer", got.shown, res.Output)
+	}
 	if res.Success || !strings.HasPrefix(res.Output, "first second") || !strings.HasSuffix(res.Output, "[cancelled]") {
 		t.Fatalf("want the partial answer marked cancelled, got %+v", res)
 	}
@@ -193,14 +195,14 @@ func TestModelEscalates(t *testing.T) {
 	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL(), "MACROA_MODEL_NANO=m-nano", "MACROA_MODEL_HAIKU=m-haiku")
 	srv.Script(classifiedAs("chat"), providertest.Reply{Content: "[[ESCALATE]] this needs more thought"},
 		providertest.Reply{Content: "A considered answer."})
-	var shown strings.Builder
-	res := f.k.Run(context.Background(), kernel.Request{Input: "why is the sky blue", Source: kernel.SourceCLI,
-		OnText: func(s string) { shown.WriteString(s) }})
+	var all strings.Builder // every token, resets or not
+	done := follow(t, f.k.Bus(), "sky", func(shown string) { all.WriteString(shown + "|") })
+	res := f.k.Run(context.Background(), kernel.Request{TurnID: "sky", Input: "why is the sky blue", Source: kernel.SourceCLI})
 	if !res.Success || res.Output != "A considered answer." || res.Tier.String() != "haiku" || res.Model != "m-haiku" {
 		t.Fatalf("want the haiku answer after one escalation, got %+v", res)
 	}
-	if strings.Contains(shown.String(), "ESCALATE") {
-		t.Fatalf("the escalation marker reached the screen: %q", shown.String())
+	if got := done(); strings.Contains(all.String(), "ESCALATE") || got.shown != res.Output {
+		t.Fatalf("the screen showed %q, ending with %q: want no marker, then the answer", all.String(), got.shown)
 	}
 }
 

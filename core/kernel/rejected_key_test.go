@@ -38,7 +38,7 @@ func TestRejectedKeyEndsTheRun(t *testing.T) {
 				"MACROA_MODEL_NANO=m-nano", "MACROA_MODEL_HAIKU=m-haiku", "MACROA_MODEL_SONNET=m-sonnet", "MACROA_MODEL_OPUS=m-opus")
 			srv.Script(tc.script...)
 			srv.SetDefault(tc.def)
-			res := f.k.Run(context.Background(), kernel.Request{Input: "tell me a joke", Source: kernel.SourceCLI, OnText: func(string) {}})
+			res := f.k.Run(context.Background(), kernel.Request{Input: "tell me a joke", Source: kernel.SourceCLI})
 			if res.Success || res.Error != tc.want {
 				t.Fatalf("run: success=%v error %q; want %q", res.Success, res.Error, tc.want)
 			}

@@ -32,11 +32,6 @@ type Request struct {
 	Input   string
 	Session string // a session name; "" runs without a stored session
 	Source  Source
-	// OnText receives a model's answer as it streams; OnReset says the text
-	// received so far is void (a retry or another provider starts over).
-	// Both may be nil.
-	OnText  func(text string)
-	OnReset func()
 	// Confirm asks the person whether a command a model proposed may run
 	// (reason says why it needs asking). nil refuses every such command.
 	Confirm func(ctx context.Context, command, reason string) bool
@@ -62,7 +57,7 @@ type Result struct {
 	Providers                      []string // every provider tried, in order
 	PlanSteps                      int
 	Warnings                       []string // budget warnings raised during the run
-	Streamed                       bool     // the answer already reached OnText
+	Streamed                       bool     // the answer already went out as the turn's Token events
 	// Action is what actually ran (the command, the path, the parameters),
 	// ChosenBy who chose it; Refused is set when a model proposed it and
 	// nobody approved it, so nothing ran.

@@ -23,13 +23,15 @@ func (k *Kernel) dispatchTurn(ctx context.Context, t *turn, d router.Decision, s
 // line becomes the turn's streamed text on the event bus (events.Token,
 // coalesced like a model's answer, secrets removed), so the cockpit shows
 // a long command live. The result is still the skill's complete output.
-// Lines go to the bus only, not to Request.OnText: front ends that print
-// the final output (the REPL, `macroa run`) would print it twice.
+// The tokens are marked as a command's (Token.Command): front ends that
+// print the final output (the REPL, `macroa run`) skip them, or they would
+// print it twice.
 func (k *Kernel) runShell(ctx context.Context, t *turn, sh skills.ShellSkill, in skills.Intent) skills.Result {
 	if k.bus == nil {
 		return sh.Run(ctx, in)
 	}
 	coal := events.NewCoalescer(k.bus, string(t.id), 0)
+	coal.Command = true
 	// Flushed before the run completes, so every line is published ahead of
 	// the RunCompleted event.
 	defer coal.Flush()

@@ -16,8 +16,9 @@ import (
 // TestShellOutputStreamsAsTurnText: a command's lines are published as the
 // turn's tokens while it runs (it waits on a FIFO the test writes only
 // after the first line arrived), before the run completes; the result
-// keeps the complete output; secrets never reach an event; OnText is not
-// called (the REPL and `macroa run` print the result).
+// keeps the complete output; secrets never reach an event; the tokens are
+// marked as a command's, and the answer as not streamed (the REPL and
+// `macroa run` print the result instead).
 func TestShellOutputStreamsAsTurnText(t *testing.T) {
 	const key = "sk-or-v1-streamedkey0123456789abcdef"
 	cfg, db, dir := openData(t, "", "OPENROUTER_API_KEY="+key)
@@ -30,12 +31,10 @@ func TestShellOutputStreamsAsTurnText(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("no FIFOs here: %v", err)
 	}
-	onText := false
 	done := make(chan kernel.Result, 1)
 	go func() {
 		done <- k.Run(context.Background(), kernel.Request{TurnID: "turn-1", Source: kernel.SourceTUI,
-			Input:  "!echo first " + key + "; read x < " + fifo + "; echo second $x >&2",
-			OnText: func(string) { onText = true }})
+			Input: "!echo first " + key + "; read x < " + fifo + "; echo second $x >&2"})
 	}()
 	var streamed strings.Builder
 	wrote := false
@@ -64,6 +63,9 @@ func TestShellOutputStreamsAsTurnText(t *testing.T) {
 			break
 		}
 		if tk, ok := e.(events.Token); ok {
+			if !tk.Command {
+				t.Fatalf("command output %q published as a model's answer", tk.Text)
+			}
 			streamed.WriteString(tk.Text)
 		}
 		if !wrote && strings.Contains(streamed.String(), "first") {
@@ -86,7 +88,7 @@ func TestShellOutputStreamsAsTurnText(t *testing.T) {
 	if !res.Success || res.Output != "first "+key+"\n[stderr]\nsecond go" {
 		t.Fatalf("result %+v: want the complete output", res)
 	}
-	if onText || res.Streamed {
-		t.Fatalf("command output reached OnText (%v) or is marked streamed (%v)", onText, res.Streamed)
+	if res.Streamed {
+		t.Fatal("command output is marked as a streamed answer")
 	}
 }

@@ -8,14 +8,13 @@ import (
 	"github.com/macroa/macroa/core/router"
 )
 
-// stream fans a turn's answer text out to the caller's callbacks and the
-// event bus. It holds back the first characters of each attempt until it
+// stream publishes a turn's answer text on the broker, as the turn's Token
+// events (and StreamReset when it starts over): the one way every front end
+// receives it. It holds back the first characters of each attempt until it
 // knows they are not the escalation marker, so a person never sees
 // "[[ESCALATE]]" flash by.
 type stream struct {
-	onText  func(string)
-	onReset func()
-	coal    *events.Coalescer
+	coal *events.Coalescer
 
 	mu      sync.Mutex
 	held    strings.Builder
@@ -24,8 +23,8 @@ type stream struct {
 	shown   bool // text reached the person
 }
 
-func newStream(bus *events.Bus, turn string, onText func(string), onReset func()) *stream {
-	return &stream{onText: onText, onReset: onReset, coal: events.NewCoalescer(bus, turn, 0)}
+func newStream(bus *events.Bus, turn string) *stream {
+	return &stream{coal: events.NewCoalescer(bus, turn, 0)}
 }
 
 // delta receives streamed text from the model layer.
@@ -57,9 +56,6 @@ func (s *stream) emit(text string) {
 		return
 	}
 	s.shown = true
-	if s.onText != nil {
-		s.onText(text)
-	}
 	s.coal.Add(text)
 }
 
@@ -72,15 +68,13 @@ func (s *stream) reset(reason string) {
 	s.held.Reset()
 	s.decided, s.muted, s.shown = false, false, false
 	if wasShown {
-		if s.onReset != nil {
-			s.onReset()
-		}
 		s.coal.Reset(reason)
 	}
 }
 
 // finish releases held text (an answer shorter than the marker) and
-// publishes what is queued.
+// publishes what is queued. The kernel calls it before it publishes
+// RunCompleted, so a front end has every token of the turn by then.
 func (s *stream) finish() {
 	s.mu.Lock()
 	if !s.decided && !s.muted {
@@ -91,7 +85,7 @@ func (s *stream) finish() {
 	s.coal.Flush()
 }
 
-// streamed reports whether any text reached the person.
+// streamed reports whether any of the answer went out as tokens.
 func (s *stream) streamed() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

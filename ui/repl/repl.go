@@ -16,7 +16,9 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 )
 
@@ -37,6 +39,9 @@ type Options struct {
 	Style       Style
 	// ClearSession empties the named session's stored context.
 	ClearSession func(ctx context.Context, name string) error
+	// Events is where a turn's streamed answer is read as it arrives;
+	// nil prints each answer whole once its run is done.
+	Events events.Subscriber
 }
 
 // Help is the text the "help" built-in prints.
@@ -155,10 +160,10 @@ func (s *session) handle(ctx context.Context, line string) (quit bool) {
 
 	// ctrl+c during a run cancels that run only.
 	runCtx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	req := kernel.Request{Input: line, Session: s.o.Session, Source: kernel.SourceREPL, Confirm: s.confirm}
-	// A model's answer prints as it arrives, to a terminal or a pipe.
-	answer := NewAnswer(s.o.Out)
-	req.OnText, req.OnReset = answer.Text, answer.Reset
+	req := kernel.Request{TurnID: store.NewTurnID(), Input: line, Session: s.o.Session, Source: kernel.SourceREPL, Confirm: s.confirm}
+	// A model's answer prints as it arrives, to a terminal or a pipe. Its
+	// subscription outlives a cancelled run, so the partial answer prints.
+	answer := FollowAnswer(ctx, s.o.Events, req.TurnID, s.o.Out)
 	res := s.r.Run(runCtx, req)
 	stop()
 

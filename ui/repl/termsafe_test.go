@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
 )
 
@@ -48,20 +49,34 @@ func assertSafe(t *testing.T, what, out string) {
 }
 
 // streamer is a Runner that streams its answer in chunks cut inside the
-// escape sequences, as a model's answer arrives.
+// escape sequences, as a model's answer arrives: each chunk is a Token
+// event of the request's turn on bus, and RunCompleted follows them.
 type streamer struct {
 	chunks []string
 	res    kernel.Result
-	stream bool // call OnText; else only claim Streamed, as if nothing could print
+	stream bool // publish the chunks; else only claim Streamed, as if nothing could print
+	bus    *events.Bus
 }
 
 func (s *streamer) Run(_ context.Context, req kernel.Request) kernel.Result {
-	if s.stream && req.OnText != nil {
+	turn := string(req.TurnID)
+	if s.stream {
 		for _, c := range s.chunks {
-			req.OnText(c)
+			s.bus.Publish(events.Token{TurnID: turn, Text: c})
 		}
 	}
+	s.bus.Publish(events.RunCompleted{TurnID: turn, Success: s.res.Success})
 	return s.res
+}
+
+// withBus gives r, when it is a streamer, a bus, and o that bus's events.
+func withBus(r Runner, o Options) Options {
+	bus := events.New(nil)
+	if st, ok := r.(*streamer); ok {
+		st.bus = bus
+	}
+	o.Events = bus
+	return o
 }
 
 // Every path the REPL prints a hostile value through comes out with no
@@ -83,7 +98,7 @@ func TestREPLTerminalSafety(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			o := tc.opts
+			o := withBus(tc.r, tc.opts)
 			o.In, o.Out = strings.NewReader("question\n"), &out
 			if err := Run(context.Background(), tc.r, o); err != nil {
 				t.Fatal(err)
@@ -108,7 +123,7 @@ func TestREPLAnswerPrintedOnce(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			if err := Run(context.Background(), tc.r, Options{In: strings.NewReader("tell me a joke\n"), Out: &out}); err != nil {
+			if err := Run(context.Background(), tc.r, withBus(tc.r, Options{In: strings.NewReader("tell me a joke\n"), Out: &out})); err != nil {
 				t.Fatal(err)
 			}
 			if out.String() != answer+"\n" {
