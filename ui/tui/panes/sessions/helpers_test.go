@@ -2,7 +2,6 @@ package sessions
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,11 +15,9 @@ import (
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/store"
-	"github.com/macroa/macroa/themes"
 	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // world is a real store with a kernel serving requests, as the cockpit
 // has in-process.
@@ -95,79 +92,48 @@ func useClock(w *world) *stepClock {
 	return c
 }
 
-func styles(t testing.TB) kit.Styles {
-	t.Helper()
-	th, err := themes.Load("dark", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return kit.NewStyles(th)
+func styles(t testing.TB) kit.Styles { return tuitest.Styles(t, "dark") }
+
+// key builds the key press a terminal sends for a key name.
+func key(s string) tea.KeyPressMsg { return tuitest.Key(s) }
+
+// driver drives p: the pane's own results go back into it, everything
+// else (toasts, switch and focus requests, copies) is kept for the test.
+func driver(t testing.TB, p *Pane) *tuitest.Driver {
+	return tuitest.ForPane(t, p, tuitest.WithKeep(func(msg tea.Msg) bool {
+		switch msg.(type) {
+		case loadedMsg, doneMsg:
+			return false
+		}
+		return true
+	}))
 }
 
-// key builds the key press a terminal would send for s.
-func key(s string) tea.KeyPressMsg {
-	named := map[string]rune{
-		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "up": tea.KeyUp, "down": tea.KeyDown,
-		"backspace": tea.KeyBackspace, "left": tea.KeyLeft, "right": tea.KeyRight,
-	}
-	if r, ok := named[s]; ok {
-		return tea.KeyPressMsg{Code: r}
-	}
-	if strings.HasPrefix(s, "ctrl+") {
-		return tea.KeyPressMsg{Code: []rune(s[5:])[0], Mod: tea.ModCtrl}
-	}
-	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
-}
-
-// drive runs cmd as the program would: every command of a batch, the
-// pane's own results fed back into Update; everything else (toasts,
-// switch and focus requests) is returned in arrival order.
+// drive runs cmd to completion and returns what the pane did not take.
 func drive(t testing.TB, p *Pane, cmd tea.Cmd) []tea.Msg {
 	t.Helper()
-	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 1000 {
-			t.Fatal("commands never settle")
-		}
-		next := queue[0]
-		queue = queue[1:]
-		if next == nil {
-			continue
-		}
-		switch m := next().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, m...)
-		case loadedMsg, doneMsg:
-			queue = append(queue, p.Update(m))
-		default:
-			out = append(out, m)
-		}
-	}
-	return out
+	d := driver(t, p)
+	d.Run(cmd)
+	return d.Kept()
 }
 
-// press sends keys to the pane and drives what they return.
+// press sends keys to the pane, drives what they return, and returns
+// what the pane did not take.
 func press(t testing.TB, p *Pane, keys ...string) []tea.Msg {
 	t.Helper()
-	var out []tea.Msg
-	for _, k := range keys {
-		cmd, _ := p.HandleKey(key(k))
-		out = append(out, drive(t, p, cmd)...)
-	}
-	return out
+	d := driver(t, p)
+	d.Press(keys...)
+	return d.Kept()
 }
 
-// typeText types text, one key press per character.
+// typeText types text, one key press per character; every key must be
+// taken by the open prompt.
 func typeText(t testing.TB, p *Pane, text string) {
 	t.Helper()
-	for _, r := range text {
-		cmd, handled := p.HandleKey(tea.KeyPressMsg{Code: r, Text: string(r)})
-		if !handled {
-			t.Fatalf("typing %q: key %q not handled", text, r)
-		}
-		drive(t, p, cmd)
+	d := driver(t, p)
+	d.Type(text)
+	if d.Unhandled > 0 {
+		t.Fatalf("typing %q: %d keys not handled", text, d.Unhandled)
 	}
 }
 
@@ -196,23 +162,5 @@ func checkBlock(t *testing.T, view string, width, height int) {
 	}
 }
 
-// golden compares a view, ANSI stripped, with testdata/<name>.golden
-// (go test -update rewrites it).
-func golden(t *testing.T, name, view string) {
-	t.Helper()
-	got := ansi.Strip(view)
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("no golden file %s (go test -update writes it): %v", path, err)
-	}
-	if got != string(want) {
-		t.Fatalf("view differs from %s (-update accepts it):\n%s", path, got)
-	}
-}
+// golden compares a view with testdata/<name>.golden (-update rewrites it).
+func golden(t *testing.T, name, view string) { tuitest.RequireGolden(t, name, view) }
