@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/tools"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/tier"
 )
@@ -54,7 +55,7 @@ type Agent struct {
 	// Record, when set, writes the audit record of a state-changing action
 	// (an approved command, a file write) before it runs; when it fails the
 	// action does not run. Memory writes record themselves (skills.MemorySkill.Record).
-	Record     func(ctx context.Context, tool, action string) error
+	Record     func(ctx context.Context, tool tools.Name, action string) error
 	OnToolCall func(ToolCall) // called after every tool call, run or refused: the kernel audits each one
 	MaxRounds  int            // tool rounds before a forced summary; 0 means DefaultMaxRounds
 
@@ -88,12 +89,13 @@ func (a *Agent) Run(ctx context.Context, input string, history []providers.Messa
 	msgs = append(msgs, providers.Message{Role: providers.RoleSystem, Content: SystemPrompt()})
 	msgs = append(msgs, history...)
 	msgs = append(msgs, providers.Message{Role: providers.RoleUser, Content: input})
-	tools := Tools()
+	reg := a.Registry()
+	defs := ProviderTools(reg)
 
 	var ans Answer
 	for round := 1; round <= limit; round++ {
 		ans.Rounds = round
-		res, err := a.call(ctx, msgs, tools)
+		res, err := a.call(ctx, msgs, defs)
 		if err != nil {
 			return ans, fmt.Errorf("agent round %d: %w", round, err)
 		}
@@ -103,7 +105,7 @@ func (a *Agent) Run(ctx context.Context, input string, history []providers.Messa
 		}
 		msgs = append(msgs, providers.Message{Role: providers.RoleAssistant, Content: res.Content, ToolCalls: res.ToolCalls})
 		for _, tc := range res.ToolCalls {
-			rec := a.execute(ctx, input, tc)
+			rec := a.execute(ctx, reg, input, tc)
 			ans.Calls = append(ans.Calls, rec)
 			msgs = append(msgs, providers.Message{Role: providers.RoleTool, Content: rec.Output, ToolCallID: tc.ID})
 		}
@@ -122,7 +124,7 @@ func (a *Agent) Run(ctx context.Context, input string, history []providers.Messa
 	return ans, nil
 }
 
-func (a *Agent) call(ctx context.Context, msgs []providers.Message, tools []providers.Tool) (providers.Result, error) {
+func (a *Agent) call(ctx context.Context, msgs []providers.Message, defs []providers.Tool) (providers.Result, error) {
 	temp := roundTemperature
 	return a.Caller.Call(ctx, providers.Call{
 		Tier:     a.Tier,
@@ -131,7 +133,7 @@ func (a *Agent) call(ctx context.Context, msgs []providers.Message, tools []prov
 		Request: providers.Request{
 			// A copy: the gateway may trim what it is given.
 			Messages:    append([]providers.Message(nil), msgs...),
-			Tools:       tools,
+			Tools:       defs,
 			Temperature: &temp,
 			MaxTokens:   roundMaxTokens,
 		},
@@ -140,15 +142,15 @@ func (a *Agent) call(ctx context.Context, msgs []providers.Message, tools []prov
 
 // execute runs one tool call, fits its output into the context and reports
 // it to OnToolCall.
-func (a *Agent) execute(ctx context.Context, task string, tc providers.ToolCall) ToolCall {
+func (a *Agent) execute(ctx context.Context, reg *tools.Registry, task string, tc providers.ToolCall) ToolCall {
 	start := time.Now()
-	out := a.safeRun(ctx, tc)
+	out := safeRun(ctx, reg, tc)
 	elapsed := time.Since(start)
-	text := out.output
-	if !out.refused {
+	text := out.Output
+	if !out.Refused {
 		text = a.fitOutput(ctx, task, tc.Name, text)
 	}
-	rec := ToolCall{Name: tc.Name, Arguments: tc.Arguments, Output: text, OK: out.ok, Refused: out.refused, Elapsed: elapsed}
+	rec := ToolCall{Name: tc.Name, Arguments: tc.Arguments, Output: text, OK: out.OK, Refused: out.Refused, Elapsed: elapsed}
 	if a.OnToolCall != nil {
 		a.OnToolCall(rec)
 	}
@@ -157,16 +159,16 @@ func (a *Agent) execute(ctx context.Context, task string, tc providers.ToolCall)
 
 // safeRun runs a tool, turning a panic in a skill into an error message
 // so one bad call cannot take the whole process down.
-func (a *Agent) safeRun(ctx context.Context, tc providers.ToolCall) (out outcome) {
+func safeRun(ctx context.Context, reg *tools.Registry, tc providers.ToolCall) (out tools.Result) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = failed("the %s tool failed unexpectedly: %v", tc.Name, r)
+			out = failed("the %s tool failed unexpectedly: %v", tc.Name, r).result()
 		}
 	}()
 	if err := ctx.Err(); err != nil {
-		return failed("not run: %v", err)
+		return failed("not run: %v", err).result()
 	}
-	return a.runTool(ctx, tc)
+	return runTool(ctx, reg, tc)
 }
 
 const stopPrompt = "You have used all %d tool rounds and have been stopped. Do not call any tools. " +

@@ -16,13 +16,22 @@ func (a *Agent) readFile(ctx context.Context, p string) outcome {
 	if err != nil {
 		return fromResult(skills.Fail(err.Error()))
 	}
-	if why := t.Secret(); why != "" && t.Exists() && !t.IsDir() {
-		if o, ok := a.approve(ctx, "read_file "+t.Shown(), "it reads "+why); !ok {
+	if reason := readNeedsApproval(t); reason != "" {
+		if o, ok := a.approve(ctx, "read_file "+t.Shown(), reason); !ok {
 			return o
 		}
 	}
 	// Read opens exactly the file resolved (and approved) above.
 	return fromResult(a.Files.Read(t))
+}
+
+// readNeedsApproval says why reading t needs the person, or "": a file
+// that may hold credentials.
+func readNeedsApproval(t skills.Target) string {
+	if why := t.Secret(); why != "" && t.Exists() && !t.IsDir() {
+		return "it reads " + why
+	}
+	return ""
 }
 
 // writeFile writes through the file skill, always with the person's

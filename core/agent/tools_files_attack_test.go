@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/core/tools"
 	"github.com/macroa/macroa/providers/providertest"
 )
 
@@ -59,7 +60,7 @@ func TestFileToolAttacks(t *testing.T) {
 	tests := []struct {
 		name    string
 		setup   func(t *testing.T, r *rig)
-		tool    string
+		tool    tools.Name
 		path    string
 		confirm bool                       // the person's answer, when asked
 		onAsk   func(t *testing.T, r *rig) // runs while the person is asked: a race
@@ -195,7 +196,7 @@ func TestFileToolAttacks(t *testing.T) {
 			if tc.tool == ToolWriteFile {
 				args = jsonArgs(t, "path", tc.path, "content", "PWNED")
 			}
-			r.srv.Script(toolCall("f1", tc.tool, args), providertest.Reply{Content: "done"})
+			r.srv.Script(toolCall("f1", string(tc.tool), args), providertest.Reply{Content: "done"})
 
 			ans := runPromptly(t, r)
 			home := func(s string) string { return strings.ReplaceAll(s, "HOME", r.home) }

@@ -9,6 +9,7 @@ import (
 	"github.com/macroa/macroa/core/agent"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/tools"
 	"github.com/macroa/macroa/redact"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
@@ -32,8 +33,8 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 		Caller: t.caller, Shell: k.shell, Files: k.files, Memory: k.memoryFor(t),
 		Confirm:    agent.Confirm(t.req.Confirm),
 		OnToolCall: func(tc agent.ToolCall) { k.auditToolCall(ctx, t, tc) },
-		Record: func(ctx context.Context, tool, action string) error {
-			return k.record(ctx, k.intentEntry(t, routeAgentTool, "agent."+tool, action, ChosenByAgent))
+		Record: func(ctx context.Context, tool tools.Name, action string) error {
+			return k.record(ctx, k.intentEntry(t, routeAgentTool, "agent."+string(tool), action, ChosenByAgent))
 		},
 		Tier: start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
 	}

@@ -335,12 +335,12 @@ func TestOutboundNoSecretReachesAModel(t *testing.T) {
 						return providertest.Reply{Content: "the log mentions " + echo}
 					case kind == "agent" && n == 1:
 						return providertest.Reply{ToolCalls: []providertest.ToolCall{
-							{ID: "c1", Name: agent.ToolRunCommand, Arguments: `{"command":"cat .env; printenv MACROA_API_KEY"}`},
-							{ID: "c2", Name: agent.ToolReadFile, Arguments: `{"path":"notes.txt"}`},
-							{ID: "c3", Name: agent.ToolRecall, Arguments: `{"query":"door code"}`},
-							{ID: "c6", Name: agent.ToolRecall, Arguments: `{"query":"login"}`},
-							{ID: "c4", Name: agent.ToolRunCommand, Arguments: `{"command":"printf '%s %s' ` + canaryOpenRouter + ` ` + canaryDoorCode + `"}`},
-							{ID: "c5", Name: agent.ToolRunCommand, Arguments: `{"command":"cat big.log"}`},
+							{ID: "c1", Name: string(agent.ToolRunCommand), Arguments: `{"command":"cat .env; printenv MACROA_API_KEY"}`},
+							{ID: "c2", Name: string(agent.ToolReadFile), Arguments: `{"path":"notes.txt"}`},
+							{ID: "c3", Name: string(agent.ToolRecall), Arguments: `{"query":"door code"}`},
+							{ID: "c6", Name: string(agent.ToolRecall), Arguments: `{"query":"login"}`},
+							{ID: "c4", Name: string(agent.ToolRunCommand), Arguments: `{"command":"printf '%s %s' ` + canaryOpenRouter + ` ` + canaryDoorCode + `"}`},
+							{ID: "c5", Name: string(agent.ToolRunCommand), Arguments: `{"command":"cat big.log"}`},
 						}}
 					case kind == "agent":
 						// Round 2 carries round 1's calls: their arguments are still JSON.
@@ -454,10 +454,10 @@ func TestOutboundLearnsSecretsStoredMidRun(t *testing.T) {
 			return classifiedAs("agent")
 		case kind == "agent" && n == 1:
 			return providertest.Reply{ToolCalls: []providertest.ToolCall{
-				{ID: "c1", Name: agent.ToolRemember, Arguments: `{"key":"vault password","value":"` + v + `"}`}}}
+				{ID: "c1", Name: string(agent.ToolRemember), Arguments: `{"key":"vault password","value":"` + v + `"}`}}}
 		case kind == "agent" && n == 2:
 			return providertest.Reply{ToolCalls: []providertest.ToolCall{
-				{ID: "c2", Name: agent.ToolRecall, Arguments: `{"query":"vault"}`}}}
+				{ID: "c2", Name: string(agent.ToolRecall), Arguments: `{"query":"vault"}`}}}
 		}
 		return providertest.Reply{Content: "stored"}
 	})

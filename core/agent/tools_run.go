@@ -1,0 +1,128 @@
+package agent
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/core/tools"
+	"github.com/macroa/macroa/termsafe"
+)
+
+// defaultCommandTimeout bounds a command when the shell skill sets no
+// timeout of its own, so "tail -f" cannot hold the loop forever.
+const defaultCommandTimeout = 2 * time.Minute
+
+// outcome is one tool call's result before it is fitted into the context.
+type outcome struct {
+	output  string
+	ok      bool
+	refused bool
+}
+
+func (o outcome) result() tools.Result {
+	return tools.Result{Output: o.output, OK: o.ok, Refused: o.refused}
+}
+
+func failed(format string, args ...any) outcome {
+	return outcome{output: "error: " + fmt.Sprintf(format, args...)}
+}
+
+func fileIntent(action, p, content string) skills.Intent {
+	args := map[string]string{"path": p}
+	if action == "write" {
+		args["content"] = content
+	}
+	return skills.Intent{Skill: skills.File, Action: action, Args: args}
+}
+
+// fromResult turns a skill's Result into the text the model reads.
+func fromResult(r skills.Result) outcome {
+	if r.Success {
+		if r.Output == "" {
+			return outcome{output: "(no output)", ok: true}
+		}
+		return outcome{output: r.Output, ok: true}
+	}
+	msg := r.Error
+	if msg == "" {
+		msg = "it failed"
+	}
+	out := "error: " + msg
+	if r.Output != "" {
+		out += "\n" + r.Output
+	}
+	return outcome{output: out}
+}
+
+// shellDecision is the shell policy's verdict on a model's command, in
+// the agent's working directory.
+func (a *Agent) shellDecision(command string) Decision {
+	return CheckShellIn(command, ShellContext{Dir: a.Shell.Dir, AppliesEnv: true})
+}
+
+// runCommand runs a model's shell text when the policy allows it, or when
+// the person approves it.
+func (a *Agent) runCommand(ctx context.Context, command string) outcome {
+	if command == "" {
+		return failed(`the command is empty. Call run_command again with a command, e.g. {"command": "df -h"}.`)
+	}
+	d := a.shellDecision(command)
+	if !d.Allowed {
+		if o, ok := a.approve(ctx, command, d.Reason); !ok {
+			return o
+		}
+		if o, ok := a.record(ctx, ToolRunCommand, command); !ok {
+			return o
+		}
+	}
+	sh := PolicyShell(a.Shell, d)
+	return fromResult(sh.Run(ctx, skills.Intent{Skill: skills.Shell, Action: "run", Input: command, Tier: a.Tier,
+		Args: map[string]string{"command": command}}))
+}
+
+// PolicyShell is the shell skill a model's command runs with, after d
+// judged it: bash, whose grammar the policy read (see policyBash), the
+// environment the policy allowed it with (git's configuration overrides),
+// and a time limit.
+func PolicyShell(sh skills.ShellSkill, d Decision) skills.ShellSkill {
+	sh.Env = append(append([]string(nil), sh.Env...), d.Env...)
+	if b := policyBash(); b != "" {
+		sh.Shell = b
+	} else {
+		sh.Shell = "/bin/sh" // nothing ran unasked: CheckShellIn allowed nothing
+	}
+	if sh.Timeout <= 0 {
+		sh.Timeout = defaultCommandTimeout
+	}
+	return sh
+}
+
+// record writes the audit record of a state-changing action before it
+// runs. An action whose record cannot be written does not run.
+func (a *Agent) record(ctx context.Context, tool tools.Name, action string) (outcome, bool) {
+	if a.Record == nil {
+		return outcome{}, true
+	}
+	if err := a.Record(ctx, tool, action); err != nil {
+		return failed("not run: %v", err), false
+	}
+	return outcome{}, true
+}
+
+// approve asks the person about an action the policy does not allow by
+// itself. It returns the refusal to send the model, and false, unless the
+// person said yes.
+func (a *Agent) approve(ctx context.Context, action, reason string) (outcome, bool) {
+	if a.Confirm == nil {
+		return outcome{refused: true, output: fmt.Sprintf("Not done: this needs the person's approval (%s), and approval was not available here. "+
+			"Do not try another way to do it; tell the person what you wanted to do and why.", reason)}, false
+	}
+	// The reason may quote a path or a command's words: controls visible.
+	if !a.Confirm(ctx, action, termsafe.Visible(reason)) {
+		return outcome{refused: true, output: "Not done: the person refused. " +
+			"Do not try another way to do it; tell the person what you wanted to do and why, or ask what they would like instead."}, false
+	}
+	return outcome{}, true
+}
