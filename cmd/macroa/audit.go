@@ -7,11 +7,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 )
 
-func newAuditCmd(a *app) *cobra.Command {
+func newAuditCmd(a *app.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Read and verify the tamper-evident audit log",
@@ -28,10 +29,10 @@ func newAuditCmd(a *app) *cobra.Command {
 			if n < 1 || n > 10000 {
 				return usageErr("-n must be between 1 and 10000, got %d", n)
 			}
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			entries, err := a.db.RecentAudit(cmd.Context(), n)
+			entries, err := a.AuditService().Recent(cmd.Context(), n)
 			if err != nil {
 				return failErr("read audit log: %v", err)
 			}
@@ -68,10 +69,10 @@ func newAuditCmd(a *app) *cobra.Command {
 		Short: "Summarise runs, failures, cost and tiers",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			st, err := a.db.AuditStats(cmd.Context())
+			st, err := a.AuditService().Stats(cmd.Context())
 			if err != nil {
 				return failErr("read audit stats: %v", err)
 			}
@@ -106,10 +107,10 @@ func newAuditCmd(a *app) *cobra.Command {
 			"A log accepted with macroa audit accept is intact (exit 0), but every acceptance is noted each time, with what may have been lost before it.",
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			rep, err := a.db.VerifyAudit(cmd.Context())
+			rep, err := a.AuditService().Verify(cmd.Context())
 			if err != nil {
 				return failErr("verify audit log: %v", err)
 			}

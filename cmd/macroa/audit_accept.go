@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 )
@@ -19,18 +20,19 @@ import (
 // when its checkpoint is missing or disagrees with it (a database restored
 // on purpose), on the record. The acceptance is an audit entry of its own,
 // which verify reports every time, so a rollback is never silent.
-func newAuditAcceptCmd(a *app) *cobra.Command {
+func newAuditAcceptCmd(a *app.App) *cobra.Command {
 	var yes bool
 	cmd := &cobra.Command{
 		Use:   "accept",
 		Short: "Accept the audit log as it stands when its checkpoint is missing or disagrees with it; recorded, and noted by verify from then on",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
 			ctx := cmd.Context()
-			acc, err := a.db.AuditAcceptance(ctx)
+			audit := a.AuditService()
+			acc, err := audit.Acceptance(ctx)
 			if err != nil {
 				return failErr("%v", err)
 			}
@@ -39,8 +41,12 @@ func newAuditAcceptCmd(a *app) *cobra.Command {
 				fmt.Fprintf(out, "Nothing to accept: the audit checkpoint matches the log (%s).\n", logAt(acc.LastID, acc.Count))
 				return nil
 			}
+			checkpoint, err := audit.CheckpointPath(ctx)
+			if err != nil {
+				return failErr("%v", err)
+			}
 			fmt.Fprintf(out, "The audit log ends at %s; %s.\n", logAt(acc.LastID, acc.Count),
-				termsafe.Clean(checkpointSaid(acc, store.CheckpointPath(a.db.Path()))))
+				termsafe.Clean(checkpointSaid(acc, checkpoint)))
 			fmt.Fprintln(out, "Accepting it writes an audit entry that records this, and macroa audit verify will note it every time from now on.")
 			if !yes {
 				if !term.IsTerminal(os.Stdin.Fd()) {
@@ -54,7 +60,7 @@ func newAuditAcceptCmd(a *app) *cobra.Command {
 					return failErr("not accepted: nothing was written")
 				}
 			}
-			e, err := a.db.AcceptAudit(ctx, acc, store.AuditEntry{
+			e, err := audit.Accept(ctx, acc, store.AuditEntry{
 				TurnID: store.NewTurnID(),
 				Source: "cli",
 				Input:  "macroa audit accept",

@@ -1,17 +1,18 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/core/app"
 )
 
 // completeSessions offers stored session names for shell completion.
-func completeSessions(a *app) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+func completeSessions(a *app.App) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		if err := a.open(cmd.Context()); err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		defer a.close()
-		list, err := a.db.ListSessions(cmd.Context())
+		defer a.Shutdown(context.Background())
+		list, err := a.SessionService().List(cmd.Context())
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

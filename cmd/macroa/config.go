@@ -8,11 +8,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/termsafe"
 )
 
-func newConfigCmd(a *app) *cobra.Command {
+func newConfigCmd(a *app.App) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "config",
@@ -22,7 +23,7 @@ first: the environment, ./.env, ~/.macroa/.env, ~/.macroa/config.toml, defaults.
 Secrets are masked.`,
 		Args: exactArgs(0, "no arguments, or a subcommand: set, unset"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := a.loadConfig()
+			cfg, err := loadConfig(a)
 			if err != nil {
 				return err
 			}
@@ -43,7 +44,7 @@ Secrets are masked.`,
 			}
 			// With nothing configured, name the local server that would
 			// answer (one short probe of this machine).
-			p := providers.DescribeLocal(cmd.Context(), cfg, localServer)
+			p := providers.DescribeLocal(cmd.Context(), cfg, a.LocalServer())
 			switch {
 			case p.Local:
 				fmt.Fprintf(out, "Model provider: %s, found running (no provider configured)\n", p.Provider)
@@ -68,15 +69,15 @@ Secrets are masked.`,
   macroa config set MACROA_SHELL_TIMEOUT 60s`,
 		Args: exactArgs(2, "a setting name and a value"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := a.loadConfig()
+			cfg, err := loadConfig(a)
 			if err != nil {
 				return err
 			}
 			if !knownSetting(cfg, args[0]) {
 				return usageErr("unknown setting %q (see: macroa config)", args[0])
 			}
-			if err := ensureDataDir(cfg.Home); err != nil {
-				return err
+			if err := app.EnsureDataDir(cfg.Home); err != nil {
+				return failErr("%v", err)
 			}
 			path := filepath.Join(cfg.Home, ".env")
 			if err := config.SetEnvFileValue(path, args[0], args[1]); err != nil {
@@ -95,7 +96,7 @@ Secrets are masked.`,
 		Short: "Remove a setting from ~/.macroa/.env",
 		Args:  exactArgs(1, "a setting name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := a.loadConfig()
+			cfg, err := loadConfig(a)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
 )
@@ -19,8 +20,6 @@ func TestConfigNamesLocalServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := providertest.New(t)
-	saved := localServer
-	t.Cleanup(func() { localServer = saved })
 
 	host := strings.TrimPrefix(srv.Addr(), "http://")
 	for _, tc := range []struct {
@@ -36,8 +35,7 @@ func TestConfigNamesLocalServer(t *testing.T) {
 			if tc.models != nil {
 				srv.SetModels(tc.models...)
 			}
-			localServer = providers.NewLocalDetector(srv.Addr())
-			cmd := newConfigCmd(&app{cfg: cfg})
+			cmd := newConfigCmd(app.New(app.Options{Config: cfg, Local: providers.NewLocalDetector(srv.Addr())}))
 			var out bytes.Buffer
 			cmd.SetOut(&out)
 			cmd.SetArgs(nil)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/redact"
 )
 
@@ -47,7 +48,7 @@ func redactAttr(known []string) func([]string, slog.Attr) slog.Attr {
 	}
 }
 
-func newLogsCmd(a *app) *cobra.Command {
+func newLogsCmd(a *app.App) *cobra.Command {
 	var follow bool
 	var lines int
 	cmd := &cobra.Command{
@@ -55,7 +56,7 @@ func newLogsCmd(a *app) *cobra.Command {
 		Short: "Show Macroa's log file (-f to follow it)",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := a.loadConfig()
+			cfg, err := loadConfig(a)
 			if err != nil {
 				return err
 			}

@@ -7,13 +7,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/redact"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 )
 
-func newMemoryCmd(a *app) *cobra.Command {
+func newMemoryCmd(a *app.App) *cobra.Command {
+	mem := a.MemoryService()
 	cmd := &cobra.Command{
 		Use:     "memory",
 		Aliases: []string{"mem"},
@@ -29,10 +30,10 @@ func newMemoryCmd(a *app) *cobra.Command {
 		Short: "List facts, pinned first, then newest",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			facts, err := a.db.ListFacts(cmd.Context(), ns, 0)
+			facts, err := mem.List(cmd.Context(), ns, 0)
 			if err != nil {
 				return failErr("list facts: %v", err)
 			}
@@ -47,10 +48,10 @@ func newMemoryCmd(a *app) *cobra.Command {
 		Short: "Print one fact's value (exit 1 when there is none)",
 		Args:  exactArgs(1, "a key"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			f, ok, err := a.db.GetFact(cmd.Context(), ns, args[0])
+			f, ok, err := mem.Get(cmd.Context(), ns, args[0])
 			if err != nil {
 				return failErr("get %s: %v", args[0], err)
 			}
@@ -80,7 +81,7 @@ func newMemoryCmd(a *app) *cobra.Command {
 			if ttl < 0 {
 				return usageErr("--ttl must be positive, got %s", ttl)
 			}
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
 			in := store.FactInput{Namespace: ns, Key: args[0], Value: args[1], Source: "user"}
@@ -90,7 +91,7 @@ func newMemoryCmd(a *app) *cobra.Command {
 			if ttl > 0 {
 				in.ExpiresAt = time.Now().Add(ttl)
 			}
-			f, _, err := a.db.SetFactAudited(cmd.Context(), in, a.memoryRecord("set "+args[0], fmt.Sprintf("remember %s = %s", args[0], args[1])))
+			f, err := mem.Set(cmd.Context(), in, memoryRecord(mem, "set "+args[0], fmt.Sprintf("remember %s = %s", args[0], args[1])))
 			if err != nil {
 				return failErr("set %s: %v", args[0], err)
 			}
@@ -113,10 +114,10 @@ func newMemoryCmd(a *app) *cobra.Command {
 		Short: "Full-text search over keys and values",
 		Args:  exactArgs(1, "a query (quote it when it has spaces)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			facts, err := a.db.SearchFacts(cmd.Context(), args[0], limit)
+			facts, err := mem.Search(cmd.Context(), args[0], limit)
 			if err != nil {
 				return failErr("search: %v", err)
 			}
@@ -135,13 +136,12 @@ func newMemoryCmd(a *app) *cobra.Command {
 		Short:   "Forget a fact (exit 1 when there is none)",
 		Args:    exactArgs(1, "a key"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			f, ok, err := a.db.GetFact(cmd.Context(), ns, args[0])
-			if err == nil && ok {
-				ok, _, err = a.db.DeleteFactAudited(cmd.Context(), f.Namespace, f.Key, a.memoryRecord("forget "+args[0], "forget "+f.Key))
-			}
+			_, ok, err := mem.Forget(cmd.Context(), ns, args[0], func(f store.Fact) store.AuditEntry {
+				return memoryRecord(mem, "forget "+args[0], "forget "+f.Key)
+			})
 			if err != nil {
 				return failErr("forget %s: %v", args[0], err)
 			}
@@ -159,20 +159,10 @@ func newMemoryCmd(a *app) *cobra.Command {
 }
 
 // memoryRecord is the audit entry a memory write from the command line
-// commits with: no fact changes without its record.
-func (a *app) memoryRecord(command, action string) store.AuditEntry {
-	secrets := a.cfg.SecretValues()
-	return store.AuditEntry{
-		TurnID:   store.NewTurnID(),
-		Time:     time.Now(),
-		Source:   "cli",
-		Input:    redact.String("macroa memory "+command, secrets...), // the value only in Action, redacted
-		Route:    "command",
-		Skill:    "memory",
-		Action:   redact.String(action, secrets...),
-		ChosenBy: "user",
-		Success:  true,
-	}
+// commits with: no fact changes without its record. The value goes only
+// in the action, and the service redacts both.
+func memoryRecord(mem app.MemoryService, command, action string) store.AuditEntry {
+	return mem.Record("cli", "macroa memory "+command, action)
 }
 
 func printFacts(w io.Writer, facts []store.Fact, asJSON bool, empty string) error {

@@ -9,12 +9,14 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/themes"
 	"github.com/macroa/macroa/ui/repl"
 )
 
-func newREPLCmd(a *app) *cobra.Command {
+func newREPLCmd(a *app.App) *cobra.Command {
 	var session string
 	var debug bool
 	cmd := &cobra.Command{
@@ -40,15 +42,18 @@ when standard input is not a terminal.`,
 type debugKey struct{}
 
 // runREPL opens the REPL over stdin/stdout.
-func runREPL(cmd *cobra.Command, a *app, session string) error {
+func runREPL(cmd *cobra.Command, a *app.App, session string) error {
 	ctx := cmd.Context()
-	k, err := a.kern(ctx)
+	if err := openKernel(ctx, a); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(a)
 	if err != nil {
 		return err
 	}
 	if session != "" {
 		// Create it now so a bad name is reported before the first prompt.
-		if _, err := a.db.EnsureSession(ctx, session); err != nil {
+		if _, err := a.EnsureSession(ctx, session); err != nil {
 			return usageErr("session %q: %v", session, err)
 		}
 	}
@@ -57,29 +62,23 @@ func runREPL(cmd *cobra.Command, a *app, session string) error {
 	opts := repl.Options{
 		In: os.Stdin,
 		// The REPL cleans what it prints itself and keeps its own colours.
-		Out:         os.Stdout,
-		Interactive: interactive,
-		Session:     session,
-		HistoryPath: filepath.Join(a.cfg.Home, "repl_history"),
-		Banner:      banner(ctx, a),
-		Debug:       debug,
-		ClearSession: func(ctx context.Context, name string) error {
-			s, ok, err := a.db.SessionByName(ctx, name)
-			if err != nil || !ok {
-				return err
-			}
-			return a.db.ClearSession(ctx, s.ID)
-		},
-		Events: a.bus,
+		Out:          os.Stdout,
+		Interactive:  interactive,
+		Session:      session,
+		HistoryPath:  filepath.Join(cfg.Home, "repl_history"),
+		Banner:       banner(ctx, cfg, a.LocalServer()),
+		Debug:        debug,
+		ClearSession: a.SessionService().Clear,
+		Events:       a.Bus(),
 	}
 	if interactive && !themes.NoColor(os.Environ()) {
-		if th, err := themes.Load(a.cfg.Theme, a.cfg.Home); err == nil {
+		if th, err := themes.Load(cfg.Theme, cfg.Home); err == nil {
 			opts.Style = repl.Style{Theme: th, Enabled: true}
 		} else {
 			fmt.Fprintf(cmd.ErrOrStderr(), "macroa: warning: theme: %v\n", err)
 		}
 	}
-	if err := repl.Run(ctx, k, opts); err != nil {
+	if err := repl.Run(ctx, a, opts); err != nil {
 		return failErr("%v", err)
 	}
 	return nil
@@ -88,9 +87,9 @@ func runREPL(cmd *cobra.Command, a *app, session string) error {
 // banner greets a person and says what works without a model. With
 // nothing configured it names the local server that would answer (one
 // short probe of this machine), as the status bar and macroa config do.
-func banner(ctx context.Context, a *app) string {
+func banner(ctx context.Context, cfg *config.Config, local *providers.LocalDetector) string {
 	s := fmt.Sprintf("%s\nType help for commands, exit to quit.", version())
-	switch p := providers.DescribeLocal(ctx, a.cfg, localServer); {
+	switch p := providers.DescribeLocal(ctx, cfg, local); {
 	case p.Local:
 		s += "\nModel provider: " + p.Provider + ", found running (no provider configured)"
 	case p.Configured:

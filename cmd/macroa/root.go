@@ -1,17 +1,19 @@
 package main
 
 import (
-	"strings"
-
+	"context"
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/core/app"
 )
 
 // newRootCmd builds the command tree. Each subcommand lives in its own file.
 func newRootCmd() *cobra.Command {
-	a := &app{}
+	a := app.New(app.Options{})
 	root := &cobra.Command{
 		Use:   "macroa",
 		Short: "A personal AI OS for people who run their machines from a terminal",
@@ -38,7 +40,7 @@ piped input it reads requests line by line (macroa repl).`,
 			}
 			return runREPL(cmd, a, "")
 		},
-		PersistentPostRun: func(cmd *cobra.Command, args []string) { a.close() },
+		PersistentPostRun: func(cmd *cobra.Command, args []string) { _ = a.Shutdown(context.Background()) },
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {

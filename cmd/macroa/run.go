@@ -10,13 +10,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 	"github.com/macroa/macroa/ui/repl"
 )
 
-func newRunCmd(a *app) *cobra.Command {
+func newRunCmd(a *app.App) *cobra.Command {
 	var session string
 	var asJSON, debug, yes bool
 	cmd := &cobra.Command{
@@ -39,8 +40,7 @@ func newRunCmd(a *app) *cobra.Command {
 			if strings.TrimSpace(input) == "" {
 				return usageErr("run needs an input, e.g. macroa run '!echo hi'")
 			}
-			k, err := a.kern(cmd.Context())
-			if err != nil {
+			if err := openKernel(cmd.Context(), a); err != nil {
 				return err
 			}
 			// ctrl+c cancels the request (killing a running command's whole
@@ -65,9 +65,9 @@ func newRunCmd(a *app) *cobra.Command {
 				// pipe or a file alike, from the turn's events. The
 				// subscription outlives ctrl+c, so a partial answer prints.
 				req.TurnID = store.NewTurnID()
-				answer = repl.FollowAnswer(cmd.Context(), a.bus, req.TurnID, out)
+				answer = repl.FollowAnswer(cmd.Context(), a.Bus(), req.TurnID, out)
 			}
-			res := k.Run(ctx, req)
+			res := a.Run(ctx, req)
 			return printRunResult(out, cmd.ErrOrStderr(), res, answer, asJSON, debug)
 		},
 	}

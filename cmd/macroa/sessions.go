@@ -6,10 +6,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/termsafe"
 )
 
-func newSessionsCmd(a *app) *cobra.Command {
+func newSessionsCmd(a *app.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "sessions",
 		Aliases: []string{"session"},
@@ -23,10 +24,10 @@ func newSessionsCmd(a *app) *cobra.Command {
 		Short: "List named sessions, most recently used first",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			sessions, err := a.db.ListSessions(cmd.Context())
+			sessions, err := a.SessionService().List(cmd.Context())
 			if err != nil {
 				return failErr("list sessions: %v", err)
 			}
@@ -66,17 +67,18 @@ func newSessionsCmd(a *app) *cobra.Command {
 		Args:              exactArgs(1, "a session name"),
 		ValidArgsFunction: completeSessions(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			s, ok, err := a.db.SessionByName(cmd.Context(), args[0])
+			svc := a.SessionService()
+			s, ok, err := svc.Lookup(cmd.Context(), args[0])
 			if err != nil {
 				return failErr("look up session %q: %v", args[0], err)
 			}
 			if !ok {
 				return failErr("no session named %q (see: macroa sessions list)", args[0])
 			}
-			entries, err := a.db.RecentEntries(cmd.Context(), s.ID, limit)
+			entries, err := svc.Entries(cmd.Context(), s, limit)
 			if err != nil {
 				return failErr("read session %q: %v", args[0], err)
 			}
@@ -100,10 +102,10 @@ func newSessionsCmd(a *app) *cobra.Command {
 		Args:              exactArgs(2, "the old and the new name"),
 		ValidArgsFunction: completeSessions(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			if err := a.db.RenameSession(cmd.Context(), args[0], args[1]); err != nil {
+			if err := a.SessionService().Rename(cmd.Context(), args[0], args[1]); err != nil {
 				return failErr("rename session %q: %v", args[0], err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Session %q renamed to %q.\n", args[0], args[1])
@@ -117,10 +119,10 @@ func newSessionsCmd(a *app) *cobra.Command {
 		Args:              exactArgs(1, "a session name"),
 		ValidArgsFunction: completeSessions(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
-			ok, err := a.db.DeleteSession(cmd.Context(), args[0])
+			ok, err := a.SessionService().Delete(cmd.Context(), args[0])
 			if err != nil {
 				return failErr("delete session %q: %v", args[0], err)
 			}

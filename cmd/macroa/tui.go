@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -15,13 +14,14 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/themes"
 	"github.com/macroa/macroa/tier"
 	"github.com/macroa/macroa/ui/tui"
 )
 
-func newTUICmd(a *app) *cobra.Command {
+func newTUICmd(a *app.App) *cobra.Command {
 	var session, theme string
 	cmd := &cobra.Command{
 		Use:   "tui",
@@ -37,7 +37,11 @@ func newTUICmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
+// shutdownWait is how long the cockpit waits, once it quits, for runs it
+// cancelled to save their partial answers and audit entries.
+const shutdownWait = 10 * time.Second
+
+func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return usageErr("the cockpit needs a terminal; for scripts use `macroa run` or pipe lines into `macroa repl`")
 	}
@@ -46,11 +50,13 @@ func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
 	// answers and audit entries are saved before the process exits.
 	ctx, cancel := signal.NotifyContext(cmd.Context(), syscall.SIGHUP, syscall.SIGTERM)
 	defer cancel()
-	k, err := a.kern(ctx)
+	if err := openStore(ctx, a); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(a)
 	if err != nil {
 		return err
 	}
-	cfg := a.cfg
 	if themeName == "" {
 		themeName = cfg.Theme
 	}
@@ -66,37 +72,52 @@ func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
 		return failErr("%v", err)
 	}
 	defer closer.Close()
+	a.SetLog(log) // before the kernel and the broker are built
+	if err := openKernel(ctx, a); err != nil {
+		return err
+	}
+	// Runs end with ctx; the store watcher starts.
+	if err := a.Start(ctx); err != nil {
+		return failErr("%v", err)
+	}
 
-	var runs sync.WaitGroup
 	desc := providers.Describe(cfg)
 	provider := ""
+	local := a.LocalServer()
 	if desc.Configured {
 		provider = fmt.Sprintf("%s · %s", desc.Provider, cfg.Models[tier.Nano])
 	} else {
 		// Look for a local server in the background: the status bar names
 		// it once found, and no request waits for the probe.
-		localServer.Start(ctx)
+		local.Start(ctx)
 	}
-	app := tui.New(tui.Options{
-		Backend:     tui.Local{Kernel: k, DB: a.db, Base: ctx, Runs: &runs},
+	cockpit := tui.New(tui.Options{
+		Runner:      a,
+		Sessions:    a,
+		Audit:       a,
+		Usage:       a,
 		Styles:      tui.NewStyles(th),
 		Keys:        cfg.File.Keys,
 		Provider:    provider,
-		Local:       func() string { return localServer.Label(cfg) },
+		Local:       func() string { return local.Label(cfg) },
 		Hint:        "set OPENROUTER_API_KEY, or MACROA_BASE_URL for Ollama, llama.cpp or vLLM (macroa config set …)",
 		DailyBudget: cfg.DailyBudgetUSD,
 		Session:     session,
 	})
-	if err := app.CheckKeys(); err != nil {
+	if err := cockpit.CheckKeys(); err != nil {
 		return failErr("%v", err)
 	}
 	log.Info("tui start", "session", session, "theme", th.Name, "provider", strings.TrimSpace(provider))
-	p := tea.NewProgram(app, tea.WithContext(ctx))
-	go tui.Bridge(ctx, a.bus, p.Send, log)
+	p := tea.NewProgram(cockpit, tea.WithContext(ctx))
+	go tui.Bridge(ctx, a.Bus(), p.Send, log)
 	_, err = p.Run()
 	cancel() // ends runs still in flight (quit, or the terminal is gone)
-	if !waitTimeout(&runs, 10*time.Second) {
+	sctx, stop := context.WithTimeout(context.Background(), shutdownWait)
+	defer stop()
+	if err := a.Shutdown(sctx); errors.Is(err, app.ErrRunsInFlight) {
 		log.Warn("tui quit with runs still saving")
+	} else if err != nil {
+		log.Error("tui shutdown", "err", err)
 	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
 		log.Error("tui stopped", "err", err)
@@ -104,16 +125,4 @@ func runTUI(cmd *cobra.Command, a *app, session, themeName string) error {
 	}
 	log.Info("tui quit")
 	return nil
-}
-
-// waitTimeout waits for wg, at most d; it reports whether wg finished.
-func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return true
-	case <-time.After(d):
-		return false
-	}
 }

@@ -7,10 +7,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/store"
 )
 
-func newUsageCmd(a *app) *cobra.Command {
+func newUsageCmd(a *app.App) *cobra.Command {
 	var days int
 	var by string
 	var asJSON bool
@@ -35,21 +36,14 @@ func newUsageCmd(a *app) *cobra.Command {
 				}
 				groups = []store.UsageGroup{g}
 			}
-			if err := a.open(cmd.Context()); err != nil {
+			if err := openStore(cmd.Context(), a); err != nil {
 				return err
 			}
 			now := time.Now()
 			since := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location()).AddDate(0, 0, -(days - 1))
-			report := map[store.UsageGroup][]store.UsageRow{}
-			for _, g := range groups {
-				rows, err := a.db.UsageReport(cmd.Context(), since, g)
-				if err != nil {
-					return failErr("%v", err)
-				}
-				if rows == nil {
-					rows = []store.UsageRow{}
-				}
-				report[g] = rows
+			report, err := a.UsageService().Report(cmd.Context(), since, groups...)
+			if err != nil {
+				return failErr("%v", err)
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {

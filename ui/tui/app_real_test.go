@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/kernel/kerneltest"
@@ -44,18 +45,19 @@ type realCockpit struct {
 func newRealCockpit(t testing.TB) *realCockpit {
 	t.Helper()
 	cfg, db, dir := kerneltest.OpenData(t, "")
-	k := kernel.New(kernel.Options{
+	core := app.New(app.Options{
 		Config:   cfg,
-		DB:       db,
+		Store:    db,
 		Environ:  []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir},
 		WorkDir:  dir,
 		UserHome: dir,
 	})
+	t.Cleanup(func() { _ = core.Shutdown(context.Background()) })
 	th, err := themes.Load("ansi", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := pinned{Local{Kernel: k, DB: db}}
+	b := pinned{core}
 	a := New(Options{Runner: b, Sessions: b, Audit: b, Usage: b, Styles: NewStyles(th), Hint: realHint})
 	c := &realCockpit{a: a, b: b, db: db, dir: dir}
 	var ok1, ok2, ok3 bool
@@ -90,10 +92,10 @@ func (c *realCockpit) storeChanged(t testing.TB) {
 // the way out: a run's time and duration in the audit rows, a session's
 // creation and last activity. The store stamps them with the real time;
 // the goldens must not change from one run (or minute) to the next.
-type pinned struct{ Local }
+type pinned struct{ *app.App }
 
 func (b pinned) Sessions(ctx context.Context) ([]store.Session, error) {
-	list, err := b.Local.Sessions(ctx)
+	list, err := b.App.Sessions(ctx)
 	for i := range list {
 		list[i].CreatedAt = realNow.Add(-time.Hour)
 		list[i].UpdatedAt = realNow.Add(-time.Duration(i+2) * time.Minute)
@@ -103,7 +105,7 @@ func (b pinned) Sessions(ctx context.Context) ([]store.Session, error) {
 
 // RecentAudit answers newest first: the newest a minute before realNow.
 func (b pinned) RecentAudit(ctx context.Context, n int) ([]store.AuditEntry, error) {
-	es, err := b.Local.RecentAudit(ctx, n)
+	es, err := b.App.RecentAudit(ctx, n)
 	for i := range es {
 		es[i].Time = realNow.Add(-time.Duration(i+1) * time.Minute)
 		es[i].ElapsedMS = 3
@@ -113,7 +115,7 @@ func (b pinned) RecentAudit(ctx context.Context, n int) ([]store.AuditEntry, err
 
 // AuditSince answers oldest first: the last a minute before realNow.
 func (b pinned) AuditSince(ctx context.Context, after store.AuditID, limit int) ([]store.AuditEntry, error) {
-	es, err := b.Local.AuditSince(ctx, after, limit)
+	es, err := b.App.AuditSince(ctx, after, limit)
 	for i := range es {
 		es[i].Time = realNow.Add(-time.Duration(len(es)-i) * time.Minute)
 		es[i].ElapsedMS = 3

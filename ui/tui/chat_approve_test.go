@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/providers"
@@ -104,7 +105,7 @@ func (l *chatLoop) armed() bool   { return l.p.approval != nil && l.p.approval.a
 // askingBackend is a core whose every run asks about each of its commands
 // in turn (as an agent proposing them would) and reports each answer.
 type askingBackend struct {
-	Local
+	*app.App
 	commands []string
 	answers  chan string
 }
@@ -122,7 +123,7 @@ func (b askingBackend) Run(ctx context.Context, req kernel.Request) kernel.Resul
 func newAskingPane(t *testing.T, commands ...string) (*ChatPane, askingBackend) {
 	t.Helper()
 	env := chatNewEnv(t, nil)
-	b := askingBackend{Local: env.b, commands: commands, answers: make(chan string, len(commands))}
+	b := askingBackend{App: env.b, commands: commands, answers: make(chan string, len(commands))}
 	return NewChatPane(b, chatTestStyles(t), nil), b
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/kernel/kerneltest"
@@ -21,10 +22,10 @@ import (
 )
 
 // chatEnv is a real in-process core: configuration from a temp data dir,
-// a SQLite store in it and a kernel (with an event bus), behind the Local
-// backend the cockpit uses.
+// a SQLite store in it and a kernel (with an event bus), behind the
+// core/app facade the cockpit uses.
 type chatEnv struct {
-	b   Local
+	b   *app.App
 	db  *store.DB
 	bus *events.Bus
 	dir string
@@ -35,12 +36,13 @@ type chatEnv struct {
 func chatNewEnv(t testing.TB, models func(cfg *config.Config) kernel.ModelFactory, env ...string) chatEnv {
 	t.Helper()
 	cfg, db, dir := kerneltest.OpenData(t, "", env...)
-	bus := events.New(nil)
-	o := kernel.Options{Config: cfg, DB: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir, Bus: bus}
+	o := app.Options{Config: cfg, Store: db, Environ: []string{"SHELL=/bin/sh"}, WorkDir: dir, UserHome: dir}
 	if models != nil {
 		o.Models = models(cfg)
 	}
-	return chatEnv{b: Local{Kernel: kernel.New(o), DB: db}, db: db, bus: bus, dir: dir}
+	b := app.New(o)
+	t.Cleanup(func() { _ = b.Shutdown(context.Background()) })
+	return chatEnv{b: b, db: db, bus: b.Bus(), dir: dir}
 }
 
 func chatTestStyles(t testing.TB) Styles {
