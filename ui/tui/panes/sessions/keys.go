@@ -39,12 +39,8 @@ func (p *Pane) HandleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	}
 
-	n := len(p.list)
 	switch {
-	case p.Matches("up", k):
-		p.cur.Move(-1, n)
-	case p.Matches("down", k):
-		p.cur.Move(1, n)
+	case p.cur.Move(p.Keys(), k, len(p.list)):
 	case p.Matches("switch", k):
 		name := p.Selected()
 		if name == "" {

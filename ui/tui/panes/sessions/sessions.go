@@ -52,7 +52,7 @@ type Pane struct {
 	loaded  bool
 	loadErr string
 	current string // the session the chat shows
-	cur     kit.Cursor
+	cur     kit.List // the selection; movement and paging keys
 	want    string // select this session when the next list arrives
 
 	seq uint64 // of the newest list query sent; results of older ones are stale
@@ -80,14 +80,12 @@ type doneMsg struct {
 
 // bindings are the pane's default keys.
 func bindings() []kit.Binding {
-	return []kit.Binding{
-		kit.NewBinding("up", "up", "up", "k"),
-		kit.NewBinding("down", "down", "down", "j"),
+	return append(kit.ListBindings(),
 		kit.NewBinding("switch", "open in chat", "enter"),
 		kit.NewBinding("new", "new session", "n"),
 		kit.NewBinding("rename", "rename", "r"),
 		kit.NewBinding("delete", "delete", "d").Danger(),
-	}
+	)
 }
 
 // New builds the sessions pane; keys are the user's rebinds from

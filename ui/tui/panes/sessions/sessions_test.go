@@ -424,3 +424,25 @@ func TestSessionsGoldens(t *testing.T) {
 		golden(t, "sessions_delete_78x18", p.View(78, 18, false))
 	})
 }
+
+func TestSessionsListKeysMoveAndPage(t *testing.T) {
+	w := newWorld(t)
+	clock := useClock(w)
+	for i := range 30 {
+		if _, err := w.db.EnsureSession(context.Background(), fmt.Sprintf("s%02d", i)); err != nil {
+			t.Fatal(err)
+		}
+		clock.advance(time.Second)
+	}
+	p := loadedPane(t, w)
+	p.View(60, 12, true) // 10 rows shown: a page moves 9
+	steps := []struct{ key, want string }{
+		{"j", "s28"}, {"pgdown", "s19"}, {"G", "s00"}, {"k", "s01"}, {"pgup", "s10"}, {"g", "s29"}, {"end", "s00"}, {"home", "s29"},
+	}
+	for _, s := range steps {
+		press(t, p, s.key)
+		if p.Selected() != s.want {
+			t.Fatalf("after %s: selected %q, want %q", s.key, p.Selected(), s.want)
+		}
+	}
+}

@@ -62,6 +62,7 @@ func (p *Pane) View(width, height int, focused bool) string {
 	case len(p.list) == 0 && p.loaded:
 		lines = append(lines, p.st.Muted.Render(kit.Fit(fmt.Sprintf("  no sessions yet; press %s to start one", p.KeyLabel("new")), width)))
 	}
+	p.cur.Page = rowsH
 	start, end := p.cur.Window(len(p.list), rowsH)
 	now := p.now()
 	for i := start; i < end; i++ {
