@@ -51,9 +51,9 @@ type Pane struct {
 	list    []store.Session // newest first
 	loaded  bool
 	loadErr string
-	current string // the session the chat shows
+	current string   // the session the chat shows
 	cur     kit.List // the selection; movement and paging keys
-	want    string // select this session when the next list arrives
+	want    string   // select this session when the next list arrives
 
 	seq uint64 // of the newest list query sent; results of older ones are stale
 
