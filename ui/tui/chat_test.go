@@ -692,7 +692,7 @@ func TestChatModelAnswerStreamsAsMarkdown(t *testing.T) {
 	chatDo(t, p, func() tea.Msg { return result })
 	chatPress(p, "alt+i")
 	v := chatView(t, p, 70, 24)
-	for _, want := range []string{"Listing files", "Use os.ReadDir:", "entries, _ := os.ReadDir(\".\")", "- fast", "- simple"} {
+	for _, want := range []string{"Listing files", "Use os.ReadDir:", "│ entries, _ := os.ReadDir(\".\")", "- fast", "- simple"} {
 		if !chatHasLine(v, want) {
 			t.Fatalf("the answer lacks the rendered line %q:\n%s", want, v)
 		}

@@ -1,9 +1,14 @@
 // Package markdown is the chat's small Markdown renderer: enough for model
-// answers in a terminal, and nothing that needs a dependency. Each source
-// line stays a line (wrapped to the width): headings are bold, `code` spans
-// and fenced blocks take the Code style, list items keep their markers with
-// a hanging indent, quotes get a bar, rules a line. Everything else is
-// text, shown as written.
+// answers in a terminal, with no dependency beyond lipgloss and x/ansi (a
+// full renderer with a syntax highlighter costs every command its package
+// initialisation). Each source line stays a line (wrapped to the width):
+// headings are bold, `code` spans take the Code style, list items keep
+// their markers with a hanging indent, quotes get a bar, rules a line.
+// Fenced code blocks sit behind a bar under a label naming their language,
+// with keywords and comments picked out for a few languages. GitHub tables
+// get aligned columns measured in cells, cut to the width. Everything else
+// is text, shown as written; nothing in it reaches the terminal as a
+// control.
 package markdown
 
 import (
@@ -13,8 +18,6 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/macroa/macroa/termsafe"
 )
 
 // Styles are the renderer's styles, from the theme's tokens.
@@ -26,24 +29,28 @@ type Styles struct {
 	Code   lipgloss.Style // code spans and blocks
 }
 
-// Render renders src (already sanitised) into lines of at most width
-// cells.
+// Render renders src into lines of at most width cells. src is cleaned
+// with Sanitize first (a no-op on text that already was), so nothing in
+// it reaches the terminal as a control.
 func Render(src string, width int, st Styles) []string {
 	width = max(width, 1)
+	lines := strings.Split(Sanitize(src), "\n")
 	var out []string
-	fence := "" // the open fence's marker, "" outside a code block
-	for _, line := range strings.Split(src, "\n") {
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
 		trimmed := strings.TrimLeft(line, " ")
-		if fence != "" {
-			if fenceCloses(trimmed, fence) {
-				fence = ""
-				continue
+		if m, lang := fenceOpens(trimmed); m != "" {
+			end := i + 1
+			for end < len(lines) && !fenceCloses(strings.TrimLeft(lines[end], " "), m) {
+				end++
 			}
-			out = append(out, codeLines(line, width, st)...)
+			out = append(out, codeBlock(lines[i+1:min(end, len(lines))], lang, width, st)...)
+			i = end // the closing fence, or past the end
 			continue
 		}
-		if m := fenceOpens(trimmed); m != "" {
-			fence = m
+		if n := tableAt(lines[i:]); n > 0 {
+			out = append(out, table(lines[i:i+n], width, st)...)
+			i += n - 1
 			continue
 		}
 		out = append(out, renderLine(line, trimmed, width, st)...)
@@ -75,43 +82,6 @@ func renderLine(line, trimmed string, width int, st Styles) []string {
 		return hanging(first, hang, inline(text, st.Text, st), width)
 	}
 	return wrapStyled(inline(line, st.Text, st), width)
-}
-
-// codeLines renders a line of a fenced code block: indented, in the
-// Code style, cut (not word-wrapped) at the width.
-func codeLines(line string, width int, st Styles) []string {
-	if width <= 2 {
-		return []string{st.Code.Render(ansi.Truncate(line, width, ""))}
-	}
-	var out []string
-	for _, part := range strings.Split(ansi.Hardwrap(line, width-2, true), "\n") {
-		out = append(out, "  "+st.Code.Render(part))
-	}
-	return out
-}
-
-// fenceOpens returns the fence marker (``` or ~~~, or longer) a line
-// opens a code block with, or "".
-func fenceOpens(trimmed string) string {
-	for _, c := range []byte{'`', '~'} {
-		n := 0
-		for n < len(trimmed) && trimmed[n] == c {
-			n++
-		}
-		if n >= 3 {
-			if c == '`' && strings.Contains(trimmed[n:], "`") {
-				return "" // ```x``` on one line is inline code
-			}
-			return trimmed[:n]
-		}
-	}
-	return ""
-}
-
-// fenceCloses reports whether a line closes the block marker opened.
-func fenceCloses(trimmed, marker string) bool {
-	rest, ok := strings.CutPrefix(trimmed, marker)
-	return ok && strings.Trim(rest, marker[:1]+" \t") == ""
 }
 
 // isRule reports whether a line is a thematic break: ---, ***, ___.
@@ -240,12 +210,19 @@ func wordChar(s string, i int) bool {
 }
 
 // wrapStyled word-wraps styled text to width, each line re-opening the
-// styles the previous one closed.
+// styles the previous one closed. A line lipgloss leaves wider (it keeps
+// some words whole at a width of a cell or two) is cut.
 func wrapStyled(s string, width int) []string {
 	if ansi.StringWidth(s) <= width {
 		return []string{s}
 	}
-	return strings.Split(lipgloss.Wrap(s, width, ""), "\n")
+	lines := strings.Split(lipgloss.Wrap(s, width, ""), "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	return lines
 }
 
 // hanging wraps styled text after a first-line prefix, later lines
@@ -291,8 +268,8 @@ func BlockEnd(text string, from int) int {
 				fence = ""
 				end = next
 			}
-		case fenceOpens(trimmed) != "":
-			fence = fenceOpens(trimmed)
+		case opens(trimmed):
+			fence, _ = fenceOpens(trimmed)
 		case strings.TrimSpace(line) == "":
 			end = next
 		}
@@ -300,41 +277,5 @@ func BlockEnd(text string, from int) int {
 	}
 }
 
-// Sanitize makes text safe to draw literally with the sanitiser the
-// CLI uses (termsafe: escape sequences and controls removed, a
-// carriage return breaks the line rather than hiding what came before it),
-// then turns tabs into spaces to the next stop of 8 so widths stay true.
-func Sanitize(s string) string {
-	s = termsafe.Clean(s)
-	if !strings.Contains(s, "\t") {
-		return s
-	}
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if !strings.Contains(l, "\t") {
-			continue
-		}
-		var b strings.Builder
-		col := 0
-		for _, r := range l {
-			if r == '\t' {
-				n := 8 - col%8
-				b.WriteString(strings.Repeat(" ", n))
-				col += n
-				continue
-			}
-			b.WriteRune(r)
-			col += runeWidth(r)
-		}
-		lines[i] = b.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// runeWidth is a character's width in cells.
-func runeWidth(r rune) int {
-	if r < 0x80 {
-		return 1
-	}
-	return ansi.StringWidth(string(r))
-}
+// opens reports whether a line opens a code block.
+func opens(trimmed string) bool { m, _ := fenceOpens(trimmed); return m != "" }
