@@ -29,6 +29,10 @@ type Broker[T any] struct {
 // events are dropped for it.
 const DefaultBuffer = 1024
 
+// backlogWarnAt: a subscriber with this many buffers' worth of events
+// queued is reported as far behind (then again each time it doubles).
+const backlogWarnAt = 8
+
 // dropWarnEvery is how long a subscriber's drops are gathered into one
 // warning, so a stalled subscriber cannot flood the log.
 const dropWarnEvery = time.Second
@@ -73,6 +77,7 @@ func (b *Broker[T]) SubscribeWith(ctx context.Context, o SubscribeOptions[T]) *S
 	s := &Subscription[T]{
 		C: out, out: out, opts: o, broker: b, cancel: cancel,
 		wake: make(chan struct{}, 1), done: make(chan struct{}),
+		backlogWarn: backlogWarnAt * o.Buffer,
 	}
 	if b == nil || !b.add(s) {
 		s.ended = true

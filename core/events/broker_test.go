@@ -457,6 +457,28 @@ func TestDropWarning(t *testing.T) {
 	}
 }
 
+// TestBacklogWarning: guaranteed events pile up for a subscriber that
+// stopped reading; the log says so as the pile doubles, not per event.
+func TestBacklogWarning(t *testing.T) {
+	h := &recordHandler{}
+	b := New(slog.New(h))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.SubscribeWith(ctx, SubscribeOptions[Event]{Name: "stuck", Buffer: 2})
+	for i := 0; i < 40; i++ {
+		b.Publish(RunCompleted{})
+	}
+	got := h.get()
+	if len(got) != 2 {
+		t.Fatalf("warnings %q: want two, at 16 and 32 queued", got)
+	}
+	for i, want := range []string{"queued=16", "queued=32"} {
+		if !strings.Contains(got[i], "subscriber=stuck "+want) {
+			t.Fatalf("warning %d = %q, want %s", i, got[i], want)
+		}
+	}
+}
+
 type recordHandler struct {
 	mu   sync.Mutex
 	recs []string

@@ -30,6 +30,11 @@ type Subscription[T any] struct {
 	stopping   bool // ends once the queue is delivered
 	unreported uint64
 	warn       *time.Timer
+	// backlogWarn is the queue length that next earns a warning: guaranteed
+	// events wait for a subscriber however far behind it is, so one that
+	// stopped reading without ending its context shows in the log as its
+	// queue doubles.
+	backlogWarn int
 }
 
 // Dropped counts the lossy events this subscriber missed because its
@@ -72,7 +77,15 @@ func (s *Subscription[T]) push(e T, lossy bool) {
 	}
 	wasEmpty := s.queue.len() == 0
 	s.queue.push(e)
+	backlog := 0
+	if s.broker.log != nil && s.queue.len() >= s.backlogWarn {
+		backlog = s.queue.len()
+		s.backlogWarn *= 2
+	}
 	s.mu.Unlock()
+	if backlog > 0 {
+		s.broker.log.Warn("events: a subscriber is far behind", "subscriber", s.name(), "queued", backlog)
+	}
 	if wasEmpty {
 		// The pump waits only on an empty queue: a wake-up is needed
 		// only when this event made it non-empty.
@@ -165,10 +178,13 @@ func (s *Subscription[T]) reportDrops() {
 	if n == 0 {
 		return
 	}
-	name := s.opts.Name
-	if name == "" {
-		name = "unnamed"
-	}
-	s.broker.log.Warn("events: a slow subscriber missed events", "subscriber", name,
+	s.broker.log.Warn("events: a slow subscriber missed events", "subscriber", s.name(),
 		"dropped", n, "dropped_total", s.Dropped())
+}
+
+func (s *Subscription[T]) name() string {
+	if s.opts.Name == "" {
+		return "unnamed"
+	}
+	return s.opts.Name
 }
