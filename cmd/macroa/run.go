@@ -121,19 +121,19 @@ func printRunResult(stdout, stderr io.Writer, res kernel.Result, answer *repl.An
 			res.Providers = []string{}
 		}
 		_ = writeJSONLine(stdout, runJSON{
-			Output: res.Output, Success: res.Success, Error: res.Error, ExitCode: code, CommandExitCode: res.ExitCode,
-			Route: res.Route, Skill: res.Skill, Tier: res.Tier.String(), Model: res.Model,
+			Output: res.Transcript(), Success: res.Success, Error: res.Error, ExitCode: code, CommandExitCode: res.ExitCode,
+			Route: string(res.Route), Skill: string(res.Skill), Tier: res.Tier.String(), Model: res.Model,
 			Session: res.Session, TurnID: string(res.TurnID), LLMCalls: res.LLMCalls, Providers: res.Providers,
 			Tokens: res.Tokens, CostUSD: res.CostUSD, Elapsed: res.Elapsed.Milliseconds(),
 		})
 	case answer.Done():
 		// The answer is out already; only the cancel marker is new.
-		if strings.HasSuffix(res.Output, "[cancelled]") {
-			fmt.Fprint(stdout, "\n[cancelled]")
+		if res.Cancelled {
+			fmt.Fprint(stdout, "\n"+kernel.CancelledMarker)
 		}
 		fmt.Fprintln(stdout)
-	case res.Output != "":
-		fmt.Fprintln(stdout, termsafe.Clean(res.Output))
+	case res.Transcript() != "":
+		fmt.Fprintln(stdout, termsafe.Clean(res.Transcript()))
 	}
 	// After the answer's last line, never glued to it.
 	if debug {

@@ -17,7 +17,13 @@ import (
 )
 
 // routeAgentTool marks the audit entry of one tool call an agent made.
-const routeAgentTool = "agent-tool"
+const routeAgentTool router.Route = "agent-tool"
+
+// agentToolSkill names a tool an agent called, as its audit entries do
+// ("agent.run_command").
+func agentToolSkill(tool string) skills.Name {
+	return skills.Agent + "." + skills.Name(tool)
+}
 
 // runAgent lets a model work through tools for a task. Every tool call gets
 // its own audit entry; commands that are not read-only wait for the
@@ -27,14 +33,14 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 	if start == tier.Nano {
 		start = tier.Haiku // a tool loop needs more than the cheapest tier
 	}
-	out := modelOutcome{route: string(d.Route), skill: string(skills.Agent), tier: start}
+	out := modelOutcome{route: d.Route, skill: skills.Agent, tier: start}
 	t.chosenBy, t.route = ChosenByAgent, routeAgentTool
 	a := agent.Agent{
 		Caller: t.caller, Shell: k.shell, Files: k.files, Memory: k.memoryFor(t),
 		Confirm:    agent.Confirm(t.req.Confirm),
 		OnToolCall: func(tc agent.ToolCall) { k.auditToolCall(ctx, t, tc) },
 		Record: func(ctx context.Context, tool tools.Name, action string) error {
-			return k.record(ctx, k.intentEntry(t, routeAgentTool, "agent."+string(tool), action, ChosenByAgent))
+			return k.record(ctx, k.intentEntry(t, routeAgentTool, agentToolSkill(string(tool)), action, ChosenByAgent))
 		},
 		Tier: start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
 	}
@@ -93,8 +99,8 @@ func (k *Kernel) auditToolCall(ctx context.Context, t *turn, tc agent.ToolCall) 
 		Session:   t.req.Session,
 		Source:    string(t.req.Source),
 		Input:     redact.String(tc.Name+" "+tc.Arguments, k.secrets...),
-		Route:     routeAgentTool,
-		Skill:     "agent." + tc.Name,
+		Route:     string(routeAgentTool),
+		Skill:     string(agentToolSkill(tc.Name)),
 		Action:    redact.String(tc.Arguments, k.secrets...),
 		ChosenBy:  string(ChosenByAgent),
 		Success:   tc.OK,

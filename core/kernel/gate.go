@@ -31,7 +31,7 @@ func chooserOf(route router.Route) Chooser {
 		return ChosenByClassifier
 	case router.RouteKeyword:
 		return ChosenByKeyword
-	case "plan":
+	case routePlan:
 		return ChosenByPlanner
 	}
 	return ChosenByUser

@@ -15,7 +15,7 @@ import (
 // The turn keeps what ran and who chose it for the run's audit entry.
 func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by Chooser) skills.Result {
 	j := k.judge(d.Intent)
-	t.action, t.chosenBy, t.route = j.action, by, string(d.Route)
+	t.action, t.chosenBy, t.route = j.action, by, d.Route
 	if refused, ok := k.gate(ctx, t.req, d, by, j); !ok {
 		t.refused = true
 		return refused

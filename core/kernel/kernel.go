@@ -153,11 +153,11 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 	}
 
 	d := router.DecideWith(req.Input, k.registry)
-	res.Route, res.Skill, res.Tier = string(d.Route), string(d.Intent.Skill), d.Intent.Tier
+	res.Route, res.Skill, res.Tier = d.Route, d.Intent.Skill, d.Intent.Tier
 	needsModel := d.NeedsModel()
 	var sr skills.Result
 	if !needsModel {
-		k.bus.Publish(events.RouteDecided{TurnID: string(res.TurnID), Route: res.Route, Skill: res.Skill, Tier: res.Tier})
+		k.bus.Publish(events.RouteDecided{TurnID: string(res.TurnID), Route: string(res.Route), Skill: string(res.Skill), Tier: res.Tier})
 		sr = k.runIntent(ctx, t, d, chooserOf(d.Route))
 		// A memory lookup that found nothing is a question a model may
 		// still answer ("what is my IP address"), when one is configured;
@@ -177,7 +177,7 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 			t.stream.finish()
 		}
 		sr, res.Route, res.Skill, res.Tier = out.Result, out.route, out.skill, out.tier
-		res.PlanSteps = out.planSteps
+		res.PlanSteps, res.Cancelled = out.planSteps, out.cancelled
 		res.Warnings = t.warnings
 		res.Streamed = t.stream != nil && t.stream.streamed()
 	}
@@ -191,7 +191,7 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 
 // runModel serves a request that needs a model.
 func (k *Kernel) runModel(ctx context.Context, t *turn, d router.Decision) (modelOutcome, *meter) {
-	out := modelOutcome{route: string(d.Route), skill: string(d.Intent.Skill), tier: d.Intent.Tier}
+	out := modelOutcome{route: d.Route, skill: d.Intent.Skill, tier: d.Intent.Tier}
 	caller, err := k.modelCaller(ctx)
 	if err != nil {
 		out.Error = modelError(err)
@@ -214,7 +214,7 @@ func (k *Kernel) runModel(ctx context.Context, t *turn, d router.Decision) (mode
 	if d.Intent.Skill != skills.Chat {
 		// The classifier chose a deterministic skill, with its parameters.
 		out.Result = k.runIntent(ctx, t, d, ChosenByClassifier)
-		out.route, out.skill, out.tier = string(d.Route), string(d.Intent.Skill), d.Intent.Tier
+		out.route, out.skill, out.tier = d.Route, d.Intent.Skill, d.Intent.Tier
 		return out, t.caller
 	}
 	return k.answer(ctx, t, d), t.caller
@@ -256,7 +256,7 @@ func (k *Kernel) finish(ctx context.Context, req Request, res Result, start time
 	if err := k.audit(ctx, req, res); err != nil && !res.unrecorded {
 		res.AuditErr = err
 	}
-	k.bus.Publish(events.RunCompleted{TurnID: string(res.TurnID), Skill: res.Skill, Error: res.Error,
+	k.bus.Publish(events.RunCompleted{TurnID: string(res.TurnID), Skill: string(res.Skill), Error: res.Error,
 		Success: res.Success, Tier: res.Tier, Model: res.Model, Elapsed: res.Elapsed})
 	return res
 }
@@ -269,14 +269,15 @@ func (k *Kernel) remember(ctx context.Context, session string, res Result, input
 	if err != nil || !ok {
 		return err
 	}
-	reply := res.Output
+	// A cancelled answer is kept as it was shown, with its marker.
+	reply := res.Transcript()
 	if !res.Success && res.Error != "" {
 		reply = joinSentences(reply, "Error: "+res.Error)
 	}
 	now := time.Now()
 	return k.db.AppendEntries(ctx, s.ID,
-		store.Entry{TurnID: res.TurnID, Role: store.RoleUser, Content: input, Skill: res.Skill, CreatedAt: now},
-		store.Entry{TurnID: res.TurnID, Role: store.RoleAssistant, Content: reply, Skill: res.Skill, CreatedAt: now},
+		store.Entry{TurnID: res.TurnID, Role: store.RoleUser, Content: input, Skill: string(res.Skill), CreatedAt: now},
+		store.Entry{TurnID: res.TurnID, Role: store.RoleAssistant, Content: reply, Skill: string(res.Skill), CreatedAt: now},
 	)
 }
 
@@ -291,8 +292,8 @@ func (k *Kernel) audit(ctx context.Context, req Request, res Result) error {
 		Session:          req.Session,
 		Source:           string(req.Source),
 		Input:            redact.String(req.Input, k.secrets...),
-		Route:            res.Route,
-		Skill:            res.Skill,
+		Route:            string(res.Route),
+		Skill:            string(res.Skill),
 		Tier:             res.Tier.String(),
 		Model:            res.Model,
 		Success:          res.Success,

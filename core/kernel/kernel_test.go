@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/router"
+	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/store"
 )
 
@@ -19,8 +21,8 @@ func TestRunWritesOneAuditEntry(t *testing.T) {
 		name       string
 		input      string
 		source     kernel.Source
-		route      string
-		skill      string
+		route      router.Route
+		skill      skills.Name
 		tier       string
 		success    bool
 		errPart    string // in Result.Error and the audit Error; "" = both empty
@@ -66,7 +68,7 @@ func TestRunWritesOneAuditEntry(t *testing.T) {
 			if e.TurnID != res.TurnID || e.TurnID == "" {
 				t.Errorf("audit turn %q, result turn %q", e.TurnID, res.TurnID)
 			}
-			if e.Source != string(tc.source) || e.Input != tc.input || e.Route != tc.route || e.Skill != tc.skill ||
+			if e.Source != string(tc.source) || e.Input != tc.input || e.Route != string(tc.route) || e.Skill != string(tc.skill) ||
 				e.Tier != tc.tier || e.Success != tc.success || e.Model != "" || e.Session != "" {
 				t.Errorf("audit entry %+v does not match the run", e)
 			}

@@ -29,7 +29,7 @@ type turn struct {
 	// action is what the turn's skill ran (or would have), chosenBy who
 	// chose it, refused whether the gate stopped it: for the audit entry.
 	action   string
-	route    string
+	route    router.Route
 	chosenBy Chooser
 	refused  bool
 	// unrecorded is set when the action did not run because its audit
@@ -40,11 +40,18 @@ type turn struct {
 // modelOutcome is what the model path produced for a turn.
 type modelOutcome struct {
 	skills.Result
-	route     string
-	skill     string
+	route     router.Route
+	skill     skills.Name
 	tier      tier.Tier
 	planSteps int
+	cancelled bool // a cancel cut the answer short; Output holds what had arrived
 }
+
+// The route and skill of an answer a plan's steps made together.
+const (
+	routePlan    router.Route = "plan"
+	skillPlanner skills.Name  = "planner"
+)
 
 // classify asks the model which skill serves a request no shortcut matched.
 func (k *Kernel) classify(ctx context.Context, t *turn, d router.Decision) router.Decision {
@@ -56,7 +63,7 @@ func (k *Kernel) classify(ctx context.Context, t *turn, d router.Decision) route
 // answer serves a chat decision: a plan for long requests, else one answer
 // with escalation.
 func (k *Kernel) answer(ctx context.Context, t *turn, d router.Decision) modelOutcome {
-	out := modelOutcome{route: string(d.Route), skill: string(skills.Chat), tier: d.Intent.Tier}
+	out := modelOutcome{route: d.Route, skill: skills.Chat, tier: d.Intent.Tier}
 	if planner.NeedsPlan(t.req.Input) {
 		p := planner.Planner{Caller: t.caller, Priority: priorityOf(t.req.Source)}
 		if plan, ok, _, err := p.PlanResult(ctx, t.req.Input); err == nil && ok {
@@ -80,7 +87,7 @@ func (k *Kernel) runPlan(ctx context.Context, t *turn, plan planner.Plan, out mo
 		return text, err
 	})
 	text, _, err := planner.Combine(ctx, t.caller, t.req.Input, results)
-	out.skill, out.route, out.tier, out.planSteps = "planner", "plan", tier.Haiku, len(plan.Steps)
+	out.skill, out.route, out.tier, out.planSteps = skillPlanner, routePlan, tier.Haiku, len(plan.Steps)
 	if err != nil && text != "" {
 		err = nil // the combiner failed; the joined step outputs still answer
 	}
@@ -91,15 +98,12 @@ func (k *Kernel) runPlan(ctx context.Context, t *turn, plan planner.Plan, out mo
 }
 
 // finishChat turns a chat answer or error into the turn's result. A
-// cancelled answer keeps the part that had arrived, marked as cancelled.
+// cancelled answer keeps the part that had arrived, marked as cancelled
+// (Result.Cancelled; front ends show the marker).
 func (k *Kernel) finishChat(ctx context.Context, out modelOutcome, text string, err error) modelOutcome {
 	switch {
 	case ctx.Err() != nil:
-		out.Output = strings.TrimRight(text, "\n")
-		if out.Output != "" {
-			out.Output += "\n"
-		}
-		out.Output += "[cancelled]"
+		out.Output, out.cancelled = strings.TrimRight(text, "\n"), true
 		out.Error = "cancelled; the partial answer is kept"
 	case err != nil:
 		out.Output = text

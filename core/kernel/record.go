@@ -19,7 +19,7 @@ import (
 // changes nothing it cannot record: when the entry cannot be written, the
 // action does not run and the error says why.
 func (k *Kernel) auditIntent(ctx context.Context, t *turn, d router.Decision, j judgement, by Chooser) error {
-	return k.record(ctx, k.intentEntry(t, string(d.Route), string(d.Intent.Skill), j.action, by))
+	return k.record(ctx, k.intentEntry(t, d.Route, d.Intent.Skill, j.action, by))
 }
 
 // record appends a start record, with the sentence a person sees when it
@@ -33,15 +33,15 @@ func (k *Kernel) record(ctx context.Context, e store.AuditEntry) error {
 
 // intentEntry is the audit record written before an action runs: what will
 // run and who chose it. The run's own entry follows with the outcome.
-func (k *Kernel) intentEntry(t *turn, route, skill, action string, by Chooser) store.AuditEntry {
+func (k *Kernel) intentEntry(t *turn, route router.Route, skill skills.Name, action string, by Chooser) store.AuditEntry {
 	return store.AuditEntry{
 		TurnID:   t.id,
 		Time:     time.Now(),
 		Session:  t.req.Session,
 		Source:   string(t.req.Source),
 		Input:    redact.String(t.req.Input, k.secrets...),
-		Route:    route,
-		Skill:    skill,
+		Route:    string(route),
+		Skill:    string(skill),
 		Action:   redact.String(action, k.secrets...),
 		ChosenBy: string(by),
 		Stage:    store.StageStart,
@@ -58,7 +58,7 @@ func (k *Kernel) memoryFor(t *turn) skills.MemorySkill {
 		if by == "" {
 			by = ChosenByUser
 		}
-		return k.intentEntry(t, t.route, string(skills.Memory), action, by)
+		return k.intentEntry(t, t.route, skills.Memory, action, by)
 	}
 	return m
 }

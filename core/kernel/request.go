@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/macroa/macroa/core/router"
+	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/tier"
 )
@@ -44,8 +46,8 @@ type Result struct {
 	Success                        bool
 	Error                          string // one sentence; "" on success
 	ExitCode                       int    // of a shell command
-	Route                          string
-	Skill                          string
+	Route                          router.Route
+	Skill                          skills.Name
 	Tier                           tier.Tier
 	Model                          string // "" when no model was called
 	Session                        string
@@ -58,6 +60,11 @@ type Result struct {
 	PlanSteps                      int
 	Warnings                       []string // budget warnings raised during the run
 	Streamed                       bool     // the answer already went out as the turn's Token events
+	// Cancelled is set when a cancel (ctrl+c, esc) cut a model's answer
+	// short: Output holds the part that had arrived, without any marker,
+	// and Error says it was cancelled. Transcript adds the marker a
+	// person sees.
+	Cancelled bool
 	// Action is what actually ran (the command, the path, the parameters),
 	// ChosenBy who chose it; Refused is set when a model proposed it and
 	// nobody approved it, so nothing ran.
@@ -71,6 +78,22 @@ type Result struct {
 	// unrecorded: nothing ran because the audit log could not be written,
 	// and Error says so; the outcome's own failed write is not told twice.
 	unrecorded bool
+}
+
+// CancelledMarker is the line shown after a cancelled answer.
+const CancelledMarker = "[cancelled]"
+
+// Transcript is the answer as it is printed whole, kept in a session's
+// history and given by --json: Output, followed on a line of its own by
+// CancelledMarker when the answer was cancelled.
+func (r Result) Transcript() string {
+	if !r.Cancelled {
+		return r.Output
+	}
+	if r.Output == "" {
+		return CancelledMarker
+	}
+	return r.Output + "\n" + CancelledMarker
 }
 
 // DebugLine summarises how the result was reached, for --debug and the

@@ -170,12 +170,12 @@ func (s *session) handle(ctx context.Context, line string) (quit bool) {
 	switch {
 	case answer.Done():
 		// The answer is out already; only the cancel marker is new.
-		if strings.HasSuffix(res.Output, "[cancelled]") {
-			fmt.Fprint(s.o.Out, "\n[cancelled]")
+		if res.Cancelled {
+			fmt.Fprint(s.o.Out, "\n"+kernel.CancelledMarker)
 		}
 		fmt.Fprintln(s.o.Out)
-	case res.Output != "":
-		fmt.Fprintln(s.o.Out, termsafe.Clean(res.Output))
+	case res.Transcript() != "":
+		fmt.Fprintln(s.o.Out, termsafe.Clean(res.Transcript()))
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintln(s.o.Out, s.o.Style.errorLine("warning: "+w))

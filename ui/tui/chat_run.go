@@ -149,8 +149,8 @@ func (p *ChatPane) finish(msg runDoneMsg) tea.Cmd {
 	m.meta = chatMeta(res)
 	m.warnings = res.Warnings
 	out := res.Output
-	if cut, ok := strings.CutSuffix(strings.TrimRight(out, "\n"), "[cancelled]"); ok && !res.Success {
-		out, cancelled = strings.TrimRight(cut, "\n"), true
+	if res.Cancelled {
+		out, cancelled = strings.TrimRight(out, "\n"), true
 	}
 	m.invalidate()
 	if cancelled {
