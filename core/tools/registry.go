@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sync"
+
+	"github.com/macroa/macroa/lazy"
 )
 
 // namePattern is what a tool name may be: what function-calling APIs accept
 // (letters, digits, _ and -, at most 64), plus dots for a namespace
 // ("mcp.github.create_issue").
-var namePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,63}$`)
+var namePattern = lazy.NewRegexp(`^[A-Za-z][A-Za-z0-9_.-]{0,63}$`)
 
 // Registry holds tools by name, in the order they were registered. The
 // zero value is empty and ready; it is safe for concurrent use.
@@ -65,7 +66,7 @@ func (r *Registry) Register(t Tool) error {
 
 // check says what is wrong with t, or nil.
 func check(t Tool) error {
-	if !namePattern.MatchString(string(t.Name)) {
+	if !namePattern.Get().MatchString(string(t.Name)) {
 		return fmt.Errorf("register tool %q: a name is a letter then up to 63 letters, digits, '_', '-' or '.'", t.Name)
 	}
 	if t.Description == "" {
