@@ -15,6 +15,7 @@ import (
 
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // The cockpit's frame budget: one frame at 60 Hz. A key press or a batch
@@ -152,14 +153,12 @@ func (f benchFrames) report(b *testing.B, prefix string) {
 // benchTyped is the text the key presses type, one character each.
 const benchTyped = "show me the disk usage of every host, sorted by size "
 
-// benchKey is the i-th key press typing benchTyped, as a terminal sends it.
-func benchKey(i int) tea.KeyPressMsg {
-	r := rune(benchTyped[i%len(benchTyped)])
-	if r == ' ' {
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	}
-	return tea.KeyPressMsg{Code: r, Text: string(r)}
-}
+// benchKeys are the key presses typing benchTyped, as a terminal sends
+// them.
+var benchKeys = tuitest.Typing(benchTyped)
+
+// benchKey is the i-th key press typing benchTyped.
+func benchKey(i int) tea.KeyPressMsg { return benchKeys[i%len(benchKeys)] }
 
 // BenchmarkCockpitKeyPress: one character typed into the chat of a
 // cockpit holding 1,000 messages and 10,000 audit entries, then the whole
@@ -222,7 +221,7 @@ func BenchmarkCockpitStreaming(b *testing.B) {
 	// A request in flight: its run command (the kernel) is not run, the
 	// bench plays its streamed tokens instead.
 	c.chat.input.SetValue("explain how to read a directory, at length")
-	_, run := c.a.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	_, run := c.a.Update(tuitest.Key("enter"))
 	if run == nil || !c.chat.Running() {
 		b.Fatal("the request did not start")
 	}

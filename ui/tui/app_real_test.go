@@ -16,9 +16,9 @@ import (
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/store"
-	"github.com/macroa/macroa/themes"
 	"github.com/macroa/macroa/ui/tui/panes/audit"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // realHint is the status bar hint `macroa tui` passes when no model is
@@ -53,12 +53,8 @@ func newRealCockpit(t testing.TB) *realCockpit {
 		UserHome: dir,
 	})
 	t.Cleanup(func() { _ = core.Shutdown(context.Background()) })
-	th, err := themes.Load("ansi", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	b := pinned{core}
-	a := New(Options{Runner: b, Sessions: b, Audit: b, Usage: b, Styles: NewStyles(th), Hint: realHint})
+	a := New(Options{Runner: b, Sessions: b, Audit: b, Usage: b, Styles: tuitest.Styles(t, "ansi"), Hint: realHint})
 	c := &realCockpit{a: a, b: b, db: db, dir: dir}
 	var ok1, ok2, ok3 bool
 	c.chat, ok1 = a.panes[0].(*ChatPane)
@@ -133,11 +129,7 @@ func (c *realCockpit) key(t testing.TB, k tea.KeyPressMsg) {
 // typeText types text one key press per character, as a terminal would.
 func (c *realCockpit) typeText(t testing.TB, text string) {
 	t.Helper()
-	for _, r := range text {
-		k := tea.KeyPressMsg{Code: r, Text: string(r)}
-		if r == ' ' {
-			k = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-		}
+	for _, k := range tuitest.Typing(text) {
 		c.key(t, k)
 	}
 }
@@ -148,7 +140,7 @@ func (c *realCockpit) typeText(t testing.TB, text string) {
 // nothing here waits on a clock.
 func (c *realCockpit) drive(t testing.TB, cmd tea.Cmd) {
 	t.Helper()
-	runCmds(t, "drive", cmd, 20*time.Second, func(msg tea.Msg) tea.Cmd {
+	tuitest.Run(t, cmd, 20*time.Second, func(msg tea.Msg) tea.Cmd {
 		_, follow := c.a.Update(msg)
 		switch msg.(type) {
 		case ToastMsg, toastExpiredMsg:
@@ -197,11 +189,11 @@ func TestAppRealFirstStart(t *testing.T) {
 					t.Errorf("the first screen lacks %q:\n%s", want, plain)
 				}
 			}
-			status := lines(view)[size.h-1]
+			status := tuitest.Lines(view)[size.h-1]
 			if size.w == 80 && !strings.Contains(status, "no model: set OPENROUTER_API_KEY or MACROA_BASE_URL") {
 				t.Errorf("status bar at 80 cells: %q", status)
 			}
-			requireGolden(t, "app_real_first_start_"+realSizeName(size.w, size.h), view)
+			tuitest.RequireGolden(t, "app_real_first_start_"+realSizeName(size.w, size.h), view)
 		})
 	}
 }
@@ -215,7 +207,7 @@ func TestAppRealShellRun(t *testing.T) {
 			c := newRealCockpit(t)
 			c.start(t, size.w, size.h)
 			c.typeText(t, "!echo hi")
-			c.key(t, tea.KeyPressMsg{Code: tea.KeyEnter})
+			c.key(t, tuitest.Key("enter"))
 			if c.chat.Running() {
 				t.Fatal("the run did not finish")
 			}
@@ -238,7 +230,7 @@ func TestAppRealShellRun(t *testing.T) {
 			if !strings.Contains(plain, "1 runs") || strings.Count(plain, "!echo hi") != 2 {
 				t.Errorf("want the request once in the chat and once in the audit pane:\n%s", plain)
 			}
-			requireGolden(t, "app_real_echo_"+realSizeName(size.w, size.h), view)
+			tuitest.RequireGolden(t, "app_real_echo_"+realSizeName(size.w, size.h), view)
 		})
 	}
 }

@@ -7,8 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/macroa/macroa/themes"
 	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // badgedPane is a box pane with a count for its tab and the status bar.
@@ -22,10 +22,6 @@ func (p *badgedPane) Badge() string { return p.badge }
 // sixPanes is the cockpit with six panes, as the full set will have.
 func sixPanes(t *testing.T, w, h int) (*App, []*boxPane) {
 	t.Helper()
-	th, err := themes.Load("ansi", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	boxes := []*boxPane{
 		{id: PaneChat, capturing: true}, {id: PaneSessions}, {id: "scheduler"},
 		{id: "approvals"}, {id: "hosts"}, {id: PaneAudit},
@@ -35,7 +31,7 @@ func sixPanes(t *testing.T, w, h int) (*App, []*boxPane) {
 	for i, b := range boxes {
 		panes[i] = &badgedPane{boxPane: b, badge: badges[i]}
 	}
-	a := New(Options{Styles: NewStyles(th), Hint: "set OPENROUTER_API_KEY", Panes: panes})
+	a := New(Options{Styles: tuitest.Styles(t, "ansi"), Hint: "set OPENROUTER_API_KEY", Panes: panes})
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return a, boxes
 }
@@ -45,9 +41,9 @@ func TestAppSixPaneLayoutGoldens(t *testing.T) {
 		name := "app_six_" + strconv.Itoa(size.w) + "x" + strconv.Itoa(size.h)
 		t.Run(name, func(t *testing.T) {
 			a, _ := sixPanes(t, size.w, size.h)
-			a.Update(keyPress("alt+4")) // the approvals tab
+			a.Update(tuitest.Key("alt+4")) // the approvals tab
 			view := a.render()
-			ls := lines(view)
+			ls := tuitest.Lines(view)
 			if len(ls) != size.h {
 				t.Fatalf("%d lines", len(ls))
 			}
@@ -60,7 +56,7 @@ func TestAppSixPaneLayoutGoldens(t *testing.T) {
 			if !strings.Contains(plain, "chat chat") || !strings.Contains(plain, "approvals approvals") {
 				t.Fatalf("the chat and the focused side pane must both show:\n%s", plain)
 			}
-			requireGolden(t, name, view)
+			tuitest.RequireGolden(t, name, view)
 		})
 	}
 }
@@ -68,7 +64,7 @@ func TestAppSixPaneLayoutGoldens(t *testing.T) {
 func TestAppSideTabsFollowFocus(t *testing.T) {
 	a, boxes := sixPanes(t, 80, 24)
 	shows := func(id PaneID) bool {
-		return strings.Contains(strings.Join(lines(a.render()), "\n"), string(id)+" "+string(id))
+		return strings.Contains(strings.Join(tuitest.Lines(a.render()), "\n"), string(id)+" "+string(id))
 	}
 	if !shows(PaneSessions) || shows(PaneAudit) {
 		t.Fatal("the first side pane must show until another is focused")
@@ -86,22 +82,22 @@ func TestAppSideTabsFollowFocus(t *testing.T) {
 		{"alt+z", "approvals", "approvals"},
 	}
 	for _, s := range steps {
-		a.Update(keyPress(s.key))
+		a.Update(tuitest.Key(s.key))
 		if a.focused().ID() != s.focus || !shows(s.shown) {
-			t.Fatalf("after %s: focus %s, want %s with %s shown:\n%s", s.key, a.focused().ID(), s.focus, s.shown, strings.Join(lines(a.render()), "\n"))
+			t.Fatalf("after %s: focus %s, want %s with %s shown:\n%s", s.key, a.focused().ID(), s.focus, s.shown, strings.Join(tuitest.Lines(a.render()), "\n"))
 		}
 	}
 	// Zoomed, the focused pane fills the screen and the chat is gone.
 	if shows(PaneChat) {
 		t.Fatal("alt+z did not zoom the approvals pane")
 	}
-	a.Update(keyPress("esc"))
+	a.Update(tuitest.Key("esc"))
 	if !shows(PaneChat) {
 		t.Fatal("esc did not unzoom")
 	}
 	// The chat takes text: a digit typed there is text, not focus.
-	a.Update(keyPress("alt+1"))
-	a.Update(keyPress("5"))
+	a.Update(tuitest.Key("alt+1"))
+	a.Update(tuitest.Key("5"))
 	if a.focused().ID() != PaneChat || boxes[0].keys[len(boxes[0].keys)-1] != "5" {
 		t.Fatal("a digit typed into the chat moved focus")
 	}
@@ -114,7 +110,7 @@ func TestAppFocusKeysAndCheatSheetComeFromTheRegistry(t *testing.T) {
 		if !Matches(a.keys, "focus-"+n, "alt+"+n) {
 			t.Fatalf("no focus-%s on alt+%s", n, n)
 		}
-		a.Update(keyPress("alt+" + n))
+		a.Update(tuitest.Key("alt+" + n))
 		if a.focused().ID() != id {
 			t.Fatalf("alt+%s focused %s, want %s", n, a.focused().ID(), id)
 		}
@@ -122,8 +118,8 @@ func TestAppFocusKeysAndCheatSheetComeFromTheRegistry(t *testing.T) {
 	if Matches(a.keys, "focus-7", "alt+7") {
 		t.Fatal("a focus key for a pane that does not exist")
 	}
-	a.Update(keyPress("f1"))
-	sheet := strings.Join(lines(a.render()), "\n")
+	a.Update(tuitest.Key("f1"))
+	sheet := strings.Join(tuitest.Lines(a.render()), "\n")
 	for _, want := range []string{"focus hosts", "poke the approvals pane", "poke the audit pane"} {
 		if !strings.Contains(sheet, want) {
 			t.Fatalf("cheat sheet lacks %q:\n%s", want, sheet)
@@ -133,13 +129,13 @@ func TestAppFocusKeysAndCheatSheetComeFromTheRegistry(t *testing.T) {
 
 func TestAppStatusBarCountsEachPane(t *testing.T) {
 	a, _ := sixPanes(t, 160, 48)
-	status := lines(a.render())[47]
+	status := tuitest.Lines(a.render())[47]
 	if !strings.Contains(status, "sessions 4 · approvals 2 · audit 12 new · f1 help") {
 		t.Fatalf("status bar: %q", status)
 	}
 	// Short of room, the counts go before the spend and the help.
 	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	if status := lines(a.render())[23]; strings.Contains(status, "approvals 2") || !strings.Contains(status, "f1 help") {
+	if status := tuitest.Lines(a.render())[23]; strings.Contains(status, "approvals 2") || !strings.Contains(status, "f1 help") {
 		t.Fatalf("status bar at 80 cells: %q", status)
 	}
 }
@@ -157,16 +153,13 @@ func (p *dangerPane) Init() tea.Cmd   { return nil }
 func (p *dangerPane) Capturing() bool { return false }
 
 func TestAppReadOnlyStripsDangerousBindings(t *testing.T) {
-	th, err := themes.Load("ansi", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := tuitest.Styles(t, "ansi")
 	for _, readOnly := range []bool{false, true} {
 		p := &dangerPane{Base: kit.NewBase("hosts", "hosts", []Binding{
 			NewBinding("refresh", "refresh", "r"),
 			NewBinding("restart", "restart the unit", "R").Danger(),
 		}, nil)}
-		a := New(Options{Styles: NewStyles(th), Panes: []Pane{&boxPane{id: PaneChat}, p}, ReadOnly: readOnly})
+		a := New(Options{Styles: st, Panes: []Pane{&boxPane{id: PaneChat}, p}, ReadOnly: readOnly})
 		if !Matches(p.Keys(), "refresh", "r") {
 			t.Fatalf("read-only %v: a safe binding went", readOnly)
 		}
@@ -174,8 +167,8 @@ func TestAppReadOnlyStripsDangerousBindings(t *testing.T) {
 			t.Fatalf("read-only %v: restart bound = %v", readOnly, !readOnly)
 		}
 		a.Update(tea.WindowSizeMsg{Width: 160, Height: 48})
-		a.Update(keyPress("f1"))
-		if strings.Contains(strings.Join(lines(a.render()), "\n"), "restart the unit") == readOnly {
+		a.Update(tuitest.Key("f1"))
+		if strings.Contains(strings.Join(tuitest.Lines(a.render()), "\n"), "restart the unit") == readOnly {
 			t.Fatalf("read-only %v: the cheat sheet disagrees with the bindings", readOnly)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/macroa/macroa/themes"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // boxPane is a minimal pane for testing the root's layout and keys.
@@ -43,44 +43,17 @@ func (p *boxPane) Cancel() bool {
 
 func testApp(t *testing.T, w, h int) (*App, []*boxPane) {
 	t.Helper()
-	th, err := themes.Load("ansi", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	panes := []*boxPane{{id: PaneChat, capturing: true}, {id: PaneSessions}, {id: PaneAudit}}
-	a := New(Options{Styles: NewStyles(th), Hint: "set OPENROUTER_API_KEY", Panes: []Pane{panes[0], panes[1], panes[2]}})
+	a := New(Options{Styles: tuitest.Styles(t, "ansi"), Hint: "set OPENROUTER_API_KEY", Panes: []Pane{panes[0], panes[1], panes[2]}})
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return a, panes
-}
-
-func keyPress(s string) tea.KeyPressMsg {
-	switch s {
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "f1":
-		return tea.KeyPressMsg{Code: tea.KeyF1}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	}
-	if strings.HasPrefix(s, "alt+") {
-		r := []rune(s[4:])[0]
-		return tea.KeyPressMsg{Code: r, Mod: tea.ModAlt}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
 }
 
 func TestAppLayoutGoldens(t *testing.T) {
 	for _, size := range []struct{ w, h int }{{80, 24}, {160, 48}} {
 		a, _ := testApp(t, size.w, size.h)
 		view := a.render()
-		ls := lines(view)
+		ls := tuitest.Lines(view)
 		if len(ls) != size.h {
 			t.Fatalf("%dx%d: %d lines", size.w, size.h, len(ls))
 		}
@@ -89,18 +62,18 @@ func TestAppLayoutGoldens(t *testing.T) {
 				t.Fatalf("%dx%d: line %d is %d cells wide", size.w, size.h, i, w)
 			}
 		}
-		requireGolden(t, "app_layout_"+strconv.Itoa(size.w)+"x"+strconv.Itoa(size.h), view)
+		tuitest.RequireGolden(t, "app_layout_"+strconv.Itoa(size.w)+"x"+strconv.Itoa(size.h), view)
 	}
 }
 
 func TestAppStatusBarSaysHowToConfigure(t *testing.T) {
 	a, _ := testApp(t, 80, 24)
-	last := lines(a.render())[23]
+	last := tuitest.Lines(a.render())[23]
 	if !strings.Contains(last, "no model configured: set OPENROUTER_API_KEY") {
 		t.Fatalf("status bar: %q", last)
 	}
 	a.o.Provider = "openrouter · m"
-	if last := lines(a.render())[23]; !strings.Contains(last, "macroa · openrouter · m") {
+	if last := tuitest.Lines(a.render())[23]; !strings.Contains(last, "macroa · openrouter · m") {
 		t.Fatalf("status bar with a provider: %q", last)
 	}
 }
@@ -130,7 +103,7 @@ func TestAppFocusZoomHelp(t *testing.T) {
 		{"f1", PaneSessions, false, false},
 	}
 	for i, s := range steps {
-		a.Update(keyPress(s.key))
+		a.Update(tuitest.Key(s.key))
 		if a.focused().ID() != s.focus || a.zoomed != s.zoom || a.help != s.help {
 			t.Fatalf("step %d (%s): focus=%s zoom=%v help=%v, want %s %v %v", i, s.key, a.focused().ID(), a.zoomed, a.help, s.focus, s.zoom, s.help)
 		}
@@ -144,18 +117,18 @@ func TestAppFocusZoomHelp(t *testing.T) {
 
 func TestAppZoomAndHelpViews(t *testing.T) {
 	a, _ := testApp(t, 80, 24)
-	a.Update(keyPress("alt+z"))
+	a.Update(tuitest.Key("alt+z"))
 	view := a.render()
 	if strings.Contains(view, "sessions sessions") || !strings.Contains(view, "chat chat") {
 		t.Fatalf("zoomed view should show only the chat pane:\n%s", view)
 	}
-	a.Update(keyPress("esc"))
-	a.Update(keyPress("f1"))
+	a.Update(tuitest.Key("esc"))
+	a.Update(tuitest.Key("f1"))
 	// At 80x24 the sheet scrolls: everything is reachable with down.
 	seen := ""
 	for range 40 {
 		seen += a.render()
-		a.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+		a.Update(tuitest.Key("down"))
 	}
 	for _, want := range []string{"global", "next pane", "poke the audit pane", "cancel the running request"} {
 		if !strings.Contains(seen, want) {
@@ -167,15 +140,15 @@ func TestAppZoomAndHelpViews(t *testing.T) {
 func TestAppCtrlCCancelsThenQuits(t *testing.T) {
 	a, panes := testApp(t, 80, 24)
 	panes[0].running = true
-	_, cmd := a.Update(keyPress("ctrl+c"))
+	_, cmd := a.Update(tuitest.Key("ctrl+c"))
 	if panes[0].running || isQuit(cmd) {
 		t.Fatal("the first ctrl+c must cancel the running request, not quit")
 	}
-	_, cmd = a.Update(keyPress("ctrl+c"))
+	_, cmd = a.Update(tuitest.Key("ctrl+c"))
 	if isQuit(cmd) {
 		t.Fatal("the first ctrl+c with nothing running only arms quitting")
 	}
-	_, cmd = a.Update(keyPress("ctrl+c"))
+	_, cmd = a.Update(tuitest.Key("ctrl+c"))
 	if !isQuit(cmd) {
 		t.Fatal("a second ctrl+c quits")
 	}
@@ -184,16 +157,16 @@ func TestAppCtrlCCancelsThenQuits(t *testing.T) {
 func TestAppToastsClearThemselves(t *testing.T) {
 	a, _ := testApp(t, 100, 24)
 	_, cmd := a.Update(ToastMsg{Level: ToastError, Text: "provider down"})
-	if !strings.Contains(lines(a.render())[23], "provider down") || cmd == nil {
+	if !strings.Contains(tuitest.Lines(a.render())[23], "provider down") || cmd == nil {
 		t.Fatal("toast not shown")
 	}
 	a.Update(ToastMsg{Level: ToastInfo, Text: "newer"})
 	a.Update(toastExpiredMsg{seq: 1}) // the first toast's timer: must not clear the newer one
-	if !strings.Contains(lines(a.render())[23], "newer") {
+	if !strings.Contains(tuitest.Lines(a.render())[23], "newer") {
 		t.Fatal("an old toast's timer cleared a newer toast")
 	}
 	a.Update(toastExpiredMsg{seq: 2})
-	if strings.Contains(lines(a.render())[23], "newer") {
+	if strings.Contains(tuitest.Lines(a.render())[23], "newer") {
 		t.Fatal("toast did not clear")
 	}
 }
@@ -202,7 +175,7 @@ func TestAppResizeNeverOverflows(t *testing.T) {
 	a, _ := testApp(t, 80, 24)
 	for _, s := range [][2]int{{200, 60}, {81, 25}, {40, 10}, {120, 30}, {19, 5}, {80, 24}} {
 		a.Update(tea.WindowSizeMsg{Width: s[0], Height: s[1]})
-		ls := lines(a.render())
+		ls := tuitest.Lines(a.render())
 		if s[0] >= 20 && s[1] >= 6 && len(ls) != s[1] {
 			t.Fatalf("%v: %d lines", s, len(ls))
 		}
@@ -225,7 +198,7 @@ func isQuit(cmd tea.Cmd) bool {
 func TestAppLongToastIsClipped(t *testing.T) {
 	a, _ := testApp(t, 80, 24)
 	a.Update(ToastMsg{Level: ToastError, Text: strings.Repeat("a very long error sentence ", 6)})
-	last := lines(a.render())[23]
+	last := tuitest.Lines(a.render())[23]
 	if !strings.Contains(last, "…") || !strings.HasSuffix(last, "f1 help ") || len([]rune(last)) > 80 {
 		t.Fatalf("long toast: %q", last)
 	}

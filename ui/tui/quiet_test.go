@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // An idle cockpit redraws nothing: store changes whose reloads find
@@ -33,7 +34,7 @@ func TestQuietReloadsSkipRedraw(t *testing.T) {
 	}
 	c.a.View()
 	// And a key press always redraws.
-	c.key(t, keyPress("x"))
+	c.key(t, tuitest.Key("x"))
 	if !c.a.dirty {
 		t.Fatal("a key press did not redraw")
 	}
