@@ -40,8 +40,10 @@ type Tool struct {
 	// the arguments alone (a read-only command is ReadOnly). It may not go
 	// above Risk; arguments it cannot read are judged at Risk.
 	Assess func(args json.RawMessage) Risk
-	// Run runs a call. It is nil for a skill the kernel serves itself on
-	// its model path (chat, agent): such a tool is described, not called.
+	// Run runs a call. It is nil for a skill the kernel serves itself
+	// (the classifier's skills: chat and the agent on its model path,
+	// shell, file and memory through its gate): such a tool is described
+	// to a model, never called through the registry.
 	Run RunFunc
 }
 
