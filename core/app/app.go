@@ -37,9 +37,12 @@ type Options struct {
 	// Local looks for a model server on this machine when nothing is
 	// configured; nil: Ollama's default address.
 	Local *providers.LocalDetector
-	// WatchEvery is how often the store watcher checks for changes; zero:
-	// DefaultWatchEvery.
+	// WatchEvery is how often the store watcher looks for changes where
+	// writes cannot wake it; zero: DefaultWatchEvery.
 	WatchEvery time.Duration
+	// pollStore makes the watcher poll even where writes could wake it
+	// (tests of the polling path).
+	pollStore bool
 	// Log receives what goes wrong in the background (the watcher); nil
 	// discards it.
 	Log *slog.Logger

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -17,7 +18,13 @@ import (
 // they would from another process. Run with -benchtime=200x for a stable
 // p95.
 func BenchmarkWatcherLatency(b *testing.B) {
-	_, other, ch := startedApp(b)
+	for _, poll := range []bool{false, true} {
+		b.Run(map[bool]string{false: "woken", true: "polling"}[poll], func(b *testing.B) { benchLatency(b, poll) })
+	}
+}
+
+func benchLatency(b *testing.B, poll bool) {
+	_, other, ch := startedApp(b, poll)
 	ctx := context.Background()
 	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
@@ -46,7 +53,7 @@ func BenchmarkWatcherIdleTick(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, err := startWatcher(ctx, db, time.Hour, a.publish, a.logger())
+	w, err := startWatcher(ctx, db, time.Hour, true, a.publish, a.logger())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -72,7 +79,7 @@ func BenchmarkWatcherChangedTick(b *testing.B) {
 	if err := store.SeedFacts(ctx, db, 1000); err != nil {
 		b.Fatal(err)
 	}
-	w, err := startWatcher(ctx, db, time.Hour, func(events.Event) {}, a.logger())
+	w, err := startWatcher(ctx, db, time.Hour, true, func(events.Event) {}, a.logger())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,4 +91,31 @@ func BenchmarkWatcherChangedTick(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkWatcherIdleCPU runs a started App with nothing changing for a
+// second per iteration and reports the process's CPU time as a share of
+// the wall time: what an idle cockpit's watcher costs.
+func BenchmarkWatcherIdleCPU(b *testing.B) {
+	for _, poll := range []bool{false, true} {
+		b.Run(map[bool]string{false: "woken", true: "polling"}[poll], func(b *testing.B) { benchIdleCPU(b, poll) })
+	}
+}
+
+func benchIdleCPU(b *testing.B, poll bool) {
+	startedApp(b, poll)
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	b.ResetTimer()
+	start, used := time.Now(), cpu()
+	for i := 0; i < b.N; i++ {
+		time.Sleep(time.Second) // idle: the watcher is all that runs
+	}
+	used, wall := cpu()-used, time.Since(start)
+	b.ReportMetric(100*float64(used)/float64(wall), "cpu-%")
 }

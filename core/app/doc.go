@@ -23,7 +23,9 @@
 //     waits for runs to save;
 //   - the store watcher (watcher.go), started by Start: one per process,
 //     it publishes events.StoreChanged naming the parts that changed,
-//     whoever wrote them.
+//     whoever wrote them. It looks when the store's files are written
+//     (inotify, wake_linux.go), so an idle process does not wake for it,
+//     and polls every WatchEvery where it cannot be told.
 //
 // Lifecycle: New, then any method; Start(ctx) for a long-running front end
 // (the cockpit, later the daemon); Shutdown(ctx) at the end, which cancels

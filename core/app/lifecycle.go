@@ -23,7 +23,7 @@ func (a *App) Start(ctx context.Context) error {
 	if a.watch != nil || a.closed {
 		return nil
 	}
-	w, err := startWatcher(a.base, db, a.opts.WatchEvery, a.publish, a.logger())
+	w, err := startWatcher(a.base, db, a.opts.WatchEvery, a.opts.pollStore, a.publish, a.logger())
 	if err != nil {
 		return fmt.Errorf("start the store watcher: %w", err)
 	}

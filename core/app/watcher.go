@@ -9,19 +9,32 @@ import (
 	"github.com/macroa/macroa/store"
 )
 
-// DefaultWatchEvery is how often the store watcher looks for changes: a
-// change is published within one interval and a query, well inside the
-// 250 ms a person should wait to see it, and an idle process wakes ten
-// times a second for one tiny query each time.
+// DefaultWatchEvery is how often the store watcher looks for changes where
+// it cannot be told of writes (no inotify): a change is published within
+// one interval and a query, well inside the 250 ms a person should wait
+// to see it.
 const DefaultWatchEvery = 100 * time.Millisecond
 
+const (
+	// settleAfter is when the watcher looks again after a write woke it:
+	// the write that wakes it may come just before SQLite marks the
+	// commit done, and the writes of one commit come in a burst.
+	settleAfter = 20 * time.Millisecond
+	// safetyEvery is how often it looks anyway when woken by writes, in
+	// case a notification was lost.
+	safetyEvery = 2 * time.Second
+)
+
 // watcher notices every commit to the store, by this process or another,
-// and publishes which parts changed. On each tick it asks SQLite for
+// and publishes which parts changed. Each look asks SQLite for
 // data_version on a connection of its own (it moves when any other
 // connection commits); only when that moved does it read the per-part
-// counters to tell which parts changed.
+// counters to tell which parts changed. Where the platform tells of writes
+// to the store's files (inotify), it looks when they are written and an
+// idle process does not wake; elsewhere it looks every interval.
 type watcher struct {
 	probe   *store.ChangeProbe
+	wake    *fileWake // nil: poll every interval
 	every   time.Duration
 	publish func(events.Event)
 	log     *slog.Logger
@@ -35,8 +48,9 @@ type watcher struct {
 }
 
 // startWatcher reads the store's state now, so only later changes are
-// published, and checks again every interval until ctx ends or stop.
-func startWatcher(ctx context.Context, db *store.DB, every time.Duration, publish func(events.Event), log *slog.Logger) (*watcher, error) {
+// published, and looks again until ctx ends or stop. poll forces looking
+// every interval even where writes could wake it.
+func startWatcher(ctx context.Context, db *store.DB, every time.Duration, poll bool, publish func(events.Event), log *slog.Logger) (*watcher, error) {
 	if every <= 0 {
 		every = DefaultWatchEvery
 	}
@@ -45,11 +59,17 @@ func startWatcher(ctx context.Context, db *store.DB, every time.Duration, publis
 		return nil, err
 	}
 	w := &watcher{probe: probe, every: every, publish: publish, log: log, now: time.Now, done: make(chan struct{})}
+	if !poll {
+		if w.wake, err = watchFiles(db.Path()); err != nil {
+			log.Info("store watcher polls", "every", every, "reason", err)
+			w.wake = nil
+		}
+	}
 	if w.version, err = probe.DataVersion(ctx); err == nil {
 		w.marks, err = probe.Marks(ctx)
 	}
 	if err != nil {
-		probe.Close()
+		w.close()
 		return nil, err
 	}
 	ctx, w.cancel = context.WithCancel(ctx)
@@ -59,20 +79,34 @@ func startWatcher(ctx context.Context, db *store.DB, every time.Duration, publis
 
 func (w *watcher) loop(ctx context.Context) {
 	defer close(w.done)
-	defer w.probe.Close()
-	t := time.NewTicker(w.every)
-	defer t.Stop()
-	failing := false
+	defer w.close()
+	every, woken := w.every, (<-chan struct{})(nil)
+	if w.wake != nil {
+		every, woken = safetyEvery, w.wake.C
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	settle := time.NewTimer(time.Hour)
+	settle.Stop()
+	settling, failing := false, false
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick.C:
+		case <-settle.C:
+			settling = false
+		case <-woken:
+			if settling {
+				continue // the settle look covers it
+			}
+			settling = true
+			settle.Reset(settleAfter)
 		}
 		err := w.check(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil && !failing:
-			// Logged once per spell of failures, not eight times a second.
+			// Logged once per spell of failures, not on every look.
 			w.log.Warn("store watcher", "err", err)
 			failing = true
 		case err == nil:
@@ -124,4 +158,11 @@ func changedParts(old, cur store.ChangeMarks) []events.StorePart {
 func (w *watcher) stop() {
 	w.cancel()
 	<-w.done
+}
+
+func (w *watcher) close() {
+	if w.wake != nil {
+		w.wake.Close()
+	}
+	w.probe.Close()
 }

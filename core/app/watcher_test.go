@@ -31,10 +31,12 @@ func storeChanged(t testing.TB, ch <-chan events.Event, d time.Duration) events.
 }
 
 // startedApp returns a started App and a second, independent handle on its
-// store, as another process would have.
-func startedApp(t testing.TB) (*App, *store.DB, <-chan events.Event) {
+// store, as another process would have. poll makes its watcher poll
+// rather than wait to be told of writes.
+func startedApp(t testing.TB, poll bool) (*App, *store.DB, <-chan events.Event) {
 	t.Helper()
 	a, _ := newApp(t)
+	a.opts.pollStore = poll
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	if err := a.Start(ctx); err != nil {
@@ -54,9 +56,16 @@ func auditEntry(input string) store.AuditEntry {
 }
 
 // A write through another handle on the same file (another process) is
-// published with the parts it changed, well within 250 ms.
+// published with the parts it changed, well within 250 ms, whether the
+// watcher is told of writes or polls.
 func TestWatcherSeesOtherWriters(t *testing.T) {
-	_, other, ch := startedApp(t)
+	for _, poll := range []bool{false, true} {
+		t.Run(map[bool]string{false: "woken", true: "polling"}[poll], func(t *testing.T) { testOtherWriters(t, poll) })
+	}
+}
+
+func testOtherWriters(t *testing.T, poll bool) {
+	_, other, ch := startedApp(t, poll)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name  string
@@ -104,7 +113,7 @@ func TestWatcherSeesOtherWriters(t *testing.T) {
 
 // Writes this process makes through its own store are published too.
 func TestWatcherSeesOwnWrites(t *testing.T) {
-	a, _, ch := startedApp(t)
+	a, _, ch := startedApp(t, false)
 	if _, err := a.EnsureSession(context.Background(), "mine"); err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +125,7 @@ func TestWatcherSeesOwnWrites(t *testing.T) {
 // A commit that changes none of the watched parts publishes nothing, and
 // the watcher goes on to report the next change.
 func TestWatcherQuietWithoutChange(t *testing.T) {
-	_, other, ch := startedApp(t)
+	_, other, ch := startedApp(t, false)
 	ctx := context.Background()
 	s, err := other.EnsureSession(ctx, "s")
 	if err != nil {
@@ -137,7 +146,7 @@ func TestWatcherQuietWithoutChange(t *testing.T) {
 
 // Shutdown stops the watcher: its channel closes and nothing more comes.
 func TestWatcherStopsWithShutdown(t *testing.T) {
-	a, other, ch := startedApp(t)
+	a, other, ch := startedApp(t, false)
 	if err := a.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
