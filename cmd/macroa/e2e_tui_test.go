@@ -91,7 +91,50 @@ func (ts *tmuxSession) waitFor(what string, cond func(string) bool) string {
 
 func (ts *tmuxSession) waitText(text string) string {
 	ts.t.Helper()
-	return ts.waitFor(fmt.Sprintf("%q", text), func(s string) bool { return strings.Contains(s, text) })
+	return ts.waitFor(fmt.Sprintf("%q", text), shows(text))
+}
+
+// shows is a wait condition: the screen holds text.
+func shows(text string) func(string) bool {
+	return func(s string) bool { return strings.Contains(s, text) }
+}
+
+// showsLine is a wait condition: a row of the screen, its box borders
+// and padding cut, is exactly text (an output line, not the request that
+// names it).
+func showsLine(text string) func(string) bool {
+	return func(s string) bool {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Trim(l, "│ ") == text {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// then does an action and waits for what it brings on screen. The
+// condition must not hold before the action: a wait that is already
+// satisfied could never fail, and would test nothing.
+func (ts *tmuxSession) then(what string, cond func(string) bool, action func()) string {
+	ts.t.Helper()
+	if before := ts.screen(); cond(before) {
+		ts.t.Fatalf("%s shows before the action that should bring it; the screen:\n%s", what, before)
+	}
+	action()
+	return ts.waitFor(what, cond)
+}
+
+// typeThen types a line and waits for what it brings on screen (see then).
+func (ts *tmuxSession) typeThen(text, what string, cond func(string) bool) string {
+	ts.t.Helper()
+	return ts.then(what, cond, func() { ts.typeLine(text) })
+}
+
+// keysThen sends keys and waits for what they bring on screen (see then).
+func (ts *tmuxSession) keysThen(what string, cond func(string) bool, keys ...string) string {
+	ts.t.Helper()
+	return ts.then(what, cond, func() { ts.keys(keys...) })
 }
 
 // exited reports whether the program has ended (its tmux pane is gone).
@@ -104,26 +147,27 @@ func TestE2ETUIWithoutProvider(t *testing.T) {
 	s := newSandbox(t)
 	ts := startTUI(t, s, nil, 80, 24)
 	ts.waitText("no model: set OPENROUTER_API_KEY or MACROA_BASE_URL")
-	ts.typeLine("!echo hi-from-shell")
-	ts.waitText("hi-from-shell")
-	ts.typeLine("remember my server IP is 10.0.0.1")
-	ts.waitText("Remembered: server_ip = 10.0.0.1")
-	ts.typeLine("what is my server IP?")
-	ts.waitFor("the recalled fact", func(s string) bool { return strings.Count(s, "10.0.0.1") >= 3 })
-	ts.typeLine("tell me a joke")
-	ts.waitText("OPENROUTER_API_KEY")
-	ts.keys("F1")
-	ts.waitText("next pane")
-	ts.keys("Escape")
-	ts.waitFor("the cheat sheet to close", func(s string) bool { return !strings.Contains(s, "next pane") })
+	// The command's output line, not the request (which names it too).
+	ts.typeThen("!echo hi-from-shell", "the shell's output", showsLine("hi-from-shell"))
+	ts.typeThen("remember my server IP is 10.0.0.1", "the memory's answer", shows("Remembered: server_ip = 10.0.0.1"))
+	ts.typeThen("what is my server IP?", "the recalled fact", func(s string) bool { return strings.Count(s, "10.0.0.1") >= 3 })
+	// The status bar names OPENROUTER_API_KEY from the start; the answer
+	// to a request that needs a model says so in its own words.
+	ts.typeThen("tell me a joke", "the no-model answer", shows("this request needs a language model"))
+	ts.keysThen("the cheat sheet", shows("next pane"), "F1")
+	ts.keysThen("the cheat sheet to close", func(s string) bool { return !strings.Contains(s, "next pane") }, "Escape")
 	ts.quit()
 }
 
 // quit presses ctrl+c twice, as a person would: the first arms quitting.
 func (ts *tmuxSession) quit() {
 	ts.t.Helper()
-	ts.keys("C-c")
-	ts.waitText("press ctrl+c again to quit")
+	// The toast after cancelling a request ends with the same words; the
+	// one that arms quitting is the one without "cancelled; ".
+	armed := func(s string) bool {
+		return strings.Contains(strings.ReplaceAll(s, "cancelled; press ctrl+c again to quit", ""), "press ctrl+c again to quit")
+	}
+	ts.keysThen("the quit prompt", armed, "C-c")
 	ts.keys("C-c")
 	ts.waitFor("the program to quit", func(string) bool { return ts.exited() })
 }
@@ -149,19 +193,17 @@ func TestE2ETUIChat(t *testing.T) {
 
 	ts := startTUI(t, s, env, 100, 30)
 	ts.waitText("macroa · custom")
-	ts.typeLine("tell me about gophers")
-	ts.waitText("Gophers tunnel happily.")
+	ts.typeThen("tell me about gophers", "the streamed answer", shows("Gophers tunnel happily."))
 
-	ts.typeLine("count slowly")
-	ts.waitText("two")
-	ts.keys("C-c")
-	ts.waitText("[cancelled]")
+	ts.typeThen("count slowly", "the stream under way", shows("two"))
+	ts.keysThen("the cancelled stream", shows("[cancelled]"), "C-c")
 
-	// The chat so far had no session; "older" is the only one listed.
-	ts.keys("M-2")
-	ts.waitText("older")
-	ts.keys("Enter")
-	ts.waitText("from-the-older-session")
+	// The chat so far had no session; "older" is the only one listed (the
+	// sessions pane shows it from the start, so focusing it shows nothing
+	// new to wait for: keys arrive in order, and enter opens the session).
+	ts.keysThen("the older session in the chat", func(s string) bool {
+		return strings.Contains(s, "chat · older") && showsLine("from-the-older-session")(s)
+	}, "M-2", "Enter")
 	ts.quit()
 }
 
@@ -182,8 +224,7 @@ func TestE2ETUIKilledMidStream(t *testing.T) {
 
 	ts := startTUI(t, s, env, 100, 30, "--session", "work")
 	ts.waitText("earlier-turn")
-	ts.typeLine("count slowly")
-	ts.waitText("two")
+	ts.typeThen("count slowly", "the stream under way", shows("two"))
 	// Killing the tmux server hangs up the terminal: macroa gets SIGHUP.
 	_ = exec.Command("tmux", "-S", ts.socket, "kill-server").Run()
 
