@@ -48,9 +48,19 @@ func teaLoaded(t *testing.T, tm *teatest.TestModel) {
 // the program ended with.
 func teaQuit(t *testing.T, tm *teatest.TestModel) *App {
 	t.Helper()
-	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	teaWait(t, tm, "the quit prompt", teaContains("press ctrl+c again to quit"))
-	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	ctrlC := tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	tm.Send(ctrlC)
+	cancelled := false
+	teaWait(t, tm, "the quit prompt", func(b []byte) bool {
+		cancelled = bytes.Contains(b, []byte("cancelled; press ctrl+c again"))
+		return bytes.Contains(b, []byte("press ctrl+c again to quit"))
+	})
+	if cancelled {
+		// A run's answer had streamed in but the run had not ended yet:
+		// that press stopped it, so one more arms the quit.
+		tm.Send(ctrlC)
+	}
+	tm.Send(ctrlC)
 	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
 	a, ok := m.(*App)
 	if !ok {
