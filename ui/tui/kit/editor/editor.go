@@ -74,14 +74,17 @@ func keyMap() textarea.KeyMap {
 	}
 }
 
-// editingKeys are the keys HandleKey gives the textarea.
-var editingKeys = map[string]bool{
-	"left": true, "ctrl+b": true, "right": true, "ctrl+f": true,
-	"home": true, "ctrl+a": true, "end": true, "ctrl+e": true,
-	"alt+left": true, "ctrl+left": true, "alt+b": true,
-	"alt+right": true, "ctrl+right": true, "alt+f": true,
-	"backspace": true, "ctrl+h": true, "delete": true, "ctrl+d": true,
-	"ctrl+w": true, "alt+backspace": true, "ctrl+u": true, "ctrl+k": true,
+// editingKey reports whether HandleKey gives k to the textarea. A switch, not a
+// map: nothing is built at package init.
+func editingKey(k string) bool {
+	switch k {
+	case "left", "ctrl+b", "right", "ctrl+f", "home", "ctrl+a", "end",
+		"ctrl+e", "alt+left", "ctrl+left", "alt+b", "alt+right", "ctrl+right",
+		"alt+f", "backspace", "ctrl+h", "delete", "ctrl+d", "ctrl+w",
+		"alt+backspace", "ctrl+u", "ctrl+k":
+		return true
+	}
+	return false
 }
 
 // Value returns the text, lines joined by "\n".
@@ -150,7 +153,7 @@ func (in *Editor) HandleKey(msg tea.KeyPressMsg) bool {
 		return false
 	case k == "ctrl+u" && in.ta.Column() == 0:
 		return true // nothing before the cursor on this line
-	case editingKeys[k]:
+	case editingKey(k):
 		in.ta, _ = in.ta.Update(msg) // no blink, no clipboard: no command
 		return true
 	case msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModSuper|tea.ModHyper|tea.ModMeta) != 0:

@@ -60,12 +60,16 @@ func keyMap() textinput.KeyMap {
 	}
 }
 
-// editingKeys are the keys Update gives the textinput.
-var editingKeys = map[string]bool{
-	"left": true, "ctrl+b": true, "right": true, "ctrl+f": true,
-	"home": true, "ctrl+a": true, "end": true, "ctrl+e": true,
-	"backspace": true, "ctrl+h": true, "delete": true, "ctrl+d": true,
-	"ctrl+u": true, "ctrl+k": true, "ctrl+w": true, "alt+backspace": true,
+// editingKey reports whether Update gives k to the textinput. A switch, not a
+// map: nothing is built at package init.
+func editingKey(k string) bool {
+	switch k {
+	case "left", "ctrl+b", "right", "ctrl+f", "home", "ctrl+a", "end",
+		"ctrl+e", "backspace", "ctrl+h", "delete", "ctrl+d", "ctrl+u", "ctrl+k",
+		"ctrl+w", "alt+backspace":
+		return true
+	}
+	return false
 }
 
 // SetValue replaces the text and puts the cursor at its end.
@@ -104,7 +108,7 @@ func (in *Input) Update(msg tea.Msg) bool {
 		return true
 	case tea.KeyPressMsg:
 		switch {
-		case editingKeys[msg.String()]:
+		case editingKey(msg.String()):
 			in.ti, _ = in.ti.Update(msg) // no blink, no clipboard: no command
 		case msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt) != 0:
 			return false
