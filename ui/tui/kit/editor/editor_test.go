@@ -164,7 +164,7 @@ func tuitestText(s string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: 'x', T
 
 func TestViewFillsItsSize(t *testing.T) {
 	var in Editor
-	for _, width := range []int{3, 10, 40} {
+	for _, width := range []int{1, 2, 3, 10, 40} {
 		for _, height := range []int{1, 3} {
 			for _, text := range []string{"", "short", "a much longer line that wraps more than once", "x\ny\nz\nw"} {
 				in.SetValue(text)
