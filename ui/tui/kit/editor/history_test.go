@@ -38,7 +38,7 @@ func TestHistoryWalk(t *testing.T) {
 func TestHistoryKeepsTheNewest(t *testing.T) {
 	var h History
 	for i := range HistoryMax + 5 {
-		h.Add(string(rune('a' + i%26)) + string(rune('0'+i%10)) + string(rune(i)))
+		h.Add(string(rune('a'+i%26)) + string(rune('0'+i%10)) + string(rune(i)))
 	}
 	if len(h.items) != HistoryMax {
 		t.Fatalf("%d kept, want %d", len(h.items), HistoryMax)
