@@ -154,6 +154,9 @@ func (in *Editor) HandleKey(msg tea.KeyPressMsg) bool {
 	case k == "ctrl+u" && in.ta.Column() == 0:
 		return true // nothing before the cursor on this line
 	case editingKey(k):
+		// The textarea ignores keys while blurred, and View blurs it when
+		// the pane draws unfocused: a key given here is meant.
+		in.ta.Focus()
 		in.ta, _ = in.ta.Update(msg) // no blink, no clipboard: no command
 		return true
 	case msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModSuper|tea.ModHyper|tea.ModMeta) != 0:

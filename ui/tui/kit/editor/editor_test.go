@@ -79,6 +79,16 @@ func TestEditingKeys(t *testing.T) {
 	}
 }
 
+func TestKeysWorkAfterAnUnfocusedView(t *testing.T) {
+	var in Editor
+	in.SetValue("abc")
+	in.View(20, 1, plainStyles(), false, "")
+	press(t, &in, "backspace", "home", "delete")
+	if got := in.Value(); got != "b" {
+		t.Fatalf("value %q, want %q", got, "b")
+	}
+}
+
 func TestKeysLeftToThePane(t *testing.T) {
 	var in Editor
 	for _, k := range []string{"enter", "up", "down", "pgup", "esc", "ctrl+c", "ctrl+v", "alt+1", "alt+i", "shift+left", "ctrl+d", "tab"} {
