@@ -109,8 +109,14 @@ func (k *Kernel) judge(in skills.Intent) judgement {
 			}
 			return judgement{action: strings.TrimSpace(in.Action + " " + q), readOnly: true}
 		}
+	case skills.Chat, skills.Agent:
+		// An answer changes nothing; the agent's tools pass their own gate.
+		return judgement{action: string(in.Skill), readOnly: true}
 	}
-	return judgement{action: string(in.Skill), readOnly: true}
+	// A skill the gate does not know (a tool plugged in later) asks until
+	// its risk is judged here: unknown is never read-only.
+	return judgement{action: strings.TrimSpace(string(in.Skill) + " " + in.Action), changes: true,
+		ask: "Macroa cannot tell what it would change"}
 }
 
 // gate decides whether a decision's skill may run. A model-chosen intent
