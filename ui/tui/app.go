@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/macroa/macroa/ui/tui/panes/audit"
+	"github.com/macroa/macroa/ui/tui/panes/chat"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
 )
 
@@ -14,7 +15,7 @@ import (
 type Options struct {
 	// The services the panes use; each pane takes only its own (see
 	// registry.go). Each must be set unless Panes replaces the panes.
-	Runner   ChatBackend
+	Runner   chat.Runner
 	Sessions sessions.Service
 	Audit    audit.Feed
 	Usage    Usage

@@ -15,6 +15,7 @@ import (
 
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/panes/chat"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
@@ -34,11 +35,11 @@ const (
 // store and read back through the backend; the results are fed to the App
 // as its load commands would deliver them.
 //
-// The chat's own load reads the newest chatHistoryLimit (200) entries; the
-// benchmark feeds it the bigger history directly so it measures the worst
-// case the pane can hold. The audit pane reaches its 10,000 the real way:
-// the log fills after its first load, and a store change makes it read
-// them all.
+// The chat's own load asks for the newest 200 entries; the benchmark's
+// runner answers with 1,000 whatever the chat asks, so it measures the
+// worst case the pane can hold. The audit pane reaches its 10,000 the
+// real way: the log fills after its first load, and a store change makes
+// it read them all.
 //
 // It measures the Go heap in use (after a GC) once everything is loaded
 // and drawn, and how much of it the conversation and the audit log added;
@@ -47,7 +48,7 @@ const (
 func benchCockpit(b *testing.B) (*realCockpit, func()) {
 	b.Helper()
 	ctx := context.Background()
-	c := newRealCockpit(b)
+	c := newRealCockpitWith(b, func(p pinned) chat.Runner { return bigHistory{p} })
 
 	s, err := c.db.EnsureSession(ctx, "big")
 	if err != nil {
@@ -61,7 +62,7 @@ func benchCockpit(b *testing.B) (*realCockpit, func()) {
 			entries = append(entries, store.Entry{TurnID: turn, Role: store.RoleAssistant, Skill: "shell",
 				Content: fmt.Sprintf("total %d\ndrwxr-xr-x 2 root root 4096 Jan  2 10:00 backups\n-rw-r--r-- 1 root root  220 notes.txt", i)})
 		} else {
-			entries = append(entries, store.Entry{TurnID: turn, Role: store.RoleAssistant, Skill: "chat", Content: chatAnswer})
+			entries = append(entries, store.Entry{TurnID: turn, Role: store.RoleAssistant, Skill: "chat", Content: benchAnswer})
 		}
 	}
 	if err := c.db.AppendEntries(ctx, s.ID, entries...); err != nil {
@@ -80,21 +81,12 @@ func benchCockpit(b *testing.B) (*realCockpit, func()) {
 	c.a.View()
 	before := benchHeap()
 
-	// Open the session the way the sessions pane does, run its real load,
-	// then feed the chat the newest 1,000 entries.
+	// Open the session the way the sessions pane does and run its load.
 	_, cmd := c.a.Update(SwitchSessionMsg{Name: "big"})
 	c.drive(b, cmd)
-	if len(c.chat.msgs) != chatHistoryLimit || c.chat.Session() != "big" {
-		b.Fatalf("the session's own load: %d messages of %q", len(c.chat.msgs), c.chat.Session())
-	}
-	hist, err := c.b.History(ctx, "big", benchChatMsgs)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c.a.Update(historyLoadedMsg{seq: c.chat.loadSeq, session: "big", entries: hist})
 
-	if len(c.chat.msgs) != benchChatMsgs || c.audit.Len() != benchAuditEntries || c.a.focused().ID() != PaneChat {
-		b.Fatalf("loaded %d messages and %d audit entries (focus %s)", len(c.chat.msgs), c.audit.Len(), c.a.focused().ID())
+	if n := len(c.chat.Messages()); n != benchChatMsgs || c.chat.Session() != "big" || c.audit.Len() != benchAuditEntries || c.a.focused().ID() != PaneChat {
+		b.Fatalf("loaded %d messages of %q and %d audit entries (focus %s)", n, c.chat.Session(), c.audit.Len(), c.a.focused().ID())
 	}
 	screen := ansi.Strip(c.a.View().Content)
 	if e, ok := c.audit.Selected(); !ok || !strings.HasPrefix(e.Input, "request number 10000 ") {
@@ -110,6 +102,14 @@ func benchCockpit(b *testing.B) (*realCockpit, func()) {
 		b.ReportMetric(after, "heap-inuse-MB")
 		b.ReportMetric(after-before, "heap-loaded-MB")
 	}
+}
+
+// bigHistory answers every history read with the newest benchChatMsgs
+// entries.
+type bigHistory struct{ pinned }
+
+func (h bigHistory) History(ctx context.Context, session string, _ int) ([]store.Entry, error) {
+	return h.pinned.History(ctx, session, benchChatMsgs)
 }
 
 // benchHeap is the Go heap in use after a collection, in MB.
@@ -150,6 +150,15 @@ func (f benchFrames) report(b *testing.B, prefix string) {
 	}
 }
 
+// benchAnswer is a model's Markdown answer: headings, a code block,
+// lists, a quote.
+const benchAnswer = "## Reading a directory\n\n" +
+	"Use `os.ReadDir`, which returns the entries **sorted by name**:\n\n" +
+	"```go\nentries, err := os.ReadDir(\"/srv\")\nif err != nil {\n\treturn err\n}\n```\n\n" +
+	"- each entry has `Name()` and `IsDir()`\n" +
+	"- call `Info()` only when you need sizes or times, since it costs a stat per file\n" +
+	"1. open\n2. read\n\n> Tip: filepath.WalkDir walks a whole tree.\n\n---\nDone."
+
 // benchTyped is the text the key presses type, one character each.
 const benchTyped = "show me the disk usage of every host, sorted by size "
 
@@ -172,7 +181,7 @@ func BenchmarkCockpitKeyPress(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		if i%len(benchTyped) == 0 {
-			c.chat.input.Reset() // a fresh line: the input stays one row
+			c.chat.SetInput("") // a fresh line: the input stays one row
 		}
 		k := benchKey(i)
 		i++
@@ -181,7 +190,7 @@ func BenchmarkCockpitKeyPress(b *testing.B) {
 		_ = c.a.View()
 		frames = append(frames, time.Since(start))
 	}
-	if c.chat.input.Empty() {
+	if c.chat.Input() == "" {
 		b.Fatal("the key presses typed nothing")
 	}
 	frames.report(b, "")
@@ -193,7 +202,7 @@ func BenchmarkCockpitKeyPress(b *testing.B) {
 func benchTokens(n int) []string {
 	var out []string
 	for len(out) < n {
-		text := chatAnswer + "\n\n"
+		text := benchAnswer + "\n\n"
 		for len(text) > 0 && len(out) < n {
 			k := min(4, len(text))
 			out = append(out, text[:k])
@@ -220,12 +229,12 @@ func BenchmarkCockpitStreaming(b *testing.B) {
 	c, _ := benchCockpit(b)
 	// A request in flight: its run command (the kernel) is not run, the
 	// bench plays its streamed tokens instead.
-	c.chat.input.SetValue("explain how to read a directory, at length")
+	c.chat.SetInput("explain how to read a directory, at length")
 	_, run := c.a.Update(tuitest.Key("enter"))
 	if run == nil || !c.chat.Running() {
 		b.Fatal("the request did not start")
 	}
-	turn := string(c.chat.turnID)
+	turn := string(c.chat.Turn())
 	tokens := benchTokens(benchStreamTokens)
 	evts := make([]tea.Msg, 0, benchStreamTokenEvts)
 	for i := 0; i < len(tokens); i += benchTokensPerEvent {
@@ -243,7 +252,7 @@ func BenchmarkCockpitStreaming(b *testing.B) {
 	for b.Loop() {
 		// The answer starts over, as after a provider's retry.
 		c.a.Update(CoreEventMsg{Event: events.StreamReset{TurnID: turn, Reason: "bench"}})
-		c.chat.input.Reset()
+		c.chat.SetInput("")
 		for i, e := range evts {
 			tokenFrames = append(tokenFrames, frame(e))
 			if (i+1)%benchEventsPerKey == 0 {
@@ -251,8 +260,8 @@ func BenchmarkCockpitStreaming(b *testing.B) {
 			}
 		}
 	}
-	reply := c.chat.runReply()
-	if !c.chat.Running() || reply == nil || len(reply.text) != len(strings.Join(tokens, "")) {
+	ms := c.chat.Messages()
+	if !c.chat.Running() || len(ms) == 0 || len(ms[len(ms)-1].Text) != len(strings.Join(tokens, "")) {
 		b.Fatal("the streamed answer did not arrive whole")
 	}
 	tokenFrames.report(b, "token-")

@@ -17,6 +17,7 @@ import (
 	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/panes/audit"
+	"github.com/macroa/macroa/ui/tui/panes/chat"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
@@ -34,7 +35,7 @@ var realNow = time.Date(2026, 11, 21, 15, 30, 0, 0, time.UTC)
 // a temporary data dir, with no model configured.
 type realCockpit struct {
 	a        *App
-	chat     *ChatPane
+	chat     *chat.Pane
 	sessions *sessions.Pane
 	audit    *audit.Pane
 	b        pinned
@@ -43,6 +44,13 @@ type realCockpit struct {
 }
 
 func newRealCockpit(t testing.TB) *realCockpit {
+	t.Helper()
+	return newRealCockpitWith(t, nil)
+}
+
+// newRealCockpitWith is newRealCockpit with the chat's runner wrapped
+// (nil: the core itself).
+func newRealCockpitWith(t testing.TB, runner func(pinned) chat.Runner) *realCockpit {
 	t.Helper()
 	cfg, db, dir := kerneltest.OpenData(t, "")
 	core := app.New(app.Options{
@@ -54,10 +62,14 @@ func newRealCockpit(t testing.TB) *realCockpit {
 	})
 	t.Cleanup(func() { _ = core.Shutdown(context.Background()) })
 	b := pinned{core}
-	a := New(Options{Runner: b, Sessions: b, Audit: b, Usage: b, Styles: tuitest.Styles(t, "ansi"), Hint: realHint})
+	var r chat.Runner = b
+	if runner != nil {
+		r = runner(b)
+	}
+	a := New(Options{Runner: r, Sessions: b, Audit: b, Usage: b, Styles: tuitest.Styles(t, "ansi"), Hint: realHint})
 	c := &realCockpit{a: a, b: b, db: db, dir: dir}
 	var ok1, ok2, ok3 bool
-	c.chat, ok1 = a.panes[0].(*ChatPane)
+	c.chat, ok1 = a.panes[0].(*chat.Pane)
 	c.sessions, ok2 = a.panes[1].(*sessions.Pane)
 	c.audit, ok3 = a.panes[2].(*audit.Pane)
 	if !ok1 || !ok2 || !ok3 {
@@ -211,8 +223,8 @@ func TestAppRealShellRun(t *testing.T) {
 			if c.chat.Running() {
 				t.Fatal("the run did not finish")
 			}
-			if n := len(c.chat.msgs); n != 2 || c.chat.msgs[1].text != "hi" || c.chat.msgs[1].state != chatDone {
-				t.Fatalf("chat after the run: %d messages, reply %q", n, c.chat.msgs[len(c.chat.msgs)-1].text)
+			if ms := c.chat.Messages(); len(ms) != 2 || ms[1].Text != "hi" || ms[1].State != "done" {
+				t.Fatalf("chat after the run: %+v", ms)
 			}
 			if c.audit.Len() != 0 {
 				t.Fatalf("the audit pane has %d entries before the store said it changed", c.audit.Len())

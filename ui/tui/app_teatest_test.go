@@ -9,6 +9,9 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/macroa/macroa/ui/tui/panes/chat"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // teaFlow runs the real cockpit (real panes, kernel and store, no model)
@@ -48,7 +51,7 @@ func teaLoaded(t *testing.T, tm *teatest.TestModel) {
 // the program ended with.
 func teaQuit(t *testing.T, tm *teatest.TestModel) *App {
 	t.Helper()
-	ctrlC := tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	ctrlC := tuitest.Key("ctrl+c")
 	tm.Send(ctrlC)
 	cancelled := false
 	teaWait(t, tm, "the quit prompt", func(b []byte) bool {
@@ -80,7 +83,7 @@ func TestTeaShellRunThenQuit(t *testing.T) {
 	teaWait(t, tm, "the typed request", func(b []byte) bool {
 		return bytes.Contains(bytes.ReplaceAll(b, []byte(" "), nil), []byte("!echoteatest-ok"))
 	})
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	tm.Send(tuitest.Key("enter"))
 	// The request itself ("› !echo teatest-ok") shows at once; the output
 	// is a "teatest-ok" that is not the tail of "echo teatest-ok".
 	teaWait(t, tm, "the command's output", func(b []byte) bool {
@@ -97,9 +100,9 @@ func TestTeaShellRunThenQuit(t *testing.T) {
 		}
 	})
 	a := teaQuit(t, tm)
-	chat := a.panes[0].(*ChatPane)
-	if chat.Running() || len(chat.msgs) != 2 || chat.msgs[1].text != "teatest-ok" || chat.msgs[1].state != chatDone {
-		t.Fatalf("final chat: running=%v, %d messages", chat.Running(), len(chat.msgs))
+	p := a.panes[0].(*chat.Pane)
+	if ms := p.Messages(); p.Running() || len(ms) != 2 || ms[1].Text != "teatest-ok" || ms[1].State != "done" {
+		t.Fatalf("final chat: running=%v, messages %+v", p.Running(), ms)
 	}
 }
 
@@ -107,11 +110,11 @@ func TestTeaShellRunThenQuit(t *testing.T) {
 func TestTeaCheatSheetOpensAndCloses(t *testing.T) {
 	tm := teaFlow(t)
 	teaLoaded(t, tm)
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyF1})
+	tm.Send(tuitest.Key("f1"))
 	teaWait(t, tm, "the cheat sheet", func(b []byte) bool {
 		return bytes.Contains(b, []byte("esc or f1 closes")) && bytes.Contains(b, []byte("next pane"))
 	})
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	tm.Send(tuitest.Key("esc"))
 	teaWait(t, tm, "the panes again", teaContains("Type a request and press enter"))
 	if a := teaQuit(t, tm); a.help {
 		t.Fatal("the cheat sheet is still open")

@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/macroa/macroa/ui/tui/kit"
 	"github.com/macroa/macroa/ui/tui/panes/audit"
+	"github.com/macroa/macroa/ui/tui/panes/chat"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
 )
 
@@ -12,7 +13,7 @@ import (
 // chat, which the layout always keeps on screen. Adding a pane is one
 // line here (see the package doc).
 var registry = []func(o Options) Pane{
-	func(o Options) Pane { return NewChatPane(o.Runner, o.Styles, o.Keys[string(PaneChat)]) },
+	func(o Options) Pane { return chat.New(o.Runner, o.Styles, o.Keys[string(PaneChat)]) },
 	func(o Options) Pane { return sessions.New(o.Sessions, o.Styles, o.Keys[string(PaneSessions)]) },
 	func(o Options) Pane { return audit.New(o.Audit, o.Styles, o.Keys[string(PaneAudit)]) },
 }

@@ -1,0 +1,289 @@
+package chat
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
+	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/kit/markdown"
+)
+
+// chatRun is the plumbing of one run in flight. The run's goroutine sends
+// on msgs its approval requests (one at a time: it waits for each answer)
+// and, last, its result; the pane always has one wait command reading
+// them, so nothing but the Bubble Tea runtime delivers them and Update
+// never blocks. Two places are enough for an unread request and the
+// result, so the run never blocks on a pane that moved on.
+type chatRun struct {
+	seq  int
+	turn store.TurnID
+	msgs chan tea.Msg
+}
+
+func newChatRun(seq int, turn store.TurnID) *chatRun {
+	return &chatRun{seq: seq, turn: turn, msgs: make(chan tea.Msg, 2)}
+}
+
+// wait returns the run's next message: an approval request or the result.
+func (r *chatRun) wait() tea.Cmd {
+	return func() tea.Msg { return <-r.msgs }
+}
+
+// start runs the request on its own goroutine and returns the first
+// message. It is the run's first command, so no goroutine starts in Update.
+func (r *chatRun) start(ctx context.Context, cancel context.CancelFunc, run func(context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		go func() {
+			defer cancel()
+			r.msgs <- run(ctx)
+		}()
+		return <-r.msgs
+	}
+}
+
+// confirm is the run's kernel.Request.Confirm: called on the kernel's
+// goroutine, it asks the pane and blocks until the person answers. A
+// context that ends first (ctrl+c, the terminal went away) refuses.
+func (r *chatRun) confirm(ctx context.Context, command, reason string) bool {
+	answer := make(chan bool, 1)
+	ask := approvalAskMsg{seq: r.seq, turn: r.turn, command: command, reason: reason, answer: answer, run: r}
+	select {
+	case r.msgs <- ask:
+	case <-ctx.Done():
+		return false
+	}
+	select {
+	case ok := <-answer:
+		return ok && ctx.Err() == nil
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// approvalAskMsg asks the person whether a command a model proposed may
+// run. Exactly one answer goes back on answer (room for one: sending never
+// blocks).
+type approvalAskMsg struct {
+	seq             int
+	turn            store.TurnID
+	command, reason string
+	answer          chan<- bool
+	run             *chatRun
+}
+
+// reply returns the command that gives the answer.
+func (m approvalAskMsg) reply(ok bool) tea.Cmd {
+	ch := m.answer
+	return func() tea.Msg {
+		ch <- ok
+		return nil
+	}
+}
+
+// chatApproval is the request the pane is showing, with its place in the
+// conversation.
+type chatApproval struct {
+	ask approvalAskMsg
+	msg *chatMsg
+	// armed says the prompt has been on screen long enough to be read:
+	// keys pressed before (typed ahead while the run went on, "why…"
+	// with its y) answer nothing.
+	armed bool
+	// rearm is set when the terminal changed size while the request was
+	// shown: the view went back to the command, and the next key only
+	// starts a new wait before keys answer again.
+	rearm bool
+}
+
+// approvalResized puts a waiting request back in view after the terminal
+// changed size (a shrink could push the command out of sight while the
+// keys still answered) and disarms it until it could be read again.
+func (p *Pane) approvalResized(vh int) {
+	a := p.approval
+	for i, m := range p.msgs {
+		if m == a.msg && vh > 0 {
+			p.scroll = chatScroll{follow: true}
+			if p.blockLen(i) > vh {
+				p.scrollTo(chatPos{i, 0}, vh)
+			}
+			break
+		}
+	}
+	if a.armed {
+		a.armed, a.msg.ask.armed, a.rearm = false, false, true
+		a.msg.invalidate()
+	}
+}
+
+// approvalArmDelay is how long a request shows before a key answers it.
+const approvalArmDelay = 400 * time.Millisecond
+
+// approvalArmedMsg says the request of run seq may now be answered.
+type approvalArmedMsg struct {
+	seq int
+	ask *chatMsg
+}
+
+// chatAsk is an approval request as the conversation shows it: waiting,
+// then what the person decided.
+type chatAsk struct {
+	command, reason string
+	keys            string // how to answer, from the pane's keymap
+	armed           bool   // the keys answer now (see chatApproval.armed)
+	decided         bool
+	allowed         bool
+	why             string // why it was refused without an answer ("the run was cancelled")
+}
+
+// ask shows an approval request above the run's reply, takes the focus
+// and keeps reading the run. A request of a run the pane no longer shows
+// is refused at once.
+func (p *Pane) ask(msg approvalAskMsg) tea.Cmd {
+	if msg.seq != p.runSeq || !p.running || msg.turn != p.turnID || p.runReply() == nil {
+		return tea.Batch(msg.reply(false), msg.run.wait())
+	}
+	var cmds []tea.Cmd
+	if p.approval != nil {
+		// A run asks one thing at a time; an older request is void.
+		cmds = append(cmds, p.settle(false, "a newer request replaced it"))
+	}
+	keys := p.keysOf("approve") + " runs it · " + p.keysOf("refuse") + "/" + p.keysOf("send") +
+		" refuses (default) · ctrl+c cancels the run"
+	rec := &chatMsg{kind: chatAsking, turn: msg.turn, ask: &chatAsk{command: msg.command, reason: msg.reason, keys: keys}}
+	at := p.runIdx
+	p.msgs = append(p.msgs[:at], append([]*chatMsg{rec}, p.msgs[at:]...)...)
+	p.runIdx++
+	if p.selected >= at {
+		p.selected++
+	}
+	if !p.scroll.follow && p.scroll.top.msg >= at {
+		p.scroll.top.msg++
+	}
+	p.approval = &chatApproval{ask: msg, msg: rec}
+	// Following shows the prompt with the reply under it; a prompt taller
+	// than the view shows from its start: the command first.
+	p.scroll = chatScroll{follow: true}
+	if vh := p.viewportH; vh > 0 && p.blockLen(at) > vh {
+		p.scrollTo(chatPos{at, 0}, vh)
+	}
+	seq := msg.seq
+	cmds = append(cmds, msg.run.wait(),
+		tea.Tick(approvalArmDelay, func(time.Time) tea.Msg { return approvalArmedMsg{seq: seq, ask: rec} }),
+		func() tea.Msg { return kit.FocusPaneMsg{Pane: kit.PaneChat} },
+		kit.Toast(kit.ToastWarn, "a command waits for your approval in the chat"))
+	return tea.Batch(cmds...)
+}
+
+// settle answers the request shown and records the decision in the
+// conversation; why says why it was refused without the person's answer.
+func (p *Pane) settle(allowed bool, why string) tea.Cmd {
+	a := p.approval
+	if a == nil {
+		return nil
+	}
+	p.approval = nil
+	a.msg.ask.decided, a.msg.ask.allowed, a.msg.ask.why = true, allowed, why
+	a.msg.invalidate()
+	return a.ask.reply(allowed)
+}
+
+// armed lets the request shown be answered, once it could be read.
+func (p *Pane) armed(msg approvalArmedMsg) {
+	if a := p.approval; a != nil && msg.seq == p.runSeq && a.msg == msg.ask {
+		a.armed, a.msg.ask.armed = true, true
+		a.msg.invalidate()
+	}
+}
+
+// approvalKey handles a key while a request waits: the approve key runs
+// the command; the refuse keys and send (the default answer) refuse it;
+// neither answers before the request is armed. Other typed text is
+// swallowed so it cannot land in the input; any other key
+// (handled=false) goes on to the pane's keys (scrolling, so the context
+// can be read) and the global ones (tab, f1; ctrl+c is the root's).
+func (p *Pane) approvalKey(msg tea.KeyPressMsg, k string) (tea.Cmd, bool) {
+	on := func(action string) bool { return kit.Matches(p.keys, action, k) }
+	switch {
+	case on("approve"), on("refuse"), on("send"):
+		if a := p.approval; !a.armed {
+			if a.rearm {
+				a.rearm = false
+				seq, rec := p.runSeq, a.msg
+				return tea.Tick(approvalArmDelay, func(time.Time) tea.Msg { return approvalArmedMsg{seq: seq, ask: rec} }), true
+			}
+			return nil, true
+		}
+		return p.settle(on("approve"), ""), true
+	case msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModSuper|tea.ModHyper|tea.ModMeta) == 0:
+		return nil, true
+	}
+	return nil, false
+}
+
+// render draws the request at content width cw, each line exactly cw
+// cells. Waiting, it is a box with the command in full (every control
+// character shown as an escape, wrapped, never cut), the reason and the
+// keys; decided, a line or two saying what happened to the command.
+func (a *chatAsk) render(cw int, st kit.Styles) []string {
+	command := termsafe.Visible(a.command)
+	if a.decided {
+		mark, style, what := "✗ ", st.Warning, "refused: "
+		switch {
+		case a.allowed:
+			mark, style, what = "✓ ", st.Success, "approved: "
+		case a.why != "":
+			what = "refused (" + markdown.Sanitize(a.why) + "): "
+		}
+		return chatStyleLines(chatHanging(mark, what+command, cw), style, cw)
+	}
+	keys := "…"
+	if a.armed {
+		keys = a.keys
+	}
+	if cw < 12 {
+		lines := chatStyleLines(chatCutPlain(command, cw), st.Accent, cw)
+		return append(lines, chatStyleLines(chatWrapPlain(keys, cw), st.Muted, cw)...)
+	}
+	// The box keeps a cell free on its right, like the text beside it.
+	bw := cw - 1
+	in := bw - 4
+	var body []string
+	body = append(body, chatStyleLines(chatCutPlain(command, in), st.Accent, in)...)
+	body = append(body, strings.Repeat(" ", in))
+	if r := strings.TrimSpace(markdown.Sanitize(a.reason)); r != "" {
+		body = append(body, chatStyleLines(chatWrapPlain("why: "+r, in), st.Text, in)...)
+	}
+	body = append(body, chatStyleLines(chatWrapPlain(keys, in), st.Muted, in)...)
+
+	title := chatFitPlain(" needs your approval ", max(bw-4, 0))
+	edge := st.Warning
+	lines := make([]string, 0, len(body)+2)
+	lines = append(lines, edge.Render("╭─"+title+strings.Repeat("─", max(bw-3-chatWidth(title), 0))+"╮")+" ")
+	for _, l := range body {
+		lines = append(lines, edge.Render("│")+" "+l+" "+edge.Render("│")+" ")
+	}
+	lines = append(lines, edge.Render("╰"+strings.Repeat("─", bw-2)+"╯")+" ")
+	return lines
+}
+
+// chatHanging wraps s after a two-cell mark, cutting anywhere (a command
+// keeps every character), later lines indented under the text.
+func chatHanging(mark, s string, width int) []string {
+	return chatAfterMark(mark, s, width, chatCutPlain)
+}
+
+// keysOf is every key of an action as the cheat sheet shows them
+// ("n/esc"), or "(unbound)".
+func (p *Pane) keysOf(action string) string {
+	for _, b := range p.keys {
+		if b.Action == action && b.Enabled() && len(b.Keys()) > 0 {
+			return b.Help().Key
+		}
+	}
+	return "(unbound)"
+}
