@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/core/events"
-	"github.com/macroa/macroa/themes"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
@@ -25,12 +24,9 @@ func (u *countingUsage) SpentSince(context.Context, time.Time) (float64, error) 
 // The status bar's spend is read when it may have changed (a run ended,
 // the store says usage or audit changed), never on a timer.
 func TestAppSpendRefreshesOnChangesOnly(t *testing.T) {
-	th, err := themes.Load("ansi", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := tuitest.Styles(t, "ansi")
 	u := &countingUsage{spent: 0.25}
-	a := New(Options{Usage: u, Styles: NewStyles(th), Panes: []Pane{&boxPane{id: PaneChat, capturing: true}}})
+	a := New(Options{Usage: u, Styles: st, Panes: []Pane{&boxPane{id: PaneChat, capturing: true}}})
 	d := tuitest.ForModel(t, a)
 	d.Run(a.Init())
 	if u.calls.Load() != 1 || a.spent != 0.25 {

@@ -4,14 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/themes"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 func TestCheckKeys(t *testing.T) {
-	th, err := themes.Load("ansi", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := tuitest.Styles(t, "ansi")
 	tests := []struct {
 		name string
 		keys map[string]map[string][]string
@@ -27,7 +24,7 @@ func TestCheckKeys(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			panes := []Pane{&boxPane{id: PaneChat, capturing: true}}
-			a := New(Options{Styles: NewStyles(th), Keys: tc.keys, Panes: panes})
+			a := New(Options{Styles: st, Keys: tc.keys, Panes: panes})
 			// The box pane's keys ignore the rebinds; apply them the way a
 			// real pane does.
 			panes[0] = &reboundPane{boxPane: panes[0].(*boxPane), keys: Rebind(panes[0].Keys(), tc.keys["chat"])}

@@ -8,19 +8,16 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/macroa/macroa/themes"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // With no provider configured, the status bar names a local server once
 // one is found, and says how to configure one until then.
 func TestStatusBarNamesLocalServer(t *testing.T) {
-	th, err := themes.Load("ansi", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := tuitest.Styles(t, "ansi")
 	var local atomic.Value
 	local.Store("")
-	a := New(Options{Styles: NewStyles(th), Hint: "set OPENROUTER_API_KEY",
+	a := New(Options{Styles: st, Hint: "set OPENROUTER_API_KEY",
 		Local: func() string { return local.Load().(string) }, Panes: []Pane{&boxPane{id: PaneChat}}})
 	a.Update(tea.WindowSizeMsg{Width: 120, Height: 20})
 	if bar := ansi.Strip(a.statusBar(120)); !strings.Contains(bar, "no model configured: set OPENROUTER_API_KEY") {

@@ -7,18 +7,15 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/macroa/macroa/themes"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // The status bar never shows a base URL's password, even when the front
 // end hands it one.
 func TestStatusBarMasksURLPassword(t *testing.T) {
 	const pw = "barPWcanary7Lq2"
-	th, err := themes.Load("ansi", t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := New(Options{Styles: NewStyles(th), Provider: "custom (https://ann:" + pw + "@llm.example.com/v1) · m-nano",
+	st := tuitest.Styles(t, "ansi")
+	a := New(Options{Styles: st, Provider: "custom (https://ann:" + pw + "@llm.example.com/v1) · m-nano",
 		Panes: []Pane{&boxPane{id: PaneChat}}})
 	a.Update(tea.WindowSizeMsg{Width: 160, Height: 20})
 	bar := ansi.Strip(a.statusBar(160))

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/kit"
@@ -39,7 +37,7 @@ func chatBenchPane(b *testing.B) *Pane {
 // and a full View. A frame is 16 ms; this must stay far below.
 func BenchmarkChatKeyPress(b *testing.B) {
 	p := chatBenchPane(b)
-	keys := []tea.KeyPressMsg{{Code: 'a', Text: "a"}, {Code: tea.KeyBackspace}}
+	keys := tuitest.Keys("a", "backspace")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
@@ -53,7 +51,7 @@ func BenchmarkChatKeyPress(b *testing.B) {
 func BenchmarkChatStreamToken(b *testing.B) {
 	p := chatBenchPane(b)
 	p.input.SetValue("tell me more")
-	p.HandleKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+	p.HandleKey(tuitest.Key("enter"))
 	turn := string(p.turnID)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -73,9 +71,9 @@ func BenchmarkChatScroll(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		if i%100 < 50 {
-			p.HandleKey(tea.KeyPressMsg{Code: tea.KeyPgUp})
+			p.HandleKey(tuitest.Key("pgup"))
 		} else {
-			p.HandleKey(tea.KeyPressMsg{Code: tea.KeyPgDown})
+			p.HandleKey(tuitest.Key("pgdown"))
 		}
 		_ = p.View(160, 48, true)
 	}
