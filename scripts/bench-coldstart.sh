@@ -4,6 +4,10 @@
 #   hello          a hello-world Go binary (static, built here)
 #   python         $PYTHON -c pass (default /usr/bin/python3)
 #   version        macroa version
+#   sqlite floor   a static Go program that only opens a WAL database
+#                  with the project's SQLite driver (modernc.org/sqlite),
+#                  reads one row, appends one and closes: the least any
+#                  run that reads and records in the store can cost
 #   memory lookup  macroa run 'what is my x', after 'remember my x is 5'
 # Targets: the memory lookup within 2x hello and under half of python.
 #
@@ -46,6 +50,46 @@ GO
 printf 'module hello\n\ngo 1.22\n' >"$work/hellosrc/go.mod"
 (cd "$work/hellosrc" && CGO_ENABLED=0 GOFLAGS= go build -o "$hello" .)
 
+floor="$work/floor"
+mkdir -p "$work/floorsrc"
+cat >"$work/floorsrc/main.go" <<'GO'
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"os"
+
+	_ "modernc.org/sqlite"
+)
+
+func main() {
+	db, err := sql.Open("sqlite", "file:"+os.Args[1]+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	if err == nil {
+		_, err = db.Exec("CREATE TABLE IF NOT EXISTS facts(k TEXT PRIMARY KEY, v TEXT); CREATE TABLE IF NOT EXISTS audit(id INTEGER PRIMARY KEY, input TEXT)")
+	}
+	var v string
+	if err == nil {
+		err = db.QueryRow("SELECT coalesce(max(v), '') FROM facts WHERE k = 'x'").Scan(&v)
+	}
+	if err == nil {
+		_, err = db.Exec("INSERT INTO audit(input) VALUES ('what is my x')")
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println(v)
+}
+GO
+sqlite_version=$(cd "$root" && go list -m -f '{{.Version}}' modernc.org/sqlite)
+printf 'module floor\n\ngo 1.22\n\nrequire modernc.org/sqlite %s\n' "$sqlite_version" >"$work/floorsrc/go.mod"
+cp "$root/go.sum" "$work/floorsrc/go.sum"
+(cd "$work/floorsrc" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -o "$floor" .)
+
 # A clean environment: no key, data dir or config of whoever runs this
 # leaks in, and no model is configured (a memory lookup needs none).
 export HOME="$home" MACROA_HOME="$home/.macroa"
@@ -57,13 +101,13 @@ if [[ $("$bin" run 'what is my x') != "x = 5" ]]; then
 	exit 1
 fi
 
-cmds=("$hello" "$bin version" "$bin run 'what is my x'")
-names=(hello version "memory lookup")
+cmds=("$hello" "$floor $work/floor.db" "$bin version" "$bin run 'what is my x'")
+names=(hello "sqlite floor" version "memory lookup")
 have_python=0
 if [[ -x "$PYTHON" ]]; then
 	have_python=1
-	cmds=("$hello" "$PYTHON -c pass" "$bin version" "$bin run 'what is my x'")
-	names=(hello python version "memory lookup")
+	cmds=("$hello" "$PYTHON -c pass" "$floor $work/floor.db" "$bin version" "$bin run 'what is my x'")
+	names=(hello python "sqlite floor" version "memory lookup")
 else
 	say "$PYTHON not found: comparing with hello-world only"
 fi
@@ -77,7 +121,7 @@ done
 mean() { awk -F, -v n="$1" '$1 == n { printf "%.2f", $2 * 1000 }' "$work/times.csv"; }
 hello_ms=$(mean hello)
 run_ms=$(mean "memory lookup")
-say "hello ${hello_ms} ms, version $(mean version) ms, memory lookup ${run_ms} ms$( ((have_python)) && echo ", python $(mean python) ms")"
+say "hello ${hello_ms} ms, sqlite floor $(mean "sqlite floor") ms, version $(mean version) ms, memory lookup ${run_ms} ms$( ((have_python)) && echo ", python $(mean python) ms")"
 
 status=0
 check() { # name, value, limit
