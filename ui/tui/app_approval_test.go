@@ -156,3 +156,28 @@ func TestTeaApprovalFlow(t *testing.T) {
 		t.Fatalf("approval records %+v", asks)
 	}
 }
+
+// TestAppRealReadOnly: `macroa tui --read-only` builds the real panes
+// without their dangerous bindings, and the cheat sheet agrees.
+func TestAppRealReadOnly(t *testing.T) {
+	for _, readOnly := range []bool{false, true} {
+		c := newRealCockpit(t)
+		a := New(Options{Runner: c.b, Sessions: c.b, Audit: c.b, Usage: c.b, Styles: tuitest.Styles(t, "ansi"), ReadOnly: readOnly})
+		a.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+		keys := map[PaneID][]Binding{}
+		for _, p := range a.panes {
+			keys[p.ID()] = p.Keys()
+		}
+		if Matches(keys[PaneChat], "approve", "y") == readOnly || Matches(keys[PaneSessions], "delete", "d") == readOnly {
+			t.Fatalf("read-only %v: approve or delete bound = %v", readOnly, !readOnly)
+		}
+		if !Matches(keys[PaneChat], "refuse", "n") || !Matches(keys[PaneSessions], "rename", "r") {
+			t.Fatalf("read-only %v: a safe binding went", readOnly)
+		}
+		sheet := ansi.Strip(a.cheatSheet(200, 60))
+		if strings.Contains(sheet, "run the command waiting for your approval") == readOnly ||
+			!strings.Contains(sheet, "refuse the command waiting for your approval") {
+			t.Fatalf("read-only %v: the cheat sheet disagrees with the bindings:\n%s", readOnly, sheet)
+		}
+	}
+}

@@ -152,18 +152,18 @@ func (p *Pane) ask(msg approvalAskMsg) tea.Cmd {
 		// A run asks one thing at a time; an older request is void.
 		cmds = append(cmds, p.settle(false, "a newer request replaced it"))
 	}
+	if !p.canApprove() {
+		// Nothing could approve it (a read-only cockpit): refused at once,
+		// and the conversation says why.
+		p.insertAsk(&chatMsg{kind: chatAsking, turn: msg.turn,
+			ask: &chatAsk{command: msg.command, reason: msg.reason, decided: true, why: readOnlyWhy}})
+		return tea.Batch(append(cmds, msg.reply(false), msg.run.wait(),
+			kit.Toast(kit.ToastWarn, "a proposed command was refused: "+readOnlyWhy))...)
+	}
 	keys := p.keysOf("approve") + " runs it · " + p.keysOf("refuse") + "/" + p.keysOf("send") +
 		" refuses (default) · ctrl+c cancels the run"
 	rec := &chatMsg{kind: chatAsking, turn: msg.turn, ask: &chatAsk{command: msg.command, reason: msg.reason, keys: keys}}
-	at := p.runIdx
-	p.msgs = append(p.msgs[:at], append([]*chatMsg{rec}, p.msgs[at:]...)...)
-	p.runIdx++
-	if p.selected >= at {
-		p.selected++
-	}
-	if !p.scroll.follow && p.scroll.top.msg >= at {
-		p.scroll.top.msg++
-	}
+	at := p.insertAsk(rec)
 	p.approval = &chatApproval{ask: msg, msg: rec}
 	// Following shows the prompt with the reply under it; a prompt taller
 	// than the view shows from its start: the command first.
@@ -177,6 +177,35 @@ func (p *Pane) ask(msg approvalAskMsg) tea.Cmd {
 		func() tea.Msg { return kit.FocusPaneMsg{Pane: kit.PaneChat} },
 		kit.Toast(kit.ToastWarn, "a command waits for your approval in the chat"))
 	return tea.Batch(cmds...)
+}
+
+// readOnlyWhy is why a request is refused when nothing can approve it.
+const readOnlyWhy = "the cockpit is read-only"
+
+// canApprove reports whether a key approves a request: the approve
+// binding is dangerous, so a read-only cockpit has none.
+func (p *Pane) canApprove() bool {
+	for _, b := range p.keys {
+		if b.Action == "approve" && b.Enabled() && len(b.Keys()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// insertAsk puts a request's record above the run's reply and returns
+// its place.
+func (p *Pane) insertAsk(rec *chatMsg) int {
+	at := p.runIdx
+	p.msgs = append(p.msgs[:at], append([]*chatMsg{rec}, p.msgs[at:]...)...)
+	p.runIdx++
+	if p.selected >= at {
+		p.selected++
+	}
+	if !p.scroll.follow && p.scroll.top.msg >= at {
+		p.scroll.top.msg++
+	}
+	return at
 }
 
 // settle answers the request shown and records the decision in the

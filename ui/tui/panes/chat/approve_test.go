@@ -471,3 +471,43 @@ func TestChatApprovalKeysRebind(t *testing.T) {
 		t.Fatal("approve does not rebind")
 	}
 }
+
+// TestChatApprovalReadOnly: with the dangerous bindings stripped there is
+// no approve key, so a request is refused at once, the conversation and a
+// toast say the cockpit is read-only, and a y answers nothing.
+func TestChatApprovalReadOnly(t *testing.T) {
+	p, b := newAskingPane(t, "touch x", "touch y")
+	p.SetKeys(kit.ReadOnly(p.Keys()))
+	if kit.Matches(p.Keys(), "approve", "y") || !kit.Matches(p.Keys(), "refuse", "n") {
+		t.Fatal("read-only keeps approve or loses refuse")
+	}
+	l := newChatLoop(t, p, nil)
+	l.send("tidy up")
+	if got := l.answer(b); got != "touch x=false" {
+		t.Fatalf("first answer %q, want a refusal without asking", got)
+	}
+	l.key("y")
+	if got := l.answer(b); got != "touch y=false" {
+		t.Fatalf("second answer %q", got)
+	}
+	l.until("the result", func() bool { return !p.Running() })
+	want := "✗ refused (the cockpit is read-only): touch x|✗ refused (the cockpit is read-only): touch y"
+	if r := records(p); strings.Join(r, "|") != want || l.waiting() {
+		t.Fatalf("records %q (waiting %v), want %q", r, l.waiting(), want)
+	}
+	toasts := 0
+	for _, m := range l.root {
+		if tm, ok := m.(kit.ToastMsg); ok && strings.Contains(tm.Text, "the cockpit is read-only") {
+			toasts++
+		}
+		if _, ok := m.(kit.FocusPaneMsg); ok {
+			t.Fatal("a refused request took the focus")
+		}
+	}
+	if toasts != 2 {
+		t.Fatalf("%d read-only toasts, want 2: %v", toasts, l.root)
+	}
+	if v := chatView(t, p, 100, 20); !strings.Contains(v, "refused (the cockpit is read-only): touch x") {
+		t.Fatalf("the conversation does not say why:\n%s", v)
+	}
+}

@@ -94,6 +94,10 @@ func (p *Pane) Session() string { return p.session }
 // Keys implements Pane.
 func (p *Pane) Keys() []kit.Binding { return p.keys }
 
+// SetKeys implements kit.KeySetter: the root strips the dangerous
+// bindings (approve) this way when the cockpit is read-only.
+func (p *Pane) SetKeys(keys []kit.Binding) { p.keys = keys }
+
 // Capturing implements Pane: the input always takes typed text.
 func (p *Pane) Capturing() bool { return true }
 

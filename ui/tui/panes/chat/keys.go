@@ -21,7 +21,9 @@ func chatBindings() []kit.Binding {
 		kit.NewBinding("info", "show/hide route · tier · model · tokens · cost · latency", "alt+i"),
 		kit.NewBinding("copy", "copy the selected message, else the last reply", "alt+y"),
 		kit.NewBinding("clear-input", "clear the input (when empty: back out)", "esc"),
-		kit.NewBinding("approve", "run the command waiting for your approval", "y"),
+		// Approving runs a command: a read-only cockpit has no approve
+		// key, and refuses every request at once (see ask).
+		kit.NewBinding("approve", "run the command waiting for your approval", "y").Danger(),
 		kit.NewBinding("refuse", "refuse the command waiting for your approval (enter too: the default)", "n", "esc"),
 	}
 }
