@@ -33,6 +33,7 @@ func newTUICmd(a *app.App) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&session, "session", "s", "", "session to open in the chat")
 	cmd.Flags().StringVar(&theme, "theme", "", "colour theme: ansi, dark, light, high-contrast or a file in ~/.macroa/themes")
+	cmd.Flags().Bool("read-only", false, "watch only: no key approves a proposed command (it is refused) or deletes a session")
 	_ = cmd.RegisterFlagCompletionFunc("session", completeSessions(a))
 	return cmd
 }
@@ -91,6 +92,7 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 		// it once found, and no request waits for the probe.
 		local.Start(ctx)
 	}
+	readOnly, _ := cmd.Flags().GetBool("read-only") // defined in newTUICmd
 	cockpit := tui.New(tui.Options{
 		Runner:      a,
 		Sessions:    a,
@@ -103,6 +105,7 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 		Hint:        "set OPENROUTER_API_KEY, or MACROA_BASE_URL for Ollama, llama.cpp or vLLM (macroa config set …)",
 		DailyBudget: cfg.DailyBudgetUSD,
 		Session:     session,
+		ReadOnly:    readOnly,
 	})
 	if err := cockpit.CheckKeys(); err != nil {
 		return failErr("%v", err)
