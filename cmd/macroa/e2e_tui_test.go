@@ -249,3 +249,31 @@ func TestE2ETUIKilledMidStream(t *testing.T) {
 	ts.waitText("[cancelled]")
 	ts.quit()
 }
+
+// TestE2ETUIReadOnly: `macroa tui --read-only` refuses the command an
+// agent proposes without asking, says why, and has no delete key.
+func TestE2ETUIReadOnly(t *testing.T) {
+	s := newSandbox(t)
+	srv := providertest.New(t)
+	canary := s.home + "/canary"
+	srv.Script(
+		providertest.Reply{Content: `{"skill":"agent","parameters":{},"confidence":0.9,"reasoning":"test"}`},
+		providertest.Reply{ToolCalls: []providertest.ToolCall{{ID: "c1", Name: "run_command", Arguments: `{"command":"touch ` + canary + `"}`}}},
+		providertest.Reply{Content: "the agent gave up"},
+	)
+	env := []string{"MACROA_BASE_URL=" + srv.URL(), "MACROA_MODEL_NANO=m-nano", "MACROA_MODEL_HAIKU=m-haiku"}
+	expect(t, s.run("", env, "run", "--session", "keep", "!echo kept"), 0, "kept")
+
+	ts := startTUI(t, s, env, 120, 30, "--read-only")
+	ts.waitText("macroa · custom")
+	ts.typeThen("make a canary", "the refusal", shows("refused (the cockpit is read-only): touch"))
+	ts.waitText("the agent gave up")
+	if _, err := os.Stat(canary); err == nil {
+		t.Fatal("a read-only cockpit ran the proposed command")
+	}
+	// d is no key here: the enter after it opens the session (a delete
+	// prompt would have taken the enter as "no").
+	ts.keysThen("the session opened", shows("chat · keep"), "M-2", "d", "Enter")
+	ts.quit()
+	expect(t, s.run("", nil, "sessions", "list"), 0, "keep")
+}
