@@ -1,4 +1,4 @@
-package filter
+package filter_test
 
 import (
 	"strings"
@@ -8,11 +8,12 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/macroa/macroa/ui/tui/kit/filter"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 func TestEditing(t *testing.T) {
-	in := New(8)
+	in := filter.New(8)
 	in.SetValue("hello")
 	for _, k := range []string{"left", "left", "backspace", "L"} {
 		in.Update(tuitest.Key(k))
@@ -55,11 +56,11 @@ func TestInsertIsSanitised(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var pasted, typed, set Input
+			var pasted, typed, set filter.Input
 			pasted.Update(tea.PasteMsg{Content: tc.in})
 			typed.Update(tea.KeyPressMsg{Code: 'x', Text: tc.in})
 			set.SetValue(tc.in)
-			for _, in := range []*Input{&pasted, &typed, &set} {
+			for _, in := range []*filter.Input{&pasted, &typed, &set} {
 				if got := in.Value(); got != tc.want {
 					t.Fatalf("value %q, want %q", got, tc.want)
 				}
@@ -73,7 +74,7 @@ func TestInsertIsSanitised(t *testing.T) {
 
 func TestViewKeepsTheCursorInSight(t *testing.T) {
 	plain := lipgloss.NewStyle()
-	var in Input
+	var in filter.Input
 	in.SetValue("abcdefghijklmnopqrstuvwxyz")
 	for _, width := range []int{1, 5, 10, 40} {
 		v := in.View(width, plain, plain, "")
