@@ -14,9 +14,10 @@ import (
 	"github.com/macroa/macroa/ui/tui/kit"
 )
 
-// HandleKey moves the selection, switches the chat to a session, and opens
-// and answers the inline prompts. esc backs out of a prompt; with none
-// open it is left to the root.
+// HandleKey moves the selection, filters the list by name, switches the
+// chat to a session, and opens and answers the inline prompts. esc backs
+// out of a prompt, then clears the filter; with neither it is left to the
+// root.
 func (p *Pane) HandleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := msg.String()
 	switch p.mode {
@@ -38,9 +39,15 @@ func (p *Pane) HandleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		p.input.Update(msg)
 		return nil, true
 	}
+	if handled, changed := p.cur.FilterKey(p.Keys(), msg); handled {
+		if changed {
+			p.narrow(p.Selected())
+		}
+		return nil, true
+	}
 
 	switch {
-	case p.cur.Move(p.Keys(), k, len(p.list)):
+	case p.cur.Move(p.Keys(), k, len(p.rows)):
 	case p.Matches("switch", k):
 		name := p.Selected()
 		if name == "" {

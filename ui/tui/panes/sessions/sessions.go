@@ -52,7 +52,8 @@ type Pane struct {
 	loaded  bool
 	loadErr string
 	current string   // the session the chat shows
-	cur     kit.List // the selection; movement and paging keys
+	rows    []int    // indexes into list of the sessions the filter passes
+	cur     kit.List // the selection over rows; movement, paging and the filter
 	want    string   // select this session when the next list arrives
 
 	seq uint64 // of the newest list query sent; results of older ones are stale
@@ -104,8 +105,8 @@ func New(b Service, st kit.Styles, keys map[string][]string) *Pane {
 func (p *Pane) SetClock(now func() time.Time) { p.now = now }
 
 // Capturing is true while an inline prompt (a name, or the y/n of a
-// delete) is open: every key then belongs to the prompt.
-func (p *Pane) Capturing() bool { return p.mode != browse }
+// delete) is open or the filter is typed: every key then belongs to it.
+func (p *Pane) Capturing() bool { return p.mode != browse || p.cur.Filtering }
 
 // Badge is the number of sessions, once they are known.
 func (p *Pane) Badge() string {
@@ -120,11 +121,26 @@ func (p *Pane) Init() tea.Cmd { return p.load() }
 
 // Selected returns the name of the selected session ("" when none).
 func (p *Pane) Selected() string {
-	if len(p.list) == 0 {
+	if len(p.rows) == 0 {
 		return ""
 	}
-	p.cur.Clamp(len(p.list))
-	return p.list[p.cur.Sel].Name
+	p.cur.Clamp(len(p.rows))
+	return p.list[p.rows[p.cur.Sel]].Name
+}
+
+// narrow matches the sessions against the filter again and keeps the
+// selection on the session keep when it still shows.
+func (p *Pane) narrow(keep string) {
+	p.rows = p.rows[:0]
+	for i := range p.list {
+		if p.cur.Match(p.list[i].Name) {
+			p.rows = append(p.rows, i)
+		}
+	}
+	if i := slices.IndexFunc(p.rows, func(r int) bool { return p.list[r].Name == keep }); i >= 0 {
+		p.cur.Sel = i
+	}
+	p.cur.Clamp(len(p.rows))
 }
 
 // Current returns the session the chat shows, as last reported.
@@ -166,6 +182,8 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 	}
 	if p.mode == naming || p.mode == renaming {
 		p.input.Update(msg) // a paste
+	} else if p.cur.FilterPaste(msg) {
+		p.narrow(p.Selected())
 	}
 	return nil
 }
@@ -184,10 +202,7 @@ func (p *Pane) apply(msg loadedMsg) {
 	p.loadErr = ""
 	p.loaded = true
 	p.list = sorted(msg.list)
-	if i := slices.IndexFunc(p.list, func(s store.Session) bool { return s.Name == keep }); i >= 0 {
-		p.cur.Sel = i
-	}
-	p.cur.Clamp(len(p.list))
+	p.narrow(keep)
 }
 
 // Quiet: a reload that returns the list already shown changes nothing.

@@ -61,12 +61,14 @@ func (p *Pane) View(width, height int, focused bool) string {
 		lines = append(lines, p.st.Muted.Render(kit.Fit("  loading sessions…", width)))
 	case len(p.list) == 0 && p.loaded:
 		lines = append(lines, p.st.Muted.Render(kit.Fit(fmt.Sprintf("  no sessions yet; press %s to start one", p.KeyLabel("new")), width)))
+	case len(p.rows) == 0 && p.loaded:
+		lines = append(lines, p.st.Muted.Render(kit.Fit("  no session matches the filter; esc clears it", width)))
 	}
 	p.cur.Page = rowsH
-	start, end := p.cur.Window(len(p.list), rowsH)
+	start, end := p.cur.Window(len(p.rows), rowsH)
 	now := p.now()
 	for i := start; i < end; i++ {
-		s := p.list[i]
+		s := p.list[p.rows[i]]
 		sel, cur := i == p.cur.Sel, s.Name == p.current && s.Name != ""
 		mark, dot := " ", " "
 		if sel {
@@ -122,6 +124,9 @@ func (p *Pane) footer(width int) string {
 	}
 	if p.loadErr != "" {
 		return p.st.Error.Render(kit.Fit("could not list sessions: "+kit.OneLine(p.loadErr), width))
+	}
+	if f := p.cur.FilterLine(width, p.st, len(p.rows), len(p.list)); f != "" {
+		return f
 	}
 	n := "1 session"
 	if len(p.list) != 1 {
