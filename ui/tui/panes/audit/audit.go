@@ -150,6 +150,10 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 		if kit.StoreChanged(msg, events.PartAudit) {
 			return p.fetch()
 		}
+	case tea.PasteMsg:
+		if p.list.FilterPaste(msg) {
+			p.rebuild(p.selectedID())
+		}
 	case loadedMsg:
 		if msg.seq != p.seq {
 			return nil // stale: the newer query's answer counts
@@ -235,8 +239,11 @@ func (p *Pane) shows(e *store.AuditEntry) bool {
 	if e.Stage == store.StageStart && p.outcome[e.TurnID] > e.ID {
 		return false
 	}
-	return p.filter.match(e)
+	return p.filter.match(e) && p.list.Match(e.Input, e.Session, e.Skill, e.Source, e.Tier, e.Error)
 }
+
+// Capturing is true while the text filter is typed.
+func (p *Pane) Capturing() bool { return p.list.Filtering }
 
 // rebuild recomputes the filtered rows and puts the selection back on the
 // entry selID, or the nearest older one still shown.

@@ -77,9 +77,10 @@ func (f filter) next(e *store.AuditEntry, ok bool) filter {
 	return filter{mode: m}
 }
 
-// HandleKey moves the selection, cycles the filter, opens the detail view
-// and copies an entry. esc closes the detail view, then clears the filter;
-// with neither to undo it is left to the root.
+// HandleKey moves the selection, filters the rows by text (/) and by
+// outcome (f cycles), opens the detail view and copies an entry. esc
+// closes the detail view, then the text filter, then the outcome filter;
+// with none to undo it is left to the root.
 func (p *Pane) HandleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := msg.String()
 	if p.list.Detail {
@@ -87,6 +88,12 @@ func (p *Pane) HandleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return p.copyCmd(), true
 		}
 		return nil, p.list.DetailKey(p.Keys(), k)
+	}
+	if handled, changed := p.list.FilterKey(p.Keys(), msg); handled {
+		if changed {
+			p.rebuild(p.selectedID())
+		}
+		return nil, true
 	}
 	switch {
 	case p.list.Move(p.Keys(), k, len(p.view)):

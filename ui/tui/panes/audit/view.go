@@ -90,7 +90,12 @@ func (p *Pane) viewList(width, height int, focused bool) string {
 		b.WriteString("input")
 		lines = append(lines, p.st.Muted.Render(kit.Fit(b.String(), width)))
 	}
+	// The text filter, when there is one, takes the last line.
+	footer := p.list.FilterLine(width, p.st, len(p.view), len(p.entries))
 	rows := height - len(lines)
+	if footer != "" && rows > 1 {
+		rows--
+	}
 	p.list.Page = max(1, rows)
 	p.rendered = 0
 	switch {
@@ -109,6 +114,12 @@ func (p *Pane) viewList(width, height int, focused bool) string {
 		e := &p.entries[p.view[i]]
 		lines = append(lines, p.row(e, cols, inputW, wide, width, now, i == p.list.Sel, focused))
 		p.rendered++
+	}
+	if footer != "" && height-len(lines) >= 1 {
+		for len(lines) < height-1 {
+			lines = append(lines, strings.Repeat(" ", width))
+		}
+		lines = append(lines[:height-1], footer)
 	}
 	return kit.Join(lines, width, height) // every line is exactly width cells
 }
