@@ -185,7 +185,7 @@ const readOnlyWhy = "the cockpit is read-only"
 // canApprove reports whether a key approves a request: the approve
 // binding is dangerous, so a read-only cockpit has none.
 func (p *Pane) canApprove() bool {
-	for _, b := range p.keys {
+	for _, b := range p.Keys() {
 		if b.Action == "approve" && b.Enabled() && len(b.Keys()) > 0 {
 			return true
 		}
@@ -236,7 +236,7 @@ func (p *Pane) armed(msg approvalArmedMsg) {
 // (handled=false) goes on to the pane's keys (scrolling, so the context
 // can be read) and the global ones (tab, f1; ctrl+c is the root's).
 func (p *Pane) approvalKey(msg tea.KeyPressMsg, k string) (tea.Cmd, bool) {
-	on := func(action string) bool { return kit.Matches(p.keys, action, k) }
+	on := func(action string) bool { return kit.Matches(p.Keys(), action, k) }
 	switch {
 	case on("approve"), on("refuse"), on("send"):
 		if a := p.approval; !a.armed {
@@ -309,7 +309,7 @@ func chatHanging(mark, s string, width int) []string {
 // keysOf is every key of an action as the cheat sheet shows them
 // ("n/esc"), or "(unbound)".
 func (p *Pane) keysOf(action string) string {
-	for _, b := range p.keys {
+	for _, b := range p.Keys() {
 		if b.Action == action && b.Enabled() && len(b.Keys()) > 0 {
 			return b.Help().Key
 		}

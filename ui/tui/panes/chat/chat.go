@@ -6,8 +6,6 @@ package chat
 import (
 	"context"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/kit"
@@ -25,9 +23,9 @@ type Runner interface {
 // answer streaming in, and the input. Requests run in tea.Cmds through the
 // Runner; streamed text arrives as core events for the pane's turn.
 type Pane struct {
-	backend Runner
-	st      kit.Styles
-	keys    []kit.Binding
+	kit.Base // id, keys (Keys, SetKeys: read-only strips approve)
+	backend  Runner
+	st       kit.Styles
 
 	session string // "" is a conversation without a stored session
 	loading bool   // a session's history is being read
@@ -65,9 +63,9 @@ type Pane struct {
 // config.toml [keys.chat] (action → keys).
 func New(b Runner, st kit.Styles, keys map[string][]string) *Pane {
 	p := &Pane{
+		Base:     kit.NewBase(kit.PaneChat, "chat", chatBindings(), keys),
 		backend:  b,
 		st:       st,
-		keys:     kit.Rebind(chatBindings(), keys),
 		selected: -1,
 		focused:  true,
 		scroll:   chatScroll{follow: true},
@@ -76,9 +74,6 @@ func New(b Runner, st kit.Styles, keys map[string][]string) *Pane {
 	p.input.Reset()
 	return p
 }
-
-// ID implements Pane.
-func (p *Pane) ID() kit.PaneID { return kit.PaneChat }
 
 // Title implements Pane: "chat · <session>" or "chat · (no session)".
 func (p *Pane) Title() string {
@@ -91,18 +86,8 @@ func (p *Pane) Title() string {
 // Session is the session the pane shows ("" for none).
 func (p *Pane) Session() string { return p.session }
 
-// Keys implements Pane.
-func (p *Pane) Keys() []kit.Binding { return p.keys }
-
-// SetKeys implements kit.KeySetter: the root strips the dangerous
-// bindings (approve) this way when the cockpit is read-only.
-func (p *Pane) SetKeys(keys []kit.Binding) { p.keys = keys }
-
 // Capturing implements Pane: the input always takes typed text.
 func (p *Pane) Capturing() bool { return true }
-
-// Init implements Pane; the chat loads nothing until a session is chosen.
-func (p *Pane) Init() tea.Cmd { return nil }
 
 // Running reports whether a request is in flight.
 func (p *Pane) Running() bool { return p.running }

@@ -39,7 +39,7 @@ func (p *Pane) HandleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return cmd, true
 		}
 	}
-	on := func(action string) bool { return kit.Matches(p.keys, action, k) }
+	on := func(action string) bool { return kit.Matches(p.Keys(), action, k) }
 	switch {
 	case on("send"):
 		return p.send(), true

@@ -281,7 +281,7 @@ func (p *Pane) emptyLines(width int) []string {
 
 // keyLabel is the first key of an action, for hints ("" when unbound).
 func (p *Pane) keyLabel(action, fallback string) string {
-	for _, b := range p.keys {
+	for _, b := range p.Keys() {
 		if b.Action == action {
 			if !b.Enabled() || len(b.Keys()) == 0 {
 				return fallback
