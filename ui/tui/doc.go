@@ -5,6 +5,7 @@
 // keymap; the registry (registry.go) lists them in order, and focus keys
 // (alt+1…9, plain digits while the focused pane takes no text), the cheat
 // sheet, the side tabs and the status bar counts are generated from it.
+// The panes live under panes/: chat (always on screen), sessions, audit.
 // Rules: no I/O inside Update (work happens in tea.Cmds, which call the
 // small service interface each pane declares), async results carry a
 // sequence number and stale ones are dropped, panes reload when a
@@ -24,14 +25,17 @@
 //     Title, Keys, SetKeys, Capturing, Init and Badge; write HandleKey,
 //     Update and View (View fills exactly the size it is given). Mark a
 //     binding that changes state with .Danger(), so a read-only cockpit
-//     drops it. A list uses kit.List for movement, paging and the detail
-//     view, and kit.Cell/Fit/Block to draw rows.
+//     drops it (macroa tui --read-only). A list uses kit.List for
+//     movement, paging, the text filter and the detail view, and
+//     kit.Cell/Fit/Block to draw rows.
 //  3. Load in Init; reload in Update when kit.StoreChanged(msg, part) says
 //     your part changed, and after your own actions. Keep a sequence
 //     number on every query and drop stale answers. Implement Quiet for
 //     answers that change nothing shown, and Badge for a short count.
 //  4. Test the package on its own: the service over a real store, keys
-//     and goldens (ui/tui/tuitest drives panes).
+//     and goldens, all through ui/tui/tuitest (key presses by name, typing,
+//     commands run to completion, goldens, styles); go test ./ui/tui/...
+//     -update rewrites the goldens.
 //  5. Add one line to registry.go:
 //     `func(o Options) Pane { return name.New(o.Name, o.Styles, o.Keys["name"]) }`,
 //     and, when the pane needs a service no pane used before, a field of
