@@ -251,7 +251,8 @@ func TestE2ETUIKilledMidStream(t *testing.T) {
 }
 
 // TestE2ETUIReadOnly: `macroa tui --read-only` refuses the command an
-// agent proposes without asking, says why, and has no delete key.
+// agent proposes without asking, says why, and has no delete key; the
+// sessions list filters as it is typed.
 func TestE2ETUIReadOnly(t *testing.T) {
 	s := newSandbox(t)
 	srv := providertest.New(t)
@@ -263,6 +264,7 @@ func TestE2ETUIReadOnly(t *testing.T) {
 	)
 	env := []string{"MACROA_BASE_URL=" + srv.URL(), "MACROA_MODEL_NANO=m-nano", "MACROA_MODEL_HAIKU=m-haiku"}
 	expect(t, s.run("", env, "run", "--session", "keep", "!echo kept"), 0, "kept")
+	expect(t, s.run("", env, "run", "--session", "other", "!echo other"), 0, "other")
 
 	ts := startTUI(t, s, env, 120, 30, "--read-only")
 	ts.waitText("macroa · custom")
@@ -271,9 +273,11 @@ func TestE2ETUIReadOnly(t *testing.T) {
 	if _, err := os.Stat(canary); err == nil {
 		t.Fatal("a read-only cockpit ran the proposed command")
 	}
-	// d is no key here: the enter after it opens the session (a delete
-	// prompt would have taken the enter as "no").
-	ts.keysThen("the session opened", shows("chat · keep"), "M-2", "d", "Enter")
+	// The newest session, other, is selected; the filter leaves keep.
+	ts.keysThen("the filtered list", shows("/kee"), "M-2", "/", "kee")
+	// Enter keeps the filter; d is no key here: the enter after it opens
+	// the session (a delete prompt would have taken the enter as "no").
+	ts.keysThen("the session opened", shows("chat · keep"), "Enter", "d", "Enter")
 	ts.quit()
 	expect(t, s.run("", nil, "sessions", "list"), 0, "keep")
 }
