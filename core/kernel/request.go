@@ -1,6 +1,6 @@
 // Package kernel serves requests: it routes each one to the cheapest thing
 // that can answer it, runs the skill, keeps the session's context and writes
-// one audit entry per run.
+// an audit entry for every outcome (and one per tool call of an agent).
 package kernel
 
 import (
