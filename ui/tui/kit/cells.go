@@ -152,12 +152,13 @@ func Block(lines []string, width, height int) string {
 
 // Printable makes text safe to draw: output is shown literally, never
 // interpreted, so control characters (ESC above all) become their visible
-// Unicode pictures (␛, ␀…) and C1 controls become U+FFFD. Newlines and tabs
+// Unicode pictures (␛, ␀…), and C1 controls and bidi controls (which would
+// reorder the text around them) become U+FFFD. Newlines and tabs
 // are kept when keepLines is set, for text that is wrapped afterwards.
 func Printable(s string, keepLines bool) string {
 	clean := true
 	for _, r := range s {
-		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar || unicode.Is(unicode.Bidi_Control, r) {
 			clean = false
 			break
 		}
@@ -177,7 +178,7 @@ func Printable(s string, keepLines bool) string {
 			b.WriteRune(0x2400 + r) // ␀ … ␟
 		case r == 0x7f:
 			b.WriteRune('␡')
-		case unicode.IsControl(r):
+		case unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r):
 			b.WriteRune(unicode.ReplacementChar)
 		default:
 			b.WriteRune(r)

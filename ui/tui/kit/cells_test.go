@@ -80,3 +80,22 @@ func TestPainterMatchesLipgloss(t *testing.T) {
 		}
 	}
 }
+
+// A session name, an audit entry's input or session may hold bidi
+// controls (U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE,
+// ...): drawn raw they make a terminal reorder the text around them, so a
+// row shows something other than what it holds. Printable and OneLine
+// turn them into U+FFFD, like the C1 controls.
+func TestPrintableNeutralisesBidiControls(t *testing.T) {
+	for _, r := range []rune{0x200e, 0x200f, 0x061c, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069} {
+		in := "rtl" + string(r) + "evil"
+		for name, got := range map[string]string{
+			"Printable": Printable(in, true),
+			"OneLine":   OneLine(in),
+		} {
+			if got != "rtl\uFFFDevil" {
+				t.Errorf("%s(%q) = %q, want %q", name, in, got, "rtl\uFFFDevil")
+			}
+		}
+	}
+}
