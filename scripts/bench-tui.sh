@@ -17,7 +17,8 @@
 # Needs Linux (/proc), go and tmux. With sqlite3 installed the session is
 # seeded with one INSERT; without it, with 1,000 `macroa run` calls.
 #
-# Environment: TURNS (1000), IDLE_SECONDS (10).
+# Environment: TURNS (1000), IDLE_SECONDS (10); MACROA_BIN, a binary to
+# measure instead of building one.
 set -euo pipefail
 
 TURNS=${TURNS:-1000}
@@ -60,8 +61,12 @@ data="$home/.macroa"
 db="$data/macroa.db"
 mkdir -p "$home"
 
-say "building macroa"
-(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin" ./cmd/macroa)
+if [[ -n "${MACROA_BIN:-}" ]]; then
+	cp "$MACROA_BIN" "$bin"
+else
+	say "building macroa"
+	(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin" ./cmd/macroa)
+fi
 
 # Every macroa process gets a clean environment: no key, data dir or
 # config of whoever runs this leaks in, and no model is configured.

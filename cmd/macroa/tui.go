@@ -42,6 +42,9 @@ func newTUICmd(a *app.App) *cobra.Command {
 // cancelled to save their partial answers and audit entries.
 const shutdownWait = 10 * time.Second
 
+// cockpitFPS caps how often the cockpit's renderer wakes to draw.
+const cockpitFPS = 30
+
 func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return usageErr("the cockpit needs a terminal; for scripts use `macroa run` or pipe lines into `macroa repl`")
@@ -111,7 +114,10 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 		return failErr("%v", err)
 	}
 	log.Info("tui start", "session", session, "theme", th.Name, "provider", strings.TrimSpace(provider))
-	p := tea.NewProgram(cockpit, tea.WithContext(ctx))
+	// 30 frames a second: streamed text arrives coalesced every ~30 ms, so
+	// a faster renderer draws nothing new and only wakes an idle cockpit
+	// (60 wake-ups a second cost it about twice the CPU).
+	p := tea.NewProgram(cockpit, tea.WithContext(ctx), tea.WithFPS(cockpitFPS))
 	go tui.Bridge(ctx, a.Bus(), p.Send, log)
 	_, err = p.Run()
 	cancel() // ends runs still in flight (quit, or the terminal is gone)
