@@ -94,7 +94,7 @@ func (a *App) Init() tea.Cmd {
 }
 
 // Update routes a message: keys to the focused pane and the global
-// keymap, everything else to every pane. It does no I/O.
+// keymap, pastes to the focused pane, everything else to every pane. It does no I/O.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if !a.quiet(msg) {
 		a.dirty = true
@@ -105,6 +105,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case tea.KeyPressMsg:
 		return a, a.handleKey(msg)
+	case tea.PasteMsg:
+		// A paste is typed text: like a key, it goes to the focused pane
+		// only, never to a filter or prompt left open in another.
+		return a, a.focused().Update(msg)
 	case ToastMsg:
 		return a, a.showToast(msg)
 	case toastExpiredMsg:
