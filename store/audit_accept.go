@@ -53,7 +53,7 @@ func (db *DB) AuditAcceptance(ctx context.Context) (AuditAcceptance, error) {
 	if err != nil {
 		return AuditAcceptance{}, fmt.Errorf("read the audit log: %w", db.writeError(err))
 	}
-	defer tx.Rollback() // inspectAppend's one write changes nothing anyway
+	defer tx.Rollback() // inspectAppend only reads
 	a, err := db.inspectAppend(ctx, tx, false)
 	if err != nil {
 		return AuditAcceptance{}, fmt.Errorf("read the audit log: %w", db.writeError(err))

@@ -75,11 +75,9 @@ func (db *DB) inspectAppend(ctx context.Context, tx runner, create bool) (*appen
 	if err != nil {
 		return nil, err
 	}
-	// A write that changes nothing: a read-only database fails here, before
-	// any work, with SQLite's own error.
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET count = count WHERE id = 1`); err != nil {
-		return nil, err
-	}
+	// No write is needed to find a read-only database: every caller runs
+	// in a BEGIN IMMEDIATE transaction (the DSN's _txlock), which fails
+	// there first, with SQLite's own error, before any work.
 	cp, raw, cpExists, cpErr := readCheckpoint(a.cpPath)
 	if cpErr != nil && !errors.Is(cpErr, ErrAuditCheckpoint) {
 		return nil, cpErr
