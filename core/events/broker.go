@@ -19,6 +19,7 @@ import (
 type Broker[T any] struct {
 	log       *slog.Logger
 	warnEvery time.Duration // how long drops are gathered into one warning
+	maxQueued int           // a subscriber further behind is cut off
 
 	mu     sync.Mutex // serialises changes to subs
 	subs   atomic.Pointer[[]*Subscription[T]]
@@ -33,6 +34,13 @@ const DefaultBuffer = 1024
 // queued is reported as far behind (then again each time it doubles).
 const backlogWarnAt = 8
 
+// maxQueued is how many events may wait for one subscriber before it is
+// cut off: guaranteed events are never dropped one by one, so a subscriber
+// that stopped reading without ending its context would otherwise hold
+// memory without bound. Its channel closes, and the log says so; the front
+// end resubscribes and reloads what it shows.
+const maxQueued = 1 << 20
+
 // dropWarnEvery is how long a subscriber's drops are gathered into one
 // warning, so a stalled subscriber cannot flood the log.
 const dropWarnEvery = time.Second
@@ -40,7 +48,7 @@ const dropWarnEvery = time.Second
 // NewBroker returns a broker with no subscribers. log receives a warning
 // when a subscriber drops events; nil keeps quiet.
 func NewBroker[T any](log *slog.Logger) *Broker[T] {
-	return &Broker[T]{log: log, warnEvery: dropWarnEvery}
+	return &Broker[T]{log: log, warnEvery: dropWarnEvery, maxQueued: maxQueued}
 }
 
 // SubscribeOptions tune one subscription. The zero value takes every event.

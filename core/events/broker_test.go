@@ -502,3 +502,62 @@ func (h *recordHandler) get() []string {
 	defer h.mu.Unlock()
 	return append([]string(nil), h.recs...)
 }
+
+// TestCutOffWhenFarBehind: a subscriber that stops reading without ending
+// its context is cut off once too many guaranteed events wait for it: its
+// channel closes, the log says so, memory stops growing, and the other
+// subscribers keep receiving everything.
+func TestCutOffWhenFarBehind(t *testing.T) {
+	var logged strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logged.Write(p)
+	}), nil))
+	b := NewBroker[Event](log)
+	b.maxQueued = 50
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stalled := b.SubscribeWith(ctx, SubscribeOptions[Event]{Name: "stalled"})
+	reader := b.Subscribe(ctx)
+	got := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range reader {
+			got++
+			if got == 200 {
+				return
+			}
+		}
+	}()
+	for i := 0; i < 200; i++ {
+		b.Publish(RunCompleted{TurnID: fmt.Sprint(i)})
+	}
+	<-done
+	select {
+	case <-stalled.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stalled subscription was never ended")
+	}
+	if !stalled.CutOff() {
+		t.Fatal("CutOff() = false for a subscriber that fell behind")
+	}
+	n := 0
+	for range stalled.C {
+		n++
+	}
+	if n > 50 {
+		t.Fatalf("the cut-off subscriber still delivered %d events after its end", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logged.String(), "cut off") || !strings.Contains(logged.String(), "stalled") {
+		t.Fatalf("log %q: want the cut-off named", logged.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -23,6 +23,7 @@ type Subscription[T any] struct {
 	done   chan struct{} // closed when the goroutine has exited
 
 	dropped atomic.Uint64
+	cutOff  atomic.Bool // ended because too many events waited for it
 
 	mu         sync.Mutex
 	queue      ring[T]
@@ -56,6 +57,10 @@ func (s *Subscription[T]) Stop() {
 	s.signal()
 }
 
+// CutOff reports whether the subscription ended because it fell too far
+// behind (its channel is closed; events after that were never queued).
+func (s *Subscription[T]) CutOff() bool { return s.cutOff.Load() }
+
 // Done is closed once the subscription has ended and C is closed.
 func (s *Subscription[T]) Done() <-chan struct{} { return s.done }
 
@@ -73,6 +78,19 @@ func (s *Subscription[T]) push(e T, lossy bool) {
 	if lossy && !s.opts.Lossless && s.queue.len() >= s.opts.Buffer {
 		s.dropLocked()
 		s.mu.Unlock()
+		return
+	}
+	if s.queue.len() >= s.broker.maxQueued {
+		// Too far behind to catch up: end it rather than grow forever.
+		s.ended = true
+		s.cutOff.Store(true)
+		s.mu.Unlock()
+		s.broker.remove(s)
+		s.cancel()
+		if s.broker.log != nil {
+			s.broker.log.Error("events: a subscriber fell too far behind and was cut off",
+				"subscriber", s.name(), "queued", s.broker.maxQueued)
+		}
 		return
 	}
 	wasEmpty := s.queue.len() == 0

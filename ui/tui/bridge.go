@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"runtime/debug"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -20,16 +21,33 @@ const eventBuffer = 4096
 // ends. It is the only goroutine that calls send (Program.Send), and it
 // survives a panic in conversion with a log line rather than taking the
 // terminal down.
+//
+// Should the broker cut the subscription off (the program fell too far
+// behind), it subscribes again and tells every pane to reload, since
+// changes may have been missed in between.
 func Bridge(ctx context.Context, src events.Subscriber, send func(tea.Msg), log *slog.Logger) {
-	bridge(ctx, subscribe(ctx, src), send, log)
+	for {
+		sub := src.SubscribeWith(ctx, subscribeOptions)
+		bridge(ctx, sub.C, send, log)
+		if ctx.Err() != nil || !sub.CutOff() {
+			return
+		}
+		if log != nil {
+			log.Warn("bridge: the event subscription was cut off; subscribing again")
+		}
+		forward(events.StoreChanged{Parts: []events.StorePart{events.PartAudit, events.PartSessions,
+			events.PartFacts, events.PartUsage}, At: time.Now()}, send, log)
+	}
 }
 
 // subscribe opens the cockpit's subscription; it ends with ctx. Tests
 // subscribe before they start the bridge, so no event published after the
 // subscription is missed.
 func subscribe(ctx context.Context, src events.Subscriber) <-chan events.Event {
-	return src.SubscribeWith(ctx, events.SubscribeOptions[events.Event]{Name: "cockpit", Buffer: eventBuffer}).C
+	return src.SubscribeWith(ctx, subscribeOptions).C
 }
+
+var subscribeOptions = events.SubscribeOptions[events.Event]{Name: "cockpit", Buffer: eventBuffer}
 
 // bridge forwards what c receives until ctx ends or c closes.
 func bridge(ctx context.Context, c <-chan events.Event, send func(tea.Msg), log *slog.Logger) {
