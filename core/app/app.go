@@ -71,7 +71,7 @@ type App struct {
 	cancelBase context.CancelFunc
 	runMu      sync.Mutex // orders runs.Add against Shutdown's Wait
 	stopping   bool
-	runs       sync.WaitGroup
+	runs       runCounter
 }
 
 // New returns an App that has touched nothing yet: no file is read until

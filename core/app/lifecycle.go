@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"github.com/macroa/macroa/core/kernel"
 )
@@ -65,16 +67,21 @@ var ErrRunsInFlight = errors.New("runs still saving")
 func (a *App) Shutdown(ctx context.Context) error {
 	a.runMu.Lock()
 	a.stopping = true
+	idle := a.runs.idle() // and stays so: no run starts once stopping
 	a.runMu.Unlock()
 	a.cancelBase()
 
 	var err error
-	done := make(chan struct{})
-	go func() { a.runs.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		err = fmt.Errorf("%w: %w", ErrRunsInFlight, ctx.Err())
+	if !idle {
+		// Waiting needs a goroutine, so a command whose run is over (the
+		// usual case: `macroa run`) does without.
+		done := make(chan struct{})
+		go func() { a.runs.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			err = fmt.Errorf("%w: %w", ErrRunsInFlight, ctx.Err())
+		}
 	}
 
 	a.mu.Lock()
@@ -96,3 +103,15 @@ func (a *App) Shutdown(ctx context.Context) error {
 	a.db = nil
 	return err
 }
+
+// runCounter is a WaitGroup that also says whether anything is in flight,
+// so Shutdown waits (which takes a goroutine) only when there is a run.
+type runCounter struct {
+	wg sync.WaitGroup
+	n  atomic.Int64
+}
+
+func (c *runCounter) Add(d int)  { c.n.Add(int64(d)); c.wg.Add(d) }
+func (c *runCounter) Done()      { c.wg.Done(); c.n.Add(-1) }
+func (c *runCounter) Wait()      { c.wg.Wait() }
+func (c *runCounter) idle() bool { return c.n.Load() == 0 }
