@@ -171,7 +171,10 @@ func TestAppRealReadOnly(t *testing.T) {
 		if Matches(keys[PaneChat], "approve", "y") == readOnly || Matches(keys[PaneSessions], "delete", "d") == readOnly {
 			t.Fatalf("read-only %v: approve or delete bound = %v", readOnly, !readOnly)
 		}
-		if !Matches(keys[PaneChat], "refuse", "n") || !Matches(keys[PaneSessions], "rename", "r") {
+		if Matches(keys[PaneSessions], "rename", "r") == readOnly || Matches(keys[PaneSessions], "new", "n") == readOnly {
+			t.Fatalf("read-only %v: rename or new bound = %v", readOnly, !readOnly)
+		}
+		if !Matches(keys[PaneChat], "refuse", "n") || !Matches(keys[PaneSessions], "switch", "enter") {
 			t.Fatalf("read-only %v: a safe binding went", readOnly)
 		}
 		sheet := ansi.Strip(a.cheatSheet(200, 60))

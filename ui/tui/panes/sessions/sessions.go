@@ -83,8 +83,10 @@ type doneMsg struct {
 func bindings() []kit.Binding {
 	return append(kit.ListBindings(),
 		kit.NewBinding("switch", "open in chat", "enter"),
-		kit.NewBinding("new", "new session", "n"),
-		kit.NewBinding("rename", "rename", "r"),
+		// Creating and renaming change state like deleting: a read-only
+		// cockpit has none of them.
+		kit.NewBinding("new", "new session", "n").Danger(),
+		kit.NewBinding("rename", "rename", "r").Danger(),
 		kit.NewBinding("delete", "delete", "d").Danger(),
 	)
 }

@@ -60,7 +60,11 @@ func (p *Pane) View(width, height int, focused bool) string {
 	case !p.loaded && p.loadErr == "":
 		lines = append(lines, p.st.Muted.Render(kit.Fit("  loading sessions…", width)))
 	case len(p.list) == 0 && p.loaded:
-		lines = append(lines, p.st.Muted.Render(kit.Fit(fmt.Sprintf("  no sessions yet; press %s to start one", p.KeyLabel("new")), width)))
+		empty := "  no sessions yet"
+		if k := p.KeyLabel("new"); k != "?" { // a read-only cockpit has no key for it
+			empty += fmt.Sprintf("; press %s to start one", k)
+		}
+		lines = append(lines, p.st.Muted.Render(kit.Fit(empty, width)))
 	case len(p.rows) == 0 && p.loaded:
 		lines = append(lines, p.st.Muted.Render(kit.Fit("  no session matches the filter; esc clears it", width)))
 	}
