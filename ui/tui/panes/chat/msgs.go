@@ -66,17 +66,19 @@ type chatMsg struct {
 // invalidate drops the rendered body (the meta line stays).
 func (m *chatMsg) invalidate() { m.valid = false }
 
-// copyText is what copying the message puts on the clipboard.
+// copyText is what copying the message puts on the clipboard: the text
+// as shown, cleaned like it (an answer's "\x1b[201~" would end a shell's
+// bracketed paste early and run what follows when pasted).
 func (m *chatMsg) copyText() string {
 	switch {
 	case m.ask != nil:
 		return termsafe.Visible(m.ask.command) // as shown: nothing hidden reaches the clipboard
 	case m.err == "":
-		return m.text
+		return termsafe.Clean(m.text)
 	case m.text == "":
-		return m.err
+		return termsafe.Clean(m.err)
 	}
-	return m.text + "\n" + m.err
+	return termsafe.Clean(m.text + "\n" + m.err)
 }
 
 // chatReplyKind picks how a finished run's output is drawn.
