@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -214,11 +213,10 @@ func (a *appendState) insert(ctx context.Context, tx runner, e AuditEntry) (Audi
 func (a *appendState) checkpoint(e AuditEntry) (undo func(), err error) {
 	cp := checkpoint{Version: checkpointVersion, ID: int64(e.ID), Hash: e.Hash, MAC: e.MAC, Count: a.count, MACFrom: a.macFrom}
 	cp.Seal = cp.seal(a.key)
-	data, err := json.Marshal(cp)
+	data, err := marshalCheckpoint(cp)
 	if err != nil {
 		return nil, err
 	}
-	data = append(data, '\n')
 	if err := writeFileAtomic(a.cpPath, data); err != nil {
 		return nil, fmt.Errorf("write the audit checkpoint %s: %w", a.cpPath, err)
 	}

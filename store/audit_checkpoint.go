@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -59,9 +58,8 @@ func readCheckpoint(path string) (c checkpoint, raw []byte, exists bool, err err
 	if err != nil {
 		return checkpoint{}, nil, false, fmt.Errorf("read the audit checkpoint: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.Version != checkpointVersion || c.ID < 1 {
+	c, err = unmarshalCheckpoint(raw)
+	if err != nil || c.Version != checkpointVersion || c.ID < 1 {
 		return checkpoint{}, raw, true, tagged(ErrAuditCheckpoint, nil, "the audit checkpoint %s is damaged or was altered", path)
 	}
 	return c, raw, true, nil
