@@ -5,6 +5,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/macroa/macroa/ui/tui/kit"
 )
 
 // maxFocusKeys is how many panes get a number key: alt+1 … alt+9.
@@ -120,6 +122,6 @@ func toastLife(l ToastLevel) time.Duration {
 func (a *App) showToast(m ToastMsg) tea.Cmd {
 	a.toastSeq++
 	seq := a.toastSeq
-	a.toast = &toast{level: m.Level, text: m.Text, seq: seq}
+	a.toast = &toast{level: m.Level, text: kit.OneLine(m.Text), seq: seq} // text from outside (names, errors): drawn printable
 	return tea.Tick(toastLife(m.Level), func(time.Time) tea.Msg { return toastExpiredMsg{seq: seq} })
 }

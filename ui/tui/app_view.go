@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/ui/tui/kit"
 )
 
 // View draws the cockpit: the panes, then one status line.
@@ -145,12 +146,16 @@ func (a *App) tabs(rest []int, w, h int) string {
 
 // tabLabel is a side pane's tab: its number, title and badge.
 func (a *App) tabLabel(i int) string {
-	label := fmt.Sprintf(" %d %s ", i+1, a.panes[i].Title())
+	label := fmt.Sprintf(" %d %s ", i+1, titleOf(a.panes[i]))
 	if b := badge(a.panes[i]); b != "" {
 		label += b + " "
 	}
 	return label
 }
+
+// titleOf is a pane's title as drawn: it may hold a session's name, which
+// can hold bidi controls, so it is made printable on one line.
+func titleOf(p Pane) string { return kit.OneLine(p.Title()) }
 
 // badge is a pane's short count, "" when it has none.
 func badge(p Pane) string {
@@ -169,7 +174,7 @@ func (a *App) frame(i, w, h int) string {
 		title = a.st.TitleFocused
 	}
 	lines := strings.SplitN(box, "\n", 2)
-	label := fmt.Sprintf(" %d %s ", i+1, a.panes[i].Title())
+	label := fmt.Sprintf(" %d %s ", i+1, titleOf(a.panes[i]))
 	if ansi.StringWidth(label) < w-4 {
 		lines[0] = ansi.Truncate(lines[0], 2, "") + title.Render(label) + ansi.TruncateLeft(lines[0], 2+ansi.StringWidth(label), "")
 	}
