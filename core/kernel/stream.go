@@ -37,7 +37,9 @@ func (s *stream) delta(text string) {
 	if !s.decided {
 		s.held.WriteString(text)
 		h := s.held.String()
-		trimmed := strings.TrimLeft(h, " \n")
+		// The blanks router.NeedsMoreReasoning skips: a marker after a
+		// \r\n or a tab is the marker too.
+		trimmed := strings.TrimLeft(h, " \t\r\n")
 		switch {
 		case strings.HasPrefix(trimmed, router.EscalateMarker):
 			s.muted = true
