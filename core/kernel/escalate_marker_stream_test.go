@@ -36,3 +36,30 @@ func TestModelEscalationMarkerNeverStreams(t *testing.T) {
 		})
 	}
 }
+
+// TestModelLastEscalationIsNotToldToEscalate: a request climbs at most
+// MaxEscalations tiers. The last tier it may reach must not be told to
+// hand the question up: no tier would take it, and its answer, the
+// marker line, would be stripped to an empty "successful" reply.
+func TestModelLastEscalationIsNotToldToEscalate(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL(), "MACROA_MODEL_NANO=m-nano", "MACROA_MODEL_HAIKU=m-haiku", "MACROA_MODEL_SONNET=m-sonnet")
+	srv.Script(classifiedAs("chat"),
+		providertest.Reply{Content: "[[ESCALATE]]"},
+		providertest.Reply{Content: "[[ESCALATE]]"},
+		providertest.Reply{Content: "A considered answer."})
+	res := f.k.Run(context.Background(), kernel.Request{Input: "why is the sky blue", Source: kernel.SourceCLI})
+	if !res.Success || res.Output != "A considered answer." || res.Tier.String() != "sonnet" {
+		t.Fatalf("want the sonnet answer after two escalations, got %+v", res)
+	}
+	answers := answerRequests(srv)
+	if len(answers) != 3 {
+		t.Fatalf("%d chat calls, want 3", len(answers))
+	}
+	for i, r := range answers {
+		told := strings.Contains(r.Chat.Messages[0].Content, "[[ESCALATE]]")
+		if want := i < 2; told != want {
+			t.Errorf("chat call %d (%s) told to escalate = %v, want %v", i, r.Chat.Model, told, want)
+		}
+	}
+}

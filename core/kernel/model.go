@@ -124,7 +124,9 @@ func (k *Kernel) chatWithEscalation(ctx context.Context, t *turn, input string, 
 			k.bus.Publish(events.Escalated{TurnID: string(t.id), From: at - 1, To: at})
 		}
 		chat.Instructions = ""
-		if at < tier.Opus {
+		if at < tier.Opus && int(at-start) < router.MaxEscalations {
+			// Only a tier that can still hand the question up is told how:
+			// the last one's marker would leave an empty answer.
 			chat.Instructions = router.EscalationInstruction
 		}
 		req := skills.ChatRequest{Input: input, Tier: at, History: history, Session: t.req.Session, Priority: priorityOf(t.req.Source)}
