@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/macroa/macroa/lazy"
@@ -52,8 +53,12 @@ func (r *Registry) Register(t Tool) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, taken := r.tools[t.Name]; taken {
-		return fmt.Errorf("register tool %q: a tool of that name is already registered", t.Name)
+	// Names are compared ignoring case: the classifier reads a model's
+	// choice that way, so "Shell" beside "shell" could never be told apart.
+	for _, n := range r.order {
+		if strings.EqualFold(string(n), string(t.Name)) {
+			return fmt.Errorf("register tool %q: a tool of that name is already registered (%q)", t.Name, n)
+		}
 	}
 	if r.tools == nil {
 		r.tools = map[Name]Tool{}
