@@ -132,8 +132,9 @@ func chatMeta(res kernel.Result) string {
 	if model == "" {
 		model = "-"
 	}
-	return fmt.Sprintf("%s · %s · %s · %d tok · $%.4f · %s",
-		route, res.Tier, model, res.Tokens, res.CostUSD, chatLatency(res.Elapsed))
+	// The model's name is what the provider's answer says: made printable.
+	return kit.OneLine(fmt.Sprintf("%s · %s · %s · %d tok · $%.4f · %s",
+		route, res.Tier, model, res.Tokens, res.CostUSD, chatLatency(res.Elapsed)))
 }
 
 // chatLatency shows a duration the way people read latencies.
