@@ -70,10 +70,6 @@ func ValidateSessionName(name string) error {
 		if unicode.IsControl(r) {
 			return fmt.Errorf("session name contains a control character (%U); use letters, digits, spaces and punctuation", r)
 		}
-		if unicode.Is(unicode.Bidi_Control, r) {
-			// Shown without it, the name would pass for another.
-			return fmt.Errorf("session name contains a bidi control (%U); use letters, digits, spaces and punctuation", r)
-		}
 	}
 	return nil
 }
