@@ -33,7 +33,7 @@ func newTUICmd(a *app.App) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&session, "session", "s", "", "session to open in the chat")
 	cmd.Flags().StringVar(&theme, "theme", "", "colour theme: ansi, dark, light, high-contrast or a file in ~/.macroa/themes")
-	cmd.Flags().Bool("read-only", false, "watch only: no key approves a proposed command (it is refused) or deletes a session")
+	cmd.Flags().Bool("read-only", false, "watch only: no key approves a proposed command (it is refused) or creates, renames or deletes a session")
 	_ = cmd.RegisterFlagCompletionFunc("session", completeSessions(a))
 	return cmd
 }

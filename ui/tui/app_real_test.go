@@ -239,7 +239,7 @@ func TestAppRealShellRun(t *testing.T) {
 			if !strings.Contains(plain, "│  hi ") {
 				t.Errorf("the chat does not show the output:\n%s", plain)
 			}
-			if !strings.Contains(plain, "1 runs") || strings.Count(plain, "!echo hi") != 2 {
+			if !strings.Contains(plain, "1 run ") || strings.Count(plain, "!echo hi") != 2 {
 				t.Errorf("want the request once in the chat and once in the audit pane:\n%s", plain)
 			}
 			tuitest.RequireGolden(t, "app_real_echo_"+realSizeName(size.w, size.h), view)

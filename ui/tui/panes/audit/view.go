@@ -130,7 +130,7 @@ func (p *Pane) header(width int) string {
 	if p.loadErr != "" {
 		return p.st.Error.Render(kit.Fit("could not read the audit log: "+kit.OneLine(p.loadErr), width))
 	}
-	left := count(len(p.entries)) + " runs"
+	left := runs(len(p.entries))
 	if p.filter.mode != filterAll {
 		left = fmt.Sprintf("%s of %s runs · filter: %s (esc clears)", count(len(p.view)), count(len(p.entries)), kit.OneLine(p.filter.String()))
 	}
@@ -285,6 +285,14 @@ func cost(c float64) string {
 }
 
 // count writes a count with thousands separators: 10,000.
+// runs is "1 run", "2 runs", "1,024 runs".
+func runs(n int) string {
+	if n == 1 {
+		return "1 run"
+	}
+	return count(n) + " runs"
+}
+
 func count(n int) string {
 	s := strconv.Itoa(n)
 	if n < 1000 {
