@@ -7,6 +7,7 @@ package editor
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
@@ -20,6 +21,11 @@ import (
 // TabWidth is how many spaces a typed or pasted tab becomes (the
 // textarea's own rule).
 const TabWidth = 4
+
+// MaxBytes caps the input: the textarea wraps its whole text again on
+// every key, so a megabyte pasted would cost a visible pause per key
+// press. Longer text belongs in a file the request names.
+const MaxBytes = 128 << 10
 
 // promptWidth is the cells of the prompt ("› ") and of the indent of the
 // rows after it.
@@ -94,7 +100,7 @@ func (in *Editor) Value() string { in.init(); return in.ta.Value() }
 func (in *Editor) SetValue(s string) {
 	in.init()
 	in.ta.Reset()
-	in.Insert(s)
+	_ = in.Insert(s)
 }
 
 // Reset empties the input.
@@ -110,9 +116,31 @@ func (in *Editor) OnLastLine() bool  { in.init(); return in.ta.Line() == in.ta.L
 // Insert types s at the cursor, made safe first: escape sequences,
 // control characters and bidi overrides are removed, a carriage return
 // breaks the line, a tab becomes TabWidth spaces.
-func (in *Editor) Insert(s string) {
+//
+// Text beyond MaxBytes is left out, on a character boundary; cut reports
+// that some was, so the pane can say so.
+func (in *Editor) Insert(s string) (cut bool) {
 	in.init()
-	in.ta.InsertString(termsafe.Clean(s))
+	s = termsafe.Clean(s)
+	if room := MaxBytes - len(in.ta.Value()); len(s) > room {
+		s, cut = prefixWithin(s, max(room, 0)), true
+	}
+	if s != "" {
+		in.ta.InsertString(s)
+	}
+	return cut
+}
+
+// prefixWithin is the longest prefix of s of at most n bytes that ends on
+// a character boundary.
+func prefixWithin(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Newline splits the line at the cursor.
@@ -162,7 +190,7 @@ func (in *Editor) HandleKey(msg tea.KeyPressMsg) bool {
 	case msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModSuper|tea.ModHyper|tea.ModMeta) != 0:
 		return false
 	}
-	in.Insert(msg.Text)
+	_ = in.Insert(msg.Text)
 	return true
 }
 

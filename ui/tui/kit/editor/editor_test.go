@@ -3,6 +3,7 @@ package editor
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -211,5 +212,37 @@ func TestViewPromptPlaceholderAndScroll(t *testing.T) {
 	in.SetValue("the quick brown fox jumps")
 	if n := in.Rows(12); n < 3 {
 		t.Fatalf("wrapped Rows = %d, want at least 3", n)
+	}
+}
+
+// TestInsertCapsTheInput: the input never holds more than MaxBytes, a cut
+// never splits a character, and Insert says when it cut.
+func TestInsertCapsTheInput(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		have    int // bytes already in the input
+		paste   string
+		wantLen int
+		wantCut bool
+	}{
+		{"fits", 0, "short", 5, false},
+		{"exactly fills", 10, strings.Repeat("a", MaxBytes-10), MaxBytes, false},
+		{"one byte over", 10, strings.Repeat("a", MaxBytes-9), MaxBytes, true},
+		{"a megabyte", 0, strings.Repeat("x", 1<<20), MaxBytes, true},
+		{"already full", MaxBytes, "more", MaxBytes, true},
+		{"multibyte at the edge", MaxBytes - 1, "é", MaxBytes - 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var in Editor
+			in.SetValue(strings.Repeat("b", tc.have))
+			cut := in.Insert(tc.paste)
+			v := in.Value()
+			if len(v) != tc.wantLen || cut != tc.wantCut {
+				t.Fatalf("len %d cut %v; want len %d cut %v", len(v), cut, tc.wantLen, tc.wantCut)
+			}
+			if !utf8.ValidString(v) {
+				t.Fatal("the cut split a character")
+			}
+		})
 	}
 }

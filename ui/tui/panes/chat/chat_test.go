@@ -19,6 +19,7 @@ import (
 	"github.com/macroa/macroa/providers/providertest"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/kit/editor"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
@@ -588,6 +589,18 @@ func TestChatPasteAndFocus(t *testing.T) {
 	if got := p.input.Value(); got != "pasted\nlines    and a tab" {
 		t.Fatalf("paste gave %q", got)
 	}
+	p.input.Reset()
+	cmd := p.Update(tea.PasteMsg{Content: strings.Repeat("x", 1<<20)})
+	if got := len(p.input.Value()); got != editor.MaxBytes {
+		t.Fatalf("a megabyte pasted left %d bytes in the input; want the cap, %d", got, editor.MaxBytes)
+	}
+	if cmd == nil {
+		t.Fatal("a paste cut short said nothing")
+	}
+	if toast, ok := cmd().(kit.ToastMsg); !ok || !strings.Contains(toast.Text, "cut") {
+		t.Fatalf("a paste cut short gave %#v; want a toast saying so", toast)
+	}
+	p.input.Reset()
 	p.View(40, 10, false) // another pane has the focus
 	p.Update(tea.PasteMsg{Content: "not mine"})
 	if strings.Contains(p.input.Value(), "not mine") {

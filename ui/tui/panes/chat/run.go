@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -11,6 +12,7 @@ import (
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/kit/editor"
 )
 
 // chatHistoryLimit is how many stored entries a session opens with.
@@ -100,8 +102,8 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 	case tea.PasteMsg:
-		if p.focused {
-			p.input.Insert(msg.Content)
+		if p.focused && p.input.Insert(msg.Content) {
+			return kit.Toast(kit.ToastWarn, fmt.Sprintf("the paste was cut at %d KiB: save longer text to a file and name the file in your request", editor.MaxBytes>>10))
 		}
 	}
 	return nil
