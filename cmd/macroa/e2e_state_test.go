@@ -261,3 +261,31 @@ func TestE2ELogsFollow(t *testing.T) {
 		t.Fatalf("got %q", l)
 	}
 }
+
+// TestE2EBadSessionFlag: a --session name no session may have is the same
+// usage error (exit 2, the reason on stderr) from run, the REPL and the
+// cockpit, before anything runs: no audit entry, no session row.
+func TestE2EBadSessionFlag(t *testing.T) {
+	s := newSandbox(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"run", []string{"run", "--session", "bad\x01name", "!echo ran"}},
+		{"repl", []string{"repl", "--session", "bad\x01name"}},
+		{"tui", []string{"tui", "--session", "bad\x01name"}},
+		{"run, too long", []string{"run", "-s", strings.Repeat("n", 500), "!echo ran"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.run("!echo ran\n", nil, tc.args...)
+			if r.code != 2 || !strings.Contains(r.stderr, "session") || strings.Contains(r.stdout, "ran") {
+				t.Fatalf("want exit 2 naming the session and nothing run; got exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+			}
+			assertNoCrash(t, r)
+		})
+	}
+	expect(t, s.macroa("sessions", "list"), 0, "No named sessions")
+	if r := s.macroa("audit", "recent", "--json"); strings.Contains(r.stdout, "echo ran") {
+		t.Fatalf("a refused run left an audit entry: %s", r.stdout)
+	}
+}

@@ -43,6 +43,9 @@ type debugKey struct{}
 
 // runREPL opens the REPL over stdin/stdout.
 func runREPL(cmd *cobra.Command, a *app.App, session string) error {
+	if err := checkSessionFlag(session); err != nil {
+		return err
+	}
 	ctx := cmd.Context()
 	if err := openKernel(ctx, a); err != nil {
 		return err

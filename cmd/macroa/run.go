@@ -40,6 +40,9 @@ func newRunCmd(a *app.App) *cobra.Command {
 			if strings.TrimSpace(input) == "" {
 				return usageErr("run needs an input, e.g. macroa run '!echo hi'")
 			}
+			if err := checkSessionFlag(session); err != nil {
+				return err
+			}
 			if err := openKernel(cmd.Context(), a); err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/app"
+	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 )
 
@@ -135,4 +136,17 @@ func newSessionsCmd(a *app.App) *cobra.Command {
 	}
 	cmd.AddCommand(list, show, rename, del)
 	return cmd
+}
+
+// checkSessionFlag refuses a --session name no session could have, before
+// anything runs: the same usage error (exit 2) from run, the REPL and the
+// cockpit, rather than a failure at the first request.
+func checkSessionFlag(session string) error {
+	if session == "" {
+		return nil
+	}
+	if err := store.ValidateSessionName(session); err != nil {
+		return usageErr("session %q: %v", session, err)
+	}
+	return nil
 }

@@ -46,6 +46,9 @@ const shutdownWait = 10 * time.Second
 const cockpitFPS = 30
 
 func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
+	if err := checkSessionFlag(session); err != nil {
+		return err
+	}
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return usageErr("the cockpit needs a terminal; for scripts use `macroa run` or pipe lines into `macroa repl`")
 	}
