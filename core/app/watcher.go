@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/macroa/macroa/core/events"
@@ -43,6 +44,12 @@ type watcher struct {
 	version int64
 	marks   store.ChangeMarks
 
+	// path and opened identify the database file the process opened, so a
+	// file removed or replaced under it is noticed (once: replaced).
+	path     string
+	opened   os.FileInfo
+	replaced bool
+
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -58,7 +65,9 @@ func startWatcher(ctx context.Context, db *store.DB, every time.Duration, poll b
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{probe: probe, every: every, publish: publish, log: log, now: time.Now, done: make(chan struct{})}
+	w := &watcher{probe: probe, every: every, publish: publish, log: log, now: time.Now, done: make(chan struct{}),
+		path: db.Path()}
+	w.opened, _ = os.Stat(w.path)
 	if !poll {
 		if w.wake, err = watchFiles(db.Path()); err != nil {
 			log.Info("store watcher polls", "every", every, "reason", err)
@@ -94,6 +103,7 @@ func (w *watcher) loop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			w.checkFile()
 		case <-settle.C:
 			settling = false
 		case <-woken:
@@ -133,6 +143,22 @@ func (w *watcher) check(ctx context.Context) error {
 		w.publish(events.StoreChanged{Parts: parts, At: w.now()})
 	}
 	return nil
+}
+
+// checkFile publishes a StoreReplaced, once, when the database file is no
+// longer the one the process opened: SQLite keeps using the open file, so
+// nothing else would tell.
+func (w *watcher) checkFile() {
+	if w.replaced || w.opened == nil {
+		return
+	}
+	fi, err := os.Stat(w.path)
+	if err == nil && os.SameFile(w.opened, fi) {
+		return
+	}
+	w.replaced = true
+	w.log.Warn("store watcher: the database file was removed or replaced; restart to use the new one", "path", w.path)
+	w.publish(events.StoreReplaced{Path: w.path, At: w.now()})
 }
 
 // changedParts names the parts whose counters differ.

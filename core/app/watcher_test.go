@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -178,5 +179,37 @@ func TestChangedParts(t *testing.T) {
 		if got := changedParts(base, cur); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// A database file moved aside while the process runs (a person starting
+// over) is told once as StoreReplaced: SQLite keeps writing the old file,
+// so nothing else would show it.
+func TestWatcherSeesTheFileReplaced(t *testing.T) {
+	for _, poll := range []bool{false, true} {
+		t.Run(map[bool]string{false: "woken", true: "polling"}[poll], func(t *testing.T) {
+			a, _, ch := startedApp(t, poll)
+			cfg, _ := a.Config()
+			if err := os.Rename(cfg.DBPath, cfg.DBPath+".old"); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(cfg.DBPath, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.After(10 * time.Second)
+			for {
+				select {
+				case e := <-ch:
+					if r, ok := e.(events.StoreReplaced); ok {
+						if r.Path != cfg.DBPath {
+							t.Fatalf("StoreReplaced names %q; want %q", r.Path, cfg.DBPath)
+						}
+						return
+					}
+				case <-deadline:
+					t.Fatal("no StoreReplaced after the database file was replaced")
+				}
+			}
+		})
 	}
 }

@@ -116,3 +116,14 @@ func (e StoreChanged) Has(p StorePart) bool {
 	}
 	return false
 }
+
+// StoreReplaced: the database file this process opened was removed or
+// replaced by another file (a person started over, a backup was restored).
+// What this process shows and writes still goes to the old file until it
+// is restarted, so front ends say so.
+type StoreReplaced struct {
+	Path string
+	At   time.Time
+}
+
+func (e StoreReplaced) Turn() string { return "" }

@@ -61,9 +61,12 @@ type App struct {
 	dirty      bool
 	spent      float64
 	spendSeq   int
-	toast      *toast
-	toastSeq   int
-	quitArmed  time.Time // first ctrl+c with nothing to cancel
+	// storeNotice, once set, says the database file was replaced under
+	// the cockpit; the status bar keeps showing it.
+	storeNotice string
+	toast       *toast
+	toastSeq    int
+	quitArmed   time.Time // first ctrl+c with nothing to cancel
 }
 
 type toast struct {

@@ -4,9 +4,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
@@ -202,4 +204,42 @@ func TestAppLongToastIsClipped(t *testing.T) {
 	if !strings.Contains(last, "…") || !strings.HasSuffix(last, "f1 help ") || len([]rune(last)) > 80 {
 		t.Fatalf("long toast: %q", last)
 	}
+}
+
+// A database file replaced under the cockpit is said at once (a toast) and
+// for as long as the cockpit runs (the status bar), since what it shows
+// and writes is still the old file's.
+func TestAppStoreReplacedStaysOnTheStatusBar(t *testing.T) {
+	a, _ := testApp(t, 120, 24)
+	_, cmd := a.Update(CoreEventMsg{Event: events.StoreReplaced{Path: "/home/me/.macroa/macroa.db\x1b]52;c;eA==\x07", At: time.Now()}})
+	if cmd == nil {
+		t.Fatal("no toast for a replaced database")
+	}
+	toastMsg := findToast(t, cmd)
+	a.Update(toastMsg)
+	status := tuitest.Lines(a.render())[23]
+	if !strings.Contains(status, "removed or replaced") || strings.Contains(a.render(), "\x1b]52") {
+		t.Fatalf("status line %q: want the toast, with no escape from the path", status)
+	}
+	a.Update(toastExpiredMsg{seq: a.toastSeq})
+	if status := tuitest.Lines(a.render())[23]; !strings.Contains(status, "database file was replaced") {
+		t.Fatalf("status line %q: want the notice kept after the toast", status)
+	}
+}
+
+// findToast runs cmd (a batch or one command) and returns the toast it
+// gives.
+func findToast(t *testing.T, cmd tea.Cmd) ToastMsg {
+	t.Helper()
+	var found *ToastMsg
+	tuitest.Run(t, cmd, 2*time.Second, func(m tea.Msg) tea.Cmd {
+		if tm, ok := m.(ToastMsg); ok {
+			found = &tm
+		}
+		return nil
+	})
+	if found == nil {
+		t.Fatal("no toast")
+	}
+	return *found
 }

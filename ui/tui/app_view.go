@@ -232,6 +232,9 @@ func (a *App) statusBar(w int) string {
 			left = " no model: set OPENROUTER_API_KEY or MACROA_BASE_URL"
 		}
 	}
+	if a.storeNotice != "" {
+		left = " " + a.st.Error.Render(a.storeNotice)
+	}
 	spend := fmt.Sprintf("$%.4f", a.spent)
 	if a.o.DailyBudget > 0 {
 		spend += fmt.Sprintf("/$%.2f", a.o.DailyBudget)
