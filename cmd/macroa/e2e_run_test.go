@@ -171,7 +171,7 @@ func TestE2EBadInput(t *testing.T) {
 		{name: "no input", args: []string{"run"}, code: 2, stderr: "run needs an input"},
 		{name: "unwritable data dir", env: []string{"MACROA_HOME=" + filepath.Join(fileNotDir, "sub")}, args: []string{"run", "!true"}, code: 1, stderr: "MACROA_HOME"},
 		{name: "bad env value", env: []string{"MACROA_CONTEXT_WINDOW=abc"}, args: []string{"run", "!true"}, code: 1, stderr: "MACROA_CONTEXT_WINDOW"},
-		{name: "bad session name", args: []string{"run", "--session", "a\nb", "!true"}, code: 1, stderr: "session"},
+		{name: "bad session name", args: []string{"run", "--session", "a\nb", "!true"}, code: 2, stderr: "session name contains a control character"},
 		{name: "outside root", args: []string{"run", "read file /etc/hostname"}, code: 1, stderr: "outside the allowed root"},
 		{name: "missing session", args: []string{"sessions", "delete", "nope"}, code: 1, stderr: `no session named "nope"`},
 		{name: "bad ttl", args: []string{"memory", "set", "k", "v", "--ttl", "soon"}, code: 2, stderr: "invalid argument"},
