@@ -6,6 +6,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/ui/tui/kit/cells"
 )
 
 // Cursor is the selection in a list of rows and the first row shown.
@@ -50,20 +52,7 @@ func (c *Cursor) Window(n, height int) (start, end int) {
 
 // Fit clips s (which may hold ANSI styling) to width cells and pads it
 // with spaces to exactly width cells.
-func Fit(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	w := ansi.StringWidth(s)
-	if w > width {
-		s = ansi.Truncate(s, width, "…")
-		w = ansi.StringWidth(s)
-	}
-	if w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
-}
+func Fit(s string, width int) string { return cells.Fit(s, width, "…") }
 
 // Cell is plain text fitted to a column: clipped with "…", padded on
 // the right, or on the left when right is set (numbers).

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/macroa/macroa/termsafe"
+	"github.com/macroa/macroa/ui/tui/kit/cells"
 )
 
 // TabWidth is how many spaces a typed or pasted tab becomes (the
@@ -261,14 +262,4 @@ func (in *Editor) View(width, height int, st Styles, focused bool, placeholder s
 
 // fit makes a styled line exactly width cells: cut when longer, padded
 // with spaces when shorter.
-func fit(s string, width int) string {
-	w := ansi.StringWidth(s)
-	if w > width {
-		s = ansi.Truncate(s, width, "")
-		w = ansi.StringWidth(s)
-	}
-	if w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
-}
+func fit(s string, width int) string { return cells.Fit(s, width, "") }

@@ -12,9 +12,9 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/macroa/macroa/termsafe"
+	"github.com/macroa/macroa/ui/tui/kit/cells"
 )
 
 // Input is a one-line text input. The zero value is an empty input
@@ -152,17 +152,4 @@ func (in *Input) View(width int, text, placeholder lipgloss.Style, hint string) 
 
 // fit clips s (which may hold ANSI styling) to width cells and pads it
 // with spaces to exactly width cells.
-func fit(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	w := ansi.StringWidth(s)
-	if w > width {
-		s = ansi.Truncate(s, width, "…")
-		w = ansi.StringWidth(s)
-	}
-	if w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
-}
+func fit(s string, width int) string { return cells.Fit(s, width, "…") }

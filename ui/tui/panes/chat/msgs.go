@@ -14,6 +14,7 @@ import (
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/kit/cells"
 	"github.com/macroa/macroa/ui/tui/kit/markdown"
 )
 
@@ -326,17 +327,7 @@ func chatMarkdownStyles(st kit.Styles) markdown.Styles {
 
 // chatFit makes a styled line exactly width cells: cut when longer, padded
 // with spaces when shorter.
-func chatFit(s string, width int) string {
-	w := ansi.StringWidth(s)
-	if w > width {
-		s = ansi.Truncate(s, width, "")
-		w = ansi.StringWidth(s)
-	}
-	if w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
-}
+func chatFit(s string, width int) string { return cells.Fit(s, width, "") }
 
 // chatPad makes styled lines exactly width cells each.
 func chatPad(lines []string, width int) []string {
