@@ -52,10 +52,13 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return usageErr("the cockpit needs a terminal; for scripts use `macroa run` or pipe lines into `macroa repl`")
 	}
-	// SIGHUP (the terminal or the SSH connection went away) and SIGTERM
-	// end the program; runs in flight are cancelled so their partial
-	// answers and audit entries are saved before the process exits.
-	ctx, cancel := signal.NotifyContext(cmd.Context(), syscall.SIGHUP, syscall.SIGTERM)
+	// SIGHUP (the terminal or the SSH connection went away), SIGTERM and a
+	// SIGINT sent by kill (ctrl+c is a key here) end the program; runs in
+	// flight are cancelled so their partial answers and audit entries are
+	// saved before the process exits. These are the only signal handlers:
+	// Bubble Tea's own (WithoutSignalHandler below) would race this one
+	// and could block for good sending its quit to a program already gone.
+	ctx, cancel := signal.NotifyContext(cmd.Context(), syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
 	defer cancel()
 	if err := openStore(ctx, a); err != nil {
 		return err
@@ -120,7 +123,7 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 	// 30 frames a second: streamed text arrives coalesced every ~30 ms, so
 	// a faster renderer draws nothing new and only wakes an idle cockpit
 	// (60 wake-ups a second cost it about twice the CPU).
-	p := tea.NewProgram(cockpit, tea.WithContext(ctx), tea.WithFPS(cockpitFPS))
+	p := tea.NewProgram(cockpit, tea.WithContext(ctx), tea.WithFPS(cockpitFPS), tea.WithoutSignalHandler())
 	go tui.Bridge(ctx, a.Bus(), p.Send, log)
 	_, err = p.Run()
 	cancel() // ends runs still in flight (quit, or the terminal is gone)
