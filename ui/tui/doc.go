@@ -32,7 +32,8 @@
 //     your part changed, and after your own actions. Keep a sequence
 //     number on every query and drop stale answers. Implement Quiet for
 //     answers that change nothing shown, and Badge for a short count.
-//  4. Test the package on its own: the service over a real store, keys
+//  4. Test the package on its own: the service is core/app over a real
+//     store (tuitest.NewWorld), keys
 //     and goldens, all through ui/tui/tuitest (key presses by name, typing,
 //     commands run to completion, goldens, styles); go test ./ui/tui/...
 //     -update rewrites the goldens.

@@ -92,8 +92,8 @@ func synthetic(n int) []store.AuditEntry {
 
 func TestAuditInitialLoadThenNewRunsWhenTheStoreChanges(t *testing.T) {
 	w := newWorld(t)
-	w.run(t, "!echo first", "s1")
-	w.run(t, "!ls /no/such/dir", "s1") // read-only: one entry, a failure
+	w.Run(t, "!echo first", "s1")
+	w.Run(t, "!ls /no/such/dir", "s1") // read-only: one entry, a failure
 	p, tick := loadedPane(t, w)
 
 	if p.Len() != 2 || p.entries[0].Input != "!echo first" || p.entries[1].Success {
@@ -104,8 +104,8 @@ func TestAuditInitialLoadThenNewRunsWhenTheStoreChanges(t *testing.T) {
 	}
 
 	// A run in this process and one written by another process's handle.
-	w.run(t, "!echo second", "")
-	if _, err := w.other(t).AppendAudit(context.Background(), store.AuditEntry{Source: "cli", Input: "from another process", Skill: "shell", Tier: "nano", Success: true}); err != nil {
+	w.Run(t, "!echo second", "")
+	if _, err := w.Other(t).AppendAudit(context.Background(), store.AuditEntry{Source: "cli", Input: "from another process", Skill: "shell", Tier: "nano", Success: true}); err != nil {
 		t.Fatal(err)
 	}
 	for _, msg := range []tea.Msg{storeChanged(events.PartSessions, events.PartUsage), kit.CoreEventMsg{Event: events.RunCompleted{}}} {
@@ -426,7 +426,7 @@ func BenchmarkAuditKeyPress(b *testing.B) {
 // outcome yet shows as running.
 func TestAuditStartRecordsFoldIntoTheirOutcome(t *testing.T) {
 	w := newWorld(t)
-	w.run(t, "!touch "+filepath.Join(t.TempDir(), "made"), "s1")
+	w.Run(t, "!touch "+filepath.Join(t.TempDir(), "made"), "s1")
 	p, tick := loadedPane(t, w)
 	if len(p.entries) != 2 || len(p.view) != 1 || p.entries[p.view[0]].Stage == store.StageStart {
 		t.Fatalf("entries %d, rows %d: want the start record folded into its outcome", len(p.entries), len(p.view))
@@ -434,7 +434,7 @@ func TestAuditStartRecordsFoldIntoTheirOutcome(t *testing.T) {
 
 	// A start record whose outcome arrives with a later change.
 	turn := store.NewTurnID()
-	other := w.other(t)
+	other := w.Other(t)
 	if _, err := other.AppendAudit(context.Background(), store.AuditEntry{TurnID: turn, Source: "cli", Input: "!sleep 100", Skill: "shell", Stage: store.StageStart}); err != nil {
 		t.Fatal(err)
 	}

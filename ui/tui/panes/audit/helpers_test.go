@@ -1,80 +1,36 @@
 package audit
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/core/events"
-	"github.com/macroa/macroa/core/kernel"
-	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/kit"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
-// world is a real store with a kernel serving requests, as the cockpit
-// has in-process.
+// world is what the pane has in the cockpit: core/app over a real store
+// (b, the pane's service), with a kernel serving requests.
 type world struct {
+	*tuitest.World
 	dbPath string
 	db     *store.DB
-	k      *kernel.Kernel
-	b      dbFeed
-}
-
-// dbFeed serves the pane straight from the store.
-type dbFeed struct{ db *store.DB }
-
-func (f dbFeed) RecentAudit(ctx context.Context, n int) ([]store.AuditEntry, error) {
-	return f.db.RecentAudit(ctx, n)
-}
-func (f dbFeed) AuditSince(ctx context.Context, after store.AuditID, limit int) ([]store.AuditEntry, error) {
-	return f.db.AuditSince(ctx, after, limit)
+	b      *app.App
 }
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	cfg, db, dir := kerneltest.OpenData(t, "")
-	k := kernel.New(kernel.Options{
-		Config:   cfg,
-		DB:       db,
-		Environ:  []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir},
-		WorkDir:  dir,
-		UserHome: dir,
-	})
-	return &world{dbPath: filepath.Join(dir, "macroa.db"), db: db, k: k, b: dbFeed{db}}
-}
-
-// run serves one request through the kernel, as any front end would.
-func (w *world) run(t testing.TB, input, session string) {
-	t.Helper()
-	res := w.k.Run(context.Background(), kernel.Request{Input: input, Session: session, Source: kernel.SourceCLI})
-	if res.AuditErr != nil {
-		t.Fatal(res.AuditErr)
-	}
-}
-
-// other opens a second handle on the same file, as another process would.
-func (w *world) other(t testing.TB) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), w.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	w := tuitest.NewWorld(t)
+	return &world{World: w, dbPath: w.Path, db: w.DB, b: w.App}
 }
 
 // storeChanged is the core event the store watcher publishes.
-func storeChanged(parts ...events.StorePart) kit.CoreEventMsg {
-	return kit.CoreEventMsg{Event: events.StoreChanged{Parts: parts, At: time.Now()}}
-}
+func storeChanged(parts ...events.StorePart) kit.CoreEventMsg { return tuitest.StoreChanged(parts...) }
 
 func styles(t testing.TB) kit.Styles { return tuitest.Styles(t, "dark") }
 

@@ -1,9 +1,6 @@
 package sessions
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,69 +9,25 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/macroa/macroa/core/kernel"
-	"github.com/macroa/macroa/core/kernel/kerneltest"
+	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/kit"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
-// world is a real store with a kernel serving requests, as the cockpit
-// has in-process.
+// world is what the pane has in the cockpit: core/app over a real store
+// (b, the pane's service), with a kernel serving requests.
 type world struct {
+	*tuitest.World
 	dbPath string
 	db     *store.DB
-	k      *kernel.Kernel
-	b      dbService
-}
-
-// dbService serves the pane straight from the store.
-type dbService struct{ db *store.DB }
-
-func (s dbService) Sessions(ctx context.Context) ([]store.Session, error) {
-	return s.db.ListSessions(ctx)
-}
-func (s dbService) EnsureSession(ctx context.Context, name string) (store.Session, error) {
-	return s.db.EnsureSession(ctx, name)
-}
-func (s dbService) RenameSession(ctx context.Context, from, to string) error {
-	return s.db.RenameSession(ctx, from, to)
-}
-func (s dbService) DeleteSession(ctx context.Context, name string) (bool, error) {
-	return s.db.DeleteSession(ctx, name)
+	b      *app.App
 }
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	cfg, db, dir := kerneltest.OpenData(t, "")
-	k := kernel.New(kernel.Options{
-		Config:   cfg,
-		DB:       db,
-		Environ:  []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir},
-		WorkDir:  dir,
-		UserHome: dir,
-	})
-	return &world{dbPath: filepath.Join(dir, "macroa.db"), db: db, k: k, b: dbService{db}}
-}
-
-// run serves one request through the kernel, as any front end would.
-func (w *world) run(t testing.TB, input, session string) {
-	t.Helper()
-	res := w.k.Run(context.Background(), kernel.Request{Input: input, Session: session, Source: kernel.SourceCLI})
-	if res.AuditErr != nil {
-		t.Fatal(res.AuditErr)
-	}
-}
-
-// other opens a second handle on the same file, as another process would.
-func (w *world) other(t testing.TB) *store.DB {
-	t.Helper()
-	db, err := store.Open(context.Background(), w.dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	w := tuitest.NewWorld(t)
+	return &world{World: w, dbPath: w.Path, db: w.DB, b: w.App}
 }
 
 // stepClock is the store's clock: it moves only when told, so two writes

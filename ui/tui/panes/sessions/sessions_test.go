@@ -44,10 +44,10 @@ func hasSession(t *testing.T, w *world, name string) bool {
 func TestSessionsLoadNewestFirst(t *testing.T) {
 	w := newWorld(t)
 	clock := useClock(w)
-	w.run(t, "!echo one", "alpha")
+	w.Run(t, "!echo one", "alpha")
 	clock.advance(time.Second)
-	w.run(t, "!echo two", "beta")
-	w.run(t, "!echo three", "beta")
+	w.Run(t, "!echo two", "beta")
+	w.Run(t, "!echo three", "beta")
 
 	p := New(w.b, styles(t), nil)
 	if p.Badge() != "" {
@@ -76,14 +76,14 @@ func storeChanged(parts ...events.StorePart) kit.CoreEventMsg {
 
 func TestSessionsReloadOnlyWhenTheStoreSaysSessionsChanged(t *testing.T) {
 	w := newWorld(t)
-	w.run(t, "!echo one", "alpha")
+	w.Run(t, "!echo one", "alpha")
 	p := loadedPane(t, w)
 	if got := names(p); !slices.Equal(got, []string{"alpha"}) {
 		t.Fatalf("sessions = %v", got)
 	}
 
 	// Another process creates a session in the same database file.
-	if _, err := w.other(t).EnsureSession(context.Background(), "from-elsewhere"); err != nil {
+	if _, err := w.Other(t).EnsureSession(context.Background(), "from-elsewhere"); err != nil {
 		t.Fatal(err)
 	}
 	for _, msg := range []tea.Msg{
@@ -103,14 +103,14 @@ func TestSessionsReloadOnlyWhenTheStoreSaysSessionsChanged(t *testing.T) {
 
 func TestSessionsQuietWhenNothingChanged(t *testing.T) {
 	w := newWorld(t)
-	w.run(t, "!echo one", "alpha")
+	w.Run(t, "!echo one", "alpha")
 	p := loadedPane(t, w)
 	same := p.load()()
 	if !p.Quiet(same) {
 		t.Fatal("a reload with the same list must not redraw")
 	}
 	p.Update(same)
-	w.run(t, "!echo two", "alpha")
+	w.Run(t, "!echo two", "alpha")
 	if changed := p.load()(); p.Quiet(changed) {
 		t.Fatal("a reload with a new turn count must redraw")
 	}
@@ -118,7 +118,7 @@ func TestSessionsQuietWhenNothingChanged(t *testing.T) {
 
 func TestSessionsStaleResultIsDropped(t *testing.T) {
 	w := newWorld(t)
-	w.run(t, "!echo one", "alpha")
+	w.Run(t, "!echo one", "alpha")
 	p := loadedPane(t, w)
 
 	older := p.load()() // answered before "late" exists
@@ -141,7 +141,7 @@ func TestSessionsStaleResultIsDropped(t *testing.T) {
 
 func TestSessionsLoadErrorKeepsList(t *testing.T) {
 	w := newWorld(t)
-	w.run(t, "!echo one", "alpha")
+	w.Run(t, "!echo one", "alpha")
 	p := loadedPane(t, w)
 	w.db.Close()
 	drive(t, p, p.Update(storeChanged(events.PartSessions)))
@@ -154,9 +154,9 @@ func TestSessionsLoadErrorKeepsList(t *testing.T) {
 func TestSessionsEnterSwitchesAndFocusesChat(t *testing.T) {
 	w := newWorld(t)
 	clock := useClock(w)
-	w.run(t, "!echo one", "alpha")
+	w.Run(t, "!echo one", "alpha")
 	clock.advance(time.Second)
-	w.run(t, "!echo two", "beta")
+	w.Run(t, "!echo two", "beta")
 	p := loadedPane(t, w)
 
 	msgs := press(t, p, "j", "enter")
@@ -186,7 +186,7 @@ func TestSessionsEnterSwitchesAndFocusesChat(t *testing.T) {
 
 func TestSessionsNewCreatesAndSwitches(t *testing.T) {
 	w := newWorld(t)
-	w.run(t, "!echo one", "alpha")
+	w.Run(t, "!echo one", "alpha")
 	p := loadedPane(t, w)
 
 	press(t, p, "n")
@@ -255,9 +255,9 @@ func TestSessionsRename(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t)
 			clock := useClock(w)
-			w.run(t, "!echo two", "beta")
+			w.Run(t, "!echo two", "beta")
 			clock.advance(time.Second)
-			w.run(t, "!echo one", "alpha")
+			w.Run(t, "!echo one", "alpha")
 			p := loadedPane(t, w)
 			p.Update(kit.SessionChangedMsg{Name: tt.current})
 			if p.Selected() != "alpha" {
@@ -318,9 +318,9 @@ func TestSessionsDeleteNeedsY(t *testing.T) {
 		t.Run(tt.answer+"/"+tt.current, func(t *testing.T) {
 			w := newWorld(t)
 			clock := useClock(w)
-			w.run(t, "!echo two", "beta")
+			w.Run(t, "!echo two", "beta")
 			clock.advance(time.Second)
-			w.run(t, "!echo one", "alpha")
+			w.Run(t, "!echo one", "alpha")
 			p := loadedPane(t, w)
 			p.Update(kit.SessionChangedMsg{Name: tt.current})
 
@@ -354,7 +354,7 @@ func TestSessionsDeleteNeedsY(t *testing.T) {
 
 func TestSessionsRebindFromConfig(t *testing.T) {
 	w := newWorld(t)
-	w.run(t, "!echo one", "alpha")
+	w.Run(t, "!echo one", "alpha")
 	p := New(w.b, styles(t), map[string][]string{"delete": {"x"}, "new": {}})
 	drive(t, p, p.Init())
 	if _, handled := p.HandleKey(key("d")); handled || p.Capturing() {
