@@ -32,11 +32,10 @@
 //     your part changed, and after your own actions. Keep a sequence
 //     number on every query and drop stale answers. Implement Quiet for
 //     answers that change nothing shown, and Badge for a short count.
-//  4. Test the package on its own: the service is core/app over a real
-//     store (tuitest.NewWorld), keys
-//     and goldens, all through ui/tui/tuitest (key presses by name, typing,
-//     commands run to completion, goldens, styles); go test ./ui/tui/...
-//     -update rewrites the goldens.
+//  4. Test the package on its own, all through ui/tui/tuitest: the
+//     service is core/app over a real store (tuitest.NewWorld), then key
+//     presses by name, typing, commands run to completion, goldens and
+//     styles; go test ./ui/tui/... -update rewrites the goldens.
 //  5. Add one line to registry.go:
 //     `func(o Options) Pane { return name.New(o.Name, o.Styles, o.Keys["name"]) }`,
 //     and, when the pane needs a service no pane used before, a field of
