@@ -1,13 +1,11 @@
 package sessions
 
 import (
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/store"
@@ -91,28 +89,12 @@ func typeText(t testing.TB, p *Pane, text string) {
 }
 
 // find returns the first message of type M.
-func find[M any](msgs []tea.Msg) (M, bool) {
-	for _, m := range msgs {
-		if v, ok := m.(M); ok {
-			return v, true
-		}
-	}
-	var zero M
-	return zero, false
-}
+func find[M any](msgs []tea.Msg) (M, bool) { return tuitest.Find[M](msgs) }
 
 // checkBlock fails unless view is exactly width × height cells.
 func checkBlock(t *testing.T, view string, width, height int) {
 	t.Helper()
-	lines := strings.Split(view, "\n")
-	if len(lines) != height {
-		t.Fatalf("%dx%d: view has %d lines", width, height, len(lines))
-	}
-	for i, l := range lines {
-		if w := ansi.StringWidth(l); w != width {
-			t.Fatalf("%dx%d: line %d is %d cells wide: %q", width, height, i, w, ansi.Strip(l))
-		}
-	}
+	tuitest.RequireBlock(t, view, width, height)
 }
 
 // golden compares a view with testdata/<name>.golden (-update rewrites it).
