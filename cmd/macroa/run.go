@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -47,9 +49,17 @@ func newRunCmd(a *app.App) *cobra.Command {
 				return err
 			}
 			// ctrl+c cancels the request (killing a running command's whole
-			// process group); the run is still audited.
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			// process group), and so do SIGTERM (`timeout`, `kill`) and
+			// SIGHUP (the terminal closed); the run is still audited.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			// A closed stdout (`| head -c1`) cancels the run too, instead
+			// of killing the process before it is saved and audited.
+			noPipeDeath := make(chan os.Signal, 1)
+			signal.Notify(noPipeDeath, syscall.SIGPIPE)
+			defer signal.Stop(noPipeDeath)
 			req := kernel.Request{Input: input, Session: session, Source: kernel.SourceCLI}
 			if yes {
 				// --yes approves every action a model proposes; without
@@ -61,7 +71,7 @@ func newRunCmd(a *app.App) *cobra.Command {
 					return true
 				}
 			}
-			out := cmd.OutOrStdout()
+			out := cancelOnClosedPipe{cmd.OutOrStdout(), cancel}
 			var answer *repl.Answer
 			if !asJSON {
 				// A model's answer prints as it arrives, to a terminal, a
@@ -80,6 +90,21 @@ func newRunCmd(a *app.App) *cobra.Command {
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "approve commands a model proposes that are not read-only (default: refuse them)")
 	_ = cmd.RegisterFlagCompletionFunc("session", completeSessions(a))
 	return cmd
+}
+
+// cancelOnClosedPipe cancels a run once its output can no longer be
+// written: the reader went away, so what is left is only saved.
+type cancelOnClosedPipe struct {
+	w      io.Writer
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClosedPipe) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if errors.Is(err, syscall.EPIPE) {
+		c.cancel()
+	}
+	return n, err
 }
 
 // runJSON is the --json shape of a run. Field names are stable: scripts

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bufio"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/macroa/macroa/providers/providertest"
+)
+
+// TestE2ERunEndedMidStream: a `macroa run` whose reader goes away (`|
+// head -c1`) or that is told to stop (SIGTERM from `timeout`, SIGHUP from
+// a closed terminal) while an answer streams still saves the partial
+// answer as cancelled and writes the run's audit entry: no run goes
+// unrecorded because its process was ended.
+func TestE2ERunEndedMidStream(t *testing.T) {
+	s, srv, env := modelSandbox(t)
+	srv.Handle(func(r providertest.Recorded) providertest.Reply {
+		if strings.Contains(r.Chat.Messages[0].Content, "intent router") {
+			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
+		}
+		words := make([]string, 200)
+		for i := range words {
+			words[i] = "word "
+		}
+		return providertest.Reply{Chunks: words, ChunkDelay: 50 * time.Millisecond}
+	})
+	for _, c := range []struct {
+		name string
+		end  func(cmd *exec.Cmd, out *bufio.Reader)
+	}{
+		{"closed-pipe", func(cmd *exec.Cmd, _ *bufio.Reader) {}}, // the reader is closed below
+		{"sigterm", func(cmd *exec.Cmd, _ *bufio.Reader) { _ = cmd.Process.Signal(syscall.SIGTERM) }},
+		{"sighup", func(cmd *exec.Cmd, _ *bufio.Reader) { _ = cmd.Process.Signal(syscall.SIGHUP) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(binPath, "run", "--session", c.name, "count for a long time")
+			cmd.Dir = s.home
+			cmd.Env = append(append([]string{}, s.env...), env...)
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			out := bufio.NewReader(stdout)
+			if _, err := out.ReadString(' '); err != nil { // the answer streams
+				t.Fatal(err)
+			}
+			c.end(cmd, out)
+			_ = stdout.Close()
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatal("macroa run did not end")
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 1 {
+				t.Errorf("exit code %d (%v), want 1: the run was cut short", code, cmd.ProcessState)
+			}
+			expect(t, s.run("", env, "sessions", "show", c.name), 0, "[cancelled]")
+			r := s.run("", env, "audit", "recent", "-n", "1")
+			if !strings.Contains(r.stdout, c.name) {
+				t.Errorf("no audit entry for the run:\n%s", r.stdout)
+			}
+		})
+	}
+	expect(t, s.run("", env, "audit", "verify"), 0, "intact")
+}
