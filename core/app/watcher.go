@@ -35,8 +35,10 @@ const (
 // idle process does not wake; elsewhere it looks every interval.
 type watcher struct {
 	probe   *store.ChangeProbe
-	wake    *fileWake // nil: poll every interval
+	wake    *fileWake       // nil: poll every interval
+	woken   <-chan struct{} // the wake's channel; nil: poll
 	every   time.Duration
+	settle  time.Duration // settleAfter
 	publish func(events.Event)
 	log     *slog.Logger
 	now     func() time.Time
@@ -65,13 +67,15 @@ func startWatcher(ctx context.Context, db *store.DB, every time.Duration, poll b
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{probe: probe, every: every, publish: publish, log: log, now: time.Now, done: make(chan struct{}),
-		path: db.Path()}
+	w := &watcher{probe: probe, every: every, settle: settleAfter, publish: publish, log: log, now: time.Now,
+		done: make(chan struct{}), path: db.Path()}
 	w.opened, _ = os.Stat(w.path)
 	if !poll {
 		if w.wake, err = watchFiles(db.Path()); err != nil {
 			log.Info("store watcher polls", "every", every, "reason", err)
 			w.wake = nil
+		} else {
+			w.woken = w.wake.C
 		}
 	}
 	if w.version, err = probe.DataVersion(ctx); err == nil {
@@ -89,15 +93,17 @@ func startWatcher(ctx context.Context, db *store.DB, every time.Duration, poll b
 func (w *watcher) loop(ctx context.Context) {
 	defer close(w.done)
 	defer w.close()
-	every, woken := w.every, (<-chan struct{})(nil)
-	if w.wake != nil {
-		every, woken = safetyEvery, w.wake.C
+	every, woken := w.every, w.woken
+	if woken != nil {
+		every = safetyEvery
 	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	settle := time.NewTimer(time.Hour)
 	settle.Stop()
-	settling, failing := false, false
+	// again: a wake came while settling. Its write may commit after the
+	// look already planned, so that look plans one more.
+	settling, again, failing := false, false, false
 	for {
 		select {
 		case <-ctx.Done():
@@ -105,13 +111,18 @@ func (w *watcher) loop(ctx context.Context) {
 		case <-tick.C:
 			w.checkFile()
 		case <-settle.C:
-			settling = false
+			settling = again
+			if again {
+				again = false
+				settle.Reset(w.settle)
+			}
 		case <-woken:
 			if settling {
-				continue // the settle look covers it
+				again = true // the next settle look plans another
+				continue
 			}
 			settling = true
-			settle.Reset(settleAfter)
+			settle.Reset(w.settle)
 		}
 		err := w.check(ctx)
 		switch {
