@@ -122,7 +122,9 @@ func (in *Editor) OnLastLine() bool  { in.init(); return in.ta.Line() == in.ta.L
 // that some was, so the pane can say so.
 func (in *Editor) Insert(s string) (cut bool) {
 	in.init()
-	s = termsafe.Clean(s)
+	// Tabs become spaces here, not in the textarea, so the cap counts
+	// what the input will hold.
+	s = strings.ReplaceAll(termsafe.Clean(s), "\t", strings.Repeat(" ", TabWidth))
 	if room := MaxBytes - len(in.ta.Value()); len(s) > room {
 		s, cut = prefixWithin(s, max(room, 0)), true
 	}

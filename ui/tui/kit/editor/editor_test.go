@@ -231,6 +231,10 @@ func TestInsertCapsTheInput(t *testing.T) {
 		{"a megabyte", 0, strings.Repeat("x", 1<<20), MaxBytes, true},
 		{"already full", MaxBytes, "more", MaxBytes, true},
 		{"multibyte at the edge", MaxBytes - 1, "é", MaxBytes - 1, true},
+		// A tab is counted as the spaces it becomes: measured as one
+		// byte, the input grew past the cap and, full, took no key.
+		{"tabs", 0, strings.Repeat("a\t", MaxBytes/2), MaxBytes, true},
+		{"a tab at the edge", MaxBytes - 2, "\t", MaxBytes, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var in Editor
