@@ -73,3 +73,55 @@ func TestE2ERunEndedMidStream(t *testing.T) {
 	}
 	expect(t, s.run("", env, "audit", "verify"), 0, "intact")
 }
+
+// TestE2EREPLEndedMidStream: the same for the line session: a hangup or
+// SIGTERM while an answer streams saves it as cancelled, audits the run,
+// and ends the session.
+func TestE2EREPLEndedMidStream(t *testing.T) {
+	s, srv, env := modelSandbox(t)
+	srv.Handle(func(r providertest.Recorded) providertest.Reply {
+		if strings.Contains(r.Chat.Messages[0].Content, "intent router") {
+			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
+		}
+		return providertest.Reply{Chunks: strings.SplitAfter(strings.Repeat("word ", 200), " "), ChunkDelay: 50 * time.Millisecond}
+	})
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		name := "repl-" + strings.ToLower(sig.String()[:4])
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(binPath, "repl", "--session", name)
+			cmd.Dir = s.home
+			cmd.Env = append(append([]string{}, s.env...), env...)
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer stdin.Close() // open until the end: the session must not end by EOF
+			if _, err := stdin.Write([]byte("count for a long time\n")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := bufio.NewReader(stdout).ReadString(' '); err != nil {
+				t.Fatal(err)
+			}
+			_ = cmd.Process.Signal(sig)
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatal("macroa repl did not end")
+			}
+			expect(t, s.run("", env, "sessions", "show", name), 0, "[cancelled]")
+			if r := s.run("", env, "audit", "recent", "-n", "1"); !strings.Contains(r.stdout, name) {
+				t.Errorf("no audit entry for the run:\n%s", r.stdout)
+			}
+		})
+	}
+}

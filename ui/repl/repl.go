@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
@@ -158,8 +159,12 @@ func (s *session) handle(ctx context.Context, line string) (quit bool) {
 		return false
 	}
 
-	// ctrl+c during a run cancels that run only.
-	runCtx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	// ctrl+c during a run cancels that run only; SIGTERM and SIGHUP (the
+	// terminal went away) cancel it too, so it is saved and audited, and
+	// then end the session.
+	termCtx, stopTerm := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGHUP)
+	defer stopTerm()
+	runCtx, stop := signal.NotifyContext(termCtx, os.Interrupt)
 	req := kernel.Request{TurnID: store.NewTurnID(), Input: line, Session: s.o.Session, Source: kernel.SourceREPL, Confirm: s.confirm}
 	// A model's answer prints as it arrives, to a terminal or a pipe. Its
 	// subscription outlives a cancelled run, so the partial answer prints.
@@ -189,7 +194,7 @@ func (s *session) handle(ctx context.Context, line string) (quit bool) {
 	if s.debug {
 		fmt.Fprintln(s.o.Out, s.o.Style.muted("  "+res.DebugLine()))
 	}
-	return false
+	return termCtx.Err() != nil
 }
 
 // lineReader yields lines of input.
