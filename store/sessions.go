@@ -9,8 +9,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/macroa/macroa/termsafe"
 )
 
 // MaxSessionName is the longest session name allowed, in characters.
@@ -71,11 +69,6 @@ func ValidateSessionName(name string) error {
 	for _, r := range name {
 		if unicode.IsControl(r) {
 			return fmt.Errorf("session name contains a control character (%U); use letters, digits, spaces and punctuation", r)
-		}
-		if r >= utf8.RuneSelf && termsafe.NeedsEscape(string(r)) {
-			// Zero-width, bidirectional and odd spaces: printed, the
-			// name would pass for another session's.
-			return fmt.Errorf("session name contains a character that does not show as itself (%U); use letters, digits, spaces and punctuation", r)
 		}
 	}
 	return nil
