@@ -16,7 +16,7 @@ func (a *App) coreEvent(m CoreEventMsg) tea.Cmd {
 		return a.refreshSpend()
 	case events.StoreReplaced:
 		// Lasting: the status bar keeps saying it, the toast draws the eye.
-		a.storeNotice = "the database file was replaced: quit and reopen to see it"
+		a.storeNotice = "the database file was moved or replaced: quit and reopen to see the new one"
 		return Toast(ToastError, "the database file "+e.Path+" was removed or replaced; this cockpit still shows and writes the old one until you quit and reopen it")
 	case events.StoreChanged:
 		// Spending is written with a run's usage and audit entry; a run in

@@ -222,7 +222,7 @@ func TestAppStoreReplacedStaysOnTheStatusBar(t *testing.T) {
 		t.Fatalf("status line %q: want the toast, with no escape from the path", status)
 	}
 	a.Update(toastExpiredMsg{seq: a.toastSeq})
-	if status := tuitest.Lines(a.render())[23]; !strings.Contains(status, "database file was replaced") {
+	if status := tuitest.Lines(a.render())[23]; !strings.Contains(status, "database file was moved or replaced") {
 		t.Fatalf("status line %q: want the notice kept after the toast", status)
 	}
 }
