@@ -1,0 +1,85 @@
+package policy
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/macroa/macroa/core/actions"
+	"github.com/macroa/macroa/secretpath"
+)
+
+func assess(a actions.Action, p Policy) assessment {
+	spec, _ := actions.Lookup(a.Kind)
+	as := assessment{risk: spec.BaseRisk, reason: string(a.Kind)}
+	switch q := a.Params.(type) {
+	case actions.Service:
+		u, prot, _ := unitCheck(q.Unit, p)
+		as.reason = fmt.Sprintf("%s %s", a.Kind, u.String())
+		switch a.Kind {
+		case actions.ServiceStop, actions.ServiceRestart:
+			if prot != "" {
+				return assessment{risk: Critical, deny: true, ask: true, protected: prot,
+					reason: fmt.Sprintf("%s of %s: %q is a protected unit", verbOf(a.Kind), q.Unit, prot)}
+			}
+		case actions.ServiceStart:
+			if powerUnit(u) {
+				return assessment{risk: Critical, deny: true, ask: true,
+					reason: fmt.Sprintf("starting %s would shut down, reboot or suspend the machine", u.String())}
+			}
+			if prot != "" {
+				as.risk, as.ask, as.protected = High, true, prot
+				as.reason = fmt.Sprintf("start of %s: %q is a protected unit", q.Unit, prot)
+			}
+		}
+	case actions.Journal:
+		if q.Unit != "" {
+			as.reason = fmt.Sprintf("%s %s", a.Kind, q.Unit)
+		}
+	case actions.Cleanup:
+		as.reason = fmt.Sprintf("%s %s", a.Kind, q.Set)
+		if q.Set == actions.TempFiles {
+			as.risk = Medium
+		}
+	case actions.Diagnostic:
+		as.reason = fmt.Sprintf("%s %s", a.Kind, q.Name)
+	case actions.File:
+		as.reason = fmt.Sprintf("%s %s", a.Kind, q.Path)
+		if why := criticalPath(q.Path); why != "" {
+			as.risk, as.ask = Critical, true
+			as.reason = fmt.Sprintf("%s %s: %s", a.Kind, q.Path, why)
+		}
+	case actions.Reboot:
+		as.reason = "reboot of the machine"
+	case actions.Command:
+		return judgeShell(q.Shell, p)
+	}
+	return as
+}
+
+func verbOf(k actions.Kind) string {
+	if k == actions.ServiceStop {
+		return "stop"
+	}
+	return "restart"
+}
+
+// criticalPath says why writing p could lock a person out, stop the
+// machine booting or expose a credential; "" when it does none of these.
+func criticalPath(p string) string {
+	for _, pre := range []string{"/etc/ssh", "/etc/sudoers", "/etc/pam.d", "/etc/security", "/boot", "/etc/systemd", "/lib/systemd", "/usr/lib/systemd",
+		"/etc/network", "/etc/netplan", "/etc/NetworkManager", "/etc/fstab", "/etc/crypttab", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow",
+		"/etc/default/grub", "/etc/ld.so.preload", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/crontab", "/etc/cron.d", "/bin", "/sbin",
+		"/usr/bin", "/usr/sbin", "/lib", "/usr/lib", "/etc/init.d", "/etc/profile", "/etc/environment"} {
+		if p == pre || strings.HasPrefix(p, pre+"/") || strings.HasPrefix(p, pre) && strings.HasPrefix(pre, "/etc/sudoers") {
+			return "a file the machine's access, boot or programs depend on"
+		}
+	}
+	if strings.Contains(p, "/.ssh/") || path.Base(p) == ".bashrc" || path.Base(p) == ".profile" {
+		return "a file that decides who logs in or what runs at login"
+	}
+	if why := secretpath.Why(p); why != "" {
+		return why
+	}
+	return ""
+}
