@@ -18,8 +18,8 @@ import (
 func builtinProtected() []string {
 	return []string{
 		"ssh", "systemd", "systemd-*", "init", "networking", "network", "network-online",
-		"NetworkManager", "NetworkManager-*", "dbus", "wpa_supplicant", "netplan-*",
-		"getty@", "serial-getty@", "console-getty", "container-getty@",
+		"NetworkManager", "NetworkManager-*", "dbus", "dbus-*", "wpa_supplicant", "netplan-*",
+		"getty@", "serial-getty@", "autovt@", "console-getty", "container-getty@",
 		"default", "multi-user", "basic", "sysinit", "local-fs", "sockets", "graphical",
 		"-", "user@", "user-runtime-dir@", "polkit",
 		"macroa", "macroa-*", "macroa@",
@@ -76,7 +76,9 @@ func matchProtected(u actions.Unit, list []string) bool {
 			}
 			continue
 		}
-		if strings.ToLower(cu.Prefix) == prefix && !u.Template || strings.ToLower(cu.Name()) == full {
+		// A plain name covers its template's instances too: "ssh"
+		// covers ssh@<connection>.service.
+		if strings.ToLower(cu.Prefix) == prefix || strings.ToLower(cu.Name()) == full {
 			return true
 		}
 	}

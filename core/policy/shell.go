@@ -91,6 +91,8 @@ func (j *shellJudge) walk(root syntax.Node, depth int) {
 			if callsItself(x) {
 				j.deny("the function %s calls itself (a fork bomb)", x.Name.Value)
 			}
+		case *syntax.Stmt:
+			j.fedScript(x, depth)
 		case *syntax.Redirect:
 			j.redirect(x)
 		case *syntax.BinaryCmd:
@@ -131,7 +133,7 @@ func staticWord(w *syntax.Word) (string, bool) {
 	for _, part := range w.Parts {
 		switch x := part.(type) {
 		case *syntax.Lit:
-			if strings.ContainsAny(x.Value, "{") {
+			if braces(x.Value) {
 				return "", false
 			}
 		case *syntax.SglQuoted:
@@ -191,6 +193,13 @@ func unescape(s, only string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// braces says whether bash may brace-expand a literal: a "{" followed by
+// a comma or "..". (A bare "{}" stays as it is.)
+func braces(s string) bool {
+	i := strings.IndexByte(s, '{')
+	return i >= 0 && (strings.Contains(s[i:], ",") || strings.Contains(s[i:], ".."))
 }
 
 // arg is one argument of a call: its value when static.
@@ -296,9 +305,33 @@ func (j *shellJudge) program(prog string, args []arg, depth int, dynamicTail boo
 	if j.denied(prog, args) {
 		return
 	}
-	if why := readOnly(prog, args); why != "" {
-		j.ask("%s", why)
+	why := readOnly(prog, args)
+	if why == "" {
+		return
 	}
+	j.ask("%s", why)
+	// A program the gate does not know may run its arguments as a
+	// command (chroot, flock, nsenter, systemd-run, strace …): judge
+	// the rest of the line from the first argument naming a program
+	// that can do harm.
+	for i, a := range args {
+		if a.static && harmful(path.Base(a.s)) {
+			j.command(args[i:], depth+1, dynamicTail)
+			return
+		}
+	}
+}
+
+// harmful names the programs worth judging when they appear as an
+// argument of a program the gate does not know.
+func harmful(p string) bool {
+	switch p {
+	case "systemctl", "service", "invoke-rc.d", "initctl", "rm", "dd", "shred", "shutdown", "reboot", "poweroff", "halt",
+		"kexec", "telinit", "init", "kill", "pkill", "killall", "chmod", "chown", "chgrp", "wipefs", "mkswap", "fdisk",
+		"sfdisk", "parted", "blkdiscard", "eval", "su", "sudo", "doas", "env":
+		return true
+	}
+	return interpreter(p) || strings.HasPrefix(p, "mkfs") || strings.HasPrefix(p, "mke2fs")
 }
 
 // unwrap takes a wrapper (sudo, env, nice …) off: it returns the wrapped
@@ -466,7 +499,8 @@ func longWithValue(s string) bool {
 	switch s {
 	case "--user", "--group", "--prompt", "--close-from", "--chdir", "--host", "--role", "--type", "--other-user",
 		"--signal", "--kill-after", "--adjustment", "--input", "--output", "--error", "--class", "--classdata",
-		"--max-args", "--max-procs", "--delimiter", "--replace", "--arg-file", "--interval":
+		"--max-args", "--max-procs", "--delimiter", "--replace", "--arg-file", "--interval",
+		"--unit", "--property", "--setenv", "--description", "--slice", "--uid", "--gid", "--nice", "--working-directory", "--machine":
 		return true
 	}
 	return false
@@ -651,4 +685,36 @@ func hasInterpreter(n syntax.Node) bool {
 // wordFetches says whether a word's substitutions download something.
 func wordFetches(w *syntax.Word) bool {
 	return w != nil && hasDownloader(w)
+}
+
+// fedScript judges a heredoc or here-string fed to an interpreter
+// ("bash <<EOF … EOF") as the shell text it is.
+func (j *shellJudge) fedScript(st *syntax.Stmt, depth int) {
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Args) == 0 {
+		return
+	}
+	progs := progsIn(call)
+	if len(progs) == 0 || !interpreter(progs[len(progs)-1]) {
+		return
+	}
+	for _, r := range st.Redirs {
+		var w *syntax.Word
+		switch r.Op {
+		case syntax.Hdoc, syntax.DashHdoc:
+			w = r.Hdoc
+		case syntax.WordHdoc:
+			w = r.Word
+		default:
+			continue
+		}
+		if w == nil {
+			continue
+		}
+		if text, ok := staticWord(w); ok {
+			j.text(text, depth+1)
+		} else if mentionsProtected(w, j.p) {
+			j.crit("a script computed at run time names a protected unit")
+		}
+	}
 }

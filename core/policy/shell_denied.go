@@ -4,6 +4,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // deniedByPolicy matches a command against the configured denied command
@@ -83,6 +85,9 @@ func (j *shellJudge) denied(prog string, args []arg) bool {
 			if a.static && (a.s == "1" || a.s == "-1") {
 				j.deny("kill %s signals init or every process", a.s)
 				return true
+			}
+			if !a.static && mentionsProtected(a.w, j.p) {
+				j.crit("kill of processes found at run time among them a protected one")
 			}
 		}
 		j.ask("kill signals processes")
@@ -179,11 +184,28 @@ func (j *shellJudge) killByName(prog string, args []arg) bool {
 			continue
 		}
 		for _, name := range append(protectedProcesses(), j.p.ProtectedUnits...) {
-			if re.MatchString(name) {
+			if re.MatchString(name) || strings.Contains(strings.ToLower(a.s), strings.ToLower(name)) {
 				j.deny("%s %s may end the protected process %s", prog, a.s, name)
 				return true
 			}
 		}
 	}
 	return true
+}
+
+// mentionsProtected says whether any literal in a word (a command
+// substitution's arguments included) names a protected unit or process.
+func mentionsProtected(w *syntax.Word, p Policy) bool {
+	found := false
+	syntax.Walk(w, func(n syntax.Node) bool {
+		if l, ok := n.(*syntax.Lit); ok {
+			for _, f := range strings.Fields(l.Value) {
+				if _, prot, err := unitCheck(f, p); err == nil && prot != "" {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
