@@ -192,6 +192,8 @@ func hostileDenied() []string {
 		"bash <<EOF\nsystemctl stop sshd\nEOF",
 		"bash <<'EOF'\nsystemctl stop sshd\nEOF",
 		"sh <<< 'systemctl stop sshd'",
+		"echo 'systemctl stop sshd' | bash",
+		"echo systemctl stop sshd | sudo sh",
 		"systemctl ${V} ssh.service",
 	}
 }
@@ -216,6 +218,7 @@ func hostileCritical() []string {
 		"kill $(pidof sshd)",
 		"kill -9 `pgrep ssh`",
 		"xargs -I{} systemctl stop {}",
+		"printf '%s' 'systemctl stop sshd' | sh",
 		"systemctl start sshd",
 		"systemctl enable ssh",
 	}

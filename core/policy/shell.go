@@ -99,6 +99,8 @@ func (j *shellJudge) walk(root syntax.Node, depth int) {
 			if x.Op == syntax.Pipe || x.Op == syntax.PipeAll {
 				if hasDownloader(x.X) && hasInterpreter(x.Y) {
 					j.deny("it pipes a download into an interpreter")
+				} else if hasInterpreter(x.Y) {
+					j.pipedScript(x.X, depth)
 				}
 			}
 		case *syntax.DeclClause:
@@ -716,5 +718,33 @@ func (j *shellJudge) fedScript(st *syntax.Stmt, depth int) {
 		} else if mentionsProtected(w, j.p) {
 			j.crit("a script computed at run time names a protected unit")
 		}
+	}
+}
+
+// pipedScript judges what is piped into an interpreter: the text of an
+// echo whose arguments are static is judged as the shell text it is;
+// other text naming a protected unit is critical.
+func (j *shellJudge) pipedScript(st *syntax.Stmt, depth int) {
+	x := st.Cmd
+	if call, ok := x.(*syntax.CallExpr); ok && len(call.Args) > 1 {
+		if p, ok := staticWord(call.Args[0]); ok && path.Base(p) == "echo" {
+			var parts []string
+			all := true
+			for _, w := range call.Args[1:] {
+				s, ok := staticWord(w)
+				if !ok {
+					all = false
+					break
+				}
+				parts = append(parts, s)
+			}
+			if all {
+				j.text(strings.Join(parts, " "), depth+1)
+				return
+			}
+		}
+	}
+	if mentionsProtected(st, j.p) {
+		j.crit("text naming a protected unit is piped into an interpreter")
 	}
 }

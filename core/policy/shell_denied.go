@@ -195,11 +195,18 @@ func (j *shellJudge) killByName(prog string, args []arg) bool {
 
 // mentionsProtected says whether any literal in a word (a command
 // substitution's arguments included) names a protected unit or process.
-func mentionsProtected(w *syntax.Word, p Policy) bool {
+func mentionsProtected(w syntax.Node, p Policy) bool {
 	found := false
 	syntax.Walk(w, func(n syntax.Node) bool {
-		if l, ok := n.(*syntax.Lit); ok {
-			for _, f := range strings.Fields(l.Value) {
+		text := ""
+		switch x := n.(type) {
+		case *syntax.Lit:
+			text = x.Value
+		case *syntax.SglQuoted:
+			text = x.Value
+		}
+		if text != "" {
+			for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == ';' || r == '\n' || r == '\t' || r == '&' || r == '|' }) {
 				if _, prot, err := unitCheck(f, p); err == nil && prot != "" {
 					found = true
 				}
