@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/macroa/macroa/providers/providertest"
 )
@@ -75,4 +76,26 @@ func TestE2EModelProviderDown(t *testing.T) {
 	assertNoCrash(t, r)
 	// Deterministic work still works with a dead provider configured.
 	expect(t, s.run("", []string{"MACROA_BASE_URL=http://127.0.0.1:1/v1"}, "run", "!echo still here"), 0, "still here")
+}
+
+// answerAsChat scripts srv as a model that routes every request to chat
+// (the classifier's answer) and answers it with reply(the last message).
+func answerAsChat(srv *providertest.Server, reply func(last string) providertest.Reply) {
+	srv.Handle(func(r providertest.Recorded) providertest.Reply {
+		if strings.Contains(r.Chat.Messages[0].Content, "intent router") {
+			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
+		}
+		return reply(r.Chat.Messages[len(r.Chat.Messages)-1].Content)
+	})
+}
+
+// slowCount is an answer of ten words 300 ms apart: time enough to act
+// while it streams.
+func slowCount(string) providertest.Reply {
+	return providertest.Reply{Chunks: strings.SplitAfter("one two three four five six seven eight nine ten", " "), ChunkDelay: 300 * time.Millisecond}
+}
+
+// manyWords is an answer of 200 words 50 ms apart.
+func manyWords(string) providertest.Reply {
+	return providertest.Reply{Chunks: strings.SplitAfter(strings.Repeat("word ", 200), " ")[:200], ChunkDelay: 50 * time.Millisecond}
 }

@@ -7,8 +7,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/macroa/macroa/providers/providertest"
 )
 
 // TestE2ERunEndedMidStream: a `macroa run` whose reader goes away (`|
@@ -18,16 +16,7 @@ import (
 // unrecorded because its process was ended.
 func TestE2ERunEndedMidStream(t *testing.T) {
 	s, srv, env := modelSandbox(t)
-	srv.Handle(func(r providertest.Recorded) providertest.Reply {
-		if strings.Contains(r.Chat.Messages[0].Content, "intent router") {
-			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
-		}
-		words := make([]string, 200)
-		for i := range words {
-			words[i] = "word "
-		}
-		return providertest.Reply{Chunks: words, ChunkDelay: 50 * time.Millisecond}
-	})
+	answerAsChat(srv, manyWords)
 	for _, c := range []struct {
 		name string
 		end  func(cmd *exec.Cmd, out *bufio.Reader)
@@ -79,12 +68,7 @@ func TestE2ERunEndedMidStream(t *testing.T) {
 // and ends the session.
 func TestE2EREPLEndedMidStream(t *testing.T) {
 	s, srv, env := modelSandbox(t)
-	srv.Handle(func(r providertest.Recorded) providertest.Reply {
-		if strings.Contains(r.Chat.Messages[0].Content, "intent router") {
-			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
-		}
-		return providertest.Reply{Chunks: strings.SplitAfter(strings.Repeat("word ", 200), " "), ChunkDelay: 50 * time.Millisecond}
-	})
+	answerAsChat(srv, manyWords)
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
 		name := "repl-" + strings.ToLower(sig.String()[:4])
 		t.Run(name, func(t *testing.T) {

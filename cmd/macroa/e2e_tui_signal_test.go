@@ -18,12 +18,7 @@ import (
 func TestE2ETUITerminated(t *testing.T) {
 	s := newSandbox(t)
 	srv := providertest.New(t)
-	srv.Handle(func(r providertest.Recorded) providertest.Reply {
-		if strings.Contains(r.Chat.Messages[0].Content, "intent router") {
-			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
-		}
-		return providertest.Reply{Chunks: strings.SplitAfter("one two three four five six seven eight nine ten", " "), ChunkDelay: 300 * time.Millisecond}
-	})
+	answerAsChat(srv, slowCount)
 	env := []string{"MACROA_BASE_URL=" + srv.URL()}
 	for i := range 6 {
 		session := fmt.Sprintf("term%d", i)

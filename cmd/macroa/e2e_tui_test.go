@@ -177,14 +177,9 @@ func (ts *tmuxSession) quit() {
 func TestE2ETUIChat(t *testing.T) {
 	s := newSandbox(t)
 	srv := providertest.New(t)
-	srv.Handle(func(r providertest.Recorded) providertest.Reply {
-		sys := r.Chat.Messages[0].Content
-		last := r.Chat.Messages[len(r.Chat.Messages)-1].Content
-		switch {
-		case strings.Contains(sys, "intent router"):
-			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
-		case strings.Contains(last, "slowly"):
-			return providertest.Reply{Chunks: strings.SplitAfter("one two three four five six seven eight nine ten", " "), ChunkDelay: 300 * time.Millisecond}
+	answerAsChat(srv, func(last string) providertest.Reply {
+		if strings.Contains(last, "slowly") {
+			return slowCount(last)
 		}
 		return providertest.Reply{Chunks: []string{"Gophers ", "tunnel ", "happily."}, ChunkDelay: 50 * time.Millisecond}
 	})
@@ -213,12 +208,7 @@ func TestE2ETUIChat(t *testing.T) {
 func TestE2ETUIKilledMidStream(t *testing.T) {
 	s := newSandbox(t)
 	srv := providertest.New(t)
-	srv.Handle(func(r providertest.Recorded) providertest.Reply {
-		if strings.Contains(r.Chat.Messages[0].Content, "intent router") {
-			return providertest.Reply{Content: `{"skill":"chat","parameters":{},"confidence":0.9}`}
-		}
-		return providertest.Reply{Chunks: strings.SplitAfter("one two three four five six seven eight nine ten", " "), ChunkDelay: 300 * time.Millisecond}
-	})
+	answerAsChat(srv, slowCount)
 	env := []string{"MACROA_BASE_URL=" + srv.URL()}
 	expect(t, s.run("", env, "run", "--session", "work", "!echo earlier-turn"), 0, "earlier-turn")
 
