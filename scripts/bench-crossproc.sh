@@ -24,38 +24,12 @@ TARGET_MS=250
 
 say() { printf 'bench-crossproc: %s\n' "$*"; }
 
-if ! command -v tmux >/dev/null 2>&1; then
-	say "tmux is not installed: skipping (install tmux to run this benchmark)"
-	exit 0
-fi
+bench=xp
+# shellcheck source=lib/cockpit.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cockpit.sh"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/macroa-bench-xp.XXXXXX")
-socket="$work/tmux.sock"
-session=bench
-cleanup() {
-	tmux -u -S "$socket" kill-server >/dev/null 2>&1 || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-bin="$work/macroa"
-home="$work/home"
-mkdir -p "$home"
-if [[ -n "${MACROA_BIN:-}" ]]; then
-	cp "$MACROA_BIN" "$bin"
-else
-	say "building macroa"
-	(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin" ./cmd/macroa)
-fi
-
-menv=(env -i "HOME=$home" "MACROA_HOME=$home/.macroa" "PATH=/usr/local/bin:/usr/bin:/bin"
-	"SHELL=/bin/sh" "LANG=C.UTF-8" "TERM=xterm-256color")
-macroa() { (cd "$home" && "${menv[@]}" "$bin" "$@"); }
 macroa run '!true' >/dev/null # creates the data dir and the database
 
-tmuxc() { tmux -u -S "$socket" "$@"; }
-screen() { tmuxc capture-pane -p -t "$session" 2>/dev/null || true; }
 now_ms() { date +%s%3N; }
 
 tmuxc -f /dev/null new-session -d -s "$session" -x "$WIDTH" -y "$HEIGHT" -c "$home" -- "${menv[@]}" "$bin" tui

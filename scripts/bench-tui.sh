@@ -30,10 +30,6 @@ RSS_TARGET_MB=60
 
 say() { printf 'bench-tui: %s\n' "$*"; }
 
-if ! command -v tmux >/dev/null 2>&1; then
-	say "tmux is not installed: skipping (install tmux to run this benchmark)"
-	exit 0
-fi
 if [[ ! -r /proc/self/stat ]]; then
 	say "no /proc here (this benchmark reads Linux process stats): skipping"
 	exit 0
@@ -43,36 +39,9 @@ if (( TURNS < 2 )); then
 	exit 2
 fi
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/macroa-bench-tui.XXXXXX")
-socket="$work/tmux.sock" # a private tmux server, removed with $work
-session=bench
-
-cleanup() {
-	# Only this script's own tmux server (its private socket), never others.
-	tmux -u -S "$socket" kill-server >/dev/null 2>&1 || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-bin="$work/macroa"
-home="$work/home"
-data="$home/.macroa"
-db="$data/macroa.db"
-mkdir -p "$home"
-
-if [[ -n "${MACROA_BIN:-}" ]]; then
-	cp "$MACROA_BIN" "$bin"
-else
-	say "building macroa"
-	(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$bin" ./cmd/macroa)
-fi
-
-# Every macroa process gets a clean environment: no key, data dir or
-# config of whoever runs this leaks in, and no model is configured.
-menv=(env -i "HOME=$home" "MACROA_HOME=$data" "PATH=/usr/local/bin:/usr/bin:/bin"
-	"SHELL=/bin/sh" "LANG=C.UTF-8" "TERM=xterm-256color")
-macroa() { (cd "$home" && "${menv[@]}" "$bin" "$@"); }
+bench=tui
+# shellcheck source=lib/cockpit.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cockpit.sh"
 
 say "seeding session \"big\" with $TURNS turns"
 # The first turn is a real run: it creates the database, the session and an
@@ -104,9 +73,6 @@ fi
 turns=$(macroa sessions list 2>/dev/null | awk '$1 == "big" { print $2 }' || true)
 say "session big: ${turns:-?} turns stored"
 
-# -u: the screen holds UTF-8 (borders, "·") whatever the caller's locale.
-tmuxc() { tmux -u -S "$socket" "$@"; }
-screen() { tmuxc capture-pane -p -t "$session" 2>/dev/null || true; }
 
 # wait_for TEXT SECONDS: poll the screen until it shows TEXT.
 wait_for() {
