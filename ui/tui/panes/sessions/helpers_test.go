@@ -43,6 +43,24 @@ func useClock(w *world) *stepClock {
 	return c
 }
 
+// turn is one request run in a session.
+type turn struct{ input, session string }
+
+// paneOver runs turns a second apart on a clock the test controls (so
+// their sessions' last activity is in that order) and loads the pane.
+func paneOver(t *testing.T, turns ...turn) (*world, *Pane) {
+	t.Helper()
+	w := newWorld(t)
+	clock := useClock(w)
+	for i, tr := range turns {
+		if i > 0 {
+			clock.advance(time.Second)
+		}
+		w.Run(t, tr.input, tr.session)
+	}
+	return w, loadedPane(t, w)
+}
+
 func styles(t testing.TB) kit.Styles { return tuitest.Styles(t, "dark") }
 
 // key builds the key press a terminal sends for a key name.

@@ -152,12 +152,7 @@ func TestSessionsLoadErrorKeepsList(t *testing.T) {
 }
 
 func TestSessionsEnterSwitchesAndFocusesChat(t *testing.T) {
-	w := newWorld(t)
-	clock := useClock(w)
-	w.Run(t, "!echo one", "alpha")
-	clock.advance(time.Second)
-	w.Run(t, "!echo two", "beta")
-	p := loadedPane(t, w)
+	_, p := paneOver(t, turn{"!echo one", "alpha"}, turn{"!echo two", "beta"})
 
 	msgs := press(t, p, "j", "enter")
 	sw, ok := find[kit.SwitchSessionMsg](msgs)
@@ -253,12 +248,7 @@ func TestSessionsRename(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newWorld(t)
-			clock := useClock(w)
-			w.Run(t, "!echo two", "beta")
-			clock.advance(time.Second)
-			w.Run(t, "!echo one", "alpha")
-			p := loadedPane(t, w)
+			w, p := paneOver(t, turn{"!echo two", "beta"}, turn{"!echo one", "alpha"})
 			p.Update(kit.SessionChangedMsg{Name: tt.current})
 			if p.Selected() != "alpha" {
 				t.Fatalf("selected %q, want alpha (newest)", p.Selected())
@@ -316,12 +306,7 @@ func TestSessionsDeleteNeedsY(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.answer+"/"+tt.current, func(t *testing.T) {
-			w := newWorld(t)
-			clock := useClock(w)
-			w.Run(t, "!echo two", "beta")
-			clock.advance(time.Second)
-			w.Run(t, "!echo one", "alpha")
-			p := loadedPane(t, w)
+			w, p := paneOver(t, turn{"!echo two", "beta"}, turn{"!echo one", "alpha"})
 			p.Update(kit.SessionChangedMsg{Name: tt.current})
 
 			press(t, p, "d")
