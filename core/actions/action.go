@@ -253,3 +253,47 @@ func diagnosticArgv(name string) []string {
 	}
 	return nil
 }
+
+// Summary is the action in one line of words for a person: the unit, path
+// or command it touches. Free text in it is the proposer's: front ends
+// clean it before printing, like everything else.
+func (a Action) Summary() string {
+	where := ""
+	if a.Host != "" {
+		where = " on " + a.Host
+	}
+	switch p := a.Params.(type) {
+	case Service:
+		verb := map[Kind]string{ServiceStatus: "status of", ServiceStart: "start", ServiceRestart: "restart", ServiceStop: "stop"}[a.Kind]
+		return verb + " " + fullUnit(p.Unit) + where
+	case Journal:
+		if p.Unit != "" {
+			return fmt.Sprintf("last %d journal lines of %s%s", p.Lines, fullUnit(p.Unit), where)
+		}
+		return fmt.Sprintf("last %d journal lines%s", p.Lines, where)
+	case Cleanup:
+		if p.Set == PackageCache {
+			return "clean the package cache" + where
+		}
+		return fmt.Sprintf("clean up %s older than %d days%s", p.Set, p.Days, where)
+	case Diagnostic:
+		return "diagnostic " + p.Name + where
+	case File:
+		return fmt.Sprintf("write %s (%d bytes)%s", p.Path, len(p.Content), where)
+	case Package:
+		if len(p.Packages) == 0 {
+			return "upgrade every package (" + p.Manager + ")" + where
+		}
+		return fmt.Sprintf("upgrade %v (%s)%s", p.Packages, p.Manager, where)
+	case Reboot:
+		return "reboot" + where
+	case Command:
+		return p.Shell + where
+	case Memory:
+		if a.Kind == MemoryForget {
+			return "forget " + p.Key
+		}
+		return "remember " + p.Key + " = " + p.Value
+	}
+	return string(a.Kind) + where
+}

@@ -17,7 +17,13 @@ const (
 	PackageUpdate  Kind = "package.update"
 	SystemReboot   Kind = "system.reboot"
 	CommandRun     Kind = "command.run"
+	MemoryRemember Kind = "memory.remember"
+	MemoryForget   Kind = "memory.forget"
 )
+
+// InProcess reports whether kind k runs inside Macroa (a memory change)
+// rather than as a program on a host: its Argv is nil.
+func (k Kind) InProcess() bool { return k == MemoryRemember || k == MemoryForget }
 
 // Risk is how much harm an action can do, lowest first. The zero value is
 // not a risk: every decision names one.

@@ -78,7 +78,18 @@ type Reboot struct{}
 // every command in it; it runs in bash, the grammar the gate reads.
 type Command struct {
 	Shell string
+	Dir   string // absolute working directory; "" is the executor's own
 }
+
+// Memory is memory.remember's and memory.forget's: a fact about the person
+// Macroa keeps. Value is empty for memory.forget.
+type Memory struct {
+	Key   string
+	Value string
+}
+
+// MaxMemoryBytes bounds a remembered key and value.
+const MaxMemoryBytes = 4 << 10
 
 // MaxCommandBytes bounds command.run's text.
 const MaxCommandBytes = 64 << 10
@@ -195,7 +206,33 @@ func (p Command) validate(k Kind) error {
 			return fmt.Errorf("the command holds the control byte %#02x", c)
 		}
 	}
+	if p.Dir != "" {
+		if err := checkPath("working directory", p.Dir); err != nil {
+			return err
+		}
+	}
 	return checkTextLoose(p.Shell)
+}
+
+func (p Memory) validate(k Kind) error {
+	switch k {
+	case MemoryRemember, MemoryForget:
+	default:
+		return kindMismatch(k, p)
+	}
+	if p.Key == "" || len(p.Key) > MaxMemoryBytes || len(p.Value) > MaxMemoryBytes {
+		return fmt.Errorf("the key must be 1 to %d bytes and the value at most %d", MaxMemoryBytes, MaxMemoryBytes)
+	}
+	if k == MemoryForget && p.Value != "" {
+		return errors.New("forgetting takes a key and no value")
+	}
+	if k == MemoryRemember && p.Value == "" {
+		return errors.New("there is no value to remember")
+	}
+	if err := checkText("key", p.Key); err != nil {
+		return err
+	}
+	return checkTextLoose(p.Value)
 }
 
 func kindMismatch(k Kind, p Params) error {

@@ -15,14 +15,16 @@ type Spec struct {
 }
 
 const (
-	unitSchema    = `{"type":"object","properties":{"unit":{"type":"string","description":"systemd unit name, e.g. nginx or nginx.service"}},"required":["unit"],"additionalProperties":false}`
-	journalSchema = `{"type":"object","properties":{"unit":{"type":"string","description":"systemd unit name; empty for the whole journal"},"lines":{"type":"integer","minimum":1,"maximum":10000}},"required":["lines"],"additionalProperties":false}`
-	cleanupSchema = `{"type":"object","properties":{"set":{"type":"string","enum":["package-cache","old-journals","temp-files"]},"days":{"type":"integer","minimum":1,"maximum":365}},"required":["set","days"],"additionalProperties":false}`
-	diagSchema    = `{"type":"object","properties":{"name":{"type":"string","enum":["df","free","uptime","listening","failed-units","boot-errors","memory-top","load"]}},"required":["name"],"additionalProperties":false}`
-	fileSchema    = `{"type":"object","properties":{"path":{"type":"string","description":"absolute path"},"content":{"type":"string"},"mode":{"type":"integer","description":"permission bits, default 0644"}},"required":["path","content"],"additionalProperties":false}`
-	packageSchema = `{"type":"object","properties":{"manager":{"type":"string","enum":["apt","dnf"]},"packages":{"type":"array","items":{"type":"string"},"description":"empty for every upgradable package"}},"required":["manager"],"additionalProperties":false}`
-	rebootSchema  = `{"type":"object","properties":{},"additionalProperties":false}`
-	commandSchema = `{"type":"object","properties":{"shell":{"type":"string","description":"shell text, parsed and judged command by command"}},"required":["shell"],"additionalProperties":false}`
+	unitSchema     = `{"type":"object","properties":{"unit":{"type":"string","description":"systemd unit name, e.g. nginx or nginx.service"}},"required":["unit"],"additionalProperties":false}`
+	journalSchema  = `{"type":"object","properties":{"unit":{"type":"string","description":"systemd unit name; empty for the whole journal"},"lines":{"type":"integer","minimum":1,"maximum":10000}},"required":["lines"],"additionalProperties":false}`
+	cleanupSchema  = `{"type":"object","properties":{"set":{"type":"string","enum":["package-cache","old-journals","temp-files"]},"days":{"type":"integer","minimum":1,"maximum":365}},"required":["set","days"],"additionalProperties":false}`
+	diagSchema     = `{"type":"object","properties":{"name":{"type":"string","enum":["df","free","uptime","listening","failed-units","boot-errors","memory-top","load"]}},"required":["name"],"additionalProperties":false}`
+	fileSchema     = `{"type":"object","properties":{"path":{"type":"string","description":"absolute path"},"content":{"type":"string"},"mode":{"type":"integer","description":"permission bits, default 0644"}},"required":["path","content"],"additionalProperties":false}`
+	packageSchema  = `{"type":"object","properties":{"manager":{"type":"string","enum":["apt","dnf"]},"packages":{"type":"array","items":{"type":"string"},"description":"empty for every upgradable package"}},"required":["manager"],"additionalProperties":false}`
+	rebootSchema   = `{"type":"object","properties":{},"additionalProperties":false}`
+	commandSchema  = `{"type":"object","properties":{"shell":{"type":"string","description":"shell text, parsed and judged command by command"}},"required":["shell"],"additionalProperties":false}`
+	rememberSchema = `{"type":"object","properties":{"key":{"type":"string"},"value":{"type":"string"}},"required":["key","value"],"additionalProperties":false}`
+	forgetSchema   = `{"type":"object","properties":{"key":{"type":"string"}},"required":["key"],"additionalProperties":false}`
 )
 
 // specs is in a function so that nothing is built at init.
@@ -39,6 +41,8 @@ func specs() []Spec {
 		{PackageUpdate, "Upgrade packages with the system's package manager.", packageSchema, High, false},
 		{SystemReboot, "Reboot the host.", rebootSchema, Critical, false},
 		{CommandRun, "Run free shell text; judged command by command, and asks unless every command is read-only.", commandSchema, High, false},
+		{MemoryRemember, "Remember a fact about the person (a key and a value).", rememberSchema, Medium, false},
+		{MemoryForget, "Forget a fact Macroa remembers, by key.", forgetSchema, Medium, false},
 	}
 }
 

@@ -53,6 +53,10 @@ func assess(a actions.Action, p Policy) assessment {
 		as.reason = "reboot of the machine"
 	case actions.Command:
 		return judgeShell(q.Shell, p)
+	case actions.Memory:
+		// What Macroa remembers shapes every later answer: a model's
+		// change to it is never low risk.
+		as.reason = fmt.Sprintf("%s %s", a.Kind, q.Key)
 	}
 	return as
 }
