@@ -78,6 +78,8 @@ func (a Action) Target() Target {
 		unit = p.Unit
 	case File:
 		t.Path = p.Path
+	case Read:
+		t.Path = p.Path
 	}
 	if unit != "" {
 		t.Unit = unit
@@ -156,6 +158,8 @@ func (a Action) Argv() []string {
 		return []string{"systemctl", "reboot"}
 	case Command:
 		return []string{"bash", "--noprofile", "--norc", "-c", p.Shell}
+	case Read:
+		return []string{"cat", "--", p.Path}
 	}
 	return nil
 }
@@ -285,6 +289,8 @@ func (a Action) Summary() string {
 			return "upgrade every package (" + p.Manager + ")" + where
 		}
 		return fmt.Sprintf("upgrade %v (%s)%s", p.Packages, p.Manager, where)
+	case Read:
+		return "read " + p.Path + where
 	case Reboot:
 		return "reboot" + where
 	case Command:

@@ -168,7 +168,7 @@ func TestTarget(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	kinds := []Kind{ServiceStatus, ServiceStart, ServiceRestart, ServiceStop, JournalTail, DiskCleanup, DiagnosticRun, FileWrite, PackageUpdate, SystemReboot, CommandRun, MemoryRemember, MemoryForget}
+	kinds := []Kind{ServiceStatus, ServiceStart, ServiceRestart, ServiceStop, JournalTail, DiskCleanup, DiagnosticRun, FileWrite, PackageUpdate, SystemReboot, CommandRun, FileRead, MemoryRemember, MemoryForget}
 	var got []Kind
 	for _, s := range Specs() {
 		got = append(got, s.Kind)

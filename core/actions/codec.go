@@ -42,6 +42,9 @@ type (
 		Shell string `json:"shell"`
 		Dir   string `json:"dir,omitempty"`
 	}
+	readWire struct {
+		Path string `json:"path"`
+	}
 	memoryWire struct {
 		Key   string `json:"key"`
 		Value string `json:"value,omitempty"`
@@ -70,6 +73,8 @@ func EncodeParams(p Params) ([]byte, error) {
 		w = commandWire{q.Shell, q.Dir}
 	case Memory:
 		w = memoryWire{q.Key, q.Value}
+	case Read:
+		w = readWire{q.Path}
 	default:
 		return nil, fmt.Errorf("encode parameters: %T is not a known parameter type", p)
 	}
@@ -131,6 +136,10 @@ func DecodeParams(k Kind, data []byte) (Params, error) {
 		var w commandWire
 		err := strict(&w)
 		return Command{w.Shell, w.Dir}, err
+	case FileRead:
+		var w readWire
+		err := strict(&w)
+		return Read{w.Path}, err
 	case MemoryRemember, MemoryForget:
 		var w memoryWire
 		err := strict(&w)

@@ -18,6 +18,7 @@ func TestCodecRoundTrip(t *testing.T) {
 		{Kind: CommandRun, Params: Command{Shell: "df -h | sort", Dir: "/srv"}},
 		{Kind: MemoryRemember, Params: Memory{Key: "editor", Value: "vim"}},
 		{Kind: MemoryForget, Params: Memory{Key: "editor"}},
+		{Kind: FileRead, Params: Read{Path: "/home/a/.ssh/id_rsa"}},
 	} {
 		b, err := EncodeParams(a.Params)
 		if err != nil {

@@ -17,6 +17,7 @@ const (
 	PackageUpdate  Kind = "package.update"
 	SystemReboot   Kind = "system.reboot"
 	CommandRun     Kind = "command.run"
+	FileRead       Kind = "file.read"
 	MemoryRemember Kind = "memory.remember"
 	MemoryForget   Kind = "memory.forget"
 )

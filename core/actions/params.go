@@ -65,6 +65,19 @@ type File struct {
 	Existed bool
 }
 
+// Read is file.read's: a file whose content a proposer wants to see. It
+// asks only when the path may hold credentials.
+type Read struct {
+	Path string
+}
+
+func (p Read) validate(k Kind) error {
+	if k != FileRead {
+		return kindMismatch(k, p)
+	}
+	return checkPath("path", p.Path)
+}
+
 // Package is package.update's.
 type Package struct {
 	Manager  string   // "apt" or "dnf"

@@ -23,6 +23,7 @@ const (
 	packageSchema  = `{"type":"object","properties":{"manager":{"type":"string","enum":["apt","dnf"]},"packages":{"type":"array","items":{"type":"string"},"description":"empty for every upgradable package"}},"required":["manager"],"additionalProperties":false}`
 	rebootSchema   = `{"type":"object","properties":{},"additionalProperties":false}`
 	commandSchema  = `{"type":"object","properties":{"shell":{"type":"string","description":"shell text, parsed and judged command by command"}},"required":["shell"],"additionalProperties":false}`
+	readSchema     = `{"type":"object","properties":{"path":{"type":"string","description":"absolute path"}},"required":["path"],"additionalProperties":false}`
 	rememberSchema = `{"type":"object","properties":{"key":{"type":"string"},"value":{"type":"string"}},"required":["key","value"],"additionalProperties":false}`
 	forgetSchema   = `{"type":"object","properties":{"key":{"type":"string"}},"required":["key"],"additionalProperties":false}`
 )
@@ -41,6 +42,7 @@ func specs() []Spec {
 		{PackageUpdate, "Upgrade packages with the system's package manager.", packageSchema, High, false},
 		{SystemReboot, "Reboot the host.", rebootSchema, Critical, false},
 		{CommandRun, "Run free shell text; judged command by command, and asks unless every command is read-only.", commandSchema, High, false},
+		{FileRead, "Read a file; asks when it may hold credentials.", readSchema, Low, false},
 		{MemoryRemember, "Remember a fact about the person (a key and a value).", rememberSchema, Medium, false},
 		{MemoryForget, "Forget a fact Macroa remembers, by key.", forgetSchema, Medium, false},
 	}

@@ -53,6 +53,14 @@ func assess(a actions.Action, p Policy) assessment {
 		as.reason = "reboot of the machine"
 	case actions.Command:
 		return judgeShell(q.Shell, p)
+	case actions.Read:
+		as.reason = fmt.Sprintf("%s %s", a.Kind, q.Path)
+		if why := secretpath.Why(q.Path); why != "" {
+			// Reading credentials changes nothing but hands them to
+			// whoever asked: a person decides.
+			as.risk, as.ask = High, true
+			as.reason = fmt.Sprintf("%s %s: it reads %s", a.Kind, q.Path, why)
+		}
 	case actions.Memory:
 		// What Macroa remembers shapes every later answer: a model's
 		// change to it is never low risk.

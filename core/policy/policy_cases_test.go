@@ -298,6 +298,12 @@ func gateCases() []gateCase {
 		{actions.Action{Kind: actions.FileWrite, Params: actions.File{Path: "/etc/fstab", Content: "x"}}, Critical, Ask, Ask},
 		{actions.Action{Kind: actions.PackageUpdate, Params: actions.Package{Manager: "apt"}}, High, Run, Ask},
 		{actions.Action{Kind: actions.SystemReboot, Params: actions.Reboot{}}, Critical, Ask, Ask},
+		{actions.Action{Kind: actions.FileRead, Params: actions.Read{Path: "/var/log/syslog"}}, Low, Run, Run},
+		{actions.Action{Kind: actions.FileRead, Params: actions.Read{Path: "/home/a/.ssh/id_ed25519"}}, High, Ask, Ask},
+		{actions.Action{Kind: actions.FileRead, Params: actions.Read{Path: "/home/a/.aws/credentials"}}, High, Ask, Ask},
+		{actions.Action{Kind: actions.FileRead, Params: actions.Read{Path: "/proc/1/environ"}}, High, Ask, Ask},
+		{actions.Action{Kind: actions.MemoryRemember, Params: actions.Memory{Key: "editor", Value: "vim"}}, Medium, Run, Ask},
+		{actions.Action{Kind: actions.MemoryForget, Params: actions.Memory{Key: "editor"}}, Medium, Run, Ask},
 	}
 	for _, o := range other {
 		name := fmt.Sprintf("%s/%+v", o.a.Kind, o.a.Params)
