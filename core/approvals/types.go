@@ -1,6 +1,7 @@
 package approvals
 
 import (
+	"context"
 	"time"
 
 	"github.com/macroa/macroa/core/actions"
@@ -93,3 +94,8 @@ type Answer struct {
 	// Merged: an identical proposal was already pending; this one joined it.
 	Merged bool
 }
+
+// AskFunc hands a proposal to the queue the way one front end asks (see
+// Service.Asker): it returns when the action ran, was decided, was queued
+// without waiting, or the wait ended.
+type AskFunc func(ctx context.Context, p Proposal) (Answer, error)
