@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/core/tools"
 	"github.com/macroa/macroa/providers"
@@ -52,6 +53,10 @@ type Agent struct {
 	Memory skills.MemorySkill
 
 	Confirm Confirm
+	// Ask hands what the policy does not allow by itself to the approval
+	// queue as a typed action (see propose); it takes the place of
+	// Confirm when set.
+	Ask approvals.AskFunc
 	// Record, when set, writes the audit record of a state-changing action
 	// (an approved command, a file write) before it runs; when it fails the
 	// action does not run. Memory writes record themselves (skills.MemorySkill.Record).

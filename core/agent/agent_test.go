@@ -139,8 +139,8 @@ func TestTwoRoundLoop(t *testing.T) {
 	if first.Temperature == nil || *first.Temperature != 0.2 || first.MaxTokens == nil || *first.MaxTokens != 4096 {
 		t.Errorf("temperature %v, max tokens %v; want 0.2 and 4096", first.Temperature, first.MaxTokens)
 	}
-	if len(first.Tools) != 7 {
-		t.Fatalf("%d tools sent, want 7", len(first.Tools))
+	if len(first.Tools) != 8 {
+		t.Fatalf("%d tools sent, want 8", len(first.Tools))
 	}
 	var readFile struct {
 		Function struct {
@@ -276,7 +276,7 @@ func TestRoundLimitForcesSummary(t *testing.T) {
 		t.Fatalf("%d chat requests, want 3 tool rounds + 1 summary", len(reqs))
 	}
 	for i, rec := range reqs[:3] {
-		if len(rec.Chat.Tools) != 7 {
+		if len(rec.Chat.Tools) != 8 {
 			t.Errorf("round %d sent %d tools", i+1, len(rec.Chat.Tools))
 		}
 	}

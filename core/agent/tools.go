@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/macroa/macroa/core/actions"
 	"strings"
 
 	"github.com/macroa/macroa/core/skills"
@@ -102,11 +103,11 @@ var toolSpecs = []toolSpec{
 // is shown them. Every call goes through the tool's own checks (the shell
 // policy, approval, the start record) exactly as the loop runs it.
 func (a *Agent) Registry() *tools.Registry {
-	list := make([]tools.Tool, len(toolSpecs))
-	for i, s := range toolSpecs {
-		list[i] = a.bind(s)
+	list := make([]tools.Tool, 0, len(toolSpecs)+1)
+	for _, s := range toolSpecs {
+		list = append(list, a.bind(s))
 	}
-	return tools.MustNew(list...)
+	return tools.MustNew(append(list, a.proposeActionTool())...)
 }
 
 // bind makes a registry entry of s running on a. Arguments are decoded
@@ -174,6 +175,10 @@ func runTool(ctx context.Context, r *tools.Registry, call providers.ToolCall) to
 func (a *Agent) remember(ctx context.Context, key, value string) outcome {
 	if a.Memory.DB == nil {
 		return failed("long-term memory is not available here")
+	}
+	if a.Ask != nil {
+		return a.propose(ctx, actions.Action{Kind: actions.MemoryRemember, Params: actions.Memory{Key: key, Value: value}},
+			"it changes what Macroa remembers about you")
 	}
 	action := fmt.Sprintf("remember %s = %s", key, value)
 	if o, ok := a.approve(ctx, action, "it changes what Macroa remembers about you"); !ok {

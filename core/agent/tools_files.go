@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"fmt"
+	"github.com/macroa/macroa/core/actions"
 	"unicode/utf8"
 
 	"github.com/macroa/macroa/core/skills"
@@ -15,6 +16,9 @@ func (a *Agent) readFile(ctx context.Context, p string) outcome {
 	t, err := a.Files.Resolve(p)
 	if err != nil {
 		return fromResult(skills.Fail(err.Error()))
+	}
+	if reason := readNeedsApproval(t); reason != "" && a.Ask != nil {
+		return a.propose(ctx, actions.Action{Kind: actions.FileRead, Params: actions.Read{Path: t.Real}}, reason)
 	}
 	if reason := readNeedsApproval(t); reason != "" {
 		if o, ok := a.approve(ctx, "read_file "+t.Shown(), reason); !ok {
@@ -47,6 +51,9 @@ func (a *Agent) writeFile(ctx context.Context, p, content string) outcome {
 	}
 	if why := a.Files.WriteRefusal(t); why != "" {
 		return fromResult(skills.Fail(why)) // refused whatever the person says: do not ask
+	}
+	if reason := writeNeedsApproval(t); reason != "" && a.Ask != nil {
+		return a.propose(ctx, actions.Action{Kind: actions.FileWrite, Params: actions.File{Path: t.Real, Content: content}}, reason)
 	}
 	if reason := writeNeedsApproval(t); reason != "" {
 		action := WriteProposal("write_file", t.Shown(), content)

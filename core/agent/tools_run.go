@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"fmt"
+	"github.com/macroa/macroa/core/actions"
 	"time"
 
 	"github.com/macroa/macroa/core/skills"
@@ -69,6 +70,9 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 		return failed(`the command is empty. Call run_command again with a command, e.g. {"command": "df -h"}.`)
 	}
 	d := a.shellDecision(command)
+	if !d.Allowed && a.Ask != nil {
+		return a.propose(ctx, actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: command, Dir: absDir(a.Shell.Dir)}}, d.Reason)
+	}
 	if !d.Allowed {
 		if o, ok := a.approve(ctx, command, d.Reason); !ok {
 			return o
