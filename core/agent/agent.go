@@ -39,6 +39,7 @@ type ToolCall struct {
 	Output    string        // what the model was sent back (summarised or cut when long)
 	OK        bool          // the tool ran and succeeded
 	Refused   bool          // it needed approval and did not get it; nothing ran
+	Waiting   string        // it waits in the approval queue: which approval, and how to approve it
 	Elapsed   time.Duration // running the tool, approval included
 }
 
@@ -155,7 +156,7 @@ func (a *Agent) execute(ctx context.Context, reg *tools.Registry, task string, t
 	if !out.Refused {
 		text = a.fitOutput(ctx, task, tc.Name, text)
 	}
-	rec := ToolCall{Name: tc.Name, Arguments: tc.Arguments, Output: text, OK: out.OK, Refused: out.Refused, Elapsed: elapsed}
+	rec := ToolCall{Name: tc.Name, Arguments: tc.Arguments, Output: text, OK: out.OK, Refused: out.Refused, Waiting: out.Waiting, Elapsed: elapsed}
 	if a.OnToolCall != nil {
 		a.OnToolCall(rec)
 	}

@@ -30,7 +30,11 @@ func (a *Agent) propose(ctx context.Context, act actions.Action, why string) out
 // answerOutcome is what the model is told about a proposal's answer.
 func answerOutcome(ans approvals.Answer) outcome {
 	if !ans.Ran {
-		return outcome{refused: true, output: approvals.ForModel(ans)}
+		o := outcome{refused: true, output: approvals.ForModel(ans)}
+		if ans.Entry.State == store.ApprovalPending {
+			o.waiting = ans.Entry.Summary + ": " + approvals.NotRun(ans)
+		}
+		return o
 	}
 	e := ans.Entry
 	out := e.Output

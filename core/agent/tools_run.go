@@ -20,10 +20,11 @@ type outcome struct {
 	output  string
 	ok      bool
 	refused bool
+	waiting string // see tools.Result.Waiting
 }
 
 func (o outcome) result() tools.Result {
-	return tools.Result{Output: o.output, OK: o.ok, Refused: o.refused}
+	return tools.Result{Output: o.output, OK: o.ok, Refused: o.refused, Waiting: o.waiting}
 }
 
 func failed(format string, args ...any) outcome {

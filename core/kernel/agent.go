@@ -38,6 +38,7 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 	a := agent.Agent{
 		Caller: t.caller, Shell: k.shell, Files: k.files, Memory: k.memoryFor(t),
 		Confirm:    agent.Confirm(t.req.Confirm),
+		Ask:        k.askFor(t, ChosenByAgent),
 		OnToolCall: func(tc agent.ToolCall) { k.auditToolCall(ctx, t, tc) },
 		Record: func(ctx context.Context, tool tools.Name, action string) error {
 			return k.record(ctx, k.intentEntry(t, routeAgentTool, agentToolSkill(string(tool)), action, ChosenByAgent))
@@ -57,7 +58,13 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 	default:
 		out.Output, out.Success = ans.Text, true
 	}
-	if refused := refusedCalls(ans.Calls); len(refused) > 0 && t.req.Confirm == nil {
+	if waiting := waitingCalls(ans.Calls); len(waiting) > 0 {
+		// Queued and not answered yet: whatever the model's summary says,
+		// the person learns which approvals wait and how to give them.
+		t.refused, out.Success = true, false
+		out.Error = joinSentences(out.Error, fmt.Sprintf("not run yet: the agent proposed %s waiting for your approval: %s",
+			plural(len(waiting), "action"), strings.Join(waiting, "; ")))
+	} else if refused := refusedCalls(ans.Calls); len(refused) > 0 && t.req.Confirm == nil && t.req.Ask == nil {
 		// Nobody could be asked (macroa run without --yes): whatever the
 		// model's summary says, the person learns what did not happen and
 		// how to allow it. One who refused when asked knows already.
@@ -79,6 +86,18 @@ func refusedCalls(calls []agent.ToolCall) []string {
 	for _, c := range calls {
 		if c.Refused {
 			out = append(out, termsafe.Visible(c.Name+" "+c.Arguments))
+		}
+	}
+	return out
+}
+
+// waitingCalls lists the tool calls waiting in the approval queue, as the
+// person would read them, every control character visible.
+func waitingCalls(calls []agent.ToolCall) []string {
+	var out []string
+	for _, c := range calls {
+		if c.Waiting != "" {
+			out = append(out, termsafe.Visible(c.Waiting))
 		}
 	}
 	return out
@@ -106,7 +125,9 @@ func (k *Kernel) auditToolCall(ctx context.Context, t *turn, tc agent.ToolCall) 
 		Success:   tc.OK,
 		ElapsedMS: tc.Elapsed.Milliseconds(),
 	}
-	if tc.Refused {
+	if tc.Waiting != "" {
+		e.Error = redact.String("not run yet: "+tc.Waiting, k.secrets...)
+	} else if tc.Refused {
 		e.Error = "not run: the person did not approve it"
 	} else if !tc.OK {
 		e.Error = redact.String(firstLine(tc.Output), k.secrets...)

@@ -16,6 +16,9 @@ import (
 func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by Chooser) skills.Result {
 	j := k.judge(d.Intent)
 	t.action, t.chosenBy, t.route = j.action, by, d.Route
+	if by.byModel() && !j.readOnly && t.req.Ask != nil {
+		return k.proposeIntent(ctx, t, d, by, j)
+	}
 	if refused, ok := k.gate(ctx, t.req, d, by, j); !ok {
 		t.refused = true
 		return refused

@@ -20,6 +20,9 @@ type Result struct {
 	// Refused is set when the call needed a person's approval and did not
 	// get it: nothing ran.
 	Refused bool
+	// Waiting is set when the call is waiting in the approval queue: a
+	// sentence for the person naming the approval and how to approve it.
+	Waiting string
 }
 
 // RunFunc runs one call with the arguments a caller sent (a JSON object;
