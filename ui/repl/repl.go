@@ -43,6 +43,9 @@ type Options struct {
 	// Events is where a turn's streamed answer is read as it arrives;
 	// nil prints each answer whole once its run is done.
 	Events events.Subscriber
+	// Approvals is the approval queue a model's proposals go to; nil
+	// refuses every proposal that needs a person.
+	Approvals Approvals
 }
 
 // Help is the text the "help" built-in prints.
@@ -106,33 +109,6 @@ type session struct {
 	lines lineReader
 }
 
-// confirm asks the person at the terminal whether a command a model
-// proposed may run. With piped input there is nobody to ask: refused.
-func (s *session) confirm(_ context.Context, command, reason string) bool {
-	if !s.o.Interactive || s.lines == nil {
-		return false
-	}
-	fmt.Fprint(s.o.Out, approvalPrompt(command, reason))
-	answer, err := s.lines.ReadLine("Allow? [y/N] ")
-	return err == nil && (strings.EqualFold(strings.TrimSpace(answer), "y") || strings.EqualFold(strings.TrimSpace(answer), "yes"))
-}
-
-// approvalPrompt shows exactly what would run: the whole command, every
-// control character in it written as an escape, so nothing in it (an
-// escape sequence, a carriage return, a bidirectional override) can hide
-// or rewrite what the person reads.
-func approvalPrompt(command, reason string) string {
-	var b strings.Builder
-	b.WriteString("\nThe model wants to run:\n  ")
-	b.WriteString(termsafe.Visible(command))
-	b.WriteString("\n")
-	if termsafe.NeedsEscape(command) {
-		b.WriteString("(it holds control or invisible characters, shown as escapes such as \\x1b; \\\\ is one backslash)\n")
-	}
-	b.WriteString("(" + termsafe.Clean(reason) + ")\n")
-	return b.String()
-}
-
 // handle runs one line and reports whether the session should end.
 func (s *session) handle(ctx context.Context, line string) (quit bool) {
 	text := strings.TrimSpace(line)
@@ -165,7 +141,10 @@ func (s *session) handle(ctx context.Context, line string) (quit bool) {
 	termCtx, stopTerm := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGHUP)
 	defer stopTerm()
 	runCtx, stop := signal.NotifyContext(termCtx, os.Interrupt)
-	req := kernel.Request{TurnID: store.NewTurnID(), Input: line, Session: s.o.Session, Source: kernel.SourceREPL, Confirm: s.confirm}
+	req := kernel.Request{TurnID: store.NewTurnID(), Input: line, Session: s.o.Session, Source: kernel.SourceREPL}
+	if s.o.Approvals != nil {
+		req.Ask = s.ask
+	}
 	// A model's answer prints as it arrives, to a terminal or a pipe. Its
 	// subscription outlives a cancelled run, so the partial answer prints.
 	answer := FollowAnswer(ctx, s.o.Events, req.TurnID, s.o.Out)

@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/macroa/macroa/core/actions"
+	"github.com/macroa/macroa/core/approvals"
+	"github.com/macroa/macroa/store"
 	"io"
 	"strings"
 	"testing"
@@ -170,9 +173,10 @@ func TestApprovalPromptShowsEverything(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
 			in := &lines{answers: []string{"y"}}
-			s := &session{o: Options{Out: &out, Interactive: true}, lines: in}
-			if !s.confirm(context.Background(), tc.command, "the classifier proposed it\x1b[8m, and it changes files") {
-				t.Fatal("y did not approve")
+			q := &fakeQueue{reason: "the classifier proposed it\x1b[8m, and it changes files"}
+			s := &session{o: Options{Out: &out, Interactive: true, Approvals: q}, lines: in}
+			if ans, err := s.ask(context.Background(), commandProposal(tc.command)); err != nil || !ans.Ran || q.approved != 1 {
+				t.Fatalf("y did not approve: %+v %v", ans, err)
 			}
 			got := out.String()
 			if !strings.Contains(got, "\n  "+tc.shown+"\n") {
@@ -184,20 +188,58 @@ func TestApprovalPromptShowsEverything(t *testing.T) {
 			if strings.Contains(got, "shown as escapes") != tc.warned {
 				t.Errorf("escape note shown=%v, want %v: %s", !tc.warned, tc.warned, got)
 			}
-			if len(in.prompts) != 1 || in.prompts[0] != "Allow? [y/N] " {
+			if len(in.prompts) != 1 || !strings.HasPrefix(in.prompts[0], "Allow? [y/N") {
 				t.Errorf("prompts %q", in.prompts)
 			}
 		})
 	}
-	for _, answer := range []string{"", "n", "no", "yes please", "\x1b[A"} {
-		s := &session{o: Options{Out: io.Discard, Interactive: true}, lines: &lines{answers: []string{answer}}}
-		if s.confirm(context.Background(), "rm -rf ~", "why") {
-			t.Errorf("%q approved", answer)
+	for _, answer := range []string{"", "n", "no", "yes please", "\x1b[A", "n: use the staging box"} {
+		q := &fakeQueue{}
+		s := &session{o: Options{Out: io.Discard, Interactive: true, Approvals: q}, lines: &lines{answers: []string{answer}}}
+		ans, err := s.ask(context.Background(), commandProposal("rm -rf ~"))
+		if err != nil || ans.Ran || q.approved != 0 || q.rejected != 1 || ans.Entry.State != store.ApprovalRejected {
+			t.Errorf("%q: approved or not rejected: %+v %v", answer, ans, err)
+		}
+		if answer == "n: use the staging box" && q.note != "use the staging box" {
+			t.Errorf("note %q", q.note)
 		}
 	}
-	// Piped input: nobody to ask, refused without reading a line.
+	// Piped input: nobody to ask; it stays queued, no line is read.
 	in := &lines{answers: []string{"y"}}
-	if (&session{o: Options{Out: io.Discard}, lines: in}).confirm(context.Background(), "rm -rf ~", "why") || len(in.prompts) != 0 {
-		t.Error("a piped session asked or approved")
+	q := &fakeQueue{}
+	ans, err := (&session{o: Options{Out: io.Discard, Approvals: q}, lines: in}).ask(context.Background(), commandProposal("rm -rf ~"))
+	if err != nil || ans.Ran || ans.Entry.State != store.ApprovalPending || len(in.prompts) != 0 || q.approved+q.rejected != 0 {
+		t.Error("a piped session asked or answered")
 	}
+}
+
+// fakeQueue stands in for the approval queue: every proposal waits.
+type fakeQueue struct {
+	reason             string
+	approved, rejected int
+	note               string
+}
+
+func commandProposal(shell string) approvals.Proposal {
+	return approvals.Proposal{Action: actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: shell}}, Proposer: approvals.ByClassifier}
+}
+
+func (q *fakeQueue) Ask(_ context.Context, p approvals.Proposal, _ approvals.AskOptions) (approvals.Answer, error) {
+	params, err := actions.EncodeParams(p.Action.Params)
+	if err != nil {
+		return approvals.Answer{}, err
+	}
+	return approvals.Answer{Entry: store.Approval{ID: "0123456789", State: store.ApprovalPending, Kind: string(p.Action.Kind),
+		Params: string(params), Summary: p.Action.Summary(), Risk: 3, Reason: q.reason, Proposer: string(p.Proposer)}}, nil
+}
+
+func (q *fakeQueue) Approve(_ context.Context, id store.ApprovalID, _ approvals.Decider, _ approvals.Remember) (store.Approval, error) {
+	q.approved++
+	return store.Approval{ID: id, State: store.ApprovalSucceeded}, nil
+}
+
+func (q *fakeQueue) Reject(_ context.Context, id store.ApprovalID, _ approvals.Decider, note string) (store.Approval, error) {
+	q.rejected++
+	q.note = note
+	return store.Approval{ID: id, State: store.ApprovalRejected, Note: note}, nil
 }
