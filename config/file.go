@@ -1,9 +1,17 @@
 package config
 
-import "github.com/macroa/macroa/tier"
+import (
+	"fmt"
+	"strings"
+	"time"
 
-// File is the parsed <data dir>/config.toml. Load fills in two defaults even
-// when the file is absent: Policy.Autonomy (suggest) and each host's Port (22).
+	"github.com/macroa/macroa/tier"
+)
+
+// File is the parsed <data dir>/config.toml. Load fills in defaults even
+// when the file is absent: Policy.Autonomy (suggest), Policy.ApprovalExpiry
+// (24h), Policy.ApprovalWait (10m), each host's Port (22) and each notify
+// channel's MinPriority (default).
 type File struct {
 	Theme     string               `toml:"theme"`     // theme name; MACROA_THEME overrides it
 	UserName  string               `toml:"user_name"` // MACROA_USER_NAME overrides it
@@ -15,6 +23,7 @@ type File struct {
 	Budget    Budget               `toml:"budget"`
 	Prices    map[string]Price     `toml:"prices"` // model id → price, for providers that do not report cost
 	Keys      KeyBindings          `toml:"keys"`   // pane → action → keys, canonical forms
+	Notify    []Notify             `toml:"notify"` // where notifications go ([[notify]])
 }
 
 // Models maps each tier to a model id.
@@ -61,6 +70,112 @@ type Policy struct {
 	Protected     []string `toml:"protected"`      // extra protected targets
 	AllowCommands []string `toml:"allow_commands"` // commands that may run without approval
 	DenyCommands  []string `toml:"deny_commands"`  // commands that never run automatically
+	// ApprovalExpiry is how long a proposal waits for a person before it
+	// expires (default DefaultApprovalExpiry).
+	ApprovalExpiry Duration `toml:"approval_expiry"`
+	// ApprovalWait is how long a front end that waits for a decision (the
+	// cockpit, the REPL) waits (default DefaultApprovalWait).
+	ApprovalWait Duration `toml:"approval_wait"`
+	// Hosts overrides Autonomy for one host: a [[hosts]] name, or LocalHost
+	// for this machine.
+	Hosts map[string]Autonomy `toml:"hosts"`
+}
+
+// LocalHost is the [policy.hosts] key that names this machine.
+const LocalHost = "local"
+
+// The defaults of [policy].
+const (
+	DefaultApprovalExpiry = 24 * time.Hour
+	DefaultApprovalWait   = 10 * time.Minute
+)
+
+// HostAutonomy is the level for a host (LocalHost or a [[hosts]] name):
+// its [policy.hosts] entry, else the global level.
+func (p Policy) HostAutonomy(host string) Autonomy {
+	if l, ok := p.Hosts[host]; ok {
+		return l
+	}
+	return p.Autonomy
+}
+
+// Notify is one [[notify]] channel.
+type Notify struct {
+	Type        NotifyType     `toml:"type"`         // required
+	URL         HTTPURL        `toml:"url"`          // the server (ntfy, gotify) or the endpoint (webhook)
+	Topic       string         `toml:"topic"`        // ntfy only, required there
+	Token       Secret         `toml:"token"`        // the token itself, or:
+	TokenEnv    string         `toml:"token_env"`    // the name of a variable holding it
+	MinPriority NotifyPriority `toml:"min_priority"` // default NotifyDefault
+	Timeout     Duration       `toml:"timeout"`      // one attempt; 0 = MACROA_NETWORK_TIMEOUT
+}
+
+// NotifyType is a kind of notification service.
+type NotifyType string
+
+// The notification services.
+const (
+	NotifyNtfy    NotifyType = "ntfy"    // https://ntfy.sh or a server of one's own
+	NotifyGotify  NotifyType = "gotify"  // a Gotify server
+	NotifyWebhook NotifyType = "webhook" // any endpoint taking a JSON POST
+)
+
+// NotifyTypes lists the services.
+var NotifyTypes = []NotifyType{NotifyNtfy, NotifyGotify, NotifyWebhook}
+
+// UnmarshalText accepts exactly one of NotifyTypes.
+func (t *NotifyType) UnmarshalText(b []byte) error {
+	for _, x := range NotifyTypes {
+		if string(b) == string(x) {
+			*t = x
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not one of %s", string(b), joinNames(NotifyTypes))
+}
+
+// NotifyPriority is a notification's priority, least urgent first.
+type NotifyPriority string
+
+// The priorities.
+const (
+	NotifyLow     NotifyPriority = "low"
+	NotifyDefault NotifyPriority = "default"
+	NotifyHigh    NotifyPriority = "high"
+	NotifyUrgent  NotifyPriority = "urgent"
+)
+
+// NotifyPriorities lists the priorities, least urgent first.
+var NotifyPriorities = []NotifyPriority{NotifyLow, NotifyDefault, NotifyHigh, NotifyUrgent}
+
+// UnmarshalText accepts exactly one of NotifyPriorities.
+func (p *NotifyPriority) UnmarshalText(b []byte) error {
+	for _, x := range NotifyPriorities {
+		if string(b) == string(x) {
+			*p = x
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not one of %s", string(b), joinNames(NotifyPriorities))
+}
+
+// Rank orders the priorities: low 1, default 2, high 3, urgent 4; 0 for
+// anything else.
+func (p NotifyPriority) Rank() int {
+	for i, x := range NotifyPriorities {
+		if p == x {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func joinNames[T ~string](xs []T) string {
+	names := make([]string, len(xs))
+	for i, x := range xs {
+		names[i] = string(x)
+	}
+	return strings.Join(names, ", ")
 }
 
 // Budget limits spending in US dollars; 0 means unlimited.

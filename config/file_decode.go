@@ -90,7 +90,8 @@ func parseFile(data []byte, display, userHome string) (*parsedFile, error) {
 	f.Hosts = v.hosts(fd.Hosts, userHome)
 	v.providers(f.Providers)
 	v.tiers(f.Tiers, f.Providers)
-	v.policy(&f.Policy)
+	v.policy(&f.Policy, f.Hosts)
+	v.notify(f.Notify)
 	v.budget(f.Budget)
 	v.prices(f.Prices)
 	if err := v.err(); err != nil {
@@ -119,6 +120,17 @@ func syntaxLine(text string, p toml.Position) int {
 func applyFileDefaults(f *File) {
 	if f.Policy.Autonomy == "" {
 		f.Policy.Autonomy = AutonomySuggest
+	}
+	if f.Policy.ApprovalExpiry == 0 {
+		f.Policy.ApprovalExpiry = Duration(DefaultApprovalExpiry)
+	}
+	if f.Policy.ApprovalWait == 0 {
+		f.Policy.ApprovalWait = Duration(DefaultApprovalWait)
+	}
+	for i := range f.Notify {
+		if f.Notify[i].MinPriority == "" {
+			f.Notify[i].MinPriority = NotifyDefault
+		}
 	}
 }
 

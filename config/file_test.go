@@ -100,7 +100,8 @@ func TestFullConfigToml(t *testing.T) {
 	if !reflect.DeepEqual(fl.Hosts, wantHosts) {
 		t.Errorf("hosts = %+v\nwant %+v", fl.Hosts, wantHosts)
 	}
-	wantPolicy := Policy{Autonomy: AutonomyAutoSafe, Protected: []string{"nginx"}, AllowCommands: []string{"df", "uptime"}, DenyCommands: []string{"rm"}}
+	wantPolicy := Policy{Autonomy: AutonomyAutoSafe, Protected: []string{"nginx"}, AllowCommands: []string{"df", "uptime"}, DenyCommands: []string{"rm"},
+		ApprovalExpiry: Duration(DefaultApprovalExpiry), ApprovalWait: Duration(DefaultApprovalWait)}
 	if !reflect.DeepEqual(fl.Policy, wantPolicy) {
 		t.Errorf("policy = %+v", fl.Policy)
 	}
@@ -227,7 +228,7 @@ func TestConfigTomlUnknownKeyReportedOnce(t *testing.T) {
 func TestAbsentConfigTomlDefaults(t *testing.T) {
 	f := newFixture(t)
 	c := f.load()
-	want := File{Policy: Policy{Autonomy: AutonomySuggest}}
+	want := File{Policy: Policy{Autonomy: AutonomySuggest, ApprovalExpiry: Duration(DefaultApprovalExpiry), ApprovalWait: Duration(DefaultApprovalWait)}}
 	if !reflect.DeepEqual(c.File, want) {
 		t.Errorf("File = %+v, want %+v", c.File, want)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/macroa/macroa/lazy"
 	"github.com/macroa/macroa/tier"
 )
 
@@ -34,6 +35,11 @@ func (v *validator) tablesOnly(generic map[string]any) {
 		panes := val.(map[string]any)
 		for _, pane := range sortedKeys(panes) {
 			check(panes[pane], top, pane)
+		}
+	}
+	if pol, ok := generic["policy"].(map[string]any); ok {
+		if hosts, ok := pol["hosts"]; ok {
+			check(hosts, "policy", "hosts")
 		}
 	}
 }
@@ -171,7 +177,17 @@ func (v *validator) hosts(hs []hostDecode, userHome string) []Host {
 	return out
 }
 
-func (v *validator) policy(p *Policy) {
+func (v *validator) policy(p *Policy, hosts []Host) {
+	known := map[string]bool{LocalHost: true}
+	for _, h := range hosts {
+		known[h.Name] = true
+	}
+	for _, name := range sortedKeys(p.Hosts) {
+		if !known[name] {
+			f := path("policy", "hosts", name)
+			v.add(f, f, fmt.Sprintf("%q is not a host: use %q for this machine or the name of a [[hosts]] entry", name, LocalHost))
+		}
+	}
 	lists := []struct {
 		name string
 		list []string
@@ -219,6 +235,39 @@ func (v *validator) prices(p map[string]Price) {
 				f := path("prices", model, x.name)
 				v.add(f, f, fmt.Sprintf("%v must be 0 or more (US dollars per million tokens)", x.val))
 			}
+		}
+	}
+}
+
+// reNtfyTopic is what ntfy accepts as a topic name.
+var reNtfyTopic = lazy.NewRegexp(`^[-_A-Za-z0-9]{1,64}$`)
+
+func (v *validator) notify(ns []Notify) {
+	for i, n := range ns {
+		el := fmt.Sprintf("notify[%d]", i)
+		field := func(k string) string { return el + "." + k }
+		if n.Type == "" {
+			v.add(el, field("type"), "is required ("+joinNames(NotifyTypes)+")")
+		}
+		if n.URL == "" {
+			v.add(el, field("url"), "is required (an http:// or https:// URL)")
+		}
+		switch {
+		case n.Type == NotifyNtfy && n.Topic == "":
+			v.add(el, field("topic"), "is required for ntfy")
+		case n.Type == NotifyNtfy && !reNtfyTopic.Get().MatchString(n.Topic):
+			v.add(field("topic"), field("topic"), fmt.Sprintf("%q may use only A-Z, a-z, 0-9, '-' and '_' (at most 64)", n.Topic))
+		case n.Type != NotifyNtfy && n.Type != "" && n.Topic != "":
+			v.add(field("topic"), field("topic"), "is only for ntfy")
+		}
+		if n.Token != "" && n.TokenEnv != "" {
+			v.add(field("token_env"), field("token_env"), "set token or token_env, not both")
+		}
+		if n.TokenEnv != "" && !reEnvName.Get().MatchString(n.TokenEnv) {
+			v.add(field("token_env"), field("token_env"), fmt.Sprintf("%q is not an environment variable name", n.TokenEnv))
+		}
+		if strings.ContainsAny(n.Token.Reveal(), "\r\n") {
+			v.add(field("token"), field("token"), "must be one line")
 		}
 	}
 }

@@ -55,6 +55,8 @@ type Config struct {
 	Warnings []string // problems worth telling the user that do not stop Macroa
 
 	sources map[string]string // setting name → where its value came from
+	file    *parsedFile       // config.toml as parsed, nil when absent: for FileSource
+	fdisp   string            // config.toml as shown
 	layers  []envLayer        // environment, ./.env, <home>/.env: for ProviderAPIKey
 }
 
@@ -133,6 +135,7 @@ func (l *loader) load() error {
 
 	l.c.FilePath = filepath.Join(home, "config.toml")
 	l.fdisp = l.display(l.c.FilePath)
+	l.c.fdisp = l.fdisp
 	if err := l.readFile(); err != nil {
 		return err
 	}
@@ -167,12 +170,20 @@ func (l *loader) readFile() error {
 		return err
 	}
 	l.file = pf
+	l.c.file = pf
 	l.c.File = pf.file
 	if InsecurePerms(mode) && runtime.GOOS != "windows" {
 		for _, name := range sortedKeys(pf.file.Providers) {
 			if pf.file.Providers[name].APIKey != "" {
 				l.warn("%s holds providers.%s.api_key but other users can read it (mode %04o); run: chmod 600 %s",
 					l.fdisp, name, mode, l.fdisp)
+				break
+			}
+		}
+		for i, n := range pf.file.Notify {
+			if n.Token != "" {
+				l.warn("%s holds notify[%d].token but other users can read it (mode %04o); run: chmod 600 %s",
+					l.fdisp, i, mode, l.fdisp)
 				break
 			}
 		}

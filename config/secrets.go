@@ -34,7 +34,7 @@ var notSecret = lazy.New(func() map[string]bool {
 
 // SecretValues lists every secret value the configuration can see, for
 // redaction: the API keys (OPENROUTER_API_KEY, MACROA_API_KEY, each
-// [providers.X] key), the credentials in MACROA_BASE_URL, in every
+// [providers.X] key, each [[notify]] token), the credentials in MACROA_BASE_URL, in every
 // provider's base_url and in any URL in the environment or a .env file (see
 // urlSecrets), every value in ./.env and <home>/.env that is no plain
 // Macroa setting (see minFileSecret), and environment variables whose
@@ -54,6 +54,10 @@ func (c *Config) SecretValues() []string {
 	for _, name := range sortedKeys(c.File.Providers) {
 		add(c.ProviderAPIKey(name))
 		add(urlSecrets(string(c.File.Providers[name].BaseURL))...)
+	}
+	for i, n := range c.File.Notify {
+		add(c.NotifyToken(i))
+		add(urlSecrets(string(n.URL))...)
 	}
 	for _, layer := range c.layers {
 		for _, name := range sortedKeys(layer.vars) {
