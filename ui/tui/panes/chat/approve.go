@@ -2,6 +2,11 @@ package chat
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/macroa/macroa/core/actions"
+	"github.com/macroa/macroa/core/approvals"
+	"github.com/macroa/macroa/core/events"
 	"strings"
 	"time"
 
@@ -46,41 +51,94 @@ func (r *chatRun) start(ctx context.Context, cancel context.CancelFunc, run func
 	}
 }
 
-// confirm is the run's kernel.Request.Confirm: called on the kernel's
-// goroutine, it asks the pane and blocks until the person answers. A
-// context that ends first (ctrl+c, the terminal went away) refuses.
-func (r *chatRun) confirm(ctx context.Context, command, reason string) bool {
-	answer := make(chan bool, 1)
-	ask := approvalAskMsg{seq: r.seq, turn: r.turn, command: command, reason: reason, answer: answer, run: r}
-	select {
-	case r.msgs <- ask:
-	case <-ctx.Done():
-		return false
-	}
-	select {
-	case ok := <-answer:
-		return ok && ctx.Err() == nil
-	case <-ctx.Done():
-		return false
+// ask is the run's kernel.Request.Ask: called on the kernel's goroutine,
+// it hands the proposal to the approval queue and waits for the answer
+// (the queue's own bounded wait). While it waits the pane shows the
+// request; the person's key approves or rejects it through the queue,
+// where the approvals pane, the CLI or another cockpit may answer first.
+// A context that ends first (ctrl+c, the terminal went away) leaves the
+// entry queued for a person.
+func (r *chatRun) ask(q Approvals) approvals.AskFunc {
+	return func(ctx context.Context, p approvals.Proposal) (approvals.Answer, error) {
+		done := make(chan struct{})
+		defer close(done)
+		return q.Ask(ctx, p, approvals.AskOptions{Where: approvals.Cockpit, Wait: true, OnPending: func(e store.Approval) {
+			answer := make(chan askReply, 1)
+			msg := approvalAskMsg{seq: r.seq, turn: r.turn, id: e.ID, command: askShown(e), reason: askReason(e), answer: answer, run: r}
+			select {
+			case r.msgs <- msg:
+			case <-ctx.Done():
+				return
+			}
+			go func() {
+				select {
+				case rep := <-answer:
+					d := approvals.Person(approvals.Cockpit)
+					switch rep {
+					case replyApprove:
+						_, _ = q.Approve(ctx, e.ID, d, approvals.Remember{})
+					case replyReject:
+						_, _ = q.Reject(ctx, e.ID, d, "")
+					}
+				case <-done:
+				}
+			}()
+		}})
 	}
 }
 
-// approvalAskMsg asks the person whether a command a model proposed may
-// run. Exactly one answer goes back on answer (room for one: sending never
+// askReply is what the person's key did with a request: approve or
+// reject it, or leave it in the queue (the run ended, a newer request
+// came, the cockpit is read-only).
+type askReply int
+
+const (
+	replyLeave askReply = iota
+	replyApprove
+	replyReject
+)
+
+// askShown is what a request shows as its command: the shell text, or
+// the action in words with a file's diff under it.
+func askShown(e store.Approval) string {
+	p, err := actions.DecodeParams(actions.Kind(e.Kind), []byte(e.Params))
+	if err != nil {
+		return e.Summary
+	}
+	switch q := p.(type) {
+	case actions.Command:
+		return q.Shell
+	case actions.File:
+		if q.Diff != "" {
+			return e.Summary + "\n" + q.Diff
+		}
+	}
+	return e.Summary
+}
+
+// askReason is the request's why: the risk, the gate's reason and where
+// else it can be answered.
+func askReason(e store.Approval) string {
+	return fmt.Sprintf("%s risk; %s. Approval %s: the approvals pane shows it too", actions.Risk(e.Risk), e.Reason, e.ID)
+}
+
+// approvalAskMsg asks the person whether an action a model proposed may
+// run. At most one reply goes back on answer (room for one: sending never
 // blocks).
 type approvalAskMsg struct {
 	seq             int
 	turn            store.TurnID
+	id              store.ApprovalID
 	command, reason string
-	answer          chan<- bool
+	answer          chan<- askReply
 	run             *chatRun
 }
 
 // reply returns the command that gives the answer.
-func (m approvalAskMsg) reply(ok bool) tea.Cmd {
+func (m approvalAskMsg) reply(r askReply) tea.Cmd {
 	ch := m.answer
 	return func() tea.Msg {
-		ch <- ok
+		ch <- r
 		return nil
 	}
 }
@@ -137,6 +195,7 @@ type chatAsk struct {
 	armed           bool   // the keys answer now (see chatApproval.armed)
 	decided         bool
 	allowed         bool
+	left            bool   // nobody answered here: it stays in the approval queue
 	why             string // why it was refused without an answer ("the run was cancelled")
 }
 
@@ -145,20 +204,20 @@ type chatAsk struct {
 // is refused at once.
 func (p *Pane) ask(msg approvalAskMsg) tea.Cmd {
 	if msg.seq != p.runSeq || !p.running || msg.turn != p.turnID || p.runReply() == nil {
-		return tea.Batch(msg.reply(false), msg.run.wait())
+		return tea.Batch(msg.reply(replyLeave), msg.run.wait())
 	}
 	var cmds []tea.Cmd
 	if p.approval != nil {
 		// A run asks one thing at a time; an older request is void.
-		cmds = append(cmds, p.settle(false, "a newer request replaced it"))
+		cmds = append(cmds, p.settle(replyLeave, "a newer request replaced it"))
 	}
 	if !p.canApprove() {
 		// Nothing could approve it (a read-only cockpit): refused at once,
 		// and the conversation says why.
 		p.insertAsk(&chatMsg{kind: chatAsking, turn: msg.turn,
 			ask: &chatAsk{command: msg.command, reason: msg.reason, decided: true, why: readOnlyWhy}})
-		return tea.Batch(append(cmds, msg.reply(false), msg.run.wait(),
-			kit.Toast(kit.ToastWarn, "a proposed command was refused: "+readOnlyWhy))...)
+		return tea.Batch(append(cmds, msg.reply(replyLeave), msg.run.wait(),
+			kit.Toast(kit.ToastWarn, "a proposed command waits in the approval queue: "+readOnlyWhy))...)
 	}
 	keys := p.keysOf("approve") + " runs it · " + p.keysOf("refuse") + "/" + p.keysOf("send") +
 		" refuses (default) · ctrl+c cancels the run"
@@ -210,15 +269,32 @@ func (p *Pane) insertAsk(rec *chatMsg) int {
 
 // settle answers the request shown and records the decision in the
 // conversation; why says why it was refused without the person's answer.
-func (p *Pane) settle(allowed bool, why string) tea.Cmd {
+func (p *Pane) settle(r askReply, why string) tea.Cmd {
 	a := p.approval
 	if a == nil {
 		return nil
 	}
 	p.approval = nil
-	a.msg.ask.decided, a.msg.ask.allowed, a.msg.ask.why = true, allowed, why
+	a.msg.ask.decided, a.msg.ask.allowed, a.msg.ask.why = true, r == replyApprove, why
+	a.msg.ask.left = r == replyLeave
 	a.msg.invalidate()
-	return a.ask.reply(allowed)
+	return a.ask.reply(r)
+}
+
+// approvalDecided settles the request shown when its entry was answered
+// elsewhere (the approvals pane, the CLI, another cockpit): the run goes
+// on by itself, and the prompt says who answered.
+func (p *Pane) approvalDecided(e events.ApprovalChanged) tea.Cmd {
+	a := p.approval
+	if a == nil || string(a.ask.id) != e.ID || e.State == string(store.ApprovalPending) {
+		return nil
+	}
+	p.approval = nil
+	ok := e.State != string(store.ApprovalRejected) && e.State != string(store.ApprovalExpired)
+	a.msg.ask.decided, a.msg.ask.allowed = true, ok
+	a.msg.ask.why = fmt.Sprintf("%s by %s from %s", e.State, e.By, e.Where)
+	a.msg.invalidate()
+	return a.ask.reply(replyLeave) // ends the answer goroutine's wait
 }
 
 // armed lets the request shown be answered, once it could be read.
@@ -247,7 +323,11 @@ func (p *Pane) approvalKey(msg tea.KeyPressMsg, k string) (tea.Cmd, bool) {
 			}
 			return nil, true
 		}
-		return p.settle(on("approve"), ""), true
+		r := replyReject
+		if on("approve") {
+			r = replyApprove
+		}
+		return p.settle(r, ""), true
 	case msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModSuper|tea.ModHyper|tea.ModMeta) == 0:
 		return nil, true
 	}
@@ -265,6 +345,8 @@ func (a *chatAsk) render(cw int, st kit.Styles) []string {
 		switch {
 		case a.allowed:
 			mark, style, what = "✓ ", st.Success, "approved: "
+		case a.left:
+			what = "left in the approval queue (" + markdown.Sanitize(a.why) + "): "
 		case a.why != "":
 			what = "refused (" + markdown.Sanitize(a.why) + "): "
 		}

@@ -5,6 +5,7 @@ package chat
 
 import (
 	"context"
+	"github.com/macroa/macroa/core/approvals"
 
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/store"
@@ -17,6 +18,15 @@ import (
 type Runner interface {
 	Run(ctx context.Context, req kernel.Request) kernel.Result
 	History(ctx context.Context, session string, limit int) ([]store.Entry, error)
+}
+
+// Approvals is the approval queue, for a Runner that has one: what a model
+// proposes goes there, and the person answers the request the pane shows
+// through it. A Runner without it refuses every such proposal.
+type Approvals interface {
+	Ask(ctx context.Context, p approvals.Proposal, o approvals.AskOptions) (approvals.Answer, error)
+	Approve(ctx context.Context, id store.ApprovalID, d approvals.Decider, r approvals.Remember) (store.Approval, error)
+	Reject(ctx context.Context, id store.ApprovalID, d approvals.Decider, note string) (store.Approval, error)
 }
 
 // Pane is the conversation: the current session's messages, the
@@ -104,7 +114,7 @@ func (p *Pane) Cancel() bool {
 	p.turnID = ""
 	// The run's context is done, so the kernel's Confirm refuses; the
 	// conversation says so.
-	p.settle(false, "the run was cancelled")
+	p.settle(replyLeave, "the run was cancelled")
 	if m := p.runReply(); m != nil {
 		m.state = chatCancelled
 		m.invalidate()

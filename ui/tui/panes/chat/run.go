@@ -68,9 +68,11 @@ func (p *Pane) send() tea.Cmd {
 		Input:   text,
 		Session: p.session,
 		Source:  kernel.SourceTUI,
-		// What a model proposes that is not read-only waits for the
-		// person's answer in the pane (see chatRun.confirm).
-		Confirm: run.confirm,
+	}
+	if q, ok := b.(Approvals); ok {
+		// What a model proposes that is not read-only goes to the
+		// approval queue and waits for the person (see chatRun.ask).
+		req.Ask = run.ask(q)
 	}
 	return run.start(ctx, cancel, func(ctx context.Context) tea.Msg {
 		return runDoneMsg{seq: seq, turnID: turn, res: b.Run(ctx, req)}
@@ -89,6 +91,9 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 	case historyLoadedMsg:
 		return p.loaded(msg)
 	case kit.CoreEventMsg:
+		if e, ok := msg.Event.(events.ApprovalChanged); ok {
+			return p.approvalDecided(e)
+		}
 		p.coreEvent(msg.Event)
 	case kit.SwitchSessionMsg:
 		return p.switchSession(msg.Name)
@@ -145,7 +150,7 @@ func (p *Pane) finish(msg runDoneMsg) tea.Cmd {
 	res := msg.res
 	cancelled := m.state == chatCancelled
 	// A request still shown lost its run (the terminal went away).
-	settle := p.settle(false, "the run ended")
+	settle := p.settle(replyLeave, "the run ended")
 	p.running, p.cancel, p.turnID = false, nil, ""
 
 	m.kind = chatReplyKind(res)
@@ -204,7 +209,7 @@ func (p *Pane) switchSession(name string) tea.Cmd {
 	p.runSeq++ // a result still coming belongs to the old view
 	// Walking away from a request refuses it; the run's next ones are
 	// refused as they come (they belong to the old view).
-	settle := p.settle(false, "")
+	settle := p.settle(replyLeave, "")
 	p.running, p.cancel, p.turnID = false, nil, ""
 	p.session = name
 	p.msgs = nil
