@@ -50,7 +50,7 @@ func (c *Config) FileSettings() []Setting {
 			add(el+".token_env", fmt.Sprintf("%s (%s)", n.TokenEnv, state), "Variable holding the access token.", false)
 		}
 		add(el+".min_priority", string(n.MinPriority), "Least priority sent: "+joinNames(NotifyPriorities)+".", false)
-		timeout := "network timeout"
+		timeout := c.NetworkTimeout.String()
 		if n.Timeout != 0 {
 			timeout = n.Timeout.String()
 		}
