@@ -65,6 +65,7 @@ type App struct {
 	db     *store.DB
 	kern   *kernel.Kernel
 	watch  *watcher
+	notes  *notifyLoop // see notify.go
 	closed bool
 
 	base       context.Context // ends every run when it ends (Start, Shutdown)

@@ -30,6 +30,7 @@ func (a *App) Start(ctx context.Context) error {
 		return fmt.Errorf("start the store watcher: %w", err)
 	}
 	a.watch = w
+	a.startNotify(a.cfg)
 	return nil
 }
 
@@ -83,6 +84,8 @@ func (a *App) Shutdown(ctx context.Context) error {
 			err = fmt.Errorf("%w: %w", ErrRunsInFlight, ctx.Err())
 		}
 	}
+
+	a.stopNotify(ctx) // before the broker closes: it sends what is queued
 
 	a.mu.Lock()
 	defer a.mu.Unlock()
