@@ -42,11 +42,11 @@ func SetFileAutonomy(path, display, host string, level Autonomy) error {
 	}
 	pf, err := parseFile([]byte(next), display, "")
 	var fe *FileError
-	if errors.As(err, &fe) && fe.Field == autonomyKey(host) {
+	if errors.As(err, &fe) && fe.Field == AutonomyKey(host) {
 		return fmt.Errorf("%w (nothing was written)", err)
 	}
 	if err != nil || autonomyFor(pf.file.Policy, host) != level {
-		return fmt.Errorf("%s: %w (set %s by hand)", display, ErrCannotEdit, autonomyKey(host))
+		return fmt.Errorf("%s: %w (set %s by hand)", display, ErrCannotEdit, AutonomyKey(host))
 	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		return fmt.Errorf("write %s: %w", display, err)
@@ -63,8 +63,9 @@ func autonomyFor(p Policy, host string) Autonomy {
 	return p.Hosts[host]
 }
 
-// autonomyKey is the key SetFileAutonomy writes, as a FileError names it.
-func autonomyKey(host string) string {
+// AutonomyKey is the config.toml key holding the level of host ("" the
+// global one), written as FileError and FileSource name keys.
+func AutonomyKey(host string) string {
 	if host == "" {
 		return path("policy", "autonomy")
 	}

@@ -75,3 +75,12 @@ func (c *Config) NotifyToken(i int) string {
 	}
 	return ""
 }
+
+// FileDisplay is config.toml's path as errors and sources show it
+// ("~/.macroa/config.toml").
+func (c *Config) FileDisplay() string {
+	if c.fdisp != "" {
+		return c.fdisp
+	}
+	return c.FilePath
+}
