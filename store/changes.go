@@ -26,6 +26,9 @@ type ChangeMarks struct {
 	Sessions [3]int64 // sessions: count, newest update; newest context entry
 	Facts    [3]int64 // facts: count, newest update, newest id
 	Usage    int64    // newest usage row
+	// Approvals: the newest write to the queue, the newest to the rules
+	// (each table's seq, which every write to a row moves).
+	Approvals [2]int64
 }
 
 // OpenChangeProbe takes a connection of its own for a ChangeProbe. Close the
@@ -46,7 +49,9 @@ func (db *DB) OpenChangeProbe(ctx context.Context) (*ChangeProbe, error) {
 		(SELECT coalesce(max(id), 0) FROM context_entries),
 		(SELECT count(*) FROM facts), (SELECT coalesce(max(updated_at), 0) FROM facts),
 		(SELECT coalesce(max(id), 0) FROM facts),
-		(SELECT coalesce(max(id), 0) FROM usage)`)
+		(SELECT coalesce(max(id), 0) FROM usage),
+		(SELECT coalesce(max(seq), 0) FROM approvals),
+		(SELECT coalesce(max(seq), 0) FROM approval_rules)`)
 	if err != nil {
 		p.Close()
 		return nil, fmt.Errorf("open change probe: %w", err)
@@ -70,7 +75,8 @@ func (p *ChangeProbe) Marks(ctx context.Context) (ChangeMarks, error) {
 	var m ChangeMarks
 	err := p.marks.QueryRowContext(ctx).Scan(&m.Audit,
 		&m.Sessions[0], &m.Sessions[1], &m.Sessions[2],
-		&m.Facts[0], &m.Facts[1], &m.Facts[2], &m.Usage)
+		&m.Facts[0], &m.Facts[1], &m.Facts[2], &m.Usage,
+		&m.Approvals[0], &m.Approvals[1])
 	if err != nil {
 		return ChangeMarks{}, fmt.Errorf("read change marks: %w", err)
 	}
