@@ -11,9 +11,10 @@ type PaneID string
 
 // The panes of the cockpit that other panes address by name.
 const (
-	PaneChat     PaneID = "chat"
-	PaneSessions PaneID = "sessions"
-	PaneAudit    PaneID = "audit"
+	PaneChat      PaneID = "chat"
+	PaneSessions  PaneID = "sessions"
+	PaneAudit     PaneID = "audit"
+	PaneApprovals PaneID = "approvals"
 )
 
 // CoreEventMsg carries one core event (a token, a completed run, a store

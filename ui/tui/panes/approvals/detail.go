@@ -1,0 +1,251 @@
+package approvals
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/core/actions"
+	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit"
+)
+
+// labelWidth is the width of the labels in the detail view.
+const labelWidth = 10
+
+// wrap cuts already clean text into lines of at most width cells,
+// keeping its own line breaks.
+func wrap(s string, width int) []string {
+	s = strings.TrimRight(s, "\n")
+	if width > 0 {
+		s = ansi.Wrap(s, width, "")
+	}
+	return strings.Split(s, "\n")
+}
+
+// detailBody is the shown entry's fields, command or diff, and output,
+// as lines of at most width cells.
+func (p *Pane) detailBody(width int, now time.Time) []string {
+	e := p.shown
+	valueW := max(1, width-labelWidth-1)
+	var body []string
+	field := func(label, value string, style lipgloss.Style) {
+		for i, line := range wrap(value, valueW) {
+			if i > 0 {
+				label = ""
+			}
+			body = append(body, p.st.Muted.Render(kit.Cell(label, labelWidth, false))+" "+style.Render(line))
+		}
+	}
+	section := func(label string, lines []string, style lipgloss.Style) {
+		body = append(body, "", p.st.Muted.Render(label))
+		for _, l := range lines {
+			for _, w := range wrap(l, max(1, width-2)) {
+				body = append(body, "  "+style.Render(w))
+			}
+		}
+	}
+	field("summary", one(e.Summary), p.st.Text)
+	field("kind", one(e.Kind), p.st.Text)
+	if e.Target != "" {
+		field("target", one(e.Target), p.st.Text)
+	}
+	field("host", hostName(e.Host), p.st.Text)
+	proposed := one(e.Proposer)
+	if e.Source != "" {
+		proposed += " from " + one(e.Source)
+	}
+	proposed += ", " + ago(now, e.CreatedAt)
+	if e.Count > 1 {
+		proposed += fmt.Sprintf(" (proposed %d times)", e.Count)
+	}
+	if e.Session != "" {
+		proposed += " · session " + one(e.Session)
+	}
+	field("proposed", proposed, p.st.Text)
+	if e.State == store.ApprovalPending {
+		left := "no expiry"
+		if !e.ExpiresAt.IsZero() {
+			left = "expires in " + expiry(now, e.ExpiresAt) + " (" + e.ExpiresAt.In(now.Location()).Format("2006-01-02 15:04") + ")"
+			if !e.ExpiresAt.After(now) {
+				left = "past its expiry: it is expired at the next look"
+			}
+		}
+		field("expires", left, p.st.Text)
+	}
+	why := block(e.Why)
+	if why == "" {
+		why = "(none given)"
+	}
+	field("why", why, p.st.Text)
+	gate := one(e.Verdict)
+	if e.Reason != "" {
+		gate += ": " + one(e.Reason)
+	}
+	field("gate", gate, p.st.Text)
+	level := "level " + one(e.Level)
+	if e.Level == "" {
+		level = "level -"
+	}
+	level += " · risk " + riskWord(e.Risk)
+	if e.Protected != "" {
+		level += " · protected " + one(e.Protected)
+	}
+	field("", level, p.riskStyle(e.Risk))
+	if e.DecidedBy != "" {
+		field("decided", decided(e)+", "+ago(now, e.DecidedAt), p.st.Text)
+	}
+	if e.Note != "" {
+		field("note", block(e.Note), p.st.Text)
+	}
+	if out, style := outcome(e, p.st); out != "" {
+		field("outcome", out, style)
+	}
+	label, lines := command(e)
+	section(label, lines, p.st.Code)
+	switch {
+	case len(p.live) > 0 && !e.State.Final():
+		section("output (running)", []string{block(strings.Join(p.live, ""))}, p.st.Shell)
+	case e.Output != "":
+		section("output", []string{block(e.Output)}, p.st.Shell)
+	case e.State == store.ApprovalRunning || e.State == store.ApprovalApproved || p.acting[e.ID]:
+		section("output", []string{"(running; its lines show here as it prints them)"}, p.st.Muted)
+	}
+	if e.Error != "" {
+		section("error", []string{block(e.Error)}, p.st.Error)
+	}
+	return body
+}
+
+// outcome says how an entry's run ended: "succeeded, exit 0, in 1.2s".
+func outcome(e *store.Approval, st kit.Styles) (string, lipgloss.Style) {
+	took := ""
+	if !e.StartedAt.IsZero() && !e.FinishedAt.IsZero() {
+		took = ", in " + e.FinishedAt.Sub(e.StartedAt).Round(time.Millisecond).String()
+	}
+	switch e.State {
+	case store.ApprovalSucceeded:
+		return "succeeded, exit " + strconv.Itoa(e.ExitCode) + took, st.Success
+	case store.ApprovalFailed:
+		return "failed, exit " + strconv.Itoa(e.ExitCode) + took, st.Error
+	case store.ApprovalInterrupted:
+		return "interrupted: the process running it ended; it is never run again by itself", st.Error
+	case store.ApprovalRunning:
+		return "running since " + e.StartedAt.Format("15:04:05"), st.Accent
+	case store.ApprovalApproved:
+		return "approved, starting", st.Accent
+	case store.ApprovalRejected:
+		return "rejected: it never ran", st.Warning
+	case store.ApprovalExpired:
+		return "expired: nobody answered in time; it never ran", st.Muted
+	}
+	return "", st.Text
+}
+
+// viewDetail draws the shown entry under a fixed header line; it scrolls,
+// and keeps its last line in sight while the output streams.
+func (p *Pane) viewDetail(width, height int) string {
+	e := p.shown
+	body := p.detailBody(width, p.now())
+	rows := max(0, height-2)
+	l := &p.lists[p.view]
+	if p.follow {
+		l.DetailTop = len(body)
+	}
+	l.ClampDetail(len(body), rows)
+	head := p.st.Accent.Render("approval "+string(e.ID)) + " " + stateStyle(p.st, e.State).Render(string(e.State)) +
+		" " + p.riskStyle(e.Risk).Render(riskWord(e.Risk)+" risk")
+	if below := len(body) - l.DetailTop - rows; below > 0 {
+		head += p.st.Warning.Render(fmt.Sprintf(" ↓ %d more", below))
+	}
+	lines := append([]string{kit.Fit(head, width)}, body[l.DetailTop:min(len(body), l.DetailTop+rows)]...)
+	for len(lines) < height-1 {
+		lines = append(lines, "")
+	}
+	return kit.Block(append(lines[:max(0, height-1)], p.detailFooter(width)), width, height)
+}
+
+// detailFooter is the prompt when one is open, else the detail view's keys.
+func (p *Pane) detailFooter(width int) string {
+	if p.prompt != browse {
+		return p.footer(width)
+	}
+	hints := []string{"esc close"}
+	if p.shown.State == store.ApprovalPending && !p.acting[p.shown.ID] {
+		for _, a := range [][2]string{{"approve", "approve"}, {"remember", "remember"}, {"reject", "reject"}} {
+			if k := p.KeyLabel(a[0]); k != "?" {
+				hints = append(hints, k+" "+a[1])
+			}
+		}
+	}
+	hints = append(hints, p.KeyLabel("up")+"/"+p.KeyLabel("down")+" scroll")
+	return p.st.Muted.Render(kit.Fit(strings.Join(hints, " · "), width))
+}
+
+// riskStyle is a risk's colour; the word beside it says the same.
+func (p *Pane) riskStyle(r int) lipgloss.Style {
+	switch actions.Risk(r) {
+	case actions.Critical:
+		return p.st.Error
+	case actions.High:
+		return p.st.Warning
+	case actions.Medium:
+		return p.st.Info
+	case actions.Low:
+		return p.st.Success
+	}
+	return p.st.Muted
+}
+
+// paints are the rows' styles as escape codes.
+type paints struct {
+	accent, muted, text, sel kit.Paint
+	risks                    [5]kit.Paint
+	states                   map[store.ApprovalState]kit.Paint
+}
+
+func newPaints(st kit.Styles) paints {
+	ps := paints{accent: kit.Painter(st.Accent), muted: kit.Painter(st.Muted), text: kit.Painter(st.Text),
+		sel: kit.Painter(st.Selected), states: map[store.ApprovalState]kit.Paint{}}
+	p := &Pane{st: st}
+	for r := range ps.risks {
+		ps.risks[r] = kit.Painter(p.riskStyle(r))
+	}
+	for _, s := range append(finalStates, openStates...) {
+		ps.states[s] = kit.Painter(stateStyle(st, s))
+	}
+	return ps
+}
+
+func (ps paints) risk(r int) kit.Paint {
+	if r < 0 || r >= len(ps.risks) {
+		return ps.muted
+	}
+	return ps.risks[r]
+}
+
+func (ps paints) state(s store.ApprovalState) kit.Paint {
+	if lp, ok := ps.states[s]; ok {
+		return lp
+	}
+	return ps.muted
+}
+
+// stateStyle is a state's colour; the word beside it says the same.
+func stateStyle(st kit.Styles, s store.ApprovalState) lipgloss.Style {
+	switch s {
+	case store.ApprovalSucceeded:
+		return st.Success
+	case store.ApprovalFailed, store.ApprovalInterrupted:
+		return st.Error
+	case store.ApprovalRejected, store.ApprovalPending:
+		return st.Warning
+	case store.ApprovalApproved, store.ApprovalRunning:
+		return st.Accent
+	}
+	return st.Muted
+}
