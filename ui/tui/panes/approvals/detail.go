@@ -70,7 +70,7 @@ func (p *Pane) detailBody(width int, now time.Time) []string {
 	if e.State == store.ApprovalPending {
 		left := "no expiry"
 		if !e.ExpiresAt.IsZero() {
-			left = "expires in " + expiry(now, e.ExpiresAt) + " (" + e.ExpiresAt.In(now.Location()).Format("2006-01-02 15:04") + ")"
+			left = "in " + expiry(now, e.ExpiresAt) + " (" + e.ExpiresAt.In(now.Location()).Format("2006-01-02 15:04") + ")"
 			if !e.ExpiresAt.After(now) {
 				left = "past its expiry: it is expired at the next look"
 			}

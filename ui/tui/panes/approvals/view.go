@@ -186,15 +186,15 @@ func (p *Pane) header(width int) string {
 func (p *Pane) footer(width int) string {
 	switch p.prompt {
 	case confirm:
-		q := fmt.Sprintf("approve %s risk: %s? %s or y runs it, esc cancels", strings.ToUpper(riskWord(p.target.Risk)),
-			one(p.target.Summary), p.KeyLabel("approve"))
+		q := fmt.Sprintf("%s risk, approve? %s or y runs it · esc cancels · %s", strings.ToUpper(riskWord(p.target.Risk)),
+			p.KeyLabel("approve"), one(p.target.Summary))
 		if p.remember.Scope != "" {
-			q = fmt.Sprintf("approve %s risk and remember %s: %s? %s or y, esc cancels", strings.ToUpper(riskWord(p.target.Risk)),
-				scopeWords(p.remember.Scope), one(p.target.Summary), p.KeyLabel("approve"))
+			q = fmt.Sprintf("%s risk, approve and remember %s? %s or y · esc cancels · %s", strings.ToUpper(riskWord(p.target.Risk)),
+				scopeWords(p.remember.Scope), p.KeyLabel("approve"), one(p.target.Summary))
 		}
 		return p.st.Warning.Render(kit.Fit(q, width))
 	case scope:
-		q := "approve and remember " + one(p.target.Summary) + " for: s this session · h this host · w always · esc cancels"
+		q := "remember the approval for: s this session · h this host · w always · esc cancels · " + one(p.target.Summary)
 		return p.st.Warning.Render(kit.Fit(q, width))
 	case noting:
 		label := "reject " + ansi.Truncate(one(p.target.Summary), max(1, width/3), "…") + ", note: "
@@ -249,7 +249,7 @@ func (p *Pane) openColumns(width int) ([]column, int) {
 
 // pastColumns lays out the history: outcome, risk, when, who decided.
 func (p *Pane) pastColumns(width int) ([]column, int) {
-	cols := []column{{"STATE", 11, false}, {"RISK", 8, false}, {"WHEN", 6, false}, {"DECIDED BY", 14, false}}
+	cols := []column{{"STATE", 11, false}, {"RISK", 8, false}, {"WHEN", 6, false}, {"DECIDED BY", 18, false}}
 	if width >= 120 {
 		cols = []column{{"STATE", 11, false}, {"RISK", 8, false}, {"WHEN", 6, false}, {"HOST", 12, false}, {"DECIDED BY", 24, false}}
 	}
