@@ -83,7 +83,9 @@ func inState(t *testing.T, db *DB, clock *fakeClock, n int, state ApprovalState)
 	switch state {
 	case ApprovalPending:
 	case ApprovalRejected:
-		step(func() (Approval, error) { return db.DecideApproval(ctx, a.ID, ApprovalRejected, "person:ann", "cli", "no", "") })
+		step(func() (Approval, error) {
+			return db.DecideApproval(ctx, a.ID, ApprovalRejected, "person:ann", "cli", "no", "")
+		})
 	case ApprovalExpired:
 		clock.advance(2 * time.Hour)
 		var got []Approval
