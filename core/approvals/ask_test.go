@@ -34,7 +34,9 @@ func TestAskGate(t *testing.T) {
 		{"a restart at auto-safe asks", policy.AutoSafe, func(string) actions.Action { return service(actions.ServiceRestart, "nginx") }, false, policy.Ask, actions.Medium},
 		{"stopping sshd at auto-full is denied", policy.AutoFull, func(string) actions.Action { return service(actions.ServiceStop, "sshd") }, false, policy.Deny, actions.Critical},
 		{"a hostile chain at auto-full is denied", policy.AutoFull, func(c string) actions.Action { return command("touch " + c + " ; systemctl stop sshd") }, false, policy.Deny, actions.Critical},
-		{"reboot at auto-full asks", policy.AutoFull, func(string) actions.Action { return actions.Action{Kind: actions.SystemReboot, Params: actions.Reboot{}} }, false, policy.Ask, actions.Critical},
+		{"reboot at auto-full asks", policy.AutoFull, func(string) actions.Action {
+			return actions.Action{Kind: actions.SystemReboot, Params: actions.Reboot{}}
+		}, false, policy.Ask, actions.Critical},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t, tc.level)
@@ -101,7 +103,9 @@ func TestPreApproved(t *testing.T) {
 		{"a write that asks runs", policy.Suggest, func(c string) actions.Action { return command("touch " + c) }, true},
 		{"denied stays pending", policy.AutoFull, func(c string) actions.Action { return command("touch " + c + "; systemctl stop ssh.service") }, false},
 		{"denied by the configured list stays pending", policy.Suggest, func(c string) actions.Action { return command("touch " + c + " && shutdown -h now") }, false},
-		{"critical stays pending", policy.AutoFull, func(string) actions.Action { return actions.Action{Kind: actions.SystemReboot, Params: actions.Reboot{}} }, false},
+		{"critical stays pending", policy.AutoFull, func(string) actions.Action {
+			return actions.Action{Kind: actions.SystemReboot, Params: actions.Reboot{}}
+		}, false},
 		{"protected stays pending", policy.Suggest, func(string) actions.Action { return service(actions.ServiceRestart, "sshd.service") }, false},
 		{"nothing at observe", policy.Observe, func(c string) actions.Action { return command("touch " + c) }, false},
 	} {
