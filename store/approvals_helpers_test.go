@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -70,3 +71,5 @@ func verifyChain(t testing.TB, db *DB) {
 		t.Fatalf("VerifyAudit: %v, problems %+v", err, rep.Problems)
 	}
 }
+
+func errorsIsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
