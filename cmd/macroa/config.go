@@ -28,7 +28,7 @@ Secrets are masked.`,
 				return err
 			}
 			out := cmd.OutOrStdout()
-			settings := cfg.Settings()
+			settings := append(cfg.Settings(), cfg.FileSettings()...)
 			if asJSON {
 				return writeJSON(out, settings)
 			}

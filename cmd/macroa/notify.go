@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/macroa/macroa/core/app"
+)
+
+func newNotifyCmd(a *app.App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "notify",
+		Short: "Notifications: approvals waiting and failed actions, sent to ntfy, Gotify or a webhook",
+		Long: `Macroa sends a notification when an approval is waiting and when an action
+fails, to every [[notify]] channel in ~/.macroa/config.toml whose
+min_priority the message meets:
+
+  [[notify]]
+  type = "ntfy"                 # ntfy | gotify | webhook
+  url = "https://ntfy.sh"
+  topic = "my-macroa-alerts"    # ntfy only
+  token_env = "NTFY_TOKEN"      # or token = "..."
+  min_priority = "default"      # low | default | high | urgent
+  timeout = "10s"`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErr("unknown command %q for %s (try: macroa notify test)", args[0], cmd.CommandPath())
+			}
+			return usageErr("name a subcommand: macroa notify test")
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return nil },
+	}
+	test := &cobra.Command{
+		Use:   "test",
+		Short: "Send a test message to every channel and report each result",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := loadConfig(a)
+			if err != nil {
+				return err
+			}
+			if len(cfg.File.Notify) == 0 {
+				return usageErr("no notification channel is configured: add a [[notify]] table to %s (see: macroa notify --help)", cfg.FileDisplay())
+			}
+			results, err := a.NotifyTest(cmd.Context())
+			if err != nil {
+				return failErr("%v", err)
+			}
+			out := cmd.OutOrStdout()
+			failed := 0
+			for _, r := range results {
+				if r.Err != nil {
+					failed++
+					fmt.Fprintf(out, "FAIL  %v\n", r.Err)
+					continue
+				}
+				fmt.Fprintf(out, "OK    %s\n", r.Channel.Name)
+			}
+			if failed > 0 {
+				return failErr("%d of %d channels did not take the test message", failed, len(results))
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(test)
+	return cmd
+}
