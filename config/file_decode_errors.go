@@ -35,7 +35,11 @@ func tomlTypeName(val any) string {
 func decodeError(err error, display string, generic map[string]any, lines keyLines) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		return &FileError{File: display, Line: pe.Position.Line, Field: pe.LastKey, Msg: pe.Message}
+		fe := &FileError{File: display, Line: pe.Position.Line, Field: pe.LastKey, Msg: pe.Message}
+		if f, l, ok := locateValueInArray(generic, lines, fe.Field, fe.Msg); ok {
+			fe.Field, fe.Line = f, l
+		}
+		return fe
 	}
 	msg := err.Error()
 	m := reTomlErr.Get().FindStringSubmatch(msg)
@@ -46,6 +50,8 @@ func decodeError(err error, display string, generic map[string]any, lines keyLin
 	field, _ := strconv.Unquote(`"` + m[2] + `"`)
 	text, got := friendlyTypeError(m[3])
 	if f, l, ok := locateInArray(generic, lines, field, got); ok {
+		field, line = f, l
+	} else if f, l, ok := locateValueInArray(generic, lines, field, text); ok {
 		field, line = f, l
 	}
 	return &FileError{File: display, Line: line, Field: field, Msg: text}
@@ -111,6 +117,27 @@ func locateInArray(generic map[string]any, lines keyLines, field, got string) (s
 			}
 		}
 		if match {
+			f := fmt.Sprintf("%s[%d].%s", top, i, rest)
+			return f, lines.line(f), true
+		}
+	}
+	return "", 0, false
+}
+
+// locateValueInArray corrects a refused value inside an array of tables
+// ([[notify]] type = "slack"): the first element whose string value, quoted,
+// is the one the message names.
+func locateValueInArray(generic map[string]any, lines keyLines, field, msg string) (string, int, bool) {
+	top, rest, ok := strings.Cut(field, ".")
+	if !ok || strings.Contains(rest, ".") {
+		return "", 0, false
+	}
+	elems, ok := asTables(generic[top])
+	if !ok {
+		return "", 0, false
+	}
+	for i, el := range elems {
+		if s, isStr := el[rest].(string); isStr && strings.HasPrefix(msg, strconv.Quote(s)+" ") {
 			f := fmt.Sprintf("%s[%d].%s", top, i, rest)
 			return f, lines.line(f), true
 		}
