@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/providers"
@@ -60,13 +61,15 @@ type App struct {
 	busOnce sync.Once
 	bus     *events.Bus // see broker.go
 
-	mu     sync.Mutex // guards the lazily built parts below
-	cfg    *config.Config
-	db     *store.DB
-	kern   *kernel.Kernel
-	watch  *watcher
-	notes  *notifyLoop // see notify.go
-	closed bool
+	mu    sync.Mutex // guards the lazily built parts below
+	cfg   *config.Config
+	db    *store.DB
+	kern  *kernel.Kernel
+	watch *watcher
+	notes *notifyLoop // see notify.go
+	// approvals is the approval queue, built on first use (approvals.go).
+	approvals *approvals.Service
+	closed    bool
 
 	base       context.Context // ends every run when it ends (Start, Shutdown)
 	cancelBase context.CancelFunc

@@ -21,17 +21,20 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	if a.watch != nil || a.closed {
+		a.mu.Unlock()
 		return nil
 	}
 	w, err := startWatcher(a.base, db, a.opts.WatchEvery, a.opts.pollStore, a.publish, a.logger())
 	if err != nil {
+		a.mu.Unlock()
 		return fmt.Errorf("start the store watcher: %w", err)
 	}
 	a.watch = w
 	a.startNotify(a.cfg)
-	return nil
+	a.mu.Unlock()
+	// After the notifier: what recovery interrupts or expires is sent.
+	return a.startApprovals(a.base)
 }
 
 // Run serves one request. It ends when ctx ends or when the App's base
@@ -85,6 +88,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 		}
 	}
 
+	a.stopApprovals() // runs in flight record their outcome before the store closes
 	a.stopNotify(ctx) // before the broker closes: it sends what is queued
 
 	a.mu.Lock()

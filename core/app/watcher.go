@@ -187,6 +187,9 @@ func changedParts(old, cur store.ChangeMarks) []events.StorePart {
 	if old.Usage != cur.Usage {
 		parts = append(parts, events.PartUsage)
 	}
+	if old.Approvals != cur.Approvals {
+		parts = append(parts, events.PartApprovals)
+	}
 	return parts
 }
 

@@ -60,13 +60,16 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop ends the background work and cancels runs in flight (their
-// outcome is still recorded); it waits for the expiry timer.
+// Stop ends the background work and cancels runs in flight; it waits for
+// them to record their outcome, and for the expiry timer. No run starts
+// after it.
 func (s *Service) Stop() {
-	s.stop()
 	s.mu.Lock()
+	s.stopped = true
 	done := s.done
 	s.mu.Unlock()
+	s.stop()
+	s.runs.Wait()
 	if done != nil {
 		<-done
 	}

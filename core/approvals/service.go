@@ -66,6 +66,8 @@ type Service struct {
 	base    context.Context // ends with Stop: runs in flight are cancelled
 	stop    context.CancelFunc
 	started bool
+	stopped bool           // no run starts any more
+	runs    sync.WaitGroup // runs in flight, which Stop waits for
 	done    chan struct{}
 	kick    chan struct{} // a new pending entry: the expiry timer looks again
 
@@ -73,6 +75,11 @@ type Service struct {
 	// process and before it starts running (tests stop here).
 	beforeRun func(Entry)
 }
+
+// ErrStopped is what an approval made as the service stops says: the
+// entry stays approved for this process, and the next start marks it
+// interrupted; it never runs by itself.
+var ErrStopped = errors.New("macroa is shutting down, so the approved action was not run")
 
 // safetyReread is how often a wait reads its entry when nothing woke it.
 const safetyReread = 2 * time.Second
@@ -189,6 +196,14 @@ func (s *Service) conflictSeen(err error, d Decider) {
 // run, and the outcome. The run is not tied to ctx, only to the service:
 // a front end that stops waiting does not leave it half done.
 func (s *Service) execute(ctx context.Context, e Entry, d Decider) (Entry, error) {
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return e, ErrStopped
+	}
+	s.runs.Add(1)
+	s.mu.Unlock()
+	defer s.runs.Done()
 	if s.beforeRun != nil {
 		s.beforeRun(e)
 	}
