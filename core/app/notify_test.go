@@ -13,8 +13,11 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/core/actions"
+	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/notify"
+	"github.com/macroa/macroa/store"
 )
 
 // hookServer is a real local webhook endpoint recording what it gets.
@@ -199,5 +202,53 @@ func TestNotifyTest(t *testing.T) {
 	}
 	if got := h.received(); len(got) != 1 || got[0].Kind != "test" || got[0].Title != "Macroa test notification" {
 		t.Errorf("received %+v", got)
+	}
+}
+
+// Through the real queue: a proposal that waits sends one notification
+// (its merged twin none), and the action failing when approved sends
+// another.
+func TestNotifyFromTheQueue(t *testing.T) {
+	h := newHookServer(t, nil)
+	a := notifyApp(t, h.URL)
+	ctx := context.Background()
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := a.Approvals()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := approvals.Proposal{
+		Action:   actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: "echo trying; exit 3"}},
+		Proposer: approvals.ByAgent, Why: "to see it fail", Source: "cli",
+	}
+	first, err := svc.Ask(ctx, p, approvals.AskOptions{Where: approvals.CLI})
+	if err != nil || first.Entry.State != store.ApprovalPending {
+		t.Fatalf("Ask = %+v, %v", first, err)
+	}
+	if again, err := svc.Ask(ctx, p, approvals.AskOptions{Where: approvals.CLI}); err != nil || !again.Merged {
+		t.Fatalf("second Ask = %+v, %v", again, err)
+	}
+	h.waitFor(t, 1)
+	id := string(first.Entry.ID)
+	e, err := svc.Approve(ctx, first.Entry.ID, approvals.Decider{Who: "person:test", Where: approvals.CLI}, approvals.Remember{})
+	if err != nil || e.State != store.ApprovalFailed {
+		t.Fatalf("Approve = %+v, %v", e, err)
+	}
+	h.waitFor(t, 2)
+	if err := a.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := h.received()
+	if len(got) != 2 {
+		t.Fatalf("got %d notifications: %+v", len(got), got)
+	}
+	if got[0].Kind != "approval.pending" || !contains(got[0].Title, "Approval waiting: ") ||
+		!contains(got[0].Body, "id: "+id, "proposed by: agent", "macroa approvals approve "+id) {
+		t.Errorf("waiting = %+v", got[0])
+	}
+	if got[1].Kind != "action.failed" || got[1].Priority != "high" || !contains(got[1].Title, "Action failed: ") {
+		t.Errorf("failed = %+v", got[1])
 	}
 }
