@@ -39,11 +39,7 @@ func newRig(t testing.TB, level policy.Level) *rig {
 	// A fake systemctl: it logs what it was asked and says "active".
 	r.fake("systemctl", `echo "$*" >> `+shellQuote(r.log)+`
 case "$1" in is-active) echo active ;; esac`)
-	if tt, ok := t.(*testing.T); ok {
-		tt.Setenv("PATH", r.bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	} else {
-		os.Setenv("PATH", r.bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	}
+	t.Setenv("PATH", r.bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	r.db = openDB(t, r.dbPath)
 	r.bus = events.New(nil)
 	t.Cleanup(r.bus.Close)
