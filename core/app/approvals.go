@@ -43,6 +43,9 @@ func (a *App) approvalService() (*approvals.Service, error) {
 		Log:       a.logger(),
 		BackupDir: filepath.Join(a.cfg.Home, "backups"),
 	})
+	// A process that never calls Start (macroa run, macroa approvals)
+	// sends the notifications for the changes it makes too.
+	a.startNotify(a.cfg)
 	return a.approvals, nil
 }
 

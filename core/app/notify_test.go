@@ -252,3 +252,25 @@ func TestNotifyFromTheQueue(t *testing.T) {
 		t.Errorf("failed = %+v", got[1])
 	}
 }
+
+// A process that never calls Start (macroa run queuing a proposal) sends
+// its notification too, by the time Shutdown returns.
+func TestNotifyWithoutStart(t *testing.T) {
+	h := newHookServer(t, nil)
+	a := notifyApp(t, h.URL)
+	ctx := context.Background()
+	svc, err := a.Approvals()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := approvals.Proposal{Action: actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: "true"}}, Proposer: approvals.ByAgent}
+	if ans, err := svc.Ask(ctx, p, approvals.AskOptions{Where: approvals.CLI}); err != nil || ans.Entry.State != store.ApprovalPending {
+		t.Fatalf("Ask = %+v, %v", ans, err)
+	}
+	if err := a.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.received(); len(got) != 1 || got[0].Kind != "approval.pending" {
+		t.Fatalf("received %+v", got)
+	}
+}
