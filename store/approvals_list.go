@@ -48,8 +48,21 @@ func (db *DB) ListApprovals(ctx context.Context, q ApprovalQuery) ([]Approval, e
 	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 
 	var out []Approval
+	if wantPending && offset > 0 {
+		// A page past the pending entries skips them without reading
+		// them: the count comes from the index alone.
+		var n int
+		err := conn.QueryRowContext(ctx, `SELECT count(*) FROM approvals INDEXED BY approvals_pending
+			WHERE state = 'pending'`+host, hostArgs...).Scan(&n)
+		if err != nil {
+			return nil, fmt.Errorf("list approvals: %w", err)
+		}
+		if offset >= n {
+			wantPending, offset = false, offset-n
+		}
+	}
 	if wantPending {
-		rows, err := conn.QueryContext(ctx, `SELECT `+approvalCols+` FROM approvals
+		rows, err := conn.QueryContext(ctx, `SELECT `+approvalCols+` FROM approvals INDEXED BY approvals_pending
 			WHERE state = 'pending'`+host+`
 			ORDER BY risk DESC, created_at, id LIMIT ? OFFSET ?`,
 			append(hostArgs, sqlLimit(limit), offset)...)
@@ -59,18 +72,7 @@ func (db *DB) ListApprovals(ctx context.Context, q ApprovalQuery) ([]Approval, e
 		if out, err = scanApprovals(rows, out); err != nil {
 			return nil, fmt.Errorf("list approvals: %w", err)
 		}
-		if len(out) == 0 && offset > 0 {
-			// The page starts past the pending entries: skip as many
-			// of the rest as the offset goes beyond them.
-			var n int
-			err := conn.QueryRowContext(ctx, `SELECT count(*) FROM approvals WHERE state = 'pending'`+host, hostArgs...).Scan(&n)
-			if err != nil {
-				return nil, fmt.Errorf("list approvals: %w", err)
-			}
-			offset -= n
-		} else {
-			offset = 0
-		}
+		offset = 0
 	}
 	if !wantRest || limit > 0 && len(out) >= limit {
 		return out, nil
@@ -88,7 +90,7 @@ func (db *DB) ListApprovals(ctx context.Context, q ApprovalQuery) ([]Approval, e
 	args = append(append(args, hostArgs...), sqlLimit(limit-len(out)), offset)
 	rows, err := conn.QueryContext(ctx, `SELECT `+approvalCols+` FROM approvals INDEXED BY approvals_done
 		WHERE `+where+host+`
-		ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`, args...)
+		ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list approvals: %w", err)
 	}
@@ -100,41 +102,27 @@ func (db *DB) ListApprovals(ctx context.Context, q ApprovalQuery) ([]Approval, e
 
 // CountApprovals returns the numbers the status bar and the pane's title
 // show. Running counts approved entries not yet started with the running
-// ones; Decided every final entry.
+// ones; Decided every final entry. Nothing here reads the history row by
+// row: the total is SQLite's page count of the table, the newest changes
+// are index seeks, and only pending entries are grouped.
 func (db *DB) CountApprovals(ctx context.Context) (ApprovalCounts, error) {
 	var c ApprovalCounts
-	rows, err := db.sql.QueryContext(ctx, `SELECT state, count(*), max(updated_at) FROM approvals INDEXED BY approvals_state GROUP BY state`)
+	var total int
+	var newestDone, newestPending sql.NullInt64
+	err := db.sql.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM approvals),
+		(SELECT count(*) FROM approvals INDEXED BY approvals_state WHERE state IN ('approved', 'running')),
+		(SELECT max(updated_at) FROM approvals INDEXED BY approvals_done WHERE state <> 'pending'),
+		(SELECT max(updated_at) FROM approvals INDEXED BY approvals_state WHERE state = 'pending')`).
+		Scan(&total, &c.Running, &newestDone, &newestPending)
 	if err != nil {
 		return c, fmt.Errorf("count approvals: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var state ApprovalState
-		var n int
-		var newest sql.NullInt64
-		if err := rows.Scan(&state, &n, &newest); err != nil {
-			return c, fmt.Errorf("count approvals: %w", err)
-		}
-		switch {
-		case state == ApprovalPending:
-			c.Pending = n
-		case !state.Final():
-			c.Running += n
-		default:
-			c.Decided += n
-		}
-		if t := fromMillis(newest); t.After(c.NewestActivity) {
-			c.NewestActivity = t
-		}
+	c.NewestActivity = fromMillis(newestDone)
+	if t := fromMillis(newestPending); t.After(c.NewestActivity) {
+		c.NewestActivity = t
 	}
-	if err := rows.Err(); err != nil {
-		return c, fmt.Errorf("count approvals: %w", err)
-	}
-	rows.Close()
-	if c.Pending == 0 {
-		return c, nil
-	}
-	rows, err = db.sql.QueryContext(ctx, `SELECT risk, count(*), min(created_at) FROM approvals
+	rows, err := db.sql.QueryContext(ctx, `SELECT risk, count(*), min(created_at) FROM approvals INDEXED BY approvals_pending
 		WHERE state = 'pending' GROUP BY risk`)
 	if err != nil {
 		return c, fmt.Errorf("count approvals: %w", err)
@@ -146,6 +134,7 @@ func (db *DB) CountApprovals(ctx context.Context) (ApprovalCounts, error) {
 		if err := rows.Scan(&risk, &n, &oldest); err != nil {
 			return c, fmt.Errorf("count approvals: %w", err)
 		}
+		c.Pending += n
 		if risk >= 1 && risk < len(c.PendingByRisk) {
 			c.PendingByRisk[risk] += n
 		}
@@ -156,6 +145,7 @@ func (db *DB) CountApprovals(ctx context.Context) (ApprovalCounts, error) {
 	if err := rows.Err(); err != nil {
 		return c, fmt.Errorf("count approvals: %w", err)
 	}
+	c.Decided = total - c.Pending - c.Running
 	return c, nil
 }
 
@@ -163,7 +153,7 @@ func (db *DB) CountApprovals(ctx context.Context) (ApprovalCounts, error) {
 // ok is false when nothing is pending.
 func (db *DB) NextApprovalExpiry(ctx context.Context) (time.Time, bool, error) {
 	var ms sql.NullInt64
-	err := db.sql.QueryRowContext(ctx, `SELECT min(expires_at) FROM approvals WHERE state = 'pending'`).Scan(&ms)
+	err := db.sql.QueryRowContext(ctx, `SELECT min(expires_at) FROM approvals INDEXED BY approvals_expiry WHERE state = 'pending'`).Scan(&ms)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next approval expiry: %w", err)
 	}

@@ -383,7 +383,7 @@ func (db *DB) InterruptApprovals(ctx context.Context, alive func(runner string) 
 func (db *DB) ExpireApprovals(ctx context.Context, now time.Time) ([]Approval, error) {
 	var due bool
 	err := db.sql.QueryRowContext(ctx,
-		`SELECT EXISTS (SELECT 1 FROM approvals WHERE state = 'pending' AND expires_at <= ?)`, now.UnixMilli()).Scan(&due)
+		`SELECT EXISTS (SELECT 1 FROM approvals INDEXED BY approvals_expiry WHERE state = 'pending' AND expires_at <= ?)`, now.UnixMilli()).Scan(&due)
 	if err != nil {
 		return nil, fmt.Errorf("expire approvals: %w", err)
 	}

@@ -40,13 +40,13 @@ CREATE TABLE approvals (
     seq           INTEGER NOT NULL
 );
 -- The queue as the pane shows it: what waits, riskiest then oldest first.
-CREATE INDEX approvals_pending ON approvals (risk DESC, created_at) WHERE state = 'pending';
+CREATE INDEX approvals_pending ON approvals (risk DESC, created_at, id) WHERE state = 'pending';
 -- Identical proposals merge: at most one pending entry per key, across processes.
 CREATE UNIQUE INDEX approvals_dedupe ON approvals (dedupe_key) WHERE state = 'pending';
 -- The next entry to expire.
 CREATE INDEX approvals_expiry ON approvals (expires_at) WHERE state = 'pending';
 -- The history, newest first.
-CREATE INDEX approvals_done ON approvals (updated_at) WHERE state <> 'pending';
+CREATE INDEX approvals_done ON approvals (updated_at, id) WHERE state <> 'pending';
 -- Counts by state; approved and running entries to check for dead runners.
 CREATE INDEX approvals_state ON approvals (state, updated_at);
 CREATE INDEX approvals_seq ON approvals (seq);
