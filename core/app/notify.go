@@ -13,8 +13,9 @@ import (
 	"github.com/macroa/macroa/notify"
 )
 
-// Notifications: when [[notify]] channels are configured, Start subscribes
-// to this process's approval events and sends a message for each entry
+// Notifications: when [[notify]] channels are configured, the sender
+// subscribes (in Start, or when the approval queue is first built, for a
+// process that never calls Start) to this process's approval events and sends a message for each entry
 // that starts waiting for a person (not for a proposal merged into one
 // already waiting) and for each action that failed. Other processes send
 // their own, so each message goes out once. The subscription is the queue:
@@ -33,7 +34,7 @@ type notifyLoop struct {
 }
 
 // startNotify starts the sender once, when channels are configured. a.mu
-// is held.
+// is held. Start and the approval queue's builder call it.
 func (a *App) startNotify(cfg *config.Config) {
 	if a.notes != nil || len(cfg.File.Notify) == 0 {
 		return
