@@ -42,7 +42,6 @@ func (db *DB) ProposeApproval(ctx context.Context, a Approval, audit AuditEntry)
 	if a.Count < 1 {
 		a.Count = 1
 	}
-	a.Output = capOutput(a.Output)
 	var out Approval
 	var merged bool
 	_, err := db.withAudits(ctx, func(tx runner) ([]AuditEntry, error) {
