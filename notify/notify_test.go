@@ -398,3 +398,23 @@ timeout = "3s"
 }
 
 func writeFile(path, text string) error { return os.WriteFile(path, []byte(text), 0o600) }
+
+// A title or tag crafted to add a header stays inside its own header.
+func TestNoHeaderInjection(t *testing.T) {
+	s := newServer(t)
+	n := fast(Channel{Type: config.NotifyNtfy, URL: s.URL, Topic: "t"})
+	m := Message{Title: "hello\r\nX-Evil: 1\nClick: https://evil.example", Body: "b", Tags: []string{"a\r\nX-Evil: 2", "b,c"}}
+	if err := n.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	r := s.requests()[0]
+	if r.Header.Get("X-Evil") != "" || r.Header.Get("Click") != "" {
+		t.Errorf("a header was injected: %v", r.Header)
+	}
+	if got := r.Header.Get("Title"); got != "hello X-Evil: 1 Click: https://evil.example" {
+		t.Errorf("Title = %q", got)
+	}
+	if got := r.Header.Get("Tags"); got != "a_X-Evil:_2" {
+		t.Errorf("Tags = %q", got)
+	}
+}
