@@ -106,7 +106,15 @@ func (s *Service) expiryLoop(changes <-chan events.Event) {
 			return
 		case <-fire:
 			if _, err := s.expire(s.base); err != nil && s.base.Err() == nil {
+				// The store is busy or failing: try again a little
+				// later rather than at once.
 				s.log.Warn("approvals: expire", "err", err)
+				timer.Reset(time.Second)
+				select {
+				case <-s.base.Done():
+					return
+				case <-timer.C:
+				}
 			}
 		case <-s.kick:
 		case _, open := <-changes:

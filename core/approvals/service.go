@@ -193,8 +193,9 @@ func (s *Service) conflictSeen(err error, d Decider) {
 
 // execute runs an entry approved for this process: the executor's
 // preparation (a file's backup), then running (with the Undo JSON), the
-// run, and the outcome. The run is not tied to ctx, only to the service:
-// a front end that stops waiting does not leave it half done.
+// run, and the outcome. The run ends when ctx ends (ctrl+c) or the
+// service stops, and its outcome is recorded all the same: an entry this
+// process claimed never stays approved or running behind it.
 func (s *Service) execute(ctx context.Context, e Entry, d Decider) (Entry, error) {
 	s.mu.Lock()
 	if s.stopped {
@@ -207,7 +208,7 @@ func (s *Service) execute(ctx context.Context, e Entry, d Decider) (Entry, error
 	if s.beforeRun != nil {
 		s.beforeRun(e)
 	}
-	run, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	run, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(s.base, cancel)
 	defer stop()
@@ -218,7 +219,7 @@ func (s *Service) execute(ctx context.Context, e Entry, d Decider) (Entry, error
 	if aerr == nil {
 		prep, aerr = s.exec.prepare(e.ID, a)
 	}
-	started, err := s.db.StartApproval(run, e.ID, s.runner, prep.undo)
+	started, err := s.db.StartApproval(context.WithoutCancel(ctx), e.ID, s.runner, prep.undo)
 	if err != nil {
 		if prep.file != nil {
 			prep.file.discard()

@@ -397,3 +397,20 @@ func TestStopWaitsForRuns(t *testing.T) {
 		t.Fatalf("approve after Stop: %v", err)
 	}
 }
+
+// TestCancelledRun: a run whose context ends (ctrl+c) is stopped, and its
+// outcome recorded as failed.
+func TestCancelledRun(t *testing.T) {
+	r := newRig(t, policy.Suggest)
+	canary := filepath.Join(r.dir, "canary")
+	e := r.ask(command("echo started; sleep 60; touch "+canary), AskOptions{}).Entry
+	ctx, cancel := context.WithCancel(context.Background())
+	r.svc.exec.started = func(store.ApprovalID) { cancel() }
+	got, err := r.svc.Approve(ctx, e.ID, person, Remember{})
+	if err != nil || got.State != store.ApprovalFailed || !strings.Contains(got.Error, "cancelled") {
+		t.Fatalf("%s %q %v", got.State, got.Error, err)
+	}
+	if exists(canary) {
+		t.Fatal("the cancelled command went on")
+	}
+}
