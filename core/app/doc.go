@@ -16,6 +16,11 @@
 //     MemoryService, AuditService and UsageService. Logic two front ends
 //     share lives in a service (or in store, when it is one transaction),
 //     never in a front end;
+//   - the approval queue (approvals.go): core/approvals' Service, built
+//     on first use from [policy], the store, the broker, this machine's
+//     hosts and the memory service; Start recovers what a dead process
+//     left and starts its expiry timer, Shutdown stops it (runs in flight
+//     record their outcome) before the store closes;
 //   - the facade (facade.go): the methods the cockpit's panes declare in
 //     their small interfaces, with Run and Subscribe;
 //   - runs in flight: Run ends when its context or the App's base context
