@@ -160,10 +160,10 @@ func expirePending(ctx context.Context, tx runner, now time.Time, cond string, a
 // leaves an entry to interrupt) or rejected (note kept), with its audit
 // entry (ChosenBy by, Source where). Conditional on the entry still being
 // pending, so the first answer wins across processes: a later one gets an
-// *ApprovalConflict wrapping ErrApprovalDecided (ErrApprovalExpired when
-// the entry had expired) with the entry as it stands. A pending entry past
-// its ExpiresAt is never approved: it becomes expired here, with its audit
-// entry, and the answer gets ErrApprovalExpired.
+// *ApprovalConflict wrapping ErrApprovalDecided with the entry as it
+// stands (whatever it became, expired included). A pending entry past its
+// ExpiresAt is never approved: it becomes expired here, with its audit
+// entry, and this answer gets ErrApprovalExpired.
 func (db *DB) DecideApproval(ctx context.Context, id ApprovalID, to ApprovalState, by, where, note, runnerName string) (Approval, error) {
 	switch {
 	case to != ApprovalApproved && to != ApprovalRejected:
@@ -229,11 +229,10 @@ func (db *DB) DecideApproval(ctx context.Context, id ApprovalID, to ApprovalStat
 	return out, nil
 }
 
-// stateConflict is the conflict of an answer to an entry no longer pending.
+// stateConflict is the conflict of an answer to an entry no longer
+// pending, whatever it became (expired included: ErrApprovalExpired is
+// only for the answer whose transaction expired it).
 func stateConflict(cur Approval) error {
-	if cur.State == ApprovalExpired {
-		return conflict(ErrApprovalExpired, cur)
-	}
 	return conflict(ErrApprovalDecided, cur)
 }
 
