@@ -28,7 +28,8 @@ const expiredError = "nobody answered before it expired"
 // audit entry) and never merged into.
 //
 // ID, CreatedAt, UpdatedAt (and DecidedAt for an approved entry) are filled
-// here; ExpiresAt must be set for a pending entry. The audit entry's Action
+// here; ExpiresAt must be set for a pending entry; the run's fields
+// (StartedAt, Output, Error, Undo...) are left empty whatever a holds. The audit entry's Action
 // is set to "<state> <id>: <summary>"; its Skill ("approval"), ChosenBy (the
 // proposer, or DecidedBy for an approved entry), Source, Session, TurnID
 // and Input (the summary) are filled from the entry when empty.
