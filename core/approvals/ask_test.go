@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/core/policy"
@@ -216,5 +217,32 @@ func TestRemoteHost(t *testing.T) {
 	}
 	if len(r.systemctlCalls()) != 0 {
 		t.Fatalf("systemctl ran here: %q", r.systemctlCalls())
+	}
+}
+
+// TestDenyNotWaited: what the gate denies is queued for a person but
+// never put to the asking front end as a question: Ask returns at once.
+func TestDenyNotWaited(t *testing.T) {
+	r := newRig(t, policy.AutoFull)
+	answered := make(chan Answer, 1)
+	asked := false
+	go func() {
+		ans, err := r.svc.Ask(context.Background(), Proposal{Action: service(actions.ServiceStop, "ssh.socket")},
+			AskOptions{Where: Cockpit, Wait: true, Timeout: time.Hour, OnPending: func(Entry) { asked = true }})
+		if err != nil {
+			t.Error(err)
+		}
+		answered <- ans
+	}()
+	select {
+	case ans := <-answered:
+		if ans.Entry.State != store.ApprovalPending || ans.Entry.Verdict != string(policy.Deny) || asked || ans.TimedOut {
+			t.Fatalf("%+v (asked %v)", ans, asked)
+		}
+		if !strings.Contains(NotRun(ans), "never run by itself") {
+			t.Errorf("NotRun: %s", NotRun(ans))
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Ask waited on a denied action")
 	}
 }
