@@ -76,9 +76,10 @@ type Service struct {
 	beforeRun func(Entry)
 }
 
-// ErrStopped is what an approval made as the service stops says: the
-// entry stays approved for this process, and the next start marks it
-// interrupted; it never runs by itself.
+// ErrStopped is what an approval says once the service has stopped: the
+// entry stays pending. (One decided just as it stopped stays approved for
+// this process, and the next start marks it interrupted: it never runs by
+// itself.)
 var ErrStopped = errors.New("macroa is shutting down, so the approved action was not run")
 
 // safetyReread is how often a wait reads its entry when nothing woke it.
@@ -144,7 +145,9 @@ func (s *Service) Approve(ctx context.Context, id store.ApprovalID, d Decider, r
 	if d.Who == "" {
 		return Entry{}, errors.New("an approval needs who decides")
 	}
-	var e Entry
+	if s.isStopped() {
+		return Entry{}, ErrStopped
+	}
 	if r.Scope != "" {
 		cur, err := s.db.GetApproval(ctx, id)
 		if err != nil {
@@ -166,6 +169,12 @@ func (s *Service) Approve(ctx context.Context, id store.ApprovalID, d Decider, r
 		}
 	}
 	return s.execute(ctx, e, d)
+}
+
+func (s *Service) isStopped() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stopped
 }
 
 // Reject answers a pending entry no, keeping the note for the proposer.

@@ -396,6 +396,9 @@ func TestStopWaitsForRuns(t *testing.T) {
 	if _, err := r.svc.Approve(context.Background(), e2.ID, person, Remember{}); !errors.Is(err, ErrStopped) {
 		t.Fatalf("approve after Stop: %v", err)
 	}
+	if got, _ := r.svc.Get(context.Background(), e2.ID); got.State != store.ApprovalPending {
+		t.Fatalf("approved after Stop: %s", got.State)
+	}
 }
 
 // TestCancelledRun: a run whose context ends (ctrl+c) is stopped, and its
