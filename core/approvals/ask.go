@@ -32,6 +32,9 @@ func (s *Service) Ask(ctx context.Context, p Proposal, o AskOptions) (Answer, er
 	if err := a.Validate(); err != nil {
 		return Answer{}, fmt.Errorf("the proposed action is not valid: %w", err)
 	}
+	if s.isStopped() {
+		return Answer{}, ErrStopped
+	}
 	cfg := s.config()
 	level := cfg.Level
 	if l, ok := cfg.Policy.HostLevels[a.Host]; ok {
