@@ -20,6 +20,12 @@ import (
 // would, and returns the entries.
 func seedProposals(t *testing.T, s *sandbox, props ...approvals.Proposal) []store.Approval {
 	t.Helper()
+	return seedWith(t, s, approvals.Config{Level: policy.Suggest}, props...)
+}
+
+// seedWith is seedProposals with the queue's configuration.
+func seedWith(t *testing.T, s *sandbox, cfg approvals.Config, props ...approvals.Proposal) []store.Approval {
+	t.Helper()
 	if err := os.MkdirAll(s.data, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +36,7 @@ func seedProposals(t *testing.T, s *sandbox, props ...approvals.Proposal) []stor
 	}
 	defer db.Close()
 	svc := approvals.NewService(approvals.ServiceOptions{Store: db,
-		Config: func() approvals.Config { return approvals.Config{Level: policy.Suggest} }})
+		Config: func() approvals.Config { return cfg }})
 	out := make([]store.Approval, 0, len(props))
 	for _, p := range props {
 		if p.Proposer == "" {

@@ -8,9 +8,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/macroa/macroa/core/approvals"
+	"github.com/macroa/macroa/core/policy"
 )
 
 // listed is one entry of `macroa approvals list --json`.
@@ -232,4 +236,99 @@ func TestE2EApprovalsUsage(t *testing.T) {
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "[]" {
 		t.Fatalf("an empty list in JSON is []: exit %d %q", r.code, r.stdout)
 	}
+}
+
+// approve prints the action's output as it comes, not when it ends; and
+// ctrl+c stops the action, which is recorded failed, never left running.
+func TestE2EApprovalStreamsAndInterruptStops(t *testing.T) {
+	s := newSandbox(t)
+	gate, runs := filepath.Join(s.home, "gate"), filepath.Join(s.home, "runs")
+	seeded := seedProposals(t, s,
+		commandProposal("echo first; while [ ! -e "+gate+" ]; do sleep 0.05; done; echo second", "stream"),
+		commandProposal("echo $$ >> "+runs+"; echo started; sleep 60; echo finished >> "+runs, "stop me"))
+
+	var out lockedBuffer
+	cmd := exec.Command(binPath, "approvals", "approve", "--yes", string(seeded[0].ID))
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = s.home, s.env, &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The first line shows while the command still waits for the gate.
+	waitFor(t, "the first line of output", 20*time.Second, func() bool { return strings.Contains(out.String(), "first\n") })
+	if strings.Contains(out.String(), "\nsecond\n") {
+		t.Fatalf("the second line came before the gate opened: %s", out.String())
+	}
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil || !strings.Contains(out.String(), "\nsecond\n") || !strings.Contains(out.String(), "succeeded") {
+		t.Fatalf("after the gate: %v\n%s", err, out.String())
+	}
+
+	id := string(seeded[1].ID)
+	var out2 lockedBuffer
+	cmd = exec.Command(binPath, "approvals", "approve", "--yes", id)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = s.home, s.env, &out2, &out2
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the action to start", 20*time.Second, func() bool { return strings.Contains(out2.String(), "started\n") })
+	b, _ := os.ReadFile(runs)
+	pgid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("the command's pid: %q", b)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-pgid, syscall.SIGKILL) })
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(out2.String(), "failed") {
+		t.Fatalf("ctrl+c: want exit 1 saying it failed; %v\n%s", err, out2.String())
+	}
+	if got := showApproval(t, s, nil, id); got.State != "failed" {
+		t.Fatalf("after ctrl+c the entry is %s, want failed", got.State)
+	}
+	// The command's process group is gone: it never writes its last line.
+	if err := syscall.Kill(-pgid, 0); err == nil {
+		waitFor(t, "the command's process group to end", 10*time.Second, func() bool { return syscall.Kill(-pgid, 0) != nil })
+	}
+}
+
+// A pending entry past its expiry cannot be approved: it says so.
+func TestE2EApprovalExpired(t *testing.T) {
+	s := newSandbox(t)
+	canary := filepath.Join(s.home, "canary")
+	seeded := seedWith(t, s, approvals.Config{Level: policy.Suggest, Expiry: time.Millisecond},
+		commandProposal("touch "+canary, "too late"))
+	id := string(seeded[0].ID)
+	waitFor(t, "the entry's expiry", 5*time.Second, func() bool { return time.Now().After(seeded[0].ExpiresAt) })
+	r := s.macroa("approvals", "approve", "--yes", id)
+	if r.code != 1 || !strings.Contains(r.stderr, "expired") || !strings.Contains(r.stderr, "nothing ran") {
+		t.Fatalf("approve after expiry: want exit 1 saying it expired; exit %d: %s", r.code, r.stderr)
+	}
+	if exists(canary) {
+		t.Fatal("an expired entry ran")
+	}
+	if got := showApproval(t, s, nil, id); got.State != "expired" {
+		t.Fatalf("the entry is %s, want expired", got.State)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer a process writes while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
