@@ -80,7 +80,7 @@ type Service struct {
 // entry stays pending. (One decided just as it stopped stays approved for
 // this process, and the next start marks it interrupted: it never runs by
 // itself.)
-var ErrStopped = errors.New("macroa is shutting down, so the approved action was not run")
+var ErrStopped = errors.New("macroa is shutting down, so nothing more is proposed or run")
 
 // safetyReread is how often a wait reads its entry when nothing woke it.
 const safetyReread = 2 * time.Second

@@ -375,6 +375,7 @@ func TestRunnerAlive(t *testing.T) {
 func TestStopWaitsForRuns(t *testing.T) {
 	r := newRig(t, policy.Suggest)
 	e := r.ask(command("echo started; sleep 60"), AskOptions{}).Entry
+	e2 := r.ask(command("echo never"), AskOptions{}).Entry
 	sub := r.bus.Subscribe(t.Context())
 	done := make(chan Entry, 1)
 	go func() {
@@ -392,7 +393,9 @@ func TestStopWaitsForRuns(t *testing.T) {
 		t.Fatalf("after Stop: %s %v", got.State, err)
 	}
 	<-done
-	e2 := r.ask(command("echo never"), AskOptions{}).Entry
+	if _, err := r.svc.Ask(context.Background(), Proposal{Action: command("echo proposed late")}, AskOptions{}); !errors.Is(err, ErrStopped) {
+		t.Fatalf("ask after Stop: %v", err)
+	}
 	if _, err := r.svc.Approve(context.Background(), e2.ID, person, Remember{}); !errors.Is(err, ErrStopped) {
 		t.Fatalf("approve after Stop: %v", err)
 	}
