@@ -107,6 +107,7 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 		Sessions:    a,
 		Audit:       a,
 		Usage:       a,
+		Approvals:   a,
 		Styles:      tui.NewStyles(th),
 		Keys:        cfg.File.Keys,
 		Provider:    provider,

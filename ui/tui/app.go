@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/macroa/macroa/ui/tui/panes/approvals"
 	"github.com/macroa/macroa/ui/tui/panes/audit"
 	"github.com/macroa/macroa/ui/tui/panes/chat"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
@@ -19,6 +20,9 @@ type Options struct {
 	Sessions sessions.Service
 	Audit    audit.Feed
 	Usage    Usage
+	// Approvals is the approval queue the approvals pane answers; nil
+	// shows the pane without it.
+	Approvals approvals.Service
 	// ReadOnly strips every dangerous binding (delete, approve, ...) from
 	// the panes: a cockpit to watch with, not to change things.
 	ReadOnly bool

@@ -16,6 +16,7 @@ import (
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/panes/approvals"
 	"github.com/macroa/macroa/ui/tui/panes/audit"
 	"github.com/macroa/macroa/ui/tui/panes/chat"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
@@ -34,13 +35,14 @@ var realNow = time.Date(2026, 11, 21, 15, 30, 0, 0, time.UTC)
 // chat, sessions and audit panes, over a real kernel and a SQLite store in
 // a temporary data dir, with no model configured.
 type realCockpit struct {
-	a        *App
-	chat     *chat.Pane
-	sessions *sessions.Pane
-	audit    *audit.Pane
-	b        pinned
-	db       *store.DB
-	dir      string
+	a         *App
+	chat      *chat.Pane
+	sessions  *sessions.Pane
+	audit     *audit.Pane
+	approvals *approvals.Pane
+	b         pinned
+	db        *store.DB
+	dir       string
 }
 
 func newRealCockpit(t testing.TB) *realCockpit {
@@ -66,17 +68,19 @@ func newRealCockpitWith(t testing.TB, runner func(pinned) chat.Runner) *realCock
 	if runner != nil {
 		r = runner(b)
 	}
-	a := New(Options{Runner: r, Sessions: b, Audit: b, Usage: b, Styles: tuitest.Styles(t, "ansi"), Hint: realHint})
+	a := New(Options{Runner: r, Sessions: b, Audit: b, Usage: b, Approvals: b, Styles: tuitest.Styles(t, "ansi"), Hint: realHint})
 	c := &realCockpit{a: a, b: b, db: db, dir: dir}
-	var ok1, ok2, ok3 bool
+	var ok1, ok2, ok3, ok4 bool
 	c.chat, ok1 = a.panes[0].(*chat.Pane)
 	c.sessions, ok2 = a.panes[1].(*sessions.Pane)
 	c.audit, ok3 = a.panes[2].(*audit.Pane)
-	if !ok1 || !ok2 || !ok3 {
-		t.Fatalf("the default panes are %T, %T, %T", a.panes[0], a.panes[1], a.panes[2])
+	c.approvals, ok4 = a.panes[3].(*approvals.Pane)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		t.Fatalf("the default panes are %T, %T, %T, %T", a.panes[0], a.panes[1], a.panes[2], a.panes[3])
 	}
 	c.sessions.SetClock(func() time.Time { return realNow })
 	c.audit.SetClock(func() time.Time { return realNow })
+	c.approvals.SetClock(func() time.Time { return realNow })
 	return c
 }
 
@@ -193,10 +197,15 @@ func TestAppRealFirstStart(t *testing.T) {
 			c.start(t, size.w, size.h)
 			view := c.screen(t, size.w, size.h)
 			plain := ansi.Strip(view)
-			for _, want := range []string{
-				"1 chat · (no session)", "2 sessions", "3 audit",
-				"Type a request and press enter", "no sessions yet", "no runs yet", "0 runs",
-			} {
+			wants := []string{"1 chat · (no session)", "2 sessions", "3 audit", "4 approvals",
+				"Type a request and press enter", "no sessions yet"}
+			if size.w >= 120 {
+				// Side by side; at 80 cells the side panes are tabs.
+				wants = append(wants, "no runs yet", "0 runs", "nothing waits for approval")
+			} else {
+				wants = append(wants, "3 audit 0")
+			}
+			for _, want := range wants {
 				if !strings.Contains(plain, want) {
 					t.Errorf("the first screen lacks %q:\n%s", want, plain)
 				}
@@ -239,8 +248,12 @@ func TestAppRealShellRun(t *testing.T) {
 			if !strings.Contains(plain, "│  hi ") {
 				t.Errorf("the chat does not show the output:\n%s", plain)
 			}
-			if !strings.Contains(plain, "1 run ") || strings.Count(plain, "!echo hi") != 2 {
+			switch {
+			case size.w >= 120 && (!strings.Contains(plain, "1 run ") || strings.Count(plain, "!echo hi") != 2):
 				t.Errorf("want the request once in the chat and once in the audit pane:\n%s", plain)
+			case size.w < 120 && (!strings.Contains(plain, "3 audit 1 new") || strings.Count(plain, "!echo hi") != 1):
+				// The side panes are tabs: the audit pane counts the run in its tab.
+				t.Errorf("want the request in the chat and the new run counted in the audit tab:\n%s", plain)
 			}
 			tuitest.RequireGolden(t, "app_real_echo_"+realSizeName(size.w, size.h), view)
 		})

@@ -38,12 +38,15 @@ func teaContains(s string) func([]byte) bool {
 }
 
 // teaLoaded waits for the first screen with every pane's first load in:
-// after it, nothing redraws until a key is pressed.
+// after it, nothing redraws until a key is pressed. At 80x24 the side
+// panes are tabs: the audit pane's count shows in its tab ("3 audit 0",
+// drawn as a change after "3 audit ", so it is the "0" before the next tab
+// that tells).
 func teaLoaded(t *testing.T, tm *teatest.TestModel) {
 	t.Helper()
 	teaWait(t, tm, "the first screen, loaded", func(b []byte) bool {
 		return bytes.Contains(b, []byte("no model: set OPENROUTER_API_KEY or MACROA_BASE_URL")) &&
-			bytes.Contains(b, []byte("no sessions yet")) && bytes.Contains(b, []byte("no runs yet"))
+			bytes.Contains(b, []byte("no sessions yet")) && bytes.Contains(b, []byte("0 ─ 4 approvals"))
 	})
 }
 

@@ -36,7 +36,7 @@ func Bridge(ctx context.Context, src events.Subscriber, send func(tea.Msg), log 
 			log.Warn("bridge: the event subscription was cut off; subscribing again")
 		}
 		forward(events.StoreChanged{Parts: []events.StorePart{events.PartAudit, events.PartSessions,
-			events.PartFacts, events.PartUsage}, At: time.Now()}, send, log)
+			events.PartFacts, events.PartUsage, events.PartApprovals}, At: time.Now()}, send, log)
 	}
 }
 

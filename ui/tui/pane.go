@@ -19,7 +19,8 @@ type (
 
 // The panes other panes address by name.
 const (
-	PaneChat     = kit.PaneChat
-	PaneSessions = kit.PaneSessions
-	PaneAudit    = kit.PaneAudit
+	PaneChat      = kit.PaneChat
+	PaneSessions  = kit.PaneSessions
+	PaneAudit     = kit.PaneAudit
+	PaneApprovals = kit.PaneApprovals
 )

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/panes/approvals"
 	"github.com/macroa/macroa/ui/tui/panes/audit"
 	"github.com/macroa/macroa/ui/tui/panes/chat"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
@@ -16,6 +17,7 @@ var registry = []func(o Options) Pane{
 	func(o Options) Pane { return chat.New(o.Runner, o.Styles, o.Keys[string(PaneChat)]) },
 	func(o Options) Pane { return sessions.New(o.Sessions, o.Styles, o.Keys[string(PaneSessions)]) },
 	func(o Options) Pane { return audit.New(o.Audit, o.Styles, o.Keys[string(PaneAudit)]) },
+	func(o Options) Pane { return approvals.New(o.Approvals, o.Styles, o.Keys[string(PaneApprovals)]) },
 }
 
 // buildPanes builds the registered panes (or o.Panes, for tests) and
