@@ -420,3 +420,39 @@ func TestCancelledRun(t *testing.T) {
 		t.Fatal("the cancelled command went on")
 	}
 }
+
+// TestAuditNamesWhoDecided: every transition is in the audit log, naming
+// who chose it (the proposer, the policy, the person) and from where.
+func TestAuditNamesWhoDecided(t *testing.T) {
+	r := newRig(t, policy.AutoSafe)
+	ctx := context.Background()
+	ran := r.ask(command("echo by policy"), AskOptions{Where: REPL}).Entry
+	e := r.ask(command("echo by a person; exit 1"), AskOptions{Where: REPL}).Entry
+	if _, err := r.svc.Approve(ctx, e.ID, Person(Cockpit), Remember{}); err != nil {
+		t.Fatal(err)
+	}
+	log, err := r.db.RecentAudit(ctx, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := len(log) - 1; i >= 0; i-- {
+		a := log[i]
+		if a.Skill == "approval" {
+			got = append(got, strings.Fields(a.Action)[0]+" "+strings.TrimSuffix(strings.Fields(a.Action)[1], ":")+" "+a.ChosenBy+" "+a.Source+" "+strconv.FormatBool(a.Success))
+		}
+	}
+	p := "person:" + login()
+	want := []string{
+		"approved " + string(ran.ID) + " policy repl true",
+		"running " + string(ran.ID) + " policy repl true",
+		"succeeded " + string(ran.ID) + " policy repl true",
+		"pending " + string(e.ID) + " agent repl true",
+		"approved " + string(e.ID) + " " + p + " cockpit true",
+		"running " + string(e.ID) + " " + p + " cockpit true",
+		"failed " + string(e.ID) + " " + p + " cockpit false",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
