@@ -39,9 +39,10 @@ func listApprovals(t *testing.T, s *sandbox, env []string, args ...string) []lis
 // shown is `macroa approvals show --json`.
 type shown struct {
 	listed
-	Command, Note, Error, Output, DecidedBy string
-	DecidedWhere                            string `json:"decided_where"`
-	ExitCode                                int    `json:"exit_code"`
+	Command, Note, Error, Output string
+	DecidedBy                    string `json:"decided_by"`
+	DecidedWhere                 string `json:"decided_where"`
+	ExitCode                     int    `json:"exit_code"`
 }
 
 func showApproval(t *testing.T, s *sandbox, env []string, id string) shown {
