@@ -73,6 +73,7 @@ func runREPL(cmd *cobra.Command, a *app.App, session string) error {
 		Debug:        debug,
 		ClearSession: a.SessionService().Clear,
 		Events:       a.Bus(),
+		Approvals:    a,
 	}
 	if interactive && !themes.NoColor(os.Environ()) {
 		if th, err := themes.Load(cfg.Theme, cfg.Home); err == nil {

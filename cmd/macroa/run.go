@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/app"
+	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
@@ -61,15 +62,19 @@ func newRunCmd(a *app.App) *cobra.Command {
 			signal.Notify(noPipeDeath, syscall.SIGPIPE)
 			defer signal.Stop(noPipeDeath)
 			req := kernel.Request{Input: input, Session: session, Source: kernel.SourceCLI}
-			if yes {
-				// --yes approves every action a model proposes; without
-				// it, anything that is not read-only is refused (nobody to
-				// ask). The approval shows the action with every control
-				// character visible.
-				req.Confirm = func(_ context.Context, command, reason string) bool {
-					fmt.Fprintf(cmd.ErrOrStderr(), "macroa: approved by --yes: %s (%s)\n", termsafe.Visible(command), termsafe.Clean(reason))
-					return true
+			// What a model proposes and the gate does not let through by
+			// itself goes to the approval queue: without --yes it waits
+			// there and the answer names the approval and the command that
+			// approves it; --yes approves it here, except what the gate
+			// denies, critical risk and protected targets. The approval
+			// shows the action with every control character visible.
+			req.Ask = func(ctx context.Context, p approvals.Proposal) (approvals.Answer, error) {
+				ans, err := a.Ask(ctx, p, approvals.AskOptions{Where: approvals.CLI, PreApproved: yes})
+				if yes && err == nil && ans.Ran && strings.HasPrefix(ans.Entry.DecidedBy, "person:") {
+					fmt.Fprintf(cmd.ErrOrStderr(), "macroa: approved by --yes (approval %s): %s (%s)\n", ans.Entry.ID,
+						termsafe.Visible(ans.Entry.Summary), termsafe.Clean(ans.Entry.Reason))
 				}
+				return ans, err
 			}
 			out := cancelOnClosedPipe{cmd.OutOrStdout(), cancel}
 			var answer *repl.Answer
@@ -87,7 +92,7 @@ func newRunCmd(a *app.App) *cobra.Command {
 	cmd.Flags().StringVarP(&session, "session", "s", "", "named session to keep this turn in (created if new)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object describing the run")
 	cmd.Flags().BoolVar(&debug, "debug", false, "print routing details to stderr")
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "approve commands a model proposes that are not read-only (default: refuse them)")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "approve what a model proposes that is not read-only (default: queue it for approval); never covers what the gate denies, critical risk or protected units")
 	_ = cmd.RegisterFlagCompletionFunc("session", completeSessions(a))
 	return cmd
 }

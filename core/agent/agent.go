@@ -27,11 +27,6 @@ const (
 	roundMaxTokens   = 4096
 )
 
-// Confirm asks the person whether an action the policy does not allow by
-// itself may go ahead; reason says why it was not allowed. A nil Confirm
-// means nobody can be asked, and every such action is refused.
-type Confirm func(ctx context.Context, command, reason string) bool
-
 // ToolCall is one tool call the model made, as it ended.
 type ToolCall struct {
 	Name      string
@@ -44,7 +39,7 @@ type ToolCall struct {
 }
 
 // Agent runs the tool-calling loop. The zero value of every field but
-// Caller is usable: no shell timeout means a default one, no Confirm means
+// Caller is usable: no shell timeout means a default one, no Ask means
 // everything the policy does not allow is refused.
 type Agent struct {
 	Caller providers.Caller
@@ -53,15 +48,9 @@ type Agent struct {
 	Files  skills.FileSkill
 	Memory skills.MemorySkill
 
-	Confirm Confirm
 	// Ask hands what the policy does not allow by itself to the approval
-	// queue as a typed action (see propose); it takes the place of
-	// Confirm when set.
-	Ask approvals.AskFunc
-	// Record, when set, writes the audit record of a state-changing action
-	// (an approved command, a file write) before it runs; when it fails the
-	// action does not run. Memory writes record themselves (skills.MemorySkill.Record).
-	Record     func(ctx context.Context, tool tools.Name, action string) error
+	// queue as a typed action (see propose); nil refuses all of it.
+	Ask        approvals.AskFunc
 	OnToolCall func(ToolCall) // called after every tool call, run or refused: the kernel audits each one
 	MaxRounds  int            // tool rounds before a forced summary; 0 means DefaultMaxRounds
 

@@ -3,7 +3,6 @@ package agent
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"github.com/macroa/macroa/core/actions"
 	"strings"
 
@@ -176,16 +175,8 @@ func (a *Agent) remember(ctx context.Context, key, value string) outcome {
 	if a.Memory.DB == nil {
 		return failed("long-term memory is not available here")
 	}
-	if a.Ask != nil {
-		return a.propose(ctx, actions.Action{Kind: actions.MemoryRemember, Params: actions.Memory{Key: key, Value: value}},
-			"it changes what Macroa remembers about you")
-	}
-	action := fmt.Sprintf("remember %s = %s", key, value)
-	if o, ok := a.approve(ctx, action, "it changes what Macroa remembers about you"); !ok {
-		return o
-	}
-	return fromResult(a.Memory.Run(ctx, skills.Intent{Skill: skills.Memory, Action: "set", Tier: a.Tier,
-		Args: map[string]string{"key": key, "value": value}}))
+	return a.propose(ctx, actions.Action{Kind: actions.MemoryRemember, Params: actions.Memory{Key: key, Value: value}},
+		"it changes what Macroa remembers about you")
 }
 
 // recall looks facts up; it changes nothing and never asks.

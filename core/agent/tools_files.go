@@ -17,13 +17,8 @@ func (a *Agent) readFile(ctx context.Context, p string) outcome {
 	if err != nil {
 		return fromResult(skills.Fail(err.Error()))
 	}
-	if reason := readNeedsApproval(t); reason != "" && a.Ask != nil {
-		return a.propose(ctx, actions.Action{Kind: actions.FileRead, Params: actions.Read{Path: t.Real}}, reason)
-	}
 	if reason := readNeedsApproval(t); reason != "" {
-		if o, ok := a.approve(ctx, "read_file "+t.Shown(), reason); !ok {
-			return o
-		}
+		return a.propose(ctx, actions.Action{Kind: actions.FileRead, Params: actions.Read{Path: t.Real}}, reason)
 	}
 	// Read opens exactly the file resolved (and approved) above.
 	return fromResult(a.Files.Read(t))
@@ -52,19 +47,9 @@ func (a *Agent) writeFile(ctx context.Context, p, content string) outcome {
 	if why := a.Files.WriteRefusal(t); why != "" {
 		return fromResult(skills.Fail(why)) // refused whatever the person says: do not ask
 	}
-	if reason := writeNeedsApproval(t); reason != "" && a.Ask != nil {
-		return a.propose(ctx, actions.Action{Kind: actions.FileWrite, Params: actions.File{Path: t.Real, Content: content}}, reason)
-	}
-	if reason := writeNeedsApproval(t); reason != "" {
-		action := WriteProposal("write_file", t.Shown(), content)
-		if o, ok := a.approve(ctx, action, reason); !ok {
-			return o
-		}
-		if o, ok := a.record(ctx, ToolWriteFile, action); !ok {
-			return o
-		}
-	}
-	return fromResult(a.Files.Write(t, content))
+	// Every write asks (writeNeedsApproval never says ""): the approval
+	// queue writes it, with a diff and a backup, once a person approves.
+	return a.propose(ctx, actions.Action{Kind: actions.FileWrite, Params: actions.File{Path: t.Real, Content: content}}, writeNeedsApproval(t))
 }
 
 // writeNeedsApproval says why writing to t needs the person, or "".

@@ -8,7 +8,6 @@ import (
 
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/core/tools"
-	"github.com/macroa/macroa/termsafe"
 )
 
 // defaultCommandTimeout bounds a command when the shell skill sets no
@@ -71,16 +70,9 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 		return failed(`the command is empty. Call run_command again with a command, e.g. {"command": "df -h"}.`)
 	}
 	d := a.shellDecision(command)
-	if !d.Allowed && a.Ask != nil {
-		return a.propose(ctx, actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: command, Dir: absDir(a.Shell.Dir)}}, d.Reason)
-	}
 	if !d.Allowed {
-		if o, ok := a.approve(ctx, command, d.Reason); !ok {
-			return o
-		}
-		if o, ok := a.record(ctx, ToolRunCommand, command); !ok {
-			return o
-		}
+		// The approval queue runs it, if a person or the gate lets it.
+		return a.propose(ctx, actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: command, Dir: absDir(a.Shell.Dir)}}, d.Reason)
 	}
 	sh := PolicyShell(a.Shell, d)
 	return fromResult(sh.Run(ctx, skills.Intent{Skill: skills.Shell, Action: "run", Input: command, Tier: a.Tier,
@@ -102,32 +94,4 @@ func PolicyShell(sh skills.ShellSkill, d Decision) skills.ShellSkill {
 		sh.Timeout = defaultCommandTimeout
 	}
 	return sh
-}
-
-// record writes the audit record of a state-changing action before it
-// runs. An action whose record cannot be written does not run.
-func (a *Agent) record(ctx context.Context, tool tools.Name, action string) (outcome, bool) {
-	if a.Record == nil {
-		return outcome{}, true
-	}
-	if err := a.Record(ctx, tool, action); err != nil {
-		return failed("not run: %v", err), false
-	}
-	return outcome{}, true
-}
-
-// approve asks the person about an action the policy does not allow by
-// itself. It returns the refusal to send the model, and false, unless the
-// person said yes.
-func (a *Agent) approve(ctx context.Context, action, reason string) (outcome, bool) {
-	if a.Confirm == nil {
-		return outcome{refused: true, output: fmt.Sprintf("Not done: this needs the person's approval (%s), and approval was not available here. "+
-			"Do not try another way to do it; tell the person what you wanted to do and why.", reason)}, false
-	}
-	// The reason may quote a path or a command's words: controls visible.
-	if !a.Confirm(ctx, action, termsafe.Visible(reason)) {
-		return outcome{refused: true, output: "Not done: the person refused. " +
-			"Do not try another way to do it; tell the person what you wanted to do and why, or ask what they would like instead."}, false
-	}
-	return outcome{}, true
 }

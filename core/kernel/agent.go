@@ -9,7 +9,6 @@ import (
 	"github.com/macroa/macroa/core/agent"
 	"github.com/macroa/macroa/core/router"
 	"github.com/macroa/macroa/core/skills"
-	"github.com/macroa/macroa/core/tools"
 	"github.com/macroa/macroa/redact"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
@@ -27,7 +26,8 @@ func agentToolSkill(tool string) skills.Name {
 
 // runAgent lets a model work through tools for a task. Every tool call gets
 // its own audit entry; commands that are not read-only wait for the
-// person's approval (Request.Confirm), and are refused without it.
+// person's approval through the approval queue (Request.Ask), and are
+// refused without one.
 func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) modelOutcome {
 	start := d.Intent.Tier
 	if start == tier.Nano {
@@ -37,13 +37,9 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 	t.chosenBy, t.route = ChosenByAgent, routeAgentTool
 	a := agent.Agent{
 		Caller: t.caller, Shell: k.shell, Files: k.files, Memory: k.memoryFor(t),
-		Confirm:    agent.Confirm(t.req.Confirm),
 		Ask:        k.askFor(t, ChosenByAgent),
 		OnToolCall: func(tc agent.ToolCall) { k.auditToolCall(ctx, t, tc) },
-		Record: func(ctx context.Context, tool tools.Name, action string) error {
-			return k.record(ctx, k.intentEntry(t, routeAgentTool, agentToolSkill(string(tool)), action, ChosenByAgent))
-		},
-		Tier: start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
+		Tier:       start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
 	}
 	ans, err := a.Run(ctx, t.req.Input, t.history)
 	switch {
@@ -64,13 +60,13 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 		t.refused, out.Success = true, false
 		out.Error = joinSentences(out.Error, fmt.Sprintf("not run yet: the agent proposed %s waiting for your approval: %s",
 			plural(len(waiting), "action"), strings.Join(waiting, "; ")))
-	} else if refused := refusedCalls(ans.Calls); len(refused) > 0 && t.req.Confirm == nil && t.req.Ask == nil {
-		// Nobody could be asked (macroa run without --yes): whatever the
-		// model's summary says, the person learns what did not happen and
-		// how to allow it. One who refused when asked knows already.
+	} else if refused := refusedCalls(ans.Calls); len(refused) > 0 && t.req.Ask == nil {
+		// Nobody could be asked (no approval queue): whatever the model's
+		// summary says, the person learns what did not happen. One who
+		// rejected it when asked knows already.
 		t.refused, out.Success = true, false
-		out.Error = joinSentences(out.Error, fmt.Sprintf("not run: the agent proposed %s that needed your approval: %s; %s",
-			plural(len(refused), "action"), strings.Join(refused, "; "), howToAllow(t.req)))
+		out.Error = joinSentences(out.Error, fmt.Sprintf("not run: the agent proposed %s that needed your approval: %s; nobody could be asked here",
+			plural(len(refused), "action"), strings.Join(refused, "; ")))
 	}
 	if out.Output != "" {
 		t.stream.emit(out.Output)

@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -119,51 +118,30 @@ func (k *Kernel) judge(in skills.Intent) judgement {
 		ask: "Macroa cannot tell what it would change"}
 }
 
-// gate decides whether a decision's skill may run. A model-chosen intent
-// that is not read-only runs only when the person approves it (Confirm);
-// without a way to ask, it is refused. It returns the refusal to report,
-// and false, when it may not run.
-func (k *Kernel) gate(ctx context.Context, req Request, d router.Decision, by Chooser, j judgement) (skills.Result, bool) {
+// gate decides whether a decision's skill may run here. A model-chosen
+// intent that is not read-only never runs on this path: it goes to the
+// approval queue (proposeIntent) when the front end gave one, and is
+// refused when nobody can be asked. It returns the refusal to report, and
+// false, when it may not run.
+func (k *Kernel) gate(req Request, d router.Decision, by Chooser, j judgement) (skills.Result, bool) {
 	if !by.byModel() || j.readOnly {
 		return skills.Result{}, true
 	}
-	// The reason quotes the command's words: shown with their controls
-	// visible, like the command itself.
-	if req.Confirm != nil && req.Confirm(ctx, j.action, fmt.Sprintf("the %s proposed it, and %s", by, termsafe.Visible(j.ask))) {
-		return skills.Result{}, true
-	}
-	return refusal(req, d, by, j), false
+	return refusal(d, by, j), false
 }
 
-// howToAllow says how a person lets through what a model proposes, from
-// where the request came.
-func howToAllow(req Request) string {
-	switch {
-	case req.Source == SourceCLI:
-		return "run again with --yes to approve what a model proposes"
-	case req.Confirm == nil:
-		return "nobody could be asked here"
-	}
-	return "approve it when asked"
-}
-
-// refusal is the result of a proposal nobody approved: what was proposed,
-// why it needs a person, and how to allow it.
-func refusal(req Request, d router.Decision, by Chooser, j judgement) skills.Result {
+// refusal is the result of a proposal nobody could be asked about: what
+// was proposed, why it needs a person, and how to do it anyway.
+func refusal(d router.Decision, by Chooser, j judgement) skills.Result {
 	// Shown with every control character visible: the person must see what
 	// was proposed, not what its escape sequences would draw.
 	action := termsafe.Visible(j.action)
-	how := howToAllow(req)
+	how := "nobody could be asked here"
 	if d.Intent.Skill == skills.Shell {
-		how += ", or type it yourself as !" + action
-	}
-	out := fmt.Sprintf("Proposed by the %s, not run: %s: %s", by, d.Intent.Skill, action)
-	if req.Confirm != nil {
-		// The person was asked and said no: nothing more to explain.
-		return skills.Result{Output: out, Error: fmt.Sprintf("not run: you refused what the %s proposed", by)}
+		how += "; type it yourself as !" + action
 	}
 	return skills.Result{
-		Output: out,
+		Output: fmt.Sprintf("Proposed by the %s, not run: %s: %s", by, d.Intent.Skill, action),
 		Error:  fmt.Sprintf("not run: the %s proposed it and it needs your approval (%s); %s", by, termsafe.Visible(j.ask), how),
 	}
 }

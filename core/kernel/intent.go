@@ -19,7 +19,7 @@ func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by C
 	if by.byModel() && !j.readOnly && t.req.Ask != nil {
 		return k.proposeIntent(ctx, t, d, by, j)
 	}
-	if refused, ok := k.gate(ctx, t.req, d, by, j); !ok {
+	if refused, ok := k.gate(t.req, d, by, j); !ok {
 		t.refused = true
 		return refused
 	}

@@ -4,7 +4,6 @@
 package kernel
 
 import (
-	"context"
 	"fmt"
 	"github.com/macroa/macroa/core/approvals"
 	"time"
@@ -35,14 +34,11 @@ type Request struct {
 	Input   string
 	Session string // a session name; "" runs without a stored session
 	Source  Source
-	// Confirm asks the person whether a command a model proposed may run
-	// (reason says why it needs asking). nil refuses every such command.
-	Confirm func(ctx context.Context, command, reason string) bool
 	// Ask hands what a model proposed and the gate does not let through by
 	// itself to the approval queue (core/approvals), as a typed action;
-	// when set it takes the place of Confirm. The front end chooses how it
-	// asks: the cockpit and the REPL wait for the answer, macroa run
-	// queues and returns.
+	// nil refuses all of it (nobody could be asked). The front end chooses
+	// how it asks: the cockpit and the REPL wait for the answer, macroa
+	// run queues and returns.
 	Ask approvals.AskFunc
 }
 
