@@ -36,6 +36,13 @@ func newNotifyServer(t *testing.T, status int) *notifyServer {
 	return s
 }
 
+// snapshot copies what the server recorded so far.
+func (s *notifyServer) snapshot() ([]*http.Request, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*http.Request(nil), s.reqs...), append([]string(nil), s.body...)
+}
+
 func (s *sandbox) writeConfig(text string) string {
 	s.t.Helper()
 	if err := os.MkdirAll(s.data, 0o700); err != nil {
@@ -89,12 +96,12 @@ url = "` + ok.URL + `/hook"
 	}
 	// The test reaches a channel whatever its least priority, once
 	// (401 is not retried), in each service's shape.
-	ok.mu.Lock()
-	if len(ok.reqs) != 2 || len(refused.reqs) != 1 {
-		ok.mu.Unlock()
-		t.Fatalf("requests: %d ok, %d refused", len(ok.reqs), len(refused.reqs))
+	okReqs, okBodies := ok.snapshot()
+	refusedReqs, _ := refused.snapshot()
+	if len(okReqs) != 2 || len(refusedReqs) != 1 {
+		t.Fatalf("requests: %d ok, %d refused", len(okReqs), len(refusedReqs))
 	}
-	for i, req := range ok.reqs {
+	for i, req := range okReqs {
 		switch req.URL.Path {
 		case "/macroa-test":
 			if req.Header.Get("Authorization") != "Bearer tk_e2e_ntfy_token_0001" || req.Header.Get("Title") != "Macroa test notification" {
@@ -102,20 +109,23 @@ url = "` + ok.URL + `/hook"
 			}
 		case "/hook":
 			var b map[string]any
-			if err := json.Unmarshal([]byte(ok.body[i]), &b); err != nil || b["kind"] != "test" || b["title"] != "Macroa test notification" {
-				t.Errorf("webhook body %s: %v", ok.body[i], err)
+			if err := json.Unmarshal([]byte(okBodies[i]), &b); err != nil || b["kind"] != "test" || b["title"] != "Macroa test notification" {
+				t.Errorf("webhook body %s: %v", okBodies[i], err)
 			}
 		default:
 			t.Errorf("unexpected path %s", req.URL.Path)
 		}
 	}
-	refused.mu.Lock()
-	defer refused.mu.Unlock()
-	if g := refused.reqs[0]; g.URL.Path != "/message" || g.Header.Get("X-Gotify-Key") != "gotify-app-token-1234567" {
+	if g := refusedReqs[0]; g.URL.Path != "/message" || g.Header.Get("X-Gotify-Key") != "gotify-app-token-1234567" {
 		t.Errorf("gotify request: %s %v", g.URL.Path, g.Header)
 	}
 
-	ok.mu.Unlock()
+	r = s.run("", []string{"NTFY_TOKEN=tk_e2e_ntfy_token_0001"}, "notify", "test", "--json")
+	var rows []notifyTestRow
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || r.code != 1 || len(rows) != 3 ||
+		!rows[0].OK || rows[1].OK || !strings.Contains(rows[1].Error, "401") || rows[1].Attempts != 1 || !rows[2].OK {
+		t.Errorf("--json: exit %d, %v\n%s", r.code, err, r.stdout)
+	}
 
 	// Every channel takes it: exit 0.
 	s.writeConfig("[[notify]]\ntype = \"webhook\"\nurl = \"" + ok.URL + "/hook\"\n")

@@ -31,6 +31,7 @@ min_priority the message meets:
 		},
 		RunE: func(cmd *cobra.Command, args []string) error { return nil },
 	}
+	var asJSON bool
 	test := &cobra.Command{
 		Use:   "test",
 		Short: "Send a test message to every channel and report each result",
@@ -49,6 +50,23 @@ min_priority the message meets:
 			}
 			out := cmd.OutOrStdout()
 			failed := 0
+			if asJSON {
+				rows := make([]notifyTestRow, len(results))
+				for i, r := range results {
+					rows[i] = notifyTestRow{Channel: r.Channel.Name, OK: r.Err == nil, Attempts: r.Attempts}
+					if r.Err != nil {
+						failed++
+						rows[i].Error = r.Err.Error()
+					}
+				}
+				if err := writeJSON(out, rows); err != nil {
+					return err
+				}
+				if failed > 0 {
+					return silentFail
+				}
+				return nil
+			}
 			for _, r := range results {
 				if r.Err != nil {
 					failed++
@@ -63,6 +81,15 @@ min_priority the message meets:
 			return nil
 		},
 	}
+	test.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.AddCommand(test)
 	return cmd
+}
+
+// notifyTestRow is one channel's result as --json prints it.
+type notifyTestRow struct {
+	Channel  string `json:"channel"`
+	OK       bool   `json:"ok"`
+	Attempts int    `json:"attempts"`
+	Error    string `json:"error,omitempty"`
 }
