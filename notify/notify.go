@@ -266,9 +266,12 @@ func (n *Notifier) sendRetrying(ctx context.Context, ch Channel, m Message) (int
 			return attempt, n.fail(ch, fmt.Errorf("%w (stopped: %w)", err, ctx.Err()), attempt)
 		case <-t.C:
 		}
-		wait = min(2*wait, MaxBackoff)
+		wait = nextWait(wait)
 	}
 }
+
+// nextWait doubles a wait, up to MaxBackoff.
+func nextWait(w time.Duration) time.Duration { return min(2*w, MaxBackoff) }
 
 // fail names the channel and the attempts, with secrets redacted.
 func (n *Notifier) fail(ch Channel, err error, attempts int) error {

@@ -418,3 +418,21 @@ func TestNoHeaderInjection(t *testing.T) {
 		t.Errorf("Tags = %q", got)
 	}
 }
+
+func TestBackoffDoublesUpToTheCap(t *testing.T) {
+	w := DefaultBackoff
+	var got []time.Duration
+	for range 6 {
+		got = append(got, w)
+		w = nextWait(w)
+	}
+	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, MaxBackoff, MaxBackoff}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("waits = %v, want %v", got, want)
+		}
+	}
+	if nextWait(6*time.Second) != MaxBackoff {
+		t.Error("a wait past half the cap is not capped")
+	}
+}
