@@ -44,6 +44,10 @@ type Options struct {
 	// pollStore makes the watcher poll even where writes could wake it
 	// (tests of the polling path).
 	pollStore bool
+	// reloadConfig reads the configuration again when config.toml
+	// changes, for the approval queue's [policy]; nil: config.LoadDefault
+	// when Config was nil, else never (tests set it).
+	reloadConfig func() (*config.Config, error)
 	// Log receives what goes wrong in the background (the watcher); nil
 	// discards it.
 	Log *slog.Logger

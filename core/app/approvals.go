@@ -3,7 +3,11 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
 	"path/filepath"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/macroa/macroa/config"
@@ -33,11 +37,15 @@ func (a *App) approvalService() (*approvals.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := approvalConfig(a.cfg)
+	reload := a.opts.reloadConfig
+	if reload == nil && a.opts.Config == nil {
+		reload = config.LoadDefault
+	}
+	src := newPolicySource(a.cfg, reload, a.logger())
 	a.approvals = approvals.NewService(approvals.ServiceOptions{
 		Store:     db,
 		Bus:       a.broker(),
-		Config:    func() approvals.Config { return cfg },
+		Config:    src.get,
 		Local:     hosts.Local{},
 		Memory:    approvalMemory{a},
 		Log:       a.logger(),
@@ -70,6 +78,66 @@ func approvalConfig(c *config.Config) approvals.Config {
 		ShellTimeout: c.ShellTimeout,
 		Secrets:      c.SecretValues(),
 	}
+}
+
+// policySource gives the approval queue its configuration, read again
+// when config.toml changes (macroa autonomy sets a level in another
+// process): the next proposal is judged at the new level. A file that no
+// longer loads keeps the last good configuration, with a warning.
+type policySource struct {
+	path   string
+	reload func() (*config.Config, error) // nil: never read again
+	log    *slog.Logger
+
+	mu    sync.Mutex
+	stamp fileStamp
+	cur   approvals.Config
+}
+
+// fileStamp tells one version of a file from another.
+type fileStamp struct {
+	exists bool
+	mod    int64 // nanoseconds
+	size   int64
+	ino    uint64
+}
+
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	st := fileStamp{exists: true, mod: fi.ModTime().UnixNano(), size: fi.Size()}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		st.ino = sys.Ino
+	}
+	return st
+}
+
+func newPolicySource(cfg *config.Config, reload func() (*config.Config, error), log *slog.Logger) *policySource {
+	return &policySource{path: cfg.FilePath, reload: reload, log: log, stamp: stampOf(cfg.FilePath), cur: approvalConfig(cfg)}
+}
+
+// get returns the configuration, read again first when config.toml
+// changed since it was last read: one stat when it did not.
+func (s *policySource) get() approvals.Config {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reload == nil {
+		return s.cur
+	}
+	st := stampOf(s.path)
+	if st == s.stamp {
+		return s.cur
+	}
+	s.stamp = st
+	cfg, err := s.reload()
+	if err != nil {
+		s.log.Warn("approvals: config.toml changed but does not load; the last good policy stays", "err", err)
+		return s.cur
+	}
+	s.cur = approvalConfig(cfg)
+	return s.cur
 }
 
 // startApprovals builds and starts the queue's background work; a.mu is

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -271,4 +272,55 @@ func TestApprovalMemory(t *testing.T) {
 func exists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
+}
+
+// TestApprovalPolicyReload: a level set in config.toml by another process
+// (macroa autonomy) judges the next proposal; a file that no longer loads
+// keeps the last good policy.
+func TestApprovalPolicyReload(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "config.toml")
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("[policy]\nautonomy = \"suggest\"\n")
+	load := func() (*config.Config, error) {
+		return config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, WorkDir: dir, UserHome: dir})
+	}
+	cfg, err := load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(Options{Config: cfg, Environ: []string{"PATH=" + os.Getenv("PATH")}, WorkDir: dir, UserHome: dir})
+	a.opts.reloadConfig = load
+	t.Cleanup(func() { _ = a.Shutdown(context.Background()) })
+	ctx := context.Background()
+	n := 0
+	ask := func() approvals.Answer {
+		t.Helper()
+		n++ // a new command each time: an identical one would merge
+		ans, err := a.Ask(ctx, approvals.Proposal{Action: commandAction(fmt.Sprintf("echo read only %d", n))}, approvals.AskOptions{Where: approvals.CLI})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ans
+	}
+	if ans := ask(); ans.Ran {
+		t.Fatal("ran at suggest")
+	}
+	write("[policy]\nautonomy = \"auto-safe\"\n")
+	if ans := ask(); !ans.Ran || ans.Entry.Level != string(policy.AutoSafe) {
+		t.Fatalf("after the change: ran %v at %q", ans.Ran, ans.Entry.Level)
+	}
+	write("[policy]\nautonomy = \"reckless\"\n")
+	if ans := ask(); !ans.Ran || ans.Entry.Level != string(policy.AutoSafe) {
+		t.Fatalf("after a broken change: ran %v at %q", ans.Ran, ans.Entry.Level)
+	}
+	write("[policy]\nautonomy = \"observe\"\n")
+	if ans := ask(); ans.Ran || ans.Entry.Level != string(policy.Observe) {
+		t.Fatalf("after the fix: ran %v at %q", ans.Ran, ans.Entry.Level)
+	}
 }
