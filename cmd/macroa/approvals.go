@@ -265,7 +265,7 @@ func printApproval(out io.Writer, e store.Approval, now time.Time) {
 	fmt.Fprintf(&b, "Approval %s: %s, %s risk\n", e.ID, e.State, riskWord(e.Risk))
 	field("Summary", e.Summary)
 	field("Action", e.Kind+" on "+hostName(e.Host))
-	if e.Target != "" {
+	if e.Target != "" && e.Target != e.Summary {
 		field("Target", e.Target)
 	}
 

@@ -137,7 +137,11 @@ func checkRemember(e store.Approval, scope store.ApprovalScope) error {
 func secondConfirmation(in io.Reader, out io.Writer, e store.Approval) error {
 	risk := actions.Risk(e.Risk).String()
 	if !term.IsTerminal(os.Stdin.Fd()) {
-		return usageErr("approval %s is %s risk and needs a second confirmation: run macroa approvals approve %s --yes to run it", e.ID, risk, e.ID)
+		why := ""
+		if e.Verdict == "deny" {
+			why = " (the policy never runs it by itself: " + cell(e.Reason) + ")"
+		}
+		return usageErr("approval %s is %s risk%s and needs a second confirmation: run macroa approvals approve %s --yes to run it", e.ID, risk, why, e.ID)
 	}
 	what := cell(e.Summary)
 	if t, ok := describeAction(e); ok && t.Command != "" {
