@@ -353,3 +353,50 @@ func TestOutputStreamsIntoTheDetailView(t *testing.T) {
 		t.Fatal("the streamed lines stayed after the stored output came")
 	}
 }
+
+func TestASecondPressWhileRunningDoesNotApproveTwice(t *testing.T) {
+	p, f, d := newTestPane(t, sample()...)
+	f.hold = make(chan struct{})
+	selectID(t, p, d, "a1low00001")
+	approve, _ := p.HandleKey(tuitest.Key("a"))
+	if approve == nil {
+		t.Fatal("a started nothing")
+	}
+	done := make(chan any, 1)
+	go func() { done <- approve() }()
+	// The detail view is open on the running entry: a again is refused.
+	again, handled := p.HandleKey(tuitest.Key("a"))
+	if !handled || again == nil {
+		t.Fatal("the second a was not answered")
+	}
+	if msg, ok := again().(kit.ToastMsg); !ok || !strings.Contains(msg.Text, "being answered from here already") {
+		t.Fatalf("second a: %v", msg)
+	}
+	close(f.hold)
+	d.Send(<-done)
+	if n := len(f.answered()); n != 1 {
+		t.Fatalf("%d answers: %q", n, f.answered())
+	}
+}
+
+func TestFilterNarrowsEachList(t *testing.T) {
+	p, _, d := newTestPane(t, sample()...)
+	d.Press("/")
+	if !p.Capturing() {
+		t.Fatal("/ opened no filter")
+	}
+	d.Type("nginx")
+	d.Press("enter")
+	if len(p.rows[open]) != 3 { // status, restart and the file under /etc/nginx
+		t.Fatalf("%d rows match nginx", len(p.rows[open]))
+	}
+	mustContain(t, screen(t, p, 80, 12), "/nginx 3/5 · esc clears")
+	d.Press("h")
+	if len(p.rows[history]) != 2 {
+		t.Fatalf("the history took the open list's filter: %d rows", len(p.rows[history]))
+	}
+	d.Press("h", "esc")
+	if len(p.rows[open]) != 5 {
+		t.Fatalf("esc left %d rows", len(p.rows[open]))
+	}
+}
