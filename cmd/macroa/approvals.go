@@ -47,8 +47,10 @@ An ID may be shortened to any prefix that names one entry.`,
 // openApprovals opens the store and settles what is stale in the queue
 // (entries left running by a process that died become interrupted;
 // pending ones past their expiry become expired), so what a command
-// prints is the queue as it truly stands.
-func openApprovals(ctx context.Context, a *app.App) error {
+// prints is the queue as it truly stands. When that cannot be written
+// (a read-only database) the queue is still shown, with a warning.
+func openApprovals(cmd *cobra.Command, a *app.App) error {
+	ctx := cmd.Context()
 	if err := openStore(ctx, a); err != nil {
 		return err
 	}
@@ -57,7 +59,7 @@ func openApprovals(ctx context.Context, a *app.App) error {
 		return failErr("%v", err)
 	}
 	if _, err := svc.Recover(ctx); err != nil {
-		return failErr("%v", err)
+		fmt.Fprintf(cmd.ErrOrStderr(), "macroa: warning: could not settle stale approvals: %s\n", termsafe.Clean(err.Error()))
 	}
 	return nil
 }
@@ -112,7 +114,7 @@ func newApprovalsListCmd(a *app.App) *cobra.Command {
 				want = []store.ApprovalState{store.ApprovalPending}
 			}
 			ctx := cmd.Context()
-			if err := openApprovals(ctx, a); err != nil {
+			if err := openApprovals(cmd, a); err != nil {
 				return err
 			}
 			// One more than asked: whether there are more is known
@@ -223,7 +225,7 @@ func newApprovalsShowCmd(a *app.App) *cobra.Command {
 		ValidArgsFunction: completeApprovals(a, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if err := openApprovals(ctx, a); err != nil {
+			if err := openApprovals(cmd, a); err != nil {
 				return err
 			}
 			id, err := resolveApproval(ctx, a, args[0])

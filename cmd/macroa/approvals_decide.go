@@ -51,7 +51,7 @@ and revoke rules with macroa approvals rules.`,
 				return usageErr("--remember must be session, host or always, got %q", remember)
 			}
 			ctx := cmd.Context()
-			if err := openApprovals(ctx, a); err != nil {
+			if err := openApprovals(cmd, a); err != nil {
 				return err
 			}
 			id, err := resolveApproval(ctx, a, args[0])
@@ -91,8 +91,10 @@ and revoke rules with macroa approvals rules.`,
 			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
 			defer context.AfterFunc(ctx, svc.Stop)()
-			stream := followOutput(ctx, a.Bus(), id, out, errOut)
-			fmt.Fprintf(out, "Approved %s: %s; running it here.\n", id, cell(e.Summary))
+			// Said once it runs: the loser of a race never reads that
+			// it approved anything.
+			header := fmt.Sprintf("Approved %s: %s; running it here.\n", id, cell(e.Summary))
+			stream := followOutput(ctx, a.Bus(), id, header, out, errOut)
 			final, err := a.Approve(ctx, id, approvals.Person(approvals.CLI), approvals.Remember{Scope: scope})
 			streamed := stream.finish()
 			if err != nil {
@@ -195,7 +197,7 @@ func newApprovalsRejectCmd(a *app.App) *cobra.Command {
 		ValidArgsFunction: completeApprovals(a, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if err := openApprovals(ctx, a); err != nil {
+			if err := openApprovals(cmd, a); err != nil {
 				return err
 			}
 			id, err := resolveApproval(ctx, a, args[0])
@@ -219,39 +221,50 @@ func newApprovalsRejectCmd(a *app.App) *cobra.Command {
 }
 
 // outputStream prints an approval's output lines as they come, from the
-// events the run publishes in this process.
+// events the run publishes in this process, after header once the entry
+// runs.
 type outputStream struct {
 	sub     *events.Subscription[events.Event]
 	done    chan struct{}
 	printed bool
 }
 
-func followOutput(ctx context.Context, bus *events.Bus, id store.ApprovalID, out, errOut io.Writer) *outputStream {
+func followOutput(ctx context.Context, bus *events.Bus, id store.ApprovalID, header string, out, errOut io.Writer) *outputStream {
 	s := &outputStream{done: make(chan struct{})}
 	s.sub = bus.SubscribeWith(ctx, events.SubscribeOptions[events.Event]{
 		Name:   "approval output",
 		Buffer: 4096,
 		Filter: func(e events.Event) bool {
-			o, ok := e.(events.ApprovalOutput)
-			return ok && o.ID == string(id)
+			switch e := e.(type) {
+			case events.ApprovalOutput:
+				return e.ID == string(id)
+			case events.ApprovalChanged:
+				return e.ID == string(id) && e.State == string(store.ApprovalRunning)
+			}
+			return false
 		},
 	})
 	go func() {
 		defer close(s.done)
 		for e := range s.sub.C {
-			o := e.(events.ApprovalOutput)
-			w := out
-			if o.Stderr {
-				w = errOut
+			switch e := e.(type) {
+			case events.ApprovalChanged:
+				fmt.Fprint(out, header)
+			case events.ApprovalOutput:
+				w := out
+				if e.Stderr {
+					w = errOut
+				}
+				fmt.Fprint(w, termsafe.Clean(e.Text))
+				s.printed = true
 			}
-			fmt.Fprint(w, termsafe.Clean(o.Text))
-			s.printed = true
 		}
 	}()
 	return s
 }
 
-// finish prints what is still queued and says whether anything streamed.
+// finish prints what is still queued and says whether any output
+// streamed.
 func (s *outputStream) finish() bool {
 	s.sub.Stop()
 	<-s.done

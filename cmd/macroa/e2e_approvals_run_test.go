@@ -173,3 +173,24 @@ func TestE2EApprovalHostileProtectedDenied(t *testing.T) {
 		})
 	}
 }
+
+// The classifier's proposal takes the same way: queued, named with the
+// command that approves it, run only by that.
+func TestE2EApprovalClassifierProposalQueued(t *testing.T) {
+	s, srv, env := agentSandbox(t, "")
+	canary := filepath.Join(s.home, "canary")
+	srv.Script(classifierProposes(t, "shell", map[string]string{"command": "touch " + canary}))
+	r := s.run("", env, "run", "tell me a joke")
+	assertNoCrash(t, r)
+	m := approveCommandRE.FindStringSubmatch(r.stderr)
+	if r.code != 1 || m == nil || !strings.Contains(r.stderr, "queued for approval as "+m[1]) || exists(canary) {
+		t.Fatalf("want exit 1 naming the queued approval and nothing run; exit %d, canary %v\nstdout: %s\nstderr: %s", r.code, exists(canary), r.stdout, r.stderr)
+	}
+	if got := showApproval(t, s, env, m[1]); got.State != "pending" || got.Proposer != "classifier" {
+		t.Fatalf("the classifier's proposal: %+v", got)
+	}
+	r = s.run("", env, "approvals", "approve", "--yes", m[1])
+	if r.code != 0 || !exists(canary) {
+		t.Fatalf("approve: exit %d, canary %v: %s%s", r.code, exists(canary), r.stdout, r.stderr)
+	}
+}

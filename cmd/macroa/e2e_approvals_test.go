@@ -117,8 +117,8 @@ func TestE2EApprovalRaceRunsOnce(t *testing.T) {
 		t.Fatalf("want one winner (0) and one loser (1); got %v\nA: %s%s\nB: %s%s", codes,
 			procs[0].out.String(), procs[0].err.String(), procs[1].out.String(), procs[1].err.String())
 	}
-	if !strings.Contains(loser.err.String(), "already") {
-		t.Fatalf("the loser should be told it was already decided: %s", loser.err.String())
+	if !strings.Contains(loser.err.String(), "already") || strings.Contains(loser.out.String(), "Approved") {
+		t.Fatalf("the loser should be told it was already decided, never that it approved:\nstdout: %s\nstderr: %s", loser.out.String(), loser.err.String())
 	}
 	b, _ := os.ReadFile(counter)
 	if got := strings.Count(string(b), "ran\n"); got != 1 {
