@@ -102,6 +102,8 @@ type Pane struct {
 	target   store.Approval     // the entry a prompt is about
 	remember approvals.Remember // the scope chosen before a confirmation
 	note     filter.Input
+	liveGen  int // counts restarts and cuts of live
+	cache    detailCache
 }
 
 // kind names a query, for its sequence number.
@@ -460,8 +462,9 @@ func (p *Pane) setShown(e store.Approval) {
 	if p.shown != nil && p.shown.ID == e.ID && p.shown.UpdatedAt.After(e.UpdatedAt) {
 		return // an older read than the one shown
 	}
-	if e.State.Final() {
+	if e.State.Final() && p.live != nil {
 		p.live = nil
+		p.liveGen++
 	}
 	p.shown = &e
 }
@@ -472,6 +475,7 @@ func (p *Pane) addLive(text string) {
 	p.live = append(p.live, text)
 	if over := len(p.live) - maxLive; over > 0 {
 		p.live = append(p.live[:0], p.live[over:]...)
+		p.liveGen++
 	}
 }
 

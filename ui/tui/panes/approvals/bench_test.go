@@ -106,3 +106,37 @@ func pct(frames []time.Duration, p float64) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchmarkApprovalsDetailScroll scrolls the detail view of an entry
+// whose run printed the most output an entry keeps (64 KiB), a key and a
+// View per frame.
+func BenchmarkApprovalsDetailScroll(b *testing.B) {
+	line := "Nov 21 15:29:58 web-1 app[4242]: request served in 12 ms, status 200, bytes 5120\n"
+	out := ""
+	for len(out)+len(line) <= store.MaxApprovalOutput {
+		out += line
+	}
+	e := sample()[5]
+	e.Output = out
+	p, _, d := newTestPane(b, e)
+	d.Press("h", "enter")
+	if _, ok := p.Shown(); !ok {
+		b.Fatal("no detail view")
+	}
+	keys := tuitest.Keys("pgdown", "pgdown", "down", "pgup", "G", "g")
+	frames := make([]time.Duration, 0, 1<<14)
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		p.HandleKey(keys[i%len(keys)])
+		i++
+		_ = p.View(160, 48, true)
+		frames = append(frames, time.Since(start))
+	}
+	p95 := pct(frames, 95)
+	b.ReportMetric(ms(pct(frames, 50)), "p50-ms")
+	b.ReportMetric(ms(p95), "p95-ms")
+	if p95 >= benchFrame {
+		b.Errorf("p95 is %v: over the %v frame budget", p95, benchFrame)
+	}
+}

@@ -27,9 +27,107 @@ func wrap(s string, width int) []string {
 	return strings.Split(s, "\n")
 }
 
-// detailBody is the shown entry's fields, command or diff, and output,
-// as lines of at most width cells.
+// detailCache keeps the detail view's lines between frames: its fields
+// and command (head), its output and its error (tail) are drawn again
+// only when the entry, the width or the output changes, so scrolling
+// through 64 KiB of output costs no wrapping or styling per key, and a
+// streamed line wraps only itself.
+type detailCache struct {
+	headKey headKey
+	head    []string
+	tail    []string
+	outKey  outKey
+	out     []string
+	liveN   int // streamed lines wrapped into out so far
+	body    []string
+}
+
+type headKey struct {
+	id      store.ApprovalID
+	updated time.Time
+	state   store.ApprovalState
+	width   int
+	now     time.Time // to the second: the ages shown
+	acting  bool
+}
+
+type outKey struct {
+	id      store.ApprovalID
+	updated time.Time // zero while streaming
+	state   store.ApprovalState
+	width   int
+	gen     int // of the streamed lines: a new one when they restart or are cut
+	live    bool
+	acting  bool
+}
+
+// detailBody is the shown entry's fields, command or diff, output and
+// error, as lines of at most width cells.
 func (p *Pane) detailBody(width int, now time.Time) []string {
+	e, c := p.shown, &p.cache
+	changed := false
+	hk := headKey{id: e.ID, updated: e.UpdatedAt, state: e.State, width: width, now: now.Truncate(time.Second), acting: p.acting[e.ID]}
+	if c.head == nil || c.headKey != hk {
+		c.headKey, c.head, c.tail, changed = hk, p.detailHead(width, now), p.detailTail(width), true
+	}
+	live := len(p.live) > 0 && !e.State.Final()
+	ok := outKey{id: e.ID, width: width, gen: p.liveGen, live: live}
+	if !live {
+		ok.updated, ok.state, ok.acting = e.UpdatedAt, e.State, p.acting[e.ID]
+	}
+	switch {
+	case c.out == nil || c.outKey != ok || live && c.liveN > len(p.live):
+		c.outKey, c.liveN, changed = ok, 0, true
+		c.out = p.outputTitle(e, live, width)
+		fallthrough
+	case live && c.liveN < len(p.live):
+		if live {
+			for _, l := range p.live[c.liveN:] {
+				c.out = append(c.out, p.sectionLines(block(l), width, p.st.Shell)...)
+			}
+			c.liveN, changed = len(p.live), true
+		}
+	}
+	if changed || c.body == nil {
+		c.body = append(append(append(c.body[:0], c.head...), c.out...), c.tail...)
+	}
+	return c.body
+}
+
+// sectionLines wraps a section's text under its title, indented.
+func (p *Pane) sectionLines(text string, width int, style lipgloss.Style) []string {
+	var out []string
+	for _, w := range wrap(text, max(1, width-2)) {
+		out = append(out, "  "+style.Render(w))
+	}
+	return out
+}
+
+// outputTitle starts the output section: the stored output (wrapped
+// here), or the title the streamed lines go under, or nothing.
+func (p *Pane) outputTitle(e *store.Approval, live bool, width int) []string {
+	switch {
+	case live:
+		return []string{"", p.st.Muted.Render("output (running)")}
+	case e.Output != "":
+		return append([]string{"", p.st.Muted.Render("output")}, p.sectionLines(block(e.Output), width, p.st.Shell)...)
+	case e.State == store.ApprovalRunning || e.State == store.ApprovalApproved || p.acting[e.ID]:
+		return append([]string{"", p.st.Muted.Render("output")},
+			p.sectionLines("(running; its lines show here as it prints them)", width, p.st.Muted)...)
+	}
+	return []string{}
+}
+
+// detailTail is the error section, when the entry has an error.
+func (p *Pane) detailTail(width int) []string {
+	if p.shown.Error == "" {
+		return nil
+	}
+	return append([]string{"", p.st.Muted.Render("error")}, p.sectionLines(block(p.shown.Error), width, p.st.Error)...)
+}
+
+// detailHead is the shown entry's fields and its command or diff.
+func (p *Pane) detailHead(width int, now time.Time) []string {
 	e := p.shown
 	valueW := max(1, width-labelWidth-1)
 	var body []string
@@ -107,17 +205,6 @@ func (p *Pane) detailBody(width int, now time.Time) []string {
 	}
 	label, lines := command(e)
 	section(label, lines, p.st.Code)
-	switch {
-	case len(p.live) > 0 && !e.State.Final():
-		section("output (running)", []string{block(strings.Join(p.live, ""))}, p.st.Shell)
-	case e.Output != "":
-		section("output", []string{block(e.Output)}, p.st.Shell)
-	case e.State == store.ApprovalRunning || e.State == store.ApprovalApproved || p.acting[e.ID]:
-		section("output", []string{"(running; its lines show here as it prints them)"}, p.st.Muted)
-	}
-	if e.Error != "" {
-		section("error", []string{block(e.Error)}, p.st.Error)
-	}
 	return body
 }
 

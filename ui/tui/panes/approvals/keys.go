@@ -138,6 +138,7 @@ func (p *Pane) switchKey(k string) tea.Cmd {
 func (p *Pane) show(e store.Approval) {
 	if p.shown == nil || p.shown.ID != e.ID {
 		p.live = nil
+		p.liveGen++
 	}
 	p.shown = &e
 	p.follow = false
