@@ -339,6 +339,7 @@ func TestOutputStreamsIntoTheDetailView(t *testing.T) {
 			t.Fatalf("Quiet(%s) = %v", e.ID, q)
 		}
 		p.Update(msg)
+		p.View(80, 40, true) // each line drawn as it comes: the view adds to what it drew
 	}
 	s := screen(t, p, 80, 40)
 	mustContain(t, s, "output (running)", "stopping nginx", "starting nginx")
