@@ -72,7 +72,7 @@ func approvalConfig(c *config.Config) approvals.Config {
 	}
 	return approvals.Config{
 		Level:        policy.Level(p.Autonomy),
-		Policy:       policy.Policy{ProtectedUnits: p.Protected, DeniedCommands: p.DenyCommands, HostLevels: levels},
+		Policy:       policy.Policy{ProtectedUnits: p.Protected, DeniedCommands: p.DenyCommands, AllowedCommands: p.AllowCommands, HostLevels: levels},
 		Expiry:       time.Duration(p.ApprovalExpiry),
 		Wait:         time.Duration(p.ApprovalWait),
 		ShellTimeout: c.ShellTimeout,

@@ -82,6 +82,10 @@ type Policy struct {
 	// and the program's directory is dropped: "iptables -F" denies
 	// "sudo /sbin/iptables -F INPUT".
 	DeniedCommands []string
+	// AllowedCommands are command prefixes, matched like DeniedCommands,
+	// that count as read-only (low risk): "df", "git status". They never
+	// lift a denial, a protected unit, systemctl or a shell's -c text.
+	AllowedCommands []string
 	// HostLevels overrides the level for one host ("" is this machine).
 	HostLevels map[string]Level
 }

@@ -304,7 +304,7 @@ func (j *shellJudge) program(prog string, args []arg, depth int, dynamicTail boo
 	if dynamicTail {
 		j.ask("%s takes more arguments from its input at run time", prog)
 	}
-	if j.denied(prog, args) {
+	if j.denied(prog, args) || j.allowedByPolicy(prog, args) {
 		return
 	}
 	why := readOnly(prog, args)
