@@ -206,3 +206,55 @@ func TestE2EApprovalRememberRules(t *testing.T) {
 		t.Fatalf("the audit log lacks the rule's making and revoking:\n%s", audit.stdout)
 	}
 }
+
+// Every approvals output, fed hostile bytes (the proposer's words, a
+// command's output streamed and kept, a rejection's note), prints none a
+// terminal acts on, and still shows the text around them.
+func TestE2EApprovalsTerminalSafety(t *testing.T) {
+	s := newSandbox(t)
+	hostile := filepath.Join(s.home, "hostile.txt")
+	if err := os.MkdirAll(s.data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(hostile, []byte(hostileBytes), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	seeded := seedProposals(t, s,
+		commandProposal("cat "+hostile+"; cat "+hostile+" >&2", hostileModel),
+		commandProposal("true", hostileModel))
+	ran, rejected := string(seeded[0].ID), string(seeded[1].ID)
+
+	steps := []struct {
+		args       []string
+		keep, json bool
+	}{
+		{[]string{"approvals", "list"}, false, false},
+		{[]string{"approvals", "list", "--json"}, false, true},
+		{[]string{"approvals", "show", ran}, true, false},
+		{[]string{"approvals", "show", "--json", ran}, true, true},
+		{[]string{"approvals", "approve", "--yes", ran}, true, false},
+		{[]string{"approvals", "show", ran}, true, false},
+		{[]string{"approvals", "show", "--json", ran}, true, true},
+		{[]string{"approvals", "reject", rejected, "--note", hostileArg}, true, false},
+		{[]string{"approvals", "show", rejected}, true, false},
+		{[]string{"approvals", "list", "--all"}, false, false},
+		{[]string{"approvals", "list", "--all", "--json"}, false, true},
+		{[]string{"__complete", "approvals", "show", ""}, false, false},
+	}
+	for _, st := range steps {
+		r := s.macroa(st.args...)
+		assertNoCrash(t, r)
+		if r.code != 0 {
+			t.Errorf("%v: exit %d: %s", st.args, r.code, r.stderr)
+		}
+		if c := controlBytes(r.stdout + r.stderr); c != "" {
+			t.Errorf("%v printed %s:\n%q", st.args, c, r.stdout+r.stderr)
+		}
+		if st.keep && !keptText(r.stdout+r.stderr) {
+			t.Errorf("%v lost the text around the sequences:\n%q", st.args, r.stdout+r.stderr)
+		}
+		if st.json && !json.Valid([]byte(r.stdout)) {
+			t.Errorf("%v: not JSON: %s", st.args, r.stdout)
+		}
+	}
+}
