@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/core/actions"
+	"github.com/macroa/macroa/core/approvals/approvalstest"
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/modeltest"
@@ -186,10 +188,10 @@ func TestTwoRoundLoop(t *testing.T) {
 
 func TestRunCommandAllowedRunsWithoutAsking(t *testing.T) {
 	r := newRig(t)
-	r.agent.Confirm = func(_ context.Context, command, reason string) bool {
-		t.Errorf("Confirm asked for an allowed command: %q (%s)", command, reason)
-		return false
-	}
+	q := r.ask(t, func(e store.Approval) (bool, string) {
+		t.Errorf("asked about an allowed command: %s (%s)", e.Summary, e.Reason)
+		return false, ""
+	})
 	r.srv.Script(toolCall("c1", "run_command", `{"command":"df -h"}`), providertest.Reply{Content: "disk is fine"})
 	ans, err := r.agent.Run(context.Background(), "how full is my disk?", nil)
 	if err != nil {
@@ -202,39 +204,64 @@ func TestRunCommandAllowedRunsWithoutAsking(t *testing.T) {
 	if !strings.Contains(msg.Content, "Filesystem") || !strings.Contains(msg.Content, "Use%") || msg.ToolCallID != "c1" {
 		t.Errorf("tool message does not carry df's output: %+v", msg)
 	}
+	// A read-only command never reaches the queue, not even as a run the
+	// gate lets through.
+	if all, err := q.Service.List(context.Background(), store.ApprovalQuery{}); err != nil || len(all) != 0 {
+		t.Errorf("the queue holds %d entries (%v), want none", len(all), err)
+	}
 }
 
 func TestRunCommandNeedsApproval(t *testing.T) {
 	tests := []struct {
 		name       string
-		confirm    *bool // nil: no Confirm at all
+		person     approvalstest.Person
+		noQueue    bool // no Ask at all: nobody can be asked
 		wantRun    bool
-		wantOutput string
+		wantState  store.ApprovalState
+		wantOutput []string
 	}{
-		{name: "approved", confirm: ptr(true), wantRun: true, wantOutput: "(no output)"},
-		{name: "refused", confirm: ptr(false), wantOutput: "the person refused"},
-		{name: "no one to ask", wantOutput: "approval was not available"},
+		{name: "approved", person: approvalstest.Approve, wantRun: true, wantState: store.ApprovalSucceeded,
+			wantOutput: []string{"(done; no output)"}},
+		{name: "rejected", person: approvalstest.Reject, wantState: store.ApprovalRejected,
+			wantOutput: []string{"the person rejected it"}},
+		{name: "queued, nobody answers", wantState: store.ApprovalPending,
+			wantOutput: []string{"Not done yet", "queued for approval as", "macroa approvals approve"}},
+		{name: "no one to ask", noQueue: true, wantOutput: []string{"approval was not available"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig(t)
 			marker := filepath.Join(r.home, "marker")
 			command := "touch '" + marker + "'"
-			var asked []string
-			if tt.confirm != nil {
-				r.agent.Confirm = func(_ context.Context, c, reason string) bool {
-					asked = append(asked, c, reason)
-					return *tt.confirm
-				}
+			var q *approvalstest.Queue
+			if !tt.noQueue {
+				q = r.ask(t, tt.person)
 			}
 			r.srv.Script(toolCall("c1", "run_command", jsonArgs(t, "command", command)), providertest.Reply{Content: "done"})
 			ans, err := r.agent.Run(context.Background(), "create a marker", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.confirm != nil {
-				if len(asked) != 2 || asked[0] != command || !strings.Contains(asked[1], "touch is not on the read-only list") {
-					t.Errorf("Confirm got %q, want the command and the reason", asked)
+			if q != nil {
+				asked := q.Asked()
+				if len(asked) != 1 {
+					t.Fatalf("%d entries waited, want the one command", len(asked))
+				}
+				e := asked[0]
+				p, ok := params(t, e).(actions.Command)
+				if e.Kind != string(actions.CommandRun) || !ok || p.Shell != command || p.Dir != r.home ||
+					e.Proposer != "agent" || !strings.Contains(e.Why, "touch is not on the read-only list") ||
+					!strings.Contains(e.Summary, "touch") || e.Reason == "" {
+					t.Errorf("queued %+v (params %+v), want the command, its directory and why it asks", e, p)
+				}
+				got, err := q.Service.Get(context.Background(), e.ID)
+				if err != nil || got.State != tt.wantState {
+					t.Errorf("entry %s is %s (%v), want %s", e.ID, got.State, err, tt.wantState)
+				}
+				if tt.wantState == store.ApprovalPending {
+					if !strings.Contains(lastTool(t, r.srv.ChatRequests()[1]).Content, string(e.ID)) {
+						t.Errorf("the tool message does not name approval %s", e.ID)
+					}
 				}
 			}
 			_, statErr := os.Stat(marker)
@@ -246,8 +273,10 @@ func TestRunCommandNeedsApproval(t *testing.T) {
 				t.Errorf("call = %+v", c)
 			}
 			msg := lastTool(t, r.srv.ChatRequests()[1])
-			if !strings.Contains(msg.Content, tt.wantOutput) {
-				t.Errorf("tool message %q lacks %q", msg.Content, tt.wantOutput)
+			for _, w := range tt.wantOutput {
+				if !strings.Contains(msg.Content, w) {
+					t.Errorf("tool message %q lacks %q", msg.Content, w)
+				}
 			}
 			if a := r.audited(); len(a) != 1 || a[0].Refused != c.Refused {
 				t.Errorf("OnToolCall got %+v", a)
@@ -255,8 +284,6 @@ func TestRunCommandNeedsApproval(t *testing.T) {
 		})
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func TestRoundLimitForcesSummary(t *testing.T) {
 	r := newRig(t)
@@ -383,16 +410,17 @@ func TestWriteFileApproval(t *testing.T) {
 		name     string
 		path     string
 		existing bool
-		confirm  *bool
-		asked    bool
+		person   approvalstest.Person
+		noQueue  bool
 		written  bool
 	}{
-		{name: "new file asks and may go ahead", path: "new.txt", confirm: ptr(true), asked: true, written: true},
-		{name: "new file without anyone to ask", path: "new.txt"},
-		{name: "replacing asks and may go ahead", path: "old.txt", existing: true, confirm: ptr(true), asked: true, written: true},
-		{name: "replacing refused", path: "old.txt", existing: true, confirm: ptr(false), asked: true},
-		{name: "replacing without anyone to ask", path: "old.txt", existing: true},
-		{name: "hidden path asks", path: ".bashrc", confirm: ptr(false), asked: true},
+		{name: "new file asks and may go ahead", path: "new.txt", person: approvalstest.Approve, written: true},
+		{name: "new file without anyone to ask", path: "new.txt", noQueue: true},
+		{name: "new file queued, nobody answers", path: "new.txt"},
+		{name: "replacing asks and may go ahead", path: "old.txt", existing: true, person: approvalstest.Approve, written: true},
+		{name: "replacing refused", path: "old.txt", existing: true, person: approvalstest.Reject},
+		{name: "replacing without anyone to ask", path: "old.txt", existing: true, noQueue: true},
+		{name: "hidden path asks", path: ".bashrc", person: approvalstest.Reject},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -401,23 +429,29 @@ func TestWriteFileApproval(t *testing.T) {
 			if tt.existing {
 				r.write(t, tt.path, "before")
 			}
-			asked := false
-			if tt.confirm != nil {
-				r.agent.Confirm = func(_ context.Context, c, reason string) bool {
-					asked = true
-					if !strings.Contains(c, tt.path) || reason == "" {
-						t.Errorf("Confirm(%q, %q)", c, reason)
-					}
-					return *tt.confirm
-				}
+			var q *approvalstest.Queue
+			if !tt.noQueue {
+				q = r.ask(t, tt.person)
 			}
 			r.srv.Script(toolCall("w", "write_file", jsonArgs(t, "path", "~/"+tt.path, "content", "after")), providertest.Reply{Content: "ok"})
 			ans, err := r.agent.Run(context.Background(), "write it", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if asked != tt.asked {
-				t.Errorf("asked = %v, want %v", asked, tt.asked)
+			if q != nil {
+				asked := q.Asked()
+				if len(asked) != 1 {
+					t.Fatalf("%d entries waited, want one", len(asked))
+				}
+				e := asked[0]
+				p, ok := params(t, e).(actions.File)
+				if e.Kind != string(actions.FileWrite) || !ok || p.Path != target || p.Content != "after" ||
+					!strings.Contains(e.Summary, tt.path) || e.Why == "" {
+					t.Errorf("queued %+v (params %+v), want the real path and the content", e, p)
+				}
+				if tt.existing && !strings.Contains(p.Diff, "-before") {
+					t.Errorf("the person is not shown what changes: diff %q", p.Diff)
+				}
 			}
 			b, _ := os.ReadFile(target)
 			if written := string(b) == "after"; written != tt.written {
@@ -438,8 +472,7 @@ func TestMemoryTools(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	r.agent.Memory = skills.MemorySkill{DB: db}
-	var asked []string
-	r.agent.Confirm = func(_ context.Context, action, _ string) bool { asked = append(asked, action); return true }
+	q := r.ask(t, approvalstest.Approve)
 	r.srv.Script(
 		toolCall("m1", "remember", `{"key":"editor","value":"helix"}`),
 		toolCall("m2", "recall", `{"query":"editor"}`),
@@ -449,11 +482,13 @@ func TestMemoryTools(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := r.srv.ChatRequests()
-	if m := lastTool(t, reqs[1]); m.Content != "Remembered: editor = helix" {
+	if m := lastTool(t, reqs[1]); !strings.Contains(m.Content, "remembered editor") {
 		t.Errorf("remember answered %q", m.Content)
 	}
-	if len(asked) != 1 || asked[0] != "remember editor = helix" {
-		t.Errorf("asked %q, want the person asked once before the fact changed", asked)
+	asked := q.Asked()
+	if len(asked) != 1 || asked[0].Kind != string(actions.MemoryRemember) ||
+		params(t, asked[0]) != (actions.Memory{Key: "editor", Value: "helix"}) {
+		t.Errorf("asked %+v, want the person asked once before the fact changed", asked)
 	}
 	if m := lastTool(t, reqs[2]); m.Content != "editor = helix" {
 		t.Errorf("recall answered %q", m.Content)

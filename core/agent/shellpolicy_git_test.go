@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/core/actions"
+	"github.com/macroa/macroa/core/approvals/approvalstest"
 	"github.com/macroa/macroa/core/skills"
+	"github.com/macroa/macroa/store"
 )
 
 // gitTrap is a home with a git repository whose settings point at a
@@ -100,13 +103,23 @@ func (g *gitTrap) hook(t *testing.T, dir string) {
 	}
 }
 
-func (g *gitTrap) agent(asked *[]string) *Agent {
+// agent is an agent in the repository whose proposals go to a real
+// approval queue, where the person rejects each one; asked gets every
+// command that waited and why it asks.
+func (g *gitTrap) agent(t *testing.T, asked *[]string) *Agent {
 	return &Agent{
 		Shell: skills.ShellSkill{Shell: "/bin/sh", Timeout: 20 * time.Second, Dir: g.repo},
-		Confirm: func(_ context.Context, command, reason string) bool {
-			*asked = append(*asked, command+" — "+reason)
-			return false
-		},
+		Ask:   queueFor(t, nil).Asker(rejectRecording(t, asked)),
+	}
+}
+
+// rejectRecording is a person who rejects every command, recording the
+// shell text asked about and the reason it asks.
+func rejectRecording(t *testing.T, asked *[]string) approvalstest.Person {
+	return func(e store.Approval) (bool, string) {
+		p, _ := params(t, e).(actions.Command)
+		*asked = append(*asked, p.Shell+" — "+e.Why)
+		return false, ""
 	}
 }
 
@@ -167,7 +180,7 @@ func TestGitRepositoryConfigCannotRunPrograms(t *testing.T) {
 			g.git(t, "config", s.key, value)
 
 			var asked []string
-			a := g.agent(&asked)
+			a := g.agent(t, &asked)
 			for _, cmd := range s.commands {
 				g.touchAll(t)
 				o := a.runCommand(context.Background(), cmd)
@@ -238,7 +251,7 @@ func TestGitRunsWithOverrides(t *testing.T) {
 		t.Fatalf("git status: %+v", d)
 	}
 	var asked []string
-	a := g.agent(&asked)
+	a := g.agent(t, &asked)
 	for _, cmd := range []string{"git status", "git diff", "git status --short && git log --oneline -1"} {
 		g.touchAll(t)
 		o := a.runCommand(context.Background(), cmd)
@@ -360,10 +373,7 @@ func TestGitPathsJudgedWhereGitRuns(t *testing.T) {
 	var asked []string
 	a := &Agent{
 		Shell: skills.ShellSkill{Shell: "/bin/sh", Timeout: 20 * time.Second, Dir: home},
-		Confirm: func(_ context.Context, command, reason string) bool {
-			asked = append(asked, command+" — "+reason)
-			return false
-		},
+		Ask:   queueFor(t, nil).Asker(rejectRecording(t, &asked)),
 	}
 	refused := 0
 	for _, tt := range tests {

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/core/tools"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/store"
 )
 
 // Canary contents: no attack may change these files or send their content
@@ -52,38 +54,39 @@ func symlink(t *testing.T, target, link string) {
 }
 
 // TestFileToolAttacks drives read_file and write_file as a hostile model
-// would, against a home holding canaries. Each case asserts the canaries
-// are unchanged, none reached any request to the model, the person was
-// asked exactly when the real target calls for it (shown by its real
-// name), and the tool's answer says why.
+// would, against a home holding canaries, with a real approval queue. Each
+// case asserts the canaries are unchanged, none reached any request to the
+// model, the person was asked exactly when the real target calls for it
+// (the queued action names the real file, whatever path the model gave),
+// and the tool's answer says why.
 func TestFileToolAttacks(t *testing.T) {
 	tests := []struct {
 		name    string
 		setup   func(t *testing.T, r *rig)
 		tool    tools.Name
 		path    string
-		confirm bool                       // the person's answer, when asked
+		approve bool                       // the person's answer, when asked
 		onAsk   func(t *testing.T, r *rig) // runs while the person is asked: a race
-		askFor  string                     // the person must be asked, shown this ("HOME" = the home dir); "" = not asked
+		askFor  string                     // the queued action's real path ("HOME" = the home dir); "" = not asked
 		ok      bool                       // the tool ran and succeeded
 		want    string                     // in the tool's answer
 		wrote   string                     // a file (under HOME) that must now hold the content
 	}{
 		{name: "write through a symlink to authorized_keys", tool: ToolWriteFile, path: "~/notes.txt",
 			setup:  func(t *testing.T, r *rig) { symlink(t, ".ssh/authorized_keys", filepath.Join(r.home, "notes.txt")) },
-			askFor: "leads to HOME/.ssh/authorized_keys", want: "the person refused"},
+			askFor: "HOME/.ssh/authorized_keys", want: "the person rejected it"},
 		{name: "write a new file through a symlinked ~/.ssh", tool: ToolWriteFile, path: "~/keys/rc",
 			setup:  func(t *testing.T, r *rig) { symlink(t, ".ssh", filepath.Join(r.home, "keys")) },
-			askFor: "leads to HOME/.ssh/rc", want: "the person refused"},
+			askFor: "HOME/.ssh/rc", want: "the person rejected it"},
 		{name: "write authorized_keys from a working dir inside ~/.ssh", tool: ToolWriteFile, path: "authorized_keys",
 			setup:  func(t *testing.T, r *rig) { r.agent.Files.WorkDir = filepath.Join(r.home, ".ssh") },
-			askFor: "write_file authorized_keys", want: "the person refused"},
+			askFor: "HOME/.ssh/authorized_keys", want: "the person rejected it"},
 		{name: "write a new file from a working dir inside ~/.ssh", tool: ToolWriteFile, path: "rc",
 			setup:  func(t *testing.T, r *rig) { r.agent.Files.WorkDir = filepath.Join(r.home, ".ssh") },
-			askFor: "write_file rc", want: "the person refused"},
+			askFor: "HOME/.ssh/rc", want: "the person rejected it"},
 		{name: "write by dot-dot into ~/.ssh", tool: ToolWriteFile, path: "../.ssh/authorized_keys",
 			setup:  func(t *testing.T, r *rig) { r.agent.Files.WorkDir = filepath.Join(r.home, "work") },
-			askFor: "write_file ../.ssh/authorized_keys", want: "the person refused"},
+			askFor: "HOME/.ssh/authorized_keys", want: "the person rejected it"},
 		{name: "dot-dot out of the home", tool: ToolWriteFile, path: "~/../../etc/cron.d/x", want: "outside the allowed root"},
 		{name: "write through a symlink chain out of ~/work", tool: ToolWriteFile, path: "a",
 			setup: func(t *testing.T, r *rig) {
@@ -91,27 +94,27 @@ func TestFileToolAttacks(t *testing.T) {
 				symlink(t, "b", filepath.Join(r.home, "work/a"))
 				symlink(t, "../.ssh/authorized_keys", filepath.Join(r.home, "work/b"))
 			},
-			askFor: "leads to HOME/.ssh/authorized_keys", want: "the person refused"},
+			askFor: "HOME/.ssh/authorized_keys", want: "the person rejected it"},
 		{name: "planted temporary-name symlink", tool: ToolWriteFile, path: "~/notes.txt",
 			setup: func(t *testing.T, r *rig) {
 				symlink(t, ".ssh/authorized_keys", filepath.Join(r.home, "notes.txt.macroa-tmp"))
 			},
-			confirm: true, askFor: "write_file ~/notes.txt", ok: true, want: "Written to HOME/notes.txt", wrote: "notes.txt"},
+			approve: true, askFor: "HOME/notes.txt", ok: true, want: "HOME/notes.txt", wrote: "notes.txt"},
 		{name: "planted temporary-name symlink, replacing with approval", tool: ToolWriteFile, path: "~/notes.txt",
 			setup: func(t *testing.T, r *rig) {
 				r.write(t, "notes.txt", "old")
 				symlink(t, ".ssh/authorized_keys", filepath.Join(r.home, "notes.txt.macroa-tmp"))
 			},
-			confirm: true, askFor: "write_file ~/notes.txt", ok: true, want: "Written to", wrote: "notes.txt"},
-		{name: "write config.toml, refused without asking", tool: ToolWriteFile, path: "~/.macroa/config.toml", confirm: true,
+			approve: true, askFor: "HOME/notes.txt", ok: true, want: "HOME/notes.txt", wrote: "notes.txt"},
+		{name: "write config.toml, refused without asking", tool: ToolWriteFile, path: "~/.macroa/config.toml", approve: true,
 			want: "data directory"},
-		{name: "write config.toml through a symlink, refused without asking", tool: ToolWriteFile, path: "~/cfg", confirm: true,
+		{name: "write config.toml through a symlink, refused without asking", tool: ToolWriteFile, path: "~/cfg", approve: true,
 			setup: func(t *testing.T, r *rig) { symlink(t, ".macroa/config.toml", filepath.Join(r.home, "cfg")) },
 			want:  "data directory"},
-		{name: "write config.toml in another case, refused without asking", tool: ToolWriteFile, path: "~/.MACROA/config.toml", confirm: true,
+		{name: "write config.toml in another case, refused without asking", tool: ToolWriteFile, path: "~/.MACROA/config.toml", approve: true,
 			want: "data directory"},
 		{name: "write ~/.SSH in another case", tool: ToolWriteFile, path: "~/.SSH/authorized_keys",
-			askFor: "write_file ~/.SSH/authorized_keys", want: "the person refused"},
+			askFor: "HOME/.SSH/authorized_keys", want: "the person rejected it"},
 		{name: "approved replace, then swapped for a symlink to authorized_keys", tool: ToolWriteFile, path: "~/notes.txt",
 			setup: func(t *testing.T, r *rig) { r.write(t, "notes.txt", "old") },
 			onAsk: func(t *testing.T, r *rig) {
@@ -121,7 +124,7 @@ func TestFileToolAttacks(t *testing.T) {
 				}
 				symlink(t, ".ssh/authorized_keys", p)
 			},
-			confirm: true, askFor: "write_file ~/notes.txt", want: "changed after it was checked"},
+			approve: true, askFor: "HOME/notes.txt", want: "symbolic link"},
 		{name: "approved hidden dir, then swapped for a symlink to ~/.ssh", tool: ToolWriteFile, path: "~/.config/authorized_keys",
 			setup: func(t *testing.T, r *rig) {
 				if err := os.Mkdir(filepath.Join(r.home, ".config"), 0o700); err != nil {
@@ -135,22 +138,22 @@ func TestFileToolAttacks(t *testing.T) {
 				}
 				symlink(t, ".ssh", p)
 			},
-			confirm: true, askFor: "write_file ~/.config/authorized_keys", want: "changed after it was checked"},
+			approve: true, askFor: "HOME/.config/authorized_keys", want: "symbolic link"},
 
 		{name: "read a private key through a symlink", tool: ToolReadFile, path: "~/notes.txt",
 			setup:  func(t *testing.T, r *rig) { symlink(t, ".ssh/id_rsa", filepath.Join(r.home, "notes.txt")) },
-			askFor: "leads to HOME/.ssh/id_rsa", want: "the person refused"},
+			askFor: "HOME/.ssh/id_rsa", want: "the person rejected it"},
 		{name: "read a key through a symlinked directory", tool: ToolReadFile, path: "~/k/authorized_keys",
 			setup:  func(t *testing.T, r *rig) { symlink(t, ".ssh", filepath.Join(r.home, "k")) },
-			askFor: "leads to HOME/.ssh/authorized_keys", want: "the person refused"},
+			askFor: "HOME/.ssh/authorized_keys", want: "the person rejected it"},
 		{name: "read a key from a working dir inside ~/.ssh", tool: ToolReadFile, path: "id_rsa",
 			setup:  func(t *testing.T, r *rig) { r.agent.Files.WorkDir = filepath.Join(r.home, ".ssh") },
-			askFor: "read_file id_rsa", want: "the person refused"},
+			askFor: "HOME/.ssh/id_rsa", want: "the person rejected it"},
 		{name: "read Macroa's .env", tool: ToolReadFile, path: "~/.macroa/.env",
-			askFor: "read_file ~/.macroa/.env", want: "the person refused"},
+			askFor: "HOME/.macroa/.env", want: "the person rejected it"},
 		{name: "read .env through a symlinked directory named in another case", tool: ToolReadFile, path: "~/.MACROA/.env",
 			setup:  func(t *testing.T, r *rig) { symlink(t, ".macroa", filepath.Join(r.home, ".MACROA")) },
-			askFor: "read_file ~/.MACROA/.env", want: "the person refused"},
+			askFor: "HOME/.macroa/.env", want: "the person rejected it"},
 		{name: "approved read, then swapped for a symlink to the key", tool: ToolReadFile, path: "~/.macroa/.env",
 			onAsk: func(t *testing.T, r *rig) {
 				p := filepath.Join(r.home, ".macroa/.env")
@@ -159,8 +162,8 @@ func TestFileToolAttacks(t *testing.T) {
 				}
 				symlink(t, "../.ssh/id_rsa", p)
 			},
-			confirm: true, askFor: "read_file ~/.macroa/.env", want: "changed after it was checked"},
-		{name: "write over a FIFO", tool: ToolWriteFile, path: "~/pipe", confirm: true,
+			approve: true, askFor: "HOME/.macroa/.env", want: "symbolic link"},
+		{name: "write over a FIFO", tool: ToolWriteFile, path: "~/pipe", approve: true,
 			setup: func(t *testing.T, r *rig) { mkfifo(t, filepath.Join(r.home, "pipe")) },
 			want:  "named pipe"},
 		{name: "read a FIFO", tool: ToolReadFile, path: "~/pipe",
@@ -184,14 +187,12 @@ func TestFileToolAttacks(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t, r)
 			}
-			var asked []string
-			r.agent.Confirm = func(_ context.Context, action, reason string) bool {
-				asked = append(asked, action+" | "+reason)
+			q := r.ask(t, func(store.Approval) (bool, string) {
 				if tc.onAsk != nil {
 					tc.onAsk(t, r)
 				}
-				return tc.confirm
-			}
+				return tc.approve, ""
+			})
 			args := jsonArgs(t, "path", tc.path)
 			if tc.tool == ToolWriteFile {
 				args = jsonArgs(t, "path", tc.path, "content", "PWNED")
@@ -211,11 +212,31 @@ func TestFileToolAttacks(t *testing.T) {
 			if !strings.Contains(c.Output, home(tc.want)) {
 				t.Errorf("the tool answered %q, want it to say %q", c.Output, home(tc.want))
 			}
+			asked := q.Asked()
 			switch {
 			case tc.askFor == "" && len(asked) > 0:
-				t.Errorf("asked %q, want no question", asked)
-			case tc.askFor != "" && (len(asked) != 1 || !strings.Contains(asked[0], home(tc.askFor))):
-				t.Errorf("asked %q, want one question naming %q", asked, home(tc.askFor))
+				t.Errorf("asked %+v, want no question", asked)
+			case tc.askFor != "":
+				if len(asked) != 1 {
+					t.Fatalf("asked %+v, want one question naming %q", asked, home(tc.askFor))
+				}
+				e := asked[0]
+				var path string
+				switch p := params(t, e).(type) {
+				case actions.File:
+					path = p.Path
+					if e.Kind != string(actions.FileWrite) || p.Content != "PWNED" || p.Backup != "" {
+						t.Errorf("queued %s %+v, want a write of the model's content", e.Kind, p)
+					}
+				case actions.Read:
+					path = p.Path
+					if e.Kind != string(actions.FileRead) {
+						t.Errorf("queued %s, want a read", e.Kind)
+					}
+				}
+				if path != home(tc.askFor) || !strings.Contains(e.Summary, home(tc.askFor)) || e.Why == "" || e.Reason == "" {
+					t.Errorf("queued %+v, want the real path %q named and why it asks", e, home(tc.askFor))
+				}
 			}
 			for name, want := range canaries {
 				p := filepath.Join(r.home, name)

@@ -55,11 +55,12 @@ func TestToolRiskMatchesWhatRunsUnasked(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	asked := 0
 	a := &Agent{
-		Shell:   skills.ShellSkill{Shell: "/bin/sh", Timeout: 10 * time.Second, Dir: home},
-		Files:   skills.FileSkill{Root: home, WorkDir: home},
-		Memory:  skills.MemorySkill{DB: db},
-		Confirm: func(context.Context, string, string) bool { asked++; return false },
+		Shell:  skills.ShellSkill{Shell: "/bin/sh", Timeout: 10 * time.Second, Dir: home},
+		Files:  skills.FileSkill{Root: home, WorkDir: home},
+		Memory: skills.MemorySkill{DB: db},
 	}
+	q := queueFor(t, db)
+	a.Ask = q.Asker(func(store.Approval) (bool, string) { asked++; return false, "" })
 	reg := a.Registry()
 	cases := []struct {
 		tool tools.Name
