@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -192,5 +193,25 @@ func TestE2EApprovalClassifierProposalQueued(t *testing.T) {
 	r = s.run("", env, "approvals", "approve", "--yes", m[1])
 	if r.code != 0 || !exists(canary) {
 		t.Fatalf("approve: exit %d, canary %v: %s%s", r.code, exists(canary), r.stdout, r.stderr)
+	}
+}
+
+// The processes that change the queue send its notifications before they
+// exit: macroa run that queued a proposal (approval waiting), and approve
+// whose action failed (action failed), even though both exit 1.
+func TestE2EApprovalNotifiesFromTheCLI(t *testing.T) {
+	hook := newNotifyServer(t, http.StatusOK)
+	s, srv, env := agentSandbox(t, "[[notify]]\ntype = \"webhook\"\nurl = \""+hook.URL+"/hook\"\n")
+	id := proposeThroughRun(t, s, srv, env, "echo boom; exit 3")
+	if _, bodies := hook.snapshot(); len(bodies) != 1 || !strings.Contains(bodies[0], "Approval waiting") || !strings.Contains(bodies[0], "macroa approvals approve "+id) {
+		t.Fatalf("after macroa run: want one approval-waiting notification naming the approve command; got %q", bodies)
+	}
+	r := s.run("", env, "approvals", "approve", "--yes", id)
+	if r.code != 1 || !strings.Contains(r.stdout, "boom") || !strings.Contains(r.stderr, "failed (exit code 3)") {
+		t.Fatalf("approve of a failing action: want exit 1 with its output and exit code; exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	_, bodies := hook.snapshot()
+	if len(bodies) != 2 || !strings.Contains(bodies[1], "Action failed") || !strings.Contains(bodies[1], id) {
+		t.Fatalf("after a failed approve: want an action-failed notification; got %q", bodies)
 	}
 }

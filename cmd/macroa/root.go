@@ -62,7 +62,28 @@ piped input it reads requests line by line (macroa repl).`,
 		newVersionCmd(),
 	)
 	strictCompletion(root)
+	shutdownOnError(root, a)
 	return root
+}
+
+// shutdownOnError shuts the App down after a command that failed, too:
+// cobra skips PersistentPostRun then, and Shutdown is what sends the
+// notifications the command's changes queued (an approval waiting after
+// macroa run, an action that failed after macroa approvals approve) and
+// closes the store. A second Shutdown does nothing.
+func shutdownOnError(c *cobra.Command, a *app.App) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			err := run(cmd, args)
+			if err != nil {
+				_ = a.Shutdown(context.Background())
+			}
+			return err
+		}
+	}
+	for _, sub := range c.Commands() {
+		shutdownOnError(sub, a)
+	}
 }
 
 // flagError is a flag's parse error without Go's internals: `invalid
