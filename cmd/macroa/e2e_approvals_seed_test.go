@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -256,5 +257,21 @@ func TestE2EApprovalsTerminalSafety(t *testing.T) {
 		if st.json && !json.Valid([]byte(r.stdout)) {
 			t.Errorf("%v: not JSON: %s", st.args, r.stdout)
 		}
+	}
+}
+
+// The lists stay aligned in terminal cells whatever a summary holds: wide
+// and combining characters, tabs and newlines.
+func TestE2EApprovalListsStayAligned(t *testing.T) {
+	s := newSandbox(t)
+	seedProposals(t, s,
+		commandProposal("echo 日本語の値と全角ＡＢＣ", "test"),
+		commandProposal("echo e\u0301\u0301 n\u0303 👩\u200d💻", "test"),
+		commandProposal("echo a\tb\necho c", "test"),
+		commandProposal("echo plain", "test"))
+	for _, args := range [][]string{{"approvals", "list"}, {"approvals", "list", "--all"}} {
+		r := s.macroa(args...)
+		expect(t, r, 0, "HOST")
+		assertAligned(t, r.stdout, regexp.MustCompile(`local  agent .*$`), "HOST", 4)
 	}
 }
