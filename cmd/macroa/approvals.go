@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -330,7 +331,22 @@ func printApproval(out io.Writer, e store.Approval, now time.Time) {
 		field("Error", e.Error)
 	}
 	if e.Undo != "" {
-		field("Undo", "a backup was kept before it ran")
+		var u struct {
+			Backup  string
+			Existed bool
+			Argv    []string
+		}
+		if json.Unmarshal([]byte(e.Undo), &u) == nil {
+			switch {
+			case u.Backup != "":
+				field("Backup", u.Backup+" (the file as it was before)")
+			case !u.Existed:
+				field("Backup", "none: the file did not exist before")
+			}
+			if len(u.Argv) > 0 {
+				field("Undo", termsafe.Visible(shellJoin(u.Argv)))
+			}
+		}
 	}
 
 	if t, ok := describeAction(e); ok {

@@ -275,3 +275,37 @@ func TestE2EApprovalListsStayAligned(t *testing.T) {
 		assertAligned(t, r.stdout, regexp.MustCompile(`local  agent .*$`), "HOST", 4)
 	}
 }
+
+// Approving a file write writes it after a backup; show names the backup
+// and how to undo it.
+func TestE2EApprovalFileWrite(t *testing.T) {
+	s := newSandbox(t)
+	target := filepath.Join(s.home, "motd")
+	if err := os.WriteFile(target, []byte("old line\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	seeded := seedProposals(t, s, approvals.Proposal{
+		Action: actions.Action{Kind: actions.FileWrite, Params: actions.File{Path: target, Content: "new line\n", Mode: 0o600}}, Why: "update the motd"})
+	id := string(seeded[0].ID)
+	r := s.macroa("approvals", "approve", "--yes", id)
+	expect(t, r, 0, "succeeded")
+	if b, _ := os.ReadFile(target); string(b) != "new line\n" {
+		t.Fatalf("the file holds %q after approve", b)
+	}
+	r = s.macroa("approvals", "show", id)
+	for _, want := range []string{"Backup:", "Undo:", "-old line", "+new line"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("show after a file write lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	backups, _ := filepath.Glob(filepath.Join(s.data, "backups", "*"))
+	found := false
+	for _, b := range backups {
+		if c, err := os.ReadFile(b); err == nil && string(c) == "old line\n" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no backup holds the old content among %q", backups)
+	}
+}
