@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/core/approvals/approvalstest"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/providers"
@@ -271,14 +272,15 @@ func TestModelAgentRunsToolsAndAuditsThem(t *testing.T) {
 		providertest.Reply{ToolCalls: []providertest.ToolCall{{ID: "c2", Name: "run_command", Arguments: `{"command":"touch ` + marker + `"}`}}},
 		providertest.Reply{Content: "The disk report says disk-report; I was not allowed to create the marker."},
 	)
-	var asked []string
+	q := queueOver(t, f.db)
 	res := f.k.Run(context.Background(), kernel.Request{Input: "find out why the disk is full", Source: kernel.SourceCLI,
-		Confirm: func(_ context.Context, command, reason string) bool { asked = append(asked, command); return false }})
+		Ask: q.Asker(approvalstest.Reject)})
 	if !res.Success || res.Skill != "agent" || !strings.Contains(res.Output, "disk-report") {
 		t.Fatalf("agent run: %+v", res)
 	}
-	if len(asked) != 1 || !strings.Contains(asked[0], "touch") {
-		t.Fatalf("want one approval request for the touch, got %q", asked)
+	asked := q.Asked()
+	if len(asked) != 1 || asked[0].Summary != "touch "+marker || asked[0].Proposer != "agent" || asked[0].TurnID != res.TurnID {
+		t.Fatalf("want one approval request for the touch, got %+v", asked)
 	}
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("a refused command ran")

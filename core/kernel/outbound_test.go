@@ -12,6 +12,8 @@ import (
 
 	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/agent"
+	"github.com/macroa/macroa/core/approvals"
+	"github.com/macroa/macroa/core/approvals/approvalstest"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/modeltest"
@@ -72,6 +74,9 @@ type leakFixture struct {
 	db  *store.DB
 	dir string
 	srv *providertest.Server
+	// ask is a real approval queue over db where the person approves
+	// everything: what a model proposes runs, so its output can leak.
+	ask approvals.AskFunc
 
 	mu    sync.Mutex
 	kinds map[string]int // model calls seen, by what asked
@@ -121,6 +126,7 @@ func newLeakFixture(t *testing.T, env ...string) *leakFixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	f := &leakFixture{db: db, dir: dir, srv: providertest.New(t), kinds: map[string]int{}}
+	f.ask = queueOver(t, db).Asker(approvalstest.Approve)
 	// Every tier goes to the test server, whatever the configuration names.
 	models := func(context.Context) (providers.Caller, error) {
 		return modeltest.Gateway(f.srv, modeltest.TierModels, modeltest.OneAttempt), nil
@@ -173,7 +179,7 @@ func (f *leakFixture) serve(fn func(kind string, n int, r providertest.Recorded)
 func (f *leakFixture) run(t *testing.T, input, session string) kernel.Result {
 	t.Helper()
 	return f.k.Run(context.Background(), kernel.Request{Input: input, Session: session, Source: kernel.SourceREPL,
-		Confirm: func(context.Context, string, string) bool { return true }})
+		Ask: f.ask})
 }
 
 // assertNoLeak checks every request the server recorded, byte for byte,
