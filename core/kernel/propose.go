@@ -43,7 +43,7 @@ func (k *Kernel) proposeIntent(ctx context.Context, t *turn, d router.Decision, 
 	ans, err := k.askFor(t, by)(ctx, approvals.Proposal{Action: act, Why: j.ask})
 	if err != nil {
 		t.refused = true
-		return skills.Fail(fmt.Sprintf("not run: %v", err))
+		return skills.Result{Output: fmt.Sprintf("Proposed by the %s, not run: %s: %s", by, d.Intent.Skill, termsafe.Visible(j.action)), Error: "not run: " + err.Error()}
 	}
 	if !ans.Ran {
 		t.refused = true
