@@ -628,3 +628,41 @@ func TestWriteProposalShowsContent(t *testing.T) {
 		t.Errorf("the bidi override in the file name is not refused by name: %+v", tool)
 	}
 }
+
+// An agent's proposal left queued (macroa run: nobody answers now) does
+// not run, and the turn says which approval waits and how to approve it,
+// whatever the model's summary claims; the tool call's audit entry says
+// the same.
+func TestAgentProposalQueuedWithoutPerson(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "", "MACROA_BASE_URL="+srv.URL())
+	home := newHostileHome(t, f.dir)
+	srv.Script(classifiedAs("agent"),
+		providertest.Reply{ToolCalls: []providertest.ToolCall{{ID: "c1", Name: "run_command", Arguments: `{"command":"rm -rf x"}`}}},
+		providertest.Reply{Content: "All tidied up."})
+	q := queueOver(t, f.db)
+	res := f.k.Run(context.Background(), kernel.Request{Input: "tidy up my home", Source: kernel.SourceCLI, Ask: q.Asker(nil)})
+	home.intact(t)
+	all := entries(t, q)
+	if len(all) != 1 || all[0].State != store.ApprovalPending || all[0].Summary != "rm -rf x" || all[0].Proposer != "agent" {
+		t.Fatalf("queue holds %+v, want the pending rm", all)
+	}
+	id := all[0].ID
+	if res.Success || !res.Refused || !strings.Contains(res.Error, "waiting for your approval") ||
+		!strings.Contains(res.Error, string(id)) || !strings.Contains(res.Error, approvals.ApproveCommand(id)) {
+		t.Errorf("success=%v refused=%v error=%q: the waiting approval is not reported", res.Success, res.Refused, res.Error)
+	}
+	msgs := srv.ChatRequests()[2].Chat.Messages
+	if last := msgs[len(msgs)-1]; last.Role != "tool" || !strings.Contains(last.Content, approvals.ApproveCommand(id)) {
+		t.Errorf("the model was not told which approval waits: %+v", last)
+	}
+	var tool store.AuditEntry
+	for _, e := range f.auditAll(t) {
+		if e.Skill == "agent.run_command" {
+			tool = e
+		}
+	}
+	if tool.Success || !strings.HasPrefix(tool.Error, "not run yet: ") || !strings.Contains(tool.Error, string(id)) {
+		t.Errorf("the tool call's audit entry %+v does not say it waits", tool)
+	}
+}
