@@ -91,6 +91,12 @@ and revoke rules with macroa approvals rules.`,
 			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
 			defer context.AfterFunc(ctx, svc.Stop)()
+			// A reader that goes away (`| head -1`) does not kill this
+			// process mid-run: the action finishes and is recorded, its
+			// output kept with the entry.
+			noPipeDeath := make(chan os.Signal, 1)
+			signal.Notify(noPipeDeath, syscall.SIGPIPE)
+			defer signal.Stop(noPipeDeath)
 			// Said once it runs: the loser of a race never reads that
 			// it approved anything.
 			header := fmt.Sprintf("Approved %s: %s; running it here.\n", id, cell(e.Summary))

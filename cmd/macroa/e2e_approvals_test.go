@@ -333,3 +333,38 @@ func (l *lockedBuffer) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// A reader that goes away mid-run (`| head -1`) does not stop the action:
+// it finishes, is recorded, and keeps all its output.
+func TestE2EApprovalClosedStdoutFinishes(t *testing.T) {
+	s := newSandbox(t)
+	gate := filepath.Join(s.home, "gate")
+	seeded := seedProposals(t, s, commandProposal("echo first; while [ ! -e "+gate+" ]; do sleep 0.05; done; seq 1 2000; echo last", "pipe"))
+	id := string(seeded[0].ID)
+	cmd := exec.Command(binPath, "approvals", "approve", "--yes", id)
+	cmd.Dir, cmd.Env = s.home, s.env
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1)
+	if _, err := stdout.Read(buf); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Close()
+	if err := os.WriteFile(gate, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 0 {
+			t.Fatalf("approve with its reader gone: %v", err)
+		}
+	}
+	got := showApproval(t, s, nil, id)
+	if got.State != "succeeded" || !strings.HasSuffix(got.Output, "last\n") {
+		t.Fatalf("want succeeded with all its output; got %s, output ends %q", got.State, got.Output[max(0, len(got.Output)-20):])
+	}
+}
