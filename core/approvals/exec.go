@@ -104,6 +104,8 @@ func (x *executor) run(ctx context.Context, id store.ApprovalID, a actions.Actio
 		o = x.runMemory(ctx, id, a, out)
 	case a.Kind == actions.FileWrite:
 		o = x.runFileWrite(ctx, id, a, p, timeout, out)
+	case a.Kind == actions.FileRead:
+		o = x.runFileRead(ctx, id, a, out)
 	default:
 		o = x.runProgram(ctx, id, a, timeout, out)
 		if o.ok {
