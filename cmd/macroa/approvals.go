@@ -145,20 +145,25 @@ func newApprovalsListCmd(a *app.App) *cobra.Command {
 				}
 				return writeJSON(out, rows)
 			}
-			if len(list) == 0 {
-				switch {
-				case pendingOnly:
-					fmt.Fprintln(out, "No approvals waiting. Decided ones: macroa approvals list --all")
-				case all:
-					fmt.Fprintln(out, "The approval queue is empty.")
-				default:
-					fmt.Fprintf(out, "No approvals %s.\n", strings.Join(states, " or "))
-				}
-				return nil
+			switch {
+			case len(list) > 0:
+				printApprovals(out, list, !pendingOnly, time.Now())
+			case pendingOnly:
+				fmt.Fprintln(out, "No approvals waiting. Decided ones: macroa approvals list --all")
+			case all:
+				fmt.Fprintln(out, "The approval queue is empty.")
+			default:
+				fmt.Fprintf(out, "No approvals %s.\n", strings.Join(states, " or "))
 			}
-			printApprovals(out, list, !pendingOnly, time.Now())
 			if more != "" {
 				fmt.Fprintln(out, more)
+			}
+			if pendingOnly {
+				// What was approved and still runs is no longer pending
+				// but not done either: say so rather than hide it.
+				if c, err := a.ApprovalCounts(ctx); err == nil && c.Running > 0 {
+					fmt.Fprintf(out, "%d approved and running or about to: macroa approvals list --state approved,running\n", c.Running)
+				}
 			}
 			return nil
 		},

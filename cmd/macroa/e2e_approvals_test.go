@@ -259,6 +259,12 @@ func TestE2EApprovalStreamsAndInterruptStops(t *testing.T) {
 	if strings.Contains(out.String(), "\nsecond\n") {
 		t.Fatalf("the second line came before the gate opened: %s", out.String())
 	}
+	// Another process meanwhile sees it running, and leaves it be: its
+	// runner is alive.
+	expect(t, s.macroa("approvals", "list"), 0, "1 approved and running")
+	if got := showApproval(t, s, nil, string(seeded[0].ID)); got.State != "running" {
+		t.Fatalf("while it runs another process sees it %s", got.State)
+	}
 	if err := os.WriteFile(gate, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
