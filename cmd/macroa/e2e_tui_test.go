@@ -258,8 +258,11 @@ func TestE2ETUIReadOnly(t *testing.T) {
 
 	ts := startTUI(t, s, env, 120, 30, "--read-only")
 	ts.waitText("macroa · custom")
-	ts.typeThen("make a canary", "the refusal", shows("refused (the cockpit is read-only): touch"))
+	// Nobody can approve from here: the proposal waits in the queue for a
+	// person elsewhere, and the run goes on at once.
+	ts.typeThen("make a canary", "the proposal left queued", shows("waiting for your approval"))
 	ts.waitText("the agent gave up")
+	expect(t, s.run("", env, "approvals", "list"), 0, "touch")
 	if _, err := os.Stat(canary); err == nil {
 		t.Fatal("a read-only cockpit ran the proposed command")
 	}

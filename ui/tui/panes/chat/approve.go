@@ -58,11 +58,14 @@ func (r *chatRun) start(ctx context.Context, cancel context.CancelFunc, run func
 // where the approvals pane, the CLI or another cockpit may answer first.
 // A context that ends first (ctrl+c, the terminal went away) leaves the
 // entry queued for a person.
-func (r *chatRun) ask(q Approvals) approvals.AskFunc {
+//
+// A cockpit nobody can approve from (read-only) does not wait: the entry
+// stays queued for a person elsewhere and the run goes on at once.
+func (r *chatRun) ask(q Approvals, wait bool) approvals.AskFunc {
 	return func(ctx context.Context, p approvals.Proposal) (approvals.Answer, error) {
 		done := make(chan struct{})
 		defer close(done)
-		return q.Ask(ctx, p, approvals.AskOptions{Where: approvals.Cockpit, Wait: true, OnPending: func(e store.Approval) {
+		return q.Ask(ctx, p, approvals.AskOptions{Where: approvals.Cockpit, Wait: wait, OnPending: func(e store.Approval) {
 			answer := make(chan askReply, 1)
 			msg := approvalAskMsg{seq: r.seq, turn: r.turn, id: e.ID, command: askShown(e), reason: askReason(e), answer: answer, run: r}
 			select {
@@ -212,10 +215,11 @@ func (p *Pane) ask(msg approvalAskMsg) tea.Cmd {
 		cmds = append(cmds, p.settle(replyLeave, "a newer request replaced it"))
 	}
 	if !p.canApprove() {
-		// Nothing could approve it (a read-only cockpit): refused at once,
-		// and the conversation says why.
+		// Nothing here could approve it (a read-only cockpit): it stays in
+		// the approval queue for another place, and the conversation says
+		// why.
 		p.insertAsk(&chatMsg{kind: chatAsking, turn: msg.turn,
-			ask: &chatAsk{command: msg.command, reason: msg.reason, decided: true, why: readOnlyWhy}})
+			ask: &chatAsk{command: msg.command, reason: msg.reason, decided: true, left: true, why: readOnlyWhy}})
 		return tea.Batch(append(cmds, msg.reply(replyLeave), msg.run.wait(),
 			kit.Toast(kit.ToastWarn, "a proposed command waits in the approval queue: "+readOnlyWhy))...)
 	}
@@ -345,6 +349,9 @@ func (a *chatAsk) render(cw int, st kit.Styles) []string {
 		switch {
 		case a.allowed:
 			mark, style, what = "✓ ", st.Success, "approved: "
+			if a.why != "" { // approved elsewhere: by whom, from where
+				what = markdown.Sanitize(a.why) + ": "
+			}
 		case a.left:
 			what = "left in the approval queue (" + markdown.Sanitize(a.why) + "): "
 		case a.why != "":

@@ -72,7 +72,7 @@ func (p *Pane) send() tea.Cmd {
 	if q, ok := b.(Approvals); ok {
 		// What a model proposes that is not read-only goes to the
 		// approval queue and waits for the person (see chatRun.ask).
-		req.Ask = run.ask(q)
+		req.Ask = run.ask(q, p.canApprove())
 	}
 	return run.start(ctx, cancel, func(ctx context.Context) tea.Msg {
 		return runDoneMsg{seq: seq, turnID: turn, res: b.Run(ctx, req)}
