@@ -34,7 +34,7 @@ func NotRun(ans Answer) string {
 	case store.ApprovalRejected:
 		s := fmt.Sprintf("rejected by %s from %s", e.DecidedBy, e.DecidedWhere)
 		if e.Note != "" {
-			s += fmt.Sprintf(", saying %q", termsafe.Visible(e.Note))
+			s += ", saying \"" + termsafe.Visible(e.Note) + "\""
 		}
 		return s
 	case store.ApprovalExpired:
@@ -56,7 +56,7 @@ func ForModel(ans Answer) string {
 	case store.ApprovalRejected:
 		s := "Not done: the person rejected it."
 		if e.Note != "" {
-			s += fmt.Sprintf(" Their note: %q.", termsafe.Visible(e.Note))
+			s += " Their note: \"" + termsafe.Visible(e.Note) + "\"."
 		}
 		return s + " Do not try the same thing another way; take their note into account, or ask what they would like instead."
 	case store.ApprovalPending:
