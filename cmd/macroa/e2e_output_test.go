@@ -172,10 +172,10 @@ func assertAligned(t *testing.T, table string, col *regexp.Regexp, header string
 	}
 }
 
-// A command a model proposes that is not read-only: without --yes nothing
-// runs and the output says what was proposed and how to allow it; with
-// --yes the approval line shows the command with every control character
-// visible. Either way no control byte reaches the terminal.
+// A command a model proposes holding an escape sequence (text that would
+// read differently from how it runs) is refused outright, --yes or not:
+// it is never queued, never run, and the refusal shows the command with
+// every control character visible. No control byte reaches the terminal.
 func TestE2ERunProposalApproval(t *testing.T) {
 	s, srv, env := modelSandbox(t)
 	canary := filepath.Join(s.home, "canary")
@@ -190,20 +190,23 @@ func TestE2ERunProposalApproval(t *testing.T) {
 	if _, err := os.Stat(canary); err == nil {
 		t.Fatal("the proposed command ran without --yes")
 	}
-	all := r.stdout + r.stderr
-	if r.code != 1 || !strings.Contains(all, "touch "+canary) || !strings.Contains(all, "--yes") {
-		t.Errorf("want exit 1 naming the proposal and --yes; exit %d\nstdout: %q\nstderr: %q", r.code, r.stdout, r.stderr)
+	for _, yes := range []bool{false, true} {
+		if yes {
+			propose()
+			r = s.run("", env, "run", "--yes", "tell me a joke")
+		}
+		all := r.stdout + r.stderr
+		if _, err := os.Stat(canary); err == nil {
+			t.Fatalf("yes=%v: the proposed command ran", yes)
+		}
+		if r.code != 1 || !strings.Contains(all, `touch `+canary+`\x1b[2K\r ls harmless`) || !strings.Contains(all, "control byte") {
+			t.Errorf("yes=%v: want exit 1 showing the command with its controls visible and why it is refused; exit %d\nstdout: %q\nstderr: %q", yes, r.code, r.stdout, r.stderr)
+		}
+		if bad := controlBytes(all); bad != "" {
+			t.Errorf("yes=%v: the refusal passed %s: %q", yes, bad, all)
+		}
 	}
-	if bad := controlBytes(all); bad != "" {
-		t.Errorf("the refusal passed %s: %q", bad, all)
-	}
-
-	propose()
-	r = s.run("", env, "run", "--yes", "tell me a joke")
-	if !strings.Contains(r.stderr, `approved by --yes: touch `+canary+`\x1b[2K\r ls harmless`) {
-		t.Errorf("the approval line does not show the command in full with its controls visible: %q", r.stderr)
-	}
-	if bad := controlBytes(r.stdout + r.stderr); bad != "" {
-		t.Errorf("the approved run passed %s: %q %q", bad, r.stdout, r.stderr)
+	if list := s.run("", env, "approvals", "list", "--all", "--json"); strings.Contains(list.stdout, "touch") {
+		t.Errorf("the refused command was queued: %s", list.stdout)
 	}
 }
