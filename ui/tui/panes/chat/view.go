@@ -193,10 +193,12 @@ func (p *Pane) View(width, height int, focused bool) string {
 	maxIn := max(1, min(chatInputMaxRows, (height-rule)/3))
 	inRows := min(max(p.input.Rows(width), 1), maxIn)
 	vh := height - rule - inRows
-	if p.approval != nil && p.viewportH > 0 && (vh != p.viewportH || width != p.viewportW) {
+	resized := p.approval != nil && p.viewportH > 0 && (vh != p.viewportH || width != p.viewportW)
+	p.viewportH, p.viewportW = vh, width
+	if resized {
+		// Measured at the new width: the request's block as it now shows.
 		p.approvalResized(vh)
 	}
-	p.viewportH, p.viewportW = vh, width
 
 	out := make([]string, 0, height)
 	out = p.viewLines(out, width, vh)
