@@ -13,11 +13,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/core/app"
+	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/kernel/kerneltest"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/panes/chat"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
@@ -33,16 +36,27 @@ func TestChatApprovalKeysInCheatSheet(t *testing.T) {
 	}
 }
 
-// asking is the core with a run that asks about one command and waits
-// for the answer, as an agent proposing it would.
+// asking is the core with a run that proposes one command to the real
+// approval queue and waits for the answer, as an agent proposing it would.
 type asking struct {
 	pinned
-	command, reason string
+	command string
 }
 
 func (b asking) Run(ctx context.Context, req kernel.Request) kernel.Result {
-	ok := req.Confirm(ctx, b.command, b.reason)
-	return kernel.Result{TurnID: req.TurnID, Success: ok, Route: "agent", Skill: "agent"}
+	res := kernel.Result{TurnID: req.TurnID, Route: "agent", Skill: "agent", Error: "nobody could be asked"}
+	if req.Ask == nil {
+		return res
+	}
+	ans, err := req.Ask(ctx, approvals.Proposal{Action: actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: b.command}},
+		Proposer: approvals.ByAgent, Why: "the agent proposed it", TurnID: req.TurnID, Source: string(req.Source)})
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	res.Output, res.Error = string(ans.Entry.State), ""
+	res.Success = ans.Entry.State == store.ApprovalSucceeded
+	return res
 }
 
 // until runs the App the way the Bubble Tea runtime does while a command
@@ -78,13 +92,12 @@ func (c *realCockpit) until(t *testing.T, cmd tea.Cmd, what string, cond func() 
 	}
 }
 
-// TestAppRealApprovalPrompt: the prompt as the cockpit shows it at 80x24.
+// TestAppRealApprovalPrompt: the prompt as the cockpit shows it at 80x24,
+// for an entry waiting in the real queue; the command's newline shows as
+// an escape, so no line of it can pass for something else.
 func TestAppRealApprovalPrompt(t *testing.T) {
-	c := newRealCockpitWith(t, func(b pinned) chat.Runner {
-		return asking{pinned: b,
-			command: "rm -rf ./build && touch ~/.cache/x\x1b[2K\r echo harmless",
-			reason:  "the agent proposed it, and rm deletes files; touch changes files"}
-	})
+	const command = "rm -rf ./build && touch ~/.cache/x\n echo harmless"
+	c := newRealCockpitWith(t, func(b pinned) chat.Runner { return asking{pinned: b, command: command} })
 	c.start(t, 80, 24)
 	c.typeText(t, "clean up the build directory")
 	_, run := c.a.Update(tuitest.Key("enter"))
@@ -92,14 +105,20 @@ func TestAppRealApprovalPrompt(t *testing.T) {
 	c.until(t, run, "the armed prompt", func() bool {
 		return strings.Contains(ansi.Strip(c.a.render()), "y runs it · n/esc/enter refuses")
 	})
+	pending, err := c.b.ListApprovals(context.Background(), store.ApprovalQuery{States: []store.ApprovalState{store.ApprovalPending}})
+	if err != nil || len(pending) != 1 || pending[0].Summary != command {
+		t.Fatalf("the queue holds %+v (%v), want the one command pending", pending, err)
+	}
 	view := c.screen(t, 80, 24)
-	plain := ansi.Strip(view)
-	for _, want := range []string{"needs your approval", `\x1b[2K\r echo harmless`, "why: the agent proposed it", "approve? y runs it"} {
+	plain := strings.Join(strings.Fields(ansi.Strip(view)), " ")
+	for _, want := range []string{"needs your approval", `x\n echo harmless`, "why: high risk", "Approval " + string(pending[0].ID),
+		"approve? y runs it"} {
 		if !strings.Contains(plain, want) {
-			t.Errorf("the prompt lacks %q:\n%s", want, plain)
+			t.Errorf("the prompt lacks %q:\n%s", want, ansi.Strip(view))
 		}
 	}
-	tuitest.RequireGolden(t, "app_real_approval_80x24", view)
+	// The id is drawn at random; the golden holds one of the same length.
+	tuitest.RequireGolden(t, "app_real_approval_80x24", strings.ReplaceAll(view, string(pending[0].ID), strings.Repeat("0", len(pending[0].ID))))
 }
 
 // modelCore is the in-process core with the model layer pointed at a
@@ -154,6 +173,11 @@ func TestTeaApprovalFlow(t *testing.T) {
 	}
 	if len(asks) != 1 || asks[0].State != "approved" || asks[0].Text != "touch "+canary {
 		t.Fatalf("approval records %+v", asks)
+	}
+	done, err := core.ListApprovals(context.Background(), store.ApprovalQuery{})
+	if err != nil || len(done) != 1 || done[0].State != store.ApprovalSucceeded || done[0].Summary != "touch "+canary ||
+		done[0].DecidedWhere != string(approvals.Cockpit) || done[0].Proposer != string(approvals.ByAgent) {
+		t.Fatalf("the queue holds %+v (%v), want the agent's command succeeded, approved from the cockpit", done, err)
 	}
 }
 
