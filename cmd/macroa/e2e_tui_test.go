@@ -260,7 +260,7 @@ func TestE2ETUIReadOnly(t *testing.T) {
 	ts.waitText("macroa · custom")
 	// Nobody can approve from here: the proposal waits in the queue for a
 	// person elsewhere, and the run goes on at once.
-	ts.typeThen("make a canary", "the proposal left queued", shows("waiting for your approval"))
+	ts.typeThen("make a canary", "the proposal left queued", shows("not run yet: the agent proposed 1 action"))
 	ts.waitText("the agent gave up")
 	expect(t, s.run("", env, "approvals", "list"), 0, "touch")
 	if _, err := os.Stat(canary); err == nil {
