@@ -65,11 +65,13 @@ func (r *chatRun) ask(q Approvals, wait bool) approvals.AskFunc {
 	return func(ctx context.Context, p approvals.Proposal) (approvals.Answer, error) {
 		done := make(chan struct{})
 		defer close(done)
-		return q.Ask(ctx, p, approvals.AskOptions{Where: approvals.Cockpit, Wait: wait, OnPending: func(e store.Approval) {
+		shown := false
+		ans, err := q.Ask(ctx, p, approvals.AskOptions{Where: approvals.Cockpit, Wait: wait, OnPending: func(e store.Approval) {
 			answer := make(chan askReply, 1)
 			msg := approvalAskMsg{seq: r.seq, turn: r.turn, id: e.ID, command: askShown(e), reason: askReason(e), answer: answer, run: r}
 			select {
 			case r.msgs <- msg:
+				shown = true
 			case <-ctx.Done():
 				return
 			}
@@ -87,7 +89,27 @@ func (r *chatRun) ask(q Approvals, wait bool) approvals.AskFunc {
 				}
 			}()
 		}})
+		if shown && ans.Entry.ID != "" && ans.Entry.State != store.ApprovalPending {
+			// The answer may come from elsewhere; the box says who gave
+			// it even when the run ends before the broadcast arrives.
+			e := ans.Entry
+			settled := approvalSettledMsg{run: r, id: e.ID, state: e.State, by: e.DecidedBy, where: e.DecidedWhere}
+			select {
+			case r.msgs <- settled:
+			case <-ctx.Done():
+			}
+		}
+		return ans, err
 	}
+}
+
+// approvalSettledMsg says how the request a run showed was answered, as
+// the queue had it when the run's wait ended.
+type approvalSettledMsg struct {
+	run       *chatRun
+	id        store.ApprovalID
+	state     store.ApprovalState
+	by, where string
 }
 
 // askReply is what the person's key did with a request: approve or
@@ -289,14 +311,30 @@ func (p *Pane) settle(r askReply, why string) tea.Cmd {
 // elsewhere (the approvals pane, the CLI, another cockpit): the run goes
 // on by itself, and the prompt says who answered.
 func (p *Pane) approvalDecided(e events.ApprovalChanged) tea.Cmd {
+	return p.settleElsewhere(store.ApprovalID(e.ID), store.ApprovalState(e.State), e.By, e.Where)
+}
+
+// approvalSettled is the run's word on how its request was answered; it
+// settles the box if the broadcast has not, and keeps reading the run.
+func (p *Pane) approvalSettled(m approvalSettledMsg) tea.Cmd {
+	return tea.Batch(p.settleElsewhere(m.id, m.state, m.by, m.where), m.run.wait())
+}
+
+// settleElsewhere settles the request shown, if it is entry id and no
+// longer pending, with who answered it and from where.
+func (p *Pane) settleElsewhere(id store.ApprovalID, state store.ApprovalState, by, where string) tea.Cmd {
 	a := p.approval
-	if a == nil || string(a.ask.id) != e.ID || e.State == string(store.ApprovalPending) {
+	if a == nil || a.ask.id != id || state == store.ApprovalPending {
 		return nil
 	}
 	p.approval = nil
-	ok := e.State != string(store.ApprovalRejected) && e.State != string(store.ApprovalExpired)
+	ok := state != store.ApprovalRejected && state != store.ApprovalExpired
+	word := string(state)
+	if ok {
+		word = "approved" // what the person did, whatever came of the run since
+	}
 	a.msg.ask.decided, a.msg.ask.allowed = true, ok
-	a.msg.ask.why = fmt.Sprintf("%s by %s from %s", e.State, e.By, e.Where)
+	a.msg.ask.why = fmt.Sprintf("%s by %s from %s", word, by, where)
 	a.msg.invalidate()
 	return a.ask.reply(replyLeave) // ends the answer goroutine's wait
 }

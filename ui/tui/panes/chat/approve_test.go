@@ -510,11 +510,18 @@ func TestChatApprovalAnsweredElsewhere(t *testing.T) {
 		approve bool
 		want    store.ApprovalState
 		record  string
+		// noEvents: the broadcast never reaches the pane; the run's own
+		// word on the answer settles the prompt.
+		noEvents bool
 	}{
 		{name: "approved from the CLI", approve: true, want: store.ApprovalSucceeded,
 			record: "✓ approved by " + person(approvals.CLI) + " from cli: touch x"},
 		{name: "rejected from the CLI", want: store.ApprovalRejected,
 			record: "✗ refused (rejected by " + person(approvals.CLI) + " from cli): touch x"},
+		{name: "rejected from the CLI, no broadcast", want: store.ApprovalRejected, noEvents: true,
+			record: "✗ refused (rejected by " + person(approvals.CLI) + " from cli): touch x"},
+		{name: "approved from the CLI, no broadcast", approve: true, want: store.ApprovalSucceeded, noEvents: true,
+			record: "✓ approved by " + person(approvals.CLI) + " from cli: touch x"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The run's end and the decision's event reach the pane by
@@ -524,7 +531,11 @@ func TestChatApprovalAnsweredElsewhere(t *testing.T) {
 			hold := make(chan struct{})
 			env := chatNewEnv(t, nil)
 			p, b, _ := newProposingPane(t, env, hold, shellIn(env.dir, "touch x"))
-			l := newChatLoop(t, p, env.bus)
+			bus := env.bus
+			if tc.noEvents {
+				bus = nil
+			}
+			l := newChatLoop(t, p, bus)
 			l.send("tidy up")
 			l.until("the request", l.armed)
 			id := p.approval.ask.id

@@ -86,6 +86,8 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 		return p.finish(msg)
 	case approvalAskMsg:
 		return p.ask(msg)
+	case approvalSettledMsg:
+		return p.approvalSettled(msg)
 	case approvalArmedMsg:
 		p.armed(msg)
 	case historyLoadedMsg:
