@@ -230,17 +230,9 @@ func newApprovalsShowCmd(a *app.App) *cobra.Command {
 		Args:              exactArgs(1, "an approval id"),
 		ValidArgsFunction: completeApprovals(a, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if err := openApprovals(cmd, a); err != nil {
-				return err
-			}
-			id, err := resolveApproval(ctx, a, args[0])
+			e, err := loadApproval(cmd, a, args[0])
 			if err != nil {
 				return err
-			}
-			e, err := a.GetApproval(ctx, id)
-			if err != nil {
-				return approvalErr(id, err)
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), toJSON(e, true))
@@ -448,4 +440,21 @@ func conflictText(id store.ApprovalID, c *store.ApprovalConflict, now time.Time)
 		return fmt.Sprintf("approval %s was already %s and was interrupted (%s); it never runs again", id, decidedBy(cur, now), cur.Error)
 	}
 	return fmt.Sprintf("approval %s was already %s; it is %s", id, decidedBy(cur, now), cur.State)
+}
+
+// loadApproval opens the queue (recovering what dead processes left) and
+// reads the entry an id or unique prefix names.
+func loadApproval(cmd *cobra.Command, a *app.App, arg string) (store.Approval, error) {
+	if err := openApprovals(cmd, a); err != nil {
+		return store.Approval{}, err
+	}
+	id, err := resolveApproval(cmd.Context(), a, arg)
+	if err != nil {
+		return store.Approval{}, err
+	}
+	e, err := a.GetApproval(cmd.Context(), id)
+	if err != nil {
+		return store.Approval{}, approvalErr(id, err)
+	}
+	return e, nil
 }

@@ -51,17 +51,11 @@ and revoke rules with macroa approvals rules.`,
 				return usageErr("--remember must be session, host or always, got %q", remember)
 			}
 			ctx := cmd.Context()
-			if err := openApprovals(cmd, a); err != nil {
-				return err
-			}
-			id, err := resolveApproval(ctx, a, args[0])
+			e, err := loadApproval(cmd, a, args[0])
 			if err != nil {
 				return err
 			}
-			e, err := a.GetApproval(ctx, id)
-			if err != nil {
-				return approvalErr(id, err)
-			}
+			id := e.ID
 			now := time.Now()
 			if e.State != store.ApprovalPending {
 				return failErr("%s", conflictText(id, &store.ApprovalConflict{Err: store.ErrApprovalDecided, Current: e}, now))

@@ -12,20 +12,25 @@ import (
 // before a program gets here.
 func (j *shellJudge) allowedByPolicy(prog string, args []arg) bool {
 	for _, a := range j.p.AllowedCommands {
-		words := strings.Fields(a)
-		if len(words) == 0 || path.Base(words[0]) != prog || len(words)-1 > len(args) {
-			continue
-		}
-		match := true
-		for i, w := range words[1:] {
-			if !args[i].static || args[i].s != w {
-				match = false
-				break
-			}
-		}
-		if match {
+		if matchesPrefix(a, prog, args) {
 			return true
 		}
 	}
 	return false
+}
+
+// matchesPrefix reports whether a command (its program's base name and
+// arguments) starts with the words of prefix, every one of them written
+// out (static) in the command.
+func matchesPrefix(prefix, prog string, args []arg) bool {
+	words := strings.Fields(prefix)
+	if len(words) == 0 || path.Base(words[0]) != prog || len(words)-1 > len(args) {
+		return false
+	}
+	for i, w := range words[1:] {
+		if !args[i].static || args[i].s != w {
+			return false
+		}
+	}
+	return true
 }

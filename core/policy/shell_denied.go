@@ -12,18 +12,7 @@ import (
 // prefixes.
 func (j *shellJudge) deniedByPolicy(prog string, args []arg) bool {
 	for _, d := range j.p.DeniedCommands {
-		words := strings.Fields(d)
-		if len(words) == 0 || path.Base(words[0]) != prog || len(words)-1 > len(args) {
-			continue
-		}
-		match := true
-		for i, w := range words[1:] {
-			if !args[i].static || args[i].s != w {
-				match = false
-				break
-			}
-		}
-		if match {
+		if matchesPrefix(d, prog, args) {
 			j.deny("%q is a denied command", d)
 			return true
 		}

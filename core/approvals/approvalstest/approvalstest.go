@@ -6,6 +6,7 @@ package approvalstest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -27,7 +28,7 @@ type Options struct {
 	// opens one in a temporary directory.
 	DB     *store.DB
 	Bus    *events.Bus
-	Memory approvals.MemoryWriter
+	Memory approvals.MemoryWriter // nil: Facts over DB
 }
 
 // Queue is the approval queue under test, with what was asked of it.
@@ -61,6 +62,9 @@ func New(t testing.TB, o Options) *Queue {
 			t.Fatalf("open store: %v", err)
 		}
 		t.Cleanup(func() { db.Close() })
+	}
+	if o.Memory == nil {
+		o.Memory = Facts{DB: db}
 	}
 	level := o.Level
 	if level == "" {
@@ -114,4 +118,29 @@ func (q *Queue) Asked() []store.Approval {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return append([]store.Approval(nil), q.asked...)
+}
+
+// Facts carries out the memory kinds on a store, each change with its
+// audit entry, the way the app's memory service does. It is a Queue's
+// memory unless Options.Memory says otherwise.
+type Facts struct{ DB *store.DB }
+
+func (f Facts) entry(action string) store.AuditEntry {
+	return store.AuditEntry{TurnID: store.NewTurnID(), Time: time.Now(), Source: "repl", Route: "approval",
+		Skill: "memory", Action: action, ChosenBy: "approval", Success: true}
+}
+
+// Remember sets key to value.
+func (f Facts) Remember(ctx context.Context, key, value string) error {
+	_, _, err := f.DB.SetFactAudited(ctx, store.FactInput{Key: key, Value: value, Source: "approval"}, f.entry("remember "+key))
+	return err
+}
+
+// Forget removes key; forgetting what is not there is an error.
+func (f Facts) Forget(ctx context.Context, key string) error {
+	_, ok, err := f.DB.ForgetFact(ctx, "", key, func(x store.Fact) store.AuditEntry { return f.entry("forget " + x.Key) })
+	if err == nil && !ok {
+		return fmt.Errorf("nothing is remembered under %q", key)
+	}
+	return err
 }
