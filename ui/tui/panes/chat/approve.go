@@ -144,7 +144,12 @@ func askShown(e store.Approval) string {
 // askReason is the request's why: the risk, the gate's reason and where
 // else it can be answered.
 func askReason(e store.Approval) string {
-	return fmt.Sprintf("%s risk; %s. Approval %s: the approvals pane shows it too", actions.Risk(e.Risk), e.Reason, e.ID)
+	s := fmt.Sprintf("%s risk; %s. Approval %s: the approvals pane shows it too", actions.Risk(e.Risk), e.Reason, e.ID)
+	if why := strings.TrimSpace(e.Why); why != "" && why != e.Reason {
+		// The proposer's own words: untrusted, shown after the gate's.
+		s += ". The " + e.Proposer + " says: " + why
+	}
+	return s
 }
 
 // approvalAskMsg asks the person whether an action a model proposed may
