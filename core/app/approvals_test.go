@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,8 +159,11 @@ web1 = "suggest"
 	if d := time.Until(ans.Entry.ExpiresAt); d < time.Hour || d > 2*time.Hour {
 		t.Errorf("expires in %v, want 2h", d)
 	}
-	if ans := ask(commandAction("echo low risk")); !ans.Ran {
-		t.Errorf("a read-only command did not run at auto-safe: %+v", ans.Entry)
+	if ans := ask(actions.Action{Kind: actions.DiagnosticRun, Params: actions.Diagnostic{Name: "load"}}); !ans.Ran {
+		t.Errorf("a low-risk diagnostic did not run at auto-safe: %+v", ans.Entry)
+	}
+	if ans := ask(commandAction("echo read only")); ans.Ran {
+		t.Errorf("shell text ran by itself at auto-safe: %+v", ans.Entry)
 	}
 }
 
@@ -301,8 +303,9 @@ func TestApprovalPolicyReload(t *testing.T) {
 	n := 0
 	ask := func() approvals.Answer {
 		t.Helper()
-		n++ // a new command each time: an identical one would merge
-		ans, err := a.Ask(ctx, approvals.Proposal{Action: commandAction(fmt.Sprintf("echo read only %d", n))}, approvals.AskOptions{Where: approvals.CLI})
+		n++ // a new action each time: an identical one would merge
+		name := []string{"load", "uptime", "free", "df"}[n%4]
+		ans, err := a.Ask(ctx, approvals.Proposal{Action: actions.Action{Kind: actions.DiagnosticRun, Params: actions.Diagnostic{Name: name}}}, approvals.AskOptions{Where: approvals.CLI})
 		if err != nil {
 			t.Fatal(err)
 		}

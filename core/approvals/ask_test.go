@@ -26,9 +26,18 @@ func TestAskGate(t *testing.T) {
 		verdict policy.Verdict
 		risk    actions.Risk
 	}{
-		{"read-only command at auto-safe runs", policy.AutoSafe, func(c string) actions.Action { return command("echo hello") }, true, policy.Run, actions.Low},
-		{"read-only command at suggest asks", policy.Suggest, func(c string) actions.Action { return command("echo hello") }, false, policy.Ask, actions.Low},
-		{"read-only command at observe asks", policy.Observe, func(c string) actions.Action { return command("echo hello") }, false, policy.Ask, actions.Low},
+		// Shell text always asks, even when it reads only as far as the
+		// gate can tell; a typed low-risk action runs at auto-safe.
+		{"read-only command at auto-safe asks", policy.AutoSafe, func(c string) actions.Action { return command("echo hello") }, false, policy.Ask, actions.Medium},
+		{"read-only command at auto-full asks", policy.AutoFull, func(c string) actions.Action { return command("echo hello") }, false, policy.Ask, actions.Medium},
+		{"read-only command at suggest asks", policy.Suggest, func(c string) actions.Action { return command("echo hello") }, false, policy.Ask, actions.Medium},
+		{"read-only command at observe asks", policy.Observe, func(c string) actions.Action { return command("echo hello") }, false, policy.Ask, actions.Medium},
+		{"a diagnostic at auto-safe runs", policy.AutoSafe, func(string) actions.Action {
+			return actions.Action{Kind: actions.DiagnosticRun, Params: actions.Diagnostic{Name: "load"}}
+		}, true, policy.Run, actions.Low},
+		{"a diagnostic at suggest asks", policy.Suggest, func(string) actions.Action {
+			return actions.Action{Kind: actions.DiagnosticRun, Params: actions.Diagnostic{Name: "load"}}
+		}, false, policy.Ask, actions.Low},
 		{"a write at auto-safe asks", policy.AutoSafe, func(c string) actions.Action { return command("touch " + c) }, false, policy.Ask, actions.High},
 		{"a write at auto-full asks (shell text)", policy.AutoFull, func(c string) actions.Action { return command("touch " + c) }, false, policy.Ask, actions.High},
 		{"a restart at auto-full runs", policy.AutoFull, func(string) actions.Action { return service(actions.ServiceRestart, "nginx") }, true, policy.Run, actions.Medium},

@@ -426,7 +426,7 @@ func TestCancelledRun(t *testing.T) {
 func TestAuditNamesWhoDecided(t *testing.T) {
 	r := newRig(t, policy.AutoSafe)
 	ctx := context.Background()
-	ran := r.ask(command("echo by policy"), AskOptions{Where: REPL}).Entry
+	ran := r.ask(actions.Action{Kind: actions.DiagnosticRun, Params: actions.Diagnostic{Name: "load"}}, AskOptions{Where: REPL}).Entry
 	e := r.ask(command("echo by a person; exit 1"), AskOptions{Where: REPL}).Entry
 	if _, err := r.svc.Approve(ctx, e.ID, Person(Cockpit), Remember{}); err != nil {
 		t.Fatal(err)

@@ -243,7 +243,9 @@ func gateCases() []gateCase {
 
 	// Typed service actions: each level × protected / unprotected.
 	protected := []string{"ssh", "sshd", "ssh.service", "sshd.service", "sshd.socket", "openssh-server", "SSH.service",
-		"systemd-logind", "systemd-journald.service", "NetworkManager", "networking", "dbus", "dbus-broker", "getty@tty1.service", "macroa", "init"}
+		"systemd-logind", "systemd-journald.service", "NetworkManager", "networking", "dbus", "dbus-broker", "getty@tty1.service", "macroa", "init",
+		"sshd@x.service", "sshd@0-10.0.0.1:22-10.0.0.2:5555.service", "system.slice", "user.slice", "dropbear", "tinysshd",
+		"tailscaled", "wg-quick@wg0", "openvpn", "ifup@eth0", "wicked", "dhcpcd", "iwd"}
 	for _, u := range protected {
 		for _, k := range []actions.Kind{actions.ServiceStop, actions.ServiceRestart} {
 			for _, l := range levels() {
@@ -274,6 +276,8 @@ func gateCases() []gateCase {
 		add(gateCase{name: "status ssh/" + string(l), a: svc(actions.ServiceStatus, "sshd"), level: l, verdict: v, risk: Low})
 		add(gateCase{name: "start ssh/" + string(l), a: svc(actions.ServiceStart, "sshd"), level: l, verdict: Ask, risk: High})
 		add(gateCase{name: "start reboot.target/" + string(l), a: svc(actions.ServiceStart, "reboot.target"), level: l, verdict: Deny, risk: Critical})
+		add(gateCase{name: "start umount.target/" + string(l), a: svc(actions.ServiceStart, "umount.target"), level: l, verdict: Deny, risk: Critical})
+		add(gateCase{name: "start initrd-switch-root/" + string(l), a: svc(actions.ServiceStart, "initrd-switch-root.service"), level: l, verdict: Deny, risk: Critical})
 		add(gateCase{name: "observe reason/" + string(l), a: svc(actions.ServiceStatus, "cron"), level: Observe, verdict: Ask, risk: Low, reason: "observe"})
 	}
 
@@ -327,19 +331,21 @@ func gateCases() []gateCase {
 			add(gateCase{name: "sudo asks/" + text, a: sh(text), level: AutoFull, verdict: Ask, risk: High})
 			continue
 		}
-		add(gateCase{name: "ro/full/" + text, a: sh(text), level: AutoFull, verdict: Run, risk: Low})
-		add(gateCase{name: "ro/safe/" + text, a: sh(text), level: AutoSafe, verdict: Run, risk: Low})
-		add(gateCase{name: "ro/suggest/" + text, a: sh(text), level: Suggest, verdict: Ask, risk: Low})
+		// Shell text always asks (a parser can be fooled), as medium risk
+		// when it only reads; listed in allow_commands, it runs.
+		add(gateCase{name: "ro/full/" + text, a: sh(text), level: AutoFull, verdict: Ask, risk: Medium, reason: "always asks"})
+		add(gateCase{name: "ro/safe/" + text, a: sh(text), level: AutoSafe, verdict: Ask, risk: Medium})
+		add(gateCase{name: "ro/suggest/" + text, a: sh(text), level: Suggest, verdict: Ask, risk: Medium})
 	}
 	// Shell text that changes something, or cannot be read, asks at every level.
 	changes := []string{
 		"systemctl restart nginx", "df -h && systemctl restart nginx", "apt-get install -y htop", "rm -rf /tmp/build",
 		"rm /var/log/old.log", "echo hi > /tmp/x", "cat /etc/shadow", "cat ~/.ssh/id_ed25519", "sed -i s/a/b/ /etc/x",
-		"awk '{print}' /etc/hosts", "PATH=/tmp df", "f(){ df; }; f", "iptables -F", "crontab -r", "python3 -c 'print(1)'",
+		"PATH=/tmp df", "f(){ df; }; f", "iptables -F", "crontab -r", "python3 -c 'print(1)'",
 		"if [ -f /x ; then", "echo 'unterminated", "env", "printenv", "date -s 2020-01-01", "journalctl --vacuum-time=1d",
 		"tail -f /var/log/syslog", "top", "ip link set eth0 down", "find /tmp -delete", "dd if=/dev/sda of=/tmp/img",
 		"kill 1234", "chmod -R 755 /srv/www", "service nginx restart", "systemctl daemon-reload", "sudo df -h",
-		"curl https://example.invalid -o /tmp/x", "ssh host uptime", "rm -rf ~",
+		"curl https://example.invalid -o /tmp/x", "ssh host uptime",
 	}
 	for _, text := range changes {
 		for _, l := range []Level{AutoSafe, AutoFull} {

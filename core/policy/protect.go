@@ -22,6 +22,14 @@ func builtinProtected() []string {
 		"getty@", "serial-getty@", "autovt@", "console-getty", "container-getty@",
 		"default", "multi-user", "basic", "sysinit", "local-fs", "sockets", "graphical",
 		"-", "user@", "user-runtime-dir@", "polkit",
+		// Slices: stopping system.slice stops every service, user.slice
+		// ends every login.
+		"system", "user", "machine",
+		// Other ways in: SSH servers, VPNs and mesh networks people
+		// reach a machine through, and the network's own daemons.
+		"ssh-*", "sshd-*", "dropbear", "tinysshd", "tinyssh", "mosh-server", "tailscaled", "zerotier-one", "netbird",
+		"wg-quick@", "wg-quick", "openvpn", "openvpn@", "openvpn-*", "strongswan", "strongswan-*", "ipsec",
+		"ifup@", "ifupdown-*", "wicked", "wickedd", "wickedd-*", "dhcpcd", "dhcpcd@", "dhclient", "iwd", "connman", "ModemManager",
 		"macroa", "macroa-*", "macroa@",
 	}
 }
@@ -31,7 +39,8 @@ func builtinProtected() []string {
 func powerUnit(u actions.Unit) bool {
 	switch u.Prefix {
 	case "reboot", "poweroff", "halt", "kexec", "shutdown", "soft-reboot", "rescue", "emergency",
-		"ctrl-alt-del", "exit", "sleep", "suspend", "hibernate", "hybrid-sleep", "suspend-then-hibernate", "final":
+		"ctrl-alt-del", "exit", "sleep", "suspend", "hibernate", "hybrid-sleep", "suspend-then-hibernate", "final",
+		"umount", "initrd-switch-root", "initrd-cleanup", "initrd-fs", "initrd-root-fs", "initrd", "system-update":
 		return !u.Template && (u.Type == "target" || u.Type == "service")
 	}
 	return false

@@ -22,12 +22,19 @@ type shellJudge struct {
 	asks      []string // reasons it is not read-only
 	protected string
 	commands  int
+	allowed   int // commands a person listed in allow_commands
 }
 
 // judgeShell parses text as bash and judges every simple command in it,
-// however nested. Only text whose every command is on the read-only list
-// is low risk; a command that stops or restarts a protected unit or
-// matches a denied command denies the whole text; anything else asks.
+// however nested. A command that stops or restarts a protected unit or
+// matches a denied command denies the whole text. Shell text always asks
+// a person, at every level, unless every command in it is one the person
+// listed in allow_commands: a parser can be fooled (an abbreviated long
+// option, a program that runs a helper), so what reads only as far as
+// the gate can tell is medium risk and asks; the agent's own read-only
+// check, which runs first, is where reading runs unasked. Text that
+// writes, or whose program is computed, is high; text that touches what
+// the machine's access or boot depends on is critical.
 func judgeShell(text string, p Policy) assessment {
 	j := &shellJudge{p: p}
 	j.text(text, 0)
@@ -40,8 +47,10 @@ func judgeShell(text string, p Policy) assessment {
 		return assessment{risk: High, ask: true, reason: strings.Join(j.asks, "; ")}
 	case j.commands == 0:
 		return assessment{risk: High, ask: true, reason: "there is no command to run"}
+	case j.allowed == j.commands:
+		return assessment{risk: Low, reason: "every command is in allow_commands"}
 	}
-	return assessment{risk: Low, reason: "every command is read-only"}
+	return assessment{risk: Medium, ask: true, reason: "shell text always asks; the gate found only commands that read"}
 }
 
 func (j *shellJudge) deny(format string, args ...any) {
@@ -232,7 +241,10 @@ func (j *shellJudge) call(x *syntax.CallExpr, depth int) {
 func (j *shellJudge) command(args []arg, depth int, dynamicTail bool) {
 	for len(args) > 0 {
 		if !args[0].static {
-			j.ask("the program to run is computed at run time")
+			// Neither deny_commands nor the read-only list can be
+			// checked against a program named at run time ("x=curl;
+			// $x"): critical, never run by itself or by --yes.
+			j.crit("the program to run is computed at run time, so the gate cannot tell what runs")
 			j.scanProtected(args[1:])
 			return
 		}
@@ -284,6 +296,12 @@ func (j *shellJudge) program(prog string, args []arg, depth int, dynamicTail boo
 	if j.deniedByPolicy(prog, args) {
 		return
 	}
+	if !pureReader(prog) {
+		// A program that can write (sort --outp=, uniq's second file,
+		// cp, sed -i …) naming what logins, access or boot depend on is
+		// critical, however the rest of it reads.
+		j.criticalArgs(prog, args)
+	}
 	switch prog {
 	case "systemctl":
 		j.systemctl(args, dynamicTail)
@@ -304,7 +322,11 @@ func (j *shellJudge) program(prog string, args []arg, depth int, dynamicTail boo
 	if dynamicTail {
 		j.ask("%s takes more arguments from its input at run time", prog)
 	}
-	if j.denied(prog, args) || j.allowedByPolicy(prog, args) {
+	if j.denied(prog, args) {
+		return
+	}
+	if j.allowedByPolicy(prog, args) {
+		j.allowed++
 		return
 	}
 	why := readOnly(prog, args)
@@ -586,9 +608,13 @@ func (j *shellJudge) redirect(r *syntax.Redirect) {
 	if r.Word == nil {
 		return
 	}
-	s, ok := staticWord(r.Word)
+	s, ok := pathView(r.Word)
 	if !ok {
 		j.ask("it writes to a file named at run time")
+		return
+	}
+	if why := criticalTarget(s); why != "" {
+		j.crit("it writes to %s: %s", s, why)
 		return
 	}
 	if isDisk(s) {
