@@ -82,12 +82,28 @@ func criticalPath(p string) string {
 	for _, pre := range []string{"/etc/ssh", "/etc/sudoers", "/etc/pam.d", "/etc/security", "/boot", "/etc/systemd", "/lib/systemd", "/usr/lib/systemd",
 		"/etc/network", "/etc/netplan", "/etc/NetworkManager", "/etc/fstab", "/etc/crypttab", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow",
 		"/etc/default/grub", "/etc/ld.so.preload", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/crontab", "/etc/cron.d", "/bin", "/sbin",
-		"/usr/bin", "/usr/sbin", "/lib", "/usr/lib", "/etc/init.d", "/etc/profile", "/etc/environment"} {
+		"/usr/bin", "/usr/sbin", "/lib", "/usr/lib", "/etc/init.d", "/etc/profile", "/etc/profile.d", "/etc/environment",
+		// What runs at login, at boot, on a schedule or as root later.
+		"/var/spool/cron", "/var/spool/at", "/etc/anacrontab", "/etc/bash.bashrc", "/etc/zsh", "/etc/rc.local", "/etc/udev",
+		"/etc/modprobe.d", "/etc/modules", "/etc/modules-load.d", "/etc/polkit-1", "/etc/hosts.allow", "/etc/hosts.deny",
+		"/etc/nftables.conf", "/etc/iptables", "/etc/sysctl.conf", "/etc/sysctl.d", "/run/systemd", "/usr/local/bin",
+		"/usr/local/sbin", "/usr/local/lib", "/etc/apt", "/etc/yum.repos.d", "/etc/dnf", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/xdg/autostart",
+		"/etc/login.defs", "/etc/securetty", "/etc/ssl", "/etc/ca-certificates", "/etc/pki", "/etc/doas.conf"} {
 		if p == pre || strings.HasPrefix(p, pre+"/") || strings.HasPrefix(p, pre) && strings.HasPrefix(pre, "/etc/sudoers") {
 			return "a file the machine's access, boot or programs depend on"
 		}
 	}
-	if strings.Contains(p, "/.ssh/") || path.Base(p) == ".bashrc" || path.Base(p) == ".profile" {
+	switch path.Base(p) {
+	case ".bashrc", ".profile", ".bash_profile", ".bash_login", ".bash_logout", ".zshrc", ".zshenv", ".zprofile", ".zlogin",
+		".pam_environment", ".gitconfig", ".xprofile", ".xinitrc", ".xsessionrc", ".config":
+		return "a file that decides who logs in or what runs at login"
+	}
+	for _, dir := range []string{"/.config/systemd/", "/.config/autostart/", "/.local/bin/", "/.config/fish/", "/.config/git/"} {
+		if strings.Contains(p, dir) {
+			return "a file that decides what runs at login or for the person later"
+		}
+	}
+	if strings.Contains(p, "/.ssh/") || path.Base(p) == ".ssh" {
 		return "a file that decides who logs in or what runs at login"
 	}
 	if why := secretpath.Why(p); why != "" {

@@ -1,6 +1,10 @@
 package policy
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/macroa/macroa/core/actions"
+)
 
 // Shell text a hostile model used against the gate: nothing of it runs by
 // itself at any level, and what changes what logins, access or boot
@@ -50,5 +54,24 @@ func TestHostileShellNeverRunsByItself(t *testing.T) {
 				t.Errorf("%q at %s is %s, want critical (%s)", c.text, l, d.Risk, d.Reason)
 			}
 		}
+	}
+}
+
+// A file write to what runs at login, at boot, on a schedule or as root
+// later is critical: never written by itself, never by --yes or a rule.
+func TestCriticalFileWrites(t *testing.T) {
+	for _, p := range []string{"/var/spool/cron/crontabs/root", "/etc/profile.d/x.sh", "/etc/bash.bashrc", "/etc/rc.local",
+		"/etc/udev/rules.d/99-x.rules", "/etc/modprobe.d/x.conf", "/etc/polkit-1/rules.d/x.rules", "/etc/hosts.deny",
+		"/etc/nftables.conf", "/etc/sysctl.d/x.conf", "/run/systemd/system/x.service", "/usr/local/bin/ls",
+		"/etc/apt/sources.list.d/x.list", "/home/a/.zshenv", "/home/a/.pam_environment", "/home/a/.config/systemd/user/x.service",
+		"/home/a/.gitconfig", "/home/a/.local/bin/git", "/etc/ld.so.conf.d/x.conf", "/root/.ssh/authorized_keys"} {
+		a := actions.Action{Kind: actions.FileWrite, Params: actions.File{Path: p, Content: "x"}}
+		if d := Decide(a, "", AutoFull, Policy{}); d.Verdict == Run || d.Risk != Critical {
+			t.Errorf("writing %s at auto-full: %s/%s (%s)", p, d.Verdict, d.Risk, d.Reason)
+		}
+	}
+	a := actions.Action{Kind: actions.FileWrite, Params: actions.File{Path: "/etc/nginx/conf.d/site.conf", Content: "x"}}
+	if d := Decide(a, "", AutoFull, Policy{}); d.Risk != High {
+		t.Errorf("an ordinary config file is %s, want high", d.Risk)
 	}
 }
