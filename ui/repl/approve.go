@@ -8,6 +8,7 @@ import (
 
 	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/core/approvals"
+	"github.com/macroa/macroa/core/policy"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 )
@@ -31,6 +32,11 @@ func (s *session) ask(ctx context.Context, p approvals.Proposal) (approvals.Answ
 	if err != nil || ans.Ran || ans.Entry.State != store.ApprovalPending || !s.o.Interactive || s.lines == nil {
 		return ans, err
 	}
+	if ans.Entry.Level == string(policy.Observe) {
+		// Observe asks nobody on the spot: the proposal waits in the
+		// queue, and the answer says how to approve it.
+		return ans, nil
+	}
 	e := ans.Entry
 	fmt.Fprint(s.o.Out, approvalPrompt(e))
 	line, err := s.lines.ReadLine("Allow? [y/N, or n: a note for the model] ")
@@ -38,6 +44,17 @@ func (s *session) ask(ctx context.Context, p approvals.Proposal) (approvals.Answ
 		return ans, nil // ctrl+c or end of input: it stays queued
 	}
 	yes, note := readAnswer(line)
+	if yes && actions.Risk(e.Risk) >= actions.High {
+		// High and critical risk ask a second time, as everywhere else.
+		again, err := s.lines.ReadLine(fmt.Sprintf("It is %s risk. Run it now? [y/N] ", actions.Risk(e.Risk)))
+		if err != nil {
+			return ans, nil // it stays queued
+		}
+		if yes, _ = readAnswer(again); !yes {
+			fmt.Fprintln(s.o.Out, "Not run; it stays in the approval queue.")
+			return ans, nil
+		}
+	}
 	var got store.Approval
 	if yes {
 		got, err = q.Approve(ctx, e.ID, approvals.Person(approvals.REPL), approvals.Remember{})
@@ -93,10 +110,11 @@ func approvalPrompt(e store.Approval) string {
 	for _, l := range strings.SplitAfter(more, "\n") {
 		if l != "" {
 			// A file's lines one by one, each with its controls visible.
-			b.WriteString("  | " + termsafe.Visible(strings.TrimSuffix(l, "\n")) + "\n")
+			l = strings.TrimSuffix(l, "\n")
+			b.WriteString("  | " + termsafe.Visible(l) + "\n")
+			shown += l // the lines' own characters, not the newlines between them
 		}
 	}
-	shown += more
 	if termsafe.NeedsEscape(shown) {
 		b.WriteString("(it holds control or invisible characters, shown as escapes such as \\x1b; \\\\ is one backslash)\n")
 	}

@@ -172,7 +172,7 @@ func TestApprovalPromptShowsEverything(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			in := &lines{answers: []string{"y"}}
+			in := &lines{answers: []string{"y", "y"}} // high risk: asked twice
 			q := &fakeQueue{reason: "the classifier proposed it\x1b[8m, and it changes files"}
 			s := &session{o: Options{Out: &out, Interactive: true, Approvals: q}, lines: in}
 			if ans, err := s.ask(context.Background(), commandProposal(tc.command)); err != nil || !ans.Ran || q.approved != 1 {
@@ -188,7 +188,7 @@ func TestApprovalPromptShowsEverything(t *testing.T) {
 			if strings.Contains(got, "shown as escapes") != tc.warned {
 				t.Errorf("escape note shown=%v, want %v: %s", !tc.warned, tc.warned, got)
 			}
-			if len(in.prompts) != 1 || !strings.HasPrefix(in.prompts[0], "Allow? [y/N") {
+			if len(in.prompts) != 2 || !strings.HasPrefix(in.prompts[0], "Allow? [y/N") || !strings.Contains(in.prompts[1], "high risk") {
 				t.Errorf("prompts %q", in.prompts)
 			}
 		})
@@ -215,7 +215,7 @@ func TestApprovalPromptShowsEverything(t *testing.T) {
 
 // fakeQueue stands in for the approval queue: every proposal waits.
 type fakeQueue struct {
-	reason             string
+	reason, level      string
 	approved, rejected int
 	note               string
 }
@@ -230,7 +230,7 @@ func (q *fakeQueue) Ask(_ context.Context, p approvals.Proposal, _ approvals.Ask
 		return approvals.Answer{}, err
 	}
 	return approvals.Answer{Entry: store.Approval{ID: "0123456789", State: store.ApprovalPending, Kind: string(p.Action.Kind),
-		Params: string(params), Summary: p.Action.Summary(), Risk: 3, Reason: q.reason, Proposer: string(p.Proposer)}}, nil
+		Params: string(params), Summary: p.Action.Summary(), Risk: 3, Reason: q.reason, Level: q.level, Proposer: string(p.Proposer)}}, nil
 }
 
 func (q *fakeQueue) Approve(_ context.Context, id store.ApprovalID, _ approvals.Decider, _ approvals.Remember) (store.Approval, error) {
@@ -242,4 +242,34 @@ func (q *fakeQueue) Reject(_ context.Context, id store.ApprovalID, _ approvals.D
 	q.rejected++
 	q.note = note
 	return store.Approval{ID: id, State: store.ApprovalRejected, Note: note}, nil
+}
+
+// High risk asks a second time; a no there leaves it queued. At observe
+// nobody is asked on the spot.
+func TestApprovalSecondConfirmationAndObserve(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		level    string
+		answers  []string
+		prompts  int
+		approved int
+	}{
+		{"y then n", "suggest", []string{"y", "n"}, 2, 0},
+		{"y then y", "suggest", []string{"y", "y"}, 2, 1},
+		{"y then end of input", "suggest", []string{"y"}, 2, 0},
+		{"observe asks nobody", "observe", []string{"y", "y"}, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &lines{answers: tc.answers}
+			q := &fakeQueue{level: tc.level}
+			s := &session{o: Options{Out: io.Discard, Interactive: true, Approvals: q}, lines: in}
+			ans, err := s.ask(context.Background(), commandProposal("rm -rf build"))
+			if err != nil || len(in.prompts) != tc.prompts || q.approved != tc.approved || q.rejected != 0 {
+				t.Fatalf("prompts %q, approved %d, rejected %d, err %v", in.prompts, q.approved, q.rejected, err)
+			}
+			if tc.approved == 0 && ans.Entry.State != store.ApprovalPending {
+				t.Errorf("state %s, want it left pending", ans.Entry.State)
+			}
+		})
+	}
 }
