@@ -159,6 +159,8 @@ func TestTeaApprovalFlow(t *testing.T) {
 		t.Fatal("the command ran before the answer")
 	}
 	tm.Send(tuitest.Key("y"))
+	teaWait(t, tm, "the second confirmation", teaContains("high risk: y again runs it"))
+	tm.Send(tuitest.Key("y"))
 	teaWait(t, tm, "the answer", teaContains("made the canary"))
 	final := teaQuit(t, tm)
 	p := final.panes[0].(*chat.Pane)

@@ -68,7 +68,7 @@ func (r *chatRun) ask(q Approvals, wait bool) approvals.AskFunc {
 		shown := false
 		ans, err := q.Ask(ctx, p, approvals.AskOptions{Where: approvals.Cockpit, Wait: wait, OnPending: func(e store.Approval) {
 			answer := make(chan askReply, 1)
-			msg := approvalAskMsg{seq: r.seq, turn: r.turn, id: e.ID, command: askShown(e), reason: askReason(e), answer: answer, run: r}
+			msg := approvalAskMsg{seq: r.seq, turn: r.turn, id: e.ID, risk: actions.Risk(e.Risk), command: askShown(e), reason: askReason(e), answer: answer, run: r}
 			select {
 			case r.msgs <- msg:
 				shown = true
@@ -159,6 +159,7 @@ type approvalAskMsg struct {
 	seq             int
 	turn            store.TurnID
 	id              store.ApprovalID
+	risk            actions.Risk
 	command, reason string
 	answer          chan<- askReply
 	run             *chatRun
@@ -186,6 +187,9 @@ type chatApproval struct {
 	// shown: the view went back to the command, and the next key only
 	// starts a new wait before keys answer again.
 	rearm bool
+	// confirming: a high or critical risk request was approved once and
+	// waits for the approve key a second time.
+	confirming bool
 }
 
 // approvalResized puts a waiting request back in view after the terminal
@@ -373,6 +377,14 @@ func (p *Pane) approvalKey(msg tea.KeyPressMsg, k string) (tea.Cmd, bool) {
 		r := replyReject
 		if on("approve") {
 			r = replyApprove
+			if a := p.approval; a.ask.risk >= actions.High && !a.confirming {
+				// High and critical risk ask a second time, as the
+				// approvals pane and the CLI do.
+				a.confirming = true
+				a.msg.ask.keys = fmt.Sprintf("%s risk: %s again runs it · %s/%s refuses", a.ask.risk, p.keysOf("approve"), p.keysOf("refuse"), p.keysOf("send"))
+				a.msg.invalidate()
+				return nil, true
+			}
 		}
 		return p.settle(r, ""), true
 	case msg.Text != "" && msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModSuper|tea.ModHyper|tea.ModMeta) == 0:

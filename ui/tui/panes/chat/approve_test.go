@@ -275,7 +275,9 @@ func TestChatApprovalKeys(t *testing.T) {
 		record    string
 		inputLeft string
 	}{
-		{name: "y runs it", keys: []string{"y"}, want: store.ApprovalSucceeded, record: "✓ approved: touch x"},
+		// A shell command is high risk: y asks a second time.
+		{name: "y y runs it", keys: []string{"y", "y"}, want: store.ApprovalSucceeded, record: "✓ approved: touch x"},
+		{name: "y then n refuses", keys: []string{"y", "n"}, want: store.ApprovalRejected, record: "✗ refused: touch x"},
 		{name: "n refuses", keys: []string{"n"}, want: store.ApprovalRejected, record: "✗ refused: touch x"},
 		{name: "esc refuses", keys: []string{"esc"}, want: store.ApprovalRejected, record: "✗ refused: touch x"},
 		{name: "enter refuses: the default", keys: []string{"enter"}, want: store.ApprovalRejected, record: "✗ refused: touch x"},
@@ -349,6 +351,7 @@ func TestChatApprovalAsksEachProposal(t *testing.T) {
 	l := newChatLoop(t, p, env.bus)
 	l.send("do two things")
 	l.until("the first request", l.armed)
+	l.key("y")
 	l.key("y")
 	if got := l.answer(b); got != "touch a=succeeded" {
 		t.Fatalf("first answer %q", got)
@@ -431,6 +434,7 @@ func TestChatApprovalLeftInQueue(t *testing.T) {
 		l := newChatLoop(t, p, env.bus)
 		l.send("tidy up")
 		l.until("the request", l.armed)
+		l.key("y")
 		l.key("y")
 		if got := l.answer(b); got != "touch x=succeeded" {
 			t.Fatalf("answer %q", got)
@@ -658,6 +662,9 @@ func TestChatApprovalFlow(t *testing.T) {
 				t.Fatal("the command ran before the answer")
 			}
 			l.key(tc.key)
+			if tc.key == "y" {
+				l.key("y") // high risk: the second confirmation
+			}
 			l.until("the result", func() bool { return !p.Running() })
 			_, err := os.Stat(canary)
 			if ran := err == nil; ran != tc.canary {
