@@ -17,6 +17,10 @@ type LoadOptions struct {
 	Environ  []string // "KEY=value" entries, like os.Environ()
 	WorkDir  string   // where ./.env is looked for; "" = nowhere
 	UserHome string   // expands "~" and locates the default data directory
+	// SkipFile leaves config.toml unread: its defaults apply and FilePath
+	// still names it. For a command that repairs the file when it does
+	// not load.
+	SkipFile bool
 }
 
 // Config is the effective configuration.
@@ -72,9 +76,14 @@ type Setting struct {
 // LoadDefault loads with os.Environ, the current directory and the user's
 // home directory.
 func LoadDefault() (*Config, error) {
+	return Load(DefaultLoadOptions())
+}
+
+// DefaultLoadOptions are the options LoadDefault loads with.
+func DefaultLoadOptions() LoadOptions {
 	wd, _ := os.Getwd()
 	home, _ := os.UserHomeDir()
-	return Load(LoadOptions{Environ: os.Environ(), WorkDir: wd, UserHome: home})
+	return LoadOptions{Environ: os.Environ(), WorkDir: wd, UserHome: home}
 }
 
 // Load reads the settings from every source; see the package documentation
@@ -157,6 +166,10 @@ func (l *loader) load() error {
 }
 
 func (l *loader) readFile() error {
+	if l.opts.SkipFile {
+		applyFileDefaults(&l.c.File)
+		return nil
+	}
 	data, mode, ok, err := readSmallFile(l.c.FilePath)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", l.fdisp, err)
