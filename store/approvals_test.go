@@ -374,10 +374,13 @@ func TestApprovalMerge(t *testing.T) {
 
 	clock.advance(time.Minute)
 	p2 := p
-	p2.Why, p2.Risk, p2.Summary = "still down", 4, "different words"
+	p2.Why, p2.Risk, p2.Summary, p2.Reason = "still down", 4, "different words", "judged again"
+	p2.ExpiresAt = clock.t.Add(time.Hour) // a minute later than the first's
 	m, merged, err := db.ProposeApproval(ctx, p2, AuditEntry{Source: "repl"})
-	if err != nil || !merged || m.ID != first.ID || m.Count != 2 || m.Why != "still down" ||
-		!m.UpdatedAt.Equal(clock.t) || !m.CreatedAt.Equal(first.CreatedAt) || m.Risk != first.Risk || m.Summary != first.Summary {
+	// The newest judgement and time to live; the first's words and birth.
+	if err != nil || !merged || m.ID != first.ID || m.Count != 2 || m.Why != "still down" || m.Reason != "judged again" ||
+		!m.UpdatedAt.Equal(clock.t) || !m.CreatedAt.Equal(first.CreatedAt) || m.Risk != 4 || m.Summary != first.Summary ||
+		!m.ExpiresAt.Equal(p2.ExpiresAt) {
 		t.Fatalf("merge: %+v merged=%v %v", m, merged, err)
 	}
 	es := auditAfter(t, db, lastAuditID(t, db)-1)

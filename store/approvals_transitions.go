@@ -21,8 +21,9 @@ const expiredError = "nobody answered before it expired"
 // ProposeApproval inserts a pending entry, or one already decided by policy
 // or a rule (State approved, with DecidedBy, DecidedWhere and Runner set),
 // and writes audit in the same transaction. When a pending entry with the
-// same DedupeKey exists it merges into it instead (Count+1, UpdatedAt, Why
-// replaced by the newest) and returns it with merged true; the unique index
+// same DedupeKey exists it merges into it instead (Count+1; UpdatedAt,
+// Why and the gate's judgement replaced by the newest; ExpiresAt moved
+// later when the newest expires later) and returns it with merged true; the unique index
 // on pending keys makes that race-free between processes. A pending entry
 // with that key that is past its ExpiresAt is expired first (with its own
 // audit entry) and never merged into.
@@ -80,6 +81,15 @@ func (db *DB) ProposeApproval(ctx context.Context, a Approval, audit AuditEntry)
 				count = approvals.count + 1,
 				updated_at = excluded.updated_at,
 				why = excluded.why,
+				-- the newest proposal's judgement and time to live: a
+				-- proposal made again is shown as the gate sees it now,
+				-- with the whole expiry ahead of it
+				risk = excluded.risk,
+				verdict = excluded.verdict,
+				reason = excluded.reason,
+				protected = excluded.protected,
+				level = excluded.level,
+				expires_at = max(approvals.expires_at, excluded.expires_at),
 				seq = excluded.seq
 			RETURNING `+approvalCols,
 			string(id), string(a.State), a.Kind, a.Host, a.Params, a.Summary, a.Target, dedupe, a.Count,

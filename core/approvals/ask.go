@@ -108,7 +108,9 @@ func (s *Service) Ask(ctx context.Context, p Proposal, o AskOptions) (Answer, er
 		}
 		return Answer{Entry: fin, Ran: true, Merged: merged}, nil
 	}
-	if !o.Wait || got.Verdict == string(policy.Deny) || got.State != store.ApprovalPending {
+	// At observe nobody is asked on the spot: the proposal waits in the
+	// queue for a person to look at when they choose.
+	if !o.Wait || level == policy.Observe || got.Verdict == string(policy.Deny) || got.State != store.ApprovalPending {
 		return Answer{Entry: got, Merged: merged, Ran: ran(got)}, nil
 	}
 	if o.OnPending != nil {

@@ -255,3 +255,15 @@ func TestDenyNotWaited(t *testing.T) {
 		t.Fatal("Ask waited on a denied action")
 	}
 }
+
+// At observe a front end that would wait is not kept waiting and nobody
+// is asked: the entry stays pending in the queue.
+func TestObserveAsksNobody(t *testing.T) {
+	r := newRig(t, policy.Observe)
+	asked := false
+	ans := r.ask(service(actions.ServiceRestart, "nginx"), AskOptions{Where: Cockpit, Wait: true, Timeout: time.Minute,
+		OnPending: func(Entry) { asked = true }})
+	if asked || ans.Ran || ans.TimedOut || ans.Entry.State != store.ApprovalPending || ans.Entry.Level != string(policy.Observe) {
+		t.Fatalf("asked %v, answer %+v", asked, ans)
+	}
+}
