@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -73,6 +74,9 @@ Secrets are masked.`,
 			if err != nil {
 				return err
 			}
+			if hint := fileSettingHint(cfg, args[0], false); hint != "" {
+				return usageErr("%s", hint)
+			}
 			if !knownSetting(cfg, args[0]) {
 				return usageErr("unknown setting %q (see: macroa config)", args[0])
 			}
@@ -100,6 +104,9 @@ Secrets are masked.`,
 			if err != nil {
 				return err
 			}
+			if hint := fileSettingHint(cfg, args[0], true); hint != "" {
+				return usageErr("%s", hint)
+			}
 			path := filepath.Join(cfg.Home, ".env")
 			ok, err := config.UnsetEnvFileValue(path, args[0])
 			if err != nil {
@@ -123,4 +130,39 @@ func knownSetting(cfg *config.Config, name string) bool {
 		}
 	}
 	return false
+}
+
+// fileSettingHint says, in one sentence, where a setting that lives in
+// config.toml (the policy.* and notify[*] names macroa config shows, and
+// any [policy.hosts] entry) is set or removed instead; "" for any other
+// name.
+func fileSettingHint(cfg *config.Config, name string, unset bool) string {
+	shown := false
+	for _, s := range cfg.FileSettings() {
+		shown = shown || s.Name == name
+	}
+	hostLevel := strings.HasPrefix(name, "policy.hosts.")
+	if !shown && !hostLevel && !strings.HasPrefix(name, "notify[") && !strings.HasPrefix(name, "notify.") {
+		return ""
+	}
+	where := fmt.Sprintf("%s lives in %s, not in .env: ", name, cfg.FileDisplay())
+	host := strings.Trim(strings.TrimPrefix(name, "policy.hosts."), `"`)
+	switch {
+	case name == "policy.autonomy" && unset:
+		return where + "remove it with macroa autonomy --clear (the default, suggest, applies)"
+	case name == "policy.autonomy":
+		return where + "set it with macroa autonomy LEVEL (" + levelNames() + ")"
+	case hostLevel && unset:
+		return where + "remove it with macroa autonomy --host " + host + " --clear"
+	case hostLevel:
+		return where + "set it with macroa autonomy LEVEL --host " + host + " (" + levelNames() + ")"
+	}
+	see := ""
+	if !strings.HasPrefix(name, "policy.") {
+		see = " (see: macroa notify --help)"
+	}
+	if unset {
+		return where + "edit that file to remove it" + see
+	}
+	return where + "edit that file to set it" + see
 }
