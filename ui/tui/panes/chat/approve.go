@@ -68,7 +68,7 @@ func (r *chatRun) ask(q Approvals, wait bool) approvals.AskFunc {
 		shown := false
 		ans, err := q.Ask(ctx, p, approvals.AskOptions{Where: approvals.Cockpit, Wait: wait, OnPending: func(e store.Approval) {
 			answer := make(chan askReply, 1)
-			msg := approvalAskMsg{seq: r.seq, turn: r.turn, id: e.ID, risk: actions.Risk(e.Risk), command: askShown(e), reason: askReason(e), answer: answer, run: r}
+			msg := approvalAskMsg{seq: r.seq, turn: r.turn, id: e.ID, risk: actions.Risk(e.Risk), command: askShown(e), detail: askDetail(e), reason: askReason(e), answer: answer, run: r}
 			select {
 			case r.msgs <- msg:
 				shown = true
@@ -124,21 +124,25 @@ const (
 )
 
 // askShown is what a request shows as its command: the shell text, or
-// the action in words with a file's diff under it.
+// the action in words.
 func askShown(e store.Approval) string {
-	p, err := actions.DecodeParams(actions.Kind(e.Kind), []byte(e.Params))
-	if err != nil {
-		return e.Summary
-	}
-	switch q := p.(type) {
-	case actions.Command:
-		return q.Shell
-	case actions.File:
-		if q.Diff != "" {
-			return e.Summary + "\n" + q.Diff
+	if p, err := actions.DecodeParams(actions.Kind(e.Kind), []byte(e.Params)); err == nil {
+		if q, ok := p.(actions.Command); ok {
+			return q.Shell
 		}
 	}
 	return e.Summary
+}
+
+// askDetail is what a request shows under its command, line by line: a
+// file write's diff against the file there now.
+func askDetail(e store.Approval) string {
+	if p, err := actions.DecodeParams(actions.Kind(e.Kind), []byte(e.Params)); err == nil {
+		if q, ok := p.(actions.File); ok {
+			return q.Diff
+		}
+	}
+	return ""
 }
 
 // askReason is the request's why: the risk, the gate's reason and where
@@ -161,6 +165,7 @@ type approvalAskMsg struct {
 	id              store.ApprovalID
 	risk            actions.Risk
 	command, reason string
+	detail          string // shown line by line under the command (a diff)
 	answer          chan<- askReply
 	run             *chatRun
 }
@@ -225,6 +230,7 @@ type approvalArmedMsg struct {
 // then what the person decided.
 type chatAsk struct {
 	command, reason string
+	detail          string // lines under the command (a file's diff), each shown with its controls visible
 	keys            string // how to answer, from the pane's keymap
 	armed           bool   // the keys answer now (see chatApproval.armed)
 	decided         bool
@@ -256,7 +262,7 @@ func (p *Pane) ask(msg approvalAskMsg) tea.Cmd {
 	}
 	keys := p.keysOf("approve") + " runs it · " + p.keysOf("refuse") + "/" + p.keysOf("send") +
 		" refuses (default) · ctrl+c cancels the run"
-	rec := &chatMsg{kind: chatAsking, turn: msg.turn, ask: &chatAsk{command: msg.command, reason: msg.reason, keys: keys}}
+	rec := &chatMsg{kind: chatAsking, turn: msg.turn, ask: &chatAsk{command: msg.command, detail: msg.detail, reason: msg.reason, keys: keys}}
 	at := p.insertAsk(rec)
 	p.approval = &chatApproval{ask: msg, msg: rec}
 	// Following shows the prompt with the reply under it; a prompt taller
@@ -420,6 +426,7 @@ func (a *chatAsk) render(cw int, st kit.Styles) []string {
 	}
 	if cw < 12 {
 		lines := chatStyleLines(chatCutPlain(command, cw), st.Accent, cw)
+		lines = append(lines, a.detailLines(cw, st)...)
 		return append(lines, chatStyleLines(chatWrapPlain(keys, cw), st.Muted, cw)...)
 	}
 	// The box keeps a cell free on its right, like the text beside it.
@@ -427,6 +434,7 @@ func (a *chatAsk) render(cw int, st kit.Styles) []string {
 	in := bw - 4
 	var body []string
 	body = append(body, chatStyleLines(chatCutPlain(command, in), st.Accent, in)...)
+	body = append(body, a.detailLines(in, st)...)
 	body = append(body, strings.Repeat(" ", in))
 	if r := strings.TrimSpace(markdown.Sanitize(a.reason)); r != "" {
 		body = append(body, chatStyleLines(chatWrapPlain("why: "+r, in), st.Text, in)...)
@@ -459,4 +467,17 @@ func (p *Pane) keysOf(action string) string {
 		}
 	}
 	return "(unbound)"
+}
+
+// detailLines draws the lines under the command (a file's diff) at width
+// w, each with its control characters visible, cut anywhere, never lost.
+func (a *chatAsk) detailLines(w int, st kit.Styles) []string {
+	if a.detail == "" {
+		return nil
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimSuffix(a.detail, "\n"), "\n") {
+		out = append(out, chatStyleLines(chatCutPlain(termsafe.Visible(l), w), st.Text, w)...)
+	}
+	return out
 }

@@ -596,11 +596,11 @@ func TestChatApprovalShowsEverything(t *testing.T) {
 				if v := chatView(t, p, w, 8); !strings.Contains(v, start) {
 					t.Fatalf("the start of the request is not in view:\n%s", v)
 				}
-				raw := p.View(w, 40, true)
+				raw := p.View(w, 100, true)
 				if strings.ContainsAny(ansi.Strip(raw), "\r\x07\u202e\t") || strings.Contains(raw, "\x1b[2K") {
 					t.Fatalf("a control character of the proposal reached the screen: %q", raw)
 				}
-				v := chatView(t, p, w, 40)
+				v := chatView(t, p, w, 100) // tall enough for the whole diff at 12 columns
 				var body strings.Builder
 				for _, line := range strings.Split(v, "\n") {
 					line = strings.TrimRight(line, " ")
