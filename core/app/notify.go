@@ -6,11 +6,13 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/notify"
+	"github.com/macroa/macroa/store"
 )
 
 // Notifications: when [[notify]] channels are configured, the sender
@@ -46,10 +48,19 @@ func (a *App) startNotify(cfg *config.Config) {
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &notifyLoop{sub: sub, cancel: cancel, done: make(chan struct{})}
 	log := a.logger()
+	db := a.db // open: Start and the queue's builder open it first; closed after stopNotify
 	go func() {
 		defer close(l.done)
 		for e := range sub.C {
 			m, _ := approvalMessage(e)
+			if c, ok := e.(events.ApprovalChanged); ok && c.State == string(store.ApprovalFailed) && db != nil {
+				// Why it failed is in the entry, not the event.
+				if entry, err := db.GetApproval(ctx, store.ApprovalID(c.ID)); err == nil {
+					m.Body = failedBody(c, entry)
+				} else {
+					log.Warn("notify: read the failed approval", "id", c.ID, "err", err.Error())
+				}
+			}
 			if err := n.Send(ctx, m); err != nil {
 				log.Warn("notify: a notification was not delivered", "kind", m.Kind, "err", err.Error())
 			}
@@ -111,16 +122,76 @@ func approvalMessage(e events.Event) (notify.Message, bool) {
 			Kind:     "approval.pending",
 		}, true
 	case c.State == "failed":
-		lines = append(lines, "", "details: macroa approvals show "+c.ID)
 		return notify.Message{
 			Title:    "Action failed: " + c.Summary,
-			Body:     c.Summary + "\n\n" + strings.Join(lines, "\n"),
+			Body:     failedBody(c, store.Approval{}),
 			Priority: notify.High,
 			Tags:     []string{"failed"},
 			Kind:     "action.failed",
 		}, true
 	}
 	return notify.Message{}, false
+}
+
+// What a failed action's notification quotes of its run: the error up to
+// failedErrorMax bytes, then at most failedOutputLines lines of output,
+// each cut at failedLineMax bytes. The notifier redacts and cleans it
+// like the rest of the message.
+const (
+	failedErrorMax    = 500
+	failedOutputLines = 10
+	failedLineMax     = 200
+)
+
+// failedBody is the body of an "Action failed" message: the summary, why
+// it failed (the entry's error, exit code and the first lines of its
+// output, when e is the entry read back), the entry's facts and where to
+// see the rest.
+func failedBody(c events.ApprovalChanged, e store.Approval) string {
+	var b strings.Builder
+	b.WriteString(c.Summary + "\n")
+	if e.ID != "" {
+		if msg := strings.TrimSpace(e.Error); msg != "" {
+			b.WriteString("\nerror: " + cut(strings.Join(strings.Fields(msg), " "), failedErrorMax) + "\n")
+		}
+		if e.ExitCode != 0 {
+			fmt.Fprintf(&b, "exit code: %d\n", e.ExitCode)
+		}
+		if out := strings.TrimRight(e.Output, "\n"); strings.TrimSpace(out) != "" {
+			lines := strings.Split(out, "\n")
+			b.WriteString("\noutput:\n")
+			for i, l := range lines {
+				if i == failedOutputLines {
+					fmt.Fprintf(&b, "  … %d more lines\n", len(lines)-i)
+					break
+				}
+				b.WriteString("  " + cut(strings.TrimRight(l, "\r"), failedLineMax) + "\n")
+			}
+		}
+	}
+	host := c.Host
+	if host == "" {
+		host = config.LocalHost
+	}
+	lines := []string{"", "id: " + c.ID, "risk: " + actions.Risk(c.Risk).String(), "host: " + host}
+	if c.Proposer != "" {
+		lines = append(lines, "proposed by: "+c.Proposer)
+	}
+	lines = append(lines, "", "details: macroa approvals show "+c.ID)
+	b.WriteString(strings.Join(lines, "\n"))
+	return b.String()
+}
+
+// cut shortens s to at most max bytes on a rune boundary, marking the cut.
+func cut(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	end := max - len("…")
+	for end > 0 && !utf8.RuneStart(s[end]) {
+		end--
+	}
+	return s[:end] + "…"
 }
 
 // riskPriority: low and medium risk wait at default priority, high at
