@@ -72,7 +72,7 @@ func TestE2EHostileClassifierProposalRefused(t *testing.T) {
 			r = s.run("", env, "run", "--yes", "tell me a joke")
 			assertNoCrash(t, r)
 			if tc.critical {
-				if b, _ := os.ReadFile(canary); r.code != 1 || string(b) != "keep me" {
+				if b, _ := os.ReadFile(canary); r.code != 1 || string(b) != "keep me" || !strings.Contains(r.stderr, "--yes does not cover") {
 					t.Fatalf("--yes covered a critical proposal: exit %d, canary %q\n%s", r.code, b, r.stderr)
 				}
 				r = s.run("", env, "approvals", "approve", "--yes", m[1])

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/core/kernel"
@@ -70,9 +71,17 @@ func newRunCmd(a *app.App) *cobra.Command {
 			// shows the action with every control character visible.
 			req.Ask = func(ctx context.Context, p approvals.Proposal) (approvals.Answer, error) {
 				ans, err := a.Ask(ctx, p, approvals.AskOptions{Where: approvals.CLI, PreApproved: yes})
-				if yes && err == nil && ans.Ran && strings.HasPrefix(ans.Entry.DecidedBy, "person:") {
-					fmt.Fprintf(cmd.ErrOrStderr(), "macroa: approved by --yes (approval %s): %s (%s)\n", ans.Entry.ID,
-						termsafe.Visible(ans.Entry.Summary), termsafe.Clean(ans.Entry.Reason))
+				e := ans.Entry
+				switch {
+				case !yes || err != nil:
+				case ans.Ran && strings.HasPrefix(e.DecidedBy, "person:"):
+					fmt.Fprintf(cmd.ErrOrStderr(), "macroa: approved by --yes (approval %s): %s (%s)\n", e.ID,
+						termsafe.Visible(e.Summary), termsafe.Clean(e.Reason))
+				case e.State == store.ApprovalPending:
+					// Say why --yes did not approve it, so nobody thinks
+					// it was ignored.
+					fmt.Fprintf(cmd.ErrOrStderr(), "macroa: --yes does not cover what the gate denies, critical risk or a protected unit; approval %s (%s risk) waits for: %s --yes\n",
+						e.ID, actions.Risk(e.Risk), approvals.ApproveCommand(e.ID))
 				}
 				return ans, err
 			}
