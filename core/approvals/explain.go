@@ -54,11 +54,11 @@ func ForModel(ans Answer) string {
 	e := ans.Entry
 	switch e.State {
 	case store.ApprovalRejected:
-		s := "Not done: the person rejected it."
-		if e.Note != "" {
-			s += " Their note: \"" + termsafe.Visible(e.Note) + "\"."
+		if e.Note == "" {
+			return "Not done: the person rejected it. Do not try the same thing another way; ask what they would like instead."
 		}
-		return s + " Do not try the same thing another way; take their note into account, or ask what they would like instead."
+		return "Not done: the person rejected it. Their note: \"" + termsafe.Visible(e.Note) + "\". " +
+			"Do not try the same thing another way; take their note into account, or ask what they would like instead."
 	case store.ApprovalPending:
 		return "Not done yet: " + NotRun(ans) + ". Do not try another way to do it; tell the person what you proposed, why, and how to approve it."
 	}
