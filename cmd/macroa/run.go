@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -69,9 +71,13 @@ func newRunCmd(a *app.App) *cobra.Command {
 			// approves it; --yes approves it here, except what the gate
 			// denies, critical risk and protected targets. The approval
 			// shows the action with every control character visible.
+			var queued waitingApprovals
 			req.Ask = func(ctx context.Context, p approvals.Proposal) (approvals.Answer, error) {
 				ans, err := a.Ask(ctx, p, approvals.AskOptions{Where: approvals.CLI, PreApproved: yes})
 				e := ans.Entry
+				if err == nil && e.State == store.ApprovalPending {
+					queued.add(e.ID)
+				}
 				switch {
 				case !yes || err != nil:
 				case ans.Ran && strings.HasPrefix(e.DecidedBy, "person:"):
@@ -95,7 +101,7 @@ func newRunCmd(a *app.App) *cobra.Command {
 				answer = repl.FollowAnswer(cmd.Context(), a.Bus(), req.TurnID, out)
 			}
 			res := a.Run(ctx, req)
-			return printRunResult(out, cmd.ErrOrStderr(), res, answer, asJSON, debug)
+			return printRunResult(out, cmd.ErrOrStderr(), res, answer, asJSON, debug, queued.still(cmd.Context(), a)...)
 		},
 	}
 	cmd.Flags().StringVarP(&session, "session", "s", "", "named session to keep this turn in (created if new)")
@@ -141,6 +147,40 @@ type runJSON struct {
 	Tokens          int64    `json:"tokens"`
 	CostUSD         float64  `json:"cost_usd"`
 	Elapsed         int64    `json:"elapsed_ms"`
+	// WaitingApprovals are the ids of what the run proposed and left
+	// waiting for a person in the approval queue, [] when none.
+	WaitingApprovals []string `json:"waiting_approvals"`
+}
+
+// waitingApprovals collects the ids of the proposals a run queued, once
+// each (a proposal merged into one already waiting names that one).
+type waitingApprovals struct {
+	mu  sync.Mutex
+	ids []store.ApprovalID
+}
+
+func (w *waitingApprovals) add(id store.ApprovalID) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !slices.Contains(w.ids, id) {
+		w.ids = append(w.ids, id)
+	}
+}
+
+// still returns the ids of those still pending when the run ends: one a
+// person answered meanwhile, from another process, waits no more. An
+// entry that cannot be read back is kept.
+func (w *waitingApprovals) still(ctx context.Context, a *app.App) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := []string{}
+	for _, id := range w.ids {
+		if e, err := a.GetApproval(ctx, id); err == nil && e.State != store.ApprovalPending {
+			continue
+		}
+		out = append(out, string(id))
+	}
+	return out
 }
 
 // runExitCode is the code a run's process exits with: 1 when the run
@@ -154,8 +194,9 @@ func runExitCode(res kernel.Result) int {
 
 // printRunResult prints a result cleaned for the terminal (never as
 // markup) and returns the exit error for a failed run. answer is what
-// streamed, nil when nothing could.
-func printRunResult(stdout, stderr io.Writer, res kernel.Result, answer *repl.Answer, asJSON, debug bool) error {
+// streamed, nil when nothing could; waiting the approvals the run left
+// waiting, for --json.
+func printRunResult(stdout, stderr io.Writer, res kernel.Result, answer *repl.Answer, asJSON, debug bool, waiting ...string) error {
 	code := runExitCode(res)
 	switch {
 	case asJSON:
@@ -167,6 +208,7 @@ func printRunResult(stdout, stderr io.Writer, res kernel.Result, answer *repl.An
 			Route: string(res.Route), Skill: string(res.Skill), Tier: res.Tier.String(), Model: res.Model,
 			Session: res.Session, TurnID: string(res.TurnID), LLMCalls: res.LLMCalls, Providers: res.Providers,
 			Tokens: res.Tokens, CostUSD: res.CostUSD, Elapsed: res.Elapsed.Milliseconds(),
+			WaitingApprovals: append([]string{}, waiting...),
 		})
 	case answer.Done():
 		// The answer is out already; only the cancel marker is new.
