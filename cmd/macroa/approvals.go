@@ -37,7 +37,7 @@ An ID may be shortened to any prefix that names one entry.`,
   macroa approvals approve 3f2a --remember host
   macroa approvals reject 3f2a --note 'restart it after 18:00'
   macroa approvals rules`,
-		Args: exactArgs(0, "a subcommand: list, show, approve, reject or rules"),
+		Args: subcommandArgs(true),
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newApprovalsListCmd(a), newApprovalsShowCmd(a), newApprovalsApproveCmd(a),
@@ -98,7 +98,7 @@ func newApprovalsListCmd(a *app.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List approvals waiting for a person, riskiest and oldest first (--all: every decided one too, newest first)",
-		Args:  exactArgs(0, "no arguments"),
+		Args:  approvalsArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if limit < 1 {
 				return usageErr("--limit must be 1 or more, got %d", limit)
@@ -227,7 +227,7 @@ func newApprovalsShowCmd(a *app.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               "show ID",
 		Short:             "Print everything about one approval: the exact action, the gate's decision, who proposed and decided it, and its run",
-		Args:              exactArgs(1, "an approval id"),
+		Args:              approvalsArgs(1, "an approval id"),
 		ValidArgsFunction: completeApprovals(a, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			e, err := loadApproval(cmd, a, args[0])
@@ -429,17 +429,13 @@ func conflictText(id store.ApprovalID, c *store.ApprovalConflict, now time.Time)
 	cur := c.Current
 	switch {
 	case errors.Is(c.Err, store.ErrApprovalExpired) || cur.State == store.ApprovalExpired:
-		at := cur.ExpiresAt
-		if !cur.DecidedAt.IsZero() {
-			at = cur.DecidedAt
-		}
-		return fmt.Sprintf("approval %s expired at %s before anyone answered; nothing ran", id, clock(at, now))
+		return fmt.Sprintf("approval %s expired at %s before anyone answered; nothing ran", id, clock(expiredAt(cur), now))
 	case errors.Is(c.Err, store.ErrApprovalNotOurs):
 		return fmt.Sprintf("approval %s is being run by another process (%s)", id, cur.Runner)
 	case cur.State == store.ApprovalInterrupted:
 		return fmt.Sprintf("approval %s was already %s and was interrupted (%s); it never runs again", id, decidedBy(cur, now), cur.Error)
 	}
-	return fmt.Sprintf("approval %s was already %s; it is %s", id, decidedBy(cur, now), cur.State)
+	return fmt.Sprintf("approval %s was already %s; %s", id, decidedBy(cur, now), outcomeWords(cur.State))
 }
 
 // loadApproval opens the queue (recovering what dead processes left) and

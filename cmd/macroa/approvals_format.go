@@ -234,7 +234,8 @@ func decidedBy(e store.Approval, now time.Time) string {
 	case store.ApprovalRejected:
 		verb = "rejected"
 	case store.ApprovalExpired:
-		return "expired at " + clock(e.DecidedAt, now) + " before anyone answered"
+		// Nobody decided: DecidedAt is unset.
+		return "expired at " + clock(expiredAt(e), now) + " before anyone answered"
 	case store.ApprovalPending:
 		return "not decided yet"
 	}
@@ -249,4 +250,32 @@ func decidedBy(e store.Approval, now time.Time) string {
 		s += " at " + clock(e.DecidedAt, now)
 	}
 	return s
+}
+
+// expiredAt is when an expired entry expired: its expiry time, or when it
+// was marked expired when that is unknown. DecidedAt is unset: nobody
+// decided.
+func expiredAt(e store.Approval) time.Time {
+	if !e.ExpiresAt.IsZero() {
+		return e.ExpiresAt
+	}
+	return e.UpdatedAt
+}
+
+// outcomeWords says what became of an entry someone already answered, for
+// a second answer: "it already ran and succeeded".
+func outcomeWords(s store.ApprovalState) string {
+	switch s {
+	case store.ApprovalSucceeded:
+		return "it already ran and succeeded"
+	case store.ApprovalFailed:
+		return "it already ran and failed"
+	case store.ApprovalRunning:
+		return "it is running now"
+	case store.ApprovalApproved:
+		return "it is about to run"
+	case store.ApprovalRejected:
+		return "nothing ran"
+	}
+	return "it is " + string(s)
 }

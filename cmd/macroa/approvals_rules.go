@@ -34,7 +34,7 @@ func newApprovalsRulesCmd(a *app.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List remembered approvals: actions that run without asking, and where",
-		Args:  exactArgs(0, "no arguments, or: revoke RULE-ID"),
+		Args:  subcommandArgs(true),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if err := openStore(ctx, a); err != nil {
@@ -83,7 +83,7 @@ func newApprovalsRulesCmd(a *app.App) *cobra.Command {
 	revoke := &cobra.Command{
 		Use:               "revoke RULE-ID",
 		Short:             "Revoke a remembered approval: the action asks again from now on",
-		Args:              exactArgs(1, "a rule id (see: macroa approvals rules)"),
+		Args:              approvalsArgs(1, "a rule id (see: macroa approvals rules)"),
 		ValidArgsFunction: completeRules(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(args[0]), "#"), 10, 64)
@@ -95,11 +95,24 @@ func newApprovalsRulesCmd(a *app.App) *cobra.Command {
 				return err
 			}
 			id := store.ApprovalRuleID(n)
+			// Revoking a revoked rule changes nothing and says so: the
+			// rules in force, read first, tell the two apart.
+			live, err := a.ApprovalRules(ctx)
+			if err != nil {
+				return failErr("revoke rule %d: %v", n, err)
+			}
+			inForce := false
+			for _, r := range live {
+				inForce = inForce || r.ID == id
+			}
 			if err := a.RevokeApprovalRule(ctx, id, approvals.Person(approvals.CLI)); err != nil {
 				if errors.Is(err, store.ErrNotFound) {
 					return failErr("no rule %d (see: macroa approvals rules)", n)
 				}
 				return failErr("revoke rule %d: %v", n, err)
+			}
+			if !inForce {
+				return failErr("rule %d was already revoked: nothing changed", n)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Rule %d revoked: the action it covered asks again from now on.\n", n)
 			return nil

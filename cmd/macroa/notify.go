@@ -76,7 +76,7 @@ min_priority the message meets:
 				fmt.Fprintf(out, "OK    %s\n", r.Channel.Name)
 			}
 			if failed > 0 {
-				return failErr("%d of %d channels did not take the test message", failed, len(results))
+				return failErr("%s", notDelivered(failed, len(results)))
 			}
 			return nil
 		},
@@ -92,4 +92,17 @@ type notifyTestRow struct {
 	OK       bool   `json:"ok"`
 	Attempts int    `json:"attempts"`
 	Error    string `json:"error,omitempty"`
+}
+
+// notDelivered says how many channels the test message did not reach.
+func notDelivered(failed, total int) string {
+	switch {
+	case total == 1:
+		return "the test message did not reach the channel (the FAIL line above says why)"
+	case failed == total:
+		return fmt.Sprintf("the test message reached none of the %d channels (the FAIL lines above say why)", total)
+	case failed == 1:
+		return fmt.Sprintf("the test message did not reach 1 of %d channels (the FAIL line above says why)", total)
+	}
+	return fmt.Sprintf("the test message did not reach %d of %d channels (the FAIL lines above say why)", failed, total)
 }
