@@ -359,7 +359,9 @@ func printApproval(out io.Writer, e store.Approval, now time.Time) {
 	} else {
 		block("Parameters (they no longer decode)", e.Params)
 	}
-	block("Why (the proposer's words)", e.Why)
+	// A model's words or Macroa's own reason for asking: the label claims
+	// neither. Every line of it is indented under the label.
+	block("Why", e.Why)
 	block("Output", e.Output)
 	_, _ = io.WriteString(out, b.String())
 }

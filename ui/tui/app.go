@@ -136,6 +136,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(tea.SetClipboard(msg.Text), Toast(ToastInfo, "copied the "+what+" to the clipboard"))
 	case CoreEventMsg:
 		return a, tea.Batch(a.coreEvent(msg), a.broadcast(msg))
+	case approvals.WaitingMsg:
+		// New proposals wait for a person, whichever pane has focus.
+		if text := a.waitingText(msg); text != "" {
+			return a, Toast(ToastWarn, text)
+		}
+		return a, nil
 	}
 	return a, a.broadcast(msg)
 }

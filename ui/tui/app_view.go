@@ -144,10 +144,13 @@ func (a *App) tabs(rest []int, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// tabLabel is a side pane's tab: its number, title and badge.
+// tabLabel is a side pane's tab: its number, title and badge; the badge
+// is left out when the title says the count already ("4 approvals · 1
+// pending", not "… 1 pending 1").
 func (a *App) tabLabel(i int) string {
-	label := fmt.Sprintf(" %d %s ", i+1, titleOf(a.panes[i]))
-	if b := badge(a.panes[i]); b != "" {
+	title := titleOf(a.panes[i])
+	label := fmt.Sprintf(" %d %s ", i+1, title)
+	if b := badge(a.panes[i]); b != "" && !strings.Contains(" "+title+" ", " "+b+" ") {
 		label += b + " "
 	}
 	return label

@@ -1,13 +1,15 @@
 // Package approvals is the cockpit's approvals pane: the actions waiting
 // for a person, pending first by risk and age, with their details (the
-// exact command or diff, the proposer's reasoning, the gate's decision);
+// exact command or diff, why it was proposed, the gate's decision);
 // a approves (a second confirmation for high and critical risk), A
 // approves and remembers the decision as a rule, r rejects with an
 // optional note, h shows the decided entries and R the remembered rules.
 // Approving runs the action in a tea.Cmd, and the lines it prints stream
 // into the detail view. The pane reloads when the store says approvals
 // changed (a StoreChanged core event) or an ApprovalChanged event comes,
-// and after its own actions; it keeps no timer of its own.
+// and after its own actions; it keeps no timer of its own. After each
+// read it tells the cockpit which entries began waiting since the last
+// one (WaitingMsg), whichever process proposed them.
 package approvals
 
 import (
@@ -104,6 +106,21 @@ type Pane struct {
 	note     filter.Input
 	liveGen  int // counts restarts and cuts of live
 	cache    detailCache
+
+	// waiting holds the ids of the pending entries read so far, so an
+	// entry is announced once, when a read first finds it pending; primed
+	// says a read succeeded: what the first one finds was waiting already.
+	waiting map[store.ApprovalID]bool
+	primed  bool
+}
+
+// WaitingMsg says entries began waiting for a person since the pane last
+// read the queue, riskiest first: proposals made in this process or in
+// any other (macroa run in another shell), each told once. What the
+// pane's first read finds, and a proposal merged into a waiting entry,
+// is no news.
+type WaitingMsg struct {
+	Entries []store.Approval
 }
 
 // kind names a query, for its sequence number.
@@ -338,6 +355,7 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 		p.loaded[open] = true
 		p.refreshShown(p.entries)
 		p.narrow(open, keep)
+		return p.newlyWaiting(len(msg.entries) < maxOpen)
 	case pastMsg:
 		return p.applyPast(msg)
 	case rulesMsg:
@@ -408,6 +426,43 @@ func (p *Pane) Quiet(msg tea.Msg) bool {
 		return m.seq != p.last[kindCounts] || m.err == nil && p.countsOK && m.counts == p.counts && p.loadErr == ""
 	}
 	return false
+}
+
+// newlyWaiting notes the pending entries of the open list just read and
+// returns a WaitingMsg for those no read found pending before (none on
+// the first read). An id that left the open list is final and can never
+// wait again, so it is forgotten, unless the list was cut at maxOpen
+// (complete false).
+func (p *Pane) newlyWaiting(complete bool) tea.Cmd {
+	if p.waiting == nil {
+		p.waiting = map[store.ApprovalID]bool{}
+	}
+	var fresh []store.Approval
+	for _, e := range p.entries { // pending first, riskiest first
+		if e.State != store.ApprovalPending || p.waiting[e.ID] {
+			continue
+		}
+		p.waiting[e.ID] = true
+		if p.primed {
+			fresh = append(fresh, e)
+		}
+	}
+	if complete && len(p.waiting) > 0 {
+		in := make(map[store.ApprovalID]bool, len(p.entries))
+		for _, e := range p.entries {
+			in[e.ID] = true
+		}
+		for id := range p.waiting {
+			if !in[id] {
+				delete(p.waiting, id)
+			}
+		}
+	}
+	p.primed = true
+	if len(fresh) == 0 {
+		return nil
+	}
+	return func() tea.Msg { return WaitingMsg{Entries: fresh} }
 }
 
 // setErr records a failed query (and reports it), or clears the last one.

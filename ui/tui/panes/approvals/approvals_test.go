@@ -117,7 +117,7 @@ func TestRejectWithANote(t *testing.T) {
 		t.Fatal("r opened no note")
 	}
 	d.Type("use the staging host first")
-	mustContain(t, screen(t, p, 160, 10), "reject restart nginx.service, note: use the staging host first")
+	mustContain(t, screen(t, p, 160, 10), "reject restart nginx.service? enter rejects · esc cancels", "\nnote: use the staging host first")
 	d.Press("enter")
 	if got := f.answered(); !slices.Equal(got, []string{"reject b2med00002 by person:ann from cockpit: use the staging host first"}) {
 		t.Fatalf("answers %q", got)

@@ -17,6 +17,9 @@ import (
 // labelWidth is the width of the labels in the detail view.
 const labelWidth = 10
 
+// contIndent starts each line a field's value wraps onto.
+const contIndent = "  "
+
 // wrap cuts already clean text into lines of at most width cells,
 // keeping its own line breaks.
 func wrap(s string, width int) []string {
@@ -131,10 +134,13 @@ func (p *Pane) detailHead(width int, now time.Time) []string {
 	e := p.shown
 	valueW := max(1, width-labelWidth-1)
 	var body []string
+	// A value's lines after its first are indented under it: only the
+	// gate's level row starts in the values' column with no label, so no
+	// text (a proposer's command or why) can wrap into a row like it.
 	field := func(label, value string, style lipgloss.Style) {
-		for i, line := range wrap(value, valueW) {
+		for i, line := range wrap(value, max(1, valueW-len(contIndent))) {
 			if i > 0 {
-				label = ""
+				label, line = "", contIndent+line
 			}
 			body = append(body, p.st.Muted.Render(kit.Cell(label, labelWidth, false))+" "+style.Render(line))
 		}
@@ -175,7 +181,10 @@ func (p *Pane) detailHead(width int, now time.Time) []string {
 		}
 		field("expires", left, p.st.Text)
 	}
-	why := block(e.Why)
+	// Why it was proposed: a model's words or Macroa's own (the agent's
+	// reason for asking), so the label claims neither; on one line, so a
+	// line break in it cannot start a row.
+	why := one(e.Why)
 	if why == "" {
 		why = "(none given)"
 	}
@@ -237,8 +246,12 @@ func outcome(e *store.Approval, st kit.Styles) (string, lipgloss.Style) {
 // and keeps its last line in sight while the output streams.
 func (p *Pane) viewDetail(width, height int) string {
 	e := p.shown
+	footer := p.detailFooter(width, max(1, height-2))
+	if height <= len(footer) {
+		return kit.Block(footer[len(footer)-height:], width, height)
+	}
 	body := p.detailBody(width, p.now())
-	rows := max(0, height-2)
+	rows := max(0, height-1-len(footer))
 	l := &p.lists[p.view]
 	if p.follow {
 		l.DetailTop = len(body)
@@ -250,27 +263,28 @@ func (p *Pane) viewDetail(width, height int) string {
 		head += p.st.Warning.Render(fmt.Sprintf(" ↓ %d more", below))
 	}
 	lines := append([]string{kit.Fit(head, width)}, body[l.DetailTop:min(len(body), l.DetailTop+rows)]...)
-	for len(lines) < height-1 {
+	for len(lines) < height-len(footer) {
 		lines = append(lines, "")
 	}
-	return kit.Block(append(lines[:max(0, height-1)], p.detailFooter(width)), width, height)
+	return kit.Block(append(lines[:height-len(footer)], footer...), width, height)
 }
 
-// detailFooter is the prompt when one is open, else the detail view's keys.
-func (p *Pane) detailFooter(width int) string {
+// detailFooter is the prompt when one is open, else the detail view's
+// keys, those of the answers kept first when the line is short.
+func (p *Pane) detailFooter(width, rows int) []string {
 	if p.prompt != browse {
-		return p.footer(width)
+		return p.footer(width, rows)
 	}
-	hints := []string{"esc close"}
+	hints := []hint{{"esc close", 4}}
 	if p.shown.State == store.ApprovalPending && !p.acting[p.shown.ID] {
-		for _, a := range [][2]string{{"approve", "approve"}, {"remember", "remember"}, {"reject", "reject"}} {
+		for i, a := range [][2]string{{"approve", "approve"}, {"remember", "remember"}, {"reject", "reject"}} {
 			if k := p.KeyLabel(a[0]); k != "?" {
-				hints = append(hints, k+" "+a[1])
+				hints = append(hints, hint{k + " " + a[1], []int{1, 3, 2}[i]})
 			}
 		}
 	}
-	hints = append(hints, p.KeyLabel("up")+"/"+p.KeyLabel("down")+" scroll")
-	return p.st.Muted.Render(kit.Fit(strings.Join(hints, " · "), width))
+	hints = append(hints, hint{p.KeyLabel("up") + "/" + p.KeyLabel("down") + " scroll", 5})
+	return []string{p.st.Muted.Render(fitHints(width, "", hints, ""))}
 }
 
 // riskStyle is a risk's colour; the word beside it says the same.

@@ -1,7 +1,7 @@
 package approvals
 
 import (
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -58,9 +58,9 @@ func (p *Pane) View(width, height int, focused bool) string {
 		return p.viewDetail(width, height)
 	}
 	p.lists[p.view].Detail = false
-	footer := p.footer(width)
-	if height == 1 {
-		return kit.Block([]string{footer}, width, 1)
+	footer := p.footer(width, max(1, height-2))
+	if height <= len(footer) {
+		return kit.Block(footer[len(footer)-height:], width, height)
 	}
 	lines := make([]string, 0, height)
 	lines = append(lines, p.header(width))
@@ -84,7 +84,7 @@ func (p *Pane) View(width, height int, focused bool) string {
 		b.WriteString(map[which]string{open: "ACTION · WHY", history: "ACTION", rules: "TARGET"}[p.view])
 		lines = append(lines, p.st.Muted.Render(kit.Fit(b.String(), width)))
 	}
-	rowsH := max(0, height-len(lines)-1)
+	rowsH := max(0, height-len(lines)-len(footer))
 	l := &p.lists[p.view]
 	l.Page = max(1, rowsH)
 	if msg := p.emptyText(); msg != "" && rowsH > 0 {
@@ -106,10 +106,10 @@ func (p *Pane) View(width, height int, focused bool) string {
 		}
 		lines = append(lines, line)
 	}
-	for len(lines) < height-1 {
+	for len(lines) < height-len(footer) {
 		lines = append(lines, "")
 	}
-	lines = append(lines[:height-1], footer)
+	lines = append(lines[:height-len(footer)], footer...)
 	return kit.Block(lines, width, height)
 }
 
@@ -182,25 +182,27 @@ func (p *Pane) header(width int) string {
 	return p.st.Accent.Render(kit.Fit(left, width))
 }
 
-// footer is the last line: the open prompt, the filter, or the keys.
-func (p *Pane) footer(width int) string {
+// footer is the last lines: the open prompt, the filter, or the keys; at
+// most rows lines (a rejection's note takes a line of its own when it
+// may, so the note gets the whole width).
+func (p *Pane) footer(width, rows int) []string {
 	switch p.prompt {
 	case confirm:
-		q := fmt.Sprintf("%s risk, approve? %s or y runs it · esc cancels · %s", strings.ToUpper(riskWord(p.target.Risk)),
-			p.KeyLabel("approve"), one(p.target.Summary))
+		q := strings.ToUpper(riskWord(p.target.Risk)) + " risk, approve?"
 		if p.remember.Scope != "" {
-			q = fmt.Sprintf("%s risk, approve and remember %s? %s or y · esc cancels · %s", strings.ToUpper(riskWord(p.target.Risk)),
-				scopeWords(p.remember.Scope), p.KeyLabel("approve"), one(p.target.Summary))
+			q = strings.ToUpper(riskWord(p.target.Risk)) + " risk, approve and remember " + scopeWords(p.remember.Scope) + "?"
 		}
-		return p.st.Warning.Render(kit.Fit(q, width))
+		return []string{p.st.Warning.Render(fitHints(width, q, []hint{{p.KeyLabel("approve") + " or y runs it", 0}, {"esc cancels", 1}},
+			one(p.target.Summary)))}
 	case scope:
-		q := "remember the approval for: s this session · h this host · w always · esc cancels · " + one(p.target.Summary)
-		return p.st.Warning.Render(kit.Fit(q, width))
+		var hs []hint
+		if p.target.Session != "" {
+			hs = append(hs, hint{"s session", 0})
+		}
+		hs = append(hs, hint{"h host", 0}, hint{"w always", 0}, hint{"esc cancels", 1})
+		return []string{p.st.Warning.Render(fitHints(width, "remember for:", hs, one(p.target.Summary)))}
 	case noting:
-		label := "reject " + ansi.Truncate(one(p.target.Summary), max(1, width/3), "…") + ", note: "
-		label = kit.Fit(label, min(width, ansi.StringWidth(label)))
-		in := p.note.View(max(1, width-ansi.StringWidth(label)), p.st.Text, p.st.Subtle, "optional; enter rejects, esc cancels")
-		return kit.Fit(p.st.Accent.Render(label)+in, width)
+		return p.noteFooter(width, rows)
 	}
 	l := &p.lists[p.view]
 	total := len(p.entriesOf(p.view))
@@ -208,34 +210,112 @@ func (p *Pane) footer(width int) string {
 		total = len(p.rulesList)
 	}
 	if f := l.FilterLine(width, p.st, len(p.rows[p.view]), total); f != "" {
-		return f
+		return []string{f}
 	}
-	var hints []string
-	hint := func(action, what string) {
+	// The pane's own keys first; enter and / open and filter every list,
+	// so their hints go first when the line is short (the cheat sheet has
+	// them all).
+	var hints []hint
+	add := func(action, what string, drop int) {
 		if k := p.KeyLabel(action); k != "?" {
-			hints = append(hints, k+" "+what)
+			hints = append(hints, hint{k + " " + what, drop})
 		}
 	}
 	switch p.view {
 	case rules:
-		hint("revoke", "revoke")
-		hint("rules", "back")
+		add("revoke", "revoke", 1)
+		add("rules", "back", 2)
 	default:
-		hint("detail", "details")
+		add("detail", "details", 6)
 		if p.view == open {
-			hint("approve", "approve")
-			hint("remember", "remember")
-			hint("reject", "reject")
+			add("approve", "approve", 1)
+			add("remember", "remember", 3)
+			add("reject", "reject", 2)
 		}
 		if p.view == history {
-			hint("history", "back")
+			add("history", "back", 1)
 		} else {
-			hint("history", "history")
+			add("history", "history", 4)
 		}
-		hint("rules", "rules")
+		add("rules", "rules", 5)
 	}
-	hint("search", "filter")
-	return p.st.Muted.Render(kit.Fit(strings.Join(hints, " · "), width))
+	add("search", "filter", 7)
+	return []string{p.st.Muted.Render(fitHints(width, "", hints, ""))}
+}
+
+// noteFooter is the rejection's prompt: what is rejected and the keys on
+// one line, the note on the next over the whole width; on one line when
+// the pane has no room for two.
+func (p *Pane) noteFooter(width, rows int) []string {
+	const hintText = "optional; enter rejects, esc cancels"
+	if rows < 2 {
+		label := "reject, note: "
+		label = kit.Fit(label, min(width, ansi.StringWidth(label)))
+		in := p.note.View(max(1, width-ansi.StringWidth(label)), p.st.Text, p.st.Subtle, hintText)
+		return []string{kit.Fit(p.st.Accent.Render(label)+in, width)}
+	}
+	// "reject restart nginx.service? enter rejects · esc cancels", the
+	// summary cut to the room the keys leave.
+	keys := fitHints(width, "", []hint{{"enter rejects", 0}, {"esc cancels", 1}}, "")
+	keys = strings.TrimRight(ansi.Strip(keys), " ")
+	q := "reject? " + keys
+	if room := width - ansi.StringWidth("reject ? "+keys); room >= minTail {
+		q = "reject " + ansi.Truncate(one(p.target.Summary), room, "…") + "? " + keys
+	}
+	head := p.st.Accent.Render(kit.Fit(q, width))
+	label := kit.Fit("note: ", min(width, len("note: ")))
+	in := p.note.View(max(1, width-ansi.StringWidth(label)), p.st.Text, p.st.Subtle, "optional, for the proposer")
+	return []string{head, kit.Fit(p.st.Accent.Render(label)+in, width)}
+}
+
+// hint is a part of a footer line; drop ranks the parts left out when the
+// line is too narrow, the highest first (0: kept).
+type hint struct {
+	text string
+	drop int
+}
+
+// minTail is the fewest cells a footer's tail (an entry's summary) is
+// shown in; with less room it is left out.
+const minTail = 8
+
+// fitHints is lead, then the hints joined by " · ", leaving out the least
+// important until they fit width, then tail (an entry's summary) cut to
+// the room left: a line of exactly width cells.
+func fitHints(width int, lead string, hints []hint, tail string) string {
+	hs := slices.Clone(hints)
+	line := func() string {
+		parts := make([]string, 0, len(hs)+1)
+		if lead != "" {
+			parts = append(parts, lead)
+		}
+		for _, h := range hs {
+			parts = append(parts, h.text)
+		}
+		s := strings.Join(parts, " · ")
+		if lead != "" && len(hs) > 0 {
+			s = lead + " " + strings.Join(parts[1:], " · ")
+		}
+		return s
+	}
+	s := line()
+	for ansi.StringWidth(s) > width {
+		worst := -1
+		for i, h := range hs {
+			if h.drop > 0 && (worst < 0 || h.drop > hs[worst].drop) {
+				worst = i
+			}
+		}
+		if worst < 0 {
+			break
+		}
+		hs = slices.Delete(hs, worst, worst+1)
+		s = line()
+	}
+	if tail != "" && width-ansi.StringWidth(s)-len(" · ") >= minTail {
+		s += " · " + tail
+	}
+	return kit.Fit(s, width)
 }
 
 // openColumns lays out the open list: risk, age, expiry, host, proposer.
