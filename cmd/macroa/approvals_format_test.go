@@ -64,12 +64,19 @@ func TestConflictText(t *testing.T) {
 	}{
 		{"approved elsewhere", store.ApprovalConflict{Err: store.ErrApprovalDecided, Current: store.Approval{
 			State: store.ApprovalRunning, DecidedBy: "person:ann", DecidedWhere: "cockpit", DecidedAt: at}},
-			"approval abc was already approved by person:ann from cockpit at 12:03; it is running"},
+			"approval abc was already approved by person:ann from cockpit at 12:03; it is running now"},
+		{"succeeded", store.ApprovalConflict{Err: store.ErrApprovalDecided, Current: store.Approval{
+			State: store.ApprovalSucceeded, DecidedBy: "person:ann", DecidedWhere: "cli", DecidedAt: at}},
+			"approval abc was already approved by person:ann from cli at 12:03; it already ran and succeeded"},
 		{"rejected", store.ApprovalConflict{Err: store.ErrApprovalDecided, Current: store.Approval{
 			State: store.ApprovalRejected, DecidedBy: "person:bob", DecidedWhere: "cli", DecidedAt: at}},
-			"approval abc was already rejected by person:bob from cli at 12:03; it is rejected"},
+			"approval abc was already rejected by person:bob from cli at 12:03; nothing ran"},
+		// Nobody decides an expired entry: it has no DecidedAt.
 		{"expired", store.ApprovalConflict{Err: store.ErrApprovalExpired, Current: store.Approval{
-			State: store.ApprovalExpired, DecidedAt: at}},
+			State: store.ApprovalExpired, ExpiresAt: at, UpdatedAt: at.Add(time.Hour)}},
+			"approval abc expired at 12:03 before anyone answered; nothing ran"},
+		{"expired, no expiry kept", store.ApprovalConflict{Err: store.ErrApprovalDecided, Current: store.Approval{
+			State: store.ApprovalExpired, UpdatedAt: at}},
 			"approval abc expired at 12:03 before anyone answered; nothing ran"},
 		{"interrupted", store.ApprovalConflict{Err: store.ErrApprovalDecided, Current: store.Approval{
 			State: store.ApprovalInterrupted, DecidedBy: "person:ann", DecidedWhere: "cli", DecidedAt: at.AddDate(0, 0, -1),
@@ -86,6 +93,29 @@ func TestConflictText(t *testing.T) {
 		}
 		if strings.Contains(got, "\n") {
 			t.Errorf("%s: more than one line", tc.name)
+		}
+	}
+}
+
+// The DECIDED column and show's Decided line: an expired entry says when
+// it expired, never the zero time.
+func TestDecidedBy(t *testing.T) {
+	now := time.Date(2026, 3, 4, 15, 0, 0, 0, time.Local)
+	at := time.Date(2026, 3, 4, 12, 3, 0, 0, time.Local)
+	tests := []struct {
+		e    store.Approval
+		want string
+	}{
+		{store.Approval{State: store.ApprovalExpired, ExpiresAt: at, UpdatedAt: at.Add(time.Minute)}, "expired at 12:03 before anyone answered"},
+		{store.Approval{State: store.ApprovalExpired, UpdatedAt: at}, "expired at 12:03 before anyone answered"},
+		{store.Approval{State: store.ApprovalRejected, DecidedBy: "person:bob", DecidedAt: at}, "rejected by person:bob at 12:03"},
+		{store.Approval{State: store.ApprovalInterrupted, DecidedBy: "policy", DecidedAt: at}, "approved by policy at 12:03"},
+		{store.Approval{State: store.ApprovalInterrupted, DecidedBy: "policy"}, "approved by policy"},
+		{store.Approval{State: store.ApprovalPending}, "not decided yet"},
+	}
+	for _, tc := range tests {
+		if got := decidedBy(tc.e, now); got != tc.want {
+			t.Errorf("decidedBy(%s) = %q, want %q", tc.e.State, got, tc.want)
 		}
 	}
 }
