@@ -319,7 +319,12 @@ func printApproval(out io.Writer, e store.Approval, now time.Time) {
 		field("Started", stamp(e.StartedAt, now))
 	}
 	if !e.FinishedAt.IsZero() {
-		field("Finished", fmt.Sprintf("%s, after %s", stamp(e.FinishedAt, now), e.FinishedAt.Sub(e.StartedAt).Round(time.Millisecond)))
+		if e.StartedAt.IsZero() {
+			// Interrupted before it started: no run to time.
+			field("Finished", stamp(e.FinishedAt, now)+", before it started")
+		} else {
+			field("Finished", fmt.Sprintf("%s, after %s", stamp(e.FinishedAt, now), e.FinishedAt.Sub(e.StartedAt).Round(time.Millisecond)))
+		}
 	}
 	if e.State == store.ApprovalSucceeded || e.State == store.ApprovalFailed {
 		field("Exit code", fmt.Sprint(e.ExitCode))

@@ -136,3 +136,36 @@ func TestExpiresIn(t *testing.T) {
 		}
 	}
 }
+
+// show prints no time for what never happened to an entry nobody
+// decided or ran: an expired entry, one interrupted before it started.
+func TestPrintApprovalUnsetTimes(t *testing.T) {
+	now := time.Date(2026, 3, 4, 15, 0, 0, 0, time.Local)
+	at := time.Date(2026, 3, 4, 12, 3, 0, 0, time.Local)
+	tests := []struct {
+		name string
+		e    store.Approval
+		want []string
+	}{
+		{"expired", store.Approval{ID: "abc", State: store.ApprovalExpired, Kind: "command.run", CreatedAt: at.Add(-time.Hour),
+			UpdatedAt: at.Add(time.Minute), ExpiresAt: at, Error: "nobody answered before it expired"},
+			[]string{"Decided:   expired at 12:03 before anyone answered"}},
+		{"interrupted before it started", store.Approval{ID: "abc", State: store.ApprovalInterrupted, Kind: "command.run",
+			CreatedAt: at.Add(-time.Hour), DecidedAt: at, DecidedBy: "person:ann", Runner: "box/1/2", FinishedAt: at.Add(time.Minute),
+			Error: "the process died"},
+			[]string{"Decided:   approved by person:ann at 12:03", "Finished:  2026-03-04 12:04:00 (2h56m ago), before it started"}},
+	}
+	for _, tc := range tests {
+		var b strings.Builder
+		printApproval(&b, tc.e, now)
+		out := b.String()
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: show lacks %q:\n%s", tc.name, w, out)
+			}
+		}
+		if strings.Contains(out, "0001-01-01") || strings.Contains(out, "Started:") || strings.Contains(out, "after ") {
+			t.Errorf("%s: show prints a time that never was:\n%s", tc.name, out)
+		}
+	}
+}
