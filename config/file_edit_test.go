@@ -169,6 +169,8 @@ func TestAutonomyRepair(t *testing.T) {
 		{"another error after the repair", "[policy]\nautonomy = \"yolo\"\nprotected = [\"\"]\n", set("", AutonomySuggest), "",
 			[]string{"policy.protected", "nothing was written"}},
 		{"syntax error", "[policy]\nautonomy = \"yolo\"\nprotected = [\n", set("", AutonomySuggest), "", []string{"syntax error"}},
+		{"clear, syntax error", "[policy.hosts]\nlocal = \"yolo\"\n[policy\n", clear("local"), "", []string{"syntax error"}},
+		{"clear, another error", "[policy]\nprotected = [\"\"]\n[policy.hosts]\nlocal = \"observe\"\n", clear("local"), "", []string{"policy.protected"}},
 		{"host still unknown", "[policy.hosts]\nweb9 = \"yolo\"\n", set("web9", AutonomySuggest), "", []string{`"web9" is not a host`, "nothing was written"}},
 	}
 	for _, tc := range cases {

@@ -117,6 +117,10 @@ func TestE2EAutonomyRepairsItsKey(t *testing.T) {
 			"", []string{"policy.protected: entries must not be empty", "nothing was written"}, ""},
 		{"syntax error", "[policy]\nautonomy = \"yolo\"\nprotected = [\n", []string{"autonomy", "suggest"}, 1,
 			"", []string{"syntax error"}, ""},
+		{"clear, syntax error", "[policy.hosts]\nlocal = \"observe\"\n[policy\n", []string{"autonomy", "--host", "local", "--clear"}, 1,
+			"", []string{"syntax error"}, ""},
+		{"clear, another error", "[policy]\nprotected = [\"\"]\n[policy.hosts]\nlocal = \"observe\"\n", []string{"autonomy", "--host", "local", "--clear"}, 1,
+			"", []string{"policy.protected: entries must not be empty"}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
