@@ -98,7 +98,7 @@ func newApprovalsListCmd(a *app.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List approvals waiting for a person, riskiest and oldest first (--all: every decided one too, newest first)",
-		Args:  approvalsArgs(0, "no arguments"),
+		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if limit < 1 {
 				return usageErr("--limit must be 1 or more, got %d", limit)
@@ -227,7 +227,7 @@ func newApprovalsShowCmd(a *app.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               "show ID",
 		Short:             "Print everything about one approval: the exact action, the gate's decision, who proposed and decided it, and its run",
-		Args:              approvalsArgs(1, "an approval id"),
+		Args:              exactArgs(1, "an approval id"),
 		ValidArgsFunction: completeApprovals(a, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			e, err := loadApproval(cmd, a, args[0])

@@ -9,18 +9,6 @@ import (
 	"github.com/macroa/macroa/suggest"
 )
 
-// approvalsArgs is exactArgs for the approvals commands, naming the
-// command without the program's name (main prefixes "macroa: " already):
-// "macroa: approvals show takes an approval id".
-func approvalsArgs(n int, names string) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != n {
-			return usageErr("%s takes %s\nUsage: %s", subPath(cmd), names, cmd.UseLine())
-		}
-		return nil
-	}
-}
-
 // subcommandArgs is the Args of a command that only groups subcommands
 // (and may run without any): an argument that names none of them is
 // named back, with the closest subcommand when one is near.

@@ -41,7 +41,7 @@ and revoke rules with macroa approvals rules.`,
 		Example: `  macroa approvals approve 3f2a
   macroa approvals approve 3f2a --yes
   macroa approvals approve 3f2a --remember host`,
-		Args:              approvalsArgs(1, "an approval id"),
+		Args:              exactArgs(1, "an approval id"),
 		ValidArgsFunction: completeApprovals(a, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			scope := store.ApprovalScope(remember)
@@ -193,7 +193,7 @@ func newApprovalsRejectCmd(a *app.App) *cobra.Command {
 		Short: "Reject an action; the note goes back to whoever proposed it",
 		Example: `  macroa approvals reject 3f2a
   macroa approvals reject 3f2a --note 'not during office hours'`,
-		Args:              approvalsArgs(1, "an approval id"),
+		Args:              exactArgs(1, "an approval id"),
 		ValidArgsFunction: completeApprovals(a, true),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

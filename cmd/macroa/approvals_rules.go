@@ -83,7 +83,7 @@ func newApprovalsRulesCmd(a *app.App) *cobra.Command {
 	revoke := &cobra.Command{
 		Use:               "revoke RULE-ID",
 		Short:             "Revoke a remembered approval: the action asks again from now on",
-		Args:              approvalsArgs(1, "a rule id (see: macroa approvals rules)"),
+		Args:              exactArgs(1, "a rule id (see: macroa approvals rules)"),
 		ValidArgsFunction: completeRules(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(args[0]), "#"), 10, 64)

@@ -120,7 +120,8 @@ func strictCompletion(root *cobra.Command) {
 func exactArgs(n int, names string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageErr("%s takes %s\nUsage: %s", cmd.CommandPath(), names, cmd.UseLine())
+			// main prefixes "macroa: " already: name the command without it.
+			return usageErr("%s takes %s\nUsage: %s", subPath(cmd), names, cmd.UseLine())
 		}
 		return nil
 	}
