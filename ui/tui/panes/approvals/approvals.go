@@ -167,7 +167,7 @@ func (p *Pane) Title() string {
 		t += " · rules"
 	}
 	if p.countsOK && p.counts.Pending > 0 {
-		t += " · " + count(p.counts.Pending) + " pending"
+		t += " · " + kit.Count(p.counts.Pending) + " pending"
 	}
 	return t
 }
@@ -177,7 +177,7 @@ func (p *Pane) Badge() string {
 	if !p.countsOK || p.counts.Pending == 0 {
 		return ""
 	}
-	return count(p.counts.Pending)
+	return kit.Count(p.counts.Pending)
 }
 
 // Capturing is true while a prompt is open or a filter is typed: every

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -291,7 +289,7 @@ func answerToast(m actedMsg) (kit.ToastLevel, string) {
 	case errors.As(m.err, &c):
 		return kit.ToastWarn, conflictText(c)
 	case m.err != nil:
-		return kit.ToastError, sentence(m.err)
+		return kit.ToastError, kit.Sentence(m.err)
 	case !m.approve:
 		return kit.ToastInfo, "rejected " + what
 	}
@@ -372,21 +370,7 @@ func (p *Pane) revoked(m revokedMsg) tea.Cmd {
 		if errors.Is(m.err, store.ErrNotFound) {
 			return tea.Batch(p.reload(), kit.Toast(kit.ToastWarn, fmt.Sprintf("rule #%d no longer exists", m.id)))
 		}
-		return tea.Batch(p.reload(), kit.Toast(kit.ToastError, sentence(m.err)))
+		return tea.Batch(p.reload(), kit.Toast(kit.ToastError, kit.Sentence(m.err)))
 	}
 	return tea.Batch(p.reload(), kit.Toast(kit.ToastInfo, fmt.Sprintf("revoked rule #%d: the gate asks again", m.id)))
-}
-
-// sentence turns an error into a toast sentence.
-func sentence(err error) string {
-	s := one(err.Error())
-	if s == "" {
-		return "Something went wrong."
-	}
-	r, size := utf8.DecodeRuneInString(s)
-	s = string(unicode.ToUpper(r)) + s[size:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }

@@ -109,22 +109,6 @@ func stamp(now, t time.Time) string {
 	return t.Format("Jan 02")
 }
 
-// count writes a count with thousands separators: 10,000.
-func count(n int) string {
-	s := strconv.Itoa(n)
-	if n < 1000 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // decided says who answered an entry and from where: "person:ann (cli)".
 func decided(e *store.Approval) string {
 	if e.DecidedBy == "" {

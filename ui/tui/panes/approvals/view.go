@@ -154,27 +154,27 @@ func (p *Pane) header(width int) string {
 	var left string
 	switch p.view {
 	case open:
-		left = count(c.Pending) + " pending"
+		left = kit.Count(c.Pending) + " pending"
 		var by []string
 		for r := 4; r >= 1; r-- {
 			if n := c.PendingByRisk[r]; n > 0 {
-				by = append(by, count(n)+" "+riskWord(r))
+				by = append(by, kit.Count(n)+" "+riskWord(r))
 			}
 		}
 		if len(by) > 0 {
 			left += " (" + strings.Join(by, ", ") + ")"
 		}
 		if c.Running > 0 {
-			left += " · " + count(c.Running) + " running"
+			left += " · " + kit.Count(c.Running) + " running"
 		}
-		left += " · " + count(c.Decided) + " decided"
+		left += " · " + kit.Count(c.Decided) + " decided"
 	case history:
-		left = "history · " + count(c.Decided) + " decided, newest first"
+		left = "history · " + kit.Count(c.Decided) + " decided, newest first"
 		if len(p.past) < c.Decided {
-			left += " · " + count(len(p.past)) + " read"
+			left += " · " + kit.Count(len(p.past)) + " read"
 		}
 	default:
-		left = "remembered rules · " + count(len(p.rulesList))
+		left = "remembered rules · " + kit.Count(len(p.rulesList))
 	}
 	if !p.countsOK && p.view != rules {
 		left = "approvals"

@@ -116,9 +116,9 @@ func (p *Pane) Badge() string {
 	case !p.loaded:
 		return ""
 	case p.unseen > 0:
-		return count(p.unseen) + " new"
+		return kit.Count(p.unseen) + " new"
 	}
-	return count(len(p.entries))
+	return kit.Count(len(p.entries))
 }
 
 // Init starts the first load.

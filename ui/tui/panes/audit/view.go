@@ -132,7 +132,7 @@ func (p *Pane) header(width int) string {
 	}
 	left := runs(len(p.entries))
 	if p.filter.mode != filterAll {
-		left = fmt.Sprintf("%s of %s runs · filter: %s (esc clears)", count(len(p.view)), count(len(p.entries)), kit.OneLine(p.filter.String()))
+		left = fmt.Sprintf("%s of %s runs · filter: %s (esc clears)", kit.Count(len(p.view)), kit.Count(len(p.entries)), kit.OneLine(p.filter.String()))
 	}
 	right, rs := "following", p.st.Success
 	if !p.list.Follow {
@@ -290,20 +290,5 @@ func runs(n int) string {
 	if n == 1 {
 		return "1 run"
 	}
-	return count(n) + " runs"
-}
-
-func count(n int) string {
-	s := strconv.Itoa(n)
-	if n < 1000 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return kit.Count(n) + " runs"
 }

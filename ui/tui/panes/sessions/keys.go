@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -88,7 +86,7 @@ func (p *Pane) closePrompt() {
 func (p *Pane) submit() tea.Cmd {
 	name := strings.TrimSpace(p.input.Value())
 	if err := store.ValidateSessionName(name); err != nil {
-		return kit.Toast(kit.ToastError, sentence(err))
+		return kit.Toast(kit.ToastError, kit.Sentence(err))
 	}
 	mode, from := p.mode, p.target
 	p.closePrompt()
@@ -135,7 +133,7 @@ func (p *Pane) done(msg doneMsg) tea.Cmd {
 		case errors.Is(msg.err, store.ErrNotFound):
 			text = fmt.Sprintf("Session %q no longer exists.", msg.name)
 		default:
-			text = sentence(msg.err)
+			text = kit.Sentence(msg.err)
 		}
 		return tea.Batch(kit.Toast(kit.ToastError, text), p.load())
 	}
@@ -171,18 +169,4 @@ func switchTo(name string, focus bool) tea.Cmd {
 		return sw
 	}
 	return tea.Batch(sw, func() tea.Msg { return kit.FocusPaneMsg{Pane: kit.PaneChat} })
-}
-
-// sentence turns an error into a toast sentence.
-func sentence(err error) string {
-	s := err.Error()
-	if s == "" {
-		return "Something went wrong."
-	}
-	r, size := utf8.DecodeRuneInString(s)
-	s = string(unicode.ToUpper(r)) + s[size:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
 }
