@@ -27,14 +27,25 @@ func Why(p string) string {
 	if p == "" {
 		return ""
 	}
+	if why := climbWhy(strings.ToLower(p)); why != "" {
+		return why
+	}
 	l := strings.ToLower(path.Clean(p))
 	if why := registeredWhy(l); why != "" {
 		return why
 	}
 	abs := strings.HasPrefix(l, "/")
 	parts := strings.Split(strings.TrimPrefix(l, "/"), "/")
+	for i := range parts {
+		if why := systemWhy(parts[i:]); why != "" {
+			return why
+		}
+	}
 	if abs {
 		if why := procWhy(parts); why != "" {
+			return why
+		}
+		if why := deviceWhy(parts); why != "" {
 			return why
 		}
 		own := strings.ToLower(path.Clean(os.Getenv("HOME")))
@@ -85,6 +96,9 @@ const (
 	whyCred    = "a credentials file"
 	whySystem  = "a system credential file"
 	whyHistory = "a shell or program history, which may hold typed secrets"
+	whyNetwork = "network or VPN credentials"
+	whyCluster = "cluster or CI runner credentials"
+	whyMemory  = "a raw disk or the machine's memory, which hold every file and secret"
 )
 
 // secretSeqs are runs of path components that name a credential store,
@@ -145,6 +159,91 @@ var secretSeqs = []struct {
 	{[]string{"etc", "security", "opasswd"}, whySystem},
 	{[]string{"etc", "krb5.keytab"}, whySystem},
 	{[]string{"etc", "master.passwd"}, whySystem},
+	{[]string{"etc", "mysql", "debian.cnf"}, whySystem},
+	{[]string{"etc", "ipsec.secrets"}, whySystem},
+	{[]string{"etc", "ipsec.d", "private"}, whySystem},
+	{[]string{"etc", "samba", "smbpasswd"}, whySystem},
+	{[]string{"var", "lib", "samba", "private"}, whySystem},
+	{[]string{"etc", "wpa_supplicant"}, whyNetwork},
+	{[]string{"etc", "netplan"}, whyNetwork},
+	{[]string{"etc", "networkmanager", "system-connections"}, whyNetwork},
+	{[]string{"var", "lib", "tailscale"}, whyNetwork},
+	{[]string{"etc", "rancher"}, whyCluster},
+	{[]string{"etc", "kubernetes"}, whyCluster},
+	{[]string{"etc", "gitlab-runner"}, whyCluster},
+	{[]string{".config", "hcloud"}, whyCloud},
+	{[]string{"proc", "kcore"}, whyMemory},
+	{[]string{"proc", "keys"}, "the kernel's key rings"},
+	{[]string{"proc", "key-users"}, "the kernel's key rings"},
+}
+
+// climbWhy refuses a path that climbs ("..") out of /dev/fd, /dev/stdin,
+// /dev/stdout, /dev/stderr or anything under /proc: those are links the
+// kernel follows into /proc/<pid>, so "/dev/fd/../../1/fd/5" cleans to a
+// harmless text yet reads another process's open files. p is lower case
+// and not cleaned.
+func climbWhy(p string) string {
+	var parts []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" && s != "." {
+			parts = append(parts, s)
+		}
+	}
+	for i := 0; i+1 < len(parts); i++ {
+		link := parts[i] == "proc" ||
+			parts[i] == "dev" && (parts[i+1] == "fd" || strings.HasPrefix(parts[i+1], "std"))
+		if !link {
+			continue
+		}
+		for _, s := range parts[i+2:] {
+			if s == ".." {
+				return "a path that climbs out of a process's /proc or /dev/fd links into other processes' files"
+			}
+		}
+	}
+	return ""
+}
+
+// deviceWhy: raw disks and partitions hold every file, credentials
+// included, and /dev/mem, /dev/kmem and /dev/port the machine's memory.
+// parts are an absolute path's components.
+func deviceWhy(parts []string) string {
+	if len(parts) < 2 || parts[0] != "dev" {
+		return ""
+	}
+	name := parts[1]
+	switch name {
+	case "mem", "kmem", "port", "mapper", "disk", "root":
+		return whyMemory
+	}
+	for _, pre := range []string{"sd", "hd", "vd", "xvd", "nvme", "mmcblk", "dm-", "md", "loop"} {
+		rest, ok := strings.CutPrefix(name, pre)
+		if !ok || rest == "" {
+			continue
+		}
+		if strings.Trim(rest, "abcdefghijklmnopqrstuvwxyz0123456789") == "" {
+			return whyMemory
+		}
+	}
+	return ""
+}
+
+// systemWhy: credential files recognised by their directory and a part of
+// their name (backups of the password files, PPP secrets, Kerberos ticket
+// caches).
+func systemWhy(parts []string) string {
+	if len(parts) < 2 {
+		return ""
+	}
+	last := parts[len(parts)-1]
+	switch {
+	case len(parts) == 3 && parts[0] == "var" && parts[1] == "backups" &&
+		(strings.Contains(last, "shadow") || strings.Contains(last, "passwd")):
+		return whySystem
+	case len(parts) == 3 && parts[0] == "etc" && parts[1] == "ppp" && strings.HasSuffix(last, "-secrets"):
+		return whySystem
+	}
+	return ""
 }
 
 // secretBases are file names that hold credentials wherever they are.
@@ -154,6 +253,7 @@ var secretBases = lazy.New(func() map[string]string {
 		".npmrc": whyCred, ".pypirc": whyCred, ".yarnrc": whyCred, ".yarnrc.yml": whyCred,
 		".my.cnf": whyCred, ".mylogin.cnf": whyCred, ".vault-token": whyCred, ".boto": whyCred,
 		".s3cfg": whyCred, ".terraformrc": whyCred, ".htpasswd": whyCred, ".dockercfg": whyCred,
+		".smbcredentials": whyCred, "wp-config.php": whyCred, "krb5.keytab": whySystem,
 		".envrc":        "an environment file, which may hold secrets",
 		".bash_history": whyHistory, ".zsh_history": whyHistory, ".histfile": whyHistory, ".sh_history": whyHistory,
 		".python_history": whyHistory, ".psql_history": whyHistory, ".mysql_history": whyHistory,
@@ -193,6 +293,11 @@ func baseWhy(base string) string {
 	switch {
 	case base == ".env" || strings.HasPrefix(base, ".env."):
 		return "an environment file, which may hold secrets"
+	case strings.HasPrefix(base, ".vault_pass"), strings.HasPrefix(base, "krb5cc_"):
+		return whyCred
+	case strings.HasPrefix(base, "terraform.tfstate"), strings.HasSuffix(base, ".tfstate"),
+		strings.HasSuffix(base, ".tfvars"), strings.HasSuffix(base, ".tfvars.json"):
+		return "Terraform state or variables, which hold secrets"
 	case strings.HasPrefix(base, "id_rsa"), strings.HasPrefix(base, "id_ed25519"), strings.HasPrefix(base, "id_ecdsa"),
 		strings.HasPrefix(base, "id_dsa"), strings.HasPrefix(base, "id_xmss"):
 		return whySSH
@@ -200,7 +305,7 @@ func baseWhy(base string) string {
 	if secretStems.Get()[stem] && dataExts.Get()[ext] {
 		return whyCred
 	}
-	for _, ext := range []string{".pem", ".key", ".p12", ".pfx", ".kdbx", ".keystore", ".jks", ".ppk"} {
+	for _, ext := range []string{".pem", ".key", ".p12", ".pfx", ".kdbx", ".keystore", ".jks", ".ppk", ".keytab"} {
 		if strings.HasSuffix(base, ext) && len(base) > len(ext) {
 			return "a key or certificate file"
 		}
