@@ -16,9 +16,12 @@ func TestAllowedCommands(t *testing.T) {
 		want  Verdict
 	}{
 		{"make test", Run},
-		{"make test -j4", Run},
+		{"make test unit", Run},
+		{"make test -j4", Ask}, // an option after the entry's words is not allowed
+		{"git --no-pager log", Ask},
 		{"make install", Ask},
-		{"git commit -am wip", Run},
+		{"git commit", Run},
+		{"git commit -am wip", Ask},
 		{"git push origin main", Deny},
 		{"make test && rm -rf /", Deny},
 		{"make test; touch /etc/x", Ask},
@@ -36,6 +39,24 @@ func TestAllowedCommands(t *testing.T) {
 		}
 		if got := Decide(a, "", Suggest, p); got.Verdict == Run {
 			t.Errorf("%q ran at suggest", c.shell)
+		}
+	}
+}
+
+// An allowed program's options never ride along: a listed find or sort
+// cannot run a program, write a file or reach a host.
+func TestAllowedCommandsTakeNoOptions(t *testing.T) {
+	p := Policy{AllowedCommands: []string{"find", "sort", "journalctl", "tar", "docker ps"}, DeniedCommands: []string{"curl"}}
+	for _, text := range []string{
+		"find /tmp -maxdepth 0 -exec rm -rf {} + -exec systemctl stop sshd \\; -exec curl -s http://x \\;",
+		"sort -S1 --compress-program=sh x",
+		"journalctl --vacuum-size=1",
+		"tar -tf x --to-command=sh",
+		"find /home/alice -maxdepth 0 -exec rm -rf {} +",
+		"docker ps -H tcp://1.2.3.4",
+	} {
+		if d := Decide(sh(text), "", AutoFull, p); d.Verdict == Run {
+			t.Errorf("%q ran by itself through allow_commands (%s)", text, d.Reason)
 		}
 	}
 }

@@ -88,17 +88,27 @@ func criticalPath(p string) string {
 		"/etc/modprobe.d", "/etc/modules", "/etc/modules-load.d", "/etc/polkit-1", "/etc/hosts.allow", "/etc/hosts.deny",
 		"/etc/nftables.conf", "/etc/iptables", "/etc/sysctl.conf", "/etc/sysctl.d", "/run/systemd", "/usr/local/bin",
 		"/usr/local/sbin", "/usr/local/lib", "/etc/apt", "/etc/yum.repos.d", "/etc/dnf", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/xdg/autostart",
-		"/etc/login.defs", "/etc/securetty", "/etc/ssl", "/etc/ca-certificates", "/etc/pki", "/etc/doas.conf"} {
+		"/etc/login.defs", "/etc/securetty", "/etc/ssl", "/etc/ca-certificates", "/etc/pki", "/etc/doas.conf",
+		"/etc/cron.daily", "/etc/cron.hourly", "/etc/cron.weekly", "/etc/cron.monthly", "/etc/sudo.conf", "/etc/update-motd.d",
+		"/etc/logrotate.conf", "/etc/logrotate.d", "/etc/kernel", "/etc/initramfs-tools", "/etc/dracut.conf", "/etc/dracut.conf.d",
+		"/etc/dhcp", "/etc/docker", "/etc/containers", "/etc/subuid", "/etc/subgid", "/etc/systemd", "/etc/tmpfiles.d",
+		"/etc/X11/Xsession.d", "/etc/lightdm", "/etc/gdm3", "/opt/bin"} {
 		if p == pre || strings.HasPrefix(p, pre+"/") || strings.HasPrefix(p, pre) && strings.HasPrefix(pre, "/etc/sudoers") {
 			return "a file the machine's access, boot or programs depend on"
 		}
 	}
 	switch path.Base(p) {
-	case ".bashrc", ".profile", ".bash_profile", ".bash_login", ".bash_logout", ".zshrc", ".zshenv", ".zprofile", ".zlogin",
-		".pam_environment", ".gitconfig", ".xprofile", ".xinitrc", ".xsessionrc", ".config":
+	case ".bashrc", ".profile", ".bash_profile", ".bash_login", ".bash_logout", ".bash_aliases", ".zshrc", ".zshenv", ".zprofile", ".zlogin",
+		".pam_environment", ".gitconfig", ".xprofile", ".xinitrc", ".xsession", ".xsessionrc", ".config", ".vimrc", ".exrc", ".emacs",
+		".inputrc", ".npmrc", ".pypirc", ".curlrc", ".wgetrc":
 		return "a file that decides who logs in or what runs at login"
 	}
-	for _, dir := range []string{"/.config/systemd/", "/.config/autostart/", "/.local/bin/", "/.config/fish/", "/.config/git/"} {
+	if strings.HasSuffix(p, ".pth") && strings.Contains(p, "/site-packages/") {
+		return "a file Python runs at every start"
+	}
+	for _, dir := range []string{"/.config/systemd/", "/.config/autostart/", "/.local/bin/", "/.config/fish/", "/.config/git/",
+		"/.config/environment.d/", "/.config/plasma-workspace/", "/.config/nvim/", "/.vim/", "/.emacs.d/", "/.config/pip/",
+		"/.cargo/", "/.docker/", "/.kube/"} {
 		if strings.Contains(p, dir) {
 			return "a file that decides what runs at login or for the person later"
 		}

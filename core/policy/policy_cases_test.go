@@ -341,7 +341,7 @@ func gateCases() []gateCase {
 	changes := []string{
 		"systemctl restart nginx", "df -h && systemctl restart nginx", "apt-get install -y htop", "rm -rf /tmp/build",
 		"rm /var/log/old.log", "echo hi > /tmp/x", "cat /etc/shadow", "cat ~/.ssh/id_ed25519", "sed -i s/a/b/ /etc/x",
-		"PATH=/tmp df", "f(){ df; }; f", "iptables -F", "crontab -r", "python3 -c 'print(1)'",
+		"PATH=/tmp df", "f(){ df; }; f", "iptables -F", "python3 -c 'print(1)'",
 		"if [ -f /x ; then", "echo 'unterminated", "env", "printenv", "date -s 2020-01-01", "journalctl --vacuum-time=1d",
 		"tail -f /var/log/syslog", "top", "ip link set eth0 down", "find /tmp -delete", "dd if=/dev/sda of=/tmp/img",
 		"kill 1234", "chmod -R 755 /srv/www", "service nginx restart", "systemctl daemon-reload", "sudo df -h",

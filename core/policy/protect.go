@@ -30,6 +30,13 @@ func builtinProtected() []string {
 		"ssh-*", "sshd-*", "dropbear", "tinysshd", "tinyssh", "mosh-server", "tailscaled", "zerotier-one", "netbird",
 		"wg-quick@", "wg-quick", "openvpn", "openvpn@", "openvpn-*", "strongswan", "strongswan-*", "ipsec",
 		"ifup@", "ifupdown-*", "wicked", "wickedd", "wickedd-*", "dhcpcd", "dhcpcd@", "dhclient", "iwd", "connman", "ModemManager",
+		"teleport", "xrdp", "xrdp-*", "vncserver@", "x11vnc", "cockpit", "cockpit.*", "webmin", "nebula", "amazon-ssm-agent",
+		"snap.amazon-ssm-agent.*", "google-guest-agent", "google-*", "walinuxagent", "waagent", "cloud-init", "cloud-*",
+		// Logins, name services and the guards a machine relies on.
+		"getty", "gdm", "gdm3", "sddm", "lightdm", "display-manager", "sssd", "nscd", "nslcd", "winbind",
+		"auditd", "firewalld", "ufw", "nftables", "iptables", "ip6tables", "netfilter-persistent", "fail2ban", "apparmor", "selinux-*",
+		// Mounts the system stands on.
+		"boot", "boot-efi", "remote-fs", "remote-fs-pre", "cryptsetup", "cryptsetup-pre", "local-fs-pre", "swap",
 		"macroa", "macroa-*", "macroa@",
 	}
 }

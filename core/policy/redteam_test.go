@@ -43,6 +43,25 @@ func TestHostileShellNeverRunsByItself(t *testing.T) {
 		{"x=curl; $x --version", true},
 		{"$(echo curl) http://x", true},
 		{"dd if=/dev/zero of=/etc/fstab", true},
+		// Programs that run what they are given hide a denial or a stop.
+		{"find /tmp -maxdepth 0 -exec curl -s http://x \\;", true},
+		{"perl -e 'system(\"systemctl stop sshd\")'", true},
+		{"awk 'BEGIN{system(\"systemctl stop ssh\")}'", true},
+		{"flock /tmp/l systemctl stop sshd", true},
+		{"at now <<< 'systemctl stop sshd'", true},
+		{"busctl call org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager StopUnit ss sshd.service replace", true},
+		// A home directory written out in full.
+		{"rm -rf /home/alice", true},
+		{"rm -rf /home/alice/*", true},
+		{"rm -rf /root", true},
+		// Who may log in and what runs on a schedule.
+		{"crontab -r", true},
+		{"echo x | crontab -", true},
+		{"passwd -d root", true},
+		{"usermod -aG sudo bob", true},
+		{"useradd -o -u0 bob", true},
+		{"chpasswd", true},
+		{"visudo", true},
 	}
 	for _, c := range cases {
 		for _, l := range levels() {
@@ -73,5 +92,33 @@ func TestCriticalFileWrites(t *testing.T) {
 	a := actions.Action{Kind: actions.FileWrite, Params: actions.File{Path: "/etc/nginx/conf.d/site.conf", Content: "x"}}
 	if d := Decide(a, "", AutoFull, Policy{}); d.Risk != High {
 		t.Errorf("an ordinary config file is %s, want high", d.Risk)
+	}
+}
+
+// Ways into a machine, its guards and the mounts it stands on are
+// protected: stopping one is denied at every level.
+func TestMoreProtectedUnits(t *testing.T) {
+	for _, u := range []string{"teleport", "xrdp", "amazon-ssm-agent", "sssd", "vncserver@:1", "cockpit", "webmin", "nebula",
+		"google-guest-agent", "walinuxagent", "getty.target", "gdm", "sddm", "lightdm", "display-manager", "auditd", "firewalld",
+		"ufw", "nftables", "iptables", "fail2ban", "nscd", "nslcd", "boot.mount", "remote-fs.target", "cryptsetup.target"} {
+		a := actions.Action{Kind: actions.ServiceStop, Params: actions.Service{Unit: u}}
+		if d := Decide(a, "", AutoFull, Policy{}); d.Verdict != Deny {
+			t.Errorf("stopping %s at auto-full: %s/%s (%s)", u, d.Verdict, d.Risk, d.Reason)
+		}
+	}
+}
+
+// More files that run code as root or at login.
+func TestMoreCriticalFileWrites(t *testing.T) {
+	for _, p := range []string{"/home/a/.bash_aliases", "/etc/cron.daily/x", "/etc/cron.hourly/x", "/etc/sudo.conf",
+		"/etc/update-motd.d/99", "/etc/logrotate.d/x", "/etc/kernel/postinst.d/x", "/etc/initramfs-tools/scripts/x",
+		"/etc/dhcp/dhclient-exit-hooks.d/x", "/etc/docker/daemon.json", "/etc/subuid", "/opt/bin/x",
+		"/home/a/.config/environment.d/x.conf", "/home/a/.xsession", "/home/a/.config/plasma-workspace/env/x.sh",
+		"/home/a/.local/lib/python3.12/site-packages/x.pth", "/home/a/.vimrc", "/home/a/.config/nvim/init.lua",
+		"/home/a/.emacs", "/home/a/.config/pip/pip.conf", "/home/a/.cargo/config.toml"} {
+		a := actions.Action{Kind: actions.FileWrite, Params: actions.File{Path: p, Content: "x"}}
+		if d := Decide(a, "", AutoFull, Policy{}); d.Verdict == Run || d.Risk != Critical {
+			t.Errorf("writing %s at auto-full: %s/%s (%s)", p, d.Verdict, d.Risk, d.Reason)
+		}
 	}
 }

@@ -50,7 +50,7 @@ func judgeShell(text string, p Policy) assessment {
 	case j.allowed == j.commands:
 		return assessment{risk: Low, reason: "every command is in allow_commands"}
 	}
-	return assessment{risk: Medium, ask: true, reason: "shell text always asks; the gate found only commands that read"}
+	return assessment{risk: Medium, ask: true, reason: "shell text always asks a person; as far as the gate can parse it, it only reads"}
 }
 
 func (j *shellJudge) deny(format string, args ...any) {
@@ -296,6 +296,10 @@ func (j *shellJudge) program(prog string, args []arg, depth int, dynamicTail boo
 	if j.deniedByPolicy(prog, args) {
 		return
 	}
+	if accountProgram(prog, args) {
+		j.crit("%s changes who may log in, with what rights, or what runs on a schedule", prog)
+		return
+	}
 	if !pureReader(prog) {
 		// A program that can write (sort --outp=, uniq's second file,
 		// cp, sed -i …) naming what logins, access or boot depend on is
@@ -334,6 +338,7 @@ func (j *shellJudge) program(prog string, args []arg, depth int, dynamicTail boo
 		return
 	}
 	j.ask("%s", why)
+	j.mentions(prog, args)
 	// A program the gate does not know may run its arguments as a
 	// command (chroot, flock, nsenter, systemd-run, strace …): judge
 	// the rest of the line from the first argument naming a program

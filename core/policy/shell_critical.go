@@ -70,11 +70,14 @@ func pathView(w *syntax.Word) (string, bool) {
 // critical.
 func criticalTarget(p string) string {
 	switch strings.TrimRight(p, "/") {
-	case "", "~":
+	case "", "~", "~/*":
 		if p != "" {
 			return "it names the root or a home directory itself"
 		}
 		return ""
+	}
+	if homeDir(p) {
+		return "it names a home directory itself"
 	}
 	if strings.HasPrefix(p, "~") {
 		// Judged as if under a home directory: ~/.ssh/authorized_keys,
@@ -115,4 +118,75 @@ func pureReader(prog string) bool {
 		return true
 	}
 	return false
+}
+
+// mentions looks through the written-out arguments of a command the gate
+// cannot read (a script in perl -e, find -exec, awk's system(), flock,
+// strace …) for what would make it critical had it been a command of its
+// own: a denied command's program, or a stopping verb with a protected
+// unit. A program that runs others can hide either; naming one makes the
+// whole command critical, so neither --yes nor a remembered rule covers
+// it.
+func (j *shellJudge) mentions(prog string, args []arg) {
+	var words []string
+	for _, a := range args {
+		if !a.static {
+			continue
+		}
+		words = append(words, strings.FieldsFunc(a.s, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@._:-\\/", r))
+		})...)
+	}
+	stop := false
+	for _, w := range words {
+		switch strings.ToLower(w) {
+		case "stopunit", "restartunit", "killunit", "tryrestartunit", "reloadorrestartunit", "disableunitfiles", "maskunitfiles":
+			stop = true // the same, through D-Bus (busctl, dbus-send, gdbus)
+		}
+		stop = stop || stoppingVerb(w)
+	}
+	for _, w := range words {
+		base := w[strings.LastIndexByte(w, '/')+1:]
+		for _, d := range j.p.DeniedCommands {
+			if f := strings.Fields(d); len(f) > 0 && strings.EqualFold(base, f[0]) {
+				j.crit("%s runs what it is given, and it names the denied command %q", prog, f[0])
+				return
+			}
+		}
+		if !stop || strings.HasPrefix(w, "-") {
+			continue
+		}
+		if _, prot, err := unitCheck(w, j.p); err == nil && prot != "" {
+			j.protected = prot
+			j.crit("%s runs what it is given, and it names a stop of the protected unit %q", prog, prot)
+			return
+		}
+	}
+}
+
+// accountProgram names the programs that change who may log in, with
+// what rights, or what runs on a schedule: critical whatever their
+// arguments (crontab -l only lists).
+func accountProgram(prog string, args []arg) bool {
+	switch prog {
+	case "passwd", "usermod", "useradd", "userdel", "adduser", "deluser", "addgroup", "delgroup", "groupadd", "groupmod",
+		"groupdel", "gpasswd", "chpasswd", "chage", "chsh", "chfn", "newusers", "visudo", "vipw", "vigr", "pwconv", "grpconv", "sudoedit",
+		"at", "batch":
+		return true
+	case "crontab":
+		return !(len(args) == 1 && args[0].static && args[0].s == "-l")
+	}
+	return false
+}
+
+// homeDir says whether p (a path view) is a home directory itself, or
+// every entry of one: /root, /home, /home/alice, /home/alice/*.
+func homeDir(p string) bool {
+	p = strings.TrimSuffix(strings.TrimRight(p, "/"), "/*")
+	p = strings.TrimRight(p, "/")
+	if p == "/root" || p == "/home" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "/home/")
+	return ok && rest != "" && !strings.Contains(rest, "/")
 }
