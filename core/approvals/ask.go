@@ -283,6 +283,11 @@ func TargetOf(a actions.Action) string {
 	case actions.Read:
 		return p.Path
 	case actions.Command:
+		// The same text means something else in another directory
+		// ("rm -rf ./*"): a remembered rule covers it only where it was.
+		if p.Dir != "" {
+			return p.Shell + " (in " + p.Dir + ")"
+		}
 		return p.Shell
 	case actions.Memory:
 		return p.Key

@@ -3,6 +3,7 @@ package approvals
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -454,5 +455,36 @@ func TestAuditNamesWhoDecided(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A remembered shell command covers it only in the directory it was
+// approved in: "rm -rf ./*" approved in a project never runs by itself in
+// the home directory.
+func TestRuleKeepsTheDirectory(t *testing.T) {
+	r := newRig(t, policy.Suggest)
+	ctx := context.Background()
+	proj, home := filepath.Join(r.dir, "proj"), filepath.Join(r.dir, "home")
+	for _, d := range []string{proj, home} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keep := filepath.Join(home, "thesis.txt")
+	if err := os.WriteFile(keep, []byte("years of work"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in := func(dir string) actions.Action {
+		return actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: "rm -rf ./*", Dir: dir}}
+	}
+	e := r.ask(in(proj), AskOptions{}).Entry
+	if _, err := r.svc.Approve(ctx, e.ID, person, Remember{Scope: store.ScopeAlways}); err != nil {
+		t.Fatal(err)
+	}
+	if ans := r.ask(in(home), AskOptions{}); ans.Ran || !exists(keep) {
+		t.Fatalf("the rule made in %s ran in %s: %+v", proj, home, ans.Entry)
+	}
+	if ans := r.ask(in(proj), AskOptions{}); !ans.Ran {
+		t.Errorf("the rule did not apply where it was made: %+v", ans.Entry)
 	}
 }
