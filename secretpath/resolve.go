@@ -3,6 +3,8 @@ package secretpath
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
 // WhyResolved is Why for a path on this machine: it judges p as written and
@@ -11,6 +13,9 @@ import (
 // relative p is taken from this process's working directory.
 func WhyResolved(p string) string {
 	if why := Why(p); why != "" {
+		return why
+	}
+	if why := climbResolvedWhy(p); why != "" {
 		return why
 	}
 	real, err := Resolve(p)
@@ -38,4 +43,25 @@ func Resolve(p string) (string, error) {
 		}
 		rest = filepath.Join(filepath.Base(dir), rest)
 	}
+}
+
+// climbResolvedWhy judges a path with ".." as the kernel reads it: each
+// ".." climbs from where the links before it lead, not from the text, so
+// "docs/../config" with docs a link to ~/.ssh/x names ~/.ssh/config.
+func climbResolvedWhy(p string) string {
+	if !slices.Contains(strings.Split(filepath.ToSlash(p), "/"), "..") {
+		return ""
+	}
+	if !filepath.IsAbs(p) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return ""
+		}
+		p = wd + string(filepath.Separator) + p
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return "" // a missing step: the command cannot open it either
+	}
+	return Why(real)
 }

@@ -212,6 +212,35 @@ func TestWhyResolvedFollowsSymlinks(t *testing.T) {
 	if why := WhyResolved(filepath.Join(dir, "plain.txt")); why != "" {
 		t.Errorf("WhyResolved(plain) = %q", why)
 	}
+
+	// ".." climbs from where a link leads, not from the text: deep is a
+	// link to .ssh/sub, so deep/../config is .ssh/config.
+	if err := os.Mkdir(filepath.Join(ssh, "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ssh, "config"), []byte("Host x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte("plain"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(ssh, "sub"), filepath.Join(dir, "deep")); err != nil {
+		t.Fatal(err)
+	}
+	climb := dir + "/deep/../config"
+	if Why(climb) != "" {
+		t.Fatalf("the text alone should not look secret: %q", Why(climb))
+	}
+	if why := WhyResolved(climb); !strings.Contains(why, "SSH") {
+		t.Errorf("WhyResolved(%q) = %q, want SSH", climb, why)
+	}
+	t.Chdir(dir)
+	if why := WhyResolved("deep/../config"); !strings.Contains(why, "SSH") {
+		t.Errorf("WhyResolved(deep/../config) from %s = %q, want SSH", dir, why)
+	}
+	if why := WhyResolved("deep/../../config"); why != "" { // .ssh/sub, .ssh, then dir/config
+		t.Errorf("a climb to a plain file = %q", why)
+	}
 }
 
 func TestProtect(t *testing.T) {
