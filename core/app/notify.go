@@ -134,19 +134,13 @@ func approvalMessage(e events.Event) (notify.Message, bool) {
 }
 
 // What a failed action's notification quotes of its run: the error up to
-// failedErrorMax bytes, then at most failedOutputLines lines of output,
-// each cut at failedLineMax bytes. The notifier redacts and cleans it
-// like the rest of the message.
-const (
-	failedErrorMax    = 500
-	failedOutputLines = 10
-	failedLineMax     = 200
-)
+// failedErrorMax bytes. The notifier redacts and cleans it like the rest
+// of the message.
+const failedErrorMax = 500
 
 // failedBody is the body of an "Action failed" message: the summary, why
-// it failed (the entry's error, exit code and the first lines of its
-// output, when e is the entry read back), the entry's facts and where to
-// see the rest.
+// it failed (the entry's error and exit code, when e is the entry read
+// back), the entry's facts and where to see the output.
 func failedBody(c events.ApprovalChanged, e store.Approval) string {
 	var b strings.Builder
 	b.WriteString(c.Summary + "\n")
@@ -157,17 +151,9 @@ func failedBody(c events.ApprovalChanged, e store.Approval) string {
 		if e.ExitCode != 0 {
 			fmt.Fprintf(&b, "exit code: %d\n", e.ExitCode)
 		}
-		if out := strings.TrimRight(e.Output, "\n"); strings.TrimSpace(out) != "" {
-			lines := strings.Split(out, "\n")
-			b.WriteString("\noutput:\n")
-			for i, l := range lines {
-				if i == failedOutputLines {
-					fmt.Fprintf(&b, "  … %d more lines\n", len(lines)-i)
-					break
-				}
-				b.WriteString("  " + cut(strings.TrimRight(l, "\r"), failedLineMax) + "\n")
-			}
-		}
+		// Never the output: what a command printed may hold anything
+		// (a password file's line), and a channel may be a public
+		// topic. The output is one command away.
 	}
 	host := c.Host
 	if host == "" {

@@ -51,9 +51,6 @@ func TestNotifyFailedSaysWhy(t *testing.T) {
 	for _, want := range []string{
 		"error: " + strings.Join(strings.Fields(e.Error), " "),
 		"exit code: 3",
-		"output:\n  cannot open /etc/app.conf\n",
-		"  line 10\n",
-		"… 4 more lines",
 		"details: macroa approvals show " + string(e.ID),
 		"id: " + string(e.ID),
 	} {
@@ -64,13 +61,11 @@ func TestNotifyFailedSaysWhy(t *testing.T) {
 	if e.Error == "" {
 		t.Error("the failed entry has no error to quote")
 	}
-	for _, bad := range []string{"very-secret", "\x1b", "\x07", "line 11", long} {
+	// Never the output: what a command printed may hold anything.
+	for _, bad := range []string{"very-secret", "\x1b", "\x07", "output:", "line 10", "bell\x07", long} {
 		if strings.Contains(body, bad) {
 			t.Errorf("body holds %q:\n%q", bad, body)
 		}
-	}
-	if !strings.Contains(body, strings.Repeat("x", 190)+"…") {
-		t.Errorf("a long line is not cut:\n%s", body)
 	}
 }
 
