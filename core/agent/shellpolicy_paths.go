@@ -177,8 +177,13 @@ func (c *checker) pathWhyIn(v string, dirs []string) (string, string) {
 				return "a relative path from a directory that cannot be known before it runs", p
 			}
 			for _, d := range dirs {
-				full := filepath.Join(d, p)
+				// Joined as written, not cleaned: ".." climbs from where
+				// a link before it leads (cd /dev/fd; cat ../cmdline).
+				full := strings.TrimSuffix(d, "/") + "/" + p
 				if why := secretpath.WhyResolved(full); why != "" {
+					if !strings.Contains(p, "..") {
+						full = filepath.Clean(full)
+					}
 					return why, full
 				}
 			}

@@ -35,9 +35,13 @@ func (c *checker) recursive(name string, args []string) {
 		}
 		roots, follow = rgRoots(args)
 	case "diff":
-		var rec bool
-		if roots, rec = diffRoots(args); !rec {
-			return
+		var whole bool
+		roots, whole = diffRoots(args)
+		if !whole {
+			roots = c.dirOperands(roots)
+			if len(roots) == 0 {
+				return
+			}
 		}
 		follow = true
 	default:
@@ -262,20 +266,65 @@ var rgLongValued = lazy.New(func() map[string]bool {
 	}
 })
 
-// diffRoots: with -r, every operand is read as a tree (option values
-// included, which can only over-count).
-func diffRoots(args []string) (roots []string, recursive bool) {
+// diffRoots finds diff's operands, the values of --from-file and
+// --to-file among them, and whether it reads whole directories: with -r,
+// or with -N (--new-file) or --unidirectional-new-file (-P), which print
+// every file of a directory that the other one lacks. Option values are
+// read as operands too, which can only over-count.
+func diffRoots(args []string) (roots []string, whole bool) {
 	for i, a := range args {
 		switch {
 		case a == "--":
 			roots = append(roots, args[i+1:]...)
-			return roots, recursive
-		case a == "--recursive", shortFlags(a, "r"):
-			recursive = true
+			return roots, whole
+		case a == "--recursive", a == "--new-file", a == "--unidirectional-new-file", shortFlags(a, "rNP"):
+			whole = true
+		case strings.HasPrefix(a, "--from-file"), strings.HasPrefix(a, "--to-file"):
+			// Compared with every operand: a directory among them is
+			// read file by file.
+			if _, v, ok := strings.Cut(a, "="); ok {
+				roots = append(roots, v)
+			} else if i+1 < len(args) {
+				roots = append(roots, args[i+1])
+			}
 		case strings.HasPrefix(a, "-") && a != "-":
 		default:
 			roots = append(roots, a)
 		}
 	}
-	return roots, recursive
+	return roots, whole
+}
+
+// dirOperands are the operands that are directories (or cannot be known),
+// which diff reads file by file even without -r: every file the two have
+// in common is printed.
+func (c *checker) dirOperands(ops []string) []string {
+	var dirs []string
+	for _, r := range ops {
+		if r == "-" || r == pipePath {
+			continue
+		}
+		expanded := r
+		if c.home != "" && (r == "~" || strings.HasPrefix(r, "~/")) {
+			expanded = c.home + r[1:]
+		}
+		if !filepath.IsAbs(expanded) && c.dirs == nil {
+			dirs = append(dirs, r) // asks in recursive
+			continue
+		}
+		bases := []string{expanded}
+		if !filepath.IsAbs(expanded) {
+			bases = nil
+			for _, d := range c.dirs {
+				bases = append(bases, filepath.Join(d, expanded))
+			}
+		}
+		for _, b := range bases {
+			if fi, err := os.Stat(b); err == nil && fi.IsDir() {
+				dirs = append(dirs, r)
+				break
+			}
+		}
+	}
+	return dirs
 }

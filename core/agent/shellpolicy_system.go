@@ -89,6 +89,8 @@ func ipRule(args []string) string {
 		switch {
 		case strings.HasPrefix("-batch", opt) && len(opt) >= 2:
 			return "ip -batch runs ip commands from a file"
+		case strings.HasPrefix("-resolve", opt) && len(opt) >= 2:
+			return fmt.Sprintf("ip %s looks addresses up through the resolver, which sends DNS queries out", args[i])
 		case strings.HasPrefix("-netns", opt) && len(opt) >= 2, strings.HasPrefix("-all", opt) && len(opt) >= 3:
 			return fmt.Sprintf("ip %s works in another network namespace", args[i])
 		case strings.HasPrefix("-family", opt) && len(opt) >= 2,
@@ -111,8 +113,25 @@ func ipRule(args []string) string {
 
 func ssRule(args []string) string {
 	for _, a := range args {
+		if a == "--resolve" || shortFlags(a, "r") {
+			return fmt.Sprintf("ss %s looks addresses up through the resolver, which sends DNS queries out", a)
+		}
 		if a == "--kill" || strings.HasPrefix(a, "--diag") || strings.HasPrefix(a, "--net") || shortFlags(a, "KDN") {
 			return fmt.Sprintf("ss %s kills sockets, writes a file or enters another network namespace", a)
+		}
+	}
+	return ""
+}
+
+// whoRule: --lookup resolves every login's host name, which sends DNS
+// queries out.
+func whoRule(args []string) string {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--lookup" {
+			return "who --lookup looks host names up through the resolver, which sends DNS queries out"
 		}
 	}
 	return ""
