@@ -618,12 +618,12 @@ func (j *shellJudge) redirect(r *syntax.Redirect) {
 		j.ask("it writes to a file named at run time")
 		return
 	}
-	if why := criticalTarget(s); why != "" {
-		j.crit("it writes to %s: %s", s, why)
+	if isDisk(s) { // before criticalTarget, which also names disks (as secret)
+		j.deny("it writes over the disk %s", s)
 		return
 	}
-	if isDisk(s) {
-		j.deny("it writes over the disk %s", s)
+	if why := criticalTarget(s); why != "" {
+		j.crit("it writes to %s: %s", s, why)
 		return
 	}
 	switch s {
