@@ -59,6 +59,21 @@ func climbResolvedWhy(p string) string {
 		}
 		p = wd + string(filepath.Separator) + p
 	}
+	// A ".." right after a link into /proc or /dev/fd climbs into a
+	// process's directory, whatever comes after (another process's open
+	// pipe cannot be resolved here, yet can be read).
+	parts := strings.Split(p, string(filepath.Separator))
+	for k := 1; k < len(parts); k++ {
+		if parts[k] != ".." {
+			continue
+		}
+		prefix := strings.Join(parts[:k], string(filepath.Separator))
+		if real, err := filepath.EvalSymlinks(prefix); err == nil {
+			if why := climbWhy(strings.ToLower(filepath.ToSlash(real)) + "/.."); why != "" {
+				return why
+			}
+		}
+	}
 	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
 		return "" // a missing step: the command cannot open it either

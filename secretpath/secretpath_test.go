@@ -238,6 +238,16 @@ func TestWhyResolvedFollowsSymlinks(t *testing.T) {
 	if why := WhyResolved("deep/../config"); !strings.Contains(why, "SSH") {
 		t.Errorf("WhyResolved(deep/../config) from %s = %q, want SSH", dir, why)
 	}
+	// A link into /dev/fd (or /proc) followed by "..": the climb lands in a
+	// process's directory, even where the rest cannot be resolved here.
+	if err := os.Symlink("/dev/fd", filepath.Join(dir, "fds")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"fds/../cmdline", "fds/../../1/fd/9999", dir + "/fds/../maps"} {
+		if why := WhyResolved(p); !strings.Contains(why, "climbs out") {
+			t.Errorf("WhyResolved(%q) = %q, want a climb out of /proc", p, why)
+		}
+	}
 	if why := WhyResolved("deep/../../config"); why != "" { // .ssh/sub, .ssh, then dir/config
 		t.Errorf("a climb to a plain file = %q", why)
 	}

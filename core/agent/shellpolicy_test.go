@@ -243,6 +243,11 @@ func TestCheckShellListsEveryCommand(t *testing.T) {
 // look read-only, next to the ordinary commands that must keep working.
 func TestCheckShellHostile(t *testing.T) {
 	home, proj := policyHome(t)
+	// A link into /dev/fd a repository may carry: ".." after it climbs
+	// into a process's /proc directory.
+	if err := os.Symlink("/dev/fd", filepath.Join(proj, "fds")); err != nil {
+		t.Fatal(err)
+	}
 	hostile := []shellCase{
 		// GNU programs take any unambiguous prefix of a long option.
 		{cmd: "sort --compress-p=sh -S 1 -T /tmp notes.txt", reason: "runs a program"},
@@ -395,6 +400,10 @@ func TestCheckShellHostile(t *testing.T) {
 		{cmd: "cd /dev/fd && cat ../cmdline", reason: "climbs out"},
 		{cmd: "cd /proc/self/fd; cd ..; cat maps", reason: "climbs out"},
 		{cmd: "diff /dev/fd/../../1/maps README.md", reason: "climbs out"},
+		{cmd: "cat fds/../../1/fd/5", reason: "climbs out"},
+		{cmd: "head fds/../maps", reason: "climbs out"},
+		{cmd: "cd fds && cat ../cmdline", reason: "climbs out"},
+		{cmd: "cd -P fds/.. && cat cmdline", reason: "climbs out"},
 
 		// Raw disks, memory and system credentials.
 		{cmd: "cat /dev/sda", reason: "raw disk"},
