@@ -1,6 +1,8 @@
 // Package secretpath knows which files hold credentials: SSH keys, Macroa's
 // own keys and database, cloud and container credentials, browser profiles,
-// shell histories, system password files and other processes' environments.
+// shell histories, system password files, network, VPN and cluster
+// credentials, raw disks and memory, and other processes' environments
+// (including paths that climb with ".." out of /dev/fd or /proc links).
 // The shell policy, the file tools and the sandbox all ask it, so a path
 // counts as secret in one place only.
 //
