@@ -270,13 +270,19 @@ func TestVerifyDuringAppends(t *testing.T) {
 	ctx := context.Background()
 	db, _ := auditFixture(t, 1)
 	other := reopen(t, &DB{path: db.Path()}) // another connection pool, as another process has
-	done := make(chan error)
+	// Each append is followed by a verify while the next append runs:
+	// they overlap every time, and neither can starve the other of the
+	// database (a verify loop that never pauses kept a loaded machine's
+	// appender waiting past its busy timeout).
+	done := make(chan error, 1)
+	appended := make(chan struct{}, 40)
 	go func() {
 		for i := 0; i < 40; i++ {
 			if _, err := other.AppendAudit(ctx, sampleAudit(i)); err != nil {
 				done <- err
 				return
 			}
+			appended <- struct{}{}
 		}
 		done <- nil
 	}()
@@ -287,7 +293,7 @@ func TestVerifyDuringAppends(t *testing.T) {
 				t.Fatal(err)
 			}
 			running = false
-		default:
+		case <-appended:
 		}
 		rep, err := db.VerifyAudit(ctx)
 		if err != nil || !rep.OK() {
