@@ -73,7 +73,7 @@ func (l Local) Stream(ctx context.Context, cmd Command, timeout time.Duration, o
 		stderr.lines = &lineFeed{mu: &mu, stream: Stderr, on: onLine, limit: limit}
 	}
 	c.Stdout, c.Stderr = stdout, stderr
-	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	c.SysProcAttr = procAttr()
 	c.WaitDelay = ioDelay
 
 	start := time.Now()
