@@ -1,6 +1,7 @@
 // Package schedule parses, describes and computes schedule specs: when a
 // scheduled task fires. It is pure: no store, no clock of its own (every
-// call takes the time it works from), no I/O.
+// call takes the time it works from), no I/O. A Spec is an immutable
+// value, safe for concurrent use.
 //
 // # Machine forms
 //

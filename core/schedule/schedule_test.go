@@ -521,3 +521,45 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestDescribe(t *testing.T) {
+	berlin := zone(t, "Europe/Berlin")
+	tests := []struct{ in, want string }{
+		{"every:5", "every 5 seconds"},
+		{"every:60", "every minute"},
+		{"every:300", "every 5 minutes"},
+		{"every:86400", "every day"},
+		{"every:129600", "every 36 hours"},
+		{"once:1796229000", "once on 2026-12-02 at 17:30"},
+		{"once:1796229001", "once on 2026-12-02 at 17:30:01"},
+		{"TZ=America/New_York once:1796229000", "once on 2026-12-02 at 11:30 (America/New_York)"},
+		{"daily:07:30", "every day at 07:30"},
+		{"TZ=Europe/Berlin daily:07:30", "every day at 07:30"},
+		{"TZ=Asia/Tokyo daily:07:30", "every day at 07:30 (Asia/Tokyo)"},
+		{"cron:0 9 * * 1", "every Monday at 09:00"},
+		{"cron:0 9 * * 7", "every Sunday at 09:00"},
+		{"cron:0 9 * * 0", "every Sunday at 09:00"},
+		{"cron:0 9 * * mon", "every Monday at 09:00"},
+		{"cron:0 9 * * 1-5", "every weekday at 09:00"},
+		{"cron:0 9 * * MON-FRI", "every weekday at 09:00"},
+		{"cron:0 9 * * 5-7", "every Friday to Sunday at 09:00"},
+		{"cron:0 9 * * 0,6", "every Saturday and Sunday at 09:00"},
+		{"cron:0 9 * * TUE,THU", "every Tuesday and Thursday at 09:00"},
+		{"cron:0 9 * * *", "every day at 09:00"},
+		{"cron:*/5 * * * *", "every 5 minutes"},
+		{"cron:* * * * *", "on the cron schedule * * * * *"},
+		{"cron:0 9 1 * *", "on the cron schedule 0 9 1 * *"},
+		{"cron:0 9 * * */2", "on the cron schedule 0 9 * * */2"},
+		{"TZ=Asia/Tokyo cron:0 9 * * 1", "every Monday at 09:00 (Asia/Tokyo)"},
+	}
+	for _, tt := range tests {
+		s, err := schedule.Parse(tt.in, now(t), berlin)
+		if err != nil {
+			t.Errorf("%s: %v", tt.in, err)
+			continue
+		}
+		if got := s.Describe(); got != tt.want {
+			t.Errorf("%s: Describe = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
