@@ -62,6 +62,11 @@ func (f cronField) parse(orig, text string) (canon, plain string, err error) {
 		return "", "", refuse(orig, "%s %q uses a cron extension that is not supported (?, L, W, #)", f.name, text)
 	}
 	canon = strings.ToUpper(text)
+	if (f.name == "day of month" || f.name == "day of week") && strings.HasPrefix(canon, "*") && strings.Contains(canon, ",") {
+		// Cron reads a day field that starts with * as "any day" when it
+		// combines the two day fields, whatever the list adds: a trap.
+		return "", "", refuse(orig, "%s %q starts a list with *, which cron reads as every day: write the days out", f.name, text)
+	}
 	set := map[int]bool{}
 	for _, item := range strings.Split(canon, ",") {
 		base, stepText, hasStep := strings.Cut(item, "/")

@@ -20,9 +20,12 @@
 // Cron fields take numbers, "*", lists (1,15), ranges (1-5), steps (*/15,
 // 8-18/2) and names (MON-FRI, JAN); day of week 0 and 7 are both Sunday.
 // When both day of month and day of week are restricted, a day matching
-// either fires (crontab(5)); the times are computed by adhocore/gronx. An
-// expression that can never fire ("0 0 30 2 *") is refused, and so are the
-// extensions cron does not share (L, W, #, ?, @daily and six fields).
+// either fires; when one of them starts with "*" ("*/10"), a day must
+// match both (crontab(5) and Vixie cron; a day field that starts a list
+// with "*" is refused, as that rule makes the list pointless). The times
+// are computed by adhocore/gronx. An expression that can never fire
+// ("0 0 30 2 *") is refused, and so are the extensions cron does not
+// share (L, W, #, ?, @daily and six fields).
 //
 // # Forms people type
 //

@@ -139,6 +139,7 @@ func TestDayOfWeek(t *testing.T) {
 		{"SAT,SUN", []string{"Sat", "Sun", "Sat"}},
 		{"*/2", []string{"Tue", "Thu", "Sat", "Sun", "Tue"}},
 		{"1-7/2", []string{"Wed", "Fri", "Sun", "Mon"}},
+		{"1-7/2,6", []string{"Wed", "Fri", "Sat", "Sun", "Mon"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dow, func(t *testing.T) {
@@ -241,6 +242,8 @@ func TestRefused(t *testing.T) {
 		{"cron:0 0 * * JAN", `day of week "JAN" is not a number or a name`},
 		{"cron:MON 0 * * *", `minute "MON" is not a number or a name`},
 		{"cron:1,,2 * * * *", "minute has an empty value"},
+		{"cron:0 0 13 * *,FRI", `day of week "*,FRI" starts a list with *`},
+		{"cron:0 0 */2,1 * *", `day of month "*/2,1" starts a list with *`},
 		{"cron:1- * * * *", "minute has an empty value"},
 		// zones
 		{"TZ=Mars/Olympus daily:07:30", `unknown time zone "Mars/Olympus"`},
@@ -560,6 +563,36 @@ func TestDescribe(t *testing.T) {
 		}
 		if got := s.Describe(); got != tt.want {
 			t.Errorf("%s: Describe = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// Both day fields restricted: either day fires; when one of them starts
+// with *, a day must match both (crontab(5), and Vixie cron).
+func TestDayFieldsCombined(t *testing.T) {
+	from := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) // Monday
+	tests := []struct {
+		expr string
+		want []string
+	}{
+		{"0 0 1 * MON", []string{"2026-12-01 Tue", "2026-12-07 Mon", "2026-12-14 Mon", "2026-12-21 Mon", "2026-12-28 Mon", "2027-01-01 Fri"}},
+		{"0 0 */10 * *", []string{"2026-12-01 Tue", "2026-12-11 Fri", "2026-12-21 Mon", "2026-12-31 Thu", "2027-01-01 Fri"}},
+		// A day field starting with * makes both fields apply: the 1st, 11th,
+		// 21st or 31st that is a Monday; the 13th on Sunday, Wednesday or Saturday.
+		{"0 0 */10 * MON", []string{"2026-12-21 Mon", "2027-01-11 Mon", "2027-02-01 Mon", "2027-03-01 Mon"}},
+		{"0 0 13 * */3", []string{"2026-12-13 Sun", "2027-01-13 Wed", "2027-02-13 Sat", "2027-03-13 Sat"}},
+	}
+	for _, tt := range tests {
+		s, err := schedule.Parse("cron:"+tt.expr, from, time.UTC)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.expr, err)
+		}
+		var got []string
+		for _, at := range s.NextN(len(tt.want), from) {
+			got = append(got, at.Format("2006-01-02 Mon"))
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s: %v\nwant %v", tt.expr, got, tt.want)
 		}
 	}
 }
