@@ -28,6 +28,8 @@ import (
 // Service is what the pane asks of the core. The methods take a context
 // and plain data, so an in-process facade or a remote client can serve it.
 type Service interface {
+	// ListApprovals returns entries in the store's order (ApprovalQuery):
+	// pending first, highest risk then oldest, then the rest newest first.
 	ListApprovals(ctx context.Context, q store.ApprovalQuery) ([]store.Approval, error)
 	ApprovalCounts(ctx context.Context) (store.ApprovalCounts, error)
 	GetApproval(ctx context.Context, id store.ApprovalID) (store.Approval, error)
@@ -351,7 +353,7 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		keep := p.selectedID(open)
-		p.entries = sortOpen(msg.entries)
+		p.entries = msg.entries // in the store's order: pending by risk and age, then the rest newest first
 		p.loaded[open] = true
 		p.refreshShown(p.entries)
 		p.narrow(open, keep)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
@@ -97,7 +98,7 @@ func TestApproveHighAsksASecondTime(t *testing.T) {
 			if !p.Capturing() {
 				t.Fatal("the confirmation does not take the keys")
 			}
-			mustContain(t, screen(t, p, 80, 10), strings.ToUpper(riskWord(f.get(tc.entry).Risk))+" risk, approve? a or y runs it · esc cancels")
+			mustContain(t, screen(t, p, 80, 10), strings.ToUpper(actions.Risk(f.get(tc.entry).Risk).String())+" risk, approve? a or y runs it · esc cancels")
 			d.Press(tc.keys[1:]...)
 			if ran := len(f.answered()) == 1; ran != tc.ran {
 				t.Fatalf("ran %v, want %v (%q)", ran, tc.ran, f.answered())

@@ -198,7 +198,7 @@ func (p *Pane) detailHead(width int, now time.Time) []string {
 	if e.Level == "" {
 		level = "level -"
 	}
-	level += " · risk " + riskWord(e.Risk)
+	level += " · risk " + actions.Risk(e.Risk).String()
 	if e.Protected != "" {
 		level += " · protected " + one(e.Protected)
 	}
@@ -258,7 +258,7 @@ func (p *Pane) viewDetail(width, height int) string {
 	}
 	l.ClampDetail(len(body), rows)
 	head := p.st.Accent.Render("approval "+string(e.ID)) + " " + stateStyle(p.st, e.State).Render(string(e.State)) +
-		" " + p.riskStyle(e.Risk).Render(riskWord(e.Risk)+" risk")
+		" " + p.riskStyle(e.Risk).Render(actions.Risk(e.Risk).String()+" risk")
 	if below := len(body) - l.DetailTop - rows; below > 0 {
 		head += p.st.Warning.Render(fmt.Sprintf(" ↓ %d more", below))
 	}

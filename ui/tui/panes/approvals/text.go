@@ -2,7 +2,6 @@ package approvals
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,43 +19,12 @@ func one(s string) string { return kit.OneLine(termsafe.Clean(s)) }
 // block is untrusted text made safe, keeping its lines.
 func block(s string) string { return kit.Printable(termsafe.Clean(s), true) }
 
-// riskWord is a risk as a word: the colour is never the only sign.
-func riskWord(r int) string {
-	if r < int(actions.Low) || r > int(actions.Critical) {
-		return "unknown"
-	}
-	return actions.Risk(r).String()
-}
-
 // hostName is an entry's host as shown: "local" for this machine.
 func hostName(h string) string {
 	if h == "" {
 		return "local"
 	}
 	return one(h)
-}
-
-// sortOpen orders the open entries: pending first, highest risk first
-// and oldest first within a risk; then the approved and running ones,
-// newest first.
-func sortOpen(es []store.Approval) []store.Approval {
-	out := slices.Clone(es)
-	slices.SortStableFunc(out, func(a, b store.Approval) int {
-		ap, bp := a.State == store.ApprovalPending, b.State == store.ApprovalPending
-		switch {
-		case ap && !bp:
-			return -1
-		case bp && !ap:
-			return 1
-		case ap:
-			if a.Risk != b.Risk {
-				return b.Risk - a.Risk
-			}
-			return a.CreatedAt.Compare(b.CreatedAt)
-		}
-		return b.UpdatedAt.Compare(a.UpdatedAt)
-	})
-	return out
 }
 
 // span is a duration, coarsely: "12s", "5m", "3h", "2d".

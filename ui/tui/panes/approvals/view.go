@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/kit"
 )
@@ -158,7 +159,7 @@ func (p *Pane) header(width int) string {
 		var by []string
 		for r := 4; r >= 1; r-- {
 			if n := c.PendingByRisk[r]; n > 0 {
-				by = append(by, kit.Count(n)+" "+riskWord(r))
+				by = append(by, kit.Count(n)+" "+actions.Risk(r).String())
 			}
 		}
 		if len(by) > 0 {
@@ -188,9 +189,9 @@ func (p *Pane) header(width int) string {
 func (p *Pane) footer(width, rows int) []string {
 	switch p.prompt {
 	case confirm:
-		q := strings.ToUpper(riskWord(p.target.Risk)) + " risk, approve?"
+		q := strings.ToUpper(actions.Risk(p.target.Risk).String()) + " risk, approve?"
 		if p.remember.Scope != "" {
-			q = strings.ToUpper(riskWord(p.target.Risk)) + " risk, approve and remember " + scopeWords(p.remember.Scope) + "?"
+			q = strings.ToUpper(actions.Risk(p.target.Risk).String()) + " risk, approve and remember " + scopeWords(p.remember.Scope) + "?"
 		}
 		return []string{p.st.Warning.Render(fitHints(width, q, []hint{{p.KeyLabel("approve") + " or y runs it", 0}, {"esc cancels", 1}},
 			one(p.target.Summary)))}
@@ -379,7 +380,7 @@ func (p *Pane) entryRow(e *store.Approval, cols []column, free int, now time.Tim
 func (p *Pane) entryCell(e *store.Approval, col string, now time.Time) (string, kit.Paint) {
 	switch col {
 	case "RISK":
-		return riskWord(e.Risk), p.paint.risk(e.Risk)
+		return actions.Risk(e.Risk).String(), p.paint.risk(e.Risk)
 	case "AGE":
 		return span(now.Sub(e.CreatedAt)), p.paint.muted
 	case "EXPIRES":
