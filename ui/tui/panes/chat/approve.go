@@ -68,7 +68,8 @@ func (r *chatRun) ask(q Approvals, wait bool) approvals.AskFunc {
 		shown := false
 		ans, err := q.Ask(ctx, p, approvals.AskOptions{Where: approvals.Cockpit, Wait: wait, OnPending: func(e store.Approval) {
 			answer := make(chan askReply, 1)
-			msg := approvalAskMsg{seq: r.seq, turn: r.turn, id: e.ID, risk: actions.Risk(e.Risk), command: askShown(e), detail: askDetail(e), reason: askReason(e), answer: answer, run: r}
+			command, detail := askShown(e)
+			msg := approvalAskMsg{seq: r.seq, turn: r.turn, id: e.ID, risk: actions.Risk(e.Risk), command: command, detail: detail, reason: askReason(e), answer: answer, run: r}
 			select {
 			case r.msgs <- msg:
 				shown = true
@@ -123,26 +124,21 @@ const (
 	replyReject
 )
 
-// askShown is what a request shows as its command: the shell text, or
-// the action in words.
-func askShown(e store.Approval) string {
-	if p, err := actions.DecodeParams(actions.Kind(e.Kind), []byte(e.Params)); err == nil {
-		if q, ok := p.(actions.Command); ok {
-			return q.Shell
-		}
+// askShown is what a request shows: as its command, the shell text or
+// the action in words; under it, line by line, a file write's diff
+// against the file there now.
+func askShown(e store.Approval) (command, detail string) {
+	p, err := actions.DecodeParams(actions.Kind(e.Kind), []byte(e.Params))
+	if err != nil {
+		return e.Summary, ""
 	}
-	return e.Summary
-}
-
-// askDetail is what a request shows under its command, line by line: a
-// file write's diff against the file there now.
-func askDetail(e store.Approval) string {
-	if p, err := actions.DecodeParams(actions.Kind(e.Kind), []byte(e.Params)); err == nil {
-		if q, ok := p.(actions.File); ok {
-			return q.Diff
-		}
+	switch q := p.(type) {
+	case actions.Command:
+		return q.Shell, ""
+	case actions.File:
+		return e.Summary, q.Diff
 	}
-	return ""
+	return e.Summary, ""
 }
 
 // askReason is the request's why: the risk, the gate's reason and where
