@@ -15,6 +15,7 @@ import (
 	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/kernel"
+	"github.com/macroa/macroa/core/scheduler"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/store"
 )
@@ -73,6 +74,8 @@ type App struct {
 	notes *notifyLoop // see notify.go
 	// approvals is the approval queue, built on first use (approvals.go).
 	approvals *approvals.Service
+	// schedules is the scheduler, built on first use (schedules.go).
+	schedules *scheduler.Service
 	closed    bool
 
 	base       context.Context // ends every run when it ends (Start, Shutdown)
