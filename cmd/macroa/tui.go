@@ -90,6 +90,13 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 	if err := a.Start(ctx); err != nil {
 		return failErr("%v", err)
 	}
+	readOnly, _ := cmd.Flags().GetBool("read-only") // defined in newTUICmd
+	// While no daemon holds the scheduler's lease, an open cockpit runs
+	// due tasks itself; a watching one (--read-only) runs nothing.
+	stopSchedules := func() {}
+	if !readOnly {
+		stopSchedules = startCockpitSchedules(ctx, a, log)
+	}
 
 	desc := providers.Describe(cfg)
 	provider := ""
@@ -101,7 +108,6 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 		// it once found, and no request waits for the probe.
 		local.Start(ctx)
 	}
-	readOnly, _ := cmd.Flags().GetBool("read-only") // defined in newTUICmd
 	cockpit := tui.New(tui.Options{
 		Runner:      a,
 		Sessions:    a,
@@ -128,6 +134,7 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 	go tui.Bridge(ctx, a.Bus(), p.Send, log)
 	_, err = p.Run()
 	cancel() // ends runs still in flight (quit, or the terminal is gone)
+	stopSchedules()
 	sctx, stop := context.WithTimeout(context.Background(), shutdownWait)
 	defer stop()
 	if err := a.Shutdown(sctx); errors.Is(err, app.ErrRunsInFlight) {
