@@ -153,16 +153,29 @@ func (db *DB) ResolveApprovalID(ctx context.Context, prefix string) (ApprovalID,
 	return "", fmt.Errorf("approval %s (%s, %s...): %w", p, ids[0], ids[1], ErrAmbiguousID)
 }
 
-// capOutput cuts s to at most MaxApprovalOutput bytes, on a UTF-8 boundary.
-func capOutput(s string) string {
-	if len(s) <= MaxApprovalOutput {
+// capOutput cuts s to at most n bytes (MaxApprovalOutput when n is
+// omitted), on a UTF-8 boundary.
+func capOutput(s string, n ...int) string {
+	limit := MaxApprovalOutput
+	if len(n) > 0 {
+		limit = n[0]
+	}
+	if len(s) <= limit {
 		return s
 	}
-	cut := MaxApprovalOutput
+	cut := limit
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return s[:cut]
+}
+
+// firstLine is s up to its first newline, cut to at most n bytes.
+func firstLine(s string, n int) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return capOutput(s, n)
 }
 
 // conflict wraps the entry as it stands in an *ApprovalConflict.

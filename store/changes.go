@@ -29,6 +29,10 @@ type ChangeMarks struct {
 	// Approvals: the newest write to the queue, the newest to the rules
 	// (each table's seq, which every write to a row moves).
 	Approvals [2]int64
+	// Schedules: the newest write to the tasks and to their runs (seq),
+	// the number of tasks (a delete moves no seq), and who holds the
+	// scheduler lease since when (a renewal is no change).
+	Schedules [4]int64
 }
 
 // OpenChangeProbe takes a connection of its own for a ChangeProbe. Close the
@@ -51,7 +55,10 @@ func (db *DB) OpenChangeProbe(ctx context.Context) (*ChangeProbe, error) {
 		(SELECT coalesce(max(id), 0) FROM facts),
 		(SELECT coalesce(max(id), 0) FROM usage),
 		(SELECT coalesce(max(seq), 0) FROM approvals),
-		(SELECT coalesce(max(seq), 0) FROM approval_rules)`)
+		(SELECT coalesce(max(seq), 0) FROM approval_rules),
+		(SELECT coalesce(max(seq), 0) FROM tasks), (SELECT coalesce(max(seq), 0) FROM task_runs),
+		(SELECT count(*) FROM tasks),
+		(SELECT coalesce(max(acquired_at), 0) + count(*) FROM leases)`)
 	if err != nil {
 		p.Close()
 		return nil, fmt.Errorf("open change probe: %w", err)
@@ -76,7 +83,8 @@ func (p *ChangeProbe) Marks(ctx context.Context) (ChangeMarks, error) {
 	err := p.marks.QueryRowContext(ctx).Scan(&m.Audit,
 		&m.Sessions[0], &m.Sessions[1], &m.Sessions[2],
 		&m.Facts[0], &m.Facts[1], &m.Facts[2], &m.Usage,
-		&m.Approvals[0], &m.Approvals[1])
+		&m.Approvals[0], &m.Approvals[1],
+		&m.Schedules[0], &m.Schedules[1], &m.Schedules[2], &m.Schedules[3])
 	if err != nil {
 		return ChangeMarks{}, fmt.Errorf("read change marks: %w", err)
 	}

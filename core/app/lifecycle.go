@@ -73,6 +73,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 	a.stopping = true
 	idle := a.runs.idle() // and stays so: no run starts once stopping
 	a.runMu.Unlock()
+	// The scheduler's runs end first (interrupted, recorded) and its lease
+	// is released, so another process takes over at once.
+	a.stopSchedules()
 	a.cancelBase()
 
 	var err error

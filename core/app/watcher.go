@@ -190,6 +190,9 @@ func changedParts(old, cur store.ChangeMarks) []events.StorePart {
 	if old.Approvals != cur.Approvals {
 		parts = append(parts, events.PartApprovals)
 	}
+	if old.Schedules != cur.Schedules {
+		parts = append(parts, events.PartSchedules)
+	}
 	return parts
 }
 

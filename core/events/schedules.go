@@ -14,6 +14,7 @@ type TaskFired struct {
 	State   string // store.TaskRunState
 	Trigger string // store.TaskRunTrigger
 	Message string // a reminder's text, cleaned; "" for a request
+	Error   string // why a failed or interrupted run ended, cleaned
 }
 
 func (e TaskFired) Turn() string { return "" }
