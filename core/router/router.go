@@ -16,6 +16,7 @@ const (
 	RouteShell    Route = "shell-prefix"    // "!cmd" or "$ cmd"
 	RouteMemory   Route = "memory-shortcut" // "remember my X is Y", "what is my X"
 	RouteFile     Route = "file-shortcut"   // "read file P", "list directory P"
+	RouteReminder Route = "reminder"        // "remind me in 10 minutes to …", "list reminders"
 	RouteFallback Route = "fallback"        // nothing deterministic matched: a model must answer
 )
 
@@ -47,6 +48,9 @@ func decide(text string) Decision {
 	if cmd, ok := shellCommand(text); ok {
 		return Decision{Route: RouteShell, Confidence: 1,
 			Intent: skills.Intent{Skill: skills.Shell, Action: "run", Args: map[string]string{"command": cmd}}}
+	}
+	if in, ok := reminderIntent(text); ok {
+		return Decision{Route: RouteReminder, Confidence: 0.95, Intent: in}
 	}
 	if in, ok := memoryIntent(text); ok {
 		return Decision{Route: RouteMemory, Confidence: 0.97, Intent: in}

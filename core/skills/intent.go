@@ -1,5 +1,5 @@
 // Package skills holds the deterministic skills Macroa runs without a model:
-// shell, memory and files. Each takes an Intent and returns a Result.
+// shell, memory, files and reminders. Each takes an Intent and returns a Result.
 package skills
 
 import "github.com/macroa/macroa/tier"
@@ -12,8 +12,10 @@ const (
 	Shell  Name = "shell"
 	Memory Name = "memory"
 	File   Name = "file"
-	Chat   Name = "chat"  // answered by a model
-	Agent  Name = "agent" // a model working through tools, several rounds
+	// Reminder sets, lists and cancels reminders: text shown at a time, never run.
+	Reminder Name = "reminder"
+	Chat     Name = "chat"  // answered by a model
+	Agent    Name = "agent" // a model working through tools, several rounds
 )
 
 // Intent is what the router decided a request asks for.
