@@ -6,9 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // runCols is the column list every run query selects (from task_runs r
@@ -186,9 +183,6 @@ func (db *DB) StartRunNow(ctx context.Context, id TaskID, holder string) (TaskRu
 			return ErrTaskNotFound
 		}
 		out, err = insertRun(ctx, tx, id, PlannedRun{DueAt: now, Trigger: TriggerNow}, holder, now)
-		if isConstraint(err) {
-			return ErrTaskBusy // a second request in the same millisecond
-		}
 		return err
 	})
 	if err != nil {
@@ -401,11 +395,4 @@ func (db *DB) InterruptDeadRuns(ctx context.Context, alive func(runner string) b
 		return nil, fmt.Errorf("interrupt runs of ended processes: %w", err)
 	}
 	return out, nil
-}
-
-// isConstraint reports whether err is SQLite refusing a row for a
-// constraint (a unique index).
-func isConstraint(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
 }

@@ -48,7 +48,7 @@ CREATE TABLE task_runs (
     error       TEXT    NOT NULL DEFAULT '',
     seq         INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX task_runs_once ON task_runs (task_id, due_at, trigger);
+CREATE UNIQUE INDEX task_runs_once ON task_runs (task_id, due_at, trigger) WHERE trigger <> 'now';
 CREATE INDEX task_runs_task ON task_runs (task_id, id);
 CREATE INDEX task_runs_live ON task_runs (state) WHERE state IN ('running', 'waiting');
 CREATE INDEX task_runs_seq ON task_runs (seq);
