@@ -74,8 +74,16 @@ func TestFindTask(t *testing.T) {
 	db := openTest(t)
 	a := addTestTask(t, db, "alpha", time.Now().Add(time.Minute))
 	b := addTestTask(t, db, "beta", time.Now().Add(time.Minute))
-	addTestTask(t, db, "twin", time.Now().Add(time.Minute))
-	addTestTask(t, db, "twin", time.Now().Add(time.Minute))
+	t1 := addTestTask(t, db, "twin", time.Now().Add(time.Minute))
+	t2 := addTestTask(t, db, "twin", time.Now().Add(time.Minute))
+	// unique is the shortest prefix of a's id that no other id starts with;
+	// common the longest a shares with b.
+	unique := 1
+	for _, o := range []TaskID{b.ID, t1.ID, t2.ID} {
+		for unique < len(a.ID) && strings.HasPrefix(string(o), string(a.ID[:unique])) {
+			unique++
+		}
+	}
 	common := 0
 	for common < len(a.ID) && a.ID[common] == b.ID[common] {
 		common++
@@ -88,7 +96,7 @@ func TestFindTask(t *testing.T) {
 		ambig   int
 	}{
 		{ref: string(a.ID), want: a.ID},
-		{ref: strings.ToUpper(string(a.ID[:common+1])), want: a.ID},
+		{ref: strings.ToUpper(string(a.ID[:unique])), want: a.ID},
 		{ref: "alpha", want: a.ID},
 		{ref: "beta", want: b.ID},
 		{ref: "gamma", missing: true},
