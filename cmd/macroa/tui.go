@@ -114,6 +114,7 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 		Audit:       a,
 		Usage:       a,
 		Approvals:   a,
+		Schedules:   schedulePane(a),
 		Styles:      tui.NewStyles(th),
 		Keys:        cfg.File.Keys,
 		Provider:    provider,

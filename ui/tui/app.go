@@ -9,6 +9,7 @@ import (
 	"github.com/macroa/macroa/ui/tui/panes/approvals"
 	"github.com/macroa/macroa/ui/tui/panes/audit"
 	"github.com/macroa/macroa/ui/tui/panes/chat"
+	"github.com/macroa/macroa/ui/tui/panes/scheduler"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
 )
 
@@ -23,6 +24,9 @@ type Options struct {
 	// Approvals is the approval queue the approvals pane answers; nil
 	// shows the pane without it.
 	Approvals approvals.Service
+	// Schedules is the scheduler the scheduler pane shows and changes;
+	// nil shows the pane without it.
+	Schedules scheduler.Service
 	// ReadOnly strips every dangerous binding (delete, approve, ...) from
 	// the panes: a cockpit to watch with, not to change things.
 	ReadOnly bool

@@ -68,7 +68,11 @@ func newRealCockpitWith(t testing.TB, runner func(pinned) chat.Runner) *realCock
 	if runner != nil {
 		r = runner(b)
 	}
-	a := New(Options{Runner: r, Sessions: b, Audit: b, Usage: b, Approvals: b, Styles: tuitest.Styles(t, "ansi"), Hint: realHint})
+	sched, err := core.Schedules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(Options{Runner: r, Sessions: b, Audit: b, Usage: b, Approvals: b, Schedules: sched, Styles: tuitest.Styles(t, "ansi"), Hint: realHint})
 	c := &realCockpit{a: a, b: b, db: db, dir: dir}
 	var ok1, ok2, ok3, ok4 bool
 	c.chat, ok1 = a.panes[0].(*chat.Pane)

@@ -1,0 +1,235 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/macroa/macroa/core/schedule"
+	"github.com/macroa/macroa/core/scheduler"
+	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/kit/filter"
+)
+
+// The form's fields, in the order tab moves through them.
+const (
+	fieldName = iota
+	fieldCommand
+	fieldSpec
+	fieldMissed
+	fieldKind
+	fields
+)
+
+// maxField is the most runes a field takes.
+const maxField = 2000
+
+// fieldLabels and fieldHints name the fields and say what an empty one
+// means.
+var (
+	fieldLabels = [fields]string{"name", "command", "schedule", "missed", "kind"}
+	fieldHints  = [fields]string{
+		"a short name, unique among the tasks",
+		"what runs: a request as you would type it (!df -h), or a reminder's text",
+		"every 15 minutes · every monday at 9 · daily:07:30 · cron:0 9 * * 1-5",
+		"optional: once (default), skip or all",
+		"optional: request (default) or reminder (tells you the text, runs nothing)",
+	}
+)
+
+// form is the add form: its inputs, the field typed into, the preview of
+// the spec as typed, and what refused the last submission.
+type form struct {
+	in    [fields]filter.Input
+	focus int
+	// The preview of the spec text previewFor: its words and next fire
+	// times, or why it is refused.
+	previewFor string
+	preview    scheduler.Preview
+	specErr    string
+	err        string // a refusal of another field, or of the service
+	submitting bool
+}
+
+func newForm() form {
+	var f form
+	for i := range f.in {
+		f.in[i] = filter.New(maxField)
+	}
+	f.focus = fieldName
+	return f
+}
+
+// spec is the schedule as typed.
+func (f *form) spec() string { return strings.TrimSpace(f.in[fieldSpec].Value()) }
+
+type (
+	previewMsg struct {
+		seq  uint64
+		spec string
+		pv   scheduler.Preview
+		err  error
+	}
+	addedMsg struct {
+		task store.Task
+		err  error
+	}
+)
+
+// key handles a key while the form is open: tab and the arrows move
+// between fields, enter adds, esc closes, the rest edits the field.
+func (f *form) key(p *Pane, msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		p.prompt = browse
+		p.form = form{}
+		return nil
+	case "tab", "down":
+		f.focus = (f.focus + 1) % fields
+		return nil
+	case "shift+tab", "up":
+		f.focus = (f.focus + fields - 1) % fields
+		return nil
+	case "enter":
+		return f.submit(p)
+	}
+	before := f.in[f.focus].Value()
+	f.in[f.focus].Update(msg)
+	return f.edited(p, before)
+}
+
+// paste types a paste into the field typed into.
+func (f *form) paste(p *Pane, msg tea.PasteMsg) tea.Cmd {
+	before := f.in[f.focus].Value()
+	f.in[f.focus].Update(msg)
+	return f.edited(p, before)
+}
+
+// edited clears the refusal of a changed field and previews a changed spec.
+func (f *form) edited(p *Pane, before string) tea.Cmd {
+	if f.in[f.focus].Value() == before {
+		return nil
+	}
+	f.err = ""
+	if f.focus != fieldSpec {
+		return nil
+	}
+	return p.previewCmd(f.spec())
+}
+
+// previewCmd reads the spec as typed: its words and next fire times, or
+// why it is refused. An empty spec shows nothing.
+func (p *Pane) previewCmd(spec string) tea.Cmd {
+	seq, svc := p.nextSeq(kindPreview), p.svc
+	if spec == "" || svc == nil {
+		p.form.previewFor, p.form.preview, p.form.specErr = "", scheduler.Preview{}, ""
+		return nil
+	}
+	return func() tea.Msg {
+		pv, err := svc.Preview(spec, previewN)
+		return previewMsg{seq: seq, spec: spec, pv: pv, err: err}
+	}
+}
+
+// applyPreview takes a preview when it is of the newest spec typed.
+func (f *form) applyPreview(p *Pane, m previewMsg) {
+	if p.prompt != adding || m.seq != p.last[kindPreview] {
+		return
+	}
+	f.previewFor, f.preview, f.specErr = m.spec, m.pv, ""
+	if m.err != nil {
+		f.preview, f.specErr = scheduler.Preview{}, specReason(m.err)
+	}
+}
+
+// specReason is why a spec is refused, in one sentence (a
+// *schedule.Error's reason, without the list of accepted forms).
+func specReason(err error) string {
+	var se *schedule.Error
+	if errors.As(err, &se) && se.Reason != "" {
+		return one(se.Reason)
+	}
+	return kit.Sentence(err)
+}
+
+// submit checks the form and adds the task in a Cmd; a refusal keeps the
+// form open and says why beside the field.
+func (f *form) submit(p *Pane) tea.Cmd {
+	if f.submitting {
+		return nil
+	}
+	name := strings.TrimSpace(f.in[fieldName].Value())
+	command := strings.TrimSpace(f.in[fieldCommand].Value())
+	spec := f.spec()
+	missed, merr := store.ParseMissedPolicy(f.in[fieldMissed].Value())
+	kind, kerr := parseKind(f.in[fieldKind].Value())
+	switch {
+	case name == "":
+		f.focus, f.err = fieldName, "a task needs a name"
+	case command == "":
+		f.focus, f.err = fieldCommand, "a task needs a command (or a reminder's text)"
+	case spec == "":
+		f.focus, f.err = fieldSpec, "a task needs a schedule"
+	case f.previewFor == spec && f.specErr != "":
+		f.focus, f.err = fieldSpec, "the schedule is refused: "+f.specErr
+	case merr != nil:
+		f.focus, f.err = fieldMissed, kit.Sentence(merr)
+	case kerr != nil:
+		f.focus, f.err = fieldKind, kit.Sentence(kerr)
+	default:
+		f.err, f.submitting = "", true
+		svc, who := p.svc, p.person
+		return query(func(ctx context.Context) tea.Msg {
+			t, err := svc.Add(ctx, scheduler.AddRequest{Name: name, Command: command, Spec: spec, Kind: kind,
+				Missed: missed, By: who(), Source: source})
+			return addedMsg{task: t, err: err}
+		})
+	}
+	return nil
+}
+
+// parseKind reads the kind field; "" is a request.
+func parseKind(s string) (store.TaskKind, error) {
+	switch k := store.TaskKind(strings.ToLower(strings.TrimSpace(s))); k {
+	case "", store.TaskRequest:
+		return store.TaskRequest, nil
+	case store.TaskReminder:
+		return k, nil
+	}
+	return "", errors.New("the kind is request or reminder")
+}
+
+// added closes the form on success and selects the new task; a refusal
+// stays in the form, beside the field it is about.
+func (p *Pane) added(m addedMsg) tea.Cmd {
+	if p.prompt != adding {
+		if m.err == nil {
+			return p.reload()
+		}
+		return nil
+	}
+	f := &p.form
+	f.submitting = false
+	var se *schedule.Error
+	switch {
+	case errors.As(m.err, &se):
+		f.focus, f.previewFor, f.specErr = fieldSpec, f.spec(), specReason(m.err)
+		f.err = "the schedule is refused: " + f.specErr
+		return nil
+	case m.err != nil:
+		f.err = kit.Sentence(m.err)
+		return nil
+	}
+	p.prompt, p.form = browse, form{}
+	p.tasks = append(p.tasks, m.task) // shown at once; the reload puts it in its place
+	p.words[m.task.ID] = ""
+	p.narrow(m.task.ID)
+	text := "added " + one(m.task.Name)
+	if !m.task.NextRunAt.IsZero() {
+		text += ": next run " + nextText(&m.task, p.now())
+	}
+	return tea.Batch(p.reload(), kit.Toast(kit.ToastInfo, text))
+}

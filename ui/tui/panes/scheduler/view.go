@@ -1,0 +1,321 @@
+package scheduler
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit"
+)
+
+// Column widths of the list.
+const (
+	nextW   = 12 // "in 59m 59s", "due now"
+	lastW   = 11 // "interrupted"
+	runsW   = 5
+	minSpec = 12 // the narrowest the schedule column gets before others go
+)
+
+// View draws the form when it is open, else the detail view when it is
+// open, else the list, with a header line and a footer for the question,
+// the filter and hints. It fills exactly width × height.
+func (p *Pane) View(width, height int, focused bool) string {
+	p.drawn = true
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	switch {
+	case p.prompt == adding:
+		return p.viewForm(width, height)
+	case p.list.Detail && p.shown != nil:
+		return p.viewDetail(width, height)
+	}
+	p.list.Detail = false
+	footer := p.footer(width)
+	if height <= len(footer) {
+		return kit.Block(footer[len(footer)-height:], width, height)
+	}
+	now := p.now()
+	lines := make([]string, 0, height)
+	lines = append(lines, p.header(width, now))
+	cols := p.columns(width)
+	if height >= 4 {
+		lines = append(lines, p.st.Muted.Render(kit.Fit(cols.head(), width)))
+	}
+	rowsH := max(0, height-len(lines)-len(footer))
+	p.list.Page = max(1, rowsH)
+	if msg := p.emptyText(); msg != "" && rowsH > 0 {
+		lines = append(lines, p.st.Muted.Render(kit.Fit("  "+msg, width)))
+	}
+	start, end := p.list.Window(len(p.rows), rowsH)
+	for i := start; i < end; i++ {
+		line := p.row(&p.tasks[p.rows[i]], cols, now)
+		if i == p.list.Sel {
+			line = p.mark(line, focused)
+		}
+		lines = append(lines, line)
+	}
+	for len(lines) < height-len(footer) {
+		lines = append(lines, "")
+	}
+	return kit.Block(append(lines[:height-len(footer)], footer...), width, height)
+}
+
+// layoutCols is the list's columns at a width: name, schedule (the free
+// column), next, last, runs; last and runs go when the line is short.
+type layoutCols struct {
+	name, spec int
+	last, runs bool
+	width      int
+}
+
+func (p *Pane) columns(width int) layoutCols {
+	c := layoutCols{width: width, last: true, runs: true}
+	c.name = 16
+	if width >= 120 {
+		c.name = 28
+	}
+	fixed := func() int {
+		w := 2 + c.name + 1 + nextW + 1
+		if c.last {
+			w += lastW + 1
+		}
+		if c.runs {
+			w += runsW + 1
+		}
+		return w
+	}
+	if width-fixed() < minSpec {
+		c.runs = false
+	}
+	if width-fixed() < minSpec {
+		c.last = false
+	}
+	if width-fixed() < minSpec {
+		c.name = max(6, width-2-nextW-1-minSpec-1)
+	}
+	c.spec = max(0, width-fixed())
+	return c
+}
+
+func (c layoutCols) head() string {
+	var b strings.Builder
+	b.WriteString("  " + kit.Cell("NAME", c.name, false) + " " + kit.Cell("SCHEDULE", c.spec, false) + " " + kit.Cell("NEXT", nextW, false))
+	if c.last {
+		b.WriteString(" " + kit.Cell("LAST", lastW, false))
+	}
+	if c.runs {
+		b.WriteString(" " + kit.Cell("RUNS", runsW, true))
+	}
+	return b.String()
+}
+
+// row draws a task on one line of exactly the layout's width.
+func (p *Pane) row(t *store.Task, c layoutCols, now time.Time) string {
+	var b strings.Builder
+	b.WriteString("  ")
+	b.WriteString(p.paint.text.Apply(kit.Cell(one(kit.Head(t.Name, 4*c.name+16)), c.name, false)))
+	b.WriteByte(' ')
+	words := p.words[t.ID]
+	if words == "" {
+		words = t.Spec
+	}
+	b.WriteString(p.paint.muted.Apply(kit.Cell(one(words), c.spec, false)))
+	b.WriteByte(' ')
+	next, paint := nextText(t, now), p.paint.accent
+	if t.Paused || t.Done() {
+		paint = p.paint.muted
+	}
+	b.WriteString(paint.Apply(kit.Cell(next, nextW, false)))
+	if c.last {
+		word, lp := lastWord(t), p.paint.state(t.LastState)
+		if p.running[t.ID] {
+			word, lp = "running…", p.paint.accent
+		}
+		b.WriteString(" " + lp.Apply(kit.Cell(word, lastW, false)))
+	}
+	if c.runs {
+		b.WriteString(" " + p.paint.muted.Apply(kit.Cell(kit.Count(int(t.RunCount)), runsW, true)))
+	}
+	return kit.Fit(b.String(), c.width)
+}
+
+// mark puts the selection marker on a row (whose first two cells are
+// blank), reversing the whole row when the pane has focus.
+func (p *Pane) mark(line string, focused bool) string {
+	if focused {
+		return p.paint.sel.Apply("›" + ansi.Strip(line)[len(" "):])
+	}
+	return p.paint.accent.Apply("›") + line[1:]
+}
+
+// emptyText is what a list with no row says, "" when it has rows.
+func (p *Pane) emptyText() string {
+	switch {
+	case len(p.rows) > 0:
+		return ""
+	case p.svc == nil:
+		return "the scheduler is not available in this cockpit"
+	case !p.loaded && p.loadErr == "":
+		return "loading…"
+	case !p.loaded:
+		return ""
+	case p.list.Query() != "":
+		return "nothing matches the filter; esc clears it"
+	}
+	if k := p.KeyLabel("add"); k != "?" {
+		return "no scheduled tasks; " + k + " adds one"
+	}
+	return "no scheduled tasks"
+}
+
+// header is the first line: the counts and the next task to fire, or why
+// the tasks could not be read.
+func (p *Pane) header(width int, now time.Time) string {
+	if p.loadErr != "" {
+		return p.st.Error.Render(kit.Fit("could not read the tasks: "+one(p.loadErr), width))
+	}
+	if !p.loaded {
+		return p.st.Accent.Render(kit.Fit("scheduler", width))
+	}
+	paused, done := 0, 0
+	var next *store.Task
+	for i := range p.tasks {
+		t := &p.tasks[i]
+		switch {
+		case t.Paused:
+			paused++
+		case t.Done():
+			done++
+		case next == nil || t.NextRunAt.Before(next.NextRunAt):
+			next = t
+		}
+	}
+	s := kit.Count(len(p.tasks)) + " tasks"
+	if len(p.tasks) == 1 {
+		s = "1 task"
+	}
+	if paused > 0 {
+		s += " · " + kit.Count(paused) + " paused"
+	}
+	if done > 0 {
+		s += " · " + kit.Count(done) + " done"
+	}
+	if next != nil {
+		s += " · next: " + one(next.Name) + " " + nextText(next, now)
+	}
+	return p.st.Accent.Render(kit.Fit(s, width))
+}
+
+// footer is the last line: the delete question, the filter, or the keys.
+func (p *Pane) footer(width int) []string {
+	if p.prompt == deleting {
+		q := "delete task " + one(p.target.Name) + " and its history?"
+		return []string{p.st.Warning.Render(fitHints(width, q, []hint{{"y deletes", 0}, {"n or esc keeps it", 1}}))}
+	}
+	if f := p.list.FilterLine(width, p.st, len(p.rows), len(p.tasks)); f != "" {
+		return []string{f}
+	}
+	var hints []hint
+	add := func(action, what string, drop int) {
+		if k := p.KeyLabel(action); k != "?" {
+			hints = append(hints, hint{k + " " + what, drop})
+		}
+	}
+	add("detail", "details", 5)
+	add("pause", "pause/resume", 1)
+	add("run", "run now", 2)
+	add("add", "add", 3)
+	add("delete", "delete", 4)
+	add("search", "filter", 6)
+	return []string{p.st.Muted.Render(fitHints(width, "", hints))}
+}
+
+// hint is a part of a footer line; drop ranks the parts left out when
+// the line is too narrow, the highest first (0: kept).
+type hint struct {
+	text string
+	drop int
+}
+
+// fitHints is lead, then the hints joined by " · ", leaving out the least
+// important until they fit width: a line of exactly width cells.
+func fitHints(width int, lead string, hints []hint) string {
+	hs := slices.Clone(hints)
+	line := func() string {
+		parts := make([]string, 0, len(hs))
+		for _, h := range hs {
+			parts = append(parts, h.text)
+		}
+		s := strings.Join(parts, " · ")
+		if lead != "" {
+			s = strings.TrimSpace(lead + " " + s)
+		}
+		return s
+	}
+	s := line()
+	for ansi.StringWidth(s) > width {
+		worst := -1
+		for i, h := range hs {
+			if h.drop > 0 && (worst < 0 || h.drop > hs[worst].drop) {
+				worst = i
+			}
+		}
+		if worst < 0 {
+			break
+		}
+		hs = slices.Delete(hs, worst, worst+1)
+		s = line()
+	}
+	return kit.Fit(s, width)
+}
+
+// paints are the rows' styles as escape codes.
+type paints struct {
+	accent, muted, text, sel kit.Paint
+	states                   map[store.TaskRunState]kit.Paint
+}
+
+func newPaints(st kit.Styles) paints {
+	ps := paints{accent: kit.Painter(st.Accent), muted: kit.Painter(st.Muted), text: kit.Painter(st.Text),
+		sel: kit.Painter(st.Selected), states: map[store.TaskRunState]kit.Paint{}}
+	for _, s := range []store.TaskRunState{store.RunRunning, store.RunWaiting, store.RunSucceeded, store.RunFailed,
+		store.RunInterrupted, store.RunSkipped} {
+		ps.states[s] = kit.Painter(stateStyle(st, s))
+	}
+	return ps
+}
+
+func (ps paints) state(s store.TaskRunState) kit.Paint {
+	if lp, ok := ps.states[s]; ok {
+		return lp
+	}
+	return ps.muted
+}
+
+// stateStyle is a run state's colour; the word beside it says the same.
+func stateStyle(st kit.Styles, s store.TaskRunState) lipgloss.Style {
+	switch s {
+	case store.RunSucceeded:
+		return st.Success
+	case store.RunFailed, store.RunInterrupted:
+		return st.Error
+	case store.RunWaiting:
+		return st.Warning
+	case store.RunRunning:
+		return st.Accent
+	}
+	return st.Muted
+}
+
+// countWord is "1 run", "12 runs".
+func countWord(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return kit.Count(int(n)) + " " + word + "s"
+}
