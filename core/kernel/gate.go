@@ -108,6 +108,15 @@ func (k *Kernel) judge(in skills.Intent) judgement {
 			}
 			return judgement{action: strings.TrimSpace(in.Action + " " + q), readOnly: true}
 		}
+	case skills.Reminder:
+		switch in.Action {
+		case "list":
+			return judgement{action: "list reminders", readOnly: true}
+		case "cancel":
+			return judgement{action: "cancel reminder " + in.Arg("ref"), changes: true, ask: "it cancels a reminder"}
+		}
+		return judgement{action: fmt.Sprintf("remind %s: %s", in.Arg("when"), in.Arg("message")), changes: true,
+			ask: "it sets a reminder"}
 	case skills.Chat, skills.Agent:
 		// An answer changes nothing; the agent's tools pass their own gate.
 		return judgement{action: string(in.Skill), readOnly: true}

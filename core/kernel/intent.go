@@ -23,16 +23,20 @@ func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by C
 		t.refused = true
 		return refused
 	}
-	if j.changes && d.Intent.Skill != skills.Memory {
+	if j.changes && d.Intent.Skill != skills.Memory && d.Intent.Skill != skills.Reminder {
 		// Memory writes commit with their audit record in one transaction
-		// (see memoryFor); everything else is recorded before it runs.
+		// (see memoryFor), reminders record once their time has been read
+		// (remindFor); everything else is recorded before it runs.
 		if err := k.auditIntent(ctx, t, d, j, by); err != nil {
 			t.unrecorded = true
 			return skills.Fail(fmt.Sprintf("not run: %v", err))
 		}
 	}
-	if d.Intent.Skill == skills.Memory {
+	switch d.Intent.Skill {
+	case skills.Memory:
 		return k.memoryFor(t).Run(ctx, d.Intent)
+	case skills.Reminder:
+		return k.remindFor(ctx, t).Run(ctx, d.Intent)
 	}
 	sh := k.shell
 	if by.byModel() {

@@ -39,6 +39,13 @@ type Options struct {
 	UserHome string   // the root the file skill is confined to
 	Bus      *events.Bus
 	Models   ModelFactory // nil: no model layer
+	// Reminders keeps the reminders "remind me …" sets; nil: none can be set.
+	Reminders skills.Reminders
+	// Location is the person's zone, in which reminder times are read;
+	// nil: time.Local (from TZ, else the system's zone).
+	Location *time.Location
+	// Now is the clock reminder times are read from; nil: time.Now.
+	Now func() time.Time
 }
 
 // Kernel serves requests. It is safe for concurrent use.
@@ -49,6 +56,7 @@ type Kernel struct {
 	shell    skills.ShellSkill
 	files    skills.FileSkill
 	memory   skills.MemorySkill
+	remind   skills.ReminderSkill
 	registry *router.Registry
 	secrets  []string // configured secret values, removed from audit text
 
@@ -79,6 +87,7 @@ func New(o Options) *Kernel {
 		files: skills.FileSkill{Root: o.UserHome, WorkDir: o.WorkDir, DataDir: o.Config.Home,
 			DataFiles: []string{o.Config.DBPath, o.Config.LogPath, o.Config.FilePath}},
 		memory:   skills.MemorySkill{DB: o.DB},
+		remind:   skills.ReminderSkill{Store: o.Reminders, Loc: o.Location, Now: o.Now},
 		registry: router.DefaultRegistry(),
 		secrets:  secretValues(o.Config),
 		models:   o.Models,

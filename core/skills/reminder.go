@@ -44,8 +44,7 @@ type ReminderSkill struct {
 }
 
 // reminderForms names the time forms a reminder takes, for error sentences.
-const reminderForms = "say it as in 10 minutes, at 17:30, tomorrow 9am, every day at 7:30 or every monday at 9" +
-	", before or after the message (remind me in 10 minutes to stretch, remind me to stretch at 17:30)"
+const reminderForms = "say it as in 10 minutes, at 17:30, tomorrow 9am, every day at 7:30 or every monday at 9, before or after the message"
 
 // Run performs the intent's action: add, list or cancel.
 func (r ReminderSkill) Run(ctx context.Context, in Intent) Result {
@@ -78,7 +77,7 @@ func (r ReminderSkill) loc() *time.Location {
 func (r ReminderSkill) add(ctx context.Context, when, message string) Result {
 	when, message = strings.TrimSpace(when), strings.TrimSpace(message)
 	if when == "" {
-		return Fail("a reminder needs a time: " + reminderForms)
+		return Fail("a reminder needs a time: " + reminderForms + " (remind me in 10 minutes to " + oneLine(ShownMessage(message), 40) + ")")
 	}
 	if message == "" {
 		return Fail("say what to remind you of, as in: remind me " + when + " to stretch")
@@ -86,12 +85,12 @@ func (r ReminderSkill) add(ctx context.Context, when, message string) Result {
 	now := r.now()
 	spec, err := schedule.Parse(when, now, r.loc())
 	if err != nil {
-		reason := err.Error()
+		why := ""
 		var se *schedule.Error
-		if errors.As(err, &se) {
-			reason = se.Reason
+		if errors.As(err, &se) && !strings.HasSuffix(se.Reason, "is not a schedule") {
+			why = ": " + se.Reason
 		}
-		return Fail(fmt.Sprintf("cannot read the time %q (%s): %s", when, reason, reminderForms))
+		return Fail(fmt.Sprintf("cannot read the time %q%s; %s", when, why, reminderForms))
 	}
 	first, ok := spec.Next(now)
 	if !ok {
@@ -258,7 +257,8 @@ func WhenText(at, now time.Time) string {
 // UntilText says how far away d is: "in 45 s", "in 9 min", "in 2 h 5 min",
 // "in 3 days 4 h"; "now" when it has come.
 func UntilText(d time.Duration) string {
-	d = d.Round(time.Second)
+	// Stored times are whole seconds, read a moment after now: round up.
+	d = (d + time.Second - 1).Truncate(time.Second)
 	switch {
 	case d < time.Second:
 		return "now"
