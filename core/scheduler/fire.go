@@ -95,90 +95,102 @@ func plan(t store.Task, now time.Time, loc *time.Location) store.Claim {
 			Skip: fmt.Sprintf("its schedule %q no longer reads: %v", t.Spec, err)}}
 		return c
 	}
-	dues, next := occurrences(spec, t.NextRunAt, now, t.MissedCap)
-	c.Next = next
-	var onTime, missed []time.Time
-	for _, d := range dues {
-		if now.Sub(d) > MissedGrace {
-			missed = append(missed, d)
-		} else {
-			onTime = append(onTime, d)
-		}
+	cap := t.MissedCap
+	if cap < 1 {
+		cap = 1
 	}
-	if len(missed) > 0 {
+	o := occurrences(spec, t.NextRunAt, now, cap)
+	c.Next = o.next
+	if len(o.missed) > 0 {
 		switch t.Missed {
 		case store.MissedSkip:
-			c.Runs = append(c.Runs, store.PlannedRun{DueAt: missed[len(missed)-1], Trigger: store.TriggerMissed,
-				Skip: fmt.Sprintf("%s missed while no process ran the scheduler; the task skips missed runs", runsWord(len(missed)))})
+			c.Runs = append(c.Runs, store.PlannedRun{DueAt: o.missed[len(o.missed)-1], Trigger: store.TriggerMissed,
+				Skip: fmt.Sprintf("%s missed while no process ran the scheduler; the task skips missed runs", runsWord(o.count, o.more))})
 		case store.MissedAll:
-			for _, d := range missed {
+			for _, d := range o.missed {
 				c.Runs = append(c.Runs, store.PlannedRun{DueAt: d, Trigger: store.TriggerMissed})
 			}
 		default:
 			// One run makes up for all of them, unless one is on time anyway.
-			if len(onTime) == 0 {
-				c.Runs = append(c.Runs, store.PlannedRun{DueAt: missed[len(missed)-1], Trigger: store.TriggerMissed})
+			if len(o.onTime) == 0 {
+				c.Runs = append(c.Runs, store.PlannedRun{DueAt: o.missed[len(o.missed)-1], Trigger: store.TriggerMissed})
 			}
 		}
 	}
-	if len(onTime) > maxSameLook {
-		onTime = onTime[len(onTime)-maxSameLook:]
-	}
-	for _, d := range onTime {
+	for _, d := range o.onTime {
 		c.Runs = append(c.Runs, store.PlannedRun{DueAt: d, Trigger: store.TriggerSchedule})
 	}
 	return c
 }
 
-func runsWord(n int) string {
-	if n == 1 {
+func runsWord(n int, more bool) string {
+	switch {
+	case more:
+		return fmt.Sprintf("%d or more runs", n)
+	case n == 1:
 		return "1 run"
 	}
 	return fmt.Sprintf("%d runs", n)
 }
 
-// occurrences lists the due times from first up to now (at most max+1 of
-// them, the newest kept), and the first due time after now (zero when the
-// spec fires no more). An every: spec keeps its phase from first.
-func occurrences(spec schedule.Spec, first, now time.Time, max int) (dues []time.Time, next time.Time) {
-	if max < 1 {
-		max = 1
-	}
-	limit := max + 1
+// due is what a due task's schedule held between its due time and now.
+type due struct {
+	missed []time.Time // the missed due times, oldest first, at most the cap
+	count  int         // how many were missed (at least, when more)
+	more   bool        // more were missed than counted
+	onTime []time.Time // due times within MissedGrace of now, at most maxSameLook (the newest)
+	next   time.Time   // the first due time after now; zero when none
+}
+
+// occurrences reads the due times from first up to now: a due time more
+// than MissedGrace before now was missed. An every: spec keeps its phase
+// from first and is computed, not walked; other specs are walked, and a
+// walk that passes the cap jumps ahead to the times near now.
+func occurrences(spec schedule.Spec, first, now time.Time, cap int) due {
+	var o due
+	cutoff := now.Add(-MissedGrace) // due before it: missed
 	if spec.Kind() == schedule.Every {
 		step, _ := spec.Next(time.Time{})
 		period := step.Sub(time.Time{})
 		n := int64(now.Sub(first)/period) + 1 // due times at or before now
-		from := n - int64(limit)
-		if from < 0 {
-			from = 0
+		m := int64(0)                         // of them, missed
+		if cutoff.After(first) {
+			m = int64((cutoff.Sub(first) + period - 1) / period)
 		}
+		o.count = int(m)
+		for k := int64(0); k < m && k < int64(cap); k++ {
+			o.missed = append(o.missed, first.Add(time.Duration(k)*period))
+		}
+		from := max(m, n-maxSameLook)
 		for k := from; k < n; k++ {
-			dues = append(dues, first.Add(time.Duration(k)*period))
+			o.onTime = append(o.onTime, first.Add(time.Duration(k)*period))
 		}
-		return dues, first.Add(time.Duration(n) * period)
+		o.next = first.Add(time.Duration(n) * period)
+		return o
 	}
-	d := first
-	for !d.After(now) {
-		dues = append(dues, d)
-		if len(dues) > limit {
-			dues = dues[1:]
+	d, ok := first, true
+	for ok && d.Before(cutoff) {
+		if len(o.missed) == cap {
+			o.more = true
+			// Far behind: the rest are skipped over, not walked.
+			d, ok = spec.Next(cutoff.Add(-time.Nanosecond))
+			break
 		}
-		nx, ok := spec.Next(d)
-		if !ok {
-			return dues, time.Time{}
-		}
-		if len(dues) == limit && nx.Before(now) {
-			// Far behind: jump to now rather than walk every missed time.
-			nx, ok = spec.Next(now)
-			if !ok {
-				return dues, time.Time{}
-			}
-			return dues, nx
-		}
-		d = nx
+		o.missed = append(o.missed, d)
+		o.count++
+		d, ok = spec.Next(d)
 	}
-	return dues, d
+	for ok && !d.After(now) {
+		o.onTime = append(o.onTime, d)
+		if len(o.onTime) > maxSameLook {
+			o.onTime = o.onTime[1:]
+		}
+		d, ok = spec.Next(d)
+	}
+	if ok {
+		o.next = d
+	}
+	return o
 }
 
 // execute runs a claimed run and records its outcome.
