@@ -266,4 +266,3 @@ func TestAddRefusesAndStoresNothing(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
