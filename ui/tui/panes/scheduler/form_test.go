@@ -1,0 +1,107 @@
+package scheduler
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/macroa/macroa/ui/tui/tuitest"
+)
+
+// TestAddForm: n opens the form; as the spec is typed it shows its words
+// and next three fire times, or why it is refused in the error style;
+// enter adds a valid task (and selects it) and refuses an invalid one,
+// keeping the form.
+func TestAddForm(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		fields []string // name, command, spec, missed, kind
+		wants  []string // on the form before enter
+		call   string   // the Add call; "" refused
+		err    string   // the refusal shown after enter
+	}{
+		{name: "every", fields: []string{"ping", "!true", "every 2 seconds"},
+			wants: []string{"every 2 seconds  (every:2)", "next  Wed Dec 02 11:45:50 UTC (in 2s)", "Wed Dec 02 11:45:52 UTC (in 4s)", "Wed Dec 02 11:45:54 UTC (in 6s)"},
+			call:  "add ping every:2 request once by person:ann from tui"},
+		{name: "weekly reminder", fields: []string{"stand-up", "stand up!", "every monday at 9", "skip", "reminder"},
+			wants: []string{"every Monday at 09:00  (TZ=UTC cron:0 9 * * 1)", "Mon Dec 07 09:00:00 UTC (in 4d 21h)"},
+			call:  "add stand-up TZ=UTC cron:0 9 * * 1 reminder skip by person:ann from tui"},
+		{name: "bad cron", fields: []string{"bad", "!true", "cron:61 * * * *"},
+			wants: []string{"refused: "}, err: "the schedule is refused"},
+		{name: "no name", fields: []string{"", "!true", "every 2 seconds"}, err: "a task needs a name"},
+		{name: "no command", fields: []string{"x", "", "every 2 seconds"}, err: "a task needs a command"},
+		{name: "bad missed", fields: []string{"x", "!true", "every 2 seconds", "sometimes"}, err: "Unknown missed-run policy"},
+		{name: "bad kind", fields: []string{"x", "!true", "every 2 seconds", "", "alarm"}, err: "The kind is request or reminder"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, f, d, _, _ := newTestPane(t, sample()...)
+			d.Press("n")
+			if !p.Capturing() {
+				t.Fatal("the form does not take the keys")
+			}
+			for i, v := range tc.fields {
+				if i > 0 {
+					d.Press("tab")
+				}
+				d.Type(v)
+			}
+			view := screen(t, p, 100, 20)
+			mustContain(t, view, tc.wants...)
+			if tc.name == "bad cron" {
+				st := tuitest.Styles(t, "ansi")
+				if !strings.Contains(p.View(100, 20, true), st.Error.Render("refused: ")[:8]) {
+					t.Error("the refusal is not in the error style")
+				}
+				mustContain(t, view, "61")
+			}
+			d.Press("enter")
+			got := f.log()
+			if tc.call == "" {
+				if len(got) != 0 {
+					t.Fatalf("an invalid form was added: %q", got)
+				}
+				if !p.Capturing() || p.prompt != adding {
+					t.Fatal("a refusal closed the form")
+				}
+				mustContain(t, screen(t, p, 100, 20), tc.err)
+				return
+			}
+			if !slices.Equal(got, []string{tc.call}) {
+				t.Fatalf("calls = %q, want %q", got, tc.call)
+			}
+			if p.Capturing() {
+				t.Fatal("the form stayed open after adding")
+			}
+			if s, ok := p.Selected(); !ok || s.Name != tc.fields[0] {
+				t.Errorf("selected %q, want the new task", s.Name)
+			}
+			if ts := toasts(d); len(ts) == 0 || !strings.HasPrefix(ts[0], "added "+tc.fields[0]+": next run in ") {
+				t.Errorf("toasts = %q", ts)
+			}
+		})
+	}
+}
+
+// TestAddFormEsc: esc closes the form and adds nothing; the service's
+// refusal of a spec the preview had not seen yet keeps the form too.
+func TestAddFormEsc(t *testing.T) {
+	p, f, d, _, _ := newTestPane(t, sample()...)
+	d.Press("n")
+	d.Type("x")
+	d.Press("esc")
+	if p.Capturing() || len(f.log()) != 0 {
+		t.Fatalf("esc left the form open or added: %q", f.log())
+	}
+
+	// The spec's preview is still on its way when enter comes.
+	d.Press("n")
+	d.Type("x\t!true\t")
+	for _, k := range tuitest.Typing("cron:0 0 30 2 *") {
+		p.HandleKey(k) // the previews are never run
+	}
+	d.Press("enter")
+	if len(f.log()) != 0 || p.prompt != adding {
+		t.Fatalf("the service's refusal closed the form: %q", f.log())
+	}
+	mustContain(t, screen(t, p, 100, 20), "the schedule is refused: ")
+}
