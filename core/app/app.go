@@ -42,6 +42,10 @@ type Options struct {
 	// WatchEvery is how often the store watcher looks for changes where
 	// writes cannot wake it; zero: DefaultWatchEvery.
 	WatchEvery time.Duration
+	// WatchSafety is how often the watcher looks anyway where writes wake
+	// it, in case a notification was lost; zero: every 2 s; negative:
+	// never (the daemon: an idle daemon wakes only to renew its lease).
+	WatchSafety time.Duration
 	// pollStore makes the watcher poll even where writes could wake it
 	// (tests of the polling path).
 	pollStore bool
@@ -196,7 +200,7 @@ func (a *App) Kernel(ctx context.Context) (*kernel.Kernel, error) {
 		}
 	}
 	a.kern = kernel.New(kernel.Options{Config: a.cfg, DB: db, Environ: env, WorkDir: wd, UserHome: home,
-		Bus: a.broker(), Models: a.modelFactory(a.cfg)})
+		Bus: a.broker(), Models: a.modelFactory(a.cfg), Reminders: reminders{a}})
 	return a.kern, nil
 }
 

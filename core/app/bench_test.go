@@ -53,7 +53,7 @@ func BenchmarkWatcherIdleTick(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, err := startWatcher(ctx, db, time.Hour, true, a.publish, a.logger())
+	w, err := startWatcher(ctx, db, time.Hour, 0, true, a.publish, a.logger())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func BenchmarkWatcherChangedTick(b *testing.B) {
 	if err := store.SeedFacts(ctx, db, 1000); err != nil {
 		b.Fatal(err)
 	}
-	w, err := startWatcher(ctx, db, time.Hour, true, func(events.Event) {}, a.logger())
+	w, err := startWatcher(ctx, db, time.Hour, 0, true, func(events.Event) {}, a.logger())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func (a *App) Start(ctx context.Context) error {
 		a.mu.Unlock()
 		return nil
 	}
-	w, err := startWatcher(a.base, db, a.opts.WatchEvery, a.opts.pollStore, a.publish, a.logger())
+	w, err := startWatcher(a.base, db, a.opts.WatchEvery, a.opts.WatchSafety, a.opts.pollStore, a.publish, a.logger())
 	if err != nil {
 		a.mu.Unlock()
 		return fmt.Errorf("start the store watcher: %w", err)

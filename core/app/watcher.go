@@ -38,6 +38,7 @@ type watcher struct {
 	wake    *fileWake       // nil: poll every interval
 	woken   <-chan struct{} // the wake's channel; nil: poll
 	every   time.Duration
+	safety  time.Duration // safetyEvery; negative: no safety look
 	settle  time.Duration // settleAfter
 	publish func(events.Event)
 	log     *slog.Logger
@@ -58,8 +59,9 @@ type watcher struct {
 
 // startWatcher reads the store's state now, so only later changes are
 // published, and looks again until ctx ends or stop. poll forces looking
-// every interval even where writes could wake it.
-func startWatcher(ctx context.Context, db *store.DB, every time.Duration, poll bool, publish func(events.Event), log *slog.Logger) (*watcher, error) {
+// every interval even where writes could wake it; safety is how often it
+// looks anyway where they do (zero: safetyEvery; negative: never).
+func startWatcher(ctx context.Context, db *store.DB, every, safety time.Duration, poll bool, publish func(events.Event), log *slog.Logger) (*watcher, error) {
 	if every <= 0 {
 		every = DefaultWatchEvery
 	}
@@ -67,7 +69,7 @@ func startWatcher(ctx context.Context, db *store.DB, every time.Duration, poll b
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{probe: probe, every: every, settle: settleAfter, publish: publish, log: log, now: time.Now,
+	w := &watcher{probe: probe, every: every, safety: safety, settle: settleAfter, publish: publish, log: log, now: time.Now,
 		done: make(chan struct{}), path: db.Path()}
 	w.opened, _ = os.Stat(w.path)
 	if !poll {
@@ -95,10 +97,17 @@ func (w *watcher) loop(ctx context.Context) {
 	defer w.close()
 	every, woken := w.every, w.woken
 	if woken != nil {
-		every = safetyEvery
+		every = w.safety
+		if every == 0 {
+			every = safetyEvery
+		}
 	}
-	tick := time.NewTicker(every)
-	defer tick.Stop()
+	var ticks <-chan time.Time // nil: no safety look
+	if every > 0 {
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		ticks = tick.C
+	}
 	settle := time.NewTimer(time.Hour)
 	settle.Stop()
 	// again: a wake came while settling. Its write may commit after the
@@ -108,7 +117,7 @@ func (w *watcher) loop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-ticks:
 			w.checkFile()
 		case <-settle.C:
 			settling = again
