@@ -19,10 +19,6 @@ const runFrom = ` FROM task_runs r LEFT JOIN tasks t ON t.id = r.task_id `
 // nextRunSeq is seq for a run row written now (see nextApprovalSeq).
 const nextRunSeq = `(SELECT coalesce(max(seq), 0) + 1 FROM task_runs)`
 
-// busyRunReason is the error of a run skipped because the one before it
-// was still going.
-const busyRunReason = "the previous run was still going"
-
 func scanRun(r rowScanner) (TaskRun, error) {
 	var x TaskRun
 	var due, started, finished sql.NullInt64
@@ -72,8 +68,8 @@ type Claim struct {
 // one write transaction, only while the task is still due at c.Due and
 // c.Holder holds the scheduler lease: of two processes racing for the same
 // run, one gets the runs and the other ErrRunClaimed (or
-// ErrNotLeaseHolder). A run planned while another run of the task is still
-// going is recorded as skipped instead. It returns the recorded runs.
+// ErrNotLeaseHolder). While another run of the task is still going, the
+// task moves on and no run is recorded. It returns the recorded runs.
 func (db *DB) ClaimDue(ctx context.Context, c Claim) ([]TaskRun, error) {
 	var out []TaskRun
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -109,10 +105,12 @@ func (db *DB) ClaimDue(ctx context.Context, c Claim) ([]TaskRun, error) {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrRunClaimed
 		}
+		if busy {
+			// Nothing is recorded: a run waiting hours for an approval
+			// would otherwise add a skipped run at every due time.
+			return nil
+		}
 		for _, r := range c.Runs {
-			if busy && r.Skip == "" {
-				r.Skip = busyRunReason
-			}
 			x, err := insertRun(ctx, tx, c.Task, r, c.Holder, now)
 			if err != nil {
 				return err
