@@ -1,0 +1,80 @@
+package scheduler
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/macroa/macroa/core/scheduler"
+	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/tuitest"
+)
+
+// TestRealScheduler drives the pane over the real scheduler and store
+// (tuitest.World): a task added with the form is stored and listed, runs
+// now through the kernel, shows its run in its history, and pauses; a
+// reminder run later, elsewhere, is toasted.
+func TestRealScheduler(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	t.Cleanup(func() { _ = w.App.Shutdown(context.Background()) })
+	svc, err := w.App.Schedules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(svc, tuitest.Styles(t, "ansi"), nil)
+	p.SetPerson(ann)
+	p.every = func(int) tea.Cmd { return nil }
+	d := tuitest.ForPane(t, p, tuitest.WithTimeout(20*time.Second),
+		tuitest.WithKeep(func(m tea.Msg) bool { _, ok := m.(kit.ToastMsg); return ok }))
+	d.Run(p.Init())
+	mustContain(t, screen(t, p, 100, 10), "0 tasks", "no scheduled tasks; n adds one")
+
+	d.Press("n")
+	d.Type("echoer\t!echo scheduled-ok\tevery 1 hour")
+	mustContain(t, screen(t, p, 100, 20), "every hour  (every:3600)", "next ")
+	d.Press("enter")
+	if p.Capturing() {
+		t.Fatalf("the form stayed open:\n%s", screen(t, p, 100, 20))
+	}
+	mustContain(t, rowOf(t, screen(t, p, 100, 10), "echoer"), "every hour", "in ", "never", "0")
+	task, err := svc.Find(context.Background(), "echoer")
+	if err != nil || task.CreatedBy != ann || task.Source != "tui" {
+		t.Fatalf("stored %+v, %v", task, err)
+	}
+
+	d.Press("r")
+	if ts := toasts(d); !slices.ContainsFunc(ts, func(s string) bool { return strings.HasPrefix(s, "ran echoer: succeeded") }) {
+		t.Fatalf("toasts = %q", ts)
+	}
+	mustContain(t, rowOf(t, screen(t, p, 100, 10), "echoer"), "succeeded", "1")
+	d.Press("enter")
+	mustContain(t, screen(t, p, 100, 30), "succeeded   now", "scheduled-ok")
+	d.Press("esc", "space")
+	mustContain(t, rowOf(t, screen(t, p, 100, 10), "echoer"), "paused")
+	if got, _ := svc.Find(context.Background(), "echoer"); !got.Paused {
+		t.Fatal("space did not pause the stored task")
+	}
+
+	// A reminder run from another front end: the pane reads it on the
+	// store's word.
+	rem, err := svc.Add(context.Background(), addReminder("tea", "the tea is ready"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RunNow(context.Background(), rem.ID, "person:bob", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	d.Send(changed())
+	if ts := toasts(d); !slices.Contains(ts, "reminder: the tea is ready") {
+		t.Fatalf("toasts = %q", ts)
+	}
+}
+
+func addReminder(name, text string) scheduler.AddRequest {
+	return scheduler.AddRequest{Name: name, Command: text, Spec: "every 1 day", Kind: store.TaskReminder, By: "person:bob", Source: "cli"}
+}
