@@ -1,0 +1,80 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// taskRuns reads a task's run count from its row in the scheduler pane:
+// the row's last field (box borders cut); -1 when no row shows.
+func taskRuns(screen, name string) int {
+	for _, l := range strings.Split(screen, "\n") {
+		f := strings.Fields(strings.ReplaceAll(l, "│", " "))
+		if len(f) > 1 && strings.TrimPrefix(f[0], "›") == name || len(f) > 2 && f[0] == "›" && f[1] == name {
+			if n, err := strconv.Atoi(f[len(f)-1]); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
+}
+
+// taskRow is a task's row in the scheduler pane, "" when none shows.
+func taskRow(screen, name string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		f := strings.Fields(strings.ReplaceAll(l, "│", " "))
+		if len(f) > 1 && (f[0] == name || f[0] == "›"+name || f[0] == "›" && f[1] == name) {
+			return l
+		}
+	}
+	return ""
+}
+
+// TestE2ETUISchedule: a person adds a task with the scheduler pane's
+// form (the form previews the spec as it is typed), the open cockpit's
+// runner fires it every two seconds and its run count moves on screen;
+// space pauses it, and it stays paused: no run starts after.
+func TestE2ETUISchedule(t *testing.T) {
+	s := newSandbox(t)
+	ts := startTUI(t, s, nil, 160, 48)
+	ts.waitText("5 scheduler")
+	// The scheduler pane, zoomed to the whole screen.
+	ts.keysThen("the scheduler pane zoomed", func(sc string) bool {
+		return strings.Contains(sc, "no scheduled tasks; n adds one") && !strings.Contains(sc, "1 chat")
+	}, "M-5", "M-z")
+	ts.keysThen("the add form", shows("new scheduled task"), "n")
+	ts.keys("-l", "ping")
+	ts.keys("Tab")
+	ts.keys("-l", "!true")
+	ts.keys("Tab")
+	ts.keys("-l", "every:2")
+	ts.waitFor("the spec's preview", func(sc string) bool {
+		return strings.Contains(sc, "every 2 seconds") && strings.Contains(sc, "next ")
+	})
+	ts.keysThen("the task in the list", func(sc string) bool { return taskRow(sc, "ping") != "" }, "Enter")
+	// It fires: its run count moves past 1, and its last run succeeded.
+	sc := ts.waitFor("the task to fire twice", func(sc string) bool { return taskRuns(sc, "ping") >= 2 })
+	if row := taskRow(sc, "ping"); !strings.Contains(row, "every 2 seconds") {
+		t.Fatalf("the row does not say the spec in words: %q", row)
+	}
+	ts.waitFor("a succeeded run", func(sc string) bool { return strings.Contains(taskRow(sc, "ping"), "succeeded") })
+
+	// space pauses it; the row says so, with the runs it had.
+	sc = ts.keysThen("the task paused", func(sc string) bool { return strings.Contains(taskRow(sc, "ping"), "paused") }, "space")
+	paused := taskRuns(sc, "ping")
+	// The pause's toast goes after four seconds, two fire times of the
+	// task: it stays paused and no run starts meanwhile.
+	ts.waitFor("the toast to go", func(sc string) bool { return !strings.Contains(sc, "paused ping") })
+	sc = ts.screen()
+	if row := taskRow(sc, "ping"); !strings.Contains(row, "paused") || taskRuns(sc, "ping") != paused {
+		t.Fatalf("the paused task ran on (%d runs when paused): %q", paused, row)
+	}
+	ts.quit()
+
+	r := s.run("", nil, "schedule", "list", "--all")
+	expect(t, r, 0, "ping")
+	if !strings.Contains(r.stdout, "paused") {
+		t.Fatalf("the stored task is not paused:\n%s", r.stdout)
+	}
+}
