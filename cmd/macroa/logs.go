@@ -62,7 +62,7 @@ func newLogsCmd(a *app.App) *cobra.Command {
 			}
 			f, err := os.Open(cfg.LogPath)
 			if errors.Is(err, os.ErrNotExist) {
-				fmt.Fprintf(cmd.OutOrStdout(), "No log yet (%s is written by `macroa tui`).\n", cfg.LogPath)
+				fmt.Fprintf(cmd.OutOrStdout(), "No log yet (%s is written by `macroa tui` and `macroa daemon`).\n", cfg.LogPath)
 				return nil
 			}
 			if err != nil {
