@@ -78,3 +78,22 @@ func TestE2ETUISchedule(t *testing.T) {
 		t.Fatalf("the stored task is not paused:\n%s", r.stdout)
 	}
 }
+
+// TestE2ETUIReminderToast: a reminder shows in the cockpit as a toast
+// with its text, whichever process fires it: run now from macroa in
+// another shell, and fired on schedule by the cockpit's own runner.
+func TestE2ETUIReminderToast(t *testing.T) {
+	s := newSandbox(t)
+	ts := startTUI(t, s, nil, 160, 48)
+	ts.waitText("5 scheduler")
+	expect(t, s.macroa("schedule", "add", "tea", "the tea is ready", "every 1 day", "--reminder"), 0, "tea")
+	ts.waitFor("the task in the scheduler pane", func(sc string) bool { return taskRow(sc, "tea") != "" })
+	ts.then("the reminder run from another process", shows("reminder: the tea is ready"), func() {
+		expect(t, s.macroa("schedule", "run-now", "tea"), 0, "")
+	})
+	ts.waitFor("the toast to go", func(sc string) bool { return !strings.Contains(sc, "reminder: the tea is ready") })
+	// Due in two seconds: the cockpit's runner fires it.
+	expect(t, s.macroa("schedule", "add", "stretch", "stand up and stretch", "in 2 seconds", "--reminder"), 0, "stretch")
+	ts.waitText("reminder: stand up and stretch")
+	ts.quit()
+}
