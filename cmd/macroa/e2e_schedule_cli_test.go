@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // listedTask is the part of `schedule list --json` the tests read.
@@ -302,5 +305,54 @@ func TestE2EScheduleHostileText(t *testing.T) {
 			}
 		}
 		assertNoCrash(t, r)
+	}
+}
+
+// TestE2EScheduleRunNowWaitsForApproval: a task whose request proposes a
+// command waits, in run-now, for a person; run-now says which approval
+// and how to answer it, nothing runs until someone approves it from
+// another process, and then the run finishes.
+func TestE2EScheduleRunNowWaitsForApproval(t *testing.T) {
+	s, srv, env := agentSandbox(t, "")
+	canary := filepath.Join(s.home, "canary")
+	r := s.run("", env, "schedule", "add", "tidy", "please do the thing", "every:3600")
+	expect(t, r, 0, "Task tidy scheduled")
+	agentProposes(t, srv, "touch "+canary)
+
+	cmd := exec.Command(binPath, "schedule", "run-now", "tidy")
+	cmd.Dir = s.home
+	cmd.Env = append(append([]string{}, s.env...), env...)
+	var out, errb lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-done })
+
+	var id string
+	waitFor(t, "run-now to name the approval it waits for", 30*time.Second, func() bool {
+		m := approveCommandRE.FindStringSubmatch(errb.String())
+		if m != nil {
+			id = m[1]
+		}
+		return m != nil
+	})
+	if exists(canary) {
+		t.Fatal("the proposed command ran before anyone approved it")
+	}
+	expect(t, s.run("", env, "schedule", "history", "tidy"), 0, "waits for approval "+id)
+	expect(t, s.run("", env, "approvals", "approve", "--yes", id), 0, "succeeded")
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("run-now did not finish once approved\nstdout: %s\nstderr: %s", out.String(), errb.String())
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 0 || !exists(canary) {
+		t.Errorf("run-now after the approval: exit %d, canary %v\nstdout: %s\nstderr: %s", code, exists(canary), out.String(), errb.String())
+	}
+	if c := controlBytes(errb.String()); c != "" {
+		t.Errorf("stderr holds %s", c)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/app"
+	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/termsafe"
 )
@@ -45,7 +47,9 @@ ctrl+c interrupts the run, which is recorded as interrupted.`,
 			if err := openKernel(ctx, a); err != nil {
 				return err
 			}
+			waiting := noticeApprovals(ctx, a.Bus(), cmd.ErrOrStderr())
 			run, err := svc.RunNow(ctx, t.ID, scheduleBy(), scheduleWhere)
+			waiting.stop()
 			if err != nil {
 				return taskErr(t, "run", err)
 			}
@@ -68,6 +72,40 @@ ctrl+c interrupts the run, which is recorded as interrupted.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the run as JSON")
 	return cmd
+}
+
+// approvalNotice tells the person, on stderr, when the run waits for an
+// approval this process proposed, and how to answer it: the run blocks
+// until someone does.
+type approvalNotice struct {
+	sub  *events.Subscription[events.Event]
+	done chan struct{}
+}
+
+func noticeApprovals(ctx context.Context, bus *events.Bus, errOut io.Writer) *approvalNotice {
+	n := &approvalNotice{done: make(chan struct{})}
+	n.sub = bus.SubscribeWith(ctx, events.SubscribeOptions[events.Event]{
+		Name:   "run-now approvals",
+		Buffer: 16,
+		Filter: func(e events.Event) bool {
+			c, ok := e.(events.ApprovalChanged)
+			return ok && c.State == string(store.ApprovalPending)
+		},
+	})
+	go func() {
+		defer close(n.done)
+		for e := range n.sub.C {
+			c := e.(events.ApprovalChanged)
+			fmt.Fprintf(errOut, "macroa: the run waits for approval %s (%s): answer it in the cockpit or from another terminal (macroa approvals approve %s, or reject); ctrl+c stops waiting and the run is interrupted\n",
+				c.ID, cell(c.Summary), c.ID)
+		}
+	}()
+	return n
+}
+
+func (n *approvalNotice) stop() {
+	n.sub.Stop()
+	<-n.done
 }
 
 // runOutcome says how a run ended and returns its exit error.
