@@ -42,7 +42,7 @@ func TestReminderThroughScheduler(t *testing.T) {
 	ctx := context.Background()
 	sub := a.Subscribe(ctx)
 
-	res := a.Run(ctx, kernel.Request{Input: "remind me in 1 second to !touch pwned", Source: kernel.SourceCLI})
+	res := a.Run(ctx, kernel.Request{Input: "remind me in 2 seconds to !touch pwned", Source: kernel.SourceCLI})
 	if !res.Success || res.Route != "reminder" || res.LLMCalls != 0 || !strings.HasPrefix(res.Output, "Reminder set for ") {
 		t.Fatalf("result %+v, want a reminder set", res)
 	}
