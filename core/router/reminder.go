@@ -85,6 +85,12 @@ func splitReminder(rest string) (when, message string, ok bool) {
 			}
 		}
 		end = min(end, maxWhenWords)
+		for _, w := range ws[1:end] {
+			if !timeVocabulary(strings.Trim(w.lower, ",:;.!?")) {
+				// "remind me in English how to …": a question, not a time.
+				return "", "", false
+			}
+		}
 		return trimTimePunct(rest[ws[0].start:ws[end-1].end]), stripConnector(rest[ws[end-1].end:]), true
 	}
 	if !connector(ws[0].lower) {
@@ -144,6 +150,24 @@ func timeish(w string) bool {
 		return true
 	}
 	return w != "" && w[0] >= '0' && w[0] <= '9'
+}
+
+// timeVocabulary reports whether w may be part of a time a person types,
+// read or not: a number, a unit, a day, a part of the day.
+func timeVocabulary(w string) bool {
+	if strings.ContainsAny(w, "0123456789") || timeWord(w) || timeish(w) {
+		return true
+	}
+	switch strings.TrimSuffix(w, "s") {
+	case "a", "an", "the", "bit", "while", "few", "couple", "of", "half", "quarter", "past",
+		"sec", "second", "min", "minute", "hour", "hr", "h", "day", "week", "month", "year", "weekday", "weekend",
+		"am", "pm", "a.m.", "p.m.", "o'clock", "noon", "midnight", "morning", "afternoon", "evening", "night",
+		"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty",
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"mon", "tue", "wed", "thu", "fri", "sat", "sun":
+		return true
+	}
+	return false
 }
 
 // connector reports whether w joins a time and a message: "to", "that", "about".
