@@ -28,7 +28,8 @@ type fakeScheduler struct {
 	// calls records each change: "pause ID by who from where", "add NAME
 	// SPEC KIND MISSED by who from source", "delete ID ...", "run ID ...".
 	calls []string
-	// hold, when set, keeps RunNow from returning until it is closed.
+	// hold, when set, keeps RunNow from returning until it is closed or
+	// its context ends (the run is then interrupted).
 	hold chan struct{}
 }
 
@@ -177,14 +178,22 @@ func (f *fakeScheduler) RunNow(ctx context.Context, id store.TaskID, by, where s
 	if !ok {
 		return store.TaskRun{}, store.ErrTaskNotFound
 	}
+	interrupted := false
 	if hold != nil {
-		<-hold
+		select {
+		case <-hold:
+		case <-ctx.Done():
+			interrupted = true
+		}
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r := store.TaskRun{Task: id, DueAt: f.now, Trigger: store.TriggerNow, State: store.RunSucceeded,
 		Started: f.now, Finished: f.now.Add(1500 * time.Millisecond), Output: "ok\n"}
-	if strings.HasPrefix(t.Command, "fail") {
+	switch {
+	case interrupted:
+		r.State, r.Error, r.Output = store.RunInterrupted, "interrupted", ""
+	case strings.HasPrefix(t.Command, "fail"):
 		r.State, r.Error, r.Output = store.RunFailed, "exit status 1\nmore", ""
 	}
 	r = f.recordLocked(r)

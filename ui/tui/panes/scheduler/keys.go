@@ -173,16 +173,32 @@ func (p *Pane) runCmd(t store.Task) tea.Cmd {
 		return kit.Toast(kit.ToastInfo, one(t.Name)+" is running already")
 	}
 	p.running[t.ID] = true
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancels[t.ID] = cancel
 	svc, who := p.svc, p.person
 	return func() tea.Msg {
-		run, err := svc.RunNow(context.Background(), t.ID, who(), where)
+		defer cancel()
+		run, err := svc.RunNow(ctx, t.ID, who(), where)
 		return ranMsg{id: t.ID, name: t.Name, kind: t.Kind, text: t.Command, run: run, err: err}
 	}
+}
+
+// Cancel interrupts the runs this pane started now (one waiting for an
+// approval, say): ctrl+c stops them before it quits. The runs end
+// interrupted, and their answers come as usual.
+func (p *Pane) Cancel() bool {
+	any := len(p.cancels) > 0
+	for id, cancel := range p.cancels {
+		cancel()
+		delete(p.cancels, id)
+	}
+	return any
 }
 
 // ran reports a run-now's outcome and reads the tasks again.
 func (p *Pane) ran(m ranMsg) tea.Cmd {
 	delete(p.running, m.id)
+	delete(p.cancels, m.id)
 	name := one(m.name)
 	level, text := kit.ToastInfo, ""
 	switch {
@@ -192,7 +208,7 @@ func (p *Pane) ran(m ranMsg) tea.Cmd {
 		level, text = kit.ToastWarn, name+" no longer exists"
 	case m.err != nil:
 		level, text = kit.ToastError, kit.Sentence(m.err)
-	case m.kind == store.TaskReminder && m.run.State != store.RunFailed:
+	case m.kind == store.TaskReminder && m.run.State == store.RunSucceeded:
 		if m.run.ID != 0 {
 			if p.runs.told == nil {
 				p.runs.told = map[store.TaskRunID]bool{}
@@ -200,6 +216,8 @@ func (p *Pane) ran(m ranMsg) tea.Cmd {
 			p.runs.told[m.run.ID] = true // told here: the watch need not
 		}
 		level, text = kit.ToastWarn, "reminder: "+reminderText(m.text, m.name)
+	case m.run.State == store.RunInterrupted:
+		level, text = kit.ToastWarn, "the run of "+name+" was interrupted"
 	case m.run.State == store.RunFailed:
 		level, text = kit.ToastError, "ran "+name+": failed"
 		if e := firstLine(m.run.Error); e != "" {

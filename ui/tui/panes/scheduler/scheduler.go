@@ -115,8 +115,9 @@ type Pane struct {
 	detailOK bool
 	detErr   string
 
-	running map[store.TaskID]bool // run-now calls of this pane not yet answered
-	acting  map[store.TaskID]bool // pause, resume or delete calls in flight
+	running map[store.TaskID]bool               // run-now calls of this pane not yet answered
+	cancels map[store.TaskID]context.CancelFunc // ends a run-now (ctrl+c)
+	acting  map[store.TaskID]bool               // pause, resume or delete calls in flight
 
 	prompt mode
 	target store.Task // the task the delete question is about
@@ -145,6 +146,7 @@ func New(svc Service, st kit.Styles, keys map[string][]string) *Pane {
 		person:  func() string { return approvals.Person(approvals.Cockpit).Who },
 		words:   map[store.TaskID]string{},
 		running: map[store.TaskID]bool{},
+		cancels: map[store.TaskID]context.CancelFunc{},
 		acting:  map[store.TaskID]bool{},
 	}
 	p.every = func(gen int) tea.Cmd {

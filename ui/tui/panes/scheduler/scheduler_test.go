@@ -306,3 +306,24 @@ func TestEveryViewFillsItsSize(t *testing.T) {
 	empty := New(nil, tuitest.Styles(t, "ansi"), nil)
 	mustContain(t, screen(t, empty, 60, 5), "not available")
 }
+
+// TestCancelRunNow: ctrl+c (Cancel) ends a run-now still going, once; a
+// second press has nothing left to cancel.
+func TestCancelRunNow(t *testing.T) {
+	p, f, d, _, _ := newTestPane(t, sample()...)
+	if p.Cancel() {
+		t.Fatal("Cancel with nothing running said it cancelled")
+	}
+	f.hold = make(chan struct{})
+	cmd, _ := p.HandleKey(tuitest.Key("r"))
+	if !p.Cancel() || p.Cancel() {
+		t.Fatal("Cancel did not cancel the run once")
+	}
+	d.Run(cmd)
+	if p.running["a1backup01"] {
+		t.Fatal("the run is still marked running after its answer")
+	}
+	if got := toasts(d); !slices.Contains(got, "the run of backup was interrupted") {
+		t.Fatalf("toasts = %q, want the interrupted run", got)
+	}
+}
