@@ -49,21 +49,18 @@ func lastOutcome(t store.Task, now time.Time) string {
 // upcoming is a task's next n fire times: its next due time, then what
 // its spec gives after it. A paused task shows what resuming now would
 // plan; a done one has none.
-func upcoming(t store.Task, n int, now time.Time) []time.Time {
+func upcoming(svc *scheduler.Service, t store.Task, n int, now time.Time) []time.Time {
+	if !t.Paused {
+		return svc.NextTimes(t, n)
+	}
 	if t.Done() {
 		return nil
 	}
 	spec, err := schedule.ParseStored(t.Spec, time.Local)
 	if err != nil {
-		if t.Paused {
-			return nil
-		}
-		return []time.Time{t.NextRunAt}
+		return nil
 	}
-	if t.Paused {
-		return spec.NextN(n, now.Truncate(time.Second))
-	}
-	return append([]time.Time{t.NextRunAt}, spec.NextN(n-1, t.NextRunAt)...)
+	return spec.NextN(n, now.Truncate(time.Second))
 }
 
 // printTasks prints tasks as a table; all adds a state column.
@@ -116,7 +113,7 @@ func printTask(out io.Writer, svc *scheduler.Service, t store.Task, runs []store
 	field("Kind", kind)
 	field("Schedule", cell(svc.Describe(t))+" ("+cell(t.Spec)+")")
 	field("State", taskState(t))
-	if next := upcoming(t, 3, now); len(next) > 0 {
+	if next := upcoming(svc, t, 3, now); len(next) > 0 {
 		l := "Next runs"
 		if t.Paused {
 			l = "If resumed"
@@ -248,7 +245,7 @@ func toTaskJSON(svc *scheduler.Service, t store.Task, now time.Time) taskJSON {
 		ID: string(t.ID), Name: t.Name, Command: t.Command, Kind: string(t.Kind), Spec: t.Spec,
 		Schedule: svc.Describe(t), State: taskState(t), Paused: t.Paused, Session: t.Session,
 		Missed: string(t.Missed), MissedCap: t.MissedCap, NextRunAt: nextRunAt(t),
-		NextRuns: upcoming(t, 3, now), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+		NextRuns: upcoming(svc, t, 3, now), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
 		CreatedBy: t.CreatedBy, Source: t.Source, RunCount: t.RunCount, LastRunAt: optTime(t.LastRunAt),
 		LastState: string(t.LastState), LastError: t.LastError,
 	}
