@@ -17,7 +17,7 @@ const (
 	nextW   = 12 // "in 59m 59s", "due now"
 	lastW   = 11 // "interrupted"
 	runsW   = 5
-	minSpec = 12 // the narrowest the schedule column gets before others go
+	minSpec = 18 // the narrowest the schedule column gets before others go
 )
 
 // View draws the form when it is open, else the detail view when it is
