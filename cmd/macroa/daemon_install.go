@@ -107,6 +107,9 @@ a restart on failure. An existing unit that differs is kept unless --force.`,
 			if tmp := os.TempDir(); within(exe, tmp) {
 				fmt.Fprintf(out, "Warning: %s is under %s, which the unit's PrivateTmp hides and which may be emptied: install macroa somewhere lasting and run this again.\n", exe, tmp)
 			}
+			if spec.RunAs == "root" {
+				fmt.Fprintln(out, "Warning: it runs as root, so every task does too; rather install it for the person it works for: macroa daemon install --user (or sudo from their account).")
+			}
 			verifyUnit(cmd.Context(), out, u)
 			fmt.Fprintf(out, "Enable and start it:\n  %s\n", u.enableCommand())
 			if userUnit {
