@@ -11,6 +11,9 @@ func BenchmarkDecide(b *testing.B) {
 		"remember my server IP is 10.0.0.1",
 		"read file ~/notes.txt",
 		"list my memories",
+		"remind me in 10 minutes to call John",
+		"remind me to check in at the office every monday at 9",
+		"remind me in English how to say hello",
 	}
 	for _, in := range inputs {
 		b.Run(in, func(b *testing.B) {
