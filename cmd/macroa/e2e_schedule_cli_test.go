@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -355,4 +356,19 @@ func TestE2EScheduleRunNowWaitsForApproval(t *testing.T) {
 	if c := controlBytes(errb.String()); c != "" {
 		t.Errorf("stderr holds %s", c)
 	}
+}
+
+// TestE2EScheduleListAligned: wide and combining characters in names do
+// not shift the list's columns.
+func TestE2EScheduleListAligned(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	names := []string{"日本語の名前", "x", "e\u0301cole", "tab\there"}
+	for _, n := range names {
+		addTaskJSON(t, s, n, "!true", "every:7200")
+	}
+	r := s.macroa("schedule", "list")
+	expect(t, r, 0, "SCHEDULE")
+	assertAligned(t, r.stdout, regexp.MustCompile(`every 2 hours.*$`), "SCHEDULE", len(names))
+	assertAligned(t, r.stdout, regexp.MustCompile(`\d\d:\d\d \(in .*$`), "NEXT RUN", len(names))
 }
