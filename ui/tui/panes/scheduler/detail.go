@@ -36,6 +36,9 @@ func (p *Pane) viewDetail(width, height int) string {
 	rows := max(0, height-1-len(footer))
 	p.list.ClampDetail(len(body), rows)
 	head := p.st.Accent.Render("task "+one(t.Name)) + " " + p.st.Muted.Render(string(t.ID))
+	if p.gone {
+		head += " " + p.st.Warning.Render("deleted")
+	}
 	if below := len(body) - p.list.DetailTop - rows; below > 0 {
 		head += p.st.Warning.Render(fmt.Sprintf(" ↓ %d more", below))
 	}

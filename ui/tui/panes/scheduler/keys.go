@@ -73,6 +73,7 @@ func (p *Pane) show(t store.Task) {
 	if p.shown == nil || p.shown.ID != t.ID {
 		p.history, p.next, p.detailOK, p.detErr = nil, nil, false, ""
 	}
+	p.gone = false
 	p.shown = &t
 }
 

@@ -114,6 +114,7 @@ type Pane struct {
 	next     []time.Time
 	detailOK bool
 	detErr   string
+	gone     bool // the shown task is no longer in the table (deleted elsewhere)
 
 	running map[store.TaskID]bool               // run-now calls of this pane not yet answered
 	cancels map[store.TaskID]context.CancelFunc // ends a run-now (ctrl+c)
@@ -346,10 +347,11 @@ func (p *Pane) applyList(m listMsg) tea.Cmd {
 	keep := p.selectedID()
 	p.tasks, p.words, p.loaded, p.loadErr = m.tasks, m.words, true, ""
 	if p.shown != nil {
+		p.gone = true
 		for i := range p.tasks {
 			if p.tasks[i].ID == p.shown.ID {
 				t := p.tasks[i]
-				p.shown = &t
+				p.shown, p.gone = &t, false
 			}
 		}
 	}

@@ -327,3 +327,18 @@ func TestCancelRunNow(t *testing.T) {
 		t.Fatalf("toasts = %q, want the interrupted run", got)
 	}
 }
+
+// TestShownTaskDeletedElsewhere: the details of a task another process
+// deletes say so.
+func TestShownTaskDeletedElsewhere(t *testing.T) {
+	p, f, d, _, _ := newTestPane(t, sample()...)
+	d.Press("enter")
+	if strings.Contains(screen(t, p, 80, 20), "deleted") {
+		t.Fatal("a live task's details say deleted")
+	}
+	f.mu.Lock()
+	delete(f.tasks, "a1backup01")
+	f.mu.Unlock()
+	d.Send(changed())
+	mustContain(t, strings.Split(screen(t, p, 80, 20), "\n")[0], "task backup a1backup01 deleted")
+}
