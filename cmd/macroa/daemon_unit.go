@@ -99,6 +99,11 @@ func renderUnit(s unitSpec) (string, error) {
 		edit = "systemctl --user edit macroa"
 	}
 	line("# Written by macroa daemon install. Change it with: %s", edit)
+	if s.User {
+		// systemd sandboxes a user's service through a user namespace.
+		line("# The sandboxing below needs user namespaces; if the service fails with")
+		line("# status=226/NAMESPACE, install the system unit instead: sudo macroa daemon install")
+	}
 	line("[Unit]")
 	line("Description=Macroa daemon: runs scheduled tasks")
 	line("Documentation=https://github.com/macroa/macroa")
