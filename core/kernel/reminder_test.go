@@ -167,6 +167,8 @@ func TestReminderForms(t *testing.T) {
 		{"remind me every monday at 9 to send the report", "TZ=Europe/Berlin cron:0 9 * * 1", "send the report",
 			"Reminder set for every Monday at 09:00, first Mon 7 Dec 09:00 (in 4 days 23 h): send the report"},
 		{"remind me every 2 hours to drink water", "every:7200", "drink water", "Reminder set for every 2 hours, first 12:00 (in 2 h): drink water"},
+		{"remind me today at 17:30 to stretch", once(day(2, 17, 30)), "stretch", "Reminder set for 17:30 (in 7 h 30 min): stretch"},
+		{"remind me to pay rent at 9 tomorrow", once(day(3, 9, 0)), "pay rent", "Reminder set for 09:00 tomorrow (in 23 h): pay rent"},
 		// A time of day already past today is tomorrow's.
 		{"remind me at 9:00 to stand up", once(day(3, 9, 0)), "stand up", "Reminder set for 09:00 tomorrow (in 23 h): stand up"},
 		// Words in the message never choose the zone (the original read
@@ -222,6 +224,7 @@ func TestReminderBadTime(t *testing.T) {
 		{"remind me in 0 minutes to stretch", "more than zero"},
 		{"remind me in 99999 days to stretch", "more than a year"},
 		{"remind me in 10 minutes", "say what to remind you of"},
+		{"remind me at 9:00 today to stand up", "09:00 today has passed (it is 10:00)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -230,7 +233,7 @@ func TestReminderBadTime(t *testing.T) {
 			if res.Success || res.Route != router.RouteReminder || !strings.Contains(res.Error, tc.want) {
 				t.Fatalf("result %+v, want a failed reminder saying %s", res, tc.want)
 			}
-			if tc.want != "say what to remind you of" && !strings.Contains(res.Error, "in 10 minutes, at 17:30, tomorrow 9am") {
+			if !strings.Contains(tc.want, "say what") && !strings.Contains(tc.want, "has passed") && !strings.Contains(res.Error, "in 10 minutes, at 17:30, tomorrow 9am") {
 				t.Errorf("error %q does not name the accepted forms", res.Error)
 			}
 			if strings.Count(res.Error, ". ") > 0 || strings.Contains(res.Error, "\n") {

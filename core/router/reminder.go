@@ -126,6 +126,7 @@ func splitReminder(rest string) (when, message string, ok bool) {
 // matters here, so a fixed clock keeps deciding pure; the skill reads it
 // again at the real time.
 func readsAsTime(phrase string) bool {
+	phrase, _ = skills.ReminderWhen(phrase)
 	// "every monday at 9" has the shape of "every day at 9", which reads
 	// without working out a cron expression's next time (tens of µs).
 	if ws := wordsOf(phrase); len(ws) >= 3 && ws[0].lower == "every" && ws[2].lower == "at" && weekdayLike(ws[1].lower) {
@@ -152,7 +153,7 @@ var shapeClock = time.Date(2000, 1, 1, 12, 0, 0, 0, time.UTC)
 // timeWord reports whether a time phrase core/schedule reads may start at w.
 func timeWord(w string) bool {
 	switch w {
-	case "in", "at", "tomorrow", "every":
+	case "in", "at", "tomorrow", "every", "today":
 		return true
 	}
 	return false

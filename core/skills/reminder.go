@@ -83,7 +83,8 @@ func (r ReminderSkill) add(ctx context.Context, when, message string) Result {
 		return Fail("say what to remind you of, as in: remind me " + when + " to stretch")
 	}
 	now := r.now()
-	spec, err := schedule.Parse(when, now, r.loc())
+	phrase, today := ReminderWhen(when)
+	spec, err := schedule.Parse(phrase, now, r.loc())
 	if err != nil {
 		why := ""
 		var se *schedule.Error
@@ -95,6 +96,11 @@ func (r ReminderSkill) add(ctx context.Context, when, message string) Result {
 	first, ok := spec.Next(now)
 	if !ok {
 		return Fail(fmt.Sprintf("the time %q never comes: %s", when, reminderForms))
+	}
+	if y, m, d := now.Date(); today {
+		if fy, fm, fd := first.Date(); fy != y || fm != m || fd != d {
+			return Fail(fmt.Sprintf("%s today has passed (it is %s): say a later time, or tomorrow", first.Format("15:04"), now.Format("15:04")))
+		}
 	}
 	if r.Store == nil {
 		return Fail("reminders are not available here: the scheduler is not running in this process")

@@ -102,3 +102,24 @@ func TestReminderSkillZone(t *testing.T) {
 		t.Errorf("recorded %q, done %q", recorded, done)
 	}
 }
+
+func TestReminderWhen(t *testing.T) {
+	tests := []struct {
+		in, phrase string
+		today      bool
+	}{
+		{"at 17:30", "at 17:30", false},
+		{"today at 17:30", "at 17:30", true},
+		{"Today 5pm", "at 5pm", true},
+		{"at 17:30 today", "at 17:30", true},
+		{"at 9 Tomorrow", "tomorrow at 9", false},
+		{"tomorrow 9am", "tomorrow 9am", false},
+		{"today", "today", false},
+		{"every day at 7:30", "every day at 7:30", false},
+	}
+	for _, tc := range tests {
+		if phrase, today := ReminderWhen(tc.in); phrase != tc.phrase || today != tc.today {
+			t.Errorf("ReminderWhen(%q) = %q, %v; want %q, %v", tc.in, phrase, today, tc.phrase, tc.today)
+		}
+	}
+}
