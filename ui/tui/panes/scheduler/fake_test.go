@@ -28,13 +28,16 @@ type fakeScheduler struct {
 	// calls records each change: "pause ID by who from where", "add NAME
 	// SPEC KIND MISSED by who from source", "delete ID ...", "run ID ...".
 	calls []string
+	// status is what Status says.
+	status scheduler.Status
 	// hold, when set, keeps RunNow from returning until it is closed or
 	// its context ends (the run is then interrupted).
 	hold chan struct{}
 }
 
 func newFake(now time.Time) *fakeScheduler {
-	return &fakeScheduler{now: now, tasks: map[store.TaskID]store.Task{}}
+	return &fakeScheduler{now: now, tasks: map[store.TaskID]store.Task{},
+		status: scheduler.Status{Held: true, Self: true, Lease: store.Lease{Role: "tui"}}}
 }
 
 // add puts tasks in the table as they are.
@@ -244,6 +247,12 @@ func (f *fakeScheduler) NextTimes(t store.Task, n int) []time.Time {
 		return []time.Time{t.NextRunAt}
 	}
 	return append([]time.Time{t.NextRunAt}, s.NextN(n-1, t.NextRunAt)...)
+}
+
+func (f *fakeScheduler) Status(ctx context.Context) (scheduler.Status, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.status, nil
 }
 
 // The fake serves the pane, and so does the real service.

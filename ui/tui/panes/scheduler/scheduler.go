@@ -55,6 +55,8 @@ type Service interface {
 	LastRunSeq(ctx context.Context) (int64, error)
 	// NextTimes returns a task's next n fire times from its next due time.
 	NextTimes(t store.Task, n int) []time.Time
+	// Status says which process runs the tasks, if any.
+	Status(ctx context.Context) (scheduler.Status, error)
 }
 
 const (
@@ -101,6 +103,7 @@ type Pane struct {
 	list    kit.List
 	loaded  bool
 	loadErr string
+	status  *scheduler.Status // who runs the tasks; nil when unknown
 
 	// seq numbers every query; last holds, per kind, the newest sent, and
 	// answers of older ones are dropped.
@@ -199,10 +202,11 @@ func (p *Pane) Init() tea.Cmd {
 // Messages of the pane's queries, actions and tick.
 type (
 	listMsg struct {
-		seq   uint64
-		tasks []store.Task
-		words map[store.TaskID]string
-		err   error
+		seq    uint64
+		tasks  []store.Task
+		words  map[store.TaskID]string
+		status *scheduler.Status
+		err    error
 	}
 	detailMsg struct {
 		seq  uint64
@@ -247,7 +251,8 @@ func query(fn func(ctx context.Context) tea.Msg) tea.Cmd {
 	}
 }
 
-// load reads every task and puts each spec in words.
+// load reads every task, puts each spec in words, and reads who runs
+// them.
 func (p *Pane) load() tea.Cmd {
 	seq, svc := p.nextSeq(kindList), p.svc
 	return query(func(ctx context.Context) tea.Msg {
@@ -256,7 +261,11 @@ func (p *Pane) load() tea.Cmd {
 		for _, t := range ts {
 			words[t.ID] = svc.Describe(t)
 		}
-		return listMsg{seq: seq, tasks: ts, words: words, err: err}
+		m := listMsg{seq: seq, tasks: ts, words: words, err: err}
+		if st, err := svc.Status(ctx); err == nil {
+			m.status = &st
+		}
+		return m
 	})
 }
 
@@ -345,7 +354,7 @@ func (p *Pane) applyList(m listMsg) tea.Cmd {
 		return nil
 	}
 	keep := p.selectedID()
-	p.tasks, p.words, p.loaded, p.loadErr = m.tasks, m.words, true, ""
+	p.tasks, p.words, p.loaded, p.loadErr, p.status = m.tasks, m.words, true, "", m.status
 	if p.shown != nil {
 		p.gone = true
 		for i := range p.tasks {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/core/scheduler"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/kit"
 	"github.com/macroa/macroa/ui/tui/tuitest"
@@ -341,4 +342,40 @@ func TestShownTaskDeletedElsewhere(t *testing.T) {
 	f.mu.Unlock()
 	d.Send(changed())
 	mustContain(t, strings.Split(screen(t, p, 80, 20), "\n")[0], "task backup a1backup01 deleted")
+}
+
+// TestRunnerWords: the header says which process fires the tasks, and
+// warns when none does.
+func TestRunnerWords(t *testing.T) {
+	for _, tc := range []struct {
+		status scheduler.Status
+		want   string
+		warn   bool
+	}{
+		{scheduler.Status{Held: true, Self: true, Lease: store.Lease{Role: "tui"}}, "run by this cockpit", false},
+		{scheduler.Status{Held: true, Lease: store.Lease{Role: "daemon"}}, "run by the daemon", false},
+		{scheduler.Status{Held: true, Lease: store.Lease{Role: "tui"}}, "run by another cockpit", false},
+		{scheduler.Status{Lease: store.Lease{Role: "daemon"}}, "no process runs them: macroa daemon start", true},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			f := newFake(testNow)
+			f.add(sample()...)
+			f.status = tc.status
+			if tc.warn {
+				// With nothing to fire, no runner is no news.
+				idle, _ := openPane(t, func() *fakeScheduler { g := newFake(testNow); g.add(sample()[2:4]...); g.status = tc.status; return g }())
+				if strings.Contains(screen(t, idle, 120, 10), "runs") {
+					t.Errorf("the header warns with nothing to fire:\n%s", screen(t, idle, 120, 10))
+				}
+			}
+			p, _ := openPane(t, f)
+			view := p.View(120, 10, true)
+			head := strings.Split(screen(t, p, 120, 10), "\n")[0]
+			mustContain(t, head, "5 tasks", " · "+tc.want)
+			st := tuitest.Styles(t, "ansi")
+			if got := tuitest.Styled(view, st.Warning, tc.want); got != tc.warn {
+				t.Errorf("in the warning style: %v, want %v", got, tc.warn)
+			}
+		})
+	}
 }

@@ -208,7 +208,33 @@ func (p *Pane) header(width int, now time.Time) string {
 	if next != nil {
 		s += " · next: " + one(next.Name) + " " + nextText(next, now)
 	}
-	return p.st.Accent.Render(kit.Fit(s, width))
+	runner, style := p.runnerWords()
+	if runner == "" {
+		return p.st.Accent.Render(kit.Fit(s, width))
+	}
+	return kit.Fit(p.st.Accent.Render(s)+p.st.Muted.Render(" · ")+style.Render(runner), width)
+}
+
+// runnerWords says which process fires the tasks: this cockpit, the
+// daemon, another cockpit, or none while some task would fire (then in
+// the warning style: nothing fires until one starts).
+func (p *Pane) runnerWords() (string, lipgloss.Style) {
+	st := p.status
+	switch {
+	case st == nil:
+		return "", p.st.Muted
+	case st.Self:
+		return "run by this cockpit", p.st.Muted
+	case st.Held && st.Lease.Role == "daemon":
+		return "run by the daemon", p.st.Muted
+	case st.Held && st.Lease.Role == "tui":
+		return "run by another cockpit", p.st.Muted
+	case st.Held:
+		return "run by " + one(st.Lease.Role), p.st.Muted
+	case p.live() == 0:
+		return "", p.st.Muted // nothing to fire: no need of a runner
+	}
+	return "no process runs them: macroa daemon start", p.st.Warning
 }
 
 // footer is the last line: the delete question, the filter, or the keys.
