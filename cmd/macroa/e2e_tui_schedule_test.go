@@ -59,6 +59,7 @@ func TestE2ETUISchedule(t *testing.T) {
 		t.Fatalf("the row does not say the spec in words: %q", row)
 	}
 	ts.waitFor("a succeeded run", func(sc string) bool { return strings.Contains(taskRow(sc, "ping"), "succeeded") })
+	ts.waitText("run by this cockpit")
 
 	// space pauses it; the row says so, with the runs it had.
 	sc = ts.keysThen("the task paused", func(sc string) bool { return strings.Contains(taskRow(sc, "ping"), "paused") }, "space")
