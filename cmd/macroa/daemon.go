@@ -91,6 +91,9 @@ func runDaemon(cmd *cobra.Command, a *app.App) error {
 		log.Error("daemon did not start", "err", err)
 		return err
 	}
+	// The store watcher looks when the database is written (inotify), and
+	// the daemon adds no safety look: idle, it wakes only for its lease.
+	a.SetWatchSafety(-1)
 	if err := a.Start(ctx); err != nil {
 		log.Error("daemon did not start", "err", err)
 		return failErr("%v", err)

@@ -116,6 +116,14 @@ func (a *App) SetLog(l *slog.Logger) {
 
 func (a *App) logger() *slog.Logger { return a.log.Load() }
 
+// SetWatchSafety sets Options.WatchSafety; call it before Start. The
+// daemon switches the safety look off, so it wakes only to renew its lease.
+func (a *App) SetWatchSafety(d time.Duration) {
+	a.mu.Lock()
+	a.opts.WatchSafety = d
+	a.mu.Unlock()
+}
+
 // Config returns the configuration, loading it on first use.
 func (a *App) Config() (*config.Config, error) {
 	a.mu.Lock()
