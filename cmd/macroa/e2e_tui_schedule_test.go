@@ -33,8 +33,9 @@ func taskRow(screen, name string) string {
 
 // TestE2ETUISchedule: a person adds a task with the scheduler pane's
 // form (the form previews the spec as it is typed), the open cockpit's
-// runner fires it every two seconds and its run count moves on screen;
-// space pauses it, and it stays paused: no run starts after.
+// runner fires it every two seconds and its run count moves on screen
+// (and its runs show in the audit feed); space pauses it, and it stays
+// paused: no run starts after.
 func TestE2ETUISchedule(t *testing.T) {
 	s := newSandbox(t)
 	ts := startTUI(t, s, nil, 160, 48)
@@ -60,6 +61,9 @@ func TestE2ETUISchedule(t *testing.T) {
 	}
 	ts.waitFor("a succeeded run", func(sc string) bool { return strings.Contains(taskRow(sc, "ping"), "succeeded") })
 	ts.waitText("run by this cockpit")
+	// Unzoomed, the audit feed beside it shows the runs as they happen.
+	ts.keysThen("the runs in the audit feed", shows("!true"), "M-z")
+	ts.keys("M-z")
 
 	// space pauses it; the row says so, with the runs it had.
 	sc = ts.keysThen("the task paused", func(sc string) bool { return strings.Contains(taskRow(sc, "ping"), "paused") }, "space")
