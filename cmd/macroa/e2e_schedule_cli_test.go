@@ -227,6 +227,19 @@ func TestE2EScheduleUsageErrors(t *testing.T) {
 	r := s.macroa("schedule", "add", "capped", "!true", "every:60", "--missed", "all", "--missed-cap", "3")
 	expect(t, r, 0, "capped")
 	expect(t, s.macroa("schedule", "show", "capped"), 0, "at most 3")
+
+	// --dry-run says what a schedule means and adds nothing.
+	r = s.macroa("schedule", "add", "y", "!true", "every day at 7:30", "--dry-run")
+	expect(t, r, 0, "every day at 07:30 (daily:07:30")
+	if !strings.Contains(r.stdout, "Nothing was added") || strings.Count(r.stdout, "(in ") != 3 {
+		t.Errorf("add --dry-run:\n%s", r.stdout)
+	}
+	if r = s.macroa("schedule", "add", "y", "!true", "daily:25:00", "--dry-run"); r.code != 2 || !strings.Contains(r.stderr, "Accepted forms") {
+		t.Errorf("add --dry-run of an invalid schedule: exit %d\n%s", r.code, r.stderr)
+	}
+	if got := listTasks(t, s, "--all"); len(got) != 1 {
+		t.Errorf("--dry-run stored a task: %+v", got)
+	}
 }
 
 // TestE2EScheduleAmbiguousPrefix: a prefix naming several tasks lists

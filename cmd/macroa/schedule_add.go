@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 func newScheduleAddCmd(a *app.App) *cobra.Command {
 	var session, missed string
 	var missedCap int
-	var reminder, asJSON bool
+	var reminder, asJSON, dryRun bool
 	cmd := &cobra.Command{
 		Use:   "add NAME COMMAND SCHEDULE",
 		Short: "Schedule a request (or with --reminder, a message) and print its id, its schedule in words and its next run",
@@ -64,6 +65,9 @@ forms, and nothing is stored. See macroa schedule --help for the forms.`,
 			if err != nil {
 				return err
 			}
+			if dryRun {
+				return previewSpec(cmd.OutOrStdout(), svc, spec, asJSON)
+			}
 			t, err := svc.Add(ctx, scheduler.AddRequest{
 				Name: name, Command: command, Spec: spec, Kind: kind, Session: session,
 				Missed: policy, MissedCap: missedCap, By: scheduleBy(), Source: scheduleWhere,
@@ -93,9 +97,32 @@ forms, and nothing is stored. See macroa schedule --help for the forms.`,
 	cmd.Flags().IntVar(&missedCap, "missed-cap", 0, fmt.Sprintf("with --missed all, make up at most this many (1 to %d; default 10)", store.MaxMissedCap))
 	cmd.Flags().BoolVar(&reminder, "reminder", false, "COMMAND is a text to tell you, never run")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the task as JSON")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "say what the schedule means and when it would run; add nothing")
 	_ = cmd.RegisterFlagCompletionFunc("session", completeSessions(a))
 	_ = cmd.RegisterFlagCompletionFunc("missed", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"once\tone run for all missed", "skip\tnone; wait for the next", "all\teach, up to --missed-cap"}, cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
+}
+
+// previewSpec says what a schedule means and its next runs, storing
+// nothing.
+func previewSpec(out io.Writer, svc *scheduler.Service, spec string, asJSON bool) error {
+	p, err := svc.Preview(spec, 3)
+	if err != nil {
+		return specErr(spec, err)
+	}
+	if asJSON {
+		return writeJSON(out, struct {
+			Spec     string      `json:"spec"`
+			Schedule string      `json:"schedule"`
+			NextRuns []time.Time `json:"next_runs"`
+		}{p.Machine, p.Words, p.Next})
+	}
+	now := time.Now()
+	fmt.Fprintf(out, "%s (%s). Nothing was added.\n", cell(p.Words), cell(p.Machine))
+	for _, at := range p.Next {
+		fmt.Fprintf(out, "  %s\n", stamp(at, now))
+	}
+	return nil
 }
