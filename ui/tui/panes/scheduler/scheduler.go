@@ -379,14 +379,15 @@ func (p *Pane) startTick() tea.Cmd {
 	return p.every(p.tickGen)
 }
 
-// Quiet: stale answers, reads of the runs, and a tick while the pane was not drawn (hidden
+// Quiet: stale answers, a read of the tasks that finds what is shown (a
+// lease renewal elsewhere wakes the pane), reads of the runs, and a tick while the pane was not drawn (hidden
 // behind another tab), change nothing on screen.
 func (p *Pane) Quiet(msg tea.Msg) bool {
 	switch m := msg.(type) {
 	case tickMsg:
 		return m.gen != p.tickGen || !p.drawn
 	case listMsg:
-		return m.seq != p.last[kindList]
+		return m.seq != p.last[kindList] || p.sameList(m)
 	case detailMsg:
 		return m.seq != p.last[kindDetail]
 	case previewMsg:
@@ -395,6 +396,24 @@ func (p *Pane) Quiet(msg tea.Msg) bool {
 		return true // what it announces comes as toasts
 	}
 	return false
+}
+
+// sameList reports whether a read of the tasks holds what is shown: the
+// same tasks and the same runner (a renewed lease is no change).
+func (p *Pane) sameList(m listMsg) bool {
+	if m.err != nil || !p.loaded || p.loadErr != "" || len(m.tasks) != len(p.tasks) {
+		return false
+	}
+	for i := range m.tasks {
+		if m.tasks[i] != p.tasks[i] {
+			return false
+		}
+	}
+	a, b := m.status, p.status
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Held == b.Held && a.Self == b.Self && a.Lease.Role == b.Lease.Role
 }
 
 // narrow matches the tasks against the filter again, keeping the

@@ -379,3 +379,35 @@ func TestRunnerWords(t *testing.T) {
 		})
 	}
 }
+
+// TestQuietReload: a read of the tasks that finds what is shown changes
+// nothing on screen; one with a change does.
+func TestQuietReload(t *testing.T) {
+	p, f, _, _, _ := newTestPane(t, sample()...)
+	read := func() listMsg {
+		cmd := p.load()
+		return cmd().(listMsg)
+	}
+	if m := read(); !p.Quiet(m) {
+		t.Fatal("a read with nothing new is not quiet")
+	}
+	f.mu.Lock()
+	f.status.Lease.RenewedAt = testNow // a renewal: no change shown
+	f.mu.Unlock()
+	if m := read(); !p.Quiet(m) {
+		t.Fatal("a renewed lease is not quiet")
+	}
+	for _, change := range []func(){
+		func() { t := f.tasks["a1backup01"]; t.RunCount++; f.tasks["a1backup01"] = t },
+		func() { f.status.Self = false },
+	} {
+		f.mu.Lock()
+		change()
+		f.mu.Unlock()
+		m := read()
+		if p.Quiet(m) {
+			t.Fatal("a read with a change is quiet")
+		}
+		p.Update(m)
+	}
+}
