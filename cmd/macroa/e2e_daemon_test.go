@@ -258,3 +258,21 @@ func TestE2EDaemonInstallUser(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EDaemonBesideReadOnlyCockpit: a read-only cockpit runs no tasks,
+// so it never holds the scheduler's lease: a daemon started beside it
+// takes the lease at once, and the cockpit's scheduler pane names it.
+func TestE2EDaemonBesideReadOnlyCockpit(t *testing.T) {
+	s := newSandbox(t)
+	addTaskJSON(t, s, "tick", "!true", "every:1")
+	ts := startTUI(t, s, nil, 160, 48, "--read-only")
+	ts.waitText("5 scheduler")
+	d := runForeground(t, s)
+	waitFor(t, "the daemon to hold the lease beside the read-only cockpit", 20*time.Second, func() bool {
+		st, _ := daemonStatusOf(t, s)
+		return st.Lease != nil && st.Lease.Held && st.Lease.Role == "daemon" && st.Lease.PID == d.cmd.Process.Pid
+	})
+	ts.keys("M-5")
+	ts.waitText("run by the daemon")
+	ts.quit()
+}
