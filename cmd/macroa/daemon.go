@@ -30,7 +30,8 @@ func newDaemonCmd(a *app.App) *cobra.Command {
 		Long: `macroa daemon runs in the foreground until SIGTERM or ctrl+c and runs due
 scheduled tasks; it logs to the log file (macroa logs -f), not the terminal.
 One daemon runs per data directory: a second one is refused. On SIGTERM runs
-going get ` + daemonGrace.String() + ` to finish, then are interrupted and recorded as such.
+going get ` + daemonGrace.String() + ` to finish, then are interrupted and recorded as such
+(a second signal stops it at once).
 
 While no daemon runs, an open cockpit (macroa tui) runs due tasks itself.
 To run it as a systemd service: macroa daemon install --user.`,
@@ -111,6 +112,13 @@ func runDaemon(cmd *cobra.Command, a *app.App) error {
 
 	sig := <-sigs
 	log.Info("daemon stopping", "signal", sig.String())
+	go func() {
+		// A second signal (ctrl+c again) stops at once; the next start
+		// records the runs it cut short as interrupted.
+		s := <-sigs
+		log.Warn("daemon stopped at once", "signal", s.String())
+		os.Exit(1)
+	}()
 	svc.Stop(daemonGrace)
 	sctx, cancel := context.WithTimeout(context.Background(), daemonGrace)
 	defer cancel()

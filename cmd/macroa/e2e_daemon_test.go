@@ -276,3 +276,29 @@ func TestE2EDaemonBesideReadOnlyCockpit(t *testing.T) {
 	ts.waitText("run by the daemon")
 	ts.quit()
 }
+
+// TestE2EDaemonSecondSignalStopsAtOnce: a second ctrl+c while runs get
+// their grace stops the daemon at once (exit 1); the next daemon records
+// the run it cut short as interrupted.
+func TestE2EDaemonSecondSignalStopsAtOnce(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	task := addTaskJSON(t, s, "long", "!sleep 120", "every:1")
+	d := runForeground(t, s)
+	waitFor(t, "the task to be running", 30*time.Second, func() bool {
+		return strings.Contains(s.macroa("schedule", "history", task.ID).stdout, "running")
+	})
+	_ = d.cmd.Process.Signal(syscall.SIGINT)
+	waitFor(t, "the daemon to log that it stops", 10*time.Second, func() bool {
+		b, _ := os.ReadFile(filepath.Join(s.data, "logs", "macroa.log"))
+		return strings.Contains(string(b), `msg="daemon stopping"`)
+	})
+	if code := d.stop(t, syscall.SIGINT, 5*time.Second); code != 1 {
+		t.Errorf("the daemon exited %d after a second signal, want 1", code)
+	}
+	next := runForeground(t, s)
+	waitFor(t, "the cut-short run recorded as interrupted", 30*time.Second, func() bool {
+		return strings.Contains(s.macroa("schedule", "history", task.ID).stdout, "interrupted")
+	})
+	next.stop(t, syscall.SIGKILL, 10*time.Second)
+}
