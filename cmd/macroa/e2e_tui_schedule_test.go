@@ -102,3 +102,30 @@ func TestE2ETUIReminderToast(t *testing.T) {
 	ts.waitText("reminder: stand up and stretch")
 	ts.quit()
 }
+
+// TestE2ETUIScheduleReadOnly: a read-only cockpit runs no task and
+// changes none: the scheduler pane says nothing runs them, and n, space,
+// r and x do nothing.
+func TestE2ETUIScheduleReadOnly(t *testing.T) {
+	s := newSandbox(t)
+	expect(t, s.macroa("schedule", "add", "hourly", "!true", "every 1 hour"), 0, "hourly")
+	ts := startTUI(t, s, nil, 160, 48, "--read-only")
+	ts.waitText("5 scheduler")
+	ts.keysThen("the scheduler pane zoomed", func(sc string) bool {
+		return taskRow(sc, "hourly") != "" && !strings.Contains(sc, "1 chat")
+	}, "M-5", "M-z")
+	ts.waitText("no process runs them: macroa daemon start")
+	ts.keys("n", "space", "r", "x", "y")
+	// Enter still opens the details: had n opened the form, it would
+	// have taken the enter.
+	sc := ts.keysThen("the task's details", shows("history, newest first"), "Enter")
+	if strings.Contains(sc, "new scheduled task") || strings.Contains(sc, "delete task") {
+		t.Fatalf("a read-only cockpit opened the form or the question:\n%s", sc)
+	}
+	ts.quit()
+	r := s.run("", nil, "schedule", "list", "--all", "--json")
+	expect(t, r, 0, `"name": "hourly"`)
+	if !strings.Contains(r.stdout, `"paused": false`) || !strings.Contains(r.stdout, `"run_count": 0`) {
+		t.Fatalf("a read-only cockpit paused or ran the task:\n%s", r.stdout)
+	}
+}
