@@ -2,8 +2,9 @@
 // by next due time, each with its next run counting down, its spec in
 // words, its last outcome and its run count. enter shows a task's details
 // and history; space pauses or resumes it, r runs it now (in this
-// process, in a tea.Cmd), n adds one with a form that previews the next
-// fire times as the spec is typed, x deletes one after a y/n question.
+// process, in a tea.Cmd; ctrl+c interrupts it), n adds one with a form
+// that previews the next fire times as the spec is typed, x deletes one
+// after a y/n question. The header says which process fires the tasks.
 //
 // The tasks are read again when the store says schedules changed (a
 // StoreChanged core event, from any process), when a run fires in this
