@@ -120,3 +120,13 @@ func TestRenderUnit(t *testing.T) {
 		t.Error("a binary path with a line break was written into a unit")
 	}
 }
+
+// TestUnitWriteErr: a unit directory that is not ours to write gets a
+// sentence naming the two ways out, exit 1.
+func TestUnitWriteErr(t *testing.T) {
+	err := unitWriteErr("/etc/systemd/system/macroa.service", &os.PathError{Op: "open", Path: "/etc/systemd/system/x", Err: os.ErrPermission})
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 1 || !strings.Contains(ee.msg, "--user") || !strings.Contains(ee.msg, "sudo") {
+		t.Errorf("unitWriteErr = %v; want exit 1 suggesting --user or sudo", err)
+	}
+}
