@@ -287,7 +287,10 @@ func TestE2EScheduleAmbiguousPrefix(t *testing.T) {
 		t.Errorf("%d tasks after deleting one, want 16", len(got))
 	}
 	// A second task with a name in use is added, and said to share it.
-	expect(t, s.macroa("schedule", "add", "task-a", "!true", "every:3600"), 0, "2 tasks are named task-a now")
+	if r := s.macroa("schedule", "add", "dup", "!true", "every:3600"); strings.Contains(r.stdout, "named dup") {
+		t.Errorf("the first task named dup is said to share its name:\n%s", r.stdout)
+	}
+	expect(t, s.macroa("schedule", "add", "dup", "!true", "every:3600"), 0, "2 tasks are named dup now")
 	r := s.macroa("schedule", "delete", "zz-no-such-task")
 	if r.code != 1 || !strings.Contains(r.stderr, "no task") {
 		t.Errorf("delete of an unknown task: exit %d, stderr %q", r.code, r.stderr)
