@@ -21,7 +21,7 @@ import (
 )
 
 func newDaemonInstallCmd(a *app.App) *cobra.Command {
-	var userUnit, force, print bool
+	var userUnit, force, printOnly bool
 	cmd := &cobra.Command{
 		Use:   "install",
 		Short: "Write a hardened systemd unit that runs the daemon, and say how to enable it",
@@ -51,6 +51,7 @@ a restart on failure. An existing unit that differs is kept unless --force.`,
 				spec.DataHome = cfg.Home
 			}
 			home, _ := os.UserHomeDir()
+			logDir := filepath.Dir(cfg.LogPath)
 			dir := systemUnitDir
 			if userUnit {
 				if dir, err = userUnitDir(); err != nil {
@@ -65,7 +66,8 @@ a restart on failure. An existing unit that differs is kept unless --force.`,
 				}
 				spec.RunAs, home = u.Username, u.HomeDir
 				if u.Uid != fmt.Sprint(os.Getuid()) && spec.DataHome == "" {
-					spec.DataHome = filepath.Join(u.HomeDir, ".macroa")
+					// Another person's daemon keeps its log in its own data dir.
+					spec.DataHome, logDir = filepath.Join(u.HomeDir, ".macroa"), ""
 				} else {
 					spec.DataHome = cfg.Home
 				}
@@ -74,8 +76,8 @@ a restart on failure. An existing unit that differs is kept unless --force.`,
 			if spec.DataHome != "" {
 				data = spec.DataHome
 			}
-			spec.Writable = writablePaths(data, home, filepath.Dir(cfg.LogPath))
-			if userUnit && !print {
+			spec.Writable = writablePaths(data, home, logDir)
+			if userUnit && !printOnly {
 				// ProtectSystem=strict lets the daemon write only where it
 				// already may: the data dir must exist before it starts.
 				if err := os.MkdirAll(data, 0o700); err != nil {
@@ -87,7 +89,7 @@ a restart on failure. An existing unit that differs is kept unless --force.`,
 				return failErr("write the unit: %v", err)
 			}
 			out := cmd.OutOrStdout()
-			if print {
+			if printOnly {
 				_, err := io.WriteString(out, text)
 				return err
 			}
@@ -125,7 +127,7 @@ a restart on failure. An existing unit that differs is kept unless --force.`,
 	}
 	cmd.Flags().BoolVar(&userUnit, "user", false, "install for you (systemctl --user) instead of for the system")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing unit that differs")
-	cmd.Flags().BoolVar(&print, "print", false, "print the unit instead of writing it")
+	cmd.Flags().BoolVar(&printOnly, "print", false, "print the unit instead of writing it")
 	return cmd
 }
 
