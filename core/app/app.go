@@ -208,7 +208,7 @@ func (a *App) Kernel(ctx context.Context) (*kernel.Kernel, error) {
 		}
 	}
 	a.kern = kernel.New(kernel.Options{Config: a.cfg, DB: db, Environ: env, WorkDir: wd, UserHome: home,
-		Bus: a.broker(), Models: a.modelFactory(a.cfg), Reminders: reminders{a}})
+		Bus: a.broker(), Models: a.modelFactory(a.cfg), Reminders: reminders{a}, Location: localZone(env)})
 	return a.kern, nil
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"github.com/macroa/macroa/core/approvals"
@@ -25,14 +26,19 @@ func (a *App) Schedules() (*scheduler.Service, error) {
 		return nil, err
 	}
 	secrets := a.cfg.SecretValues()
+	env := a.opts.Environ
+	if env == nil {
+		env = os.Environ()
+	}
 	a.schedules = scheduler.New(scheduler.Options{
-		Store:  db,
-		Bus:    a.broker(),
-		Run:    a.runTask,
-		Redact: func(s string) string { return redact.String(s, secrets...) },
-		Log:    a.logger(),
-		Holder: approvals.Runner(),
-		Alive:  approvals.Alive,
+		Store:    db,
+		Bus:      a.broker(),
+		Run:      a.runTask,
+		Redact:   func(s string) string { return redact.String(s, secrets...) },
+		Log:      a.logger(),
+		Location: localZone(env),
+		Holder:   approvals.Runner(),
+		Alive:    approvals.Alive,
 	})
 	// Reminders and failed runs go to the notification channels from the
 	// process that fired them, whether or not it called Start.
