@@ -43,7 +43,7 @@ func (a *App) startNotify(cfg *config.Config) {
 	}
 	n := notify.FromConfig(cfg)
 	sub := a.broker().SubscribeWith(context.Background(), events.SubscribeOptions[events.Event]{
-		Name: "notify", Filter: func(e events.Event) bool { _, ok := approvalMessage(e); return ok },
+		Name: "notify", Filter: func(e events.Event) bool { _, ok := messageOf(e); return ok },
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &notifyLoop{sub: sub, cancel: cancel, done: make(chan struct{})}
@@ -52,7 +52,7 @@ func (a *App) startNotify(cfg *config.Config) {
 	go func() {
 		defer close(l.done)
 		for e := range sub.C {
-			m, _ := approvalMessage(e)
+			m, _ := messageOf(e)
 			if c, ok := e.(events.ApprovalChanged); ok && c.State == string(store.ApprovalFailed) && db != nil {
 				// Why it failed is in the entry, not the event.
 				if entry, err := db.GetApproval(ctx, store.ApprovalID(c.ID)); err == nil {
@@ -93,6 +93,14 @@ func (a *App) stopNotify(ctx context.Context) {
 
 // approvalMessage is the notification for an event, ok false for an event
 // that sends none.
+// messageOf is the notification an event asks for, if any.
+func messageOf(e events.Event) (notify.Message, bool) {
+	if m, ok := taskMessage(e); ok {
+		return m, true
+	}
+	return approvalMessage(e)
+}
+
 func approvalMessage(e events.Event) (notify.Message, bool) {
 	c, ok := e.(events.ApprovalChanged)
 	if !ok {

@@ -85,3 +85,7 @@ func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func schedAdd(name, command string, kind store.TaskKind) scheduler.AddRequest {
+	return scheduler.AddRequest{Name: name, Command: command, Kind: kind, Spec: "in 1 hour", By: "person:tester", Source: "cli"}
+}
