@@ -33,7 +33,7 @@
 //     and polls every WatchEvery where it cannot be told.
 //
 // Lifecycle: New, then any method; Start(ctx) for a long-running front end
-// (the cockpit, later the daemon); Shutdown(ctx) at the end, which cancels
+// (the cockpit, the daemon); Shutdown(ctx) at the end, which cancels
 // runs, waits for them until ctx ends, stops the watcher, closes the
 // broker and the store, and adds no fixed wait.
 //
@@ -41,12 +41,15 @@
 //
 //  1. Add the typed queries it needs to store/ (the only package that
 //     writes SQL), with their tests on a real database.
-//  2. Add a file here, say schedules.go, with a value type holding the App
-//     (type ScheduleService struct{ a *App }), an accessor
-//     (func (a *App) ScheduleService() ScheduleService) and one method per
+//  2. Add a file here, say sessions.go, with a value type holding the App
+//     (type SessionService struct{ a *App }), an accessor
+//     (func (a *App) SessionService() SessionService) and one method per
 //     operation; each takes a context and gets the store from a.store(ctx),
 //     which opens it on first use. Return the store's errors as they are:
-//     front ends add the sentence a person reads.
+//     front ends add the sentence a person reads. A service with logic
+//     and background work of its own lives in its own package under core/
+//     (core/approvals, core/scheduler) and is built here on first use
+//     (approvals.go, schedules.go).
 //  3. Anything it must build lazily (a client, a pool) is built on the
 //     first call that needs it, under a.mu, never in New.
 //  4. Background work starts in Start and stops in Shutdown, before the
