@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/macroa/macroa/termsafe"
 )
 
 // Count writes a count with thousands separators: 10,000.
@@ -32,7 +30,7 @@ func Count(n int) string {
 // Sentence turns an error into a toast's sentence: one clean line, a
 // capital first letter and a full stop.
 func Sentence(err error) string {
-	s := OneLine(termsafe.Clean(err.Error()))
+	s := SafeLine(err.Error())
 	if s == "" {
 		return "Something went wrong."
 	}
