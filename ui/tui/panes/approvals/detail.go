@@ -86,7 +86,7 @@ func (p *Pane) detailBody(width int, now time.Time) []string {
 	case live && c.liveN < len(p.live):
 		if live {
 			for _, l := range p.live[c.liveN:] {
-				c.out = append(c.out, p.sectionLines(block(l), width, p.st.Shell)...)
+				c.out = append(c.out, p.sectionLines(kit.SafeBlock(l), width, p.st.Shell)...)
 			}
 			c.liveN, changed = len(p.live), true
 		}
@@ -113,7 +113,7 @@ func (p *Pane) outputTitle(e *store.Approval, live bool, width int) []string {
 	case live:
 		return []string{"", p.st.Muted.Render("output (running)")}
 	case e.Output != "":
-		return append([]string{"", p.st.Muted.Render("output")}, p.sectionLines(block(e.Output), width, p.st.Shell)...)
+		return append([]string{"", p.st.Muted.Render("output")}, p.sectionLines(kit.SafeBlock(e.Output), width, p.st.Shell)...)
 	case e.State == store.ApprovalRunning || e.State == store.ApprovalApproved || p.acting[e.ID]:
 		return append([]string{"", p.st.Muted.Render("output")},
 			p.sectionLines("(running; its lines show here as it prints them)", width, p.st.Muted)...)
@@ -126,7 +126,7 @@ func (p *Pane) detailTail(width int) []string {
 	if p.shown.Error == "" {
 		return nil
 	}
-	return append([]string{"", p.st.Muted.Render("error")}, p.sectionLines(block(p.shown.Error), width, p.st.Error)...)
+	return append([]string{"", p.st.Muted.Render("error")}, p.sectionLines(kit.SafeBlock(p.shown.Error), width, p.st.Error)...)
 }
 
 // detailHead is the shown entry's fields and its command or diff.
@@ -153,22 +153,22 @@ func (p *Pane) detailHead(width int, now time.Time) []string {
 			}
 		}
 	}
-	field("summary", one(e.Summary), p.st.Text)
-	field("kind", one(e.Kind), p.st.Text)
+	field("summary", kit.SafeLine(e.Summary), p.st.Text)
+	field("kind", kit.SafeLine(e.Kind), p.st.Text)
 	if e.Target != "" {
-		field("target", one(e.Target), p.st.Text)
+		field("target", kit.SafeLine(e.Target), p.st.Text)
 	}
 	field("host", hostName(e.Host), p.st.Text)
-	proposed := one(e.Proposer)
+	proposed := kit.SafeLine(e.Proposer)
 	if e.Source != "" {
-		proposed += " from " + one(e.Source)
+		proposed += " from " + kit.SafeLine(e.Source)
 	}
 	proposed += ", " + ago(now, e.CreatedAt)
 	if e.Count > 1 {
 		proposed += fmt.Sprintf(" (proposed %d times)", e.Count)
 	}
 	if e.Session != "" {
-		proposed += " · session " + one(e.Session)
+		proposed += " · session " + kit.SafeLine(e.Session)
 	}
 	field("proposed", proposed, p.st.Text)
 	if e.State == store.ApprovalPending {
@@ -184,30 +184,30 @@ func (p *Pane) detailHead(width int, now time.Time) []string {
 	// Why it was proposed: a model's words or Macroa's own (the agent's
 	// reason for asking), so the label claims neither; on one line, so a
 	// line break in it cannot start a row.
-	why := one(e.Why)
+	why := kit.SafeLine(e.Why)
 	if why == "" {
 		why = "(none given)"
 	}
 	field("why", why, p.st.Text)
-	gate := one(e.Verdict)
+	gate := kit.SafeLine(e.Verdict)
 	if e.Reason != "" {
-		gate += ": " + one(e.Reason)
+		gate += ": " + kit.SafeLine(e.Reason)
 	}
 	field("gate", gate, p.st.Text)
-	level := "level " + one(e.Level)
+	level := "level " + kit.SafeLine(e.Level)
 	if e.Level == "" {
 		level = "level -"
 	}
 	level += " · risk " + actions.Risk(e.Risk).String()
 	if e.Protected != "" {
-		level += " · protected " + one(e.Protected)
+		level += " · protected " + kit.SafeLine(e.Protected)
 	}
 	field("", level, p.riskStyle(e.Risk))
 	if e.DecidedBy != "" {
 		field("decided", decided(e)+", "+ago(now, e.DecidedAt), p.st.Text)
 	}
 	if e.Note != "" {
-		field("note", block(e.Note), p.st.Text)
+		field("note", kit.SafeBlock(e.Note), p.st.Text)
 	}
 	if out, style := outcome(e, p.st); out != "" {
 		field("outcome", out, style)
@@ -275,16 +275,16 @@ func (p *Pane) detailFooter(width, rows int) []string {
 	if p.prompt != browse {
 		return p.footer(width, rows)
 	}
-	hints := []hint{{"esc close", 4}}
+	hints := []kit.Hint{{Text: "esc close", Drop: 4}}
 	if p.shown.State == store.ApprovalPending && !p.acting[p.shown.ID] {
 		for i, a := range [][2]string{{"approve", "approve"}, {"remember", "remember"}, {"reject", "reject"}} {
 			if k := p.KeyLabel(a[0]); k != "?" {
-				hints = append(hints, hint{k + " " + a[1], []int{1, 3, 2}[i]})
+				hints = append(hints, kit.Hint{Text: k + " " + a[1], Drop: []int{1, 3, 2}[i]})
 			}
 		}
 	}
-	hints = append(hints, hint{p.KeyLabel("up") + "/" + p.KeyLabel("down") + " scroll", 5})
-	return []string{p.st.Muted.Render(fitHints(width, "", hints, ""))}
+	hints = append(hints, kit.Hint{Text: p.KeyLabel("up") + "/" + p.KeyLabel("down") + " scroll", Drop: 5})
+	return []string{p.st.Muted.Render(kit.FitHints(width, "", hints, ""))}
 }
 
 // riskStyle is a risk's colour; the word beside it says the same.

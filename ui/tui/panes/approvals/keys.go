@@ -180,9 +180,9 @@ func (p *Pane) actionKey(k string, e *store.Approval) (tea.Cmd, bool) {
 func (p *Pane) cannotAnswer(e *store.Approval) string {
 	switch {
 	case p.acting[e.ID]:
-		return fmt.Sprintf("%s is being answered from here already", one(e.Summary))
+		return fmt.Sprintf("%s is being answered from here already", kit.SafeLine(e.Summary))
 	case e.State != store.ApprovalPending:
-		return fmt.Sprintf("%s is %s, not waiting for an answer", one(e.Summary), e.State)
+		return fmt.Sprintf("%s is %s, not waiting for an answer", kit.SafeLine(e.Summary), e.State)
 	}
 	return ""
 }
@@ -192,9 +192,9 @@ func (p *Pane) cannotAnswer(e *store.Approval) string {
 func cannotRemember(e *store.Approval) string {
 	switch {
 	case e.Protected != "":
-		return fmt.Sprintf("not remembered: %s touches the protected %s; approve it once with a", one(e.Summary), one(e.Protected))
+		return fmt.Sprintf("not remembered: %s touches the protected %s; approve it once with a", kit.SafeLine(e.Summary), kit.SafeLine(e.Protected))
 	case actions.Risk(e.Risk) >= actions.Critical:
-		return fmt.Sprintf("not remembered: %s is critical risk; approve it once with a", one(e.Summary))
+		return fmt.Sprintf("not remembered: %s is critical risk; approve it once with a", kit.SafeLine(e.Summary))
 	}
 	return ""
 }
@@ -283,7 +283,7 @@ func (p *Pane) acted(m actedMsg) tea.Cmd {
 
 // answerToast is the toast after an answer.
 func answerToast(m actedMsg) (kit.ToastLevel, string) {
-	what := one(m.summary)
+	what := kit.SafeLine(m.summary)
 	var c *store.ApprovalConflict
 	switch {
 	case errors.As(m.err, &c):
@@ -303,7 +303,7 @@ func answerToast(m actedMsg) (kit.ToastLevel, string) {
 		level = kit.ToastError
 		text = what + " failed"
 		if e.Error != "" {
-			text += ": " + one(e.Error)
+			text += ": " + kit.SafeLine(e.Error)
 		}
 	default:
 		text = "approved " + what + " (" + string(e.State) + ")"
@@ -318,13 +318,13 @@ func answerToast(m actedMsg) (kit.ToastLevel, string) {
 func conflictText(c *store.ApprovalConflict) string {
 	cur := c.Current
 	if errors.Is(c.Err, store.ErrApprovalExpired) || cur.State == store.ApprovalExpired {
-		return "too late: " + one(cur.Summary) + " expired before it was answered"
+		return "too late: " + kit.SafeLine(cur.Summary) + " expired before it was answered"
 	}
 	verb := "approved"
 	if cur.State == store.ApprovalRejected {
 		verb = "rejected"
 	}
-	by, where := one(cur.DecidedBy), one(cur.DecidedWhere)
+	by, where := kit.SafeLine(cur.DecidedBy), kit.SafeLine(cur.DecidedWhere)
 	if by == "" {
 		by = "someone"
 	}

@@ -8,23 +8,15 @@ import (
 
 	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/store"
-	"github.com/macroa/macroa/termsafe"
 	"github.com/macroa/macroa/ui/tui/kit"
 )
-
-// one is untrusted text made safe and put on one line: escape sequences,
-// controls and bidi overrides removed (termsafe), white space squeezed.
-func one(s string) string { return kit.OneLine(termsafe.Clean(s)) }
-
-// block is untrusted text made safe, keeping its lines.
-func block(s string) string { return kit.Printable(termsafe.Clean(s), true) }
 
 // hostName is an entry's host as shown: "local" for this machine.
 func hostName(h string) string {
 	if h == "" {
 		return "local"
 	}
-	return one(h)
+	return kit.SafeLine(h)
 }
 
 // span is a duration, coarsely: "12s", "5m", "3h", "2d".
@@ -82,9 +74,9 @@ func decided(e *store.Approval) string {
 	if e.DecidedBy == "" {
 		return "-"
 	}
-	s := one(e.DecidedBy)
+	s := kit.SafeLine(e.DecidedBy)
 	if e.DecidedWhere != "" {
-		s += " (" + one(e.DecidedWhere) + ")"
+		s += " (" + kit.SafeLine(e.DecidedWhere) + ")"
 	}
 	return s
 }
@@ -97,13 +89,13 @@ func command(e *store.Approval) (label string, lines []string) {
 	k := actions.Kind(e.Kind)
 	params, err := actions.DecodeParams(k, []byte(e.Params))
 	if err != nil {
-		return "parameters", []string{"cannot be read: " + one(err.Error()), block(e.Params)}
+		return "parameters", []string{"cannot be read: " + kit.SafeLine(err.Error()), kit.SafeBlock(e.Params)}
 	}
 	switch q := params.(type) {
 	case actions.Command:
-		lines = []string{block(q.Shell)}
+		lines = []string{kit.SafeBlock(q.Shell)}
 		if q.Dir != "" {
-			lines = append(lines, "(in "+one(q.Dir)+")")
+			lines = append(lines, "(in "+kit.SafeLine(q.Dir)+")")
 		}
 		return "command", lines
 	case actions.File:
@@ -111,26 +103,26 @@ func command(e *store.Approval) (label string, lines []string) {
 		if mode == 0 {
 			mode = 0o644
 		}
-		head := fmt.Sprintf("write %s (mode %04o)", one(q.Path), mode.Perm())
+		head := fmt.Sprintf("write %s (mode %04o)", kit.SafeLine(q.Path), mode.Perm())
 		if q.Diff != "" {
-			return "diff", []string{head, block(q.Diff)}
+			return "diff", []string{head, kit.SafeBlock(q.Diff)}
 		}
-		return "file", []string{head + "; the diff against the file is made when it runs; new content:", block(q.Content)}
+		return "file", []string{head + "; the diff against the file is made when it runs; new content:", kit.SafeBlock(q.Content)}
 	case actions.Memory:
 		if k == actions.MemoryForget {
-			return "memory", []string{"forget " + one(q.Key)}
+			return "memory", []string{"forget " + kit.SafeLine(q.Key)}
 		}
-		return "memory", []string{"remember " + one(q.Key) + " = " + one(q.Value)}
+		return "memory", []string{"remember " + kit.SafeLine(q.Key) + " = " + kit.SafeLine(q.Value)}
 	}
 	argv := actions.Action{Kind: k, Host: e.Host, Params: params}.Argv()
 	if argv == nil {
-		return "action", []string{one(e.Kind) + " " + one(e.Params)}
+		return "action", []string{kit.SafeLine(e.Kind) + " " + kit.SafeLine(e.Params)}
 	}
 	quoted := make([]string, len(argv))
 	for i, a := range argv {
 		quoted[i] = shellQuote(a)
 	}
-	return "command", []string{block(strings.Join(quoted, " "))}
+	return "command", []string{kit.SafeBlock(strings.Join(quoted, " "))}
 }
 
 // shellQuote quotes an argument the way a shell would need it, so an

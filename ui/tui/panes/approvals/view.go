@@ -1,7 +1,6 @@
 package approvals
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -149,7 +148,7 @@ func (p *Pane) emptyText() string {
 // header is the first line: the counts, or why they could not be read.
 func (p *Pane) header(width int) string {
 	if p.loadErr != "" {
-		return p.st.Error.Render(kit.Fit("could not read the approval queue: "+one(p.loadErr), width))
+		return p.st.Error.Render(kit.Fit("could not read the approval queue: "+kit.SafeLine(p.loadErr), width))
 	}
 	c := p.counts
 	var left string
@@ -193,15 +192,15 @@ func (p *Pane) footer(width, rows int) []string {
 		if p.remember.Scope != "" {
 			q = strings.ToUpper(actions.Risk(p.target.Risk).String()) + " risk, approve and remember " + scopeWords(p.remember.Scope) + "?"
 		}
-		return []string{p.st.Warning.Render(fitHints(width, q, []hint{{p.KeyLabel("approve") + " or y runs it", 0}, {"esc cancels", 1}},
-			one(p.target.Summary)))}
+		return []string{p.st.Warning.Render(kit.FitHints(width, q, []kit.Hint{{Text: p.KeyLabel("approve") + " or y runs it"}, {Text: "esc cancels", Drop: 1}},
+			p.target.Summary))}
 	case scope:
-		var hs []hint
+		var hs []kit.Hint
 		if p.target.Session != "" {
-			hs = append(hs, hint{"s session", 0})
+			hs = append(hs, kit.Hint{Text: "s session"})
 		}
-		hs = append(hs, hint{"h host", 0}, hint{"w always", 0}, hint{"esc cancels", 1})
-		return []string{p.st.Warning.Render(fitHints(width, "remember for:", hs, one(p.target.Summary)))}
+		hs = append(hs, kit.Hint{Text: "h host"}, kit.Hint{Text: "w always"}, kit.Hint{Text: "esc cancels", Drop: 1})
+		return []string{p.st.Warning.Render(kit.FitHints(width, "remember for:", hs, p.target.Summary))}
 	case noting:
 		return p.noteFooter(width, rows)
 	}
@@ -216,10 +215,10 @@ func (p *Pane) footer(width, rows int) []string {
 	// The pane's own keys first; enter and / open and filter every list,
 	// so their hints go first when the line is short (the cheat sheet has
 	// them all).
-	var hints []hint
+	var hints []kit.Hint
 	add := func(action, what string, drop int) {
 		if k := p.KeyLabel(action); k != "?" {
-			hints = append(hints, hint{k + " " + what, drop})
+			hints = append(hints, kit.Hint{Text: k + " " + what, Drop: drop})
 		}
 	}
 	switch p.view {
@@ -241,7 +240,7 @@ func (p *Pane) footer(width, rows int) []string {
 		add("rules", "rules", 5)
 	}
 	add("search", "filter", 7)
-	return []string{p.st.Muted.Render(fitHints(width, "", hints, ""))}
+	return []string{p.st.Muted.Render(kit.FitHints(width, "", hints, ""))}
 }
 
 // noteFooter is the rejection's prompt: what is rejected and the keys on
@@ -257,66 +256,16 @@ func (p *Pane) noteFooter(width, rows int) []string {
 	}
 	// "reject restart nginx.service? enter rejects · esc cancels", the
 	// summary cut to the room the keys leave.
-	keys := fitHints(width, "", []hint{{"enter rejects", 0}, {"esc cancels", 1}}, "")
+	keys := kit.FitHints(width, "", []kit.Hint{{Text: "enter rejects"}, {Text: "esc cancels", Drop: 1}}, "")
 	keys = strings.TrimRight(ansi.Strip(keys), " ")
 	q := "reject? " + keys
-	if room := width - ansi.StringWidth("reject ? "+keys); room >= minTail {
-		q = "reject " + ansi.Truncate(one(p.target.Summary), room, "…") + "? " + keys
+	if room := width - ansi.StringWidth("reject ? "+keys); room >= kit.MinTail {
+		q = "reject " + ansi.Truncate(kit.SafeLine(p.target.Summary), room, "…") + "? " + keys
 	}
 	head := p.st.Accent.Render(kit.Fit(q, width))
 	label := kit.Fit("note: ", min(width, len("note: ")))
 	in := p.note.View(max(1, width-ansi.StringWidth(label)), p.st.Text, p.st.Subtle, "optional, for the proposer")
 	return []string{head, kit.Fit(p.st.Accent.Render(label)+in, width)}
-}
-
-// hint is a part of a footer line; drop ranks the parts left out when the
-// line is too narrow, the highest first (0: kept).
-type hint struct {
-	text string
-	drop int
-}
-
-// minTail is the fewest cells a footer's tail (an entry's summary) is
-// shown in; with less room it is left out.
-const minTail = 8
-
-// fitHints is lead, then the hints joined by " · ", leaving out the least
-// important until they fit width, then tail (an entry's summary) cut to
-// the room left: a line of exactly width cells.
-func fitHints(width int, lead string, hints []hint, tail string) string {
-	hs := slices.Clone(hints)
-	line := func() string {
-		parts := make([]string, 0, len(hs)+1)
-		if lead != "" {
-			parts = append(parts, lead)
-		}
-		for _, h := range hs {
-			parts = append(parts, h.text)
-		}
-		s := strings.Join(parts, " · ")
-		if lead != "" && len(hs) > 0 {
-			s = lead + " " + strings.Join(parts[1:], " · ")
-		}
-		return s
-	}
-	s := line()
-	for ansi.StringWidth(s) > width {
-		worst := -1
-		for i, h := range hs {
-			if h.drop > 0 && (worst < 0 || h.drop > hs[worst].drop) {
-				worst = i
-			}
-		}
-		if worst < 0 {
-			break
-		}
-		hs = slices.Delete(hs, worst, worst+1)
-		s = line()
-	}
-	if tail != "" && width-ansi.StringWidth(s)-len(" · ") >= minTail {
-		s += " · " + tail
-	}
-	return kit.Fit(s, width)
 }
 
 // openColumns lays out the open list: risk, age, expiry, host, proposer.
@@ -359,7 +308,7 @@ func (p *Pane) entryRow(e *store.Approval, cols []column, free int, now time.Tim
 		b.WriteByte(' ')
 	}
 	// Summary then, muted, why: both cut before measuring (either may be long).
-	summary := one(kit.Head(e.Summary, 2*free+16))
+	summary := kit.SafeLine(kit.Head(e.Summary, 2*free+16))
 	if e.Count > 1 {
 		summary += " ×" + strconv.Itoa(e.Count)
 	}
@@ -367,9 +316,9 @@ func (p *Pane) entryRow(e *store.Approval, cols []column, free int, now time.Tim
 	b.WriteString(p.paint.text.Apply(kit.Cell(summary, sw, false)))
 	rest := free - sw
 	if why := e.Why; p.view == open && why != "" && rest > 3 {
-		b.WriteString(p.paint.muted.Apply(kit.Cell(" — "+one(kit.Head(why, 2*rest+16)), rest, false)))
+		b.WriteString(p.paint.muted.Apply(kit.Cell(" — "+kit.SafeLine(kit.Head(why, 2*rest+16)), rest, false)))
 	} else if p.view == history && e.Note != "" && rest > 3 {
-		b.WriteString(p.paint.muted.Apply(kit.Cell(" — note: "+one(kit.Head(e.Note, 2*rest+16)), rest, false)))
+		b.WriteString(p.paint.muted.Apply(kit.Cell(" — note: "+kit.SafeLine(kit.Head(e.Note, 2*rest+16)), rest, false)))
 	} else if rest > 0 {
 		b.WriteString(strings.Repeat(" ", rest))
 	}
@@ -394,7 +343,7 @@ func (p *Pane) entryCell(e *store.Approval, col string, now time.Time) (string, 
 	case "HOST":
 		return hostName(e.Host), p.paint.muted
 	case "BY", "PROPOSED BY":
-		return one(e.Proposer), p.paint.muted
+		return kit.SafeLine(e.Proposer), p.paint.muted
 	case "STATE":
 		return string(e.State), p.paint.state(e.State)
 	case "WHEN":
@@ -427,18 +376,18 @@ func (p *Pane) ruleRow(r *store.ApprovalRule, cols []column, free int, now time.
 			text = ruleScope(r)
 			paint = p.paint.text
 		case "KIND":
-			text = one(r.Kind)
+			text = kit.SafeLine(r.Kind)
 		case "USES":
 			text = strconv.Itoa(r.Uses)
 		case "MADE":
 			text = stamp(now, r.CreatedAt)
 		case "BY":
-			text = one(r.CreatedBy)
+			text = kit.SafeLine(r.CreatedBy)
 		}
 		b.WriteString(paint.Apply(kit.Cell(text, c.width, c.right)))
 		b.WriteByte(' ')
 	}
-	target := one(r.Target)
+	target := kit.SafeLine(r.Target)
 	if revoked {
 		target += " (revoked)"
 	}
@@ -457,7 +406,7 @@ func ruleScope(r *store.ApprovalRule) string {
 	case store.ScopeHost:
 		return "host " + hostName(r.Host)
 	case store.ScopeSession:
-		return "session " + one(r.Session)
+		return "session " + kit.SafeLine(r.Session)
 	}
-	return one(string(r.Scope))
+	return kit.SafeLine(string(r.Scope))
 }

@@ -35,7 +35,7 @@ func (p *Pane) viewDetail(width, height int) string {
 	body := p.detailBody(width, p.now())
 	rows := max(0, height-1-len(footer))
 	p.list.ClampDetail(len(body), rows)
-	head := p.st.Accent.Render("task "+one(t.Name)) + " " + p.st.Muted.Render(string(t.ID))
+	head := p.st.Accent.Render("task "+kit.SafeLine(t.Name)) + " " + p.st.Muted.Render(string(t.ID))
 	if p.gone {
 		head += " " + p.st.Warning.Render("deleted")
 	}
@@ -70,7 +70,7 @@ func (p *Pane) detailBody(width int, now time.Time) []string {
 	field("kind", kind, p.st.Text)
 	// The command keeps its lines, each cleaned; a label-less line can
 	// only start with the indent, so no text can pass for a field.
-	for i, l := range strings.Split(block(t.Command), "\n") {
+	for i, l := range strings.Split(kit.SafeBlock(t.Command), "\n") {
 		label := "command"
 		if i > 0 {
 			label = ""
@@ -81,8 +81,8 @@ func (p *Pane) detailBody(width int, now time.Time) []string {
 	if words == "" {
 		words = "-"
 	}
-	field("schedule", one(words), p.st.Text)
-	field("spec", one(t.Spec), p.st.Muted)
+	field("schedule", kit.SafeLine(words), p.st.Text)
+	field("spec", kit.SafeLine(t.Spec), p.st.Muted)
 	next, style := nextText(t, now), p.st.Accent
 	if !t.Paused && !t.Done() {
 		next += " (" + stamp(now, t.NextRunAt) + ")"
@@ -100,19 +100,19 @@ func (p *Pane) detailBody(width int, now time.Time) []string {
 		}
 	}
 	field("missed", missedWords(t), p.st.Text)
-	created := one(t.CreatedBy)
+	created := kit.SafeLine(t.CreatedBy)
 	if created == "" {
 		created = "-"
 	}
 	if t.Source != "" {
-		created += " from " + one(t.Source)
+		created += " from " + kit.SafeLine(t.Source)
 	}
 	if !t.CreatedAt.IsZero() {
 		created += ", " + stamp(now, t.CreatedAt)
 	}
 	field("created", created, p.st.Text)
 	if t.Session != "" {
-		field("session", one(t.Session), p.st.Text)
+		field("session", kit.SafeLine(t.Session), p.st.Text)
 	}
 	last := countWord(t.RunCount, "run")
 	if t.LastState != "" {
@@ -132,7 +132,7 @@ func (p *Pane) historyLines(width int, now time.Time) []string {
 	out := []string{"", p.st.Muted.Render(kit.Fit("history, newest first", width))}
 	switch {
 	case p.detErr != "":
-		return append(out, p.st.Error.Render(kit.Fit("  could not read the history: "+one(p.detErr), width)))
+		return append(out, p.st.Error.Render(kit.Fit("  could not read the history: "+kit.SafeLine(p.detErr), width)))
 	case !p.detailOK:
 		return append(out, p.st.Muted.Render(kit.Fit("  loading…", width)))
 	case len(p.history) == 0:
@@ -164,12 +164,12 @@ func (p *Pane) detailFooter(width int) []string {
 	if p.prompt == deleting {
 		return p.footer(width)
 	}
-	hints := []hint{{"esc close", 5}}
+	hints := []kit.Hint{{Text: "esc close", Drop: 5}}
 	for i, a := range [][2]string{{"pause", "pause/resume"}, {"run", "run now"}, {"delete", "delete"}} {
 		if k := p.KeyLabel(a[0]); k != "?" {
-			hints = append(hints, hint{k + " " + a[1], i + 1})
+			hints = append(hints, kit.Hint{Text: k + " " + a[1], Drop: i + 1})
 		}
 	}
-	hints = append(hints, hint{p.KeyLabel("up") + "/" + p.KeyLabel("down") + " scroll", 6})
-	return []string{p.st.Muted.Render(fitHints(width, "", hints))}
+	hints = append(hints, kit.Hint{Text: p.KeyLabel("up") + "/" + p.KeyLabel("down") + " scroll", Drop: 6})
+	return []string{p.st.Muted.Render(kit.FitHints(width, "", hints, ""))}
 }

@@ -150,7 +150,7 @@ func (f *form) applyPreview(p *Pane, m previewMsg) {
 func specReason(err error) string {
 	var se *schedule.Error
 	if errors.As(err, &se) && se.Reason != "" {
-		return one(se.Reason)
+		return kit.SafeLine(se.Reason)
 	}
 	return kit.Sentence(err)
 }
@@ -227,7 +227,7 @@ func (p *Pane) added(m addedMsg) tea.Cmd {
 	p.tasks = append(p.tasks, m.task) // shown at once; the reload puts it in its place
 	p.words[m.task.ID] = ""
 	p.narrow(m.task.ID)
-	text := "added " + one(m.task.Name)
+	text := "added " + kit.SafeLine(m.task.Name)
 	if !m.task.NextRunAt.IsZero() {
 		text += ": next run " + nextText(&m.task, p.now())
 	}

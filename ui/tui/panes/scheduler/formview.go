@@ -9,7 +9,7 @@ import (
 // times as typed or why it is refused, the last refusal, and the keys.
 func (p *Pane) viewForm(width, height int) string {
 	f := &p.form
-	keys := p.st.Muted.Render(fitHints(width, "", []hint{{"enter adds", 0}, {"tab/↑↓ field", 2}, {"esc cancels", 1}}))
+	keys := p.st.Muted.Render(kit.FitHints(width, "", []kit.Hint{{Text: "enter adds"}, {Text: "tab/↑↓ field", Drop: 2}, {Text: "esc cancels", Drop: 1}}, ""))
 	if height == 1 {
 		return kit.Block([]string{keys}, width, height)
 	}
@@ -63,9 +63,9 @@ func (p *Pane) previewLines(width int, indent string) []string {
 		return []string{kit.Fit(indent+p.st.Error.Render("refused: "+f.specErr), width)}
 	}
 	pv := f.preview
-	words := one(pv.Words)
+	words := kit.SafeLine(pv.Words)
 	if pv.Machine != "" && pv.Machine != spec {
-		words += "  (" + one(pv.Machine) + ")"
+		words += "  (" + kit.SafeLine(pv.Machine) + ")"
 	}
 	out := []string{kit.Fit(indent+p.st.Success.Render(words), width)}
 	now := p.now()

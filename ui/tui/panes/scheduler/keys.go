@@ -114,7 +114,7 @@ func (p *Pane) pauseCmd(t store.Task) tea.Cmd {
 	case p.svc == nil || p.acting[t.ID]:
 		return nil
 	case t.Done() && !t.Paused:
-		return kit.Toast(kit.ToastInfo, one(t.Name)+" is done: it fires no more")
+		return kit.Toast(kit.ToastInfo, kit.SafeLine(t.Name)+" is done: it fires no more")
 	}
 	p.acting[t.ID] = true
 	svc, who, pause := p.svc, p.person, !t.Paused
@@ -144,7 +144,7 @@ func (p *Pane) deleteCmd(t store.Task) tea.Cmd {
 // acted reports a pause, resume or delete and reads the tasks again.
 func (p *Pane) acted(m actedMsg) tea.Cmd {
 	delete(p.acting, m.id)
-	name := one(m.name)
+	name := kit.SafeLine(m.name)
 	var toast tea.Cmd
 	switch {
 	case errors.Is(m.err, store.ErrTaskNotFound):
@@ -171,7 +171,7 @@ func (p *Pane) runCmd(t store.Task) tea.Cmd {
 		return nil
 	}
 	if p.running[t.ID] {
-		return kit.Toast(kit.ToastInfo, one(t.Name)+" is running already")
+		return kit.Toast(kit.ToastInfo, kit.SafeLine(t.Name)+" is running already")
 	}
 	p.running[t.ID] = true
 	ctx, cancel := context.WithCancel(context.Background())
@@ -200,7 +200,7 @@ func (p *Pane) Cancel() bool {
 func (p *Pane) ran(m ranMsg) tea.Cmd {
 	delete(p.running, m.id)
 	delete(p.cancels, m.id)
-	name := one(m.name)
+	name := kit.SafeLine(m.name)
 	level, text := kit.ToastInfo, ""
 	switch {
 	case errors.Is(m.err, store.ErrTaskBusy):

@@ -137,7 +137,7 @@ func (p *Pane) announce(runs []store.TaskRun) []tea.Cmd {
 	var out []tea.Cmd
 	if len(failed) > 0 {
 		r := failed[len(failed)-1]
-		text := "scheduled task " + one(r.TaskName) + " failed"
+		text := "scheduled task " + kit.SafeLine(r.TaskName) + " failed"
 		if e := firstLine(r.Error); e != "" {
 			text += ": " + e
 		}
@@ -160,8 +160,8 @@ func (p *Pane) announce(runs []store.TaskRun) []tea.Cmd {
 // reminderText is what a reminder says, cleaned and on one line; its
 // name when it has no text.
 func reminderText(text, name string) string {
-	if s := one(text); s != "" {
+	if s := kit.SafeLine(text); s != "" {
 		return s
 	}
-	return one(name)
+	return kit.SafeLine(name)
 }

@@ -10,13 +10,6 @@ import (
 	"github.com/macroa/macroa/ui/tui/kit"
 )
 
-// one is untrusted text made safe and put on one line: escape sequences,
-// controls and bidi overrides removed (termsafe), white space squeezed.
-func one(s string) string { return kit.OneLine(termsafe.Clean(s)) }
-
-// block is untrusted text made safe, keeping its lines.
-func block(s string) string { return kit.Printable(termsafe.Clean(s), true) }
-
 // firstLine is the first non-blank line of untrusted text, cleaned.
 func firstLine(s string) string {
 	for _, l := range strings.Split(termsafe.Clean(s), "\n") {

@@ -1,7 +1,6 @@
 package scheduler
 
 import (
-	"slices"
 	"strings"
 	"time"
 
@@ -118,13 +117,13 @@ func (c layoutCols) head() string {
 func (p *Pane) row(t *store.Task, c layoutCols, now time.Time) string {
 	var b strings.Builder
 	b.WriteString("  ")
-	b.WriteString(p.paint.text.Apply(kit.Cell(one(kit.Head(t.Name, 4*c.name+16)), c.name, false)))
+	b.WriteString(p.paint.text.Apply(kit.Cell(kit.SafeLine(kit.Head(t.Name, 4*c.name+16)), c.name, false)))
 	b.WriteByte(' ')
 	words := p.words[t.ID]
 	if words == "" {
 		words = t.Spec
 	}
-	b.WriteString(p.paint.muted.Apply(kit.Cell(one(words), c.spec, false)))
+	b.WriteString(p.paint.muted.Apply(kit.Cell(kit.SafeLine(words), c.spec, false)))
 	b.WriteByte(' ')
 	next, paint := nextText(t, now), p.paint.accent
 	if t.Paused || t.Done() {
@@ -177,7 +176,7 @@ func (p *Pane) emptyText() string {
 // the tasks could not be read.
 func (p *Pane) header(width int, now time.Time) string {
 	if p.loadErr != "" {
-		return p.st.Error.Render(kit.Fit("could not read the tasks: "+one(p.loadErr), width))
+		return p.st.Error.Render(kit.Fit("could not read the tasks: "+kit.SafeLine(p.loadErr), width))
 	}
 	if !p.loaded {
 		return p.st.Accent.Render(kit.Fit("scheduler", width))
@@ -206,7 +205,7 @@ func (p *Pane) header(width int, now time.Time) string {
 		s += " · " + kit.Count(done) + " done"
 	}
 	if next != nil {
-		s += " · next: " + one(next.Name) + " " + nextText(next, now)
+		s += " · next: " + kit.SafeLine(next.Name) + " " + nextText(next, now)
 	}
 	runner, style := p.runnerWords()
 	if runner == "" {
@@ -230,7 +229,7 @@ func (p *Pane) runnerWords() (string, lipgloss.Style) {
 	case st.Held && st.Lease.Role == "tui":
 		return "run by another cockpit", p.st.Muted
 	case st.Held:
-		return "run by " + one(st.Lease.Role), p.st.Muted
+		return "run by " + kit.SafeLine(st.Lease.Role), p.st.Muted
 	case p.live() == 0:
 		return "", p.st.Muted // nothing to fire: no need of a runner
 	}
@@ -240,16 +239,16 @@ func (p *Pane) runnerWords() (string, lipgloss.Style) {
 // footer is the last line: the delete question, the filter, or the keys.
 func (p *Pane) footer(width int) []string {
 	if p.prompt == deleting {
-		q := "delete task " + one(p.target.Name) + " and its history?"
-		return []string{p.st.Warning.Render(fitHints(width, q, []hint{{"y deletes", 0}, {"n or esc keeps it", 1}}))}
+		q := "delete task " + kit.SafeLine(p.target.Name) + " and its history?"
+		return []string{p.st.Warning.Render(kit.FitHints(width, q, []kit.Hint{{Text: "y deletes"}, {Text: "n or esc keeps it", Drop: 1}}, ""))}
 	}
 	if f := p.list.FilterLine(width, p.st, len(p.rows), len(p.tasks)); f != "" {
 		return []string{f}
 	}
-	var hints []hint
+	var hints []kit.Hint
 	add := func(action, what string, drop int) {
 		if k := p.KeyLabel(action); k != "?" {
-			hints = append(hints, hint{k + " " + what, drop})
+			hints = append(hints, kit.Hint{Text: k + " " + what, Drop: drop})
 		}
 	}
 	add("detail", "details", 5)
@@ -258,46 +257,7 @@ func (p *Pane) footer(width int) []string {
 	add("add", "add", 3)
 	add("delete", "delete", 4)
 	add("search", "filter", 6)
-	return []string{p.st.Muted.Render(fitHints(width, "", hints))}
-}
-
-// hint is a part of a footer line; drop ranks the parts left out when
-// the line is too narrow, the highest first (0: kept).
-type hint struct {
-	text string
-	drop int
-}
-
-// fitHints is lead, then the hints joined by " · ", leaving out the least
-// important until they fit width: a line of exactly width cells.
-func fitHints(width int, lead string, hints []hint) string {
-	hs := slices.Clone(hints)
-	line := func() string {
-		parts := make([]string, 0, len(hs))
-		for _, h := range hs {
-			parts = append(parts, h.text)
-		}
-		s := strings.Join(parts, " · ")
-		if lead != "" {
-			s = strings.TrimSpace(lead + " " + s)
-		}
-		return s
-	}
-	s := line()
-	for ansi.StringWidth(s) > width {
-		worst := -1
-		for i, h := range hs {
-			if h.drop > 0 && (worst < 0 || h.drop > hs[worst].drop) {
-				worst = i
-			}
-		}
-		if worst < 0 {
-			break
-		}
-		hs = slices.Delete(hs, worst, worst+1)
-		s = line()
-	}
-	return kit.Fit(s, width)
+	return []string{p.st.Muted.Render(kit.FitHints(width, "", hints, ""))}
 }
 
 // paints are the rows' styles as escape codes.
