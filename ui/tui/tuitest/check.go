@@ -34,3 +34,28 @@ func Find[M any](msgs []tea.Msg) (M, bool) {
 	var zero M
 	return zero, false
 }
+
+// Viewer is what draws itself at a size: a pane's View.
+type Viewer interface {
+	View(width, height int, focused bool) string
+}
+
+// Screen is v drawn focused at width × height with its ANSI styling
+// stripped, for assertions on the text; it fails the test unless the view
+// fills exactly that size.
+func Screen(t testing.TB, v Viewer, width, height int) string {
+	t.Helper()
+	view := v.View(width, height, true)
+	RequireBlock(t, view, width, height)
+	return ansi.Strip(view)
+}
+
+// RequireContains fails the test unless view holds every one of wants.
+func RequireContains(t testing.TB, view string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(view, w) {
+			t.Fatalf("missing %q in:\n%s", w, view)
+		}
+	}
+}

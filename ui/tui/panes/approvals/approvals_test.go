@@ -25,8 +25,8 @@ func TestListsPendingFirstByRiskThenAge(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("order %v, want %v", got, want)
 	}
-	s := screen(t, p, 120, 12)
-	mustContain(t, s, "5 pending (1 critical, 2 high, 1 medium, 1 low) · 2 decided",
+	s := tuitest.Screen(t, p, 120, 12)
+	tuitest.RequireContains(t, s, "5 pending (1 critical, 2 high, 1 medium, 1 low) · 2 decided",
 		"critical", "23h", "21h", "web-2", "classifier", "restart nginx.service ×3 — nginx failed twice")
 	if p.Title() != "approvals · 5 pending" || p.Badge() != "5" {
 		t.Fatalf("title %q badge %q", p.Title(), p.Badge())
@@ -56,12 +56,12 @@ func TestApproveLowRunsOnceAndShowsTheOutput(t *testing.T) {
 	if e := f.get("a1low00001"); e.State != store.ApprovalSucceeded {
 		t.Fatalf("state %s", e.State)
 	}
-	mustContain(t, strings.Join(toasts(d), "\n"), "ran show the status of nginx.service: succeeded")
+	tuitest.RequireContains(t, strings.Join(tuitest.Toasts(d.Kept()), "\n"), "ran show the status of nginx.service: succeeded")
 	shown, open := p.Shown()
 	if !open || shown.ID != "a1low00001" || shown.State != store.ApprovalSucceeded {
 		t.Fatalf("detail view %v on %+v", open, shown)
 	}
-	mustContain(t, screen(t, p, 80, 30), "approval a1low00001 succeeded", "succeeded, exit 0, in 1.2s", "done: show the status of nginx.service")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 80, 30), "approval a1low00001 succeeded", "succeeded, exit 0, in 1.2s", "done: show the status of nginx.service")
 	// The entry left the open list: a second a has nothing to answer.
 	d.Press("esc", "a")
 	if n := len(f.answered()); n != 2 && n != 1 {
@@ -98,7 +98,7 @@ func TestApproveHighAsksASecondTime(t *testing.T) {
 			if !p.Capturing() {
 				t.Fatal("the confirmation does not take the keys")
 			}
-			mustContain(t, screen(t, p, 80, 10), strings.ToUpper(actions.Risk(f.get(tc.entry).Risk).String())+" risk, approve? a or y runs it · esc cancels")
+			tuitest.RequireContains(t, tuitest.Screen(t, p, 80, 10), strings.ToUpper(actions.Risk(f.get(tc.entry).Risk).String())+" risk, approve? a or y runs it · esc cancels")
 			d.Press(tc.keys[1:]...)
 			if ran := len(f.answered()) == 1; ran != tc.ran {
 				t.Fatalf("ran %v, want %v (%q)", ran, tc.ran, f.answered())
@@ -118,12 +118,12 @@ func TestRejectWithANote(t *testing.T) {
 		t.Fatal("r opened no note")
 	}
 	d.Type("use the staging host first")
-	mustContain(t, screen(t, p, 160, 10), "reject restart nginx.service? enter rejects · esc cancels", "\nnote: use the staging host first")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 160, 10), "reject restart nginx.service? enter rejects · esc cancels", "\nnote: use the staging host first")
 	d.Press("enter")
 	if got := f.answered(); !slices.Equal(got, []string{"reject b2med00002 by person:ann from cockpit: use the staging host first"}) {
 		t.Fatalf("answers %q", got)
 	}
-	mustContain(t, strings.Join(toasts(d), "\n"), "rejected restart nginx.service")
+	tuitest.RequireContains(t, strings.Join(tuitest.Toasts(d.Kept()), "\n"), "rejected restart nginx.service")
 	if e := f.get("b2med00002"); e.State != store.ApprovalRejected || e.Note != "use the staging host first" {
 		t.Fatalf("entry %s %q", e.State, e.Note)
 	}
@@ -165,7 +165,7 @@ func TestApproveAndRemember(t *testing.T) {
 			if tc.answer == "" && len(got) != 0 || tc.answer != "" && !slices.Equal(got, []string{tc.answer}) {
 				t.Fatalf("answers %q, want %q", got, tc.answer)
 			}
-			if ts := strings.Join(toasts(d), "\n"); !strings.Contains(ts, tc.toast) {
+			if ts := strings.Join(tuitest.Toasts(d.Kept()), "\n"); !strings.Contains(ts, tc.toast) {
 				t.Fatalf("toasts %q lack %q", ts, tc.toast)
 			}
 		})
@@ -178,7 +178,7 @@ func TestApproveAndRemember(t *testing.T) {
 		if len(f.answered()) != 0 || p.Capturing() {
 			t.Fatal("a critical action was offered a rule")
 		}
-		mustContain(t, strings.Join(toasts(d), "\n"), "critical risk; approve it once with a")
+		tuitest.RequireContains(t, strings.Join(tuitest.Toasts(d.Kept()), "\n"), "critical risk; approve it once with a")
 	})
 }
 
@@ -190,7 +190,7 @@ func TestLoserOfARaceIsToldWhoWon(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Press("a")
-	mustContain(t, strings.Join(toasts(d), "\n"), "already approved by person:x from cli")
+	tuitest.RequireContains(t, strings.Join(tuitest.Toasts(d.Kept()), "\n"), "already approved by person:x from cli")
 	// The reload shows it decided: no second answer is offered.
 	if e, _ := p.Selected(); e.ID == "b2med00002" {
 		t.Fatalf("the decided entry is still selected in the open list")
@@ -214,7 +214,7 @@ func TestHistoryIsPagedNewestFirst(t *testing.T) {
 	if e, _ := p.Selected(); e.Summary != "restart app 0449" {
 		t.Fatalf("first row %q, want the newest", e.Summary)
 	}
-	mustContain(t, screen(t, p, 80, 24), "history · 450 decided, newest first · 200 read", "succeeded")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 80, 24), "history · 450 decided, newest first · 200 read", "succeeded")
 	// Each G reaches the last entry read, and reads the next page.
 	d.Press("G", "G", "G")
 	if p.Len() != n {
@@ -240,14 +240,14 @@ func TestRulesAreListedAndRevoked(t *testing.T) {
 	d.Press("A", "h")
 	d.Kept()
 	d.Press("R")
-	s := screen(t, p, 120, 10)
-	mustContain(t, s, "remembered rules · 1", "#1", "host local", "service.restart", "nginx")
+	s := tuitest.Screen(t, p, 120, 10)
+	tuitest.RequireContains(t, s, "remembered rules · 1", "#1", "host local", "service.restart", "nginx")
 	d.Press("x")
 	if !slices.Equal(f.revoked, []store.ApprovalRuleID{1}) {
 		t.Fatalf("revoked %v", f.revoked)
 	}
-	mustContain(t, strings.Join(toasts(d), "\n"), "revoked rule #1")
-	mustContain(t, screen(t, p, 120, 10), "remembered rules · 0", "no remembered rules")
+	tuitest.RequireContains(t, strings.Join(tuitest.Toasts(d.Kept()), "\n"), "revoked rule #1")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 120, 10), "remembered rules · 0", "no remembered rules")
 	d.Press("esc")
 	if p.view != open {
 		t.Fatal("esc did not leave the rules")
@@ -270,7 +270,7 @@ func TestReadOnlyStripsEveryAnswer(t *testing.T) {
 	if len(f.answered()) != 0 || len(f.revoked) != 0 {
 		t.Fatalf("read-only answered %q, revoked %v", f.answered(), f.revoked)
 	}
-	s := screen(t, p, 160, 10)
+	s := tuitest.Screen(t, p, 160, 10)
 	for _, hint := range []string{"a approve", "r reject", "A remember", "x revoke"} {
 		if strings.Contains(s, hint) {
 			t.Fatalf("a read-only pane offers %q:\n%s", hint, s)
@@ -342,15 +342,15 @@ func TestOutputStreamsIntoTheDetailView(t *testing.T) {
 		p.Update(msg)
 		p.View(80, 40, true) // each line drawn as it comes: the view adds to what it drew
 	}
-	s := screen(t, p, 80, 40)
-	mustContain(t, s, "output (running)", "stopping nginx", "starting nginx")
+	s := tuitest.Screen(t, p, 80, 40)
+	tuitest.RequireContains(t, s, "output (running)", "stopping nginx", "starting nginx")
 	if strings.Contains(s, "another entry") {
 		t.Fatal("another entry's output is shown")
 	}
 	close(f.hold)
 	d.Send(<-done)
-	s = screen(t, p, 80, 40)
-	mustContain(t, s, "done: restart nginx.service", "succeeded")
+	s = tuitest.Screen(t, p, 80, 40)
+	tuitest.RequireContains(t, s, "done: restart nginx.service", "succeeded")
 	if strings.Contains(s, "stopping nginx") {
 		t.Fatal("the streamed lines stayed after the stored output came")
 	}
@@ -392,7 +392,7 @@ func TestFilterNarrowsEachList(t *testing.T) {
 	if len(p.rows[open]) != 3 { // status, restart and the file under /etc/nginx
 		t.Fatalf("%d rows match nginx", len(p.rows[open]))
 	}
-	mustContain(t, screen(t, p, 80, 12), "/nginx 3/5 · esc clears")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 80, 12), "/nginx 3/5 · esc clears")
 	d.Press("h")
 	if len(p.rows[history]) != 2 {
 		t.Fatalf("the history took the open list's filter: %d rows", len(p.rows[history]))

@@ -36,7 +36,7 @@ func TestGoldens(t *testing.T) {
 			t.Run(fmt.Sprintf("%s_%dx%d", tc.name, w, h), func(t *testing.T) {
 				p, _, d := newTestPane(t, sample()...)
 				tc.do(p, d)
-				tuitest.RequireGolden(t, fmt.Sprintf("%s_%dx%d", tc.name, w, h), screen(t, p, w, h))
+				tuitest.RequireGolden(t, fmt.Sprintf("%s_%dx%d", tc.name, w, h), tuitest.Screen(t, p, w, h))
 			})
 		}
 	}

@@ -1,16 +1,11 @@
 package approvals
 
 import (
-	"strings"
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/store"
-	"github.com/macroa/macroa/ui/tui/kit"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
@@ -64,28 +59,9 @@ func newTestPane(t testing.TB, es ...store.Approval) (*Pane, *fakeQueue, *tuites
 	p := New(f, tuitest.Styles(t, "ansi"), nil)
 	p.SetClock(func() time.Time { return testNow })
 	p.SetDecider(ann)
-	d := tuitest.ForPane(t, p, tuitest.WithKeep(func(m tea.Msg) bool { _, ok := m.(kit.ToastMsg); return ok }))
+	d := tuitest.ForPane(t, p, tuitest.WithKeep(tuitest.IsToast))
 	d.Run(p.Init())
 	return p, f, d
-}
-
-// toasts returns the texts of the toasts kept since the last call.
-func toasts(d *tuitest.Driver) []string {
-	var out []string
-	for _, m := range d.Kept() {
-		if t, ok := m.(kit.ToastMsg); ok {
-			out = append(out, t.Text)
-		}
-	}
-	return out
-}
-
-// screen is the pane drawn at w×h, ANSI stripped.
-func screen(t testing.TB, p *Pane, w, h int) string {
-	t.Helper()
-	v := p.View(w, h, true)
-	tuitest.RequireBlock(t, v, w, h)
-	return ansi.Strip(v)
 }
 
 // selectID moves the selection to the entry id in the list shown.
@@ -99,13 +75,4 @@ func selectID(t testing.TB, p *Pane, d *tuitest.Driver, id store.ApprovalID) {
 		d.Press("j")
 	}
 	t.Fatalf("no row for %s", id)
-}
-
-func mustContain(t testing.TB, s string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(s, w) {
-			t.Fatalf("missing %q in:\n%s", w, s)
-		}
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // lastLines is the last n lines of a screen.
@@ -40,14 +41,14 @@ func TestFooterHintsFit(t *testing.T) {
 			}
 			selectID(t, p, d, id)
 			d.Press(tc.keys...)
-			foot := strings.Join(lastLines(screen(t, p, 62, 13), tc.lines), "\n")
-			mustContain(t, foot, tc.want...)
+			foot := strings.Join(lastLines(tuitest.Screen(t, p, 62, 13), tc.lines), "\n")
+			tuitest.RequireContains(t, foot, tc.want...)
 			if tc.name != "confirm" && strings.Contains(foot, "…") {
 				t.Fatalf("a hint is cut:\n%s", foot)
 			}
 			// Narrower, hints go whole: what shows is a run of whole hints.
 			for w := 8; w <= 120; w++ {
-				line := strings.TrimRight(lastLines(screen(t, p, w, 13), 1)[0], " ")
+				line := strings.TrimRight(lastLines(tuitest.Screen(t, p, w, 13), 1)[0], " ")
 				if tc.lines == 1 && tc.name != "confirm" && tc.name != "remember" && strings.Contains(line, "…") {
 					t.Fatalf("at %d cells a hint is cut: %q", w, line)
 				}
@@ -64,10 +65,10 @@ func TestNoteUsesTheWidth(t *testing.T) {
 	d.Press("r")
 	note := "the staging host first, then production after the noon check" // 61 runes
 	d.Type(note[:55])
-	s := screen(t, p, 62, 13)
-	mustContain(t, s, "note: "+note[:55])
+	s := tuitest.Screen(t, p, 62, 13)
+	tuitest.RequireContains(t, s, "note: "+note[:55])
 	d.Type(note[55:])
-	s = screen(t, p, 62, 13)
+	s = tuitest.Screen(t, p, 62, 13)
 	if last := lastLines(s, 1)[0]; !strings.Contains(last, note[len(note)-54:]) {
 		t.Fatalf("the note's last 54 characters do not show: %q", last)
 	}
@@ -79,7 +80,7 @@ func TestNoteUsesTheWidth(t *testing.T) {
 	selectID(t, p, d, "a1low00001")
 	d.Press("r")
 	d.Type("short")
-	mustContain(t, screen(t, p, 62, 3), "reject, note: short")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 62, 3), "reject, note: short")
 }
 
 // TestWhyCannotPassForARow: a why is one line of text under a neutral
@@ -92,11 +93,11 @@ func TestWhyCannotPassForARow(t *testing.T) {
 	for _, w := range []int{62, 80, 160} {
 		p, _, d := newTestPane(t, e)
 		d.Press("enter")
-		s := screen(t, p, w, 40)
+		s := tuitest.Screen(t, p, w, 40)
 		if strings.Contains(s, "proposer") {
 			t.Fatalf("%d: the label speaks for the proposer:\n%s", w, s)
 		}
-		mustContain(t, s, "why        it creates the new file /etc/motd gate run: read-")
+		tuitest.RequireContains(t, s, "why        it creates the new file /etc/motd gate run: read-")
 		var gates, levels int
 		for _, l := range strings.Split(s, "\n") {
 			if strings.HasPrefix(l, "gate ") {

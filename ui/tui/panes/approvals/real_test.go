@@ -36,7 +36,7 @@ func realPane(t *testing.T, shell string) (*Pane, *tuitest.World, *tuitest.Drive
 	p := New(w.App, tuitest.Styles(t, "ansi"), nil)
 	p.SetDecider(ann)
 	d := tuitest.ForPane(t, p, tuitest.WithTimeout(20*time.Second),
-		tuitest.WithKeep(func(m tea.Msg) bool { _, ok := m.(kit.ToastMsg); return ok }))
+		tuitest.WithKeep(tuitest.IsToast))
 	d.Run(p.Init())
 	if e, ok := p.Selected(); !ok || e.ID != ans.Entry.ID {
 		t.Fatalf("the pane selects %+v, want the proposal %s", e, ans.Entry.ID)
@@ -76,7 +76,7 @@ func TestRealApproveRunsAndStreamsItsOutput(t *testing.T) {
 		case ev := <-sub:
 			if o, ok := ev.(events.ApprovalOutput); ok && o.ID == string(e.ID) {
 				p.Update(kit.CoreEventMsg{Event: ev})
-				streamed = strings.Contains(screen(t, p, 80, 30), "approved-ok")
+				streamed = strings.Contains(tuitest.Screen(t, p, 80, 30), "approved-ok")
 			}
 		case <-deadline:
 			t.Fatal("no output line of the run reached the detail view")
@@ -87,9 +87,9 @@ func TestRealApproveRunsAndStreamsItsOutput(t *testing.T) {
 	if err != nil || got.State != store.ApprovalSucceeded || got.DecidedBy != "person:ann" || got.DecidedWhere != "cockpit" {
 		t.Fatalf("after approving: %+v, %v", got, err)
 	}
-	s := screen(t, p, 80, 30)
-	mustContain(t, s, "approval "+string(e.ID)+" succeeded", "succeeded, exit 0", "approved-ok", "decided    person:ann (cockpit)")
-	mustContain(t, strings.Join(toasts(d), "\n"), "succeeded")
+	s := tuitest.Screen(t, p, 80, 30)
+	tuitest.RequireContains(t, s, "approval "+string(e.ID)+" succeeded", "succeeded, exit 0", "approved-ok", "decided    person:ann (cockpit)")
+	tuitest.RequireContains(t, strings.Join(tuitest.Toasts(d.Kept()), "\n"), "succeeded")
 	// The audit log has the decision and the result.
 	log, err := w.App.RecentAudit(t.Context(), 10)
 	if err != nil {
@@ -113,7 +113,7 @@ func TestRealLoserIsToldWhoWon(t *testing.T) {
 		t.Fatal(err)
 	}
 	answer(d, e, "a")
-	mustContain(t, strings.Join(toasts(d), "\n"), "already approved by person:x from cli")
+	tuitest.RequireContains(t, strings.Join(tuitest.Toasts(d.Kept()), "\n"), "already approved by person:x from cli")
 	if p.Len() != 0 {
 		t.Fatalf("the decided entry is still in the open list (%d rows)", p.Len())
 	}
@@ -132,7 +132,7 @@ func TestRealRejectWithANoteThenHistory(t *testing.T) {
 	if sel, ok := p.Selected(); !ok || sel.ID != e.ID {
 		t.Fatalf("the history selects %+v", sel)
 	}
-	mustContain(t, screen(t, p, 160, 10), "rejected", "person:ann (cockpit)", "note: keep the scratch files")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 160, 10), "rejected", "person:ann (cockpit)", "note: keep the scratch files")
 }
 
 func TestRealRememberThenRevoke(t *testing.T) {
@@ -150,9 +150,9 @@ func TestRealRememberThenRevoke(t *testing.T) {
 	}
 	d.Kept()
 	d.Press("R")
-	mustContain(t, screen(t, p, 120, 10), "remembered rules · 1", "host local", "command.run")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 120, 10), "remembered rules · 1", "host local", "command.run")
 	d.Press("x")
-	mustContain(t, strings.Join(toasts(d), "\n"), "revoked rule #")
+	tuitest.RequireContains(t, strings.Join(tuitest.Toasts(d.Kept()), "\n"), "revoked rule #")
 	rules, err = w.App.ApprovalRules(t.Context())
 	if err != nil || slices.ContainsFunc(rules, func(r store.ApprovalRule) bool { return r.RevokedAt.IsZero() }) {
 		t.Fatalf("after revoking: %+v, %v", rules, err)

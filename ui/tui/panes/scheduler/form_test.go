@@ -45,14 +45,14 @@ func TestAddForm(t *testing.T) {
 				}
 				d.Type(v)
 			}
-			view := screen(t, p, 100, 20)
-			mustContain(t, view, tc.wants...)
+			view := tuitest.Screen(t, p, 100, 20)
+			tuitest.RequireContains(t, view, tc.wants...)
 			if tc.name == "bad cron" {
 				st := tuitest.Styles(t, "ansi")
 				if !strings.Contains(p.View(100, 20, true), st.Error.Render("refused: ")[:8]) {
 					t.Error("the refusal is not in the error style")
 				}
-				mustContain(t, view, "61")
+				tuitest.RequireContains(t, view, "61")
 			}
 			d.Press("enter")
 			got := f.log()
@@ -63,7 +63,7 @@ func TestAddForm(t *testing.T) {
 				if !p.Capturing() || p.prompt != adding {
 					t.Fatal("a refusal closed the form")
 				}
-				mustContain(t, screen(t, p, 100, 20), tc.err)
+				tuitest.RequireContains(t, tuitest.Screen(t, p, 100, 20), tc.err)
 				return
 			}
 			if !slices.Equal(got, []string{tc.call}) {
@@ -75,7 +75,7 @@ func TestAddForm(t *testing.T) {
 			if s, ok := p.Selected(); !ok || s.Name != tc.fields[0] {
 				t.Errorf("selected %q, want the new task", s.Name)
 			}
-			if ts := toasts(d); len(ts) == 0 || !strings.HasPrefix(ts[0], "added "+tc.fields[0]+": next run in ") {
+			if ts := tuitest.Toasts(d.Kept()); len(ts) == 0 || !strings.HasPrefix(ts[0], "added "+tc.fields[0]+": next run in ") {
 				t.Errorf("toasts = %q", ts)
 			}
 		})
@@ -103,5 +103,5 @@ func TestAddFormEsc(t *testing.T) {
 	if len(f.log()) != 0 || p.prompt != adding {
 		t.Fatalf("the service's refusal closed the form: %q", f.log())
 	}
-	mustContain(t, screen(t, p, 100, 20), "the schedule is refused: ")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 100, 20), "the schedule is refused: ")
 }

@@ -43,7 +43,7 @@ func TestGoldens(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				p, f, d, _, _ := newTestPane(t, sample()...)
 				tc.do(p, f, d)
-				tuitest.RequireGolden(t, name, screen(t, p, w, h))
+				tuitest.RequireGolden(t, name, tuitest.Screen(t, p, w, h))
 			})
 		}
 	}

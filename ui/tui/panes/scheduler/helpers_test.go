@@ -6,7 +6,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
@@ -61,7 +60,7 @@ func newTestPane(t testing.TB, ts ...store.Task) (*Pane, *fakeScheduler, *tuites
 	p.SetPerson(ann)
 	ticks := &[]int{}
 	p.every = func(gen int) tea.Cmd { *ticks = append(*ticks, gen); return nil }
-	d := tuitest.ForPane(t, p, tuitest.WithKeep(func(m tea.Msg) bool { _, ok := m.(kit.ToastMsg); return ok }))
+	d := tuitest.ForPane(t, p, tuitest.WithKeep(tuitest.IsToast))
 	d.Run(p.Init())
 	return p, f, d, c, ticks
 }
@@ -74,7 +73,7 @@ func openPane(t testing.TB, f *fakeScheduler) (*Pane, *tuitest.Driver) {
 	p.SetClock(func() time.Time { return testNow })
 	p.SetPerson(ann)
 	p.every = func(int) tea.Cmd { return nil }
-	d := tuitest.ForPane(t, p, tuitest.WithKeep(func(m tea.Msg) bool { _, ok := m.(kit.ToastMsg); return ok }))
+	d := tuitest.ForPane(t, p, tuitest.WithKeep(tuitest.IsToast))
 	d.Run(p.Init())
 	return p, d
 }
@@ -82,29 +81,10 @@ func openPane(t testing.TB, f *fakeScheduler) (*Pane, *tuitest.Driver) {
 // keyR is the run-now key.
 var keyR = tuitest.Key("r")
 
-// toasts returns the texts of the toasts kept since the last call.
-func toasts(d *tuitest.Driver) []string {
-	var out []string
-	for _, m := range d.Kept() {
-		if t, ok := m.(kit.ToastMsg); ok {
-			out = append(out, t.Text)
-		}
-	}
-	return out
-}
-
 // changed is the store watcher's word that schedules changed in some
 // process.
 func changed() kit.CoreEventMsg {
 	return kit.CoreEventMsg{Event: events.StoreChanged{Parts: []events.StorePart{events.PartSchedules}, At: testNow}}
-}
-
-// screen is the pane drawn at w×h, ANSI stripped.
-func screen(t testing.TB, p *Pane, w, h int) string {
-	t.Helper()
-	v := p.View(w, h, true)
-	tuitest.RequireBlock(t, v, w, h)
-	return ansi.Strip(v)
 }
 
 // rowOf is the list's row of a task: the line that starts with its name
@@ -131,13 +111,4 @@ func selectID(t testing.TB, p *Pane, d *tuitest.Driver, id store.TaskID) {
 		d.Press("j")
 	}
 	t.Fatalf("no row for %s", id)
-}
-
-func mustContain(t testing.TB, s string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(s, w) {
-			t.Fatalf("missing %q in:\n%s", w, s)
-		}
-	}
 }

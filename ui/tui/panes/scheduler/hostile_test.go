@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // hostile is what a task's name, command, output or error may hold (a
@@ -61,7 +62,7 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	d.Press("r")
 	selectID(t, p, d, evil.ID)
 	d.Press("r", "space")
-	ts := toasts(d)
+	ts := tuitest.Toasts(d.Kept())
 	if len(ts) < 4 {
 		t.Fatalf("toasts = %q, want the reminder, the failure, both run-nows and the pause", ts)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/macroa/macroa/core/scheduler"
 	"github.com/macroa/macroa/store"
-	"github.com/macroa/macroa/ui/tui/kit"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
@@ -30,32 +29,32 @@ func TestRealScheduler(t *testing.T) {
 	p.SetPerson(ann)
 	p.every = func(int) tea.Cmd { return nil }
 	d := tuitest.ForPane(t, p, tuitest.WithTimeout(20*time.Second),
-		tuitest.WithKeep(func(m tea.Msg) bool { _, ok := m.(kit.ToastMsg); return ok }))
+		tuitest.WithKeep(tuitest.IsToast))
 	d.Run(p.Init())
-	mustContain(t, screen(t, p, 100, 10), "0 tasks", "no scheduled tasks; n adds one")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 100, 10), "0 tasks", "no scheduled tasks; n adds one")
 
 	d.Press("n")
 	d.Type("echoer\t!echo scheduled-ok\tevery 1 hour")
-	mustContain(t, screen(t, p, 100, 20), "every hour  (every:3600)", "next ")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 100, 20), "every hour  (every:3600)", "next ")
 	d.Press("enter")
 	if p.Capturing() {
-		t.Fatalf("the form stayed open:\n%s", screen(t, p, 100, 20))
+		t.Fatalf("the form stayed open:\n%s", tuitest.Screen(t, p, 100, 20))
 	}
-	mustContain(t, rowOf(t, screen(t, p, 100, 10), "echoer"), "every hour", "in ", "never", "0")
+	tuitest.RequireContains(t, rowOf(t, tuitest.Screen(t, p, 100, 10), "echoer"), "every hour", "in ", "never", "0")
 	task, err := svc.Find(context.Background(), "echoer")
 	if err != nil || task.CreatedBy != ann || task.Source != "tui" {
 		t.Fatalf("stored %+v, %v", task, err)
 	}
 
 	d.Press("r")
-	if ts := toasts(d); !slices.ContainsFunc(ts, func(s string) bool { return strings.HasPrefix(s, "ran echoer: succeeded") }) {
+	if ts := tuitest.Toasts(d.Kept()); !slices.ContainsFunc(ts, func(s string) bool { return strings.HasPrefix(s, "ran echoer: succeeded") }) {
 		t.Fatalf("toasts = %q", ts)
 	}
-	mustContain(t, rowOf(t, screen(t, p, 100, 10), "echoer"), "succeeded", "1")
+	tuitest.RequireContains(t, rowOf(t, tuitest.Screen(t, p, 100, 10), "echoer"), "succeeded", "1")
 	d.Press("enter")
-	mustContain(t, screen(t, p, 100, 30), "succeeded   now", "scheduled-ok")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 100, 30), "succeeded   now", "scheduled-ok")
 	d.Press("esc", "space")
-	mustContain(t, rowOf(t, screen(t, p, 100, 10), "echoer"), "paused")
+	tuitest.RequireContains(t, rowOf(t, tuitest.Screen(t, p, 100, 10), "echoer"), "paused")
 	if got, _ := svc.Find(context.Background(), "echoer"); !got.Paused {
 		t.Fatal("space did not pause the stored task")
 	}
@@ -70,7 +69,7 @@ func TestRealScheduler(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Send(changed())
-	if ts := toasts(d); !slices.Contains(ts, "reminder: the tea is ready") {
+	if ts := tuitest.Toasts(d.Kept()); !slices.Contains(ts, "reminder: the tea is ready") {
 		t.Fatalf("toasts = %q", ts)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/kit"
+	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // TestRunToasts: a reminder that fires in any process toasts its text,
@@ -71,7 +72,7 @@ func TestRunToasts(t *testing.T) {
 				tc.then(f)
 				d.Send(changed())
 			}
-			got := toasts(d)
+			got := tuitest.Toasts(d.Kept())
 			if !slices.Equal(got, tc.want) {
 				t.Fatalf("toasts = %q, want %q", got, tc.want)
 			}
@@ -89,7 +90,7 @@ func TestRunNowReminder(t *testing.T) {
 	d.Send(changed()) // the runs are read while it runs: nothing new yet
 	d.Run(cmd)
 	d.Send(changed())
-	if got := toasts(d); !slices.Equal(got, []string{"reminder: stand-up in 5 minutes"}) {
+	if got := tuitest.Toasts(d.Kept()); !slices.Equal(got, []string{"reminder: stand-up in 5 minutes"}) {
 		t.Fatalf("toasts = %q", got)
 	}
 	if len(f.log()) != 1 {

@@ -16,7 +16,7 @@ import (
 // countdown (or paused, done), last outcome and run count.
 func TestRows(t *testing.T) {
 	p, _, _, _, _ := newTestPane(t, sample()...)
-	view := screen(t, p, 120, 12)
+	view := tuitest.Screen(t, p, 120, 12)
 	for _, tc := range []struct {
 		name  string
 		wants []string
@@ -28,10 +28,10 @@ func TestRows(t *testing.T) {
 		{"stand-up", []string{"in 3d 4h", "never", "0"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mustContain(t, rowOf(t, view, tc.name), tc.wants...)
+			tuitest.RequireContains(t, rowOf(t, view, tc.name), tc.wants...)
 		})
 	}
-	mustContain(t, view, "5 tasks · 1 paused · 1 done · next: backup in 4m 12s")
+	tuitest.RequireContains(t, view, "5 tasks · 1 paused · 1 done · next: backup in 4m 12s")
 	if got := p.Badge(); got != "3" {
 		t.Errorf("badge = %q, want the 3 tasks that will fire", got)
 	}
@@ -78,7 +78,7 @@ func TestCountdown(t *testing.T) {
 	if len(*ticks) != 1 {
 		t.Fatalf("ticks scheduled after the load: %v, want one", *ticks)
 	}
-	mustContain(t, rowOf(t, screen(t, p, 120, 12), "backup"), "in 4m 12s")
+	tuitest.RequireContains(t, rowOf(t, tuitest.Screen(t, p, 120, 12), "backup"), "in 4m 12s")
 	f.mu.Lock()
 	f.tasks = map[store.TaskID]store.Task{} // a read now would show nothing
 	f.mu.Unlock()
@@ -90,7 +90,7 @@ func TestCountdown(t *testing.T) {
 		t.Error("a tick after a draw is quiet")
 	}
 	d.Send(tickMsg{gen: (*ticks)[0]})
-	mustContain(t, rowOf(t, screen(t, p, 120, 12), "backup"), "in 4m 10s")
+	tuitest.RequireContains(t, rowOf(t, tuitest.Screen(t, p, 120, 12), "backup"), "in 4m 10s")
 	if len(*ticks) != 2 {
 		t.Fatalf("the tick did not schedule the next: %v", *ticks)
 	}
@@ -140,11 +140,11 @@ func TestPauseResume(t *testing.T) {
 			if got := f.log(); !slices.Equal(got, []string{tc.call}) {
 				t.Fatalf("calls = %q, want %q", got, tc.call)
 			}
-			if got := toasts(d); !slices.Contains(got, tc.toast) {
+			if got := tuitest.Toasts(d.Kept()); !slices.Contains(got, tc.toast) {
 				t.Errorf("toasts = %q, want %q", got, tc.toast)
 			}
 			name := f.tasks[tc.id].Name
-			mustContain(t, rowOf(t, screen(t, p, 120, 12), name), tc.row)
+			tuitest.RequireContains(t, rowOf(t, tuitest.Screen(t, p, 120, 12), name), tc.row)
 			if s, _ := p.Selected(); s.ID != tc.id {
 				t.Errorf("the selection moved to %s", s.ID)
 			}
@@ -172,7 +172,7 @@ func TestRunNow(t *testing.T) {
 			if !handled || cmd == nil {
 				t.Fatal("r did not start a run")
 			}
-			mustContain(t, rowOf(t, screen(t, p, 120, 8), "backup"), "running…")
+			tuitest.RequireContains(t, rowOf(t, tuitest.Screen(t, p, 120, 8), "backup"), "running…")
 			if again, _ := p.HandleKey(tuitest.Key("r")); again == nil {
 				t.Error("a second r while it runs says nothing")
 			}
@@ -180,11 +180,11 @@ func TestRunNow(t *testing.T) {
 			if got := f.log(); !slices.Equal(got, []string{"run a1backup01 by person:ann from cockpit"}) {
 				t.Fatalf("calls = %q", got)
 			}
-			got := toasts(d)
+			got := tuitest.Toasts(d.Kept())
 			if !slices.Contains(got, tc.toast) {
 				t.Fatalf("toasts = %q, want %q", got, tc.toast)
 			}
-			row := rowOf(t, screen(t, p, 120, 8), "backup")
+			row := rowOf(t, tuitest.Screen(t, p, 120, 8), "backup")
 			if strings.Contains(row, "running…") || !strings.Contains(row, "13") {
 				t.Errorf("after the run the row is %q", row)
 			}
@@ -209,7 +209,7 @@ func TestDeleteAsks(t *testing.T) {
 			if !p.Capturing() {
 				t.Error("the question does not take the keys")
 			}
-			mustContain(t, screen(t, p, 100, 10), "delete task disk report and its history? y deletes · n or esc keeps it")
+			tuitest.RequireContains(t, tuitest.Screen(t, p, 100, 10), "delete task disk report and its history? y deletes · n or esc keeps it")
 			if len(f.log()) != 0 {
 				t.Fatal("x deleted without asking")
 			}
@@ -222,10 +222,10 @@ func TestDeleteAsks(t *testing.T) {
 				if got := f.log(); !slices.Equal(got, []string{"delete b2disk0002 by person:ann from cockpit"}) {
 					t.Errorf("calls = %q", got)
 				}
-				if got := toasts(d); !slices.Contains(got, "deleted disk report") {
+				if got := tuitest.Toasts(d.Kept()); !slices.Contains(got, "deleted disk report") {
 					t.Errorf("toasts = %q", got)
 				}
-				if strings.Contains(screen(t, p, 100, 10), "disk report") {
+				if strings.Contains(tuitest.Screen(t, p, 100, 10), "disk report") {
 					t.Error("the deleted task still shows")
 				}
 			}
@@ -250,7 +250,7 @@ func TestReadOnly(t *testing.T) {
 	if p.Capturing() {
 		t.Fatal("a read-only pane opened the form or the question")
 	}
-	view := screen(t, p, 120, 12)
+	view := tuitest.Screen(t, p, 120, 12)
 	for _, hint := range []string{"pause", "run now", "add", "delete"} {
 		if strings.Contains(strings.Split(view, "\n")[11], hint) {
 			t.Errorf("the footer offers %q: %s", hint, strings.Split(view, "\n")[11])
@@ -260,7 +260,7 @@ func TestReadOnly(t *testing.T) {
 	if _, ok := p.Shown(); !ok {
 		t.Fatal("enter did not open the details")
 	}
-	mustContain(t, screen(t, p, 120, 30), "every Monday at 09:00", "history, newest first")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 120, 30), "every Monday at 09:00", "history, newest first")
 }
 
 // TestDetail: enter shows the command, the spec in both forms, the next
@@ -273,8 +273,8 @@ func TestDetail(t *testing.T) {
 	f.record(store.TaskRun{Task: "a1backup01", Trigger: store.TriggerNow, State: store.RunFailed,
 		Started: testNow.Add(-7 * 24 * time.Hour), Finished: testNow.Add(-7*24*time.Hour + 500*time.Millisecond), Error: "repository is locked"})
 	d.Press("enter")
-	view := screen(t, p, 100, 30)
-	mustContain(t, view, "task backup", "!restic backup /srv", "every Monday at 09:00", "cron:0 9 * * 1",
+	view := tuitest.Screen(t, p, 100, 30)
+	tuitest.RequireContains(t, view, "task backup", "!restic backup /srv", "every Monday at 09:00", "cron:0 9 * * 1",
 		"next 3", "Wed Dec 02 11:50:00 UTC (in 4m 12s)", "Mon Dec 07 09:00:00 UTC", "Mon Dec 14 09:00:00 UTC",
 		"once: runs missed", "person:ann from cli", "12 runs; last succeeded")
 	failed := strings.Index(view, "repository is locked")
@@ -282,7 +282,7 @@ func TestDetail(t *testing.T) {
 	if failed < 0 || saved < 0 || failed > saved {
 		t.Fatalf("the history is not newest first with its error and output:\n%s", view)
 	}
-	mustContain(t, view, "failed      now", "500ms", "3.0s")
+	tuitest.RequireContains(t, view, "failed      now", "500ms", "3.0s")
 	d.Press("esc")
 	if _, ok := p.Shown(); ok {
 		t.Fatal("esc did not close the details")
@@ -305,7 +305,7 @@ func TestEveryViewFillsItsSize(t *testing.T) {
 		}
 	}
 	empty := New(nil, tuitest.Styles(t, "ansi"), nil)
-	mustContain(t, screen(t, empty, 60, 5), "not available")
+	tuitest.RequireContains(t, tuitest.Screen(t, empty, 60, 5), "not available")
 }
 
 // TestCancelRunNow: ctrl+c (Cancel) ends a run-now still going, once; a
@@ -324,7 +324,7 @@ func TestCancelRunNow(t *testing.T) {
 	if p.running["a1backup01"] {
 		t.Fatal("the run is still marked running after its answer")
 	}
-	if got := toasts(d); !slices.Contains(got, "the run of backup was interrupted") {
+	if got := tuitest.Toasts(d.Kept()); !slices.Contains(got, "the run of backup was interrupted") {
 		t.Fatalf("toasts = %q, want the interrupted run", got)
 	}
 }
@@ -334,14 +334,14 @@ func TestCancelRunNow(t *testing.T) {
 func TestShownTaskDeletedElsewhere(t *testing.T) {
 	p, f, d, _, _ := newTestPane(t, sample()...)
 	d.Press("enter")
-	if strings.Contains(screen(t, p, 80, 20), "deleted") {
+	if strings.Contains(tuitest.Screen(t, p, 80, 20), "deleted") {
 		t.Fatal("a live task's details say deleted")
 	}
 	f.mu.Lock()
 	delete(f.tasks, "a1backup01")
 	f.mu.Unlock()
 	d.Send(changed())
-	mustContain(t, strings.Split(screen(t, p, 80, 20), "\n")[0], "task backup a1backup01 deleted")
+	tuitest.RequireContains(t, strings.Split(tuitest.Screen(t, p, 80, 20), "\n")[0], "task backup a1backup01 deleted")
 }
 
 // TestRunnerWords: the header says which process fires the tasks, and
@@ -364,14 +364,14 @@ func TestRunnerWords(t *testing.T) {
 			if tc.warn {
 				// With nothing to fire, no runner is no news.
 				idle, _ := openPane(t, func() *fakeScheduler { g := newFake(testNow); g.add(sample()[2:4]...); g.status = tc.status; return g }())
-				if strings.Contains(screen(t, idle, 120, 10), "runs") {
-					t.Errorf("the header warns with nothing to fire:\n%s", screen(t, idle, 120, 10))
+				if strings.Contains(tuitest.Screen(t, idle, 120, 10), "runs") {
+					t.Errorf("the header warns with nothing to fire:\n%s", tuitest.Screen(t, idle, 120, 10))
 				}
 			}
 			p, _ := openPane(t, f)
 			view := p.View(120, 10, true)
-			head := strings.Split(screen(t, p, 120, 10), "\n")[0]
-			mustContain(t, head, "5 tasks", " · "+tc.want)
+			head := strings.Split(tuitest.Screen(t, p, 120, 10), "\n")[0]
+			tuitest.RequireContains(t, head, "5 tasks", " · "+tc.want)
 			st := tuitest.Styles(t, "ansi")
 			if got := tuitest.Styled(view, st.Warning, tc.want); got != tc.warn {
 				t.Errorf("in the warning style: %v, want %v", got, tc.warn)
