@@ -229,8 +229,10 @@ func TestE2EScheduleUsageErrors(t *testing.T) {
 	expect(t, s.macroa("schedule", "show", "capped"), 0, "at most 3")
 
 	// --dry-run says what a schedule means and adds nothing.
-	r = s.macroa("schedule", "add", "y", "!true", "every day at 7:30", "--dry-run")
-	expect(t, r, 0, "every day at 07:30 (daily:07:30")
+	// The machine form names the local zone, so the task keeps its wall
+	// time if the machine's zone changes.
+	r = s.run("", []string{"TZ=Europe/Berlin"}, "schedule", "add", "y", "!true", "every day at 7:30", "--dry-run")
+	expect(t, r, 0, "every day at 07:30 (TZ=Europe/Berlin daily:07:30)")
 	if !strings.Contains(r.stdout, "Nothing was added") || strings.Count(r.stdout, "(in ") != 3 {
 		t.Errorf("add --dry-run:\n%s", r.stdout)
 	}
