@@ -11,7 +11,7 @@ import (
 // runCols is the column list every run query selects (from task_runs r
 // joined to tasks t), in scanRun's order.
 const runCols = `r.id, r.task_id, r.due_at, r.trigger, r.state, r.runner, r.started_at, r.finished_at,
-	r.turn_id, r.approval, r.output, r.error, r.seq, coalesce(t.name, ''), coalesce(t.kind, ''),
+	r.turn_id, r.approval, r.output, r.error, r.seq, r.shown_at, coalesce(t.name, ''), coalesce(t.kind, ''),
 	coalesce(t.command, '')`
 
 const runFrom = ` FROM task_runs r LEFT JOIN tasks t ON t.id = r.task_id `
@@ -21,10 +21,10 @@ const nextRunSeq = `(SELECT coalesce(max(seq), 0) + 1 FROM task_runs)`
 
 func scanRun(r rowScanner) (TaskRun, error) {
 	var x TaskRun
-	var due, started, finished sql.NullInt64
+	var due, started, finished, shown sql.NullInt64
 	err := r.Scan(&x.ID, &x.Task, &due, &x.Trigger, &x.State, &x.Runner, &started, &finished,
-		&x.TurnID, &x.Approval, &x.Output, &x.Error, &x.Seq, &x.TaskName, &x.TaskKind, &x.TaskCommand)
-	x.DueAt, x.Started, x.Finished = fromMillis(due), fromMillis(started), fromMillis(finished)
+		&x.TurnID, &x.Approval, &x.Output, &x.Error, &x.Seq, &shown, &x.TaskName, &x.TaskKind, &x.TaskCommand)
+	x.DueAt, x.Started, x.Finished, x.Shown = fromMillis(due), fromMillis(started), fromMillis(finished), fromMillis(shown)
 	return x, err
 }
 
@@ -393,4 +393,41 @@ func (db *DB) InterruptDeadRuns(ctx context.Context, alive func(runner string) b
 		return nil, fmt.Errorf("interrupt runs of ended processes: %w", err)
 	}
 	return out, nil
+}
+
+// UnshownReminders returns the reminders that fired after since and whose
+// text has reached nobody yet (no cockpit was open, no notification
+// channel took it), oldest first, at most limit.
+func (db *DB) UnshownReminders(ctx context.Context, since time.Time, limit int) ([]TaskRun, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+runCols+runFrom+`WHERE r.shown_at IS NULL AND r.state = 'succeeded'
+		AND r.finished_at > ? AND t.kind = 'reminder' ORDER BY r.finished_at LIMIT ?`, since.UnixMilli(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("read unshown reminders: %w", err)
+	}
+	out, err := scanRuns(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read unshown reminders: %w", err)
+	}
+	return out, nil
+}
+
+// MarkShown records that these runs' reminders reached a person. It moves
+// no seq: nothing a pane shows changes.
+func (db *DB) MarkShown(ctx context.Context, ids ...TaskRunID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		now := db.now().UnixMilli()
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE task_runs SET shown_at = ? WHERE id = ? AND shown_at IS NULL`, now, int64(id)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark reminders shown: %w", db.writeError(err))
+	}
+	return nil
 }

@@ -314,3 +314,39 @@ func TestLeaseTakeover(t *testing.T) {
 		t.Fatal("a could not take an expired lease")
 	}
 }
+
+func TestUnshownReminders(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	rem, err := db.AddTask(ctx, Task{Name: "reminder: stretch", Command: "stretch", Kind: TaskReminder, Spec: "every:60",
+		NextRunAt: time.Now().Add(time.Hour)}, AuditEntry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := addTestTask(t, db, "request", time.Now().Add(time.Hour))
+	var runs []TaskRunID
+	for _, id := range []TaskID{rem.ID, req.ID, rem.ID} {
+		r, err := db.StartRunNow(ctx, id, "h/1/1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FinishRun(ctx, r.ID, RunOutcome{State: RunSucceeded}); err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, r.ID)
+	}
+	got, err := db.UnshownReminders(ctx, time.Now().Add(-time.Hour), 10)
+	if err != nil || len(got) != 2 || got[0].ID != runs[0] || got[1].ID != runs[2] || got[0].TaskCommand != "stretch" {
+		t.Fatalf("unshown = %+v, %v", got, err)
+	}
+	if err := db.MarkShown(ctx, runs[0]); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.UnshownReminders(ctx, time.Now().Add(-time.Hour), 10)
+	if len(got) != 1 || got[0].ID != runs[2] {
+		t.Fatalf("after marking one: %+v", got)
+	}
+	if got, _ := db.UnshownReminders(ctx, time.Now().Add(time.Minute), 10); len(got) != 0 {
+		t.Fatalf("since the future: %+v", got)
+	}
+}

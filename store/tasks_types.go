@@ -121,6 +121,8 @@ type TaskRun struct {
 	Approval ApprovalID // the approval it waited for, if any
 	Output   string     // capped at MaxRunOutput bytes
 	Error    string
+	// Shown is when a reminder's text reached a person (zero: not yet).
+	Shown time.Time
 	// Filled by the queries that join the task: its name, kind and command.
 	TaskName    string
 	TaskKind    TaskKind

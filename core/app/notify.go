@@ -63,6 +63,11 @@ func (a *App) startNotify(cfg *config.Config) {
 			}
 			if err := n.Send(ctx, m); err != nil {
 				log.Warn("notify: a notification was not delivered", "kind", m.Kind, "err", err.Error())
+			} else if f, ok := e.(events.TaskFired); ok && m.Kind == reminderKind && db != nil {
+				// Delivered: a cockpit opened later need not show it again.
+				if err := db.MarkShown(ctx, store.TaskRunID(f.Run)); err != nil {
+					log.Warn("notify: mark the reminder shown", "run", f.Run, "err", err.Error())
+				}
 			}
 		}
 	}()

@@ -6,6 +6,9 @@ import (
 	"github.com/macroa/macroa/store"
 )
 
+// reminderKind is the kind of a reminder's notification.
+const reminderKind = "reminder"
+
 // taskMessage is the notification for a reminder that fired and for a
 // scheduled run that failed or was interrupted (its error only, never its
 // output: output may hold what a notification channel must not see).
@@ -21,7 +24,7 @@ func taskMessage(e events.Event) (notify.Message, bool) {
 			Body:     f.Message,
 			Priority: notify.High,
 			Tags:     []string{"reminder"},
-			Kind:     "reminder",
+			Kind:     reminderKind,
 		}, true
 	case f.State == string(store.RunFailed) || f.State == string(store.RunInterrupted):
 		return notify.Message{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/macroa/macroa/store"
 )
@@ -40,6 +41,13 @@ func TestNotifyTaskEvents(t *testing.T) {
 		got := hook.received()[i]
 		if got.Kind != c.wantKind || !strings.Contains(got.Title+got.Body, c.wantIn) {
 			t.Errorf("%s: notification %+v", c.name, got)
+		}
+		if c.kind == store.TaskReminder {
+			// Delivered: no cockpit shows it again.
+			waitUntil(t, 5*time.Second, "the reminder marked shown", func() bool {
+				left, _ := s.UnshownReminders(ctx, time.Now().Add(-time.Hour))
+				return len(left) == 0
+			})
 		}
 		for _, bad := range []string{"\x1b", "very-secret-deploy-token"} {
 			if strings.Contains(got.Title+got.Body, bad) {

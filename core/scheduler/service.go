@@ -228,6 +228,18 @@ func (s *Service) LastRunSeq(ctx context.Context) (int64, error) {
 	return s.o.Store.LastRunSeq(ctx)
 }
 
+// UnshownReminders returns the reminders that fired after since and have
+// reached nobody yet (no cockpit was open, no notification channel took
+// them), oldest first: what a cockpit shows when it opens.
+func (s *Service) UnshownReminders(ctx context.Context, since time.Time) ([]store.TaskRun, error) {
+	return s.o.Store.UnshownReminders(ctx, since, 100)
+}
+
+// MarkShown records that these runs' reminders reached a person.
+func (s *Service) MarkShown(ctx context.Context, ids ...store.TaskRunID) error {
+	return s.o.Store.MarkShown(ctx, ids...)
+}
+
 // Describe puts a task's spec in words: "every Monday at 09:00".
 func (s *Service) Describe(t store.Task) string {
 	spec, err := schedule.ParseStored(t.Spec, s.o.Location)

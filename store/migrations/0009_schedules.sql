@@ -46,12 +46,16 @@ CREATE TABLE task_runs (
     approval    TEXT    NOT NULL DEFAULT '',
     output      TEXT    NOT NULL DEFAULT '',
     error       TEXT    NOT NULL DEFAULT '',
+    -- shown_at: when a reminder's text reached a person (a cockpit showed
+    -- it, or a notification channel took it); NULL until then.
+    shown_at    INTEGER,
     seq         INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX task_runs_once ON task_runs (task_id, due_at, trigger) WHERE trigger <> 'now';
 CREATE INDEX task_runs_task ON task_runs (task_id, id);
 CREATE INDEX task_runs_live ON task_runs (state) WHERE state IN ('running', 'waiting');
 CREATE INDEX task_runs_seq ON task_runs (seq);
+CREATE INDEX task_runs_unshown ON task_runs (finished_at) WHERE shown_at IS NULL AND state = 'succeeded';
 
 -- Leases: the process named holder may do the work called name until
 -- expires_at, renewing it before then; a holder that died is replaced.
