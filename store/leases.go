@@ -33,9 +33,11 @@ func (db *DB) GetLease(ctx context.Context, name string) (Lease, bool, error) {
 
 // AcquireLease takes the lease called name for holder until ttl from now,
 // in one write transaction: when nobody holds it, when it expired, when
-// alive says its holder has ended, or (a renewal) when holder has it
-// already. Otherwise it returns the lease as it stands and false.
-func (db *DB) AcquireLease(ctx context.Context, name, holder, role string, ttl time.Duration, alive func(string) bool) (Lease, bool, error) {
+// alive says its holder has ended, when preempt says the holder yields to
+// this one (a cockpit to the daemon), or (a renewal) when holder has it
+// already. Otherwise it returns the lease as it stands and false. A holder
+// preempted learns it when its next claim or renewal fails.
+func (db *DB) AcquireLease(ctx context.Context, name, holder, role string, ttl time.Duration, alive func(string) bool, preempt func(Lease) bool) (Lease, bool, error) {
 	var out Lease
 	var got bool
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -45,7 +47,8 @@ func (db *DB) AcquireLease(ctx context.Context, name, holder, role string, ttl t
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if exists && cur.Holder != holder && cur.ExpiresAt.After(now) && (alive == nil || alive(cur.Holder)) {
+		if exists && cur.Holder != holder && cur.ExpiresAt.After(now) && (alive == nil || alive(cur.Holder)) &&
+			(preempt == nil || !preempt(cur)) {
 			out = cur
 			return nil
 		}

@@ -22,7 +22,7 @@ func addTestTask(t testing.TB, db *DB, name string, next time.Time) Task {
 
 func takeLease(t testing.TB, db *DB, holder string) {
 	t.Helper()
-	if _, got, err := db.AcquireLease(context.Background(), SchedulerLease, holder, "test", time.Minute, nil); err != nil || !got {
+	if _, got, err := db.AcquireLease(context.Background(), SchedulerLease, holder, "test", time.Minute, nil, nil); err != nil || !got {
 		t.Fatalf("AcquireLease(%s) = %v, %v", holder, got, err)
 	}
 }
@@ -287,10 +287,10 @@ func TestLeaseTakeover(t *testing.T) {
 	ctx := context.Background()
 	alive := map[string]bool{"a/1/1": true, "b/2/2": true}
 	isAlive := func(h string) bool { return alive[h] }
-	if _, got, _ := db.AcquireLease(ctx, SchedulerLease, "a/1/1", "daemon", 15*time.Second, isAlive); !got {
+	if _, got, _ := db.AcquireLease(ctx, SchedulerLease, "a/1/1", "daemon", 15*time.Second, isAlive, nil); !got {
 		t.Fatal("a could not take a free lease")
 	}
-	if l, got, _ := db.AcquireLease(ctx, SchedulerLease, "b/2/2", "tui", 15*time.Second, isAlive); got || l.Holder != "a/1/1" {
+	if l, got, _ := db.AcquireLease(ctx, SchedulerLease, "b/2/2", "tui", 15*time.Second, isAlive, nil); got || l.Holder != "a/1/1" {
 		t.Fatalf("b took a held lease: %+v", l)
 	}
 	clock.advance(10 * time.Second)
@@ -298,11 +298,11 @@ func TestLeaseTakeover(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.advance(10 * time.Second) // renewed: still a's
-	if _, got, _ := db.AcquireLease(ctx, SchedulerLease, "b/2/2", "tui", 15*time.Second, isAlive); got {
+	if _, got, _ := db.AcquireLease(ctx, SchedulerLease, "b/2/2", "tui", 15*time.Second, isAlive, nil); got {
 		t.Fatal("b took a renewed lease")
 	}
 	alive["a/1/1"] = false // a died: b takes over before the lease expires
-	if l, got, _ := db.AcquireLease(ctx, SchedulerLease, "b/2/2", "tui", 15*time.Second, isAlive); !got || l.Role != "tui" {
+	if l, got, _ := db.AcquireLease(ctx, SchedulerLease, "b/2/2", "tui", 15*time.Second, isAlive, nil); !got || l.Role != "tui" {
 		t.Fatalf("b did not take a dead holder's lease: %+v", l)
 	}
 	if _, err := db.RenewLease(ctx, SchedulerLease, "a/1/1", 15*time.Second); !errors.Is(err, ErrNotLeaseHolder) {
@@ -310,8 +310,19 @@ func TestLeaseTakeover(t *testing.T) {
 	}
 	clock.advance(time.Minute) // b stopped renewing: anyone may take it
 	alive["a/1/1"] = true
-	if _, got, _ := db.AcquireLease(ctx, SchedulerLease, "a/1/1", "daemon", 15*time.Second, isAlive); !got {
+	if _, got, _ := db.AcquireLease(ctx, SchedulerLease, "a/1/1", "daemon", 15*time.Second, isAlive, nil); !got {
 		t.Fatal("a could not take an expired lease")
+	}
+	// A holder that yields (a cockpit to a daemon) is preempted while alive.
+	yields := func(l Lease) bool { return l.Role == "tui" }
+	if _, got, _ := db.AcquireLease(ctx, SchedulerLease, "b/2/2", "tui", 15*time.Second, isAlive, nil); !got {
+		t.Fatal("b could not take the lease back")
+	}
+	if _, got, _ := db.AcquireLease(ctx, SchedulerLease, "a/1/1", "daemon", 15*time.Second, isAlive, yields); !got {
+		t.Fatal("a did not preempt a holder that yields")
+	}
+	if _, err := db.RenewLease(ctx, SchedulerLease, "b/2/2", 15*time.Second); !errors.Is(err, ErrNotLeaseHolder) {
+		t.Fatalf("the preempted holder renewed: %v", err)
 	}
 }
 

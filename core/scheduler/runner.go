@@ -33,6 +33,9 @@ type goingRun struct {
 	cancel context.CancelFunc
 }
 
+// RoleDaemon is the daemon's role: it takes the lease from any other.
+const RoleDaemon = "daemon"
+
 // ErrStarted is Start called twice.
 var ErrStarted = errors.New("the scheduler's runner is already started")
 
@@ -150,7 +153,7 @@ func (r *runner) loop(ctx context.Context, changes <-chan events.Event) {
 	for {
 		var wait time.Duration
 		if !r.isHolding() {
-			l, got, err := s.o.Store.AcquireLease(ctx, store.SchedulerLease, s.o.Holder, r.role, s.o.LeaseTTL, s.o.Alive)
+			l, got, err := s.o.Store.AcquireLease(ctx, store.SchedulerLease, s.o.Holder, r.role, s.o.LeaseTTL, s.o.Alive, r.preempts)
 			switch {
 			case ctx.Err() != nil:
 				return
@@ -226,6 +229,13 @@ func (r *runner) loop(ctx context.Context, changes <-chan events.Event) {
 			}
 		}
 	}
+}
+
+// preempts says whether this runner takes the lease from its live
+// holder: the daemon does from a cockpit (a cockpit runs due tasks only
+// while no daemon does).
+func (r *runner) preempts(cur store.Lease) bool {
+	return r.role == RoleDaemon && cur.Role != RoleDaemon
 }
 
 func (r *runner) isHolding() bool {

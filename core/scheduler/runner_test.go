@@ -208,7 +208,7 @@ func TestDeadHoldersLeaseAndRunsAreTakenOver(t *testing.T) {
 	ctx := context.Background()
 	task := add(t, r.svc, "left", "!true", "every:3600", store.TaskRequest)
 	// The dead process held the lease for a long time and was running a task.
-	if _, got, err := r.db.AcquireLease(ctx, store.SchedulerLease, dead, "daemon", time.Hour, nil); err != nil || !got {
+	if _, got, err := r.db.AcquireLease(ctx, store.SchedulerLease, dead, "daemon", time.Hour, nil, nil); err != nil || !got {
 		t.Fatal(got, err)
 	}
 	left, err := r.db.StartRunNow(ctx, task.ID, dead)
@@ -266,3 +266,33 @@ func TestAddRefusesAndStoresNothing(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A daemon started while a cockpit runs due tasks takes over from it at
+// once; the cockpit stops claiming and runs nothing twice.
+func TestDaemonTakesOverFromCockpit(t *testing.T) {
+	path := dbPath(t)
+	tui := newRig(t, path, rigOptions{holder: "h/1/1"})
+	daemon := newRig(t, path, rigOptions{holder: "h/2/2"})
+	ctx := context.Background()
+	if err := tui.svc.Start(ctx, "tui"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "the cockpit holds the lease", tui.svc.Holding)
+	task := add(t, tui.svc, "tick", "!true", "every:1", store.TaskRequest)
+	waitFor(t, 10*time.Second, "a run in the cockpit", func() bool { return tui.runs.Load() >= 1 })
+	if err := daemon.svc.Start(ctx, RoleDaemon); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "the daemon takes the lease", daemon.svc.Holding)
+	// The cockpit learns of it from the store watcher in a real process.
+	tui.bus.Publish(events.StoreChanged{Parts: []events.StorePart{events.PartSchedules}, At: time.Now()})
+	waitFor(t, 5*time.Second, "the cockpit gives up", func() bool { return !tui.svc.Holding() })
+	waitFor(t, 10*time.Second, "a run in the daemon", func() bool { return daemon.runs.Load() >= 1 })
+	seen := map[int64]bool{}
+	for _, r := range history(t, tui.db, task.ID) {
+		if seen[r.DueAt.UnixMilli()] {
+			t.Fatalf("due time %v ran twice", r.DueAt)
+		}
+		seen[r.DueAt.UnixMilli()] = true
+	}
+}
