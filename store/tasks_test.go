@@ -315,6 +315,9 @@ func TestLeaseTakeover(t *testing.T) {
 	}
 	// A holder that yields (a cockpit to a daemon) is preempted while alive.
 	yields := func(l Lease) bool { return l.Role == "tui" }
+	if err := db.ReleaseLease(ctx, SchedulerLease, "a/1/1"); err != nil {
+		t.Fatal(err)
+	}
 	if _, got, _ := db.AcquireLease(ctx, SchedulerLease, "b/2/2", "tui", 15*time.Second, isAlive, nil); !got {
 		t.Fatal("b could not take the lease back")
 	}
