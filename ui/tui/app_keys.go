@@ -97,6 +97,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if cmd, handled := a.focused().HandleKey(msg); handled {
 		return cmd
 	}
+	if b, ok := kit.ReadOnlyKey(a.focused().Keys(), k); ok && a.o.ReadOnly {
+		return Toast(ToastInfo, "read-only: "+b.Action+" is off in this cockpit (macroa tui --read-only)")
+	}
 	switch {
 	case Matches(a.keys, "next-pane", k):
 		a.setFocus((a.focus + 1) % len(a.panes))

@@ -167,6 +167,17 @@ func TestAppReadOnlyStripsDangerousBindings(t *testing.T) {
 			t.Fatalf("read-only %v: restart bound = %v", readOnly, !readOnly)
 		}
 		a.Update(tea.WindowSizeMsg{Width: 160, Height: 48})
+		a.setFocus(1)
+		_, cmd := a.Update(tuitest.Key("R"))
+		var said string
+		if cmd != nil {
+			if m, ok := cmd().(ToastMsg); ok {
+				said = m.Text
+			}
+		}
+		if strings.HasPrefix(said, "read-only: restart") != readOnly {
+			t.Fatalf("read-only %v: R said %q", readOnly, said)
+		}
 		a.Update(tuitest.Key("f1"))
 		if strings.Contains(strings.Join(tuitest.Lines(a.render()), "\n"), "restart the unit") == readOnly {
 			t.Fatalf("read-only %v: the cheat sheet disagrees with the bindings", readOnly)

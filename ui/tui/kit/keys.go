@@ -85,3 +85,18 @@ func KeyLabel(bindings []Binding, action string) string {
 	}
 	return "?"
 }
+
+// ReadOnlyKey returns the binding k belonged to before ReadOnly took it
+// away, so a read-only cockpit can say why the key does nothing.
+func ReadOnlyKey(bindings []Binding, k string) (Binding, bool) {
+	for _, b := range bindings {
+		if b.Dangerous && !b.Enabled() {
+			for _, bk := range b.Keys() {
+				if bk == k {
+					return b, true
+				}
+			}
+		}
+	}
+	return Binding{}, false
+}

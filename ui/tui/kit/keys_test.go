@@ -91,3 +91,28 @@ func TestListDetail(t *testing.T) {
 		t.Fatal("esc left the detail view open")
 	}
 }
+
+func TestReadOnlyKey(t *testing.T) {
+	keys := ReadOnly([]Binding{
+		NewBinding("refresh", "refresh", "r"),
+		NewBinding("restart", "restart the unit", "R", "ctrl+r").Danger(),
+	})
+	tests := []struct {
+		key    string
+		action string
+	}{
+		{"R", "restart"},
+		{"ctrl+r", "restart"},
+		{"r", ""}, // still bound: nothing taken away
+		{"x", ""},
+	}
+	for _, tt := range tests {
+		b, ok := ReadOnlyKey(keys, tt.key)
+		if ok != (tt.action != "") || b.Action != tt.action {
+			t.Errorf("ReadOnlyKey(%q) = %q, %v; want %q", tt.key, b.Action, ok, tt.action)
+		}
+	}
+	if _, ok := ReadOnlyKey([]Binding{NewBinding("restart", "restart", "R").Danger()}, "R"); ok {
+		t.Error("a dangerous binding still bound counts as taken away")
+	}
+}
