@@ -38,8 +38,10 @@
 //
 // # Missed runs
 //
-// A run more than MissedGrace late was missed (no process ran the
-// scheduler). The task's policy decides: once (the default) runs it once
+// When a task is due, its newest due time runs unless it is more than
+// MissedGrace late; every earlier due time it passed was missed (no
+// process ran the scheduler then), and the newest too when it is late.
+// The task's policy decides: once (the default) runs it once
 // for all of them, skip records them as skipped, all runs each, oldest
 // first, up to the task's cap. Then the task moves to its first due time
 // after now; an every: task keeps its phase.

@@ -138,57 +138,63 @@ type due struct {
 	missed []time.Time // the missed due times, oldest first, at most the cap
 	count  int         // how many were missed (at least, when more)
 	more   bool        // more were missed than counted
-	onTime []time.Time // due times within MissedGrace of now, at most maxSameLook (the newest)
+	onTime []time.Time // the newest due time, when it is within MissedGrace of now
 	next   time.Time   // the first due time after now; zero when none
 }
 
-// occurrences reads the due times from first up to now: a due time more
-// than MissedGrace before now was missed. An every: spec keeps its phase
-// from first and is computed, not walked; other specs are walked, and a
-// walk that passes the cap jumps ahead to the times near now.
+// occurrences reads the due times from first up to now. The newest is on
+// time unless it is more than MissedGrace late; every earlier one was
+// missed (no process ran it when it was due). An every: spec keeps its
+// phase from first and is computed, not walked; other specs are walked up
+// to the cap, and the on-time one is found from now.
 func occurrences(spec schedule.Spec, first, now time.Time, cap int) due {
 	var o due
-	cutoff := now.Add(-MissedGrace) // due before it: missed
+	cutoff := now.Add(-MissedGrace) // due before it: late
 	if spec.Kind() == schedule.Every {
 		step, _ := spec.Next(time.Time{})
 		period := step.Sub(time.Time{})
 		n := int64(now.Sub(first)/period) + 1 // due times at or before now
-		m := int64(0)                         // of them, missed
-		if cutoff.After(first) {
-			m = int64((cutoff.Sub(first) + period - 1) / period)
+		missed := n
+		if newest := first.Add(time.Duration(n-1) * period); !newest.Before(cutoff) {
+			o.onTime = []time.Time{newest}
+			missed--
 		}
-		o.count = int(m)
-		for k := int64(0); k < m && k < int64(cap); k++ {
+		o.count = int(missed)
+		for k := int64(0); k < missed && k < int64(cap); k++ {
 			o.missed = append(o.missed, first.Add(time.Duration(k)*period))
-		}
-		from := max(m, n-maxSameLook)
-		for k := from; k < n; k++ {
-			o.onTime = append(o.onTime, first.Add(time.Duration(k)*period))
 		}
 		o.next = first.Add(time.Duration(n) * period)
 		return o
 	}
-	d, ok := first, true
-	for ok && d.Before(cutoff) {
-		if len(o.missed) == cap {
-			o.more = true
-			// Far behind: the rest are skipped over, not walked.
-			d, ok = spec.Next(cutoff.Add(-time.Nanosecond))
-			break
-		}
-		o.missed = append(o.missed, d)
-		o.count++
-		d, ok = spec.Next(d)
+	// The on-time due time: the newest in [cutoff, now], if any.
+	var onTime time.Time
+	d, ok := spec.Next(cutoff.Add(-time.Nanosecond))
+	if d.Before(first) {
+		d, ok = first, true
 	}
 	for ok && !d.After(now) {
-		o.onTime = append(o.onTime, d)
-		if len(o.onTime) > maxSameLook {
-			o.onTime = o.onTime[1:]
-		}
+		onTime = d
 		d, ok = spec.Next(d)
 	}
 	if ok {
 		o.next = d
+	}
+	if !onTime.IsZero() {
+		o.onTime = []time.Time{onTime}
+	}
+	// The missed ones: every due time from first before the on-time one
+	// (or up to now), walked no further than the cap.
+	end := now
+	if !onTime.IsZero() {
+		end = onTime.Add(-time.Nanosecond)
+	}
+	for m, ok := first, true; ok && !m.After(end); m, ok = spec.Next(m) {
+		if len(o.missed) == cap {
+			o.more = true
+			break
+		}
+		o.missed = append(o.missed, m)
+		o.count++
 	}
 	return o
 }

@@ -18,13 +18,11 @@ import (
 const (
 	DefaultLeaseTTL   = 15 * time.Second
 	DefaultRenewEvery = 5 * time.Second
-	// MissedGrace is how late a run may start and still count as on time.
+	// MissedGrace is how late the newest due run may start and still
+	// count as on time; every earlier one was missed.
 	MissedGrace = time.Minute
 	// dueBatch is how many due tasks one look claims at most.
 	dueBatch = 200
-	// maxSameLook bounds the on-time runs one claim records for a task
-	// whose due times piled up within MissedGrace (a short every:).
-	maxSameLook = 5
 )
 
 // Work is one run handed to Options.Run.
