@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -224,7 +225,16 @@ func (p *Pane) added(m addedMsg) tea.Cmd {
 		return nil
 	}
 	p.prompt, p.form = browse, form{}
-	p.tasks = append(p.tasks, m.task) // shown at once; the reload puts it in its place
+	// Shown at once, in the place the reload will find it (by next due
+	// time, the ones that never fire last), so the list does not jump.
+	at := len(p.tasks)
+	for i := range p.tasks {
+		if n := p.tasks[i].NextRunAt; n.IsZero() || (!m.task.NextRunAt.IsZero() && n.After(m.task.NextRunAt)) {
+			at = i
+			break
+		}
+	}
+	p.tasks = slices.Insert(p.tasks, at, m.task)
 	p.words[m.task.ID] = ""
 	p.narrow(m.task.ID)
 	text := "added " + kit.SafeLine(m.task.Name)

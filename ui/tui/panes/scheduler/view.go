@@ -42,15 +42,18 @@ func (p *Pane) View(width, height int, focused bool) string {
 	lines := make([]string, 0, height)
 	lines = append(lines, p.header(width, now))
 	cols := p.columns(width)
-	if height >= 4 {
-		lines = append(lines, p.st.Muted.Render(kit.Fit(cols.head(), width)))
-	}
 	rowsH := max(0, height-len(lines)-len(footer))
+	if height >= 4 {
+		rowsH--
+	}
 	p.list.Page = max(1, rowsH)
+	start, end := p.list.Window(len(p.rows), rowsH)
+	if height >= 4 {
+		lines = append(lines, p.columnHead(cols, width, start, len(p.rows)-end))
+	}
 	if msg := p.emptyText(); msg != "" && rowsH > 0 {
 		lines = append(lines, p.st.Muted.Render(kit.Fit("  "+msg, width)))
 	}
-	start, end := p.list.Window(len(p.rows), rowsH)
 	for i := start; i < end; i++ {
 		line := p.row(&p.tasks[p.rows[i]], cols, now)
 		if i == p.list.Sel {
@@ -99,6 +102,24 @@ func (p *Pane) columns(width int) layoutCols {
 	}
 	c.spec = max(0, width-fixed())
 	return c
+}
+
+// columnHead is the line of column names, ending with how many rows are
+// hidden above and below the window when some are.
+func (p *Pane) columnHead(c layoutCols, width, above, below int) string {
+	var more []string
+	if above > 0 {
+		more = append(more, "↑"+kit.Count(above))
+	}
+	if below > 0 {
+		more = append(more, "↓"+kit.Count(below))
+	}
+	if len(more) == 0 {
+		return p.st.Muted.Render(kit.Fit(c.head(), width))
+	}
+	mark := " " + strings.Join(more, " ") + " more"
+	w := max(0, width-ansi.StringWidth(mark))
+	return kit.Fit(p.st.Muted.Render(kit.Fit(ansi.Truncate(c.head(), w, ""), w))+p.st.Warning.Render(mark), width)
 }
 
 func (c layoutCols) head() string {
