@@ -302,3 +302,17 @@ func (db *DB) TaskCounts(ctx context.Context) (active, paused, running int, err 
 	}
 	return
 }
+
+// TaskNamed returns a task called name that will still fire (paused or
+// not); ok is false when none is.
+func (db *DB) TaskNamed(ctx context.Context, name string) (Task, bool, error) {
+	t, err := scanTask(db.sql.QueryRowContext(ctx, `SELECT `+taskCols+` FROM tasks
+		WHERE name = ? AND next_run_at IS NOT NULL ORDER BY created_at LIMIT 1`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Task{}, false, nil
+	}
+	if err != nil {
+		return Task{}, false, fmt.Errorf("look up task %q: %w", name, err)
+	}
+	return t, true, nil
+}

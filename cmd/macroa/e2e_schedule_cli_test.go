@@ -288,11 +288,12 @@ func TestE2EScheduleAmbiguousPrefix(t *testing.T) {
 	if got := listTasks(t, s, "--all"); len(got) != 16 {
 		t.Errorf("%d tasks after deleting one, want 16", len(got))
 	}
-	// A second task with a name in use is added, and said to share it.
-	if r := s.macroa("schedule", "add", "dup", "!true", "every:3600"); strings.Contains(r.stdout, "named dup") {
-		t.Errorf("the first task named dup is said to share its name:\n%s", r.stdout)
+	// A name in use by a task that will still fire is refused: a name
+	// must say which task it is.
+	expect(t, s.macroa("schedule", "add", "dup", "!true", "every:3600"), 0, "dup")
+	if r := s.macroa("schedule", "add", "dup", "!true", "every:3600"); r.code != 1 || !strings.Contains(r.stderr, "pick another name") {
+		t.Errorf("a second task named dup: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	expect(t, s.macroa("schedule", "add", "dup", "!true", "every:3600"), 0, "2 tasks are named dup now")
 	r := s.macroa("schedule", "delete", "zz-no-such-task")
 	if r.code != 1 || !strings.Contains(r.stderr, "no task") {
 		t.Errorf("delete of an unknown task: exit %d, stderr %q", r.code, r.stderr)

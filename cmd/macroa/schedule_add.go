@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -91,9 +89,6 @@ forms, and nothing is stored. See macroa schedule --help for the forms.`,
 			if kind == store.TaskReminder {
 				fmt.Fprintln(out, "A reminder: its text is shown and sent, never run.")
 			}
-			if n := sameName(ctx, svc, t.Name); n > 1 {
-				fmt.Fprintf(out, "%d tasks are named %s now: name this one by its id.\n", n, cell(t.Name))
-			}
 			return nil
 		},
 	}
@@ -130,20 +125,4 @@ func previewSpec(out io.Writer, svc *scheduler.Service, spec string, asJSON bool
 		fmt.Fprintf(out, "  %s\n", stamp(at, now))
 	}
 	return nil
-}
-
-// sameName counts the tasks named name (a name may also be read as an id
-// prefix: only the names count).
-func sameName(ctx context.Context, svc *scheduler.Service, name string) int {
-	var amb *store.AmbiguousTaskError
-	if _, err := svc.Find(ctx, name); !errors.As(err, &amb) {
-		return 1
-	}
-	n := 0
-	for _, m := range amb.Matches {
-		if m.Name == name {
-			n++
-		}
-	}
-	return n
 }

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -294,5 +295,19 @@ func TestDaemonTakesOverFromCockpit(t *testing.T) {
 			t.Fatalf("due time %v ran twice", r.DueAt)
 		}
 		seen[r.DueAt.UnixMilli()] = true
+	}
+}
+
+func TestNamesSayWhichTask(t *testing.T) {
+	r := newRig(t, dbPath(t), rigOptions{holder: "h/1/1"})
+	ctx := context.Background()
+	add(t, r.svc, "backup", "!true", "every:3600", store.TaskRequest)
+	if _, err := r.svc.Add(ctx, AddRequest{Name: "backup", Command: "!true", Spec: "every:60"}); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("a second backup: %v", err)
+	}
+	first := add(t, r.svc, "reminder: stretch", "stretch", "in 1 hour", store.TaskReminder)
+	second := add(t, r.svc, "reminder: stretch", "stretch", "in 2 hours", store.TaskReminder)
+	if first.Name != "reminder: stretch" || second.Name != "reminder: stretch (2)" {
+		t.Fatalf("reminder names: %q, %q", first.Name, second.Name)
 	}
 }

@@ -118,8 +118,12 @@ func (s *Service) Add(ctx context.Context, r AddRequest) (store.Task, error) {
 	if r.Kind == "" {
 		r.Kind = store.TaskRequest
 	}
+	name, err := s.freeName(ctx, strings.TrimSpace(r.Name), r.Kind)
+	if err != nil {
+		return store.Task{}, err
+	}
 	t := store.Task{
-		Name: strings.TrimSpace(r.Name), Command: r.Command, Kind: r.Kind, Spec: spec.String(),
+		Name: name, Command: r.Command, Kind: r.Kind, Spec: spec.String(),
 		Session: r.Session, Missed: r.Missed, MissedCap: r.MissedCap, NextRunAt: next,
 		CreatedBy: r.By, Source: r.Source,
 	}
@@ -130,6 +134,34 @@ func (s *Service) Add(ctx context.Context, r AddRequest) (store.Task, error) {
 	}
 	s.poke()
 	return t, nil
+}
+
+// ErrNameTaken is a name another task that will still fire has: a name
+// must say which task it is.
+var ErrNameTaken = errors.New("another task has that name")
+
+// freeName is name when no task that will still fire has it. A
+// reminder's name is made from its text, so a second one with the same
+// text is numbered ("reminder: stretch (2)"); any other task's name must
+// be free.
+func (s *Service) freeName(ctx context.Context, name string, kind store.TaskKind) (string, error) {
+	for n := 1; n <= 100; n++ {
+		try := name
+		if n > 1 {
+			try = fmt.Sprintf("%s (%d)", name, n)
+		}
+		t, taken, err := s.o.Store.TaskNamed(ctx, try)
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			return try, nil
+		}
+		if kind != store.TaskReminder {
+			return "", fmt.Errorf("%w: %q is task %s; pick another name, or delete that one first", ErrNameTaken, name, t.ID)
+		}
+	}
+	return "", fmt.Errorf("%w: %q and 99 numbered ones", ErrNameTaken, name)
 }
 
 // Preview reads a spec at now without storing anything; n fire times.
