@@ -190,6 +190,7 @@ func TestRefused(t *testing.T) {
 		{"once:1.5", "whole number of seconds"},
 		{"once:-5", "whole number of seconds"},
 		{"once:", "whole number of seconds"},
+		{"once:99999999999", "more than 100 years ahead"},
 		{"once:1", "once:1 is in the past (1970-01-01 01:00:01 CET)"},
 		{"once:99999999999999", "whole number of seconds"},
 		// every: the original accepted 0, negatives and fractions.

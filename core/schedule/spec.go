@@ -21,6 +21,10 @@ const (
 // MaxEvery is the longest every: interval, in seconds (a year).
 const MaxEvery = 365 * 24 * 60 * 60
 
+// MaxOnceAhead is how far ahead a new once: may be, in seconds (100 years):
+// further is a mistake, and past what a time.Duration can count down.
+const MaxOnceAhead = 100 * MaxEvery
+
 // Forms lists the accepted forms, for error messages and help texts.
 var Forms = []string{
 	"once:<epoch seconds>",
@@ -170,6 +174,9 @@ func (s *Spec) parseOnce(orig, v string, now time.Time, fresh bool) error {
 	at, _ := strconv.ParseInt(v, 10, 64)
 	if fresh && at < now.Unix() {
 		return refuse(orig, "once:%d is in the past (%s)", at, time.Unix(at, 0).In(s.loc).Format("2006-01-02 15:04:05 MST"))
+	}
+	if fresh && at > now.Unix()+MaxOnceAhead {
+		return refuse(orig, "once:%d is more than 100 years ahead (%s)", at, time.Unix(at, 0).In(s.loc).Format("2006-01-02"))
 	}
 	s.kind, s.at = Once, at
 	return nil
