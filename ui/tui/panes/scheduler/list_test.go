@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/core/scheduler"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
@@ -61,5 +62,35 @@ func TestAddedTaskKeepsRowsAbove(t *testing.T) {
 		if !strings.HasPrefix(lines[2], "  task00 ") || !strings.HasPrefix(lines[3], "› soon ") {
 			t.Fatalf("the rows above the new task went:\n%s", view)
 		}
+	}
+}
+
+// TestSidePaneWidth: in the cockpit's side pane (62 columns) the schedule
+// keeps its words whole, the less useful columns go first, and the
+// header ends with who runs the tasks, in fewer words when it must.
+func TestSidePaneWidth(t *testing.T) {
+	for _, tc := range []struct {
+		status scheduler.Status
+		head   string
+	}{
+		{scheduler.Status{Held: true, Self: true, Lease: store.Lease{Role: "tui"}}, "5 tasks · next: backup in 4m 12s · run by this cockpit"},
+		{scheduler.Status{Lease: store.Lease{Role: "daemon"}}, "5 tasks · next in 4m 12s · no runner: macroa daemon start"},
+	} {
+		t.Run(tc.head, func(t *testing.T) {
+			f := newFake(testNow)
+			f.add(sample()...)
+			f.status = tc.status
+			p, _ := openPane(t, f)
+			lines := tuitest.Lines(tuitest.Screen(t, p, 62, 12))
+			if got := strings.TrimRight(lines[0], " "); got != tc.head {
+				t.Errorf("header %q, want %q", got, tc.head)
+			}
+			view := strings.Join(lines, "\n")
+			tuitest.RequireContains(t, rowOf(t, view, "one-off"), "once on 2025-12-01 at 14:40 ")
+			tuitest.RequireContains(t, rowOf(t, view, "stand-up"), "every weekday at 09:55 ")
+			if strings.Contains(view, "…") {
+				t.Errorf("something is cut short:\n%s", view)
+			}
+		})
 	}
 }

@@ -16,7 +16,7 @@ const (
 	nextW   = 12 // "in 59m 59s", "due now"
 	lastW   = 11 // "interrupted"
 	runsW   = 5
-	minSpec = 18 // the narrowest the schedule column gets before others go
+	minSpec = 27 // "once on 2026-12-01 at 14:40" whole: the schedule column keeps it before last and runs stay
 )
 
 // View draws the form when it is open, else the detail view when it is
@@ -193,8 +193,10 @@ func (p *Pane) emptyText() string {
 	return "no scheduled tasks"
 }
 
-// header is the first line: the counts and the next task to fire, or why
-// the tasks could not be read.
+// header is the first line: the counts, the next task to fire and who
+// fires them, or why the tasks could not be read. On a narrow pane it
+// sheds the paused and done counts, then the next task's name, then says
+// who fires them in fewer words.
 func (p *Pane) header(width int, now time.Time) string {
 	if p.loadErr != "" {
 		return p.st.Error.Render(kit.Fit("could not read the tasks: "+kit.SafeLine(p.loadErr), width))
@@ -215,46 +217,67 @@ func (p *Pane) header(width int, now time.Time) string {
 			next = t
 		}
 	}
-	s := kit.Count(len(p.tasks)) + " tasks"
+	count := kit.Count(len(p.tasks)) + " tasks"
 	if len(p.tasks) == 1 {
-		s = "1 task"
+		count = "1 task"
 	}
+	var states, nextLong, nextShort string
 	if paused > 0 {
-		s += " · " + kit.Count(paused) + " paused"
+		states += " · " + kit.Count(paused) + " paused"
 	}
 	if done > 0 {
-		s += " · " + kit.Count(done) + " done"
+		states += " · " + kit.Count(done) + " done"
 	}
 	if next != nil {
-		s += " · next: " + kit.SafeLine(next.Name) + " " + nextText(next, now)
+		nextLong = " · next: " + kit.SafeLine(next.Name) + " " + nextText(next, now)
+		nextShort = " · next " + nextText(next, now)
 	}
-	runner, style := p.runnerWords()
+	long, short, style := p.runnerWords()
+	var s, runner string
+	for _, c := range []struct{ s, runner string }{
+		{count + states + nextLong, long},
+		{count + nextLong, long},
+		{count + nextShort, long},
+		{count + nextShort, short},
+		{count, short},
+	} {
+		s, runner = c.s, c.runner
+		w := ansi.StringWidth(s)
+		if runner != "" {
+			w += len(" · ") + ansi.StringWidth(runner)
+		}
+		if w <= width {
+			break
+		}
+	}
 	if runner == "" {
 		return p.st.Accent.Render(kit.Fit(s, width))
 	}
 	return kit.Fit(p.st.Accent.Render(s)+p.st.Muted.Render(" · ")+style.Render(runner), width)
 }
 
-// runnerWords says which process fires the tasks: this cockpit, the
-// daemon, another cockpit, or none while some task would fire (then in
-// the warning style: nothing fires until one starts).
-func (p *Pane) runnerWords() (string, lipgloss.Style) {
+// runnerWords says which process fires the tasks, in full and in fewer
+// words: this cockpit, the daemon, another cockpit, or none while some
+// task would fire (then in the warning style: nothing fires until one
+// starts).
+func (p *Pane) runnerWords() (long, short string, style lipgloss.Style) {
 	st := p.status
 	switch {
 	case st == nil:
-		return "", p.st.Muted
+		return "", "", p.st.Muted
 	case st.Self:
-		return "run by this cockpit", p.st.Muted
+		return "run by this cockpit", "run here", p.st.Muted
 	case st.Held && st.Lease.Role == "daemon":
-		return "run by the daemon", p.st.Muted
+		return "run by the daemon", "by daemon", p.st.Muted
 	case st.Held && st.Lease.Role == "tui":
-		return "run by another cockpit", p.st.Muted
+		return "run by another cockpit", "by another cockpit", p.st.Muted
 	case st.Held:
-		return "run by " + kit.SafeLine(st.Lease.Role), p.st.Muted
+		role := kit.SafeLine(st.Lease.Role)
+		return "run by " + role, "by " + role, p.st.Muted
 	case p.live() == 0:
-		return "", p.st.Muted // nothing to fire: no need of a runner
+		return "", "", p.st.Muted // nothing to fire: no need of a runner
 	}
-	return "no process runs them: macroa daemon start", p.st.Warning
+	return "no process runs them: macroa daemon start", "no runner: macroa daemon start", p.st.Warning
 }
 
 // footer is the last line: the delete question, the filter, or the keys.
