@@ -127,6 +127,11 @@ func (f *fakeScheduler) Add(ctx context.Context, r scheduler.AddRequest) (store.
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	for _, t := range f.tasks {
+		if r.Kind == store.TaskRequest && t.Kind == store.TaskRequest && t.Name == r.Name {
+			return store.Task{}, fmt.Errorf("add task %q: a request task is named so already: %w", r.Name, store.ErrNameTaken)
+		}
+	}
 	f.calls = append(f.calls, fmt.Sprintf("add %s %s %s %s by %s from %s", r.Name, s.String(), r.Kind, r.Missed, r.By, r.Source))
 	f.ids++
 	next, _ := s.Next(f.now)

@@ -31,6 +31,7 @@ func TestAddForm(t *testing.T) {
 		{name: "no name", fields: []string{"", "!true", "every 2 seconds"}, err: "a task needs a name"},
 		{name: "no command", fields: []string{"x", "", "every 2 seconds"}, err: "a task needs a command"},
 		{name: "bad missed", fields: []string{"x", "!true", "every 2 seconds", "sometimes"}, err: "Unknown missed-run policy"},
+		{name: "name taken", fields: []string{"backup", "!true", "every 2 seconds"}, err: "the name is taken: "},
 		{name: "bad kind", fields: []string{"x", "!true", "every 2 seconds", "", "alarm"}, err: "The kind is request or reminder"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,6 +65,9 @@ func TestAddForm(t *testing.T) {
 					t.Fatal("a refusal closed the form")
 				}
 				tuitest.RequireContains(t, tuitest.Screen(t, p, 100, 20), tc.err)
+				if tc.name == "name taken" && p.form.focus != fieldName {
+					t.Errorf("the refusal left the focus on field %d, not the name", p.form.focus)
+				}
 				return
 			}
 			if !slices.Equal(got, []string{tc.call}) {
