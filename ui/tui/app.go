@@ -74,13 +74,17 @@ type App struct {
 	storeNotice string
 	toast       *toast
 	toastSeq    int
-	quitArmed   time.Time // first ctrl+c with nothing to cancel
+	// sticky are the toasts that stay until a key is pressed (reminders),
+	// oldest first; the first shows whenever no passing toast does.
+	sticky    []toast
+	quitArmed time.Time // first ctrl+c with nothing to cancel
 }
 
 type toast struct {
-	level ToastLevel
-	text  string
-	seq   int
+	level  ToastLevel
+	text   string
+	seq    int
+	sticky bool
 }
 
 // New builds the cockpit.

@@ -53,6 +53,11 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		a.quitArmed = time.Now()
 		return Toast(ToastInfo, "press ctrl+c again to quit")
 	}
+	// A key hides the sticky toast on screen (a reminder: seen now); esc
+	// does nothing else, any other key also does what it does.
+	if a.hideSticky() && Matches(a.keys, "back", k) {
+		return nil
+	}
 	if a.help {
 		switch {
 		case Matches(a.keys, "back", k) || Matches(a.keys, "help", k):
@@ -122,9 +127,39 @@ func toastLife(l ToastLevel) time.Duration {
 	return 4 * time.Second
 }
 
+// maxSticky is how many sticky toasts wait at most; the oldest go first.
+const maxSticky = 20
+
 func (a *App) showToast(m ToastMsg) tea.Cmd {
+	if m.Sticky {
+		a.sticky = append(a.sticky, toast{level: m.Level, text: kit.OneLine(m.Text), sticky: true})
+		a.sticky = a.sticky[max(0, len(a.sticky)-maxSticky):]
+		return nil
+	}
 	a.toastSeq++
 	seq := a.toastSeq
 	a.toast = &toast{level: m.Level, text: kit.OneLine(m.Text), seq: seq} // text from outside (names, errors): drawn printable
 	return tea.Tick(toastLife(m.Level), func(time.Time) tea.Msg { return toastExpiredMsg{seq: seq} })
+}
+
+// shownToast is the toast the status bar shows: a passing one, else the
+// oldest sticky one; nil for none.
+func (a *App) shownToast() *toast {
+	switch {
+	case a.toast != nil:
+		return a.toast
+	case len(a.sticky) > 0:
+		return &a.sticky[0]
+	}
+	return nil
+}
+
+// hideSticky takes away the sticky toast on screen, as a key was pressed
+// while it showed; it reports whether there was one.
+func (a *App) hideSticky() bool {
+	if a.toast != nil || len(a.sticky) == 0 {
+		return false // none shows: a passing toast covers it
+	}
+	a.sticky = a.sticky[1:]
+	return true
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -262,14 +263,20 @@ func (a *App) statusBar(w int) string {
 			break
 		}
 	}
-	if a.toast != nil {
+	if t := a.shownToast(); t != nil {
 		style := map[ToastLevel]func(...string) string{
 			ToastInfo: a.st.ToastInfo.Render, ToastWarn: a.st.ToastWarn.Render, ToastError: a.st.ToastError.Render,
-		}[a.toast.level]
+		}[t.level]
 		// A toast is what matters now: it takes the counts' place, and
 		// the provider's too when the line is short (for its few seconds).
 		help := candidates[len(candidates)-1]
-		text := a.toast.text
+		text := t.text
+		if t.sticky {
+			if n := len(a.sticky) - 1; n > 0 {
+				text += " · " + strconv.Itoa(n) + " more"
+			}
+			text += " · any key hides"
+		}
 		if ansi.StringWidth(left)+ansi.StringWidth(text)+ansi.StringWidth(help)+3 > w {
 			left = ""
 			text = ansi.Truncate(text, max(w-ansi.StringWidth(help)-3, 1), "…")

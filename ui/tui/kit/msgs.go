@@ -40,15 +40,24 @@ const (
 	ToastError
 )
 
-// ToastMsg asks the root to show a short notice that clears itself.
+// ToastMsg asks the root to show a short notice that clears itself, or,
+// when Sticky, one that stays until the person presses a key (a reminder:
+// it must not pass unseen).
 type ToastMsg struct {
-	Level ToastLevel
-	Text  string
+	Level  ToastLevel
+	Text   string
+	Sticky bool
 }
 
 // Toast returns a command that shows a toast.
 func Toast(level ToastLevel, text string) tea.Cmd {
 	return func() tea.Msg { return ToastMsg{Level: level, Text: text} }
+}
+
+// StickyToast returns a command that shows a toast that stays until a key
+// is pressed.
+func StickyToast(level ToastLevel, text string) tea.Cmd {
+	return func() tea.Msg { return ToastMsg{Level: level, Text: text, Sticky: true} }
 }
 
 // SwitchSessionMsg asks the chat pane to show a session (the sessions pane

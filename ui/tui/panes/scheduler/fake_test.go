@@ -30,6 +30,8 @@ type fakeScheduler struct {
 	calls []string
 	// status is what Status says.
 	status scheduler.Status
+	// marked are the runs MarkShown was called with.
+	marked []store.TaskRunID
 	// hold, when set, keeps RunNow from returning until it is closed or
 	// its context ends (the run is then interrupted).
 	hold chan struct{}
@@ -258,6 +260,42 @@ func (f *fakeScheduler) Status(ctx context.Context) (scheduler.Status, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.status, nil
+}
+
+func (f *fakeScheduler) UnshownReminders(ctx context.Context, since time.Time) ([]store.TaskRun, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []store.TaskRun
+	for _, r := range f.runs {
+		if r.TaskKind == store.TaskReminder && r.State == store.RunSucceeded && r.Shown.IsZero() && r.Finished.After(since) {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.TaskRun) int { return a.Finished.Compare(b.Finished) })
+	return out, nil
+}
+
+// MarkShown sets the runs' Shown (moving no Seq, as the store does) and
+// records the ids in marked.
+func (f *fakeScheduler) MarkShown(ctx context.Context, ids ...store.TaskRunID) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range ids {
+		f.marked = append(f.marked, id)
+		for i := range f.runs {
+			if f.runs[i].ID == id && f.runs[i].Shown.IsZero() {
+				f.runs[i].Shown = f.now
+			}
+		}
+	}
+	return nil
+}
+
+// markedIDs are the runs MarkShown was called with, in order.
+func (f *fakeScheduler) markedIDs() []store.TaskRunID {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.marked)
 }
 
 // The fake serves the pane, and so does the real service.

@@ -216,7 +216,7 @@ func (p *Pane) ran(m ranMsg) tea.Cmd {
 			}
 			p.runs.told[m.run.ID] = true // told here: the watch need not
 		}
-		level, text = kit.ToastWarn, "reminder: "+reminderText(m.text, m.name)
+		return tea.Batch(p.reload(), p.remind("reminder: "+reminderText(m.text, m.name), m.run.ID))
 	case m.run.State == store.RunInterrupted:
 		level, text = kit.ToastWarn, "the run of "+name+" was interrupted"
 	case m.run.State == store.RunFailed:

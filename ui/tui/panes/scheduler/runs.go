@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -105,10 +106,9 @@ func (p *Pane) applyRuns(m runsMsg) tea.Cmd {
 }
 
 // announce returns the toasts for runs just read: a reminder's text when
-// it fires, and a short one when a scheduled run fails (a run-now's
-// outcome is told by the pane that asked for it). The failure comes
-// first, so the reminder, which a person asked to be told, stays on
-// screen.
+// it fires (it stays until a key is pressed, and the runs are marked
+// shown), and a short one when a scheduled run fails (a run-now's
+// outcome is told by the pane that asked for it).
 func (p *Pane) announce(runs []store.TaskRun) []tea.Cmd {
 	w := &p.runs
 	var reminders, failed []store.TaskRun
@@ -147,12 +147,17 @@ func (p *Pane) announce(runs []store.TaskRun) []tea.Cmd {
 		out = append(out, kit.Toast(kit.ToastError, text))
 	}
 	if len(reminders) > 0 {
-		r := reminders[len(reminders)-1]
-		text := "reminder: " + reminderText(r.TaskCommand, r.TaskName)
-		if n := len(reminders) - 1; n > 0 {
-			text += " (and " + strconv.Itoa(n) + " more reminders)"
+		// Each text is said: a reminder is what a person asked to be told.
+		texts := make([]string, len(reminders))
+		ids := make([]store.TaskRunID, len(reminders))
+		for i, r := range reminders {
+			texts[i], ids[i] = reminderText(r.TaskCommand, r.TaskName), r.ID
 		}
-		out = append(out, kit.Toast(kit.ToastWarn, text))
+		text := "reminder: " + texts[0]
+		if len(reminders) > 1 {
+			text = strconv.Itoa(len(reminders)) + " reminders: " + strings.Join(texts, " · ")
+		}
+		out = append(out, p.remind(text, ids...))
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,16 +27,18 @@ func TestRunToasts(t *testing.T) {
 		then   func(*fakeScheduler) // more writes, then another StoreChanged
 		event  kit.CoreEventMsg     // what tells the pane (StoreChanged if zero)
 		want   []string
+		marked []store.TaskRunID // the runs marked shown
 	}{
-		{name: "reminder fires", runs: []store.TaskRun{remind(store.RunSucceeded)}, want: []string{"reminder: stand-up in 5 minutes"}},
+		{name: "reminder fires", runs: []store.TaskRun{remind(store.RunSucceeded)}, want: []string{"reminder: stand-up in 5 minutes"},
+			marked: []store.TaskRunID{1}},
 		{name: "reminder told once across its writes", runs: []store.TaskRun{remind(store.RunRunning)},
 			then: func(f *fakeScheduler) { r := remind(store.RunSucceeded); r.ID = 1; f.record(r) },
-			want: []string{"reminder: stand-up in 5 minutes"}},
+			want: []string{"reminder: stand-up in 5 minutes"}, marked: []store.TaskRunID{1}},
 		{name: "fired in this process", runs: []store.TaskRun{remind(store.RunSucceeded)},
 			event: kit.CoreEventMsg{Event: events.TaskFired{Task: "e5remind05", Kind: "reminder", State: "succeeded"}},
-			want:  []string{"reminder: stand-up in 5 minutes"}},
+			want:  []string{"reminder: stand-up in 5 minutes"}, marked: []store.TaskRunID{1}},
 		{name: "two reminders", runs: []store.TaskRun{remind(store.RunSucceeded), remind(store.RunSucceeded)},
-			want: []string{"reminder: stand-up in 5 minutes (and 1 more reminders)"}},
+			want: []string{"2 reminders: stand-up in 5 minutes · stand-up in 5 minutes"}, marked: []store.TaskRunID{1, 2}},
 		{name: "old runs are no news", before: []store.TaskRun{remind(store.RunSucceeded),
 			{Task: "b2disk0002", Trigger: store.TriggerSchedule, State: store.RunFailed, Started: testNow.Add(-time.Minute), Error: "boom"}}},
 		{name: "a run going at open that ends later is no news",
@@ -76,6 +79,14 @@ func TestRunToasts(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Fatalf("toasts = %q, want %q", got, tc.want)
 			}
+			for _, m := range d.Kept() {
+				if tm := m.(kit.ToastMsg); tm.Sticky != strings.Contains(tm.Text, "reminder") {
+					t.Errorf("toast %q sticky = %v: only a reminder stays until a key", tm.Text, tm.Sticky)
+				}
+			}
+			if got := f.markedIDs(); !slices.Equal(got, tc.marked) {
+				t.Errorf("marked shown %v, want %v", got, tc.marked)
+			}
 			_ = p
 		})
 	}
@@ -95,5 +106,8 @@ func TestRunNowReminder(t *testing.T) {
 	}
 	if len(f.log()) != 1 {
 		t.Fatalf("calls = %q", f.log())
+	}
+	if got := f.markedIDs(); len(got) != 1 || got[0] == 0 {
+		t.Fatalf("marked shown %v, want the run", got)
 	}
 }

@@ -13,8 +13,10 @@
 // task will fire, and a tick changes the screen only when the pane was
 // drawn in the frame before it. After each change the pane reads the runs
 // written since the last it saw (RunsSince) and toasts a reminder's text
-// and a failed scheduled run, once each; runs that existed before the
-// cockpit opened are never announced.
+// (until a key is pressed, and marks it shown) and a failed scheduled
+// run, once each; runs that existed before the cockpit opened are never
+// announced, except reminders nobody saw (UnshownReminders), told once
+// on opening.
 package scheduler
 
 import (
@@ -58,16 +60,23 @@ type Service interface {
 	NextTimes(t store.Task, n int) []time.Time
 	// Status says which process runs the tasks, if any.
 	Status(ctx context.Context) (scheduler.Status, error)
+	// UnshownReminders returns the reminders that fired after since and
+	// reached nobody (no cockpit showed them, no notification channel
+	// took them), oldest first.
+	UnshownReminders(ctx context.Context, since time.Time) ([]store.TaskRun, error)
+	// MarkShown records that these runs' reminders reached a person.
+	MarkShown(ctx context.Context, ids ...store.TaskRunID) error
 }
 
 const (
-	timeout      = 10 * time.Second // bounds one query of the pane
-	historyLimit = 50               // runs the detail view shows
-	previewN     = 3                // fire times a preview shows
-	runsPage     = 500              // runs one RunsSince read returns
-	maxRunPages  = 40               // pages one catch-up reads at most
-	where        = "cockpit"        // the front end actions are recorded from
-	source       = "tui"            // the source a task added here records
+	timeout      = 10 * time.Second   // bounds one query of the pane
+	historyLimit = 50                 // runs the detail view shows
+	previewN     = 3                  // fire times a preview shows
+	runsPage     = 500                // runs one RunsSince read returns
+	missedSince  = 7 * 24 * time.Hour // how far back a cockpit opening shows reminders nobody saw
+	maxRunPages  = 40                 // pages one catch-up reads at most
+	where        = "cockpit"          // the front end actions are recorded from
+	source       = "tui"              // the source a task added here records
 )
 
 // mode is what the pane is doing besides showing its list.
@@ -197,7 +206,7 @@ func (p *Pane) Init() tea.Cmd {
 		return nil
 	}
 	p.runs.opened = p.now()
-	return tea.Batch(p.load(), p.watchRuns())
+	return tea.Batch(p.load(), p.watchRuns(), p.unshown())
 }
 
 // Messages of the pane's queries, actions and tick.
@@ -323,6 +332,8 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 		return p.ran(msg)
 	case runsMsg:
 		return p.applyRuns(msg)
+	case unshownMsg:
+		return p.applyUnshown(msg)
 	case tickMsg:
 		if msg.gen != p.tickGen {
 			return nil
@@ -393,8 +404,8 @@ func (p *Pane) Quiet(msg tea.Msg) bool {
 		return m.seq != p.last[kindDetail]
 	case previewMsg:
 		return m.seq != p.last[kindPreview]
-	case runsMsg:
-		return true // what it announces comes as toasts
+	case runsMsg, unshownMsg:
+		return true // what they announce comes as toasts
 	}
 	return false
 }
