@@ -1,9 +1,12 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -118,5 +121,55 @@ func TestE2EHostileShellMacroaCommandsAreCritical(t *testing.T) {
 		if what := tc.changed(); what != "" || r.code != 1 || !strings.Contains(r.stderr, "--yes does not cover") {
 			t.Errorf("%s: --yes ran a model's %q (exit %d); want it queued as critical\n%s\nstderr: %s", tc.name, tc.command, r.code, what, r.stderr)
 		}
+	}
+}
+
+// TestE2EKilledRunNowIsInterruptedWhileDaemonRuns: a `schedule run-now`
+// killed with SIGKILL while the daemon runs leaves its run going; the
+// daemon must mark it interrupted (its process is gone) in good time, not
+// only when it next takes the lease: until then the task's due times pass
+// without a run and run-now refuses, "a run is still going".
+func TestE2EKilledRunNowIsInterruptedWhileDaemonRuns(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	if r := s.macroa("schedule", "add", "slow", "!sleep 120", "daily:03:33"); r.code != 0 {
+		t.Fatalf("schedule add: exit %d\n%s", r.code, r.stderr)
+	}
+	d := runForeground(t, s)
+	defer d.stop(t, syscall.SIGTERM, 30*time.Second)
+
+	cmd := exec.Command(binPath, "schedule", "run-now", "slow")
+	cmd.Dir, cmd.Env = s.home, s.env
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lastState := func() string {
+		r := s.macroa("schedule", "history", "slow", "--json", "--limit", "1")
+		var runs []struct{ State string }
+		if json.Unmarshal([]byte(r.stdout), &runs) != nil || len(runs) == 0 {
+			return ""
+		}
+		return runs[0].State
+	}
+	waitFor := func(want string, within time.Duration) string {
+		var got string
+		for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(200 * time.Millisecond) {
+			if got = lastState(); got == want {
+				break
+			}
+		}
+		return got
+	}
+	if got := waitFor("running", 20*time.Second); got != "running" {
+		_ = cmd.Process.Kill()
+		t.Fatalf("the run-now run is %q, want running", got)
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	// Its shell is killed with it (or by its timeout); the record must
+	// follow within a lease period or so, not at the daemon's next start.
+	if got := waitFor("interrupted", 45*time.Second); got != "interrupted" {
+		r := s.macroa("schedule", "run-now", "slow")
+		t.Errorf("45s after its process was killed, the run is still %q while the daemon runs; run-now now says (exit %d): %s", got, r.code, r.stderr)
 	}
 }
