@@ -89,6 +89,7 @@ forms, and nothing is stored. See macroa schedule --help for the forms.`,
 			if kind == store.TaskReminder {
 				fmt.Fprintln(out, "A reminder: its text is shown and sent, never run.")
 			}
+			warnNobodyRuns(ctx, a, svc, out, kind)
 			return nil
 		},
 	}
