@@ -15,7 +15,8 @@ import (
 	"github.com/macroa/macroa/ui/tui/kit/filter"
 )
 
-// The form's fields, in the order tab moves through them.
+// The form's fields, in the order tab moves through them: three typed
+// ones, then two that toggle between fixed choices.
 const (
 	fieldName = iota
 	fieldCommand
@@ -23,6 +24,7 @@ const (
 	fieldMissed
 	fieldKind
 	fields
+	typed = fieldMissed // the fields before it take text
 )
 
 // maxField is the most runes a field takes.
@@ -32,20 +34,44 @@ const maxField = 2000
 // means.
 var (
 	fieldLabels = [fields]string{"name", "command", "schedule", "missed", "kind"}
-	fieldHints  = [fields]string{
+	fieldHints  = [typed]string{
 		"a short name to find it by; no two requests share one",
 		"what runs: a request as you would type it (!df -h), or a reminder's text",
 		"every 15 minutes · every monday at 9 · daily:07:30 · cron:0 9 * * 1-5",
-		"optional: once (default), skip or all",
-		"optional: request (default) or reminder (tells you the text, runs nothing)",
 	}
 )
+
+// choice is one value of a toggled field and what it means.
+type choice struct{ value, means string }
+
+// The toggled fields' choices, the default first.
+var (
+	missedChoices = []choice{
+		{string(store.MissedOnce), "missed runs run once"},
+		{string(store.MissedSkip), "missed runs are skipped"},
+		{string(store.MissedAll), "each missed run runs"},
+	}
+	kindChoices = []choice{
+		{string(store.TaskRequest), "runs the command as a request"},
+		{string(store.TaskReminder), "tells you the text, runs nothing"},
+	}
+)
+
+// choices are a toggled field's choices.
+func choices(field int) []choice {
+	if field == fieldMissed {
+		return missedChoices
+	}
+	return kindChoices
+}
 
 // form is the add form: its inputs, the field typed into, the preview of
 // the spec as typed, and what refused the last submission.
 type form struct {
-	in    [fields]filter.Input
-	focus int
+	in     [typed]filter.Input
+	picked [fields]int // the choice of each toggled field
+	focus  int
+	top    int // the first line shown when the form is taller than the pane
 	// The preview of the spec text previewFor: its words and next fire
 	// times, or why it is refused.
 	previewFor string
@@ -97,13 +123,35 @@ func (f *form) key(p *Pane, msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		return f.submit(p)
 	}
+	if f.focus >= typed {
+		f.toggle(msg.String())
+		return nil
+	}
 	before := f.in[f.focus].Value()
 	f.in[f.focus].Update(msg)
 	return f.edited(p, before)
 }
 
+// toggle changes a toggled field's choice: space and right to the next,
+// left to the one before; other keys do nothing there.
+func (f *form) toggle(k string) {
+	n := len(choices(f.focus))
+	switch k {
+	case "space", "right":
+		f.picked[f.focus] = (f.picked[f.focus] + 1) % n
+	case "left":
+		f.picked[f.focus] = (f.picked[f.focus] + n - 1) % n
+	default:
+		return
+	}
+	f.err = ""
+}
+
 // paste types a paste into the field typed into.
 func (f *form) paste(p *Pane, msg tea.PasteMsg) tea.Cmd {
+	if f.focus >= typed {
+		return nil
+	}
 	before := f.in[f.focus].Value()
 	f.in[f.focus].Update(msg)
 	return f.edited(p, before)
@@ -165,8 +213,8 @@ func (f *form) submit(p *Pane) tea.Cmd {
 	name := strings.TrimSpace(f.in[fieldName].Value())
 	command := strings.TrimSpace(f.in[fieldCommand].Value())
 	spec := f.spec()
-	missed, merr := store.ParseMissedPolicy(f.in[fieldMissed].Value())
-	kind, kerr := parseKind(f.in[fieldKind].Value())
+	missed := store.MissedPolicy(missedChoices[f.picked[fieldMissed]].value)
+	kind := store.TaskKind(kindChoices[f.picked[fieldKind]].value)
 	switch {
 	case name == "":
 		f.focus, f.err = fieldName, "a task needs a name"
@@ -176,10 +224,6 @@ func (f *form) submit(p *Pane) tea.Cmd {
 		f.focus, f.err = fieldSpec, "a task needs a schedule"
 	case f.previewFor == spec && f.specErr != "":
 		f.focus, f.err = fieldSpec, "the schedule is refused: "+f.specErr
-	case merr != nil:
-		f.focus, f.err = fieldMissed, kit.Sentence(merr)
-	case kerr != nil:
-		f.focus, f.err = fieldKind, kit.Sentence(kerr)
 	default:
 		f.err, f.submitting = "", true
 		svc, who := p.svc, p.person
@@ -190,17 +234,6 @@ func (f *form) submit(p *Pane) tea.Cmd {
 		})
 	}
 	return nil
-}
-
-// parseKind reads the kind field; "" is a request.
-func parseKind(s string) (store.TaskKind, error) {
-	switch k := store.TaskKind(strings.ToLower(strings.TrimSpace(s))); k {
-	case "", store.TaskRequest:
-		return store.TaskRequest, nil
-	case store.TaskReminder:
-		return k, nil
-	}
-	return "", errors.New("the kind is request or reminder")
 }
 
 // added closes the form on success and selects the new task; a refusal
