@@ -25,7 +25,7 @@ func TestAddForm(t *testing.T) {
 			wants: []string{"every 2 seconds  (every:2)", "next Wed Dec 02 11:45:50 (in 2s) · Wed Dec 02 11:45:52 · Wed Dec 02 11:45:54 UTC"},
 			call:  "add ping every:2 request once by person:ann from tui"},
 		{name: "weekly reminder", fields: []string{"stand-up", "stand up!", "every monday at 9"},
-			keys:  []string{"tab", "space", "tab", "right"},
+			keys: []string{"tab", "space", "tab", "right"},
 			wants: []string{"every Monday at 09:00  (TZ=UTC cron:0 9 * * 1)", "next Mon Dec 07 09:00 (in 4d 21h) · Mon Dec 14 09:00",
 				"missed     once · [skip] · all  missed runs are skipped", "kind       request · [reminder]  tells you the text, runs nothing"},
 			call: "add stand-up TZ=UTC cron:0 9 * * 1 reminder skip by person:ann from tui"},
