@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -132,9 +133,20 @@ func TestE2EHostileShellMacroaCommandsAreCritical(t *testing.T) {
 func TestE2EKilledRunNowIsInterruptedWhileDaemonRuns(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	if r := s.macroa("schedule", "add", "slow", "!sleep 120", "daily:03:33"); r.code != 0 {
+	// The shell writes its pid so that the test can end it: a runner killed
+	// with SIGKILL leaves it running.
+	pidFile := filepath.Join(s.home, "shell.pid")
+	if r := s.macroa("schedule", "add", "slow", "!echo $$ > "+pidFile+"; exec sleep 120", "daily:03:33"); r.code != 0 {
 		t.Fatalf("schedule add: exit %d\n%s", r.code, r.stderr)
 	}
+	t.Cleanup(func() {
+		if b, err := os.ReadFile(pidFile); err == nil {
+			var pid int
+			if _, err := fmt.Sscan(string(b), &pid); err == nil && pid > 1 {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
 	d := runForeground(t, s)
 	defer d.stop(t, syscall.SIGTERM, 30*time.Second)
 
