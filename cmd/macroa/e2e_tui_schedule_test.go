@@ -85,21 +85,35 @@ func TestE2ETUISchedule(t *testing.T) {
 }
 
 // TestE2ETUIReminderToast: a reminder shows in the cockpit as a toast
-// with its text, whichever process fires it: run now from macroa in
-// another shell, and fired on schedule by the cockpit's own runner.
+// with its text that stays until a key is pressed, whichever process
+// fires it: run now from macroa in another shell, and fired on schedule
+// by the cockpit's own runner. One that fired while no cockpit was open
+// is told when one opens, once.
 func TestE2ETUIReminderToast(t *testing.T) {
 	s := newSandbox(t)
+	expect(t, s.macroa("schedule", "add", "kettle", "the kettle boiled", "every 1 day", "--reminder"), 0, "kettle")
+	expect(t, s.macroa("schedule", "run-now", "kettle"), 0, "")
 	ts := startTUI(t, s, nil, 160, 48)
-	ts.waitText("5 scheduler")
+	ts.waitText("reminder while you were away")
+	ts.waitText("the kettle boiled")
+	ts.keysThen("the missed reminder hidden by a key", func(sc string) bool { return !strings.Contains(sc, "the kettle boiled") }, "Escape")
 	expect(t, s.macroa("schedule", "add", "tea", "the tea is ready", "every 1 day", "--reminder"), 0, "tea")
 	ts.waitFor("the task in the scheduler pane", func(sc string) bool { return taskRow(sc, "tea") != "" })
 	ts.then("the reminder run from another process", shows("reminder: the tea is ready"), func() {
 		expect(t, s.macroa("schedule", "run-now", "tea"), 0, "")
 	})
-	ts.waitFor("the toast to go", func(sc string) bool { return !strings.Contains(sc, "reminder: the tea is ready") })
+	ts.keysThen("the toast hidden by a key", func(sc string) bool { return !strings.Contains(sc, "reminder: the tea is ready") }, "Escape")
 	// Due in two seconds: the cockpit's runner fires it.
 	expect(t, s.macroa("schedule", "add", "stretch", "stand up and stretch", "in 2 seconds", "--reminder"), 0, "stretch")
 	ts.waitText("reminder: stand up and stretch")
+	ts.quit()
+
+	// Shown: a cockpit opening now tells none again.
+	ts = startTUI(t, s, nil, 160, 48)
+	sc := ts.waitText("run by this cockpit")
+	if strings.Contains(sc, "while you were away") {
+		t.Fatalf("a reminder shown before was told again:\n%s", sc)
+	}
 	ts.quit()
 }
 
@@ -115,7 +129,8 @@ func TestE2ETUIScheduleReadOnly(t *testing.T) {
 		return taskRow(sc, "hourly") != "" && !strings.Contains(sc, "1 chat")
 	}, "M-5", "M-z")
 	ts.waitText("no process runs them: macroa daemon start")
-	ts.keys("n", "space", "r", "x", "y")
+	ts.keysThen("the read-only notice", shows("read-only: add is off"), "n")
+	ts.keys("space", "r", "x", "y")
 	// Enter still opens the details: had n opened the form, it would
 	// have taken the enter.
 	sc := ts.keysThen("the task's details", shows("history, newest first"), "Enter")
