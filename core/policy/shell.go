@@ -296,6 +296,10 @@ func (j *shellJudge) program(prog string, args []arg, depth int, dynamicTail boo
 	if j.deniedByPolicy(prog, args) {
 		return
 	}
+	if macroaChange(prog, args) {
+		j.crit("macroa %s is a person's own decision (approvals, schedules, autonomy), never a proposal's", firstWord(args))
+		return
+	}
 	if accountProgram(prog, args) {
 		j.crit("%s changes who may log in, with what rights, or what runs on a schedule", prog)
 		return
@@ -778,4 +782,14 @@ func (j *shellJudge) pipedScript(st *syntax.Stmt, depth int) {
 	if mentionsProtected(st, j.p) {
 		j.crit("text naming a protected unit is piped into an interpreter")
 	}
+}
+
+// firstWord is a command's first written-out argument that is no option.
+func firstWord(args []arg) string {
+	for _, a := range args {
+		if a.static && a.s != "" && a.s[0] != '-' {
+			return a.s
+		}
+	}
+	return ""
 }
