@@ -77,7 +77,8 @@ type App struct {
 	// sticky are the toasts that stay until a key is pressed (reminders),
 	// oldest first; the first shows whenever no passing toast does.
 	sticky    []toast
-	quitArmed time.Time // first ctrl+c with nothing to cancel
+	now       func() time.Time // the clock of the sticky toasts' grace
+	quitArmed time.Time        // first ctrl+c with nothing to cancel
 }
 
 type toast struct {
@@ -85,11 +86,12 @@ type toast struct {
 	text   string
 	seq    int
 	sticky bool
+	since  time.Time // when a sticky toast came in sight
 }
 
 // New builds the cockpit.
 func New(o Options) *App {
-	a := &App{o: o, st: o.Styles, mouse: true, side: 1}
+	a := &App{o: o, st: o.Styles, mouse: true, side: 1, now: time.Now}
 	a.panes = buildPanes(o)
 	a.keys = Rebind(globalKeys(a.panes), o.Keys["global"])
 	return a
@@ -129,6 +131,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case toastExpiredMsg:
 		if a.toast != nil && a.toast.seq == msg.seq {
 			a.toast = nil
+			a.stickyInSight()
 		}
 		return a, nil
 	case spendMsg:

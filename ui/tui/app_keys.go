@@ -55,7 +55,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	// A key hides the sticky toast on screen (a reminder: seen now); esc
 	// does nothing else, any other key also does what it does.
-	if a.hideSticky() && Matches(a.keys, "back", k) {
+	if a.hideSticky(k) && Matches(a.keys, "back", k) {
 		return nil
 	}
 	if a.help {
@@ -134,6 +134,7 @@ func (a *App) showToast(m ToastMsg) tea.Cmd {
 	if m.Sticky {
 		a.sticky = append(a.sticky, toast{level: m.Level, text: kit.OneLine(m.Text), sticky: true})
 		a.sticky = a.sticky[max(0, len(a.sticky)-maxSticky):]
+		a.stickyInSight()
 		return nil
 	}
 	a.toastSeq++
@@ -154,12 +155,30 @@ func (a *App) shownToast() *toast {
 	return nil
 }
 
-// hideSticky takes away the sticky toast on screen, as a key was pressed
-// while it showed; it reports whether there was one.
-func (a *App) hideSticky() bool {
+// stickyGrace is how long a sticky toast stays before a key other than
+// esc hides it, so a reminder that comes while the person types is not
+// gone with the next letter.
+const stickyGrace = 2 * time.Second
+
+// stickyInSight notes when the first sticky toast came in sight (no
+// passing toast covers it), for its grace.
+func (a *App) stickyInSight() {
+	if a.toast == nil && len(a.sticky) > 0 && a.sticky[0].since.IsZero() {
+		a.sticky[0].since = a.now()
+	}
+}
+
+// hideSticky takes away the sticky toast on screen, as key k was pressed
+// while it showed: esc at once, another key once it has been in sight
+// for its grace. It reports whether it hid one.
+func (a *App) hideSticky(k string) bool {
 	if a.toast != nil || len(a.sticky) == 0 {
 		return false // none shows: a passing toast covers it
 	}
+	if !Matches(a.keys, "back", k) && a.now().Sub(a.sticky[0].since) < stickyGrace {
+		return false
+	}
 	a.sticky = a.sticky[1:]
+	a.stickyInSight()
 	return true
 }

@@ -3,16 +3,20 @@ package tui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
 // TestAppStickyToastStaysUntilAKey: a sticky toast (a reminder) has no
 // timer; a passing toast shows over it for its seconds and then it is
-// back; a key hides it (esc does nothing else), the next one waiting
-// shows then, and its text is drawn clean.
+// back; esc hides it and does nothing else, another key hides it once it
+// has been in sight two seconds (not the letter typed as it came); the
+// next one waiting shows then, and its text is drawn clean.
 func TestAppStickyToastStaysUntilAKey(t *testing.T) {
 	a, _ := testApp(t, 100, 24)
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	a.now = func() time.Time { return now }
 	status := func() string { return tuitest.Lines(a.render())[23] }
 	if _, cmd := a.Update(ToastMsg{Level: ToastWarn, Text: "reminder: stand up\x1b]52;c;eA==\x07", Sticky: true}); cmd != nil {
 		t.Fatal("a sticky toast set a timer")
@@ -30,14 +34,17 @@ func TestAppStickyToastStaysUntilAKey(t *testing.T) {
 	tuitest.RequireContains(t, status(), "reminder: stand up")
 
 	for _, step := range []struct {
+		wait            time.Duration
 		key, want, gone string
 	}{
-		{"esc", "reminder: water the plants · any key hides", "stand up"},
-		{"j", "f1 help", "water the plants"},
+		{0, "esc", "reminder: water the plants · any key hides", "stand up"},
+		{time.Second, "j", "reminder: water the plants", ""}, // in sight for a second only
+		{time.Second, "j", "f1 help", "water the plants"},
 	} {
+		now = now.Add(step.wait)
 		a.Update(tuitest.Key(step.key))
 		tuitest.RequireContains(t, status(), step.want)
-		if strings.Contains(status(), step.gone) {
+		if step.gone != "" && strings.Contains(status(), step.gone) {
 			t.Fatalf("after %s the status still says %q: %q", step.key, step.gone, status())
 		}
 	}
