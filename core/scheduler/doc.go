@@ -16,8 +16,8 @@
 // other's claim changes nothing, so a run starts once.
 //
 // A process killed mid-run leaves its run "running" with its runner's
-// identity; the next process to take the lease (and every process's
-// Start) marks such runs interrupted. They are never run again.
+// identity; the lease holder (at each renewal) and every process's Start
+// mark such runs interrupted. They are never run again.
 //
 // # No polling
 //

@@ -191,6 +191,11 @@ func (r *runner) loop(ctx context.Context, changes <-chan events.Event) {
 					continue
 				}
 				renewAt = now.Add(s.o.RenewEvery)
+				// A run another process started and was killed in (a
+				// run-now) would keep its task busy: it ends interrupted.
+				if _, err := s.o.Store.InterruptDeadRuns(ctx, s.o.Alive, r.role); err != nil && ctx.Err() == nil {
+					s.o.Log.Warn("scheduler: interrupt runs of ended processes", "err", err)
+				}
 			}
 			next, err := r.fireDue(ctx)
 			if ctx.Err() != nil {
