@@ -24,3 +24,6 @@ func probeDaemon(string) (bool, int, error)  { return false, 0, nil }
 func signalDaemon(int, syscall.Signal) error { return errNoDaemon }
 
 func detach(*exec.Cmd) {}
+
+// openNoFollow: this platform has no O_NOFOLLOW.
+const openNoFollow = 0

@@ -28,11 +28,19 @@ func (e *errDaemonRunning) Error() string {
 	return "a daemon is already running"
 }
 
+// openNoFollow refuses to open a file through a symbolic link.
+const openNoFollow = syscall.O_NOFOLLOW
+
 // lockDaemon takes the lock and writes this process's pid into the file.
 // It tries for a moment before giving up, so a `daemon status` probing
 // the lock at the same instant does not turn a daemon away.
 func lockDaemon(path string) (*daemonLock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	// O_NOFOLLOW: a link planted at the lock's path must not have its
+	// target truncated and overwritten with a pid.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|openNoFollow, 0o600)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("the daemon's lock file %s is a symbolic link: remove it and start again", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open the daemon's lock file: %w", err)
 	}

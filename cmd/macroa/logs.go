@@ -24,7 +24,9 @@ func openLog(path string, known ...string) (*slog.Logger, io.Closer, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, nil, fmt.Errorf("create the log directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	// O_NOFOLLOW: a link planted at the log's path must not be appended
+	// to.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND|openNoFollow, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open the log file: %w", err)
 	}
