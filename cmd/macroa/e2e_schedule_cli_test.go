@@ -306,10 +306,15 @@ func TestE2EScheduleHostileText(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
 	name := "N" + hostileArg
-	task := addTaskJSON(t, s, name, "!echo "+hostileArg, "every:3600")
+	// A name cannot hold them at all (shown cleaned, it could not be typed
+	// back); a command can, and is shown cleaned.
+	if r := s.macroa("schedule", "add", name, "!true", "every:3600"); r.code != 1 || !strings.Contains(r.stderr, "control characters") {
+		t.Errorf("a hostile name: exit %d\n%s", r.code, r.stderr)
+	}
+	task := addTaskJSON(t, s, "hostile", "!echo "+hostileArg, "every:3600")
 	for _, args := range [][]string{
 		{"add", name + "2", hostileArg, "every:3600"},
-		{"add", name + "3", "!true", hostileArg},
+		{"add", "n3", "!true", hostileArg},
 		{"list"},
 		{"list", "--all", "--json"},
 		{"show", task.ID},
@@ -384,7 +389,7 @@ func TestE2EScheduleRunNowWaitsForApproval(t *testing.T) {
 func TestE2EScheduleListAligned(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	names := []string{"日本語の名前", "x", "e\u0301cole", "tab\there"}
+	names := []string{"日本語の名前", "x", "e\u0301cole", "wide ｗｉｄｅ"}
 	for _, n := range names {
 		addTaskJSON(t, s, n, "!true", "every:7200")
 	}

@@ -305,6 +305,11 @@ func TestNamesSayWhichTask(t *testing.T) {
 	if _, err := r.svc.Add(ctx, AddRequest{Name: "backup", Command: "!true", Spec: "every:60"}); !errors.Is(err, ErrNameTaken) {
 		t.Fatalf("a second backup: %v", err)
 	}
+	for _, bad := range []string{"evil\x1b[2J", "two\nlines", "bidi\u202e", "bell\a"} {
+		if _, err := r.svc.Add(ctx, AddRequest{Name: bad, Command: "!true", Spec: "every:60"}); !errors.Is(err, ErrNameControls) {
+			t.Errorf("name %q: %v", bad, err)
+		}
+	}
 	first := add(t, r.svc, "reminder: stretch", "stretch", "in 1 hour", store.TaskReminder)
 	second := add(t, r.svc, "reminder: stretch", "stretch", "in 2 hours", store.TaskReminder)
 	if first.Name != "reminder: stretch" || second.Name != "reminder: stretch (2)" {

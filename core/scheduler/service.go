@@ -12,6 +12,7 @@ import (
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/schedule"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
 )
 
 // Defaults of the runner's timing.
@@ -118,6 +119,9 @@ func (s *Service) Add(ctx context.Context, r AddRequest) (store.Task, error) {
 	if r.Kind == "" {
 		r.Kind = store.TaskRequest
 	}
+	if n := strings.TrimSpace(r.Name); termsafe.Clean(n) != n || strings.ContainsAny(n, "\n\t") {
+		return store.Task{}, ErrNameControls
+	}
 	name, err := s.freeName(ctx, strings.TrimSpace(r.Name), r.Kind)
 	if err != nil {
 		return store.Task{}, err
@@ -135,6 +139,10 @@ func (s *Service) Add(ctx context.Context, r AddRequest) (store.Task, error) {
 	s.poke()
 	return t, nil
 }
+
+// ErrNameControls is a name holding control characters or escape
+// sequences: shown cleaned, it could not be typed back to name the task.
+var ErrNameControls = errors.New("a task's name cannot hold control characters or escape sequences")
 
 // ErrNameTaken is a name another task that will still fire has: a name
 // must say which task it is.
