@@ -86,8 +86,12 @@ func TestSidePaneWidth(t *testing.T) {
 				t.Errorf("header %q, want %q", got, tc.head)
 			}
 			view := strings.Join(lines, "\n")
-			tuitest.RequireContains(t, rowOf(t, view, "one-off"), "once on 2025-12-01 at 14:40 ")
-			tuitest.RequireContains(t, rowOf(t, view, "stand-up"), "every weekday at 09:55 ")
+			// The last outcome stays, in short words.
+			tuitest.RequireContains(t, rowOf(t, view, "one-off"), "once on 2025-12-01 at 14:40 ", "done", " ok")
+			tuitest.RequireContains(t, rowOf(t, view, "stand-up"), "every weekday at 09:55 ", "never")
+			tuitest.RequireContains(t, rowOf(t, view, "nightly vacuum"), "every day at 03:00", "paused", "intr.")
+			tuitest.RequireContains(t, rowOf(t, view, "disk report"), "failed")
+			tuitest.RequireContains(t, view, "SCHEDULE", "NEXT", "LAST")
 			if strings.Contains(view, "…") {
 				t.Errorf("something is cut short:\n%s", view)
 			}

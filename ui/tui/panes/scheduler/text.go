@@ -100,13 +100,21 @@ func fireTime(now, t time.Time) string {
 }
 
 // lastWord is a task's last outcome as a word: "never" before its first
-// run.
-func lastWord(t *store.Task) string {
+// run; short is for a narrow last column ("ok", "intr.").
+func lastWord(t *store.Task, short bool) string {
 	if t.LastState == "" {
 		return "never"
 	}
+	if w, ok := shortStates[t.LastState]; ok && short {
+		return w
+	}
 	return string(t.LastState)
 }
+
+// shortStates are the run states' words in a narrow last column ("failed"
+// fits as it is).
+var shortStates = map[store.TaskRunState]string{store.RunSucceeded: "ok", store.RunInterrupted: "intr.",
+	store.RunSkipped: "skip", store.RunWaiting: "wait", store.RunRunning: "run…"}
 
 // missedWords says what a task does with runs it missed.
 func missedWords(t *store.Task) string {

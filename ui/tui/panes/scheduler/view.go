@@ -13,10 +13,13 @@ import (
 
 // Column widths of the list.
 const (
-	nextW   = 12 // "in 59m 59s", "due now"
-	lastW   = 11 // "interrupted"
-	runsW   = 5
-	minSpec = 27 // "once on 2026-12-01 at 14:40" whole: the schedule column keeps it before last and runs stay
+	nextW      = 12 // "in 59m 59s", "due now"
+	nextShortW = 10 // the same, with no room to spare
+	lastW      = 11 // "interrupted"
+	lastShortW = 6  // "failed", "intr.": the short words
+	minName    = 12 // the narrowest a name gets while last stays
+	runsW      = 5
+	minSpec    = 27 // "once on 2026-12-01 at 14:40" whole: the schedule column keeps it before last and runs stay
 )
 
 // View draws the form when it is open, else the detail view when it is
@@ -68,37 +71,45 @@ func (p *Pane) View(width, height int, focused bool) string {
 }
 
 // layoutCols is the list's columns at a width: name, schedule (the free
-// column), next, last, runs; last and runs go when the line is short.
+// column), next, last, runs. The schedule's words come first: when the
+// line is short, runs go, last shortens its words, next narrows, the
+// name narrows, then last goes.
 type layoutCols struct {
-	name, spec int
-	last, runs bool
-	width      int
+	name, spec, next int
+	last             int // 0: no last column; below lastW: its short words
+	runs             bool
+	width            int
 }
 
 func (p *Pane) columns(width int) layoutCols {
-	c := layoutCols{width: width, last: true, runs: true}
+	c := layoutCols{width: width, next: nextW, last: lastW, runs: true}
 	c.name = 16
 	if width >= 120 {
 		c.name = 28
 	}
+	wide := c.name
 	fixed := func() int {
-		w := 2 + c.name + 1 + nextW + 1
-		if c.last {
-			w += lastW + 1
+		w := 2 + c.name + 1 + c.next + 1
+		if c.last > 0 {
+			w += c.last + 1
 		}
 		if c.runs {
 			w += runsW + 1
 		}
 		return w
 	}
-	if width-fixed() < minSpec {
-		c.runs = false
-	}
-	if width-fixed() < minSpec {
-		c.last = false
-	}
-	if width-fixed() < minSpec {
-		c.name = max(6, width-2-nextW-1-minSpec-1)
+	for _, shed := range []func(){
+		func() { c.runs = false },
+		func() { c.last = lastShortW },
+		func() { c.next = nextShortW },
+		func() { c.name = max(minName, c.name-(minSpec-(width-fixed()))) },
+		func() { c.last = 0; c.name = max(6, min(wide, c.name+width-fixed()-minSpec)) }, // the name gets back what last leaves
+		func() { c.name = max(6, c.name-(minSpec-(width-fixed()))) },
+	} {
+		if width-fixed() >= minSpec {
+			break
+		}
+		shed()
 	}
 	c.spec = max(0, width-fixed())
 	return c
@@ -124,9 +135,9 @@ func (p *Pane) columnHead(c layoutCols, width, above, below int) string {
 
 func (c layoutCols) head() string {
 	var b strings.Builder
-	b.WriteString("  " + kit.Cell("NAME", c.name, false) + " " + kit.Cell("SCHEDULE", c.spec, false) + " " + kit.Cell("NEXT", nextW, false))
-	if c.last {
-		b.WriteString(" " + kit.Cell("LAST", lastW, false))
+	b.WriteString("  " + kit.Cell("NAME", c.name, false) + " " + kit.Cell("SCHEDULE", c.spec, false) + " " + kit.Cell("NEXT", c.next, false))
+	if c.last > 0 {
+		b.WriteString(" " + kit.Cell("LAST", c.last, false))
 	}
 	if c.runs {
 		b.WriteString(" " + kit.Cell("RUNS", runsW, true))
@@ -150,13 +161,16 @@ func (p *Pane) row(t *store.Task, c layoutCols, now time.Time) string {
 	if t.Paused || t.Done() {
 		paint = p.paint.muted
 	}
-	b.WriteString(paint.Apply(kit.Cell(next, nextW, false)))
-	if c.last {
-		word, lp := lastWord(t), p.paint.state(t.LastState)
+	b.WriteString(paint.Apply(kit.Cell(next, c.next, false)))
+	if c.last > 0 {
+		word, lp := lastWord(t, c.last < lastW), p.paint.state(t.LastState)
 		if p.running[t.ID] {
 			word, lp = "running…", p.paint.accent
+			if c.last < lastW {
+				word = "run…"
+			}
 		}
-		b.WriteString(" " + lp.Apply(kit.Cell(word, lastW, false)))
+		b.WriteString(" " + lp.Apply(kit.Cell(word, c.last, false)))
 	}
 	if c.runs {
 		b.WriteString(" " + p.paint.muted.Apply(kit.Cell(kit.Count(int(t.RunCount)), runsW, true)))
