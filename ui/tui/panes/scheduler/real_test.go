@@ -72,6 +72,41 @@ func TestRealScheduler(t *testing.T) {
 	if ts := tuitest.Toasts(d.Kept()); !slices.Contains(ts, "reminder: the tea is ready") {
 		t.Fatalf("toasts = %q", ts)
 	}
+	// Told here: it is marked shown, so a cockpit opening later does not
+	// tell it again.
+	if left, err := svc.UnshownReminders(context.Background(), time.Now().Add(-time.Hour)); err != nil || len(left) != 0 {
+		t.Fatalf("unshown after the toast: %d, %v", len(left), err)
+	}
+}
+
+// TestRealUnshownReminder: a reminder that fired while no cockpit was
+// open is told when the pane opens over the real store, and marked shown.
+func TestRealUnshownReminder(t *testing.T) {
+	w := tuitest.NewWorld(t)
+	t.Cleanup(func() { _ = w.App.Shutdown(context.Background()) })
+	svc, err := w.App.Schedules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rem, err := svc.Add(ctx, addReminder("kettle", "the kettle boiled"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.RunNow(ctx, rem.ID, "person:bob", "cli"); err != nil {
+		t.Fatal(err)
+	}
+	p := New(svc, tuitest.Styles(t, "ansi"), nil)
+	p.every = func(int) tea.Cmd { return nil }
+	d := tuitest.ForPane(t, p, tuitest.WithTimeout(20*time.Second), tuitest.WithKeep(tuitest.IsToast))
+	d.Run(p.Init())
+	ts := tuitest.Toasts(d.Kept())
+	if len(ts) != 1 || !strings.HasPrefix(ts[0], "reminder while you were away (") || !strings.HasSuffix(ts[0], "): the kettle boiled") {
+		t.Fatalf("toasts = %q", ts)
+	}
+	if left, err := svc.UnshownReminders(ctx, time.Now().Add(-time.Hour)); err != nil || len(left) != 0 {
+		t.Fatalf("unshown after opening: %d, %v", len(left), err)
+	}
 }
 
 func addReminder(name, text string) scheduler.AddRequest {
