@@ -15,9 +15,10 @@ import (
 
 // fakeScheduler is an in-memory scheduler with the service's rules: specs
 // are read by core/schedule (a bad one is a *schedule.Error and nothing is
-// stored), runs get a Seq that moves on every write, a run-now of a task
-// whose command starts with "fail" fails. It records every call that
-// changes something.
+// stored), a name another task still to fire has is refused
+// (scheduler.ErrNameTaken), runs get a Seq that moves on every write, a
+// run-now of a task whose command starts with "fail" fails. It records
+// every call that changes something.
 type fakeScheduler struct {
 	mu    sync.Mutex
 	now   time.Time
@@ -130,8 +131,9 @@ func (f *fakeScheduler) Add(ctx context.Context, r scheduler.AddRequest) (store.
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, t := range f.tasks {
-		if r.Kind == store.TaskRequest && t.Kind == store.TaskRequest && t.Name == r.Name {
-			return store.Task{}, fmt.Errorf("add task %q: a request task is named so already: %w", r.Name, store.ErrNameTaken)
+		if r.Kind != store.TaskReminder && t.Name == r.Name && !t.Done() {
+			return store.Task{}, fmt.Errorf("add task: %w: %q is task %s; pick another name, or delete that one first",
+				scheduler.ErrNameTaken, r.Name, t.ID)
 		}
 	}
 	f.calls = append(f.calls, fmt.Sprintf("add %s %s %s %s by %s from %s", r.Name, s.String(), r.Kind, r.Missed, r.By, r.Source))

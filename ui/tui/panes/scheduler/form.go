@@ -35,7 +35,7 @@ const maxField = 2000
 var (
 	fieldLabels = [fields]string{"name", "command", "schedule", "missed", "kind"}
 	fieldHints  = [typed]string{
-		"a short name to find it by; no two requests share one",
+		"a short name no other task still to fire has (a reminder's gets a number)",
 		"what runs: a request as you would type it (!df -h), or a reminder's text",
 		"every 15 minutes · every monday at 9 · daily:07:30 · cron:0 9 * * 1-5",
 	}
@@ -253,8 +253,8 @@ func (p *Pane) added(m addedMsg) tea.Cmd {
 		f.focus, f.previewFor, f.specErr = fieldSpec, f.spec(), specReason(m.err)
 		f.err = "the schedule is refused: " + f.specErr
 		return nil
-	case errors.Is(m.err, store.ErrNameTaken):
-		f.focus, f.err = fieldName, "the name is taken: "+kit.Sentence(m.err)
+	case errors.Is(m.err, scheduler.ErrNameTaken), errors.Is(m.err, scheduler.ErrNameControls):
+		f.focus, f.err = fieldName, kit.Sentence(m.err)
 		return nil
 	case m.err != nil:
 		f.err = kit.Sentence(m.err)

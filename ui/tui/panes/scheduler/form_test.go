@@ -37,7 +37,7 @@ func TestAddForm(t *testing.T) {
 			wants: []string{"refused: "}, err: "the schedule is refused"},
 		{name: "no name", fields: []string{"", "!true", "every 2 seconds"}, err: "a task needs a name"},
 		{name: "no command", fields: []string{"x", "", "every 2 seconds"}, err: "a task needs a command"},
-		{name: "name taken", fields: []string{"backup", "!true", "every 2 seconds"}, err: "the name is taken: "},
+		{name: "name taken", fields: []string{"backup", "!true", "every 2 seconds"}, err: `nother task has that name: "backup" is task a1backup01`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, f, d, _, _ := newTestPane(t, sample()...)

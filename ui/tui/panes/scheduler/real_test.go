@@ -46,6 +46,15 @@ func TestRealScheduler(t *testing.T) {
 		t.Fatalf("stored %+v, %v", task, err)
 	}
 
+	// The same name again: the service refuses it, said beside the name.
+	d.Press("n")
+	d.Type("echoer\t!true\tevery 2 hours\n")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 100, 20), `nother task has that name: "echoer"`)
+	if p.form.focus != fieldName {
+		t.Fatalf("the refusal is not on the name field: focus %d", p.form.focus)
+	}
+	d.Press("esc")
+
 	d.Press("r")
 	if ts := tuitest.Toasts(d.Kept()); !slices.ContainsFunc(ts, func(s string) bool { return strings.HasPrefix(s, "ran echoer: succeeded") }) {
 		t.Fatalf("toasts = %q", ts)
