@@ -142,7 +142,7 @@ func printDaemonStatus(out io.Writer, st daemonStatus, now time.Time) {
 	}
 	field("Tasks", tasks)
 	if st.NextAt != nil {
-		field("Next", cell(st.NextTask)+" at "+stamp(*st.NextAt, now))
+		field("Next", cell(st.NextTask)+" at "+whenStamp(*st.NextAt, now))
 	}
 	if st.Unit != nil {
 		field("Unit", st.Unit.Path+" ("+st.Unit.Scope+")")
@@ -167,9 +167,9 @@ func leaseWords(l *leaseJSON, now time.Time) string {
 		who += ")"
 	}
 	if !l.Held {
-		return "no process runs due tasks now; last run by " + who + ", until " + clock(l.RenewedAt, now)
+		return "no process runs due tasks now; last run by " + who + ", until " + whenShort(l.RenewedAt, now)
 	}
-	s := "due tasks run in " + who + " since " + clock(l.AcquiredAt, now)
+	s := "due tasks run in " + who + " since " + whenShort(l.AcquiredAt, now)
 	if !l.RenewedAt.IsZero() {
 		s += ", renewed " + span(now.Sub(l.RenewedAt)) + " ago"
 	}

@@ -75,7 +75,8 @@ func TestE2EScheduleLifecycle(t *testing.T) {
 
 	r = s.macroa("schedule", "list")
 	expect(t, r, 0, id)
-	for _, want := range []string{"NEXT RUN", "every 6 hours", "(in 5h", "disk"} {
+	// The countdown is rounded up: just added, every 6 hours is 6h away.
+	for _, want := range []string{"NEXT RUN", "every 6 hours", "(in 6h)", "disk"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("list shows no %q:\n%s", want, r.stdout)
 		}
@@ -132,11 +133,20 @@ func TestE2EScheduleLifecycle(t *testing.T) {
 		t.Errorf("show --json: %v\n%s", err, r.stdout)
 	}
 
-	expect(t, s.macroa("schedule", "delete", id), 0, "Task 'disk' deleted")
+	r = s.macroa("schedule", "delete", id, "--json")
+	var gone struct {
+		ID      string `json:"id"`
+		Name    string `json:"name"`
+		Deleted bool   `json:"deleted"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &gone); err != nil || r.code != 0 || gone.ID != id || gone.Name != "disk" || !gone.Deleted {
+		t.Errorf("delete --json: exit %d, %v\n%s", r.code, err, r.stdout)
+	}
+	expect(t, s.macroa("schedule", "delete", "--help"), 0, `"deleted": true`)
 	if got := listTasks(t, s, "--all"); len(got) != 0 {
 		t.Errorf("list --all after delete: %+v", got)
 	}
-	r = s.macroa("schedule", "delete", id)
+	r = s.macroa("schedule", "delete", id, "--json")
 	if r.code != 1 || !strings.Contains(r.stderr, "no task") {
 		t.Errorf("deleting it again: exit %d, stderr %q; want exit 1 saying there is no such task", r.code, r.stderr)
 	}
@@ -192,8 +202,69 @@ func TestE2EScheduleInvalidSpecs(t *testing.T) {
 		}
 		assertNoCrash(t, r)
 	}
+	// A long refused schedule is echoed cut short; the reason stays.
+	long := "whenever " + strings.Repeat("x", 5000)
+	r := s.macroa("schedule", "add", "x", "!true", long)
+	first, _, _ := strings.Cut(r.stderr, "\n")
+	if r.code != 2 || len(first) > 400 || !strings.Contains(first, "…") || !strings.Contains(first, "whenever") || !strings.Contains(first, "refused: ") {
+		t.Errorf("a 5,000-character schedule: exit %d, first line (%d bytes): %q", r.code, len(first), first)
+	}
 	if got := listTasks(t, s, "--all"); len(got) != 0 {
 		t.Errorf("refused schedules stored tasks: %+v", got)
+	}
+}
+
+// TestE2EScheduleTimes: times are printed in the local zone with its
+// name, a countdown just after adding reads the whole time asked for, and
+// history shows when a run started to the second.
+func TestE2EScheduleTimes(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	utc := []string{"TZ=UTC"}
+	r := s.run("", utc, "schedule", "add", "berlin", "!true", "TZ=Europe/Berlin every day at 7:30")
+	expect(t, r, 0, "07:30 (Europe/Berlin)")
+	stampRE := regexp.MustCompile(`Next run: \d{4}-\d\d-\d\d 0[56]:30 UTC \(in `)
+	if !stampRE.MatchString(r.stdout) {
+		t.Errorf("add does not print the next run in UTC with its zone:\n%s", r.stdout)
+	}
+	r = s.run("", utc, "schedule", "show", "berlin")
+	if n := len(regexp.MustCompile(`\d\d:30 UTC \(in `).FindAllString(r.stdout, -1)); r.code != 0 || n != 3 {
+		t.Errorf("show gives %d next runs with their zone, want 3:\n%s", n, r.stdout)
+	}
+	expect(t, s.run("", utc, "schedule", "list"), 0, ":30 UTC (in ")
+
+	r = s.run("", utc, "schedule", "add", "soon", "!true", "in 10 minutes", "--reminder")
+	expect(t, r, 0, "(in 10m)")
+	expect(t, s.run("", utc, "schedule", "list"), 0, "(in 10m)")
+
+	expect(t, s.run("", utc, "schedule", "run-now", "berlin"), 0, "succeeded")
+	r = s.run("", utc, "schedule", "history", "berlin")
+	if !regexp.MustCompile(`(?m)^\s*\d+\s+(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d UTC\s+now\s`).MatchString(r.stdout) {
+		t.Errorf("history does not show when the run started to the second with its zone:\n%s", r.stdout)
+	}
+	st := s.run("", utc, "daemon", "status")
+	if !regexp.MustCompile(`Next:\s+\S+ at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in `).MatchString(st.stdout) {
+		t.Errorf("daemon status does not name the next run's zone:\n%s", st.stdout)
+	}
+}
+
+func TestCountdown(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{10*time.Minute - 300*time.Millisecond, "10m"},
+		{6*time.Hour - time.Second, "6h"},
+		{6*time.Hour + 90*time.Second, "6h02m"},
+		{59*time.Minute + 30*time.Second, "1h"},
+		{42*time.Second + time.Millisecond, "43s"},
+		{24*time.Hour - time.Second, "1d"},
+		{50 * time.Hour, "2d2h"},
+		{48*time.Hour - time.Minute, "2d"},
+	} {
+		if got := countdown(c.d); got != c.want {
+			t.Errorf("countdown(%s) = %s, want %s", c.d, got, c.want)
+		}
 	}
 }
 
@@ -210,6 +281,7 @@ func TestE2EScheduleUsageErrors(t *testing.T) {
 		{"add", "x", "!true", "every:60", "--missed", "sometimes"},
 		{"add", "x", "!true", "every:60", "--missed", "all", "--missed-cap", "100000"},
 		{"add", "x", "!true", "every:60", "--missed-cap", "5"},
+		{"add", "x", "!true", "every:60", "--missed", "all", "--missed-cap", "0"},
 		{"add", "x", "!true", "every:60", "--session", "bad\nname"},
 		{"history", "x", "--limit", "0"},
 		{"frobnicate"},
@@ -396,5 +468,5 @@ func TestE2EScheduleListAligned(t *testing.T) {
 	r := s.macroa("schedule", "list")
 	expect(t, r, 0, "SCHEDULE")
 	assertAligned(t, r.stdout, regexp.MustCompile(`every 2 hours.*$`), "SCHEDULE", len(names))
-	assertAligned(t, r.stdout, regexp.MustCompile(`\d\d:\d\d \(in .*$`), "NEXT RUN", len(names))
+	assertAligned(t, r.stdout, regexp.MustCompile(`\d\d:\d\d \S+ \(in .*$`), "NEXT RUN", len(names))
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -123,6 +125,25 @@ func taskErr(t store.Task, verb string, err error) error {
 	return failErr("%s task %s: %v", verb, t.ID, err)
 }
 
+// specEcho is how much of a refused schedule its error repeats: enough to
+// recognise it, not a page of whatever was pasted.
+const specEcho = 80
+
+// quotedRE is a Go-quoted string in a refusal's reason.
+var quotedRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// clipQuoted cuts each quoted piece of a refusal's reason to specEcho, so
+// the reason says what is wrong without repeating all of a long spec.
+func clipQuoted(reason string) string {
+	return quotedRE.ReplaceAllStringFunc(reason, func(q string) string {
+		u, err := strconv.Unquote(q)
+		if err != nil || len(u) <= specEcho {
+			return q
+		}
+		return strconv.Quote(clip(u, specEcho))
+	})
+}
+
 // specErr is a refused schedule as a usage error: the reason and every
 // form accepted, one to a line.
 func specErr(spec string, err error) error {
@@ -131,5 +152,5 @@ func specErr(spec string, err error) error {
 		return failErr("%v", err)
 	}
 	return usageErr("schedule %s refused: %s. Nothing was added.\nAccepted forms:\n  %s",
-		quoteRef(spec), se.Reason, strings.Join(schedule.Forms, "\n  "))
+		fmt.Sprintf("%q", clip(cell(spec), specEcho)), clipQuoted(se.Reason), strings.Join(schedule.Forms, "\n  "))
 }

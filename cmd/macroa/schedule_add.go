@@ -50,7 +50,7 @@ forms, and nothing is stored. See macroa schedule --help for the forms.`,
 			if err != nil {
 				return usageErr("--missed: %v", err)
 			}
-			if missedCap < 0 || missedCap > store.MaxMissedCap {
+			if missedCap < 0 || missedCap > store.MaxMissedCap || (missedCap == 0 && cmd.Flags().Changed("missed-cap")) {
 				return usageErr("--missed-cap must be between 1 and %d, got %d", store.MaxMissedCap, missedCap)
 			}
 			if missedCap > 0 && policy != store.MissedAll {
@@ -84,7 +84,7 @@ forms, and nothing is stored. See macroa schedule --help for the forms.`,
 			if t.Done() {
 				fmt.Fprintln(out, "It has no run to come.")
 			} else {
-				fmt.Fprintf(out, "Next run: %s.\n", stamp(t.NextRunAt, now))
+				fmt.Fprintf(out, "Next run: %s.\n", whenStamp(t.NextRunAt, now))
 			}
 			if kind == store.TaskReminder {
 				fmt.Fprintln(out, "A reminder: its text is shown and sent, never run.")
@@ -123,7 +123,7 @@ func previewSpec(out io.Writer, svc *scheduler.Service, spec string, asJSON bool
 	now := time.Now()
 	fmt.Fprintf(out, "%s (%s). Nothing was added.\n", cell(p.Words), cell(p.Machine))
 	for _, at := range p.Next {
-		fmt.Fprintf(out, "  %s\n", stamp(at, now))
+		fmt.Fprintf(out, "  %s\n", whenStamp(at, now))
 	}
 	return nil
 }

@@ -19,7 +19,10 @@ func newScheduleDeleteCmd(a *app.App) *cobra.Command {
 		Short:   "Delete a task and its history (a prefix that names several deletes nothing)",
 		Long: `Delete a task and its run history. TASK is its id, any prefix of the id
 that names one task, or its exact name; a prefix naming several tasks lists
-them and deletes nothing (exit 1). A run going now finishes.`,
+them and deletes nothing (exit 1). A run going now finishes.
+
+With --json it prints the task as it was, with "deleted": true; an error
+is a plain sentence on stderr (exit 1), not JSON.`,
 		Args:              exactArgs(1, "a task id, id prefix or name"),
 		ValidArgsFunction: completeTasks(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -40,7 +43,7 @@ them and deletes nothing (exit 1). A run going now finishes.`,
 				gone = t
 			}
 			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), toTaskJSON(svc, gone, time.Now()))
+				return writeJSON(cmd.OutOrStdout(), deletedTaskJSON{toTaskJSON(svc, gone, time.Now()), true})
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Task '%s' deleted (ID: %s).\n", cell(gone.Name), gone.ID)
 			return nil
@@ -48,6 +51,13 @@ them and deletes nothing (exit 1). A run going now finishes.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the deleted task as JSON")
 	return cmd
+}
+
+// deletedTaskJSON is delete's --json: the task as it was, marked deleted
+// so a script reading it cannot take it for a task that still exists.
+type deletedTaskJSON struct {
+	taskJSON
+	Deleted bool `json:"deleted"`
 }
 
 // newSchedulePauseCmd is pause (paused true) or resume.
@@ -97,7 +107,7 @@ func newSchedulePauseCmd(a *app.App, paused bool) *cobra.Command {
 				fmt.Fprintf(out, "Resumed task %s (%s): %s.\n", t.ID, cell(t.Name), cell(svc.Describe(t)))
 			}
 			if !paused && !t.Done() {
-				fmt.Fprintf(out, "Next run: %s.\n", stamp(t.NextRunAt, now))
+				fmt.Fprintf(out, "Next run: %s.\n", whenStamp(t.NextRunAt, now))
 			}
 			return nil
 		},

@@ -30,9 +30,9 @@ func nextRun(t store.Task, now time.Time) string {
 	case t.Paused:
 		return "paused"
 	case !t.NextRunAt.After(now):
-		return clock(t.NextRunAt, now) + " (due now)"
+		return whenShort(t.NextRunAt, now) + " (due now)"
 	}
-	return clock(t.NextRunAt, now) + " (in " + span(t.NextRunAt.Sub(now)) + ")"
+	return whenShort(t.NextRunAt, now) + " (in " + countdown(t.NextRunAt.Sub(now)) + ")"
 }
 
 // lastOutcome is a task's last run in a few words: "succeeded 2h ago".
@@ -119,7 +119,7 @@ func printTask(out io.Writer, svc *scheduler.Service, t store.Task, runs []store
 			l = "If resumed"
 		}
 		for i, at := range next {
-			field(l, stamp(at, now))
+			field(l, whenStamp(at, now))
 			if i == 0 {
 				l = ""
 			}
@@ -129,7 +129,7 @@ func printTask(out io.Writer, svc *scheduler.Service, t store.Task, runs []store
 	if t.Session != "" {
 		field("Session", cell(t.Session))
 	}
-	created := stamp(t.CreatedAt, now)
+	created := pastStamp(t.CreatedAt, now)
 	if t.CreatedBy != "" {
 		created += " by " + cell(t.CreatedBy)
 	}
@@ -138,7 +138,7 @@ func printTask(out io.Writer, svc *scheduler.Service, t store.Task, runs []store
 	}
 	field("Created", created)
 	if !t.UpdatedAt.IsZero() && !t.UpdatedAt.Equal(t.CreatedAt) {
-		field("Changed", stamp(t.UpdatedAt, now))
+		field("Changed", pastStamp(t.UpdatedAt, now))
 	}
 	runsText := fmt.Sprint(t.RunCount)
 	if t.LastState != "" {
@@ -170,9 +170,9 @@ func printRuns(out io.Writer, runs []store.TaskRun, now time.Time) {
 
 func startedAt(r store.TaskRun, now time.Time) string {
 	if r.Started.IsZero() {
-		return clock(r.DueAt, now)
+		return startedClock(r.DueAt, now)
 	}
-	return clock(r.Started, now)
+	return startedClock(r.Started, now)
 }
 
 // took is how long a run ran: "1.2s", "running 3m", "-".
