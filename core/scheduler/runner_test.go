@@ -316,3 +316,16 @@ func TestNamesSayWhichTask(t *testing.T) {
 		t.Fatalf("reminder names: %q, %q", first.Name, second.Name)
 	}
 }
+
+func TestRunNowOfAReminderIsShown(t *testing.T) {
+	r := newRig(t, dbPath(t), rigOptions{holder: "h/1/1"})
+	ctx := context.Background()
+	task := add(t, r.svc, "reminder: tea", "tea", "in 1 hour", store.TaskReminder)
+	run, err := r.svc.RunNow(ctx, task.ID, "person:test", "cli")
+	if err != nil || run.State != store.RunSucceeded {
+		t.Fatalf("run now: %+v, %v", run, err)
+	}
+	if left, _ := r.svc.UnshownReminders(ctx, time.Now().Add(-time.Hour)); len(left) != 0 {
+		t.Fatalf("a reminder run by the person who sees it is left to show again: %+v", left)
+	}
+}

@@ -248,7 +248,14 @@ func (s *Service) RunNow(ctx context.Context, id store.TaskID, by, where string)
 		return store.TaskRun{}, err
 	}
 	s.o.Log.Info("task run now", "task", t.ID, "name", t.Name, "run", run.ID, "by", by, "where", where)
-	return s.execute(ctx, t, run), nil
+	rec := s.execute(ctx, t, run)
+	if t.Kind == store.TaskReminder && rec.State == store.RunSucceeded {
+		// The person who asked sees its text now: no cockpit tells it again.
+		if err := s.o.Store.MarkShown(context.WithoutCancel(ctx), rec.ID); err != nil {
+			s.o.Log.Warn("scheduler: mark the reminder shown", "run", rec.ID, "err", err)
+		}
+	}
+	return rec, nil
 }
 
 // History returns a task's newest runs, newest first.
