@@ -113,7 +113,7 @@ func newDaemonStopCmd(a *app.App) *cobra.Command {
 			for time.Now().Before(deadline) {
 				if running, _, _ := probeDaemon(lockPath); !running {
 					fmt.Fprintln(out, "Daemon stopped.")
-					if u := installedUnit(); u.Path != "" {
+					if u := installedUnit(); serviceLive(cmd.Context(), u) {
 						fmt.Fprintf(out, "As a service it starts again at the next boot or login; to stop it for good: %s\n", u.disableCommand())
 					}
 					return nil

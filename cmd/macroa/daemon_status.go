@@ -70,6 +70,7 @@ Exit status: 0 when a daemon runs, 1 when none does (with --json too).`,
 				st.PID = 0 // a pid left in the file names no daemon
 			}
 			if u := installedUnit(); u.Path != "" {
+				u.Live = serviceLive(ctx, u)
 				st.Unit = &u
 			}
 			svc, err := openSchedules(ctx, a)
@@ -130,7 +131,7 @@ func printDaemonStatus(out io.Writer, st daemonStatus, now time.Time) {
 		field("Daemon", d)
 	} else {
 		hint := "start it: macroa daemon start"
-		if st.Unit != nil {
+		if st.Unit != nil && st.Unit.Live {
 			hint = "start it: " + st.Unit.systemctl() + " start macroa"
 		}
 		field("Daemon", "not running ("+hint+")")
@@ -145,7 +146,11 @@ func printDaemonStatus(out io.Writer, st daemonStatus, now time.Time) {
 		field("Next", cell(st.NextTask)+" at "+whenStamp(*st.NextAt, now))
 	}
 	if st.Unit != nil {
-		field("Unit", st.Unit.Path+" ("+st.Unit.Scope+")")
+		state := "enabled"
+		if !st.Unit.Live {
+			state = "not enabled; enable it: " + st.Unit.enableCommand()
+		}
+		field("Unit", st.Unit.Path+" ("+st.Unit.Scope+", "+state+")")
 	} else {
 		field("Unit", "not installed (macroa daemon install --user)")
 	}

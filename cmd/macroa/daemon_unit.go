@@ -24,6 +24,8 @@ const (
 type unitFile struct {
 	Path  string `json:"path"`
 	Scope string `json:"scope"` // user or system
+	// Live is whether systemd runs it: enabled or active (see serviceLive).
+	Live bool `json:"live"`
 }
 
 func (u unitFile) systemctl() string {

@@ -302,3 +302,71 @@ func TestE2EDaemonSecondSignalStopsAtOnce(t *testing.T) {
 	})
 	next.stop(t, syscall.SIGKILL, 10*time.Second)
 }
+
+// serviceCtl puts a systemctl first on PATH that answers is-enabled and
+// is-active with answer (or, for "hang", does not answer at all), and
+// returns the environment for it.
+func serviceCtl(t *testing.T, dir, answer string) []string {
+	t.Helper()
+	bin := filepath.Join(dir, "bin-"+answer)
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := "#!/bin/sh\ncase \"$*\" in\n  *is-enabled*) echo " + answer + "d ;;\n  *is-active*) echo " + answer + " ;;\nesac\n[ " + answer + " = enable ]\n"
+	if answer == "hang" {
+		script = "#!/bin/sh\nsleep 60\n"
+	}
+	if err := os.WriteFile(filepath.Join(bin, "systemctl"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"XDG_CONFIG_HOME=", "PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}
+}
+
+// TestE2EDaemonServiceAdvice: a unit written but not enabled gets no
+// systemctl advice from status or stop, only macroa daemon start; an
+// enabled one does; a systemctl that does not answer holds nothing up.
+func TestE2EDaemonServiceAdvice(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	off := serviceCtl(t, s.home, "disable")
+	expect(t, s.run("", off, "daemon", "install", "--user"), 0, "Wrote ")
+
+	startStop := func(env []string) string {
+		t.Helper()
+		r := s.run("", env, "daemon", "start")
+		expect(t, r, 0, "Daemon started (pid ")
+		var pid int
+		if _, err := fmt.Sscanf(r.stdout[strings.Index(r.stdout, "pid "):], "pid %d", &pid); err == nil {
+			t.Cleanup(func() {
+				if processAlive(pid) {
+					_ = syscall.Kill(pid, syscall.SIGKILL)
+				}
+			})
+		}
+		r = s.run("", env, "daemon", "stop")
+		expect(t, r, 0, "Daemon stopped.")
+		return r.stdout
+	}
+
+	r := s.run("", off, "daemon", "status")
+	expect(t, r, 1, "start it: macroa daemon start")
+	if strings.Contains(r.stdout, "systemctl --user start") || !strings.Contains(r.stdout, "not enabled") {
+		t.Errorf("status of a unit not enabled:\n%s", r.stdout)
+	}
+	if out := startStop(off); strings.Contains(out, "systemctl") || strings.Contains(out, "next boot") {
+		t.Errorf("stop advises systemctl for a unit not enabled:\n%s", out)
+	}
+
+	on := serviceCtl(t, s.home, "enable")
+	r = s.run("", on, "daemon", "status")
+	expect(t, r, 1, "start it: systemctl --user start macroa")
+	if out := startStop(on); !strings.Contains(out, "systemctl --user disable --now macroa") {
+		t.Errorf("stop of an enabled service does not say how to stop it for good:\n%s", out)
+	}
+
+	r = s.run("", serviceCtl(t, s.home, "hang"), "daemon", "status")
+	expect(t, r, 1, "start it: macroa daemon start")
+	if r.elapsed > 15*time.Second {
+		t.Errorf("status took %s beside a systemctl that does not answer", r.elapsed)
+	}
+}
