@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/app"
@@ -21,7 +22,7 @@ import (
 )
 
 func newDaemonInstallCmd(a *app.App) *cobra.Command {
-	var userUnit, force, printOnly bool
+	var userUnit, force, printOnly, yes bool
 	cmd := &cobra.Command{
 		Use:   "install",
 		Short: "Write a hardened systemd unit that runs the daemon, and say how to enable it",
@@ -33,7 +34,10 @@ started: the commands to do it are printed.
 The unit is hardened: NoNewPrivileges (sudo in a task fails), the system
 read-only but for the data directory and your home directory, its own
 /tmp, MemoryMax=` + unitMemoryMax + ` and CPUQuota=` + unitCPUQuota + ` shared with the tasks it runs, and
-a restart on failure. An existing unit that differs is kept unless --force.`,
+a restart on failure. An existing unit that differs is kept unless --force.
+
+As root without --user it asks before writing the system unit; without a
+terminal to ask on, it needs --yes (exit 2 otherwise).`,
 		Example: `  macroa daemon install --user
   sudo macroa daemon install`,
 		Args: exactArgs(0, "no arguments"),
@@ -97,6 +101,19 @@ a restart on failure. An existing unit that differs is kept unless --force.`,
 			if userUnit {
 				u.Scope = "user"
 			}
+			// The warnings come before anything is written, so a person
+			// can still say no.
+			if tmp := os.TempDir(); within(exe, tmp) {
+				fmt.Fprintf(out, "Warning: %s is under %s, which the unit's PrivateTmp hides and which may be emptied: install macroa somewhere lasting and run this again.\n", exe, tmp)
+			}
+			if spec.RunAs == "root" {
+				fmt.Fprintln(out, "Warning: it runs as root, so every task does too; rather install it for the person it works for: macroa daemon install --user (or sudo from their account).")
+			}
+			if !userUnit && os.Geteuid() == 0 && !yes {
+				if err := confirmSystemInstall(cmd.InOrStdin(), out, u.Path); err != nil {
+					return err
+				}
+			}
 			changed, err := writeUnit(u.Path, text, force, printHint(userUnit))
 			if err != nil {
 				return err
@@ -105,12 +122,6 @@ a restart on failure. An existing unit that differs is kept unless --force.`,
 				fmt.Fprintf(out, "Wrote %s.\n", u.Path)
 			} else {
 				fmt.Fprintf(out, "%s is installed already, unchanged.\n", u.Path)
-			}
-			if tmp := os.TempDir(); within(exe, tmp) {
-				fmt.Fprintf(out, "Warning: %s is under %s, which the unit's PrivateTmp hides and which may be emptied: install macroa somewhere lasting and run this again.\n", exe, tmp)
-			}
-			if spec.RunAs == "root" {
-				fmt.Fprintln(out, "Warning: it runs as root, so every task does too; rather install it for the person it works for: macroa daemon install --user (or sudo from their account).")
 			}
 			verifyUnit(cmd.Context(), out, u)
 			fmt.Fprintf(out, "Enable and start it:\n  %s\n", u.enableCommand())
@@ -128,7 +139,24 @@ a restart on failure. An existing unit that differs is kept unless --force.`,
 	cmd.Flags().BoolVar(&userUnit, "user", false, "install for you (systemctl --user) instead of for the system")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing unit that differs")
 	cmd.Flags().BoolVar(&printOnly, "print", false, "print the unit instead of writing it")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "as root, write the system unit without asking")
 	return cmd
+}
+
+// confirmSystemInstall asks root before a unit for the whole system is
+// written: on the terminal, else it is a usage error naming --yes.
+func confirmSystemInstall(in io.Reader, out io.Writer, path string) error {
+	if !term.IsTerminal(os.Stdin.Fd()) {
+		return usageErr("as root without --user this writes %s for the whole system; nothing was written. Write it with: macroa daemon install --yes (or install it for one person: macroa daemon install --user)", path)
+	}
+	ok, err := confirm(in, out, fmt.Sprintf("Write %s for the whole system? [y/N] ", path))
+	if err != nil {
+		return failErr("read the answer: %v", err)
+	}
+	if !ok {
+		return failErr("nothing was written")
+	}
+	return nil
 }
 
 // runAsUser is who a system unit runs as: the person who called sudo, or

@@ -250,7 +250,27 @@ func TestE2EDaemonInstallUser(t *testing.T) {
 	}
 	expect(t, s.run("", env, "daemon", "status"), 1, path)
 
-	if os.Geteuid() != 0 {
+	if os.Geteuid() == 0 {
+		// As root without --user and no terminal to ask on, install
+		// warns, then refuses without --yes: the system's unit is never
+		// written by this test.
+		system := "/etc/systemd/system/macroa.service"
+		_, before := os.Stat(system)
+		r = s.run("", []string{"SUDO_USER="}, "daemon", "install")
+		if _, after := os.Stat(system); before != nil && after == nil {
+			_ = os.Remove(system)
+			t.Errorf("install as root without --yes wrote %s", system)
+		}
+		if r.code != 2 || !strings.Contains(r.stderr, "--yes") || !strings.Contains(r.stderr, "nothing was written") {
+			t.Errorf("install as root without a terminal: exit %d, stderr %q; want exit 2 naming --yes", r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "Warning: it runs as root") || strings.Contains(r.stdout, "Wrote ") {
+			t.Errorf("install as root does not warn before it would write:\n%s", r.stdout)
+		}
+		if h := s.macroa("daemon", "install", "--help"); !strings.Contains(h.stdout, "--yes") {
+			t.Errorf("install --help does not name --yes:\n%s", h.stdout)
+		}
+	} else {
 		// The system's unit directory is not this user's to write.
 		r = s.macroa("daemon", "install")
 		if r.code != 1 || !strings.Contains(r.stderr, "--user") || !strings.Contains(r.stderr, "sudo") {
