@@ -24,7 +24,11 @@ func serviceLive(ctx context.Context, u unitFile) bool {
 	if err != nil {
 		return false
 	}
+	silent := false // systemctl did not answer in time: ask it no more
 	ask := func(verb string, yes ...string) bool {
+		if silent {
+			return false
+		}
 		ctx, cancel := context.WithTimeout(ctx, serviceProbeWait)
 		defer cancel()
 		args := []string{verb, unitName}
@@ -35,6 +39,7 @@ func serviceLive(ctx context.Context, u unitFile) bool {
 		// A child of systemctl holding the pipe open must not hold us.
 		c.WaitDelay = 500 * time.Millisecond
 		out, _ := c.Output() // is-enabled and is-active exit non-zero for "no"
+		silent = ctx.Err() != nil
 		answer := strings.TrimSpace(string(out))
 		for _, y := range yes {
 			if answer == y {
