@@ -69,6 +69,17 @@ func scheduleBy() string { return approvals.Person(approvals.CLI).Who }
 // findTask resolves what a person typed (an id, a unique id prefix or an
 // exact name) to one task. None is a failure; several are listed, and
 // nothing is done to any of them.
+// openTask opens the scheduler and finds the task ref names: what every
+// subcommand on one task starts with.
+func openTask(ctx context.Context, a *app.App, ref string) (*scheduler.Service, store.Task, error) {
+	svc, err := openSchedules(ctx, a)
+	if err != nil {
+		return nil, store.Task{}, err
+	}
+	t, err := findTask(ctx, svc, ref)
+	return svc, t, err
+}
+
 func findTask(ctx context.Context, svc *scheduler.Service, ref string) (store.Task, error) {
 	if strings.TrimSpace(ref) == "" {
 		return store.Task{}, usageErr("name a task: its id, a prefix of it, or its name (see: macroa schedule list --all)")

@@ -27,11 +27,7 @@ is a plain sentence on stderr (exit 1), not JSON.`,
 		ValidArgsFunction: completeTasks(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := openSchedules(ctx, a)
-			if err != nil {
-				return err
-			}
-			t, err := findTask(ctx, svc, args[0])
+			svc, t, err := openTask(ctx, a, args[0])
 			if err != nil {
 				return err
 			}
@@ -74,11 +70,7 @@ func newSchedulePauseCmd(a *app.App, paused bool) *cobra.Command {
 		ValidArgsFunction: completeTasks(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := openSchedules(ctx, a)
-			if err != nil {
-				return err
-			}
-			t, err := findTask(ctx, svc, args[0])
+			svc, t, err := openTask(ctx, a, args[0])
 			if err != nil {
 				return err
 			}

@@ -63,11 +63,7 @@ func newScheduleShowCmd(a *app.App) *cobra.Command {
 		ValidArgsFunction: completeTasks(a),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := openSchedules(ctx, a)
-			if err != nil {
-				return err
-			}
-			t, err := findTask(ctx, svc, args[0])
+			svc, t, err := openTask(ctx, a, args[0])
 			if err != nil {
 				return err
 			}

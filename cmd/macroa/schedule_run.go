@@ -36,11 +36,7 @@ ctrl+c interrupts the run, which is recorded as interrupted.`,
 			// scheduler records as interrupted before the process exits.
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 			defer stop()
-			svc, err := openSchedules(ctx, a)
-			if err != nil {
-				return err
-			}
-			t, err := findTask(ctx, svc, args[0])
+			svc, t, err := openTask(ctx, a, args[0])
 			if err != nil {
 				return err
 			}
@@ -144,11 +140,7 @@ func newScheduleHistoryCmd(a *app.App) *cobra.Command {
 				return usageErr("--limit must be 1 or more, got %d", limit)
 			}
 			ctx := cmd.Context()
-			svc, err := openSchedules(ctx, a)
-			if err != nil {
-				return err
-			}
-			t, err := findTask(ctx, svc, args[0])
+			svc, t, err := openTask(ctx, a, args[0])
 			if err != nil {
 				return err
 			}
