@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/macroa/macroa/store"
 )
 
 // taskRuns reads a task's run count from its row in the scheduler pane:
@@ -91,8 +96,20 @@ func TestE2ETUISchedule(t *testing.T) {
 // is told when one opens, once.
 func TestE2ETUIReminderToast(t *testing.T) {
 	s := newSandbox(t)
-	expect(t, s.macroa("schedule", "add", "kettle", "the kettle boiled", "every 1 day", "--reminder"), 0, "kettle")
-	expect(t, s.macroa("schedule", "run-now", "kettle"), 0, "")
+	// The daemon fires it while no cockpit is open (a run now would be
+	// seen by the person who asked for it), then stops.
+	expect(t, s.macroa("schedule", "add", "kettle", "the kettle boiled", "in 1 second", "--reminder"), 0, "kettle")
+	d := startDaemon(t, s)
+	db := openTaskStore(t, s)
+	kettle, err := db.FindTask(context.Background(), "kettle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitRuns(t, db, kettle.ID, 20*time.Second, "the reminder fired by the daemon", func(r []store.TaskRun) bool {
+		return len(r) == 1 && r[0].State == store.RunSucceeded
+	})
+	_ = d.cmd.Process.Signal(syscall.SIGTERM)
+	<-d.done
 	ts := startTUI(t, s, nil, 160, 48)
 	ts.waitText("reminder while you were away")
 	ts.waitText("the kettle boiled")
