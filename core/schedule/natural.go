@@ -104,6 +104,9 @@ func duration(orig string, words []string, needNumber bool) (time.Duration, erro
 		i++
 	}
 	num, unitText := text[:i], text[i:]
+	if strings.HasPrefix(unitText, ".") || strings.HasPrefix(unitText, ",") {
+		return 0, refuse(orig, "%q is not a whole number: say 90 minutes rather than one and a half hours", num+unitText[:1]+"…")
+	}
 	n := int64(1)
 	switch {
 	case num != "":

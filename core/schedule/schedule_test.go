@@ -257,6 +257,8 @@ func TestRefused(t *testing.T) {
 		{"TZ=Europe/Berlin daily:7:30", `not "7:30"`},
 		// forms people type
 		{"in 0 minutes", "the interval must be more than zero"},
+		{"every 1.5 hours", "is not a whole number: say 90 minutes"},
+		{"in 2,5 minutes", "is not a whole number"},
 		{"in 10 parsecs", `"parsecs" is not a unit`},
 		{"in minutes", `"minutes" needs a number first`},
 		{"in", "a number and a unit are missing"},
