@@ -90,10 +90,8 @@ type Pane struct {
 	pastAsking bool // a next page is on its way
 	loadErr    string
 
-	// seq numbers every query; last holds, per query kind, the newest
-	// sent, and answers of older ones are dropped.
-	seq  uint64
-	last [kinds]uint64
+	// q numbers every query by kind; answers of older ones are dropped.
+	q kit.Queries[kind]
 
 	// The entry the detail view shows, kept by id so it stays while lists
 	// reload and after it leaves the open list; live holds the lines its
@@ -134,7 +132,6 @@ const (
 	kindRules
 	kindCounts
 	kindShown
-	kinds
 )
 
 // New builds the approvals pane; keys are the user's rebinds from
@@ -238,22 +235,6 @@ type (
 	}
 )
 
-// next numbers a query of kind k; its answer counts only while it is the
-// newest of its kind.
-func (p *Pane) next(k kind) uint64 {
-	p.seq++
-	p.last[k] = p.seq
-	return p.seq
-}
-
-func query(fn func(ctx context.Context) tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		return fn(ctx)
-	}
-}
-
 // openStates are the entries of the main list: waiting, or approved and
 // not finished.
 var openStates = []store.ApprovalState{store.ApprovalPending, store.ApprovalApproved, store.ApprovalRunning}
@@ -263,8 +244,8 @@ var finalStates = []store.ApprovalState{store.ApprovalSucceeded, store.ApprovalF
 	store.ApprovalExpired, store.ApprovalInterrupted}
 
 func (p *Pane) loadOpen() tea.Cmd {
-	seq, svc := p.next(kindOpen), p.svc
-	return query(func(ctx context.Context) tea.Msg {
+	seq, svc := p.q.Next(kindOpen), p.svc
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		es, err := svc.ListApprovals(ctx, store.ApprovalQuery{States: openStates, Limit: maxOpen})
 		return openMsg{seq: seq, entries: es, err: err}
 	})
@@ -289,24 +270,24 @@ func (p *Pane) morePast() tea.Cmd {
 }
 
 func (p *Pane) readPast(offset, limit int) tea.Cmd {
-	seq, svc := p.next(kindPast), p.svc
-	return query(func(ctx context.Context) tea.Msg {
+	seq, svc := p.q.Next(kindPast), p.svc
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		es, err := svc.ListApprovals(ctx, store.ApprovalQuery{States: finalStates, Limit: limit, Offset: offset})
 		return pastMsg{seq: seq, offset: offset, entries: es, err: err}
 	})
 }
 
 func (p *Pane) loadRules() tea.Cmd {
-	seq, svc := p.next(kindRules), p.svc
-	return query(func(ctx context.Context) tea.Msg {
+	seq, svc := p.q.Next(kindRules), p.svc
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		rs, err := svc.ApprovalRules(ctx)
 		return rulesMsg{seq: seq, rules: rs, err: err}
 	})
 }
 
 func (p *Pane) loadCounts() tea.Cmd {
-	seq, svc := p.next(kindCounts), p.svc
-	return query(func(ctx context.Context) tea.Msg {
+	seq, svc := p.q.Next(kindCounts), p.svc
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		c, err := svc.ApprovalCounts(ctx)
 		return countsMsg{seq: seq, counts: c, err: err}
 	})
@@ -317,8 +298,8 @@ func (p *Pane) loadShown() tea.Cmd {
 	if p.shown == nil {
 		return nil
 	}
-	seq, svc, id := p.next(kindShown), p.svc, p.shown.ID
-	return query(func(ctx context.Context) tea.Msg {
+	seq, svc, id := p.q.Next(kindShown), p.svc, p.shown.ID
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		e, err := svc.GetApproval(ctx, id)
 		return shownMsg{seq: seq, entry: e, err: err}
 	})
@@ -346,7 +327,7 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 	case kit.CoreEventMsg:
 		return p.coreEvent(msg)
 	case openMsg:
-		if msg.seq != p.last[kindOpen] {
+		if !p.q.Current(kindOpen, msg.seq) {
 			return nil // stale: a newer query is on its way
 		}
 		if p.setErr(msg.err) {
@@ -361,7 +342,7 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 	case pastMsg:
 		return p.applyPast(msg)
 	case rulesMsg:
-		if msg.seq != p.last[kindRules] || p.setErr(msg.err) {
+		if !p.q.Current(kindRules, msg.seq) || p.setErr(msg.err) {
 			return nil
 		}
 		keep := p.selectedRule()
@@ -369,12 +350,12 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 		p.loaded[rules] = true
 		p.narrowRules(keep)
 	case countsMsg:
-		if msg.seq != p.last[kindCounts] || p.setErr(msg.err) {
+		if !p.q.Current(kindCounts, msg.seq) || p.setErr(msg.err) {
 			return nil
 		}
 		p.counts, p.countsOK = msg.counts, true
 	case shownMsg:
-		if msg.seq != p.last[kindShown] || msg.err != nil || p.shown == nil || msg.entry.ID != p.shown.ID {
+		if !p.q.Current(kindShown, msg.seq) || msg.err != nil || p.shown == nil || msg.entry.ID != p.shown.ID {
 			return nil
 		}
 		p.setShown(msg.entry)
@@ -419,13 +400,13 @@ func (p *Pane) Quiet(msg tea.Msg) bool {
 			return p.shown == nil || store.ApprovalID(e.ID) != p.shown.ID
 		}
 	case openMsg:
-		return m.seq != p.last[kindOpen]
+		return !p.q.Current(kindOpen, m.seq)
 	case pastMsg:
-		return m.seq != p.last[kindPast]
+		return !p.q.Current(kindPast, m.seq)
 	case rulesMsg:
-		return m.seq != p.last[kindRules]
+		return !p.q.Current(kindRules, m.seq)
 	case countsMsg:
-		return m.seq != p.last[kindCounts] || m.err == nil && p.countsOK && m.counts == p.counts && p.loadErr == ""
+		return !p.q.Current(kindCounts, m.seq) || m.err == nil && p.countsOK && m.counts == p.counts && p.loadErr == ""
 	}
 	return false
 }
@@ -480,7 +461,7 @@ func (p *Pane) setErr(err error) bool {
 // applyPast takes a page of the history: from the start (a reload) it
 // replaces what was read, further on it is appended.
 func (p *Pane) applyPast(msg pastMsg) tea.Cmd {
-	if msg.seq != p.last[kindPast] {
+	if !p.q.Current(kindPast, msg.seq) {
 		return nil
 	}
 	p.pastAsking = false

@@ -304,7 +304,7 @@ func TestReloadsOnStoreChangeAndQueueEvents(t *testing.T) {
 
 func TestStaleAnswersAreDropped(t *testing.T) {
 	p, _, d := newTestPane(t, sample()...)
-	old := p.last[kindOpen]
+	old := p.q.Last(kindOpen)
 	cmd := p.reload() // a newer query is on its way
 	p.Update(openMsg{seq: old, entries: nil})
 	if p.Len() != 5 {

@@ -264,7 +264,7 @@ func (p *Pane) rejectCmd(e store.Approval, note string) tea.Cmd {
 	}
 	p.acting[e.ID] = true
 	svc, d, id, summary := p.svc, p.decider, e.ID, e.Summary
-	return query(func(ctx context.Context) tea.Msg {
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		got, err := svc.Reject(ctx, id, d(), note)
 		return actedMsg{id: id, summary: summary, entry: got, err: err}
 	})
@@ -360,7 +360,7 @@ func (p *Pane) revokeCmd() tea.Cmd {
 		}
 	}
 	svc, d := p.svc, p.decider
-	return query(func(ctx context.Context) tea.Msg {
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		return revokedMsg{id: id, err: svc.RevokeApprovalRule(ctx, id, d())}
 	})
 }

@@ -129,7 +129,7 @@ func TestFirstSuccessfulReadIsSilent(t *testing.T) {
 		t.Fatalf("the first read that succeeded announced %v (%d rows)", got, p.Len())
 	}
 	// An answer overtaken by a newer read changes nothing.
-	old := p.last[kindOpen]
+	old := p.q.Last(kindOpen)
 	cmd := p.reload()
 	if got := p.Update(openMsg{seq: old, entries: append(sample()[:3], sample()[3])}); got != nil {
 		t.Fatal("a stale read announced something")

@@ -172,7 +172,7 @@ func (f *form) edited(p *Pane, before string) tea.Cmd {
 // previewCmd reads the spec as typed: its words and next fire times, or
 // why it is refused. An empty spec shows nothing.
 func (p *Pane) previewCmd(spec string) tea.Cmd {
-	seq, svc := p.nextSeq(kindPreview), p.svc
+	seq, svc := p.q.Next(kindPreview), p.svc
 	if spec == "" || svc == nil {
 		p.form.previewFor, p.form.preview, p.form.specErr = "", scheduler.Preview{}, ""
 		return nil
@@ -185,7 +185,7 @@ func (p *Pane) previewCmd(spec string) tea.Cmd {
 
 // applyPreview takes a preview when it is of the newest spec typed.
 func (f *form) applyPreview(p *Pane, m previewMsg) {
-	if p.prompt != adding || m.seq != p.last[kindPreview] {
+	if p.prompt != adding || !p.q.Current(kindPreview, m.seq) {
 		return
 	}
 	f.previewFor, f.preview, f.specErr = m.spec, m.pv, ""
@@ -227,7 +227,7 @@ func (f *form) submit(p *Pane) tea.Cmd {
 	default:
 		f.err, f.submitting = "", true
 		svc, who := p.svc, p.person
-		return query(func(ctx context.Context) tea.Msg {
+		return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 			t, err := svc.Add(ctx, scheduler.AddRequest{Name: name, Command: command, Spec: spec, Kind: kind,
 				Missed: missed, By: who(), Source: source})
 			return addedMsg{task: t, err: err}

@@ -122,7 +122,7 @@ func (p *Pane) pauseCmd(t store.Task) tea.Cmd {
 	if pause {
 		verb = "paused"
 	}
-	return query(func(ctx context.Context) tea.Msg {
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		got, err := svc.SetPaused(ctx, t.ID, pause, who(), where)
 		return actedMsg{verb: verb, id: t.ID, name: t.Name, task: got, err: err}
 	})
@@ -135,7 +135,7 @@ func (p *Pane) deleteCmd(t store.Task) tea.Cmd {
 	}
 	p.acting[t.ID] = true
 	svc, who := p.svc, p.person
-	return query(func(ctx context.Context) tea.Msg {
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		got, err := svc.Delete(ctx, t.ID, who(), where)
 		return actedMsg{verb: "deleted", id: t.ID, name: t.Name, task: got, err: err}
 	})

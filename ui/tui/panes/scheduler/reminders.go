@@ -26,7 +26,7 @@ type unshownMsg struct {
 // unshown reads the reminders that fired while nobody saw them.
 func (p *Pane) unshown() tea.Cmd {
 	svc, since := p.svc, p.now().Add(-missedSince)
-	return query(func(ctx context.Context) tea.Msg {
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		runs, err := svc.UnshownReminders(ctx, since)
 		return unshownMsg{runs: runs, err: err}
 	})
@@ -72,7 +72,7 @@ func (p *Pane) markShown(ids []store.TaskRunID) tea.Cmd {
 		return nil
 	}
 	svc := p.svc
-	return query(func(ctx context.Context) tea.Msg {
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		_ = svc.MarkShown(ctx, ids...)
 		return nil
 	})

@@ -55,12 +55,12 @@ func (p *Pane) watchRuns() tea.Cmd {
 	w.asking = true
 	svc, from := p.svc, w.seq
 	if !w.primed {
-		return query(func(ctx context.Context) tea.Msg {
+		return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 			seq, err := svc.LastRunSeq(ctx)
 			return runsMsg{prime: true, last: seq, err: err}
 		})
 	}
-	return query(func(ctx context.Context) tea.Msg {
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		m := runsMsg{last: from}
 		for range maxRunPages {
 			runs, err := svc.RunsSince(ctx, m.last, runsPage)

@@ -95,7 +95,6 @@ const (
 	kindList kind = iota
 	kindDetail
 	kindPreview
-	kinds
 )
 
 // Pane lists the scheduled tasks.
@@ -115,10 +114,8 @@ type Pane struct {
 	loadErr string
 	status  *scheduler.Status // who runs the tasks; nil when unknown
 
-	// seq numbers every query; last holds, per kind, the newest sent, and
-	// answers of older ones are dropped.
-	seq  uint64
-	last [kinds]uint64
+	// q numbers every query by kind; answers of older ones are dropped.
+	q kit.Queries[kind]
 
 	// The task the detail view shows, kept by id while the list reloads,
 	// with its history and its next fire times.
@@ -245,27 +242,11 @@ type (
 	tickMsg struct{ gen int }
 )
 
-// nextSeq numbers a query of kind k; its answer counts only while it is
-// the newest of its kind.
-func (p *Pane) nextSeq(k kind) uint64 {
-	p.seq++
-	p.last[k] = p.seq
-	return p.seq
-}
-
-func query(fn func(ctx context.Context) tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		return fn(ctx)
-	}
-}
-
 // load reads every task, puts each spec in words, and reads who runs
 // them.
 func (p *Pane) load() tea.Cmd {
-	seq, svc := p.nextSeq(kindList), p.svc
-	return query(func(ctx context.Context) tea.Msg {
+	seq, svc := p.q.Next(kindList), p.svc
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		ts, err := svc.List(ctx, true)
 		words := make(map[store.TaskID]string, len(ts))
 		for _, t := range ts {
@@ -284,8 +265,8 @@ func (p *Pane) loadDetail() tea.Cmd {
 	if p.shown == nil || p.svc == nil {
 		return nil
 	}
-	seq, svc, t := p.nextSeq(kindDetail), p.svc, *p.shown
-	return query(func(ctx context.Context) tea.Msg {
+	seq, svc, t := p.q.Next(kindDetail), p.svc, *p.shown
+	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		runs, err := svc.History(ctx, t.ID, historyLimit)
 		m := detailMsg{seq: seq, id: t.ID, runs: runs, err: err}
 		if !t.Paused {
@@ -315,7 +296,7 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 	case listMsg:
 		return p.applyList(msg)
 	case detailMsg:
-		if msg.seq != p.last[kindDetail] || p.shown == nil || msg.id != p.shown.ID {
+		if !p.q.Current(kindDetail, msg.seq) || p.shown == nil || msg.id != p.shown.ID {
 			return nil
 		}
 		p.history, p.next, p.detailOK, p.detErr = msg.runs, msg.next, true, ""
@@ -358,7 +339,7 @@ func (p *Pane) Update(msg tea.Msg) tea.Cmd {
 // applyList takes a read of the tasks, keeping the selection on its task
 // and the detail view on the task it shows.
 func (p *Pane) applyList(m listMsg) tea.Cmd {
-	if m.seq != p.last[kindList] {
+	if !p.q.Current(kindList, m.seq) {
 		return nil // stale: a newer read is on its way
 	}
 	if m.err != nil {
@@ -399,11 +380,11 @@ func (p *Pane) Quiet(msg tea.Msg) bool {
 	case tickMsg:
 		return m.gen != p.tickGen || !p.drawn
 	case listMsg:
-		return m.seq != p.last[kindList] || p.sameList(m)
+		return !p.q.Current(kindList, m.seq) || p.sameList(m)
 	case detailMsg:
-		return m.seq != p.last[kindDetail]
+		return !p.q.Current(kindDetail, m.seq)
 	case previewMsg:
-		return m.seq != p.last[kindPreview]
+		return !p.q.Current(kindPreview, m.seq)
 	case runsMsg, unshownMsg:
 		return true // what they announce comes as toasts
 	}
