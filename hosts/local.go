@@ -85,23 +85,10 @@ func (l Local) Stream(ctx context.Context, cmd Command, timeout time.Duration, o
 	done := make(chan error, 1)
 	go func() { done <- c.Wait() }()
 
-	var timer <-chan time.Time
-	if timeout > 0 {
-		t := time.NewTimer(timeout)
-		defer t.Stop()
-		timer = t.C
-	}
-
 	var out Output
-	var waitErr error
-	select {
-	case waitErr = <-done:
-	case <-timer:
-		out.TimedOut = true
-		killGroup(pgid)
-		waitErr = <-done
-	case <-ctx.Done():
-		out.Canceled = true
+	waitErr, timedOut, canceled := await(ctx, timeout, done)
+	out.TimedOut, out.Canceled = timedOut, canceled
+	if timedOut || canceled {
 		killGroup(pgid)
 		waitErr = <-done
 	}
@@ -126,6 +113,26 @@ func (l Local) Stream(ctx context.Context, cmd Command, timeout time.Duration, o
 		return out, fmt.Errorf("wait for %s: %w", cmd.Argv[0], waitErr)
 	}
 	return out, nil
+}
+
+// await waits for done, at most timeout (0: no limit of its own) and no
+// longer than ctx; it says which came first. A transport's commands all
+// wait this way.
+func await(ctx context.Context, timeout time.Duration, done <-chan error) (err error, timedOut, canceled bool) {
+	var timer <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case err = <-done:
+	case <-timer:
+		timedOut = true
+	case <-ctx.Done():
+		canceled = true
+	}
+	return err, timedOut, canceled
 }
 
 // killGroup sends SIGKILL to every process in the group led by pgid.

@@ -75,21 +75,9 @@ func (h *SSHHost) Run(ctx context.Context, cmd Command, timeout time.Duration) (
 	start := time.Now()
 	done := make(chan error, 1)
 	go func() { done <- sess.Run(line) }()
-	var timer <-chan time.Time
-	if timeout > 0 {
-		t := time.NewTimer(timeout)
-		defer t.Stop()
-		timer = t.C
-	}
 	var out Output
-	var runErr error
-	select {
-	case runErr = <-done:
-	case <-timer:
-		out.TimedOut = true
-	case <-ctx.Done():
-		out.Canceled = true
-	}
+	runErr, timedOut, canceled := await(ctx, timeout, done)
+	out.TimedOut, out.Canceled = timedOut, canceled
 	if out.TimedOut || out.Canceled {
 		_ = sess.Signal(ssh.SIGKILL)
 		// A host that stopped answering may never close the session: the
