@@ -24,6 +24,11 @@ type File struct {
 	Prices    map[string]Price     `toml:"prices"` // model id → price, for providers that do not report cost
 	Keys      KeyBindings          `toml:"keys"`   // pane → action → keys, canonical forms
 	Notify    []Notify             `toml:"notify"` // where notifications go ([[notify]])
+	Monitor   Monitor              `toml:"monitor"`
+	Alerts    Alerts               `toml:"alerts"`
+	// Prometheus lists Prometheus servers whose node_exporter targets are
+	// watched as hosts ([[prometheus]]).
+	Prometheus []Prometheus `toml:"prometheus"`
 }
 
 // Models maps each tier to a model id.
@@ -62,6 +67,20 @@ type Host struct {
 	User         string   `toml:"user"`          // "" = the SSH default
 	IdentityFile string   `toml:"identity_file"` // "~/" is expanded
 	Tags         []string `toml:"tags"`
+	Groups       []string `toml:"groups"`
+	// ProxyJump is the host to connect through: a [[hosts]] name, an
+	// alias in ~/.ssh/config, or [user@]host[:port].
+	ProxyJump string     `toml:"proxy_jump"`
+	Sudo      SudoPolicy `toml:"sudo"`     // default SudoNever
+	Interval  Duration   `toml:"interval"` // 0 = [monitor] interval
+	// Prometheus, when set, is where this host's health is read (its
+	// node_exporter's metrics) instead of an SSH probe; Instance is its
+	// instance label there (default address:9100).
+	Prometheus HTTPURL `toml:"prometheus"`
+	Instance   string  `toml:"instance"`
+	// PortSet says the file gave Port; otherwise ~/.ssh/config's Port for
+	// the address applies, else 22.
+	PortSet bool `toml:"-"`
 }
 
 // Policy is the autonomy policy.

@@ -92,6 +92,8 @@ func parseFile(data []byte, display, userHome string) (*parsedFile, error) {
 	v.tiers(f.Tiers, f.Providers)
 	v.policy(&f.Policy, f.Hosts)
 	v.notify(f.Notify)
+	v.monitor(f.Monitor, f.Alerts)
+	v.prometheus(f.Prometheus, f.Hosts)
 	v.budget(f.Budget)
 	v.prices(f.Prices)
 	if err := v.err(); err != nil {
@@ -118,6 +120,7 @@ func syntaxLine(text string, p toml.Position) int {
 }
 
 func applyFileDefaults(f *File) {
+	applyMonitorDefaults(f)
 	if f.Policy.Autonomy == "" {
 		f.Policy.Autonomy = AutonomySuggest
 	}

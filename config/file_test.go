@@ -94,8 +94,8 @@ func TestFullConfigToml(t *testing.T) {
 		t.Error("tiers.haiku present")
 	}
 	wantHosts := []Host{
-		{Name: "web1", Address: "10.0.0.5", Port: 2222, User: "root", IdentityFile: filepath.Join(f.user, ".ssh/id_ed25519"), Tags: []string{"web"}},
-		{Name: "db.1", Address: "db.internal", Port: 22},
+		{Name: "web1", Address: "10.0.0.5", Port: 2222, User: "root", IdentityFile: filepath.Join(f.user, ".ssh/id_ed25519"), Tags: []string{"web"}, Sudo: SudoNever, PortSet: true},
+		{Name: "db.1", Address: "db.internal", Port: 22, Sudo: SudoNever},
 	}
 	if !reflect.DeepEqual(fl.Hosts, wantHosts) {
 		t.Errorf("hosts = %+v\nwant %+v", fl.Hosts, wantHosts)
@@ -229,6 +229,7 @@ func TestAbsentConfigTomlDefaults(t *testing.T) {
 	f := newFixture(t)
 	c := f.load()
 	want := File{Policy: Policy{Autonomy: AutonomySuggest, ApprovalExpiry: Duration(DefaultApprovalExpiry), ApprovalWait: Duration(DefaultApprovalWait)}}
+	applyMonitorDefaults(&want)
 	if !reflect.DeepEqual(c.File, want) {
 		t.Errorf("File = %+v, want %+v", c.File, want)
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -160,7 +161,7 @@ func (v *validator) hosts(hs []hostDecode, userHome string) []Host {
 		}
 		h.Port = 22
 		if hd.Port != nil {
-			h.Port = *hd.Port
+			h.Port, h.PortSet = *hd.Port, true
 			if h.Port < 1 || h.Port > 65535 {
 				v.add(field("port"), field("port"), fmt.Sprintf("%d is not a port (want 1-65535)", h.Port))
 			}
@@ -170,6 +171,21 @@ func (v *validator) hosts(hs []hostDecode, userHome string) []Host {
 				v.add(field("tags"), field("tags"), "tags must not be empty")
 				break
 			}
+		}
+		for _, g := range h.Groups {
+			if !reHostName.Get().MatchString(g) {
+				v.add(field("groups"), field("groups"), fmt.Sprintf("%q may use only a-z, 0-9, '.', '_' and '-'", g))
+				break
+			}
+		}
+		if strings.HasPrefix(h.ProxyJump, "-") || strings.ContainsAny(h.ProxyJump, " \t\r\n/") {
+			v.add(field("proxy_jump"), field("proxy_jump"), fmt.Sprintf("%q is not a host", h.ProxyJump))
+		}
+		if h.ProxyJump != "" && h.ProxyJump == h.Name {
+			v.add(field("proxy_jump"), field("proxy_jump"), "a host cannot jump through itself")
+		}
+		if h.Interval != 0 && time.Duration(h.Interval) < time.Second {
+			v.add(field("interval"), field("interval"), "must be at least 1s")
 		}
 		h.IdentityFile = expandTilde(h.IdentityFile, userHome)
 		out[i] = h
