@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"context"
 	"time"
 
 	"github.com/macroa/macroa/hosts/probe"
@@ -110,4 +111,10 @@ type KeyInfo struct {
 	Fingerprint string // SHA256:…
 	Known       bool   // already trusted
 	Changed     bool   // differs from the known key
+}
+
+// Prober reads one host's health once: the probe script over a transport
+// (ProbeOver) or a Prometheus server's metrics for the host (hosts/prom).
+type Prober interface {
+	Probe(ctx context.Context) (probe.Snapshot, error)
 }
