@@ -170,3 +170,26 @@ func (v *validator) prometheus(ps []Prometheus, hosts []Host) {
 		}
 	}
 }
+
+// monitorSettings lists [monitor] and [alerts] as `macroa config` shows them.
+func (c *Config) monitorSettings() []Setting {
+	m, a := c.File.Monitor, c.File.Alerts
+	var out []Setting
+	add := func(key, value, desc string) {
+		out = append(out, Setting{Name: key, Value: value, Source: c.FileSource(key), Description: desc})
+	}
+	pct := func(x float64) string { return fmt.Sprintf("%g%%", x) }
+	add("monitor.interval", m.Interval.String(), "Time between two health probes of a host.")
+	add("monitor.timeout", m.Timeout.String(), "Time limit for one probe, connection included.")
+	add("monitor.history", m.History.String(), "How long each host's samples are kept.")
+	add("alerts.disk_percent", pct(a.DiskPercent), "A file system fuller than this raises an alert.")
+	add("alerts.inodes_percent", pct(a.InodesPercent), "A file system with more inodes in use raises an alert.")
+	add("alerts.memory_percent", pct(a.MemoryPercent), "Memory in use over this is memory pressure.")
+	add("alerts.swap_percent", pct(a.SwapPercent), "Swap in use over this, with memory nearly full, is memory pressure.")
+	add("alerts.load_per_core", fmt.Sprintf("%g", a.LoadPerCore), "5-minute load over this many times the cores raises an alert.")
+	add("alerts.clock_skew", a.ClockSkew.String(), "A host clock off by more raises an alert.")
+	add("alerts.gpu_temp", fmt.Sprintf("%g °C", a.GPUTemp), "A GPU hotter than this raises an alert.")
+	add("alerts.consecutive", fmt.Sprintf("%d", a.Consecutive), "Probes over (or back under) a threshold before an alert fires (or clears).")
+	add("alerts.margin", fmt.Sprintf("%g", a.Margin), "How far under its threshold a value must fall to clear (points; for load, percent).")
+	return out
+}

@@ -56,6 +56,7 @@ func (c *Config) FileSettings() []Setting {
 		}
 		add(el+".timeout", timeout, "Time limit for one attempt.", false)
 	}
+	out = append(out, c.monitorSettings()...)
 	return out
 }
 
