@@ -33,6 +33,9 @@ type ChangeMarks struct {
 	// the number of tasks (a delete moves no seq), and who holds the
 	// scheduler lease since when (a renewal is no change).
 	Schedules [4]int64
+	// Hosts: the newest write to the hosts' status and to their alerts
+	// (seq), and who holds the hosts lease since when.
+	Hosts [3]int64
 }
 
 // OpenChangeProbe takes a connection of its own for a ChangeProbe. Close the
@@ -58,7 +61,9 @@ func (db *DB) OpenChangeProbe(ctx context.Context) (*ChangeProbe, error) {
 		(SELECT coalesce(max(seq), 0) FROM approval_rules),
 		(SELECT coalesce(max(seq), 0) FROM tasks), (SELECT coalesce(max(seq), 0) FROM task_runs),
 		(SELECT count(*) FROM tasks),
-		(SELECT coalesce(max(acquired_at), 0) + count(*) FROM leases)`)
+		(SELECT coalesce(max(acquired_at), 0) + count(*) FROM leases WHERE name = 'scheduler'),
+		(SELECT coalesce(max(seq), 0) FROM host_status), (SELECT coalesce(max(seq), 0) FROM host_alerts),
+		(SELECT coalesce(max(acquired_at), 0) + count(*) FROM leases WHERE name = 'hosts')`)
 	if err != nil {
 		p.Close()
 		return nil, fmt.Errorf("open change probe: %w", err)
@@ -84,7 +89,8 @@ func (p *ChangeProbe) Marks(ctx context.Context) (ChangeMarks, error) {
 		&m.Sessions[0], &m.Sessions[1], &m.Sessions[2],
 		&m.Facts[0], &m.Facts[1], &m.Facts[2], &m.Usage,
 		&m.Approvals[0], &m.Approvals[1],
-		&m.Schedules[0], &m.Schedules[1], &m.Schedules[2], &m.Schedules[3])
+		&m.Schedules[0], &m.Schedules[1], &m.Schedules[2], &m.Schedules[3],
+		&m.Hosts[0], &m.Hosts[1], &m.Hosts[2])
 	if err != nil {
 		return ChangeMarks{}, fmt.Errorf("read change marks: %w", err)
 	}

@@ -202,6 +202,9 @@ func changedParts(old, cur store.ChangeMarks) []events.StorePart {
 	if old.Schedules != cur.Schedules {
 		parts = append(parts, events.PartSchedules)
 	}
+	if old.Hosts != cur.Hosts {
+		parts = append(parts, events.PartHosts)
+	}
 	return parts
 }
 
