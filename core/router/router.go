@@ -52,6 +52,9 @@ func decide(text string) Decision {
 	if in, ok := reminderIntent(text); ok {
 		return Decision{Route: RouteReminder, Confidence: 0.95, Intent: in}
 	}
+	if in, ok := hostsIntent(text); ok {
+		return Decision{Route: RouteHosts, Confidence: 0.9, Intent: in}
+	}
 	if in, ok := memoryIntent(text); ok {
 		return Decision{Route: RouteMemory, Confidence: 0.97, Intent: in}
 	}

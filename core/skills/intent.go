@@ -14,6 +14,9 @@ const (
 	File   Name = "file"
 	// Reminder sets, lists and cancels reminders: text shown at a time, never run.
 	Reminder Name = "reminder"
+	// Hosts answers questions about the hosts' health from the fleet's
+	// snapshots: read-only, never a model.
+	Hosts Name = "hosts"
 	Chat     Name = "chat"  // answered by a model
 	Agent    Name = "agent" // a model working through tools, several rounds
 )

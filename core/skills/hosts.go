@@ -1,0 +1,143 @@
+package skills
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/macroa/macroa/core/actions"
+	"github.com/macroa/macroa/core/fleet"
+	"github.com/macroa/macroa/termsafe"
+)
+
+// HostsReader is what the hosts skill reads the fleet through (core/app).
+// Every method only reads; none calls a model.
+type HostsReader interface {
+	// HostNames lists the hosts by name, this machine (hosts.LocalName)
+	// first.
+	HostNames(ctx context.Context) ([]string, error)
+	// HostHealth is the named hosts' health as fresh as asked: the latest
+	// snapshot, or a fresh probe when it is older than two intervals or no
+	// poller runs. In the order asked.
+	HostHealth(ctx context.Context, names []string) ([]fleet.HostStatus, error)
+	// UnitActive asks host `systemctl is-active -- unit` and returns its
+	// one-word answer (active, inactive, failed, unknown, ...).
+	UnitActive(ctx context.Context, host, unit string) (string, error)
+}
+
+// HostsSkill answers questions about the hosts' health: disk, memory,
+// load, uptime, failed units, GPUs, one service, the overall state. It
+// only reads, from the fleet's snapshots or a fresh probe; it never calls
+// a model. What a host reports (mount points, unit and GPU names, why a
+// probe failed) is cleaned before it is part of an answer.
+type HostsSkill struct {
+	Fleet HostsReader // nil: no hosts here
+	Now   func() time.Time
+}
+
+// Run answers the intent: Action is disk, memory, load, uptime, failed,
+// gpu, service (Args unit) or status; Args host names one host (weak: it
+// may be no host at all, a miss) or all says every host.
+func (s HostsSkill) Run(ctx context.Context, in Intent) Result {
+	if s.Fleet == nil {
+		return Fail("host questions are not available here")
+	}
+	names, res, ok := s.targets(ctx, in)
+	if !ok {
+		return res
+	}
+	if in.Action == "service" {
+		return s.service(ctx, names, in.Arg("unit"))
+	}
+	sts, err := s.Fleet.HostHealth(ctx, names)
+	if err != nil {
+		return Fail(fmt.Sprintf("read the hosts' health: %v", err))
+	}
+	var b strings.Builder
+	for i, st := range sts {
+		if i > 0 && in.Action != "failed" && in.Action != "gpu" {
+			b.WriteString("\n")
+		}
+		b.WriteString(s.answer(in.Action, st, len(sts) > 1))
+	}
+	out := strings.TrimRight(b.String(), "\n")
+	if out == "" {
+		out = emptyAnswer(in.Action, len(sts))
+	}
+	return OK(out)
+}
+
+// targets resolves the intent's hosts against the inventory.
+func (s HostsSkill) targets(ctx context.Context, in Intent) ([]string, Result, bool) {
+	all, err := s.Fleet.HostNames(ctx)
+	if err != nil {
+		return nil, Fail(fmt.Sprintf("list the hosts: %v", err)), false
+	}
+	if in.Arg("all") != "" || in.Arg("host") == "" {
+		return all, Result{}, true
+	}
+	name := in.Arg("host")
+	if name == "localhost" {
+		name = "local"
+	}
+	if !slices.Contains(all, name) {
+		r := Fail(fmt.Sprintf("no host named %s; hosts: %s", termsafe.Clean(name), strings.Join(all, ", ")))
+		// "disk usage of photos": perhaps no host question at all.
+		r.Miss = in.Arg("weak") != ""
+		return nil, r, false
+	}
+	return []string{name}, Result{}, true
+}
+
+// service asks each host whether unit is active.
+func (s HostsSkill) service(ctx context.Context, names []string, unit string) Result {
+	u, err := actions.ParseUnit(unit)
+	if err != nil {
+		return Fail(fmt.Sprintf("not a unit name: %v", err))
+	}
+	var lines []string
+	allActive := true
+	for _, h := range names {
+		state, err := s.Fleet.UnitActive(ctx, h, u.String())
+		if err != nil {
+			lines = append(lines, fmt.Sprintf("%s: could not ask whether %s runs: %s", h, u, termsafe.Clean(err.Error())))
+			allActive = false
+			continue
+		}
+		state = termsafe.Clean(strings.TrimSpace(state))
+		if state == "active" {
+			lines = append(lines, fmt.Sprintf("%s is running on %s", u, h))
+		} else {
+			allActive = false
+			lines = append(lines, fmt.Sprintf("%s is not running on %s (%s)", u, h, state))
+		}
+	}
+	r := OK(strings.Join(lines, "\n"))
+	if !allActive {
+		r.ExitCode = 3 // systemctl is-active's own code for "not active"
+	}
+	return r
+}
+
+func emptyAnswer(action string, hosts int) string {
+	where := "on any host"
+	if hosts == 1 {
+		where = "on this host"
+	}
+	switch action {
+	case "failed":
+		return "no failed units " + where
+	case "gpu":
+		return "no GPU reported " + where
+	}
+	return "nothing to report"
+}
+
+func (s HostsSkill) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
