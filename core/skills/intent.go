@@ -17,8 +17,8 @@ const (
 	// Hosts answers questions about the hosts' health from the fleet's
 	// snapshots: read-only, never a model.
 	Hosts Name = "hosts"
-	Chat     Name = "chat"  // answered by a model
-	Agent    Name = "agent" // a model working through tools, several rounds
+	Chat  Name = "chat"  // answered by a model
+	Agent Name = "agent" // a model working through tools, several rounds
 )
 
 // Intent is what the router decided a request asks for.
