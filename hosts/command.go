@@ -10,6 +10,9 @@ type Command struct {
 	Argv []string // program and arguments; Argv[0] is looked up on PATH
 	Dir  string   // working directory; "" keeps the caller's
 	Env  []string // extra KEY=value pairs added to the inherited environment
+	// Root says the command needs root: the transport runs it through
+	// its host's sudo policy (ApplySudo).
+	Root bool
 }
 
 // UserShell is the shell a person's `!cmd` runs in: $SHELL when it names an

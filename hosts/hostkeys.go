@@ -50,8 +50,8 @@ func (e *HostKeyChangedError) Error() string {
 		e.Host, e.Key.Type(), e.Fingerprint, strings.Join(e.Known, ", "))
 }
 
-// Callback is the host key check for ssh.ClientConfig.
-func (k HostKeys) Callback() (ssh.HostKeyCallback, error) {
+// existing lists the files that exist, Own last.
+func (k HostKeys) existing() []string {
 	var files []string
 	for _, f := range append(append([]string{}, k.Files...), k.Own) {
 		if f == "" {
@@ -61,6 +61,12 @@ func (k HostKeys) Callback() (ssh.HostKeyCallback, error) {
 			files = append(files, f)
 		}
 	}
+	return files
+}
+
+// Callback is the host key check for ssh.ClientConfig.
+func (k HostKeys) Callback() (ssh.HostKeyCallback, error) {
+	files := k.existing()
 	var known ssh.HostKeyCallback
 	if len(files) > 0 {
 		cb, err := knownhosts.New(files...)

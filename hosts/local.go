@@ -9,6 +9,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/macroa/macroa/config"
 )
 
 // Output is what a finished command left behind.
@@ -31,6 +33,9 @@ type Local struct {
 	// IODelay bounds how long to wait for output after the command exits,
 	// for background children that keep the pipes open ("sleep 60 &").
 	IODelay time.Duration
+	// Sudo is how a command that needs root (Command.Root) runs here;
+	// as root it runs as is.
+	Sudo config.SudoPolicy
 }
 
 // Run starts cmd and waits for it, at most timeout (0: no limit of its own).
@@ -50,6 +55,7 @@ func (l Local) Stream(ctx context.Context, cmd Command, timeout time.Duration, o
 	if len(cmd.Argv) == 0 {
 		return Output{}, errors.New("run command: empty argument list")
 	}
+	cmd = ApplySudo(cmd, l.Sudo, localUser())
 	limit := l.MaxOutput
 	if limit <= 0 {
 		limit = DefaultMaxOutput

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/macroa/macroa/config"
 )
 
 // SSH defaults: every wait is bounded, so a dead host is an error in
@@ -19,97 +20,126 @@ const (
 )
 
 // SSHHost runs commands on one host over SSH: one connection, kept open
-// and checked with keepalives, a session per command, redialled when it
-// died. Host keys are checked strictly (HostKeys).
+// and checked with keepalives, its sessions (one per command) run side
+// by side up to the server's limit, redialled when it died, after a
+// backoff when dialling failed. Host keys are checked strictly (HostKeys).
 type SSHHost struct {
-	Name        string // as the inventory names it
-	Address     string // host:port
-	User        string
-	Auth        []ssh.AuthMethod
-	Keys        HostKeys
-	DialTimeout time.Duration // DefaultDialTimeout when 0
-	Keepalive   time.Duration // DefaultKeepalive when 0; negative: none
-	MaxOutput   int           // characters kept per stream; DefaultMaxOutput when 0
+	Label   string // the host's inventory name, returned by Name
+	Address string // host:port
+	User    string
+	Auth    []ssh.AuthMethod
+	// AuthNotes say which key files were left out and why (encrypted and
+	// held by no agent, unreadable): said when no key was accepted.
+	AuthNotes []string
+	Keys      HostKeys
+	// Jump is the host this one is reached through (ProxyJump): its own
+	// connection, its own host key check. Nil: directly.
+	Jump        *SSHHost
+	Sudo        config.SudoPolicy // how a command that needs root runs (ApplySudo)
+	DialTimeout time.Duration     // connect and handshake, and opening a session; DefaultDialTimeout when 0
+	Keepalive   time.Duration     // DefaultKeepalive when 0; negative: none
+	MaxOutput   int               // characters kept per stream; DefaultMaxOutput when 0
 
-	mu     sync.Mutex
-	client *ssh.Client
-	stop   chan struct{} // ends the client's keepalive loop
+	mu      sync.Mutex
+	cur     *sshConn
+	dialing chan struct{} // closed when the dial under way ends
+	down    *downState    // the last dials failed
 }
+
+var _ Transport = (*SSHHost)(nil)
 
 // ErrConnectionLost: the connection ended before the command did; whether
 // it ran, or how far, is unknown.
 var ErrConnectionLost = errors.New("the connection ended before the command finished")
 
+// killGrace is how long a killed or abandoned session may take to end
+// before its connection is given up as not answering.
+const killGrace = time.Second
+
+// Name is the host's inventory name.
+func (h *SSHHost) Name() string { return h.Label }
+
 // Run runs cmd on the host, at most timeout (0: no limit of its own),
 // like Local.Run: a non-zero exit is in Output.ExitCode; the error is for
-// a command that could not be started or whose connection died.
+// a command that could not be started (the host is unreachable, its key
+// unknown or changed, no session could be opened in time) or whose
+// connection died (ErrConnectionLost).
 func (h *SSHHost) Run(ctx context.Context, cmd Command, timeout time.Duration) (Output, error) {
-	line, err := RemoteLine(cmd)
+	return h.Stream(ctx, cmd, timeout, nil)
+}
+
+// Stream is Run handing each line of output to onLine as it is printed,
+// by Local.Stream's rules. The timeout counts from the call: waiting for
+// the connection or a free session is part of it.
+func (h *SSHHost) Stream(ctx context.Context, cmd Command, timeout time.Duration, onLine func(Line)) (Output, error) {
+	line, err := RemoteLine(ApplySudo(cmd, h.Sudo, h.User))
 	if err != nil {
 		return Output{}, err
 	}
-	c, err := h.conn(ctx)
+	start := time.Now()
+	var bound <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		bound = t.C
+	}
+	c, sess, err := h.openSession(ctx, bound)
 	if err != nil {
 		return Output{}, err
 	}
-	sess, err := c.NewSession()
-	if err != nil {
-		// The connection died since its last use: dial once more.
-		h.drop(c)
-		if c, err = h.conn(ctx); err != nil {
-			return Output{}, err
-		}
-		if sess, err = c.NewSession(); err != nil {
-			h.drop(c)
-			return Output{}, fmt.Errorf("%s: open a session: %w", h.Name, err)
-		}
-	}
+	defer c.slots.release()
 	defer sess.Close()
+
 	limit := h.MaxOutput
 	if limit <= 0 {
 		limit = DefaultMaxOutput
 	}
-	stdout, stderr := &capture{limit: limit}, &capture{limit: limit}
-	sess.Stdout, sess.Stderr = stdout, stderr
+	out := newOutputs(limit, onLine)
+	sess.Stdout, sess.Stderr = out.stdout, out.stderr
 
-	start := time.Now()
 	done := make(chan error, 1)
 	go func() { done <- sess.Run(line) }()
-	var out Output
-	runErr, timedOut, canceled := await(ctx, timeout, done)
-	out.TimedOut, out.Canceled = timedOut, canceled
-	if out.TimedOut || out.Canceled {
+	left := time.Duration(0)
+	if timeout > 0 {
+		left = max(timeout-time.Since(start), time.Nanosecond)
+	}
+	var res Output
+	runErr, timedOut, canceled := await(ctx, left, done)
+	res.TimedOut, res.Canceled = timedOut, canceled
+	if timedOut || canceled {
+		// Kill the remote command and close its session; a host that
+		// does not close it in time is not answering: the connection
+		// goes, and the next command dials again.
 		_ = sess.Signal(ssh.SIGKILL)
-		// A host that stopped answering may never close the session: the
-		// connection goes, and the next command dials again.
-		h.drop(c)
+		_ = sess.Close()
 		select {
 		case <-done:
-		case <-time.After(time.Second):
+		case <-time.After(killGrace):
+			h.drop(c)
 		}
 	}
-	out.Duration = time.Since(start)
-	var t1, t2 bool
-	out.Stdout, t1 = stdout.text()
-	out.Stderr, t2 = stderr.text()
-	out.Truncated = t1 || t2
+	res.Duration = time.Since(start)
+	// Nothing is handed on after this: output still arriving from an
+	// abandoned session is dropped.
+	res.Stdout, res.Stderr, res.Truncated = out.finish()
+
 	var exit *ssh.ExitError
 	switch {
-	case out.TimedOut:
-		out.ExitCode = ExitCodeTimeout
-	case out.Canceled:
-		out.ExitCode = 128 + 9
+	case res.TimedOut:
+		res.ExitCode = ExitCodeTimeout
+	case res.Canceled:
+		res.ExitCode = 128 + 9
 	case runErr == nil:
 	case errors.As(runErr, &exit):
-		out.ExitCode = exit.ExitStatus()
+		res.ExitCode = exit.ExitStatus()
 		if exit.Signal() != "" {
-			out.ExitCode = 128 + signalNumber(exit.Signal())
+			res.ExitCode = 128 + signalNumber(exit.Signal())
 		}
 	default:
 		h.drop(c)
-		return out, fmt.Errorf("%s: %w (%v)", h.Name, ErrConnectionLost, runErr)
+		return res, fmt.Errorf("%s: %w (%v)", h.Label, ErrConnectionLost, runErr)
 	}
-	return out, nil
+	return res, nil
 }
 
 // signalNumber is the number of a signal SSH names ("KILL"); 0 unknown.
@@ -131,140 +161,14 @@ func signalNumber(name string) int {
 	return 0
 }
 
-// conn returns the open connection, dialling one when there is none.
-func (h *SSHHost) conn(ctx context.Context) (*ssh.Client, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.client != nil {
-		return h.client, nil
-	}
-	cb, err := h.Keys.Callback()
-	if err != nil {
-		return nil, err
-	}
-	c, err := h.dial(ctx, cb)
-	if err != nil {
-		return nil, err
-	}
-	h.client, h.stop = c, make(chan struct{})
-	if every := h.keepalive(); every > 0 {
-		go h.keepAlive(c, every, h.stop)
-	}
-	return c, nil
-}
-
-func (h *SSHHost) keepalive() time.Duration {
-	if h.Keepalive == 0 {
-		return DefaultKeepalive
-	}
-	return h.Keepalive
-}
-
-// dial connects and shakes hands within DialTimeout (and ctx).
-func (h *SSHHost) dial(ctx context.Context, cb ssh.HostKeyCallback) (*ssh.Client, error) {
-	timeout := h.DialTimeout
-	if timeout <= 0 {
-		timeout = DefaultDialTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	raw, err := (&net.Dialer{}).DialContext(ctx, "tcp", h.Address)
-	if err != nil {
-		return nil, fmt.Errorf("%s: connect to %s: %w", h.Name, h.Address, err)
-	}
-	deadline, _ := ctx.Deadline()
-	_ = raw.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-	cc, chans, reqs, err := ssh.NewClientConn(raw, h.Address, &ssh.ClientConfig{
-		User: h.User, Auth: h.Auth, HostKeyCallback: cb, Timeout: timeout,
-	})
-	if err != nil {
-		raw.Close()
-		var unknown *UnknownHostError
-		var changed *HostKeyChangedError
-		if errors.As(err, &unknown) || errors.As(err, &changed) {
-			return nil, fmt.Errorf("%s: %w", h.Name, unknownOrChanged(unknown, changed))
-		}
-		return nil, fmt.Errorf("%s: SSH handshake with %s: %w", h.Name, h.Address, err)
-	}
-	_ = raw.SetDeadline(time.Time{})
-	return ssh.NewClient(cc, chans, reqs), nil
-}
-
-func unknownOrChanged(u *UnknownHostError, c *HostKeyChangedError) error {
-	if c != nil {
-		return c
-	}
-	return u
-}
-
-// keepAlive asks the server for a reply every interval; one not answered
-// within an interval drops the connection, so a dead host is noticed
-// between commands.
-func (h *SSHHost) keepAlive(c *ssh.Client, every time.Duration, stop <-chan struct{}) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-		replied := make(chan error, 1)
-		go func() {
-			_, _, err := c.SendRequest("keepalive@openssh.com", true, nil)
-			replied <- err
-		}()
-		select {
-		case err := <-replied:
-			if err == nil {
-				continue
-			}
-		case <-time.After(every):
-		case <-stop:
-			return
-		}
-		h.drop(c)
-		return
-	}
-}
-
-// drop closes c if it is still the host's connection.
-func (h *SSHHost) drop(c *ssh.Client) {
-	h.mu.Lock()
-	if h.client == c {
-		h.client = nil
-		close(h.stop)
-	}
-	h.mu.Unlock()
-	_ = c.Close()
-}
-
-// Close ends the connection.
+// Close ends the connection; commands still running on it end with
+// ErrConnectionLost. The host may be used again: it dials anew.
 func (h *SSHHost) Close() error {
 	h.mu.Lock()
-	c := h.client
+	c := h.cur
 	h.mu.Unlock()
 	if c != nil {
 		h.drop(c)
 	}
 	return nil
-}
-
-// errScanned ends a handshake once the host's key is read.
-var errScanned = errors.New("host key read")
-
-// ScanKey connects only far enough to read the key the host presents,
-// for a person to check its fingerprint before trusting it.
-func (h *SSHHost) ScanKey(ctx context.Context) (ssh.PublicKey, error) {
-	var key ssh.PublicKey
-	_, err := h.dial(ctx, func(_ string, _ net.Addr, k ssh.PublicKey) error {
-		key = k
-		return errScanned
-	})
-	if key == nil {
-		return nil, err
-	}
-	return key, nil
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func sshHost(t *testing.T, s *testServer, keys HostKeys) *SSHHost {
-	h := &SSHHost{Name: "web1", Address: s.addr, User: "root", Auth: []ssh.AuthMethod{ssh.PublicKeys(s.client)},
+	h := &SSHHost{Label: "web1", Address: s.addr, User: "root", Auth: []ssh.AuthMethod{ssh.PublicKeys(s.client)},
 		Keys: keys, DialTimeout: 5 * time.Second}
 	t.Cleanup(func() { h.Close() })
 	return h
@@ -127,7 +127,7 @@ func TestSSHServerStopsAnswering(t *testing.T) {
 		t.Fatalf("the timeout took %v", took)
 	}
 	// A dead address is an error within the dial timeout.
-	dead := &SSHHost{Name: "gone", Address: "127.0.0.1:1", User: "root", Keys: keys, DialTimeout: time.Second}
+	dead := &SSHHost{Label: "gone", Address: "127.0.0.1:1", User: "root", Keys: keys, DialTimeout: time.Second}
 	if _, err := dead.Run(context.Background(), echoCmd(), time.Second); err == nil {
 		t.Fatal("a closed port answered")
 	}

@@ -19,7 +19,7 @@ func transport(t *testing.T, s *sshdtest.Server) *hosts.SSHHost {
 	if err := os.WriteFile(own, []byte(s.KnownHostsLine()+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h := &hosts.SSHHost{Name: "sshd", Address: s.Addr, User: s.User,
+	h := &hosts.SSHHost{Label: "sshd", Address: s.Addr, User: s.User,
 		Auth: []ssh.AuthMethod{ssh.PublicKeys(s.ClientSigner)},
 		Keys: hosts.HostKeys{Own: own}, DialTimeout: 5 * time.Second}
 	t.Cleanup(func() { h.Close() })

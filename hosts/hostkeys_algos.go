@@ -1,0 +1,53 @@
+package hosts
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"net"
+	"slices"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// probeKey is a key no host has: checking it against the known hosts
+// lists the keys known for an address.
+var probeKey, _ = ssh.NewPublicKey(ed25519.PublicKey(make([]byte, ed25519.PublicKeySize)))
+
+// Algorithms lists the host key algorithms of the keys known for address
+// (host:port), for ssh.ClientConfig.HostKeyAlgorithms: a server with keys
+// of several types must present the one known, as ssh(1) arranges, or
+// knownhosts would take another type for a changed key. Nil when none is
+// known (any type will do, and the key is unknown anyway).
+func (k HostKeys) Algorithms(address string) []string {
+	files := k.existing()
+	if len(files) == 0 {
+		return nil
+	}
+	cb, err := knownhosts.New(files...)
+	if err != nil {
+		return nil
+	}
+	host, _, _ := net.SplitHostPort(address)
+	var ke *knownhosts.KeyError
+	if !errors.As(cb(address, &net.TCPAddr{IP: net.ParseIP(host)}, probeKey), &ke) {
+		return nil
+	}
+	var algos []string
+	for _, w := range ke.Want {
+		for _, a := range keyAlgorithms(w.Key.Type()) {
+			if !slices.Contains(algos, a) {
+				algos = append(algos, a)
+			}
+		}
+	}
+	return algos
+}
+
+// keyAlgorithms are the signature algorithms a key type is presented with.
+func keyAlgorithms(keyType string) []string {
+	if keyType == ssh.KeyAlgoRSA {
+		return []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA}
+	}
+	return []string{keyType}
+}

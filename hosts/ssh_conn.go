@@ -1,0 +1,353 @@
+package hosts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// sshConn is one open connection and the sessions running on it.
+type sshConn struct {
+	client *ssh.Client
+	stop   chan struct{} // ends the keepalive loop; closed by drop
+	slots  *slots
+}
+
+// conn returns the open connection, dialling one when there is none: one
+// dial at a time (the others wait for it), none while a backoff after
+// failed dials runs (UnreachableError at once). A host key error is
+// returned as is, every time: it needs a person, not a retry.
+func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
+	for {
+		h.mu.Lock()
+		if h.cur != nil {
+			c := h.cur
+			h.mu.Unlock()
+			return c, nil
+		}
+		if h.down != nil && time.Now().Before(h.down.retryAt) {
+			err := h.down.error(h.Label)
+			h.mu.Unlock()
+			return nil, err
+		}
+		if wait := h.dialing; wait != nil {
+			h.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, fmt.Errorf("%s: wait for the connection: %w", h.Label, ctx.Err())
+			}
+		}
+		dialing := make(chan struct{})
+		h.dialing = dialing
+		h.mu.Unlock()
+
+		client, err := h.handshake(ctx, nil)
+
+		h.mu.Lock()
+		h.dialing = nil
+		close(dialing)
+		if err == nil {
+			c := &sshConn{client: client, stop: make(chan struct{}), slots: newSlots()}
+			h.cur, h.down = c, nil
+			h.mu.Unlock()
+			if every := h.keepalive(); every > 0 {
+				go h.keepAlive(c, every)
+			}
+			return c, nil
+		}
+		if isHostKeyError(err) || ctx.Err() != nil {
+			// A person must act, or the caller gave up: neither says
+			// the host is down.
+			h.mu.Unlock()
+			return nil, fmt.Errorf("%s: %w", h.Label, err)
+		}
+		h.down = h.down.failed(time.Now(), err)
+		ue := h.down.error(h.Label)
+		h.mu.Unlock()
+		return nil, ue
+	}
+}
+
+func isHostKeyError(err error) bool {
+	return errors.As(err, new(*UnknownHostError)) || errors.As(err, new(*HostKeyChangedError))
+}
+
+func (h *SSHHost) keepalive() time.Duration {
+	if h.Keepalive == 0 {
+		return DefaultKeepalive
+	}
+	return h.Keepalive
+}
+
+func (h *SSHHost) dialTimeout() time.Duration {
+	if h.DialTimeout <= 0 {
+		return DefaultDialTimeout
+	}
+	return h.DialTimeout
+}
+
+// handshake connects (directly, or through Jump's connection) and logs
+// in within the dial timeout and ctx. cb checks the host key; nil: Keys.
+// Its errors do not name the host: the caller does.
+func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback) (*ssh.Client, error) {
+	var algos []string
+	if cb == nil {
+		var err error
+		if cb, err = h.Keys.Callback(); err != nil {
+			return nil, err
+		}
+		algos = h.Keys.Algorithms(h.Address)
+	}
+	timeout := h.dialTimeout()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	raw, err := h.rawConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		_ = raw.SetDeadline(deadline)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	cc, chans, reqs, err := ssh.NewClientConn(raw, h.Address, &ssh.ClientConfig{
+		User: h.User, Auth: h.Auth, HostKeyCallback: cb, HostKeyAlgorithms: algos, Timeout: timeout,
+	})
+	if err != nil {
+		raw.Close()
+		var unknown *UnknownHostError
+		var changed *HostKeyChangedError
+		switch {
+		case errors.As(err, &changed):
+			return nil, changed
+		case errors.As(err, &unknown):
+			return nil, unknown
+		case strings.Contains(err.Error(), "unable to authenticate"):
+			return nil, h.authError(err)
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("SSH handshake with %s: no answer within %v", h.Address, timeout)
+		}
+		return nil, fmt.Errorf("SSH handshake with %s: %w", h.Address, err)
+	}
+	_ = raw.SetDeadline(time.Time{})
+	return ssh.NewClient(cc, chans, reqs), nil
+}
+
+// rawConn is the byte stream to the host: a TCP connection, or a channel
+// through the jump host's connection.
+func (h *SSHHost) rawConn(ctx context.Context) (net.Conn, error) {
+	if h.Jump != nil {
+		jc, err := h.Jump.conn(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("through %s: %w", h.Jump.Label, err)
+		}
+		raw, err := jc.client.DialContext(ctx, "tcp", h.Address)
+		if err != nil {
+			return nil, fmt.Errorf("connect to %s through %s: %w", h.Address, h.Jump.Label, err)
+		}
+		return raw, nil
+	}
+	raw, err := (&net.Dialer{}).DialContext(ctx, "tcp", h.Address)
+	if err != nil {
+		return nil, &dialError{addr: h.Address, err: err, ctx: ctx}
+	}
+	return raw, nil
+}
+
+// dialError is a TCP connect that failed, said in few words: "connect to
+// 10.0.0.5:22: connection refused".
+type dialError struct {
+	addr string
+	err  error
+	ctx  context.Context
+}
+
+func (e *dialError) Error() string {
+	reason := e.err.Error()
+	var se *os.SyscallError
+	var op *net.OpError
+	switch {
+	case e.ctx.Err() != nil:
+		reason = "no answer in time"
+	case errors.As(e.err, &se):
+		reason = se.Err.Error()
+	case errors.As(e.err, &op) && op.Err != nil:
+		reason = op.Err.Error()
+	}
+	return "connect to " + e.addr + ": " + reason
+}
+
+func (e *dialError) Unwrap() error { return e.err }
+
+// authError says no key was accepted, and which key files were left out.
+func (h *SSHHost) authError(err error) error {
+	msg := fmt.Sprintf("log in to %s as %s: no key was accepted", h.Address, h.User)
+	if len(h.Auth) == 0 {
+		msg += " (no ssh-agent and no key file)"
+	}
+	if len(h.AuthNotes) > 0 {
+		msg += "; left out: " + strings.Join(h.AuthNotes, "; ")
+	}
+	return fmt.Errorf("%s: %w", msg, err)
+}
+
+// openSession opens a session for one command on the connection, in a
+// free slot (see slots), dialling first when needed. A connection found
+// dead is dialled once more. It waits at most until bound fires or ctx
+// ends, and each open at most the dial timeout.
+func (h *SSHHost) openSession(ctx context.Context, bound <-chan time.Time) (*sshConn, *ssh.Session, error) {
+	for attempt := 0; ; attempt++ {
+		c, err := h.conn(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		sess, err := h.sessionIn(ctx, c, bound)
+		if err == nil {
+			return c, sess, nil
+		}
+		if errors.Is(err, errConnDead) && attempt == 0 {
+			h.drop(c)
+			continue
+		}
+		return nil, nil, fmt.Errorf("%s: %w", h.Label, err)
+	}
+}
+
+var errConnDead = errors.New("the connection is gone")
+
+// sessionIn opens a session in one of c's slots. A server refusing it
+// (over its MaxSessions) teaches the slots its limit and the open waits
+// for a slot to free.
+func (h *SSHHost) sessionIn(ctx context.Context, c *sshConn, bound <-chan time.Time) (*ssh.Session, error) {
+	for {
+		if err := c.slots.acquire(ctx, bound); err != nil {
+			return nil, err
+		}
+		sess, err := h.newSession(ctx, c)
+		if err == nil {
+			return sess, nil
+		}
+		var refused *ssh.OpenChannelError
+		if !errors.As(err, &refused) {
+			c.slots.release()
+			return nil, err
+		}
+		if err := c.slots.refused(ctx, bound); err != nil {
+			return nil, fmt.Errorf("open a session: %v; %w", refused, err)
+		}
+	}
+}
+
+// newSession opens one session within the dial timeout; a connection
+// that does not answer in time is dropped.
+func (h *SSHHost) newSession(ctx context.Context, c *sshConn) (*ssh.Session, error) {
+	type result struct {
+		s   *ssh.Session
+		err error
+	}
+	got := make(chan result, 1)
+	go func() {
+		s, err := c.client.NewSession()
+		got <- result{s, err}
+	}()
+	t := time.NewTimer(h.dialTimeout())
+	defer t.Stop()
+	var r result
+	select {
+	case r = <-got:
+	case <-t.C:
+		h.drop(c)
+		r = <-got // the connection is closed: the open ends now
+		if r.s != nil {
+			r.s.Close()
+		}
+		return nil, fmt.Errorf("open a session: no answer within %v", h.dialTimeout())
+	case <-ctx.Done():
+		go func() {
+			if r := <-got; r.s != nil {
+				r.s.Close()
+			}
+		}()
+		return nil, fmt.Errorf("open a session: %w", ctx.Err())
+	}
+	if r.err != nil {
+		var refused *ssh.OpenChannelError
+		if errors.As(r.err, &refused) {
+			return nil, r.err
+		}
+		return nil, fmt.Errorf("open a session: %w: %w", errConnDead, r.err)
+	}
+	return r.s, nil
+}
+
+// keepAlive asks the server for a reply every interval; one not answered
+// within an interval drops the connection, so a dead host is noticed
+// between commands.
+func (h *SSHHost) keepAlive(c *sshConn, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+		}
+		replied := make(chan error, 1)
+		go func() {
+			_, _, err := c.client.SendRequest("keepalive@openssh.com", true, nil)
+			replied <- err
+		}()
+		select {
+		case err := <-replied:
+			if err == nil {
+				continue
+			}
+		case <-time.After(every):
+		case <-c.stop:
+			return
+		}
+		h.drop(c)
+		return
+	}
+}
+
+// drop closes c, and forgets it if it is still the host's connection.
+func (h *SSHHost) drop(c *sshConn) {
+	h.mu.Lock()
+	if h.cur == c {
+		h.cur = nil
+	}
+	select {
+	case <-c.stop:
+	default:
+		close(c.stop)
+	}
+	h.mu.Unlock()
+	_ = c.client.Close()
+}
+
+// errScanned ends a handshake once the host's key is read.
+var errScanned = errors.New("host key read")
+
+// ScanKey connects only far enough to read the key the host presents,
+// for a person to check its fingerprint before trusting it. It neither
+// uses nor changes the host's connection or backoff.
+func (h *SSHHost) ScanKey(ctx context.Context) (ssh.PublicKey, error) {
+	var key ssh.PublicKey
+	_, err := h.handshake(ctx, func(_ string, _ net.Addr, k ssh.PublicKey) error {
+		key = k
+		return errScanned
+	})
+	if key == nil {
+		return nil, fmt.Errorf("%s: read the host key: %w", h.Label, err)
+	}
+	return key, nil
+}
