@@ -211,7 +211,7 @@ func TestRedactedProposal(t *testing.T) {
 }
 
 // TestRemoteHost: an action for another host is judged, and fails when
-// approved: there is no transport yet.
+// approved where no transport to it is given.
 func TestRemoteHost(t *testing.T) {
 	r := newRig(t, policy.Suggest)
 	a := service(actions.ServiceRestart, "nginx")
@@ -221,7 +221,7 @@ func TestRemoteHost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != store.ApprovalFailed || !strings.Contains(got.Error, "no transport to host web1 yet") {
+	if got.State != store.ApprovalFailed || !strings.Contains(got.Error, "no transport to host web1") {
 		t.Fatalf("%s: %q", got.State, got.Error)
 	}
 	if len(r.systemctlCalls()) != 0 {

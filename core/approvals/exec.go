@@ -30,7 +30,10 @@ type MemoryWriter interface {
 // backup kept first, or a memory change through MemoryWriter; then the
 // action's check.
 type executor struct {
-	local   hosts.Local
+	local hosts.Transport // this machine's; nil: hosts.Local{}
+	// transports gives the transport to another host (an action's Host);
+	// nil: actions for other hosts fail.
+	transports func(host string) (hosts.Transport, error)
 	memory  MemoryWriter
 	backups string // <data dir>/backups
 	publish func(events.Event)
@@ -71,7 +74,7 @@ type prepared struct {
 // the entry as it starts running.
 func (x *executor) prepare(id store.ApprovalID, a actions.Action) (prepared, error) {
 	if a.Host != "" {
-		return prepared{}, fmt.Errorf("no transport to host %s yet", a.Host)
+		return prepared{}, x.remoteRefusal(a)
 	}
 	f, ok := a.Params.(actions.File)
 	if !ok || a.Kind != actions.FileWrite {
@@ -99,7 +102,7 @@ func (x *executor) run(ctx context.Context, id store.ApprovalID, a actions.Actio
 	var o outcome
 	switch {
 	case a.Host != "":
-		o = outcome{exitCode: -1, err: fmt.Sprintf("no transport to host %s yet", a.Host)}
+		o = x.runRemote(ctx, id, a, timeout, out)
 	case a.Kind.InProcess():
 		o = x.runMemory(ctx, id, a, out)
 	case a.Kind == actions.FileWrite:
@@ -107,9 +110,9 @@ func (x *executor) run(ctx context.Context, id store.ApprovalID, a actions.Actio
 	case a.Kind == actions.FileRead:
 		o = x.runFileRead(ctx, id, a, out)
 	default:
-		o = x.runProgram(ctx, id, a, timeout, out)
+		o = x.runProgram(ctx, x.here(), id, a, timeout, out)
 		if o.ok {
-			o = x.check(ctx, a, timeout, out, o)
+			o = x.check(ctx, x.here(), a, timeout, out, o)
 		}
 	}
 	o.output = out.text()
@@ -118,17 +121,17 @@ func (x *executor) run(ctx context.Context, id store.ApprovalID, a actions.Actio
 }
 
 // runProgram runs the action's argument list (command.run's in its Dir).
-func (x *executor) runProgram(ctx context.Context, id store.ApprovalID, a actions.Action, timeout time.Duration, out *outputLog) outcome {
+func (x *executor) runProgram(ctx context.Context, t hosts.Transport, id store.ApprovalID, a actions.Action, timeout time.Duration, out *outputLog) outcome {
 	argv := a.Argv()
 	if len(argv) == 0 {
 		return outcome{exitCode: -1, err: fmt.Sprintf("the %s action has nothing to run", a.Kind)}
 	}
-	cmd := hosts.Command{Argv: argv}
+	cmd := hosts.Command{Argv: argv, Root: needsRoot(a.Kind)}
 	if c, ok := a.Params.(actions.Command); ok {
 		cmd.Dir = c.Dir
 	}
 	first := true
-	res, err := x.local.Stream(ctx, cmd, timeout, func(l hosts.Line) {
+	res, err := t.Stream(ctx, cmd, timeout, func(l hosts.Line) {
 		if first {
 			first = false
 			x.began(id)
@@ -160,13 +163,13 @@ func programOutcome(res hosts.Output, name string) outcome {
 
 // check runs the action's check after it ran; the action failed when the
 // check does not hold. The check's lines are published and kept too.
-func (x *executor) check(ctx context.Context, a actions.Action, timeout time.Duration, out *outputLog, o outcome) outcome {
+func (x *executor) check(ctx context.Context, t hosts.Transport, a actions.Action, timeout time.Duration, out *outputLog, o outcome) outcome {
 	c := a.Check()
 	if len(c.Argv) == 0 || a.Kind == actions.SystemReboot {
 		// A reboot ends this process; nothing here could check it.
 		return o
 	}
-	if ok, why := x.holds(ctx, c, timeout, out); !ok {
+	if ok, why := x.holds(ctx, t, c, timeout, out); !ok {
 		o.ok, o.err = false, "the check failed: "+why
 	}
 	return o
@@ -174,11 +177,11 @@ func (x *executor) check(ctx context.Context, a actions.Action, timeout time.Dur
 
 // holds runs check c: it holds when it exits 0 and, with Want set, its
 // first line is Want.
-func (x *executor) holds(ctx context.Context, c actions.Check, timeout time.Duration, out *outputLog) (bool, string) {
+func (x *executor) holds(ctx context.Context, t hosts.Transport, c actions.Check, timeout time.Duration, out *outputLog) (bool, string) {
 	out.note("check: " + strings.Join(c.Argv, " "))
 	var first string
 	got := false
-	res, err := x.local.Stream(ctx, hosts.Command{Argv: c.Argv}, timeout, func(l hosts.Line) {
+	res, err := t.Stream(ctx, hosts.Command{Argv: c.Argv}, timeout, func(l hosts.Line) {
 		if !got && l.Stream == hosts.Stdout {
 			first, got = strings.TrimRight(l.Text, "\r\n"), true
 		}

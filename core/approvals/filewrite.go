@@ -366,7 +366,7 @@ func (x *executor) runFileWrite(ctx context.Context, id store.ApprovalID, a acti
 		out.note(fmt.Sprintf("wrote %d bytes to the new file %s", len(f.Content), f.Path))
 	}
 	if c := a.Check(); len(c.Argv) > 0 {
-		if ok, why := x.holds(ctx, c, timeout, out); !ok {
+		if ok, why := x.holds(ctx, x.here(), c, timeout, out); !ok {
 			return fail("the check failed: " + why)
 		}
 	}

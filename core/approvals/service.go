@@ -41,7 +41,11 @@ type ServiceOptions struct {
 	Store  *store.DB
 	Bus    *events.Bus   // nil: nothing is published, and waits re-read every safety interval
 	Config func() Config // nil: suggest, with the defaults
-	Local  hosts.Local
+	Local  hosts.Transport // this machine; nil: hosts.Local{}
+	// Transports gives the transport to another host, for an action whose
+	// Host names one (through SSH, with the host's sudo policy); nil:
+	// such actions fail.
+	Transports func(host string) (hosts.Transport, error)
 	Memory MemoryWriter // nil: the memory kinds fail
 	Log    *slog.Logger
 	Now    func() time.Time
@@ -100,7 +104,7 @@ func NewService(o ServiceOptions) *Service {
 	base, cancel := context.WithCancel(context.Background())
 	s := &Service{db: o.Store, bus: o.Bus, cfg: o.Config, log: o.Log, now: o.Now, runner: Runner(),
 		safety: safetyReread, base: base, stop: cancel, kick: make(chan struct{}, 1)}
-	s.exec = executor{local: o.Local, memory: o.Memory, backups: o.BackupDir, publish: s.publish}
+	s.exec = executor{local: o.Local, transports: o.Transports, memory: o.Memory, backups: o.BackupDir, publish: s.publish}
 	return s
 }
 
