@@ -34,9 +34,9 @@ type executor struct {
 	// transports gives the transport to another host (an action's Host);
 	// nil: actions for other hosts fail.
 	transports func(host string) (hosts.Transport, error)
-	memory  MemoryWriter
-	backups string // <data dir>/backups
-	publish func(events.Event)
+	memory     MemoryWriter
+	backups    string // <data dir>/backups
+	publish    func(events.Event)
 	// started, when set, is called as the action's program has been
 	// started (or, for what runs inside Macroa, as it begins): the
 	// benchmark's probe.

@@ -39,16 +39,16 @@ const (
 // ServiceOptions are what a Service is built from.
 type ServiceOptions struct {
 	Store  *store.DB
-	Bus    *events.Bus   // nil: nothing is published, and waits re-read every safety interval
-	Config func() Config // nil: suggest, with the defaults
+	Bus    *events.Bus     // nil: nothing is published, and waits re-read every safety interval
+	Config func() Config   // nil: suggest, with the defaults
 	Local  hosts.Transport // this machine; nil: hosts.Local{}
 	// Transports gives the transport to another host, for an action whose
 	// Host names one (through SSH, with the host's sudo policy); nil:
 	// such actions fail.
 	Transports func(host string) (hosts.Transport, error)
-	Memory MemoryWriter // nil: the memory kinds fail
-	Log    *slog.Logger
-	Now    func() time.Time
+	Memory     MemoryWriter // nil: the memory kinds fail
+	Log        *slog.Logger
+	Now        func() time.Time
 	// BackupDir is where file writes keep their backups (<data dir>/backups).
 	BackupDir string
 }
