@@ -1,0 +1,302 @@
+package hosts
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	sshconfig "github.com/kevinburke/ssh_config"
+)
+
+// SSHConfig is a person's ~/.ssh/config, read for what Macroa's hosts
+// take from it: HostName, User, Port, IdentityFile and ProxyJump of an
+// alias. As in ssh_config(5), the first value found wins; a Host line's
+// patterns take * and ? and !negation; Include takes globs, relative to
+// ~/.ssh, and applies only inside the block that holds it.
+//
+// kevinburke/ssh_config lexes each file and matches the patterns. What
+// it does not do is done here, by rewriting a line before it parses
+// (line numbers stay): Include is resolved here (the library resolves it
+// against the home of the process's user, not $HOME, and parses included
+// files itself, where the rewrites below would not reach); a Match block
+// is taken as a Host block when it is `Match all` or only `Match host`
+// or `originalhost` patterns (matched against the alias, since there is
+// no canonical name here), and otherwise never applies: exec, user,
+// localuser, canonical and final cannot be judged without running things
+// (the library refuses them outright).
+type SSHConfig struct {
+	home    string
+	entries []sshEntry
+	aliases []string
+}
+
+// sshEntry is one setting and the blocks that must all match the alias
+// for it to apply: the block holding it and those holding its Include.
+type sshEntry struct {
+	conds      []*sshconfig.Host
+	key, value string // key in lower case
+}
+
+// includeKey stands for Include in the text handed to the library.
+const includeKey = "MacroaInclude"
+
+// maxIncludeDepth is OpenSSH's limit on nested Includes.
+const maxIncludeDepth = 16
+
+// LoadSSHConfig reads an ssh_config file and what it includes. A missing
+// file is an empty configuration; one that cannot be parsed is an error
+// naming the file and line.
+func LoadSSHConfig(path string) (*SSHConfig, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = ""
+	}
+	c := &SSHConfig{home: home}
+	if err := c.load(path, nil, 0); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return &SSHConfig{home: home}, nil
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// DefaultSSHConfigPath is ~/.ssh/config.
+func DefaultSSHConfigPath() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".ssh", "config")
+}
+
+func (c *SSHConfig) load(path string, conds []*sshconfig.Host, depth int) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	text, err := rewrite(string(raw))
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	cfg, err := sshconfig.DecodeBytes([]byte(text))
+	if err != nil {
+		return fmt.Errorf("%s: %s", path, lineOf(err.Error()))
+	}
+	for _, host := range cfg.Hosts {
+		within := append(slices.Clip(conds), host)
+		for _, n := range host.Nodes {
+			kv, ok := n.(*sshconfig.KV)
+			if !ok {
+				continue
+			}
+			key := strings.ToLower(kv.Key)
+			if key != strings.ToLower(includeKey) {
+				if key == "port" && !validPort(kv.Value) {
+					return fmt.Errorf("%s: line %d: Port %q is not a port number", path, kv.Pos().Line, kv.Value)
+				}
+				c.entries = append(c.entries, sshEntry{conds: within, key: key, value: kv.Value})
+				continue
+			}
+			if depth >= maxIncludeDepth {
+				return fmt.Errorf("%s: line %d: Include nested more than %d deep", path, kv.Pos().Line, maxIncludeDepth)
+			}
+			for _, pattern := range strings.Fields(kv.Value) {
+				matches, err := filepath.Glob(c.includePath(pattern))
+				if err != nil {
+					return fmt.Errorf("%s: line %d: Include %q: %w", path, kv.Pos().Line, pattern, err)
+				}
+				for _, m := range matches { // sorted, as ssh reads them
+					if err := c.load(m, within, depth+1); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		c.addAliases(host)
+	}
+	return nil
+}
+
+// includePath resolves an Include argument as ssh does for a user's file.
+func (c *SSHConfig) includePath(p string) string {
+	switch {
+	case filepath.IsAbs(p):
+		return p
+	case strings.HasPrefix(p, "~/"):
+		return filepath.Join(c.home, p[2:])
+	}
+	return filepath.Join(c.home, ".ssh", p)
+}
+
+// addAliases records a Host line's concrete names: no wildcard, no
+// negation, and none from a Match line.
+func (c *SSHConfig) addAliases(h *sshconfig.Host) {
+	for _, p := range h.Patterns {
+		if p.String() == matchMark {
+			return
+		}
+	}
+	for _, p := range h.Patterns {
+		s := p.String()
+		if s == "" || strings.ContainsAny(s, "*?!") || slices.Contains(c.aliases, s) {
+			continue
+		}
+		c.aliases = append(c.aliases, s)
+	}
+}
+
+// Aliases are the concrete names of Host lines, in file order: the hosts
+// a person may import.
+func (c *SSHConfig) Aliases() []string {
+	if c == nil {
+		return nil
+	}
+	return slices.Clone(c.aliases)
+}
+
+// Get is the first value of key (any case) for alias; "" when none.
+func (c *SSHConfig) Get(alias, key string) string {
+	if v := c.GetAll(alias, key); len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// GetAll is every value of key for alias, in order (IdentityFile may
+// be given more than once).
+func (c *SSHConfig) GetAll(alias, key string) []string {
+	if c == nil {
+		return nil
+	}
+	key = strings.ToLower(key)
+	var out []string
+	for _, e := range c.entries {
+		if e.key == key && matchesAll(e.conds, alias) {
+			out = append(out, e.value)
+		}
+	}
+	return out
+}
+
+func matchesAll(conds []*sshconfig.Host, alias string) bool {
+	for _, h := range conds {
+		if !h.Matches(alias) {
+			return false
+		}
+	}
+	return true
+}
+
+func validPort(s string) bool {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' || n > 65535 {
+			return false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return s != "" && n >= 1 && n <= 65535
+}
+
+// lineOf turns the library's "(3, 7): msg" into "line 3: msg".
+func lineOf(msg string) string {
+	var line, col int
+	if n, _ := fmt.Sscanf(msg, "(%d, %d):", &line, &col); n == 2 {
+		if i := strings.Index(msg, "):"); i >= 0 {
+			return fmt.Sprintf("line %d:%s", line, strings.TrimRight(msg[i+2:], "\n"))
+		}
+	}
+	return msg
+}
+
+// matchMark ends the Host line a Match line became: a negated name no
+// alias has, so it changes no match, and marks the names as no aliases.
+const matchMark = "!macroa.match"
+
+// rewrite prepares a file's text for the library, line for line: Include
+// becomes includeKey (resolved here), a Match line becomes the Host line
+// it amounts to (see SSHConfig). The library takes almost anything, so
+// the lines ssh would refuse are refused here: a keyword that is not a
+// word, one without a value, an unbalanced quote.
+func rewrite(text string) (string, error) {
+	var b strings.Builder
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		key, rest := splitKeyword(line)
+		if err := checkLine(key, rest); err != nil {
+			return "", fmt.Errorf("line %d: %w", n, err)
+		}
+		switch strings.ToLower(key) {
+		case "include":
+			line = includeKey + " " + rest
+		case "match":
+			line = "Host " + matchPatterns(rest) + " " + matchMark
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// checkLine refuses a line ssh would not read.
+func checkLine(key, rest string) error {
+	if key == "" || key[0] == '#' {
+		return nil
+	}
+	for _, r := range key {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return fmt.Errorf("%q is not a keyword", key)
+		}
+	}
+	value := rest
+	if i := strings.Index(rest, " #"); i >= 0 {
+		value = rest[:i]
+	}
+	if strings.TrimSpace(value) == "" {
+		return fmt.Errorf("%s has no value", key)
+	}
+	if strings.Count(value, `"`)%2 != 0 {
+		return fmt.Errorf("%s: a quote is not closed", key)
+	}
+	return nil
+}
+
+// splitKeyword splits "Keyword value" or "Keyword=value".
+func splitKeyword(line string) (key, rest string) {
+	s := strings.TrimLeft(line, " \t")
+	i := strings.IndexAny(s, " \t=")
+	if i < 0 {
+		return s, ""
+	}
+	key, rest = s[:i], strings.TrimLeft(s[i:], " \t")
+	rest = strings.TrimLeft(strings.TrimPrefix(rest, "="), " \t")
+	return key, rest
+}
+
+// matchPatterns is the Host pattern list a Match line amounts to; "!*"
+// (never) for criteria that cannot be judged here.
+func matchPatterns(criteria string) string {
+	f := strings.Fields(criteria)
+	if len(f) == 1 && strings.EqualFold(f[0], "all") {
+		return "*"
+	}
+	if len(f) != 2 {
+		return "!*"
+	}
+	switch strings.ToLower(f[0]) {
+	case "host", "originalhost":
+		return strings.ReplaceAll(f[1], ",", " ")
+	}
+	return "!*"
+}
