@@ -1,0 +1,34 @@
+// Package fleet watches the hosts: it probes each one on its interval,
+// keeps its status and history in the store, and raises and clears
+// alerts by the rules in rules.go.
+//
+// # One poller
+//
+// Any number of processes may have the fleet open (the daemon, cockpits,
+// CLI commands); only the one holding the "hosts" lease probes hosts on
+// their intervals, exactly as core/scheduler's runner holds its lease:
+// renewed every RenewEvery, taken over when it expires or its holder has
+// ended, and taken from a cockpit by the daemon. Every other process reads
+// the status the holder wrote, and a host whose last probe is older than
+// two intervals and the timeout while no poller runs reads as stale.
+//
+// # One probe of a host at a time
+//
+// Each host has its own goroutine and interval. A probe is bounded by
+// [monitor] timeout; while a host does not answer its interval doubles,
+// up to MaxBackoff, and resets at the first answer. A host whose key is
+// unknown (untrusted) or changed (refused) is not probed again until
+// ProbeNow asks, after a person acted. ProbeNow probes at once, with or
+// without the lease; a probe of the host already under way is joined,
+// never run twice.
+//
+// # What a probe writes
+//
+// One transaction per probe: the status (its state, why, the snapshot of
+// the last answer), one sample of the headline numbers, and each alert
+// that fires or clears with its audit entry. Each transition is
+// published (events.HostAlert), and so is each probe (events.HostProbed);
+// core/app turns the alerts into notifications. Only the lease holder
+// fires and clears alerts: a ProbeNow elsewhere writes the status and the
+// sample only.
+package fleet

@@ -1,0 +1,72 @@
+package fleet
+
+import (
+	"context"
+	"time"
+)
+
+// poll probes one host on its interval until ctx ends: at once when its
+// last probe is older than the interval (a poller taking over does not
+// probe what was just probed), then every interval; while it does not
+// answer, the interval doubles up to MaxBackoff; a host whose key is
+// untrusted or refused waits for ProbeNow.
+func (s *Service) poll(ctx context.Context, e HostEntry) {
+	hs := s.state(e.Name)
+	wait := time.Duration(0)
+	if row, ok, err := s.o.Store.GetHostStatus(ctx, e.Name); err == nil && ok && !row.ProbedAt.IsZero() {
+		if State(row.State) == StateUntrusted || State(row.State) == StateRefused {
+			wait = -1
+		} else if d := row.ProbedAt.Add(e.Interval).Sub(s.o.Clock()); d > 0 {
+			wait = min(d, e.Interval)
+		}
+	}
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		if s.o.onWait != nil {
+			s.o.onWait(e.Name, wait)
+		}
+		var tick <-chan time.Time
+		if wait >= 0 {
+			timer.Reset(wait)
+			tick = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick:
+		case <-hs.wake:
+			// A ProbeNow just probed the host: wait from its answer.
+			if !timer.Stop() {
+				select {
+				case <-timer.C:
+				default:
+				}
+			}
+			wait = s.nextWait(e, hs)
+			continue
+		}
+		if _, err := s.probeHost(ctx, e, hs, true); err != nil && ctx.Err() == nil {
+			s.o.Log.Warn("fleet: probe", "host", e.Name, "err", err)
+		}
+		wait = s.nextWait(e, hs)
+	}
+}
+
+// nextWait is the wait before the host's next probe: -1 while it waits
+// for a person.
+func (s *Service) nextWait(e HostEntry, hs *hostState) time.Duration {
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	switch {
+	case hs.blocked:
+		return -1
+	case hs.failures > 1:
+		wait := e.Interval
+		for i := 1; i < hs.failures && wait < s.o.MaxBackoff; i++ {
+			wait *= 2
+		}
+		return max(min(wait, s.o.MaxBackoff), e.Interval)
+	}
+	return e.Interval
+}

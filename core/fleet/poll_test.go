@@ -1,0 +1,152 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/macroa/macroa/store"
+)
+
+// holdingService starts a Service that polls web1 (and local) through p
+// every hour: the first probe of each runs at once, later ones when the
+// test asks with ProbeNow.
+func holdingService(t *testing.T, p *scripted, rec *recorder) (*Service, *store.DB) {
+	t.Helper()
+	db := openStore(t, "")
+	o := testOptions(db, p, rec)
+	quietLocal(&o, newScripted(fixture(t)))
+	s := startService(t, o)
+	waitFor(t, "the lease", s.Holding)
+	waitFor(t, "the first probe", func() bool {
+		st, err := s.Status(context.Background(), "web1")
+		return err == nil && st.State != StateNew
+	})
+	return s, db
+}
+
+// An alert fires after two probes over the threshold, clears after two
+// under it by the margin; each transition is published and audited.
+func TestAlertFiresAndClears(t *testing.T) {
+	ctx := context.Background()
+	p := newScripted(fixture(t))
+	p.set(diskAt(95), nil)
+	rec := &recorder{}
+	s, db := holdingService(t, p, rec) // probe 1: 95%
+	steps := []struct {
+		disk   uint64
+		state  State
+		alerts int // firing
+	}{
+		{95, StateAlert, 1}, {88, StateAlert, 1}, {80, StateAlert, 1}, {80, StateOK, 0},
+	}
+	for i, st := range steps {
+		p.set(diskAt(st.disk), nil)
+		got, err := s.ProbeNow(ctx, "web1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State != st.state || got.Alerts != st.alerts {
+			t.Fatalf("probe %d at %d%%: %s (%s) with %d alerts, want %s with %d", i+2, st.disk, got.State, got.Why, got.Alerts, st.state, st.alerts)
+		}
+	}
+	all, err := s.Alerts(ctx, "web1", true, 0)
+	if err != nil || len(all) != 1 || all[0].Firing() || all[0].Rule != RuleDisk || all[0].Subject != "/" {
+		t.Fatalf("alerts: %+v %v", all, err)
+	}
+	ev := rec.alerts()
+	if len(ev) != 2 || !ev[0].Firing || ev[1].Firing || !strings.Contains(ev[0].Message, "disk / at 95%") {
+		t.Errorf("events: %+v", ev)
+	}
+	entries, _ := db.RecentAudit(ctx, 10)
+	var audited int
+	for _, e := range entries {
+		if e.Skill == "hosts" && e.Source == RoleCockpit {
+			audited++
+		}
+	}
+	if audited != 2 {
+		t.Errorf("%d audit entries for the alert, want 2", audited)
+	}
+	hist, err := s.History(ctx, "web1", time.Time{})
+	if err != nil || len(hist) != 5 || hist[0].DiskPercent != 95 || hist[4].DiskPercent != 80 || !hist[4].OK {
+		t.Errorf("history: %d samples %+v %v", len(hist), hist, err)
+	}
+	if !math.IsNaN(hist[0].CPUPercent) || hist[4].CPUPercent != 25 {
+		t.Errorf("CPU from the counters of the probe before: first %v, last %v, want NaN and 25", hist[0].CPUPercent, hist[4].CPUPercent)
+	}
+}
+
+// A slow probe and a ProbeNow of the same host at once make one probe.
+func TestProbeNowJoinsTheProbeUnderWay(t *testing.T) {
+	ctx := context.Background()
+	p := newScripted(fixture(t))
+	gate := make(chan struct{})
+	p.gate = gate
+	db := openStore(t, "")
+	o := testOptions(db, p, nil)
+	quietLocal(&o, newScripted(fixture(t)))
+	joined := make(chan struct{}, 1)
+	o.onJoin = func(string) { joined <- struct{}{} }
+	s := startService(t, o)
+	<-p.started // the poller's first probe is under way
+	done := make(chan error, 1)
+	go func() { _, err := s.ProbeNow(ctx, "web1"); done <- err }()
+	<-joined
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := p.calls.Load(); n != 1 {
+		t.Fatalf("%d probes, want 1", n)
+	}
+}
+
+// While a host does not answer its interval doubles, up to MaxBackoff,
+// and the first answer resets it; its state says since when.
+func TestBackoffWhileUnreachable(t *testing.T) {
+	p := newScripted(fixture(t))
+	p.set(nil, errors.New("dial tcp 10.0.0.5:22: connect: connection refused"))
+	db := openStore(t, "")
+	o := testOptions(db, p, nil)
+	quietLocal(&o, newScripted(fixture(t)))
+	interval := 10 * time.Millisecond
+	o.Hosts = func() []HostEntry { return []HostEntry{{Name: "web1", Prober: p, Interval: interval}} }
+	o.MaxBackoff = 80 * time.Millisecond
+	waits := make(chan time.Duration, 100)
+	o.onWait = func(h string, d time.Duration) {
+		if h == "web1" {
+			waits <- d
+		}
+	}
+	s := startService(t, o)
+	want := []time.Duration{0, interval, 2 * interval, 4 * interval, 8 * interval, 8 * interval}
+	for i, w := range want {
+		if got := <-waits; got != w {
+			t.Fatalf("wait %d: %v, want %v", i, got, w)
+		}
+	}
+	st, err := s.Status(context.Background(), "web1")
+	if err != nil || st.State != StateUnreachable || !strings.HasPrefix(st.Why, "unreachable since ") || !strings.Contains(st.Why, "connection refused") {
+		t.Fatalf("status %s %q %v", st.State, st.Why, err)
+	}
+	if st.Alerts != 1 {
+		t.Errorf("%d alerts firing, want unreachable", st.Alerts)
+	}
+	p.set(nil, nil)
+	for got := range waits {
+		if got == interval {
+			break // reset by an answer
+		}
+		if got < 8*interval {
+			t.Fatalf("wait %v while the host answers", got)
+		}
+	}
+	waitFor(t, "the unreachable alert to clear", func() bool {
+		st, _ := s.Status(context.Background(), "web1")
+		return st.State == StateOK && st.Alerts == 0
+	})
+}

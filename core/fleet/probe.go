@@ -1,0 +1,267 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/macroa/macroa/core/events"
+	"github.com/macroa/macroa/hosts"
+	"github.com/macroa/macroa/hosts/probe"
+	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/termsafe"
+)
+
+// hostState is what this process remembers of one host between probes.
+// One probe of the host runs at a time (inflight); the fields below mu
+// are written by that probe and read by the host's poller.
+type hostState struct {
+	name string
+	wake chan struct{} // ProbeNow wakes a poller waiting for a person
+
+	mu       sync.Mutex
+	inflight *flight
+	loaded   bool // read back from the store
+	rules    RuleState
+	prevCPU  probe.CPUTimes
+	hasCPU   bool
+	failures int       // probes in a row that did not answer
+	since    time.Time // the first of them
+	blocked  bool      // untrusted or refused: wait for a person
+	probes   int
+}
+
+// flight is one probe under way, which a second caller joins.
+type flight struct {
+	done chan struct{}
+	st   HostStatus
+	err  error
+}
+
+// probeHost probes e once, or joins the probe of it already under way;
+// holding says this process holds the lease (and so fires and clears
+// alerts).
+func (s *Service) probeHost(ctx context.Context, e HostEntry, hs *hostState, holding bool) (HostStatus, error) {
+	hs.mu.Lock()
+	if f := hs.inflight; f != nil {
+		hs.mu.Unlock()
+		if s.o.onJoin != nil {
+			s.o.onJoin(e.Name)
+		}
+		select {
+		case <-f.done:
+			return f.st, f.err
+		case <-ctx.Done():
+			return HostStatus{}, ctx.Err()
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	hs.inflight = f
+	hs.mu.Unlock()
+	f.st, f.err = s.runProbe(ctx, e, hs, holding)
+	hs.mu.Lock()
+	hs.inflight = nil
+	hs.mu.Unlock()
+	close(f.done)
+	return f.st, f.err
+}
+
+// load reads back what the store knows of the host: the alerts firing,
+// the last CPU counters, the start of an unreachable spell. hs.mu is held.
+func (s *Service) load(ctx context.Context, hs *hostState) error {
+	if hs.loaded {
+		return nil
+	}
+	firing, err := s.firingKeys(ctx, hs.name)
+	if err != nil {
+		return err
+	}
+	row, ok, err := s.o.Store.GetHostStatus(ctx, hs.name)
+	if err != nil {
+		return err
+	}
+	hs.rules = NewRuleState(firing)
+	if ok {
+		if snap, _, err := decodeSnapshot(row.Snapshot); err == nil && snap.CPU.OK {
+			hs.prevCPU, hs.hasCPU = snap.CPU.Value, true
+		}
+		if State(row.State) == StateUnreachable {
+			hs.since = row.Since
+		}
+	}
+	hs.loaded = true
+	return nil
+}
+
+func (s *Service) firingKeys(ctx context.Context, host string) ([]AlertKey, error) {
+	alerts, err := s.o.Store.ListHostAlerts(ctx, store.HostAlertFilter{Host: host, Firing: true, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]AlertKey, len(alerts))
+	for i, a := range alerts {
+		keys[i] = AlertKey{Rule: Rule(a.Rule), Subject: a.Subject}
+	}
+	return keys, nil
+}
+
+// runProbe probes the host, judges it and writes what it found.
+func (s *Service) runProbe(ctx context.Context, e HostEntry, hs *hostState, holding bool) (HostStatus, error) {
+	hs.mu.Lock()
+	err := s.load(ctx, hs)
+	rules, prevCPU, hasCPU := hs.rules, hs.prevCPU, hs.hasCPU
+	hs.mu.Unlock()
+	if err != nil {
+		return HostStatus{}, fmt.Errorf("probe %s: %w", e.Name, err)
+	}
+	if !holding {
+		// Another process may hold the lease and move the alerts: start
+		// from what the store says fires, and change nothing of it.
+		keys, err := s.firingKeys(ctx, e.Name)
+		if err != nil {
+			return HostStatus{}, fmt.Errorf("probe %s: %w", e.Name, err)
+		}
+		rules = NewRuleState(keys)
+	}
+	p := e.Prober
+	if p == nil {
+		if e.Transport == nil {
+			return HostStatus{}, fmt.Errorf("probe %s: it has no transport", e.Name)
+		}
+		p = ProbeOver(e.Transport)
+	}
+	pctx, cancel := context.WithTimeout(ctx, s.timeout())
+	sent := s.o.Clock()
+	snap, perr := p.Probe(pctx)
+	received := s.o.Clock()
+	cancel()
+	if ctx.Err() != nil {
+		return HostStatus{}, ctx.Err() // stopping: nothing is written
+	}
+	r := result{entry: e, sent: sent, received: received, snap: snap, err: perr}
+	r.classify()
+	obs := Observation{Snapshot: snap, Answered: perr == nil, Failure: r.failure, KeyChanged: r.state == StateRefused,
+		Sent: sent, Received: received}
+	var out Outcome
+	if r.state != StateUntrusted {
+		out = Evaluate(rules, obs, s.o.Thresholds)
+	} else {
+		out = Outcome{State: rules}
+	}
+
+	hs.mu.Lock()
+	failures, since := hs.failures, hs.since
+	hs.mu.Unlock()
+	if r.state == StateUnreachable {
+		if failures == 0 && since.IsZero() {
+			since = sent
+		}
+		failures++
+	} else {
+		failures, since = 0, time.Time{}
+	}
+	var cpu float64 = math.NaN()
+	if perr == nil && snap.CPU.OK && hasCPU {
+		if v, ok := probe.CPUPercent(prevCPU, snap.CPU.Value); ok {
+			cpu = v
+		}
+	}
+	state, why := s.decide(r, out, since)
+	rec, err := s.record(ctx, hs, r, out, state, why, cpu, holding)
+	if err != nil {
+		return HostStatus{}, err
+	}
+
+	hs.mu.Lock()
+	if holding {
+		hs.rules = out.State
+	}
+	if perr == nil && snap.CPU.OK {
+		hs.prevCPU, hs.hasCPU = snap.CPU.Value, true
+	}
+	hs.failures, hs.since = failures, since
+	hs.blocked = r.state == StateUntrusted || r.state == StateRefused
+	hs.probes++
+	hs.mu.Unlock()
+
+	for _, a := range rec.Fired {
+		s.o.Publish(events.HostAlert{Host: e.Name, Rule: a.Rule, Subject: a.Subject, Message: a.Message, Firing: true})
+	}
+	for _, a := range rec.Resolved {
+		s.o.Publish(events.HostAlert{Host: e.Name, Rule: a.Rule, Subject: a.Subject, Message: a.Message, Firing: false})
+	}
+	s.o.Publish(events.HostProbed{Host: e.Name, State: rec.Status.State})
+	firing, _ := s.o.Store.FiringHostAlerts(ctx)
+	return s.status(e, rec.Status, firing[e.Name], true), nil
+}
+
+// result is one probe's answer, sorted into a state.
+type result struct {
+	entry          HostEntry
+	sent, received time.Time
+	snap           probe.Snapshot
+	err            error
+
+	state            State // unreachable, untrusted, refused; "" when it answered
+	failure          string
+	fingerprint, key string
+}
+
+func (r *result) classify() {
+	if r.err == nil {
+		return
+	}
+	var unknown *hosts.UnknownHostError
+	var changed *hosts.HostKeyChangedError
+	switch {
+	case errors.As(r.err, &changed):
+		r.state, r.fingerprint = StateRefused, changed.Fingerprint
+		if changed.Key != nil {
+			r.key = changed.Key.Type()
+		}
+	case errors.As(r.err, &unknown):
+		r.state, r.fingerprint = StateUntrusted, unknown.Fingerprint
+		if unknown.Key != nil {
+			r.key = unknown.Key.Type()
+		}
+	default:
+		r.state = StateUnreachable
+	}
+	r.failure = oneLine(r.err.Error())
+}
+
+// oneLine makes untrusted text one clean line of at most 300 runes.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(termsafe.Clean(s)), " ")
+	return cutText(s, 300)
+}
+
+// decide is the host's state after a probe, and why in one line.
+func (s *Service) decide(r result, out Outcome, since time.Time) (State, string) {
+	switch r.state {
+	case StateRefused:
+		return StateRefused, fmt.Sprintf("host key CHANGED (now %s %s): refused", r.key, r.fingerprint)
+	case StateUntrusted:
+		return StateUntrusted, fmt.Sprintf("host key not trusted yet (%s %s)", r.key, r.fingerprint)
+	case StateUnreachable:
+		return StateUnreachable, fmt.Sprintf("unreachable since %s: %s", since.Local().Format("15:04"), r.failure)
+	}
+	if n := len(out.Firing); n > 0 {
+		why := out.Firing[0].Message
+		if n > 1 {
+			why += fmt.Sprintf(" (+%d more)", n-1)
+		}
+		return StateAlert, why
+	}
+	if len(out.Near) > 0 {
+		return StateWarn, "near: " + out.Near[0].Message
+	}
+	if len(out.Missing) > 0 {
+		return StateWarn, "not measured: " + out.Missing[0]
+	}
+	return StateOK, ""
+}
