@@ -3,11 +3,12 @@ package agent
 import (
 	"context"
 	"fmt"
-	"github.com/macroa/macroa/core/actions"
 	"time"
 
+	"github.com/macroa/macroa/core/actions"
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/core/tools"
+	"github.com/macroa/macroa/hosts"
 )
 
 // defaultCommandTimeout bounds a command when the shell skill sets no
@@ -75,6 +76,11 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 		return a.propose(ctx, actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: command, Dir: absDir(a.Shell.Dir)}}, d.Reason)
 	}
 	sh := PolicyShell(a.Shell, d)
+	if sh.Runner.Name() != hosts.LocalName {
+		// The policy judged paths on this machine; elsewhere they mean
+		// other files. Another host's commands are typed actions.
+		return failed("run_command runs on this machine only, not on %s", sh.Runner.Name())
+	}
 	return fromResult(sh.Run(ctx, skills.Intent{Skill: skills.Shell, Action: "run", Input: command, Tier: a.Tier,
 		Args: map[string]string{"command": command}}))
 }
@@ -85,6 +91,9 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 // and a time limit.
 func PolicyShell(sh skills.ShellSkill, d Decision) skills.ShellSkill {
 	sh.Env = append(append([]string(nil), sh.Env...), d.Env...)
+	if sh.Runner == nil {
+		sh.Runner = hosts.Local{}
+	}
 	if b := policyBash(); b != "" {
 		sh.Shell = b
 	} else {

@@ -117,6 +117,16 @@ func (k *Kernel) judge(in skills.Intent) judgement {
 		}
 		return judgement{action: fmt.Sprintf("remind %s: %s", in.Arg("when"), in.Arg("message")), changes: true,
 			ask: "it sets a reminder"}
+	case skills.Hosts:
+		// It reads the fleet's snapshots, a probe or `systemctl is-active`.
+		what := in.Arg("host")
+		if in.Arg("all") != "" {
+			what = "all hosts"
+		}
+		if u := in.Arg("unit"); u != "" {
+			what = u + " on " + what
+		}
+		return judgement{action: strings.TrimSpace("hosts " + in.Action + " " + what), readOnly: true}
 	case skills.Chat, skills.Agent:
 		// An answer changes nothing; the agent's tools pass their own gate.
 		return judgement{action: string(in.Skill), readOnly: true}

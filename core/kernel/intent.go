@@ -37,6 +37,8 @@ func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by C
 		return k.memoryFor(t).Run(ctx, d.Intent)
 	case skills.Reminder:
 		return k.remindFor(ctx, t).Run(ctx, d.Intent)
+	case skills.Hosts:
+		return k.hosts.Run(ctx, d.Intent)
 	}
 	sh := k.shell
 	if by.byModel() {

@@ -41,6 +41,9 @@ type Options struct {
 	Models   ModelFactory // nil: no model layer
 	// Reminders keeps the reminders "remind me …" sets; nil: none can be set.
 	Reminders skills.Reminders
+	// Hosts answers questions about the hosts' health ("disk usage on
+	// web1"); nil: none can be answered.
+	Hosts skills.HostsReader
 	// Location is the person's zone, in which reminder times are read;
 	// nil: time.Local (from TZ, else the system's zone).
 	Location *time.Location
@@ -57,6 +60,7 @@ type Kernel struct {
 	files    skills.FileSkill
 	memory   skills.MemorySkill
 	remind   skills.ReminderSkill
+	hosts    skills.HostsSkill
 	registry *router.Registry
 	secrets  []string // configured secret values, removed from audit text
 
@@ -88,6 +92,7 @@ func New(o Options) *Kernel {
 			DataFiles: []string{o.Config.DBPath, o.Config.LogPath, o.Config.FilePath}},
 		memory:   skills.MemorySkill{DB: o.DB},
 		remind:   skills.ReminderSkill{Store: o.Reminders, Loc: o.Location, Now: o.Now},
+		hosts:    skills.HostsSkill{Fleet: o.Hosts, Now: o.Now},
 		registry: router.DefaultRegistry(),
 		secrets:  secretValues(o.Config),
 		models:   o.Models,
@@ -171,7 +176,9 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 		// A memory lookup that found nothing is a question a model may
 		// still answer ("what is my IP address"), when one is configured;
 		// without one it is simply not stored.
-		needsModel = sr.Miss && d.Intent.Skill == skills.Memory && d.Intent.Action == "recall" && k.modelAvailable(ctx)
+		// So is a host question naming no host ("disk usage of photos").
+		needsModel = sr.Miss && (d.Intent.Skill == skills.Memory && d.Intent.Action == "recall" || d.Intent.Skill == skills.Hosts) &&
+			k.modelAvailable(ctx)
 		if needsModel {
 			d = router.Decision{Route: routeMemoryMiss, Intent: skills.Intent{Skill: skills.Chat, Input: req.Input, Tier: d.Intent.Tier}, TierKeyword: d.TierKeyword}
 		}

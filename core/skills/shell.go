@@ -12,9 +12,10 @@ import (
 // ShellHelp is the answer to a bare "!".
 const ShellHelp = "What command would you like me to run? (e.g. !ls -la or !df -h)"
 
-// ShellSkill runs a person's "!cmd" through their own shell on this machine.
+// ShellSkill runs a person's "!cmd" through their own shell, through a
+// transport: this machine's unless Runner says otherwise.
 type ShellSkill struct {
-	Runner  hosts.Local
+	Runner  hosts.Transport // nil: hosts.Local{}
 	Shell   string        // path of the shell; see hosts.UserShell
 	Timeout time.Duration // whole-command limit; the process group is killed after it
 	Dir     string        // working directory; "" keeps the caller's
@@ -41,7 +42,11 @@ func (s ShellSkill) RunStreaming(ctx context.Context, in Intent, onLine func(hos
 	cmd := hosts.ShellCommand(s.Shell, command)
 	cmd.Dir = s.Dir
 	cmd.Env = s.Env
-	out, err := s.Runner.Stream(ctx, cmd, s.Timeout, onLine)
+	var run hosts.Transport = hosts.Local{}
+	if s.Runner != nil {
+		run = s.Runner
+	}
+	out, err := run.Stream(ctx, cmd, s.Timeout, onLine)
 	if err != nil {
 		return Result{Error: fmt.Sprintf("could not run the command: %v", err), ExitCode: 127}
 	}
