@@ -16,10 +16,10 @@ const ShellHelp = "What command would you like me to run? (e.g. !ls -la or !df -
 // transport: this machine's unless Runner says otherwise.
 type ShellSkill struct {
 	Runner  hosts.Transport // nil: hosts.Local{}
-	Shell   string        // path of the shell; see hosts.UserShell
-	Timeout time.Duration // whole-command limit; the process group is killed after it
-	Dir     string        // working directory; "" keeps the caller's
-	Env     []string      // KEY=value pairs added to the inherited environment
+	Shell   string          // path of the shell; see hosts.UserShell
+	Timeout time.Duration   // whole-command limit; the process group is killed after it
+	Dir     string          // working directory; "" keeps the caller's
+	Env     []string        // KEY=value pairs added to the inherited environment
 }
 
 // Run executes the intent's command. stdout comes first; stderr follows
