@@ -1,0 +1,146 @@
+package hosts
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/macroa/macroa/core/fleet"
+	"github.com/macroa/macroa/ui/tui/kit"
+)
+
+// Messages of the pane's actions.
+type (
+	probedMsg struct {
+		name   string
+		status fleet.HostStatus
+		err    error
+	}
+	scannedMsg struct {
+		seq  uint64
+		name string
+		info fleet.KeyInfo
+		err  error
+	}
+	trustedMsg struct {
+		name   string
+		status fleet.HostStatus
+		probed bool // the probe after trusting answered
+		err    error
+	}
+)
+
+// probeCmd probes a host now, in a Cmd: the row says "probing…" until it
+// answers.
+func (p *Pane) probeCmd(name string) tea.Cmd {
+	if p.svc == nil {
+		return nil
+	}
+	if p.probing[name] {
+		return kit.Toast(kit.ToastInfo, kit.SafeLine(name)+" is being probed already")
+	}
+	p.probing[name] = true
+	svc := p.svc
+	return kit.Query(probeTimeout, func(ctx context.Context) tea.Msg {
+		st, err := svc.ProbeNow(ctx, name)
+		return probedMsg{name: name, status: st, err: err}
+	})
+}
+
+// probed reports a probe and reads the hosts again.
+func (p *Pane) probed(m probedMsg) tea.Cmd {
+	delete(p.probing, m.name)
+	name := kit.SafeLine(m.name)
+	var toast tea.Cmd
+	switch {
+	case m.err != nil:
+		toast = kit.Toast(kit.ToastError, "probe "+name+": "+kit.Sentence(m.err))
+	case m.status.State == fleet.StateOK:
+		toast = kit.Toast(kit.ToastInfo, "probed "+name+": ok")
+	default:
+		text := "probed " + name + ": " + string(m.status.State)
+		if why := kit.SafeLine(m.status.Why); why != "" {
+			text += ": " + why
+		}
+		toast = kit.Toast(kit.ToastWarn, text)
+	}
+	return tea.Batch(p.reload(), toast)
+}
+
+// trustKey starts trusting a host's key: an unknown host's key is
+// fetched and shown for a y/n; a changed key is refused with a warning.
+func (p *Pane) trustKey(h *fleet.HostStatus) tea.Cmd {
+	switch h.State {
+	case fleet.StateRefused:
+		p.prompt, p.target = keyWarned, h.Name
+		p.key = fleet.KeyInfo{Host: h.Name, Address: h.Address, Type: h.KeyType, Fingerprint: h.Fingerprint, Known: true, Changed: true}
+		return nil
+	case fleet.StateUntrusted:
+	default:
+		if h.Source != fleet.SourceSSH {
+			return kit.Toast(kit.ToastInfo, kit.SafeLine(h.Name)+" is not reached over SSH: it has no key to trust")
+		}
+		return kit.Toast(kit.ToastInfo, kit.SafeLine(h.Name)+"'s key is trusted already")
+	}
+	if p.svc == nil {
+		return nil
+	}
+	seq, svc, name := p.q.Next(kindScan), p.svc, h.Name
+	return tea.Batch(kit.Toast(kit.ToastInfo, "fetching "+kit.SafeLine(name)+"'s key…"),
+		kit.Query(probeTimeout, func(ctx context.Context) tea.Msg {
+			info, err := svc.ScanKey(ctx, name)
+			return scannedMsg{seq: seq, name: name, info: info, err: err}
+		}))
+}
+
+// scanned opens the trust question on the key fetched, or the warning
+// when it differs from the one known.
+func (p *Pane) scanned(m scannedMsg) tea.Cmd {
+	if !p.q.Current(kindScan, m.seq) || p.prompt != browse {
+		return nil // a newer scan, or the person is busy with another question
+	}
+	name := kit.SafeLine(m.name)
+	switch {
+	case m.err != nil:
+		return kit.Toast(kit.ToastError, "fetch "+name+"'s key: "+kit.Sentence(m.err))
+	case m.info.Changed:
+		p.prompt, p.target, p.key = keyWarned, m.name, m.info
+	case m.info.Known:
+		return tea.Batch(p.reload(), kit.Toast(kit.ToastInfo, name+"'s key is trusted already"))
+	default:
+		p.prompt, p.target, p.key = trusting, m.name, m.info
+		if p.key.Host == "" {
+			p.key.Host = m.name
+		}
+	}
+	return nil
+}
+
+// trustCmd trusts the key shown (the question was answered yes) and
+// probes the host, so its row fills at once.
+func (p *Pane) trustCmd(info fleet.KeyInfo) tea.Cmd {
+	if p.svc == nil {
+		return nil
+	}
+	svc := p.svc
+	return kit.Query(probeTimeout, func(ctx context.Context) tea.Msg {
+		if err := svc.Trust(ctx, info.Host, info.Fingerprint); err != nil {
+			return trustedMsg{name: info.Host, err: err}
+		}
+		st, err := svc.ProbeNow(ctx, info.Host)
+		return trustedMsg{name: info.Host, status: st, probed: err == nil}
+	})
+}
+
+// trusted reports a trust and reads the hosts again.
+func (p *Pane) trusted(m trustedMsg) tea.Cmd {
+	name := kit.SafeLine(m.name)
+	if m.err != nil {
+		return tea.Batch(p.reload(), kit.Toast(kit.ToastError, "trust "+name+": "+kit.Sentence(m.err)))
+	}
+	text := "trusted " + name + "'s key"
+	if m.probed {
+		text += ": " + string(m.status.State)
+	}
+	return tea.Batch(p.reload(), kit.Toast(kit.ToastInfo, text))
+}

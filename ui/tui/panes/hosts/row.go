@@ -1,0 +1,224 @@
+package hosts
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/core/fleet"
+	"github.com/macroa/macroa/ui/tui/kit"
+)
+
+// Column widths of the list.
+const (
+	stateW    = 11 // "unreachable"
+	loadW     = 5  // "12.34"
+	pctW      = 4  // "100%"
+	alertsW   = 3  // "!12"
+	seenW     = 24 // "unreachable since 12:03", "12 s ago"
+	seenShort = 12 // "since 12:03"
+	minName   = 8
+	wideName  = 20
+	maxSpark  = 24
+	minSpark  = 4
+)
+
+// layoutCols is the list's columns at a width. When the line is short
+// the sparklines go first, then the seen column shortens, the load and
+// the alert count go, and the name narrows.
+type layoutCols struct {
+	name, spark, seen int
+	load, alerts      bool
+	width             int
+}
+
+func (c layoutCols) fixed() int {
+	w := 2 + stateW + 1 + c.name + 1 + 3*(pctW+1)
+	if c.load {
+		w += loadW + 1
+	}
+	if c.alerts {
+		w += alertsW + 1
+	}
+	if c.seen > 0 {
+		w += c.seen
+	}
+	if c.spark > 0 {
+		w += 4 * (c.spark + 1)
+	}
+	return w
+}
+
+func columns(width int) layoutCols {
+	c := layoutCols{width: width, name: wideName, seen: seenW, load: true, alerts: true}
+	// The sparklines take what is left beyond the plain columns, as wide
+	// as maxSpark; below minSpark cells they say nothing and are left out.
+	c.spark = min(maxSpark, (width-c.fixed())/4-1)
+	if c.spark < minSpark {
+		c.spark = 0
+	}
+	for _, shed := range []func(){
+		func() { c.seen = seenShort },
+		func() { c.name = max(12, c.name-(c.fixed()-width)) },
+		func() { c.alerts = false },
+		func() { c.load = false },
+		func() { c.name = max(minName, c.name-(c.fixed()-width)) },
+		func() { c.seen = 0 },
+	} {
+		if c.fixed() <= width {
+			break
+		}
+		shed()
+	}
+	// A wide line gives what the sparklines leave to the name.
+	if rest := width - c.fixed(); rest > 0 {
+		c.name += min(rest, 12)
+	}
+	return c
+}
+
+// head is the line of column names.
+func (c layoutCols) head() string {
+	var b strings.Builder
+	b.WriteString("  " + kit.Cell("STATE", stateW, false) + " " + kit.Cell("NAME", c.name, false))
+	metric := func(name string, w int) {
+		b.WriteString(" " + kit.Cell(name, w, true))
+		if c.spark > 0 {
+			b.WriteString(" " + strings.Repeat(" ", c.spark))
+		}
+	}
+	if c.load {
+		metric("LOAD", loadW)
+	}
+	metric("CPU", pctW)
+	metric("MEM", pctW)
+	metric("DISK", pctW)
+	if c.alerts {
+		b.WriteString(" " + kit.Cell("AL", alertsW, true))
+	}
+	if c.seen > 0 {
+		b.WriteString(" " + kit.Cell("SEEN", c.seen-1, false))
+	}
+	return b.String()
+}
+
+// columnHead is the line of column names, ending with how many rows are
+// hidden above and below the window when some are.
+func (p *Pane) columnHead(c layoutCols, width, above, below int) string {
+	var more []string
+	if above > 0 {
+		more = append(more, "↑"+kit.Count(above))
+	}
+	if below > 0 {
+		more = append(more, "↓"+kit.Count(below))
+	}
+	if len(more) == 0 {
+		return p.st.Muted.Render(kit.Fit(c.head(), width))
+	}
+	mark := " " + strings.Join(more, " ") + " more"
+	w := max(0, width-ansi.StringWidth(mark))
+	return kit.Fit(p.st.Muted.Render(kit.Fit(ansi.Truncate(c.head(), w, ""), w))+p.st.Warning.Render(mark), width)
+}
+
+// row draws a host on one line of exactly the layout's width.
+func (p *Pane) row(h *fleet.HostStatus, c layoutCols, now time.Time) string {
+	var b strings.Builder
+	b.Grow(c.width * 2)
+	b.WriteString("  ")
+	word := string(h.State)
+	if p.probing[h.Name] {
+		word = "probing…"
+	}
+	b.WriteString(p.paint.state(h.State).Apply(kit.Cell(word, stateW, false)))
+	b.WriteByte(' ')
+	b.WriteString(p.paint.text.Apply(kit.Cell(kit.SafeLine(kit.Head(h.Name, 4*c.name+16)), c.name, false)))
+	hist := p.history[h.Name]
+	metric := func(v string, w int, pick metric, top float64, level kit.Paint) {
+		b.WriteByte(' ')
+		b.WriteString(level.Apply(kit.Cell(v, w, true)))
+		if c.spark > 0 {
+			b.WriteByte(' ')
+			b.WriteString(p.paint.spark.Apply(spark(hist, c.spark, pick, top)))
+		}
+	}
+	if c.load {
+		metric(loadText(h.Load1), loadW, loadOf, 0, p.paint.text)
+	}
+	metric(percent(h.CPUPercent), pctW, cpuOf, 100, p.level(h.CPUPercent))
+	metric(percent(h.MemPercent), pctW, memOf, 100, p.level(h.MemPercent))
+	metric(percent(h.DiskPercent), pctW, diskOf, 100, p.level(h.DiskPercent))
+	if c.alerts {
+		a, lp := "", p.paint.muted
+		if h.Alerts > 0 {
+			a, lp = "!"+kit.Count(h.Alerts), p.paint.err
+		}
+		b.WriteString(" " + lp.Apply(kit.Cell(a, alertsW, true)))
+	}
+	if c.seen > 0 {
+		s := seen(h, now)
+		if c.seen < seenW {
+			s = shortSeen(h, now)
+		}
+		b.WriteString(" " + p.paint.muted.Apply(kit.Cell(s, c.seen-1, false)))
+	}
+	return kit.Fit(b.String(), c.width)
+}
+
+// level colours a percentage by how full it is: the alert thresholds are
+// the fleet's to judge, so this only draws the eye (90 and more red, 75
+// and more yellow).
+func (p *Pane) level(v float64) kit.Paint {
+	switch {
+	case v >= 90:
+		return p.paint.err
+	case v >= 75:
+		return p.paint.warn
+	}
+	return p.paint.text
+}
+
+// paints are the rows' styles as escape codes.
+type paints struct {
+	accent, muted, text, sel, spark, warn, err kit.Paint
+	states                                     map[fleet.State]kit.Paint
+}
+
+func newPaints(st kit.Styles) paints {
+	ps := paints{accent: kit.Painter(st.Accent), muted: kit.Painter(st.Muted), text: kit.Painter(st.Text),
+		sel: kit.Painter(st.Selected), spark: kit.Painter(st.Info), warn: kit.Painter(st.Warning), err: kit.Painter(st.Error),
+		states: map[fleet.State]kit.Paint{}}
+	for _, s := range []fleet.State{fleet.StateOK, fleet.StateWarn, fleet.StateAlert, fleet.StateUnreachable,
+		fleet.StateStale, fleet.StateUntrusted, fleet.StateRefused, fleet.StateNew} {
+		ps.states[s] = kit.Painter(stateStyle(st, s))
+	}
+	return ps
+}
+
+func (ps paints) state(s fleet.State) kit.Paint {
+	if lp, ok := ps.states[s]; ok {
+		return lp
+	}
+	return ps.muted
+}
+
+// stateStyle is a state's colour; the word beside it says the same, so
+// the colour is never the only sign: ok green, warn yellow, alert red,
+// unreachable red and faint, stale grey, an unknown key magenta (the
+// accent), a changed key red and bold.
+func stateStyle(st kit.Styles, s fleet.State) lipgloss.Style {
+	switch s {
+	case fleet.StateOK:
+		return st.Success
+	case fleet.StateWarn:
+		return st.Warning
+	case fleet.StateAlert, fleet.StateRefused:
+		return st.Error
+	case fleet.StateUnreachable:
+		return st.Error.Bold(false).Faint(true)
+	case fleet.StateUntrusted:
+		return st.Accent
+	}
+	return st.Muted
+}

@@ -1,0 +1,208 @@
+package hosts
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/core/fleet"
+	"github.com/macroa/macroa/ui/tui/kit"
+)
+
+// View draws the detail view when it is open, else the list, with a
+// header line and a footer for the question, the prompt, the filter and
+// hints. It fills exactly width × height.
+func (p *Pane) View(width, height int, focused bool) string {
+	p.drawn = true
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	if p.list.Detail && p.shown != "" {
+		return p.viewDetail(width, height)
+	}
+	p.list.Detail = false
+	footer := p.footer(width)
+	if height <= len(footer) {
+		return kit.Block(footer[len(footer)-height:], width, height)
+	}
+	now := p.now()
+	lines := make([]string, 0, height)
+	lines = append(lines, p.header(width))
+	cols := columns(width)
+	rowsH := max(0, height-len(lines)-len(footer))
+	if height >= 4 {
+		rowsH--
+	}
+	p.list.Page = max(1, rowsH)
+	start, end := p.list.Window(len(p.rows), rowsH)
+	if height >= 4 {
+		lines = append(lines, p.columnHead(cols, width, start, len(p.rows)-end))
+	}
+	if msg := p.emptyText(); msg != "" && rowsH > 0 {
+		lines = append(lines, p.st.Muted.Render(kit.Fit("  "+msg, width)))
+	}
+	for i := start; i < end; i++ {
+		line := p.row(&p.hosts[p.rows[i]], cols, now)
+		if i == p.list.Sel {
+			line = p.mark(line, focused)
+		}
+		lines = append(lines, line)
+	}
+	for len(lines) < height-len(footer) {
+		lines = append(lines, "")
+	}
+	return kit.Block(append(lines[:height-len(footer)], footer...), width, height)
+}
+
+// emptyText is what a list with no row says, "" when it has rows.
+func (p *Pane) emptyText() string {
+	switch {
+	case len(p.rows) > 0:
+		return ""
+	case p.svc == nil:
+		return "the fleet is not available in this cockpit"
+	case !p.loaded && p.loadErr == "":
+		return "loading…"
+	case !p.loaded:
+		return ""
+	case p.list.Query() != "":
+		return "nothing matches the filter; esc clears it"
+	}
+	return "no hosts: add one with macroa hosts add <name> <address>"
+}
+
+// header is the first line: the counts and who polls the hosts, or why
+// they could not be read. A narrow pane sheds the state counts first.
+func (p *Pane) header(width int) string {
+	if p.loadErr != "" {
+		return p.st.Error.Render(kit.Fit("could not read the hosts: "+kit.SafeLine(p.loadErr), width))
+	}
+	if !p.loaded {
+		return p.st.Accent.Render(kit.Fit("hosts", width))
+	}
+	count := kit.Count(len(p.hosts)) + " hosts"
+	if len(p.hosts) == 1 {
+		count = "1 host"
+	}
+	alerts := ""
+	switch n := p.firing(); n {
+	case 0:
+		alerts = " · no alerts"
+	case 1:
+		alerts = " · 1 alert"
+	default:
+		alerts = " · " + kit.Count(n) + " alerts"
+	}
+	down := 0
+	for i := range p.hosts {
+		if rank(p.hosts[i].State) < rank(fleet.StateWarn) && p.hosts[i].State != fleet.StateAlert {
+			down++
+		}
+	}
+	states := ""
+	if down > 0 {
+		states = " · " + kit.Count(down) + " need you"
+	}
+	long, short, warn := p.pollWords()
+	var s, poll string
+	for _, c := range []struct{ s, poll string }{
+		{count + alerts + states, long},
+		{count + alerts, long},
+		{count + alerts, short},
+		{count, short},
+	} {
+		s, poll = c.s, c.poll
+		w := ansi.StringWidth(s)
+		if poll != "" {
+			w += len(" · ") + ansi.StringWidth(poll)
+		}
+		if w <= width {
+			break
+		}
+	}
+	if poll == "" {
+		return p.st.Accent.Render(kit.Fit(s, width))
+	}
+	style := p.st.Muted
+	if warn {
+		style = p.st.Warning
+	}
+	return kit.Fit(p.st.Accent.Render(s)+p.st.Muted.Render(" · ")+style.Render(poll), width)
+}
+
+// pollWords says which process polls the hosts, in full and in fewer
+// words; warn when none does (the numbers then grow old).
+func (p *Pane) pollWords() (long, short string, warn bool) {
+	pl := p.polling
+	switch {
+	case pl == nil || len(p.hosts) == 0:
+		return "", "", false
+	case pl.Self:
+		return "polled by this cockpit", "polled here", false
+	case pl.By == "daemon":
+		return "polled by the daemon", "by daemon", false
+	case pl.By == "tui":
+		return "polled by another cockpit", "by another cockpit", false
+	case pl.By != "":
+		by := kit.SafeLine(pl.By)
+		return "polled by " + by, "by " + by, false
+	}
+	return "nobody polls them: macroa daemon start", "not polled!", true
+}
+
+// footer is the last line: the trust question, the warning, the prompt,
+// the filter, or the keys.
+func (p *Pane) footer(width int) []string {
+	switch p.prompt {
+	case trusting:
+		return p.trustLines(width)
+	case keyWarned:
+		return p.warnLines(width)
+	case shelling:
+		return p.promptLines(width)
+	}
+	if f := p.list.FilterLine(width, p.st, len(p.rows), len(p.hosts)); f != "" {
+		return []string{f}
+	}
+	var hints []kit.Hint
+	add := func(action, what string, drop int) {
+		if k := p.KeyLabel(action); k != "?" {
+			hints = append(hints, kit.Hint{Text: k + " " + what, Drop: drop})
+		}
+	}
+	add("detail", "details", 4)
+	add("probe", "probe", 1)
+	add("trust", "trust key", 2)
+	add("shell", "shell", 3)
+	add("order", "sort", 5)
+	add("search", "filter", 6)
+	return []string{p.st.Muted.Render(kit.FitHints(width, "", hints, ""))}
+}
+
+// mark puts the selection marker on a row (whose first two cells are
+// blank), reversing the whole row when the pane has focus.
+func (p *Pane) mark(line string, focused bool) string {
+	if focused {
+		return p.paint.sel.Apply("›" + ansi.Strip(line)[len(" "):])
+	}
+	return p.paint.accent.Apply("›") + line[1:]
+}
+
+// seen is the seen column: how long ago the host last answered, or since
+// when it does not.
+func seen(h *fleet.HostStatus, now time.Time) string {
+	switch {
+	case h.State == fleet.StateUnreachable && !h.Since.IsZero():
+		return "unreachable since " + clock(now, h.Since)
+	case h.LastSeen.IsZero() && h.State == fleet.StateNew:
+		return "never probed"
+	}
+	return ago(now, h.LastSeen)
+}
+
+// shortSeen is seen in a narrow column: "since 12:03" for a host down.
+func shortSeen(h *fleet.HostStatus, now time.Time) string {
+	s := seen(h, now)
+	return strings.TrimSuffix(strings.TrimPrefix(s, "unreachable "), " probed")
+}
