@@ -16,6 +16,13 @@ import (
 // already uses.
 var ErrHostExists = errors.New("a host of that name exists")
 
+// BadHostError is AddHost refusing the host's own settings (a control
+// character, a name or address the file may not hold), not the file.
+type BadHostError struct{ Err error }
+
+func (e *BadHostError) Error() string { return e.Err.Error() }
+func (e *BadHostError) Unwrap() error { return e.Err }
+
 // AddHost appends a [[hosts]] block for h to config.toml, keeping the rest
 // of the file byte for byte; a file that does not exist yet is made (mode
 // 0600). A file that does not load is not touched (its error comes back),
@@ -23,7 +30,7 @@ var ErrHostExists = errors.New("a host of that name exists")
 // would not read back as h. display names the file in errors.
 func AddHost(path, display string, h Host) error {
 	if err := checkHostText(h); err != nil {
-		return err
+		return &BadHostError{err}
 	}
 	target, text, exists, err := readForUpdate(path)
 	if err != nil {
@@ -43,7 +50,8 @@ func AddHost(path, display string, h Host) error {
 	next := withHost(text, h)
 	pf, err := parseFile([]byte(next), display, "")
 	if err != nil {
-		return fmt.Errorf("%w (nothing was written)", err)
+		// The file loaded before: what is wrong now is the new block.
+		return &BadHostError{fmt.Errorf("%w (nothing was written)", err)}
 	}
 	if !holdsHost(pf.file.Hosts, h) {
 		return fmt.Errorf("%s: %w (add [[hosts]] %s by hand)", display, ErrCannotEdit, h.Name)

@@ -66,16 +66,17 @@ func TestAddHostRefuses(t *testing.T) {
 		host Host
 		is   error  // errors.Is, when set
 		want string // in the message
+		bad  bool   // the host's own settings are refused
 	}{
-		{"taken", base, Host{Name: "web1", Address: "y"}, ErrHostExists, "web1"},
-		{"local", base, Host{Name: "local", Address: "y"}, ErrHostExists, "local"},
-		{"escape in name", base, Host{Name: "web\x1b[31m2", Address: "y"}, nil, "control character"},
-		{"newline in address", base, Host{Name: "web2", Address: "y\n[policy]"}, nil, "control character"},
-		{"bidi in tag", base, Host{Name: "web2", Address: "y", Tags: []string{"a\u202eb"}}, nil, "control character"},
-		{"upper case name", base, Host{Name: "Web2", Address: "y"}, nil, "may use only"},
-		{"no address", base, Host{Name: "web2"}, nil, "address"},
-		{"broken file", "theme = \n", Host{Name: "web2", Address: "y"}, nil, "syntax error"},
-		{"no name", base, Host{Address: "y"}, nil, "name"},
+		{"taken", base, Host{Name: "web1", Address: "y"}, ErrHostExists, "web1", false},
+		{"local", base, Host{Name: "local", Address: "y"}, ErrHostExists, "local", false},
+		{"escape in name", base, Host{Name: "web\x1b[31m2", Address: "y"}, nil, "control character", true},
+		{"newline in address", base, Host{Name: "web2", Address: "y\n[policy]"}, nil, "control character", true},
+		{"bidi in tag", base, Host{Name: "web2", Address: "y", Tags: []string{"a\u202eb"}}, nil, "control character", true},
+		{"upper case name", base, Host{Name: "Web2", Address: "y"}, nil, "may use only", true},
+		{"no address", base, Host{Name: "web2"}, nil, "address", true},
+		{"broken file", "theme = \n", Host{Name: "web2", Address: "y"}, nil, "syntax error", false},
+		{"no name", base, Host{Address: "y"}, nil, "name", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,6 +90,10 @@ func TestAddHostRefuses(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %q, want it to say %q", err, tc.want)
+			}
+			var bad *BadHostError
+			if errors.As(err, &bad) != tc.bad {
+				t.Errorf("BadHostError %v, want %v: %v", !tc.bad, tc.bad, err)
 			}
 			if strings.ContainsAny(err.Error(), "\x1b\n\u202e") {
 				t.Errorf("err carries control characters: %q", err)
