@@ -147,6 +147,7 @@ func testOptions(db *store.DB, p Prober, rec *recorder) Options {
 		Thresholds: config.Alerts{DiskPercent: 90, InodesPercent: 90, MemoryPercent: 90, SwapPercent: 50,
 			LoadPerCore: 2, ClockSkew: config.Duration(5 * time.Second), GPUTemp: 85, Consecutive: 2, Margin: 5},
 		Monitor:    config.Monitor{Interval: config.Duration(time.Hour), Timeout: config.Duration(5 * time.Second), History: config.Duration(24 * time.Hour)},
+		Clock:      uniqueClock(),
 		Role:       RoleCockpit,
 		Holder:     "test/1/1",
 		LeaseTTL:   600 * time.Millisecond,
@@ -186,4 +187,31 @@ func startService(t testing.TB, o Options) *Service {
 	}
 	t.Cleanup(s.Stop)
 	return s
+}
+
+func configDuration(d time.Duration) config.Duration { return config.Duration(d) }
+
+// probedIdle says the host was probed and no probe of it is under way.
+func probedIdle(s *Service, host string) bool {
+	hs := s.state(host)
+	hs.mu.Lock()
+	defer hs.mu.Unlock()
+	return hs.probes > 0 && hs.inflight == nil
+}
+
+// uniqueClock is the time, at least a millisecond after its last
+// answer: two probes never share a sample's time.
+func uniqueClock() func() time.Time {
+	var mu sync.Mutex
+	var last time.Time
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now, next := time.Now(), last.Add(time.Millisecond)
+		if now.After(next) {
+			next = now
+		}
+		last = next
+		return last
+	}
 }

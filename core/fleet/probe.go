@@ -195,8 +195,11 @@ func (s *Service) runProbe(ctx context.Context, e HostEntry, hs *hostState, hold
 		s.o.Publish(events.HostAlert{Host: e.Name, Rule: a.Rule, Subject: a.Subject, Message: a.Message, Firing: false})
 	}
 	s.o.Publish(events.HostProbed{Host: e.Name, State: rec.Status.State})
-	firing, _ := s.o.Store.FiringHostAlerts(ctx)
-	return s.status(e, rec.Status, firing[e.Name], true), nil
+	firing := len(rules.Firing()) // what the store says fires (not holding)
+	if holding {
+		firing = len(out.State.Firing())
+	}
+	return s.status(e, rec.Status, firing, true), nil
 }
 
 // result is one probe's answer, sorted into a state.
@@ -230,6 +233,13 @@ func (r *result) classify() {
 		}
 	default:
 		r.state = StateUnreachable
+		var down *hosts.UnreachableError
+		if errors.As(r.err, &down) && down.Err != nil {
+			// The state says since when; the transport's own words
+			// would say it twice.
+			r.failure = oneLine(down.Err.Error())
+			return
+		}
 	}
 	r.failure = oneLine(r.err.Error())
 }

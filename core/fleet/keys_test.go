@@ -1,0 +1,116 @@
+package fleet
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/macroa/macroa/hosts"
+)
+
+func testKey(t *testing.T) ssh.PublicKey {
+	t.Helper()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// An unknown key makes the host untrusted and a changed one refused
+// (with its alert at once); either records the key presented, and the
+// poller waits for a person instead of trying again.
+func TestUntrustedAndRefused(t *testing.T) {
+	key := testKey(t)
+	fp := ssh.FingerprintSHA256(key)
+	for _, c := range []struct {
+		name   string
+		err    error
+		state  State
+		alerts int
+	}{
+		{"unknown key", &hosts.UnknownHostError{Host: "10.0.0.5:22", Key: key, Fingerprint: fp}, StateUntrusted, 0},
+		{"changed key", &hosts.HostKeyChangedError{Host: "10.0.0.5:22", Key: key, Fingerprint: fp, Known: []string{"known_hosts:3"}}, StateRefused, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			p := newScripted(fixture(t))
+			p.set(nil, c.err)
+			db := openStore(t, "")
+			rec := &recorder{}
+			o := testOptions(db, p, rec)
+			quietLocal(&o, newScripted(fixture(t)))
+			o.Hosts = func() []HostEntry { return []HostEntry{{Name: "web1", Prober: p, Interval: 10 * time.Millisecond}} }
+			waits := make(chan time.Duration, 10)
+			o.onWait = func(h string, d time.Duration) {
+				if h == "web1" {
+					waits <- d
+				}
+			}
+			s := startService(t, o)
+			if w := <-waits; w != 0 {
+				t.Fatalf("first wait %v", w)
+			}
+			if w := <-waits; w != -1 {
+				t.Fatalf("after the probe the poller waits %v, want -1 (for a person)", w)
+			}
+			st, err := s.Status(ctx, "web1")
+			if err != nil || st.State != c.state || st.Fingerprint != fp || st.KeyType != "ssh-ed25519" || !strings.Contains(st.Why, fp) {
+				t.Fatalf("status: %s %q %s %s %v", st.State, st.Why, st.Fingerprint, st.KeyType, err)
+			}
+			if st.Alerts != c.alerts {
+				t.Errorf("%d alerts, want %d", st.Alerts, c.alerts)
+			}
+			if c.alerts > 0 {
+				ev := rec.alerts()
+				if len(ev) != 1 || ev[0].Rule != string(RuleHostKey) || !ev[0].Firing {
+					t.Errorf("events %+v", ev)
+				}
+			}
+			// A person trusted it: ProbeNow answers and the poller goes
+			// back to its interval.
+			p.set(nil, nil)
+			st, err = s.ProbeNow(ctx, "web1")
+			if err != nil || st.State != StateOK || st.Alerts != 0 {
+				t.Fatalf("after trust: %s %q %d %v", st.State, st.Why, st.Alerts, err)
+			}
+			if w := <-waits; w != 10*time.Millisecond {
+				t.Errorf("after trust the poller waits %v", w)
+			}
+		})
+	}
+}
+
+// Errors that are not about keys are unreachable.
+func TestClassify(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want State
+	}{
+		{nil, ""},
+		{errors.New("connect: no route to host"), StateUnreachable},
+		{context.DeadlineExceeded, StateUnreachable},
+		{&hosts.UnreachableError{Host: "web1", Err: errors.New("connection refused")}, StateUnreachable},
+		{&hosts.UnknownHostError{Host: "h", Key: testKey(t), Fingerprint: "SHA256:x"}, StateUntrusted},
+		{errors.Join(errors.New("dial"), &hosts.HostKeyChangedError{Host: "h", Key: testKey(t), Fingerprint: "SHA256:y"}), StateRefused},
+	} {
+		r := result{err: c.err}
+		r.classify()
+		if r.state != c.want {
+			t.Errorf("%v: %s, want %s", c.err, r.state, c.want)
+		}
+		if strings.Count(r.failure, "unreachable since") > 0 {
+			t.Errorf("%v: the failure repeats since when: %q", c.err, r.failure)
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package fleet
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/macroa/macroa/store"
+)
+
+// Two processes on one database file: only the lease holder polls; when
+// it stops the other takes over, and a daemon takes the lease from a
+// cockpit.
+func TestOnlyTheLeaseHolderPolls(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "macroa.db")
+	pa, pb := newScripted(fixture(t)), newScripted(fixture(t))
+	oa := testOptions(openStore(t, path), pa, nil)
+	oa.Holder = "host/1/1"
+	quietLocal(&oa, pa)
+	ob := testOptions(openStore(t, path), pb, nil)
+	ob.Holder = "host/2/2"
+	quietLocal(&ob, pb)
+	bWaits := make(chan time.Duration, 10)
+	ob.onWait = func(h string, d time.Duration) {
+		if h == "web1" {
+			bWaits <- d
+		}
+	}
+	a := startService(t, oa)
+	waitFor(t, "a to hold the lease", a.Holding)
+	b := startService(t, ob)
+	waitFor(t, "a's first probes", func() bool { return pa.calls.Load() == 2 })
+	// b looks at the lease every RenewEvery: let it look a few times.
+	for range 5 {
+		before := time.Now()
+		waitFor(t, "a renewal", func() bool {
+			l, _, _ := oa.Store.GetLease(context.Background(), store.HostsLease)
+			return l.RenewedAt.After(before)
+		})
+	}
+	if b.Holding() || pb.calls.Load() != 0 {
+		t.Fatalf("b holds %v and probed %d times while a held the lease", b.Holding(), pb.calls.Load())
+	}
+	a.Stop()
+	waitFor(t, "b to take over", b.Holding)
+	// b's poller waits out the interval from a's last probe, not probing
+	// again what was just probed.
+	if w := <-bWaits; w <= 0 || w > time.Hour {
+		t.Errorf("b's first wait %v, want the rest of the hour", w)
+	}
+	if pb.calls.Load() != 0 {
+		t.Errorf("b probed what a just had")
+	}
+
+	// A daemon takes the lease from b, a cockpit.
+	pd := newScripted(fixture(t))
+	od := testOptions(openStore(t, path), pd, nil)
+	od.Holder, od.Role = "host/3/3", RoleDaemon
+	quietLocal(&od, pd)
+	d := startService(t, od)
+	waitFor(t, "the daemon to take the lease", d.Holding)
+	waitFor(t, "the cockpit to let go", func() bool { return !b.Holding() })
+}
+
+// A host whose last probe is older than two intervals and the timeout is
+// stale when no live process holds the lease, and only then.
+func TestStaleWhenNoPollerRuns(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name   string
+		holder string // "" no lease
+		late   time.Duration
+		want   State
+	}{
+		{"fresh, no poller", "", time.Minute, StateOK},
+		{"old, no poller", "", 3 * time.Hour, StateStale},
+		{"old, the holder died", "dead/1/1", 3 * time.Hour, StateStale},
+		{"old, the holder lives", "live/1/1", 3 * time.Hour, StateOK},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := openStore(t, "")
+			p := newScripted(fixture(t))
+			o := testOptions(db, p, nil)
+			quietLocal(&o, p)
+			if _, err := New(o).ProbeNow(ctx, "web1"); err != nil {
+				t.Fatal(err)
+			}
+			if c.holder != "" {
+				if _, _, err := db.AcquireLease(ctx, store.HostsLease, c.holder, RoleDaemon, time.Hour, nil, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			o.Clock = func() time.Time { return time.Now().Add(c.late) }
+			o.Alive = func(h string) bool { return h != "dead/1/1" }
+			st, err := New(o).Status(ctx, "web1")
+			if err != nil || st.State != c.want {
+				t.Fatalf("%s (%s), want %s (%v)", st.State, st.Why, c.want, err)
+			}
+		})
+	}
+}
+
+// Local is always a host, listed first, new until probed.
+func TestLocalAlwaysListed(t *testing.T) {
+	db := openStore(t, "")
+	o := testOptions(db, newScripted(fixture(t)), nil)
+	list, err := New(o).List(context.Background())
+	if err != nil || len(list) != 2 || list[0].Name != "local" || list[0].Source != SourceLocal || list[0].State != StateNew || list[1].Name != "web1" {
+		t.Fatalf("list: %+v %v", list, err)
+	}
+	if _, err := New(o).Status(context.Background(), "nope"); err != ErrUnknownHost {
+		t.Errorf("unknown host: %v", err)
+	}
+}
+
+// History older than [monitor] history, and over the per-host cap, is
+// pruned as probes are written.
+func TestSamplesPruned(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name    string
+		history time.Duration
+		keep    int
+		want    int
+	}{
+		{"older than the history", time.Hour, 1000, 31}, // probes every 2 minutes: the last hour's
+		{"over the cap", 24 * time.Hour, 10, 10},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := openStore(t, "")
+			o := testOptions(db, newScripted(fixture(t)), nil)
+			o.Monitor.History = configDuration(c.history)
+			o.MaxSamples = c.keep
+			now := time.Now().Add(-3 * time.Hour)
+			o.Clock = func() time.Time { return now }
+			s := New(o)
+			for range pruneEvery + 1 {
+				if _, err := s.ProbeNow(ctx, "web1"); err != nil {
+					t.Fatal(err)
+				}
+				now = now.Add(2 * time.Minute)
+			}
+			h, err := s.History(ctx, "web1", time.Time{})
+			if err != nil || len(h) != c.want {
+				t.Fatalf("%d samples left, want %d (%v)", len(h), c.want, err)
+			}
+		})
+	}
+}
