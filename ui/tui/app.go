@@ -9,6 +9,7 @@ import (
 	"github.com/macroa/macroa/ui/tui/panes/approvals"
 	"github.com/macroa/macroa/ui/tui/panes/audit"
 	"github.com/macroa/macroa/ui/tui/panes/chat"
+	"github.com/macroa/macroa/ui/tui/panes/hosts"
 	"github.com/macroa/macroa/ui/tui/panes/scheduler"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
 )
@@ -27,6 +28,9 @@ type Options struct {
 	// Schedules is the scheduler the scheduler pane shows and changes;
 	// nil shows the pane without it.
 	Schedules scheduler.Service
+	// Hosts is the fleet the hosts pane shows and probes; nil shows the
+	// pane without it.
+	Hosts hosts.Service
 	// ReadOnly strips every dangerous binding (delete, approve, ...) from
 	// the panes: a cockpit to watch with, not to change things.
 	ReadOnly bool

@@ -113,32 +113,51 @@ func (a *App) tabs(rest []int, w, h int) string {
 	if len(lines) < 2 {
 		return box
 	}
-	// Every tab in full when they fit; else the shown one in full and the
-	// others by number only.
-	var full, short []string
-	for _, i := range rest {
-		label := a.tabLabel(i)
+	// Every tab in full when they fit; else the others shrink to their
+	// number one at a time, those with no count first, from the last, so
+	// a count (pending approvals, firing alerts) stays in words longest.
+	labels := make([]string, len(rest))
+	for k, i := range rest {
+		labels[k] = a.tabLabel(i)
+	}
+	var order []int
+	for _, counted := range []bool{false, true} {
+		for k := len(rest) - 1; k >= 0; k-- {
+			if i := rest[k]; i != shown && (badge(a.panes[i]) != "") == counted {
+				order = append(order, k)
+			}
+		}
+	}
+	width := func() int {
+		n := len(labels) - 1 // the separators
+		for _, l := range labels {
+			n += ansi.StringWidth(l)
+		}
+		return n
+	}
+	for _, k := range order {
+		if width() <= w-4 {
+			break
+		}
+		labels[k] = fmt.Sprintf(" %d ", rest[k]+1)
+	}
+	strs := make([]string, len(rest))
+	for k, i := range rest {
 		style := a.st.Muted
 		if i == shown {
 			style = a.st.Title
 			if i == a.focus {
 				style = a.st.TitleFocused
 			}
-			full, short = append(full, style.Render(label)), append(short, style.Render(label))
-			continue
 		}
-		full = append(full, style.Render(label))
-		short = append(short, style.Render(fmt.Sprintf(" %d ", i+1)))
+		strs[k] = style.Render(labels[k])
 	}
 	bar := a.st.Border
 	if shown == a.focus {
 		bar = a.st.BorderFocused
 	}
 	sep := bar.UnsetBorderStyle().Foreground(bar.GetBorderTopForeground()).Render("─")
-	strip := strings.Join(full, sep)
-	if ansi.StringWidth(strip) > w-4 {
-		strip = strings.Join(short, sep)
-	}
+	strip := strings.Join(strs, sep)
 	if ansi.StringWidth(strip) <= w-4 {
 		lines[0] = ansi.Truncate(lines[0], 2, "") + strip + ansi.TruncateLeft(lines[0], 2+ansi.StringWidth(strip), "")
 	}

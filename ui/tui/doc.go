@@ -6,7 +6,7 @@
 // (alt+1…9, plain digits while the focused pane takes no text), the cheat
 // sheet, the side tabs and the status bar counts are generated from it.
 // The panes live under panes/: chat (always on screen), sessions, audit,
-// approvals, scheduler.
+// approvals, scheduler, hosts.
 // Rules: no I/O inside Update (work happens in tea.Cmds, which call the
 // small service interface each pane declares), async results carry a
 // sequence number and stale ones are dropped, panes reload when a

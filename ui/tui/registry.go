@@ -5,6 +5,7 @@ import (
 	"github.com/macroa/macroa/ui/tui/panes/approvals"
 	"github.com/macroa/macroa/ui/tui/panes/audit"
 	"github.com/macroa/macroa/ui/tui/panes/chat"
+	"github.com/macroa/macroa/ui/tui/panes/hosts"
 	"github.com/macroa/macroa/ui/tui/panes/scheduler"
 	"github.com/macroa/macroa/ui/tui/panes/sessions"
 )
@@ -20,6 +21,7 @@ var registry = []func(o Options) Pane{
 	func(o Options) Pane { return audit.New(o.Audit, o.Styles, o.Keys[string(PaneAudit)]) },
 	func(o Options) Pane { return approvals.New(o.Approvals, o.Styles, o.Keys[string(PaneApprovals)]) },
 	func(o Options) Pane { return scheduler.New(o.Schedules, o.Styles, o.Keys[string(scheduler.ID)]) },
+	func(o Options) Pane { return hosts.New(o.Hosts, o.Styles, o.Keys[string(hosts.ID)]) },
 }
 
 // buildPanes builds the registered panes (or o.Panes, for tests) and
