@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -112,5 +113,28 @@ func TestClassify(t *testing.T) {
 		if strings.Count(r.failure, "unreachable since") > 0 {
 			t.Errorf("%v: the failure repeats since when: %q", c.err, r.failure)
 		}
+	}
+}
+
+// A person trusting the key in another process moves the key stamp: the
+// waiting poller probes again at its next lease renewal.
+func TestTrustElsewhereRetries(t *testing.T) {
+	key := testKey(t)
+	p := newScripted(fixture(t))
+	p.set(nil, &hosts.UnknownHostError{Host: "10.0.0.5:22", Key: key, Fingerprint: ssh.FingerprintSHA256(key)})
+	db := openStore(t, "")
+	o := testOptions(db, p, nil)
+	quietLocal(&o, newScripted(fixture(t)))
+	var stamp atomic.Value
+	stamp.Store("before")
+	o.KeyStamp = func() string { return stamp.Load().(string) }
+	s := startService(t, o)
+	ctx := context.Background()
+	waitFor(t, "untrusted", func() bool { st, _ := s.Status(ctx, "web1"); return st.State == StateUntrusted })
+	p.set(nil, nil)
+	stamp.Store("after")
+	waitFor(t, "the host probed again", func() bool { st, _ := s.Status(ctx, "web1"); return st.State == StateOK })
+	if n := p.calls.Load(); n != 2 {
+		t.Errorf("%d probes, want 2", n)
 	}
 }

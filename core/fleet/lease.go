@@ -70,6 +70,19 @@ func (s *Service) Stop() {
 	s.calls.Wait()
 }
 
+// Poller says which process polls: the role of the live holder of the
+// hosts lease ("" for none), and whether it is this one.
+func (s *Service) Poller(ctx context.Context) (role string, self bool, err error) {
+	if s.Holding() {
+		return s.o.Role, true, nil
+	}
+	l, ok, err := s.o.Store.GetLease(ctx, store.HostsLease)
+	if err != nil || !ok || !l.ExpiresAt.After(time.Now()) || !s.o.Alive(l.Holder) {
+		return "", false, err
+	}
+	return l.Role, false, nil
+}
+
 // Holding reports whether this process polls now.
 func (s *Service) Holding() bool {
 	s.mu.Lock()
@@ -100,6 +113,10 @@ func (r *leaseRunner) loop(ctx context.Context, changes <-chan events.Event) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	var renewAt time.Time
+	stamp := ""
+	if s.o.KeyStamp != nil {
+		stamp = s.o.KeyStamp()
+	}
 	for {
 		var wait time.Duration
 		if !r.isHolding() {
@@ -132,6 +149,12 @@ func (r *leaseRunner) loop(ctx context.Context, changes <-chan events.Event) {
 				}
 				renewAt = time.Now().Add(s.o.RenewEvery)
 				r.reconcile(ctx)
+				if s.o.KeyStamp != nil {
+					if now := s.o.KeyStamp(); now != stamp {
+						stamp = now
+						s.retryBlocked()
+					}
+				}
 			}
 			wait = time.Until(renewAt)
 		}

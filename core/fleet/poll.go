@@ -35,6 +35,7 @@ func (s *Service) poll(ctx context.Context, e HostEntry) {
 		case <-ctx.Done():
 			return
 		case <-tick:
+		case <-hs.retry:
 		case <-hs.wake:
 			// A ProbeNow just probed the host: wait from its answer.
 			if !timer.Stop() {

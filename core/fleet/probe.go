@@ -21,7 +21,8 @@ import (
 // are written by that probe and read by the host's poller.
 type hostState struct {
 	name string
-	wake chan struct{} // ProbeNow wakes a poller waiting for a person
+	wake  chan struct{} // a ProbeNow probed: wait from its answer
+	retry chan struct{} // the known keys changed: probe a blocked host
 
 	mu       sync.Mutex
 	inflight *flight

@@ -77,6 +77,11 @@ type Options struct {
 	// (DefaultMaxSamples).
 	LeaseTTL, RenewEvery, MaxBackoff time.Duration
 	MaxSamples                       int
+	// KeyStamp says when the known host keys changed (a person trusted a
+	// key, perhaps in another process): a host waiting for a person is
+	// probed again when the stamp moves, looked at each lease renewal.
+	// Nil: only ProbeNow tries it again.
+	KeyStamp func() string
 	// Redact removes secrets from what is stored and published.
 	Redact func(string) string
 	Log    *slog.Logger
@@ -210,10 +215,27 @@ func (s *Service) state(name string) *hostState {
 	defer s.mu.Unlock()
 	hs := s.states[name]
 	if hs == nil {
-		hs = &hostState{name: name, wake: make(chan struct{}, 1)}
+		hs = &hostState{name: name, wake: make(chan struct{}, 1), retry: make(chan struct{}, 1)}
 		s.states[name] = hs
 	}
 	return hs
+}
+
+// retryBlocked probes again each host waiting for a person.
+func (s *Service) retryBlocked() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, hs := range s.states {
+		hs.mu.Lock()
+		blocked := hs.blocked
+		hs.mu.Unlock()
+		if blocked {
+			select {
+			case hs.retry <- struct{}{}:
+			default:
+			}
+		}
+	}
 }
 
 func (s *Service) timeout() time.Duration { return time.Duration(s.o.Monitor.Timeout) }
