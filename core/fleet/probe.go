@@ -20,7 +20,7 @@ import (
 // One probe of the host runs at a time (inflight); the fields below mu
 // are written by that probe and read by the host's poller.
 type hostState struct {
-	name string
+	name  string
 	wake  chan struct{} // a ProbeNow probed: wait from its answer
 	retry chan struct{} // the known keys changed: probe a blocked host
 
