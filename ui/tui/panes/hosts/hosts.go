@@ -135,6 +135,7 @@ type Pane struct {
 	tickGen int
 	drawn   bool
 	every   func(gen int) tea.Cmd
+	tick    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 // New builds the hosts pane; keys are the user's rebinds from config.toml
@@ -150,11 +151,16 @@ func New(svc Service, st kit.Styles, keys map[string][]string) *Pane {
 		probing: map[string]bool{},
 		shells:  map[string]string{},
 	}
+	p.tick = tea.Tick
 	p.every = func(gen int) tea.Cmd {
-		return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+		return p.tick(time.Second, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
 	}
 	return p
 }
+
+// SetTick replaces how the ages' tick is scheduled (tea.Tick); a test
+// that runs every command to completion passes one that schedules none.
+func (p *Pane) SetTick(tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd) { p.tick = tick }
 
 // SetClock replaces the clock ages are measured with.
 func (p *Pane) SetClock(now func() time.Time) { p.now = now }
