@@ -60,16 +60,22 @@ func (f *benchFleet) List(context.Context) ([]fleet.HostStatus, error) { return 
 func (f *benchFleet) History(_ context.Context, name string, _ time.Time) ([]fleet.Sample, error) {
 	return f.history[name], nil
 }
-func (f *benchFleet) Alerts(context.Context, string, bool, int) ([]fleet.Alert, error) { return nil, nil }
+func (f *benchFleet) Alerts(context.Context, string, bool, int) ([]fleet.Alert, error) {
+	return nil, nil
+}
 func (f *benchFleet) ProbeNow(_ context.Context, name string) (fleet.HostStatus, error) {
 	return fleet.HostStatus{Name: name}, nil
 }
-func (f *benchFleet) ScanKey(context.Context, string) (fleet.KeyInfo, error) { return fleet.KeyInfo{}, nil }
-func (f *benchFleet) Trust(context.Context, string, string) error           { return nil }
+func (f *benchFleet) ScanKey(context.Context, string) (fleet.KeyInfo, error) {
+	return fleet.KeyInfo{}, nil
+}
+func (f *benchFleet) Trust(context.Context, string, string) error { return nil }
 func (f *benchFleet) RunShell(context.Context, string, string) (store.Approval, error) {
 	return store.Approval{}, nil
 }
-func (f *benchFleet) Polling(context.Context) (hosts.Polling, error) { return hosts.Polling{Self: true}, nil }
+func (f *benchFleet) Polling(context.Context) (hosts.Polling, error) {
+	return hosts.Polling{Self: true}, nil
+}
 
 // benchHostsKeys are the presses of one round in the hosts pane: moving
 // through the rows, a page, sorting both ways, the details opened,
