@@ -80,6 +80,10 @@ type App struct {
 	approvals *approvals.Service
 	// schedules is the scheduler, built on first use (schedules.go).
 	schedules *scheduler.Service
+	// hosts is the fleet, built on first use (hosts.go); role says
+	// whether Start polls it (SetRole).
+	hosts *HostsService
+	role  string
 	closed    bool
 
 	base       context.Context // ends every run when it ends (Start, Shutdown)

@@ -21,6 +21,15 @@
 //     hosts and the memory service; Start recovers what a dead process
 //     left and starts its expiry timer, Shutdown stops it (runs in flight
 //     record their outcome) before the store closes;
+//   - the hosts (hosts.go): Hosts() is core/fleet's Service with the
+//     inventory (hosts_inventory.go: [[hosts]] resolved through
+//     ~/.ssh/config, this machine first, read again when config.toml
+//     changes) and one pool of transports, host keys checked against
+//     ~/.ssh/known_hosts and the data dir's known_hosts (ScanKey, Trust);
+//     Start polls them when SetRole named the process the daemon or a
+//     cockpit (whichever holds the hosts lease), Shutdown stops the
+//     poller and closes the pool's connections before the store closes;
+//     alerts go to the notification channels (notify_hosts.go);
 //   - the facade (facade.go): the methods the cockpit's panes declare in
 //     their small interfaces, with Run and Subscribe;
 //   - runs in flight: Run ends when its context or the App's base context

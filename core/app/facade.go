@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/macroa/macroa/core/fleet"
 	"github.com/macroa/macroa/store"
 )
 
@@ -50,4 +51,40 @@ func (a *App) RecentAudit(ctx context.Context, n int) ([]store.AuditEntry, error
 // SpentSince is what models cost since the given time.
 func (a *App) SpentSince(ctx context.Context, since time.Time) (float64, error) {
 	return a.UsageService().SpentSince(ctx, since)
+}
+
+// HostsList is every host as the fleet knows it, this machine first.
+func (a *App) HostsList(ctx context.Context) ([]fleet.HostStatus, error) {
+	h, err := a.Hosts()
+	if err != nil {
+		return nil, err
+	}
+	return h.List(ctx)
+}
+
+// HostHistory is a host's samples since a time, oldest first.
+func (a *App) HostHistory(ctx context.Context, name string, since time.Time) ([]fleet.Sample, error) {
+	h, err := a.Hosts()
+	if err != nil {
+		return nil, err
+	}
+	return h.History(ctx, name, since)
+}
+
+// HostAlerts is a host's alerts ("" for every host), newest first.
+func (a *App) HostAlerts(ctx context.Context, host string, includeResolved bool, limit int) ([]fleet.Alert, error) {
+	h, err := a.Hosts()
+	if err != nil {
+		return nil, err
+	}
+	return h.Alerts(ctx, host, includeResolved, limit)
+}
+
+// ProbeHost probes a host at once and returns its new status.
+func (a *App) ProbeHost(ctx context.Context, name string) (fleet.HostStatus, error) {
+	h, err := a.Hosts()
+	if err != nil {
+		return fleet.HostStatus{}, err
+	}
+	return h.ProbeNow(ctx, name)
 }

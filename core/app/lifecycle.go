@@ -34,7 +34,11 @@ func (a *App) Start(ctx context.Context) error {
 	a.startNotify(a.cfg)
 	a.mu.Unlock()
 	// After the notifier: what recovery interrupts or expires is sent.
-	return a.startApprovals(a.base)
+	if err := a.startApprovals(a.base); err != nil {
+		return err
+	}
+	// The daemon and a cockpit poll the hosts (SetRole).
+	return a.startHosts(a.base)
 }
 
 // Run serves one request. It ends when ctx ends or when the App's base
@@ -76,6 +80,8 @@ func (a *App) Shutdown(ctx context.Context) error {
 	// The scheduler's runs end first (interrupted, recorded) and its lease
 	// is released, so another process takes over at once.
 	a.stopSchedules()
+	// Probes under way end unwritten and the hosts lease is released.
+	a.stopHosts()
 	a.cancelBase()
 
 	var err error

@@ -103,6 +103,9 @@ func messageOf(e events.Event) (notify.Message, bool) {
 	if m, ok := taskMessage(e); ok {
 		return m, true
 	}
+	if m, ok := hostMessage(e); ok {
+		return m, true
+	}
 	return approvalMessage(e)
 }
 

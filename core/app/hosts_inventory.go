@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/macroa/macroa/config"
+	"github.com/macroa/macroa/core/fleet"
+	"github.com/macroa/macroa/hosts"
+	"github.com/macroa/macroa/hosts/probe"
+	"github.com/macroa/macroa/hosts/prom"
+)
+
+// inventory is the hosts as config.toml lists them, resolved through
+// ~/.ssh/config, with their transports from one pool: read again when
+// config.toml changes (macroa hosts add, in another process), so the
+// poller picks up a new host at its next lease renewal.
+type inventory struct {
+	path    string
+	reload  func() (*config.Config, error) // nil: never read again
+	sshPath string
+	keys    hosts.HostKeys
+	pool    *hosts.Pool
+	timeout time.Duration // a Prometheus query's bound
+	log     *slog.Logger
+
+	mu    sync.Mutex
+	stamp fileStamp
+	list  []hosts.Host // local first
+}
+
+func newInventory(cfg *config.Config, reload func() (*config.Config, error), home string, log *slog.Logger) *inventory {
+	keys := hosts.HostKeys{Files: []string{filepath.Join(home, ".ssh", "known_hosts")}, Own: filepath.Join(cfg.Home, "known_hosts")}
+	inv := &inventory{path: cfg.FilePath, reload: reload, sshPath: filepath.Join(home, ".ssh", "config"), keys: keys,
+		timeout: time.Duration(cfg.File.Monitor.Timeout), log: log, stamp: stampOf(cfg.FilePath)}
+	inv.pool = hosts.NewPool(hosts.PoolOptions{Keys: keys, Lookup: inv.find})
+	inv.list = inv.resolve(cfg)
+	return inv
+}
+
+// resolve settles each [[hosts]] entry, this machine first.
+func (i *inventory) resolve(cfg *config.Config) []hosts.Host {
+	ssh, err := hosts.LoadSSHConfig(i.sshPath)
+	if err != nil {
+		i.log.Warn("hosts: read ~/.ssh/config", "err", err)
+	}
+	out := []hosts.Host{hosts.LocalHost(config.SudoNever)}
+	for _, h := range cfg.File.Hosts {
+		if h.Name == hosts.LocalName {
+			continue
+		}
+		out = append(out, hosts.Resolve(h, ssh))
+	}
+	return out
+}
+
+// hosts is the inventory now, read again when config.toml changed.
+func (i *inventory) hosts() []hosts.Host {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.reload != nil {
+		if st := stampOf(i.path); st != i.stamp {
+			i.stamp = st
+			if cfg, err := i.reload(); err != nil {
+				i.log.Warn("hosts: config.toml no longer loads; keeping the hosts read before", "err", err)
+			} else {
+				i.list = i.resolve(cfg)
+			}
+		}
+	}
+	return slices.Clone(i.list)
+}
+
+// find is the host called name, for a ProxyJump that names one.
+func (i *inventory) find(name string) (hosts.Host, bool) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	for _, h := range i.list {
+		if h.Name == name {
+			return h, true
+		}
+	}
+	return hosts.Host{}, false
+}
+
+// host is one host of the inventory now.
+func (i *inventory) host(name string) (hosts.Host, error) {
+	for _, h := range i.hosts() {
+		if h.Name == name {
+			return h, nil
+		}
+	}
+	return hosts.Host{}, fmt.Errorf("%w: %q", fleet.ErrUnknownHost, name)
+}
+
+// entries are the hosts as the fleet polls them: through the probe over
+// their transport, or their Prometheus server when they name one.
+func (i *inventory) entries() []fleet.HostEntry {
+	list := i.hosts()
+	out := make([]fleet.HostEntry, 0, len(list))
+	for _, h := range list {
+		e := fleet.HostEntry{Name: h.Name, Address: h.Address, Source: fleet.SourceSSH, Tags: h.Tags, Groups: h.Groups, Interval: h.Interval}
+		t, err := i.pool.Transport(h)
+		switch {
+		case err != nil:
+			e.Prober = failing{err}
+		default:
+			e.Transport = t
+		}
+		if h.IsLocal() {
+			e.Source = fleet.SourceLocal
+		}
+		if h.Prometheus != "" {
+			e.Source = fleet.SourcePrometheus
+			e.Prober = prom.Host{Source: prom.Source{URL: h.Prometheus, Timeout: i.timeout}, Instance: h.Instance}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// keyStamp moves when a known_hosts file changes.
+func (i *inventory) keyStamp() string {
+	return fmt.Sprint(stampOf(i.keys.Files[0]), stampOf(i.keys.Own))
+}
+
+// failing is the prober of a host whose transport could not be built.
+type failing struct{ err error }
+
+func (f failing) Probe(context.Context) (probe.Snapshot, error) { return probe.Snapshot{}, f.err }
