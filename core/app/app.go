@@ -82,9 +82,9 @@ type App struct {
 	schedules *scheduler.Service
 	// hosts is the fleet, built on first use (hosts.go); role says
 	// whether Start polls it (SetRole).
-	hosts *HostsService
-	role  string
-	closed    bool
+	hosts  *HostsService
+	role   string
+	closed bool
 
 	base       context.Context // ends every run when it ends (Start, Shutdown)
 	cancelBase context.CancelFunc
