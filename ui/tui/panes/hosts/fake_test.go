@@ -20,7 +20,7 @@ import (
 // scan of an untrusted host returns its fingerprint, trusting with
 // another fingerprint than the host presents is refused, a trusted host
 // probes ok; a shell command starting with "echo" runs at once, any other
-// waits for approval. It records every call that acts.
+// waits for approval, but "shutdown" the gate denies. It records every call that acts.
 type fakeFleet struct {
 	mu      sync.Mutex
 	now     time.Time
@@ -158,6 +158,10 @@ func (f *fakeFleet) RunShell(ctx context.Context, host, command string) (store.A
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, "shell "+host+" "+command)
 	e := store.Approval{ID: "a1b2c3d4e5", Kind: "command.run", Host: host, Summary: command, Proposer: "person"}
+	if strings.HasPrefix(command, "shutdown") {
+		e.State, e.Verdict, e.Reason = store.ApprovalPending, "deny", `"shutdown" is a denied command`
+		return e, nil
+	}
 	if strings.HasPrefix(command, "echo ") {
 		e.State, e.Output = store.ApprovalSucceeded, strings.TrimPrefix(command, "echo ")+"\n"
 		return e, nil

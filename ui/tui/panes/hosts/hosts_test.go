@@ -163,11 +163,13 @@ func TestTrust(t *testing.T) {
 
 // TestShell: s opens a prompt for the host; enter proposes the command
 // and the outcome is a toast and a line of the details: the output when
-// it ran, the approval to answer when it waits.
+// it ran, the approval to answer when it waits, the reason when the gate
+// refuses it.
 func TestShell(t *testing.T) {
 	for _, tc := range []struct{ command, toast string }{
 		{"echo hello", "ran: exit 0: hello"},
 		{"systemctl restart nginx", "waiting for approval #a1b2c3d4e5"},
+		{"shutdown -h now", `refused by the gate: "shutdown" is a denied command`},
 	} {
 		t.Run(tc.command, func(t *testing.T) {
 			p, f, d, _ := newTestPane(t)

@@ -69,6 +69,8 @@ func shellOutcome(m shellMsg) (kit.ToastLevel, string) {
 	switch {
 	case m.err != nil:
 		return kit.ToastError, "`" + cmd + "` not run: " + kit.Sentence(m.err)
+	case e.State == store.ApprovalPending && e.Verdict == "deny":
+		return kit.ToastError, "`" + cmd + "` refused by the gate: " + kit.SafeLine(e.Reason)
 	case e.State == store.ApprovalPending:
 		return kit.ToastWarn, "`" + cmd + "` is waiting for approval #" + kit.SafeLine(string(e.ID)) + " (the approvals pane answers it)"
 	case e.State == store.ApprovalSucceeded:
@@ -79,8 +81,8 @@ func shellOutcome(m shellMsg) (kit.ToastLevel, string) {
 			why = kit.SafeLine(e.Error)
 		}
 		return kit.ToastError, "`" + cmd + "` failed: " + why + firstOutput(e.Output)
-	case e.State == store.ApprovalRejected && e.Verdict == "deny":
-		return kit.ToastError, "`" + cmd + "` refused by the policy: " + kit.SafeLine(e.Reason)
+	case e.State == store.ApprovalRejected:
+		return kit.ToastError, "`" + cmd + "` rejected: " + kit.SafeLine(e.Reason+" "+e.Note)
 	}
 	return kit.ToastWarn, "`" + cmd + "` " + kit.SafeLine(string(e.State))
 }
