@@ -14,6 +14,7 @@ import (
 
 	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/app"
+	"github.com/macroa/macroa/core/fleet"
 )
 
 // daemonGrace is how long a stopping daemon lets runs finish before it
@@ -95,6 +96,7 @@ func runDaemon(cmd *cobra.Command, a *app.App) error {
 	// The store watcher looks when the database is written (inotify), and
 	// the daemon adds no safety look: idle, it wakes only for its lease.
 	a.SetWatchSafety(-1)
+	a.SetRole(fleet.RoleDaemon) // polls the hosts, taking the lease from a cockpit
 	if err := a.Start(ctx); err != nil {
 		log.Error("daemon did not start", "err", err)
 		return failErr("%v", err)

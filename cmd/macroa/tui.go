@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/app"
+	"github.com/macroa/macroa/core/fleet"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/themes"
 	"github.com/macroa/macroa/tier"
@@ -85,6 +86,11 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 	a.SetLog(log) // before the kernel and the broker are built
 	if err := openKernel(ctx, a); err != nil {
 		return err
+	}
+	// An open cockpit polls the hosts while no daemon does; a watching
+	// one (--read-only) reads what the poller wrote.
+	if ro, _ := cmd.Flags().GetBool("read-only"); !ro {
+		a.SetRole(fleet.RoleCockpit)
 	}
 	// Runs end with ctx; the store watcher starts.
 	if err := a.Start(ctx); err != nil {

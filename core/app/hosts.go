@@ -91,22 +91,22 @@ func (a *App) hostsService() (*HostsService, error) {
 }
 
 // startHosts starts polling when this process is the daemon or a
-// cockpit. Start calls it.
-func (a *App) startHosts(ctx context.Context) error {
+// cockpit. Start calls it; a poller that cannot start is logged, never
+// fatal: the process works without it.
+func (a *App) startHosts(ctx context.Context) {
 	a.mu.Lock()
 	role := a.role
 	a.mu.Unlock()
 	if role != fleet.RoleDaemon && role != fleet.RoleCockpit {
-		return nil
+		return
 	}
 	h, err := a.Hosts()
-	if err != nil {
-		return err
+	if err == nil {
+		err = h.Start(ctx)
 	}
-	if err := h.Start(ctx); err != nil && !errors.Is(err, fleet.ErrStarted) {
-		return fmt.Errorf("start polling the hosts: %w", err)
+	if err != nil && !errors.Is(err, fleet.ErrStarted) {
+		a.logger().Warn("hosts: the poller did not start", "role", role, "err", err)
 	}
-	return nil
 }
 
 // stopHosts stops the poller, if one was built: probes under way end,
