@@ -121,6 +121,7 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 		Usage:       a,
 		Approvals:   a,
 		Schedules:   schedulePane(a),
+		Hosts:       newHostsPane(a),
 		Styles:      tui.NewStyles(th),
 		Keys:        cfg.File.Keys,
 		Provider:    provider,
