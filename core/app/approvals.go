@@ -43,10 +43,18 @@ func (a *App) approvalService() (*approvals.Service, error) {
 	}
 	src := newPolicySource(a.cfg, reload, a.logger())
 	a.approvals = approvals.NewService(approvals.ServiceOptions{
-		Store:     db,
-		Bus:       a.broker(),
-		Config:    src.get,
-		Local:     hosts.Local{},
+		Store:  db,
+		Bus:    a.broker(),
+		Config: src.get,
+		Local:  hosts.Local{},
+		// An approved action for another host runs through its transport.
+		Transports: func(host string) (hosts.Transport, error) {
+			h, err := a.Hosts()
+			if err != nil {
+				return nil, err
+			}
+			return h.Transport(host)
+		},
 		Memory:    approvalMemory{a},
 		Log:       a.logger(),
 		BackupDir: filepath.Join(a.cfg.Home, "backups"),

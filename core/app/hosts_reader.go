@@ -1,0 +1,177 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/macroa/macroa/core/fleet"
+	"github.com/macroa/macroa/hosts"
+)
+
+// fleetView is what the hosts skill reads of the fleet.
+type fleetView interface {
+	List(ctx context.Context) ([]fleet.HostStatus, error)
+	ProbeNow(ctx context.Context, name string) (fleet.HostStatus, error)
+	Poller(ctx context.Context) (role string, self bool, err error)
+}
+
+// hostsReader answers the hosts skill (skills.HostsReader): the latest
+// snapshot of each host when it is fresh, else a probe now. Nothing it
+// does calls a model.
+type hostsReader struct {
+	fleet     func(ctx context.Context) (fleetView, error)
+	transport func(name string) (hosts.Transport, error)
+	// interval is a host's time between two probes.
+	interval func(name string) time.Duration
+	// timeout bounds a probe or a question to a host.
+	timeout time.Duration
+	now     func() time.Time
+}
+
+func (r hostsReader) HostNames(ctx context.Context) ([]string, error) {
+	f, err := r.fleet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := f.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(list))
+	for i, s := range list {
+		names[i] = s.Name
+	}
+	return names, nil
+}
+
+// HostHealth reads each named host, probing now (side by side) those
+// whose snapshot is older than two intervals, or all when no poller runs.
+func (r hostsReader) HostHealth(ctx context.Context, names []string) ([]fleet.HostStatus, error) {
+	f, err := r.fleet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := f.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]fleet.HostStatus, len(list))
+	for _, s := range list {
+		byName[s.Name] = s
+	}
+	role, _, err := f.Poller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]fleet.HostStatus, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		st, ok := byName[n]
+		if !ok {
+			return nil, fleet.ErrUnknownHost
+		}
+		out[i] = st
+		if !r.stale(st, role == "") {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pctx, cancel := context.WithTimeout(ctx, r.timeout)
+			defer cancel()
+			fresh, err := f.ProbeNow(pctx, n)
+			if err != nil {
+				// What the store had stays, with why it is not newer.
+				out[i].Why = strings.TrimSpace(out[i].Why + "; a probe now failed: " + err.Error())
+				return
+			}
+			out[i] = fresh
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+// stale says a host's status is too old to answer from.
+func (r hostsReader) stale(st fleet.HostStatus, noPoller bool) bool {
+	switch st.State {
+	case fleet.StateUntrusted, fleet.StateRefused:
+		return false // a person must act first; a probe would only say so again
+	case fleet.StateStale, fleet.StateNew:
+		return true
+	}
+	if noPoller || !st.HasSnapshot || st.ProbedAt.IsZero() {
+		return true
+	}
+	return r.now().Sub(st.ProbedAt) > 2*r.interval(st.Name)
+}
+
+// UnitActive asks the host's systemd whether unit is active, as an
+// argument list; its non-zero exit for "inactive" is an answer, not an
+// error.
+func (r hostsReader) UnitActive(ctx context.Context, host, unit string) (string, error) {
+	t, err := r.transport(host)
+	if err != nil {
+		return "", err
+	}
+	out, err := t.Run(ctx, hosts.Command{Argv: []string{"systemctl", "is-active", "--", unit}}, r.timeout)
+	if err != nil {
+		return "", err
+	}
+	if out.TimedOut {
+		return "", errors.New("systemctl did not answer in time")
+	}
+	if s := firstLine(out.Stdout); s != "" {
+		return s, nil
+	}
+	if s := firstLine(out.Stderr); s != "" {
+		return "", errors.New(s)
+	}
+	return "", errors.New("systemctl said nothing")
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// hostsReader is the hosts skill's view of this App's fleet, built on
+// first use (never while a.mu is held: the kernel calls it later).
+func (a *App) hostsReader() hostsReader {
+	cfg := a.cfg
+	intervals := map[string]time.Duration{}
+	for _, h := range cfg.File.Hosts {
+		intervals[h.Name] = time.Duration(h.Interval)
+	}
+	def := time.Duration(cfg.File.Monitor.Interval)
+	return hostsReader{
+		fleet: func(context.Context) (fleetView, error) {
+			h, err := a.Hosts()
+			if err != nil {
+				return nil, err
+			}
+			return h, nil
+		},
+		transport: func(name string) (hosts.Transport, error) {
+			h, err := a.Hosts()
+			if err != nil {
+				return nil, err
+			}
+			return h.Transport(name)
+		},
+		interval: func(name string) time.Duration {
+			if d := intervals[name]; d > 0 {
+				return d
+			}
+			return def
+		},
+		timeout: time.Duration(cfg.File.Monitor.Timeout) + 5*time.Second,
+		now:     time.Now,
+	}
+}
