@@ -1,6 +1,7 @@
 package prom
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,20 +28,43 @@ type sample struct {
 	Value  float64 // may be NaN or ±Inf: every use checks
 }
 
-// apiAnswer is the envelope of every API answer.
+// apiAnswer is an API answer: the envelope and, on success, a vector,
+// read in one pass.
 type apiAnswer struct {
-	Status    string          `json:"status"`
-	ErrorType string          `json:"errorType"`
-	Error     string          `json:"error"`
-	Data      json.RawMessage `json:"data"`
+	Status    string `json:"status"`
+	ErrorType string `json:"errorType"`
+	Error     string `json:"error"`
+	Data      struct {
+		ResultType string `json:"resultType"`
+		Result     []struct {
+			Metric map[string]string `json:"metric"`
+			Value  pair              `json:"value"`
+		} `json:"result"`
+	} `json:"data"`
 }
 
-type vectorData struct {
-	ResultType string `json:"resultType"`
-	Result     []struct {
-		Metric map[string]string `json:"metric"`
-		Value  []json.RawMessage `json:"value"`
-	} `json:"result"`
+// pair is a sample's [1435781451.781, "1"]; "NaN" and "±Inf" read as
+// such. It is read by hand: a fleet's answer holds thousands.
+type pair struct {
+	At, Value float64
+	OK        bool
+}
+
+func (p *pair) UnmarshalJSON(b []byte) error {
+	inner, ok := bytes.CutPrefix(bytes.TrimSpace(b), []byte("["))
+	if inner, ok = bytes.CutSuffix(inner, []byte("]")); !ok {
+		return nil // not a pair: OK stays false
+	}
+	at, text, ok := bytes.Cut(inner, []byte(","))
+	text = bytes.TrimSpace(text)
+	if !ok || len(text) < 2 || text[0] != '"' || text[len(text)-1] != '"' {
+		return nil
+	}
+	var err1, err2 error
+	p.At, err1 = strconv.ParseFloat(string(bytes.TrimSpace(at)), 64)
+	p.Value, err2 = strconv.ParseFloat(string(text[1:len(text)-1]), 64)
+	p.OK = err1 == nil && err2 == nil
+	return nil
 }
 
 // query runs one instant query and returns its vector.
@@ -85,7 +109,9 @@ func (s Source) query(ctx context.Context, promql string) ([]sample, error) {
 // decode reads the API's envelope and its vector.
 func (s Source) decode(resp *http.Response, body []byte) ([]sample, error) {
 	var a apiAnswer
-	if err := json.Unmarshal(body, &a); err != nil || a.Status == "" {
+	err := json.Unmarshal(body, &a)
+	var typeErr *json.UnmarshalTypeError
+	if err != nil && !errors.As(err, &typeErr) || a.Status == "" {
 		ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 		return nil, fmt.Errorf("Prometheus at %s answered HTTP %d with something that is not its API's JSON (%s); is the URL a Prometheus server?",
 			s.masked(), resp.StatusCode, clean(orWord(ct, "no content type")))
@@ -94,39 +120,21 @@ func (s Source) decode(resp *http.Response, body []byte) ([]sample, error) {
 		return nil, fmt.Errorf("Prometheus at %s refused the query (HTTP %d, %s): %s",
 			s.masked(), resp.StatusCode, clean(orWord(a.ErrorType, "no error type")), clean(orWord(a.Error, "no reason given")))
 	}
-	var d vectorData
-	if err := json.Unmarshal(a.Data, &d); err != nil {
-		return nil, fmt.Errorf("Prometheus at %s answered a result that does not read: %v", s.masked(), err)
+	if err != nil {
+		return nil, fmt.Errorf("Prometheus at %s answered a result that does not read: %s", s.masked(), clean(err.Error()))
 	}
+	d := a.Data
 	if d.ResultType != "vector" {
 		return nil, fmt.Errorf("Prometheus at %s answered a %q where an instant vector was asked for", s.masked(), clean(d.ResultType))
 	}
 	out := make([]sample, 0, len(d.Result))
 	for _, r := range d.Result {
-		at, v, ok := readValue(r.Value)
-		if !ok {
+		if !r.Value.OK {
 			return nil, fmt.Errorf("Prometheus at %s answered a sample that does not read (want [time, \"value\"])", s.masked())
 		}
-		out = append(out, sample{Labels: r.Metric, At: at, Value: v})
+		out = append(out, sample{Labels: r.Metric, At: r.Value.At, Value: r.Value.Value})
 	}
 	return out, nil
-}
-
-// readValue reads [1435781451.781, "1"]; "NaN" and "±Inf" read as such.
-func readValue(raw []json.RawMessage) (float64, float64, bool) {
-	if len(raw) != 2 {
-		return 0, 0, false
-	}
-	var at float64
-	var text string
-	if json.Unmarshal(raw[0], &at) != nil || json.Unmarshal(raw[1], &text) != nil {
-		return 0, 0, false
-	}
-	v, err := strconv.ParseFloat(text, 64)
-	if err != nil {
-		return 0, 0, false
-	}
-	return at, v, true
 }
 
 // transportError says why no answer came, in one sentence.
