@@ -233,11 +233,12 @@ func (h *SSHHost) sessionIn(ctx context.Context, c *sshConn, bound <-chan time.T
 		}
 		sess, err := h.newSession(ctx, c)
 		if err == nil {
+			c.slots.opened()
 			return sess, nil
 		}
 		var refused *ssh.OpenChannelError
 		if !errors.As(err, &refused) {
-			c.slots.release()
+			c.slots.abandon()
 			return nil, err
 		}
 		if err := c.slots.refused(ctx, bound); err != nil {

@@ -11,8 +11,8 @@ import (
 // until the server says otherwise: OpenSSH's MaxSessions default.
 const DefaultMaxSessions = 10
 
-// Retry delays for a session refused while none of ours was in flight: the
-// server is still freeing one that just ended.
+// Retry delays for a session refused below the learned limit: the server
+// is still freeing one of ours that just ended.
 const (
 	refusedRetryMin = 20 * time.Millisecond
 	refusedRetryMax = 500 * time.Millisecond
@@ -21,29 +21,35 @@ const (
 // errNoSlot: the command's time ran out while it waited for a session.
 var errNoSlot = errors.New("no session could be opened in time: the host's sessions are all in use")
 
-// slots count a connection's sessions in flight against the server's
-// limit, which starts at DefaultMaxSessions and is learned, downwards,
-// from the server refusing a session: the limit is then the number in
-// flight.
+// slots count a connection's sessions against the server's limit, which
+// starts at DefaultMaxSessions. Once the server refuses a session, the
+// limit is the most sessions it ever held open at once: a refusal alone
+// says little, since opens race each other and the server frees a
+// closed session only after reading what came with the close (such as
+// the next open).
 type slots struct {
-	mu       sync.Mutex
-	limit    int
-	inflight int
-	freed    chan struct{} // closed (and replaced) when a slot frees
-	retry    time.Duration // the next delay after a refusal with none in flight
+	mu      sync.Mutex
+	limit   int
+	open    int // sessions open
+	pending int // opens under way
+	peak    int // the most sessions open at once
+	learned bool
+	freed   chan struct{} // closed (and replaced) when a slot frees
+	retry   time.Duration // the next delay after a refusal below the limit
 }
 
 func newSlots() *slots {
 	return &slots{limit: DefaultMaxSessions, freed: make(chan struct{})}
 }
 
-// acquire takes a slot, waiting for one while all are in use, until bound
-// fires or ctx ends.
+// acquire takes a slot for an open, waiting for one while all are in
+// use, until bound fires or ctx ends. Each acquire ends in opened,
+// refused or abandon.
 func (s *slots) acquire(ctx context.Context, bound <-chan time.Time) error {
 	for {
 		s.mu.Lock()
-		if s.inflight < s.limit {
-			s.inflight++
+		if s.open+s.pending < s.limit {
+			s.pending++
 			s.mu.Unlock()
 			return nil
 		}
@@ -55,26 +61,51 @@ func (s *slots) acquire(ctx context.Context, bound <-chan time.Time) error {
 	}
 }
 
-// release gives a slot back.
-func (s *slots) release() {
+// opened: the open succeeded; release gives the slot back.
+func (s *slots) opened() {
 	s.mu.Lock()
-	s.inflight--
-	close(s.freed)
-	s.freed = make(chan struct{})
+	s.pending--
+	s.open++
+	s.peak = max(s.peak, s.open)
+	if s.learned && s.peak > s.limit {
+		s.limit = s.peak
+	}
 	s.mu.Unlock()
 }
 
-// refused gives back the slot of a session the server refused, learns
-// the limit from the sessions still in flight and waits until another
-// try may succeed: a slot freed, or, with none in flight, a short delay.
+// release frees the slot of a session that ended.
+func (s *slots) release() {
+	s.mu.Lock()
+	s.open--
+	s.signal()
+	s.mu.Unlock()
+}
+
+// abandon frees the slot of an open that failed for another reason.
+func (s *slots) abandon() {
+	s.mu.Lock()
+	s.pending--
+	s.signal()
+	s.mu.Unlock()
+}
+
+// signal wakes the waiters; s.mu is held.
+func (s *slots) signal() {
+	close(s.freed)
+	s.freed = make(chan struct{})
+}
+
+// refused frees the slot of an open the server refused, learns the limit
+// and waits until another try may succeed: at the limit, until a slot
+// frees; below it, a short delay.
 func (s *slots) refused(ctx context.Context, bound <-chan time.Time) error {
 	s.mu.Lock()
-	s.inflight--
+	s.pending--
+	s.learned = true
+	s.limit = max(s.peak, 1)
 	freed := s.freed
 	var delay <-chan time.Time
-	if s.inflight > 0 {
-		s.limit = s.inflight
-	} else {
+	if s.open+s.pending < s.limit {
 		if s.retry == 0 {
 			s.retry = refusedRetryMin
 		}
