@@ -68,7 +68,7 @@ func build(instances []string, answers [][]sample, now time.Time) map[string]Rea
 			continue
 		}
 		s := n.snapshot(now)
-		s.GPUs = gpuField(gpus[hostPart(inst)])
+		s.GPUs = gpuField(gpus[HostPart(inst)])
 		out[inst] = Reading{Snapshot: s}
 	}
 	return out

@@ -25,7 +25,7 @@ func gpusByHost(samples []sample) map[string][]probe.GPU {
 		if card == "" {
 			card = "gpu" + l["gpu"]
 		}
-		k := key{hostPart(l["instance"]), card}
+		k := key{HostPart(l["instance"]), card}
 		g := cards[k]
 		if g == nil {
 			g = &gpuSample{values: map[string]float64{}}

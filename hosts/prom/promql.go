@@ -49,9 +49,9 @@ func anyOf(label string, values []string) string {
 	return label + "=~" + strconv.Quote(strings.Join(quoted, "|"))
 }
 
-// hostPart is an instance's host: "node1:9100" → "node1", "[::1]:9100" →
+// HostPart is an instance's host: "node1:9100" → "node1", "[::1]:9100" →
 // "::1"; an instance without a port is its own host.
-func hostPart(instance string) string {
+func HostPart(instance string) string {
 	if h, _, err := net.SplitHostPort(instance); err == nil {
 		return h
 	}
@@ -96,7 +96,7 @@ func queries(sel string, instances []string) []string {
 	}
 	hosts := make([]string, 0, len(instances))
 	for _, i := range instances {
-		hosts = append(hosts, hostPart(i))
+		hosts = append(hosts, HostPart(i))
 	}
 	slices.Sort(hosts)
 	hosts = slices.Compact(hosts)
