@@ -218,7 +218,7 @@ func (r *leaseRunner) setHolding(v bool) {
 // removed ones stop, a changed entry restarts.
 func (r *leaseRunner) reconcile(ctx context.Context) {
 	want := map[string]HostEntry{}
-	for _, e := range r.s.entries() {
+	for _, e := range r.s.pollEntries() {
 		want[e.Name] = e
 	}
 	keep := map[string]bool{}

@@ -11,6 +11,10 @@ import (
 // answer, the interval doubles up to MaxBackoff; a host whose key is
 // untrusted or refused waits for ProbeNow.
 func (s *Service) poll(ctx context.Context, e HostEntry) {
+	if e.batch != nil {
+		s.pollSource(ctx, e.batch) // a [[prometheus]] source: one poller for its hosts
+		return
+	}
 	hs := s.state(e.Name)
 	wait := time.Duration(0)
 	if row, ok, err := s.o.Store.GetHostStatus(ctx, e.Name); err == nil && ok && !row.ProbedAt.IsZero() {
