@@ -157,7 +157,7 @@ func (h *SSHHost) rawConn(ctx context.Context) (net.Conn, error) {
 	}
 	raw, err := (&net.Dialer{}).DialContext(ctx, "tcp", h.Address)
 	if err != nil {
-		return nil, &dialError{addr: h.Address, err: err, ctx: ctx}
+		return nil, &dialError{addr: h.Address, err: err, late: ctx.Err() != nil}
 	}
 	return raw, nil
 }
@@ -167,7 +167,7 @@ func (h *SSHHost) rawConn(ctx context.Context) (net.Conn, error) {
 type dialError struct {
 	addr string
 	err  error
-	ctx  context.Context
+	late bool // the dial timeout (or the caller) ended it
 }
 
 func (e *dialError) Error() string {
@@ -175,7 +175,7 @@ func (e *dialError) Error() string {
 	var se *os.SyscallError
 	var op *net.OpError
 	switch {
-	case e.ctx.Err() != nil:
+	case e.late:
 		reason = "no answer in time"
 	case errors.As(e.err, &se):
 		reason = se.Err.Error()

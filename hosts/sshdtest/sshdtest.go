@@ -3,6 +3,11 @@
 // temporary directory, logging in as the user the test runs as, with that
 // user's login shell running each command as on any real host.
 //
+// The sessions' HOME is a directory of the server's own (Server.Home):
+// bash reads ~/.bashrc for a command sent over SSH, and a developer's
+// startup files must neither slow the tests down nor print into what
+// they compare.
+//
 // A test that needs it calls Start; when no sshd is installed the test is
 // skipped. The server is stopped when the test ends.
 package sshdtest
@@ -49,7 +54,7 @@ type Server struct {
 	ClientKeyFile string        // an unencrypted ed25519 private key, 0600, authorised to log in
 	ClientSigner  ssh.Signer    // the same key, parsed
 	User          string        // the user to log in as: the one the test runs as
-	Home          string        // that user's home directory
+	Home          string        // HOME in the server's sessions: empty, the server's own
 	Dir           string        // the server's temporary directory
 
 	t    testing.TB
@@ -80,7 +85,11 @@ func Start(t testing.TB, opts Options) *Server {
 			t.Fatalf("sshdtest: sshd as root needs /run/sshd: %v", err)
 		}
 	}
-	s := &Server{t: t, bin: bin, opts: opts, User: u.Username, Home: u.HomeDir, Dir: t.TempDir()}
+	s := &Server{t: t, bin: bin, opts: opts, User: u.Username, Dir: t.TempDir()}
+	s.Home = filepath.Join(s.Dir, "home")
+	if err := os.Mkdir(s.Home, 0o700); err != nil {
+		t.Fatalf("sshdtest: %v", err)
+	}
 	s.Port = freePort(t)
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port))
 	s.writeHostKey()
@@ -179,9 +188,10 @@ AllowAgentForwarding no
 AllowTcpForwarding yes
 X11Forwarding no
 PrintMotd no
+SetEnv HOME=%s
 MaxStartups 200
 LogLevel VERBOSE
-`, s.Port, filepath.Join(s.Dir, "host_ed25519"), filepath.Join(s.Dir, "sshd.pid"), filepath.Join(s.Dir, "authorized_keys"))
+`, s.Port, filepath.Join(s.Dir, "host_ed25519"), filepath.Join(s.Dir, "sshd.pid"), filepath.Join(s.Dir, "authorized_keys"), s.Home)
 	if s.opts.MaxSessions > 0 {
 		fmt.Fprintf(&b, "MaxSessions %d\n", s.opts.MaxSessions)
 	}
