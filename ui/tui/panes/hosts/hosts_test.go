@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/core/fleet"
 	"github.com/macroa/macroa/ui/tui/kit"
@@ -331,5 +333,42 @@ func TestEveryWidthFills(t *testing.T) {
 		for _, h := range []int{1, 2, 24, 60} {
 			tuitest.Screen(t, p, w, h)
 		}
+	}
+}
+
+// TestTickMovesAges: the one-second tick does no I/O and moves the
+// "12 s ago" ages; a tick while the pane was not drawn is quiet, and one
+// of an older schedule is dropped.
+func TestTickMovesAges(t *testing.T) {
+	f := newFake(testNow)
+	sampleFleet(f)
+	now := testNow
+	p := New(f, tuitest.Styles(t, "ansi"), nil)
+	p.SetClock(func() time.Time { return now })
+	var ticks []int
+	p.every = func(gen int) tea.Cmd { ticks = append(ticks, gen); return nil }
+	d := tuitest.ForPane(t, p, tuitest.WithKeep(tuitest.IsToast))
+	d.Run(p.Init())
+	if len(ticks) != 1 {
+		t.Fatalf("ticks scheduled: %v, want one", ticks)
+	}
+	if row := rowOf(t, tuitest.Screen(t, p, 120, 40), "web1"); !strings.Contains(row, "12 s ago") {
+		t.Fatalf("row %q", row)
+	}
+	lists := f.lists
+	now = now.Add(5 * time.Second)
+	if p.Quiet(tickMsg{gen: ticks[0]}) {
+		t.Fatal("a tick after a draw is quiet")
+	}
+	d.Send(tickMsg{gen: ticks[0]})
+	if row := rowOf(t, tuitest.Screen(t, p, 120, 40), "web1"); !strings.Contains(row, "17 s ago") {
+		t.Fatalf("row after the tick %q", row)
+	}
+	if f.lists != lists || len(ticks) != 2 {
+		t.Fatalf("the tick read the fleet (%d reads) or scheduled %d ticks", f.lists-lists, len(ticks))
+	}
+	d.Send(tickMsg{gen: ticks[1]})
+	if !p.Quiet(tickMsg{gen: ticks[2]}) || !p.Quiet(tickMsg{gen: ticks[0]}) {
+		t.Fatal("a tick with no draw since, or of an older schedule, is not quiet")
 	}
 }
