@@ -231,7 +231,7 @@ func (s *Server) start() {
 	s.log = newLogBuffer(fmt.Sprintf("Server listening on 127.0.0.1 port %d", s.Port))
 	cmd := exec.Command(s.bin, "-D", "-e", "-f", s.cfg)
 	cmd.Stdout, cmd.Stderr = s.log, s.log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("sshdtest: start sshd: %v", err)
 	}
