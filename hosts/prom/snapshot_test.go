@@ -219,7 +219,8 @@ func TestTargets(t *testing.T) {
 	f := newFake(t, map[string]string{"up.json": vector(
 		`{"metric":{"__name__":"up","instance":"b:9100","job":"node"},"value":[1,"0"]}`,
 		`{"metric":{"__name__":"up","instance":"a:9100","job":"node"},"value":[1,"1"]}`,
-		`{"metric":{"__name__":"up","job":"node"},"value":[1,"1"]}`)})
+		`{"metric":{"__name__":"up","job":"node"},"value":[1,"1"]}`,
+		`{"metric":{"__name__":"up","instance":"\u001b[2Jc:9100","job":"node"},"value":[1,"1"]}`)})
 	got, err := f.source().Targets(context.Background())
 	if err != nil {
 		t.Fatal(err)

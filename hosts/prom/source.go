@@ -21,7 +21,8 @@ type Source struct {
 }
 
 // Target is one node_exporter target Prometheus scrapes. Instance is as
-// Prometheus labels it (untrusted: clean it before showing it).
+// Prometheus labels it; one holding controls or escape sequences is left
+// out.
 type Target struct {
 	Instance, Job string
 	Up            bool // the last scrape succeeded
@@ -44,8 +45,8 @@ func (s Source) Targets(ctx context.Context) ([]Target, error) {
 	byInstance := map[string]Target{}
 	for _, x := range samples {
 		inst := x.Labels["instance"]
-		if inst == "" {
-			continue
+		if inst == "" || clean(inst) != inst {
+			continue // no host:port holds escape sequences or controls
 		}
 		t := byInstance[inst]
 		t.Instance, t.Job = inst, x.Labels["job"]
