@@ -1,0 +1,97 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/macroa/macroa/hosts/sshdtest"
+)
+
+// TestHostsOverSSH drives the acceptance path against a real sshd on
+// loopback: add a host, trust its key only once its fingerprint is
+// checked, read its health and ask about it with no model call, run an
+// argument list there, and refuse it loudly once its key changed.
+func TestHostsOverSSH(t *testing.T) {
+	srv := sshdtest.Start(t, sshdtest.Options{})
+	s, models, env := modelSandbox(t)
+	fp := ssh.FingerprintSHA256(srv.HostKey)
+	known := filepath.Join(s.data, "known_hosts")
+
+	expect(t, s.run("", env, "hosts", "add", "web1", "--address", "127.0.0.1", "--port", strconv.Itoa(srv.Port),
+		"--user", srv.User, "--identity-file", srv.ClientKeyFile, "--tag", "prod"), 0, "macroa hosts trust web1")
+
+	// Untrusted: nothing runs, and the state says what to do.
+	r := s.run("", env, "hosts", "exec", "web1", "--", "true")
+	if r.code == 0 || !strings.Contains(r.stderr, "not known") {
+		t.Fatalf("exec on an untrusted host: exit %d, %s", r.code, r.stderr)
+	}
+
+	// Without a terminal, trust refuses unless the fingerprint is named.
+	r = s.run("", env, "hosts", "trust", "web1")
+	if r.code != 2 || !strings.Contains(r.stdout, fp) || !strings.Contains(r.stderr, "--fingerprint "+fp) {
+		t.Fatalf("trust without a terminal: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = s.run("", env, "hosts", "trust", "web1", "--fingerprint", "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	if r.code != 1 || !strings.Contains(r.stderr, "not trusted") {
+		t.Fatalf("trust with another fingerprint: exit %d, %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(known); err == nil {
+		t.Fatal("known_hosts written before the fingerprint matched")
+	}
+	expect(t, s.run("", env, "hosts", "trust", "web1", "--fingerprint", fp), 0, "Trusted the ssh-ed25519 key of web1")
+	if b, err := os.ReadFile(known); err != nil || !strings.Contains(string(b), strings.TrimSpace(srv.KnownHostsLine())) {
+		t.Fatalf("known_hosts %q %v, want %q", b, err, srv.KnownHostsLine())
+	}
+	expect(t, s.run("", env, "hosts", "trust", "web1", "--fingerprint", fp), 0, "trusted already")
+
+	// Each word reaches the remote program whole; nothing is read by a shell.
+	canary := filepath.Join(t.TempDir(), "canary")
+	r = s.run("", env, "hosts", "exec", "@prod", "--", "printf", "[%s]\\n", "a;b", "$(touch "+canary+")", "`touch "+canary+"`")
+	if r.code != 0 || !strings.Contains(r.stdout, "web1 | [a;b]") || !strings.Contains(r.stdout, "web1 | [$(touch "+canary+")]") {
+		t.Fatalf("exec: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = s.run("", env, "hosts", "exec", "web1", "--", "a;b", "$(touch "+canary+")")
+	if r.code != 127 {
+		t.Errorf("a program named a;b: exit %d, want 127: %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(canary); err == nil {
+		t.Fatal("the canary exists: an argument was run by the remote shell")
+	}
+	// What the host prints reaches the terminal cleaned.
+	r = s.run("", env, "hosts", "exec", "web1", "--", "printf", "\\033]0;owned\\007\\033[31mred\\033[0m\\n")
+	if r.code != 0 || strings.ContainsAny(r.stdout+r.stderr, "\x1b\x07") || !strings.Contains(r.stdout, "web1 | red") {
+		t.Fatalf("escape sequences: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// Health, from a probe now and from the store.
+	expect(t, s.run("", env, "hosts", "status", "web1", "--probe"), 0, "memory")
+	expect(t, s.run("", env, "run", "disk usage on web1"), 0, "web1")
+	expect(t, s.run("", env, "run", "uptime of all hosts"), 0, "web1")
+
+	if n := len(models.Requests()); n != 0 {
+		t.Fatalf("%d model requests, want 0", n)
+	}
+
+	// A changed key is refused loudly, and known_hosts is left as it was.
+	before, _ := os.ReadFile(known)
+	srv.RotateHostKey()
+	r = s.run("", env, "hosts", "trust", "web1", "--yes")
+	if r.code != 1 || !strings.Contains(r.stderr, "CHANGED") || !strings.Contains(r.stderr, "nothing was overwritten") {
+		t.Fatalf("trust after the key changed: exit %d, %s", r.code, r.stderr)
+	}
+	r = s.run("", env, "hosts", "status", "web1", "--probe")
+	if r.code != 1 || !strings.Contains(r.stdout, "refused") {
+		t.Fatalf("status after the key changed: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = s.run("", env, "hosts", "exec", "web1", "--", "true")
+	if r.code == 0 || !strings.Contains(r.stderr, "CHANGED") {
+		t.Fatalf("exec after the key changed: exit %d, %s", r.code, r.stderr)
+	}
+	if after, _ := os.ReadFile(known); string(after) != string(before) {
+		t.Fatalf("known_hosts changed:\n%s\nwas\n%s", after, before)
+	}
+}
