@@ -21,8 +21,9 @@ type sshConn struct {
 
 // conn returns the open connection, dialling one when there is none: one
 // dial at a time (the others wait for it), none while a backoff after
-// failed dials runs (UnreachableError at once). A host key error is
-// returned as is, every time: it needs a person, not a retry.
+// failed dials runs (UnreachableError at once). A host key error or a
+// refused login (AuthError) is returned as is, every time: it needs a
+// person, not a retry.
 func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
 	for {
 		h.mu.Lock()
@@ -63,7 +64,7 @@ func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
 			}
 			return c, nil
 		}
-		if isHostKeyError(err) || ctx.Err() != nil {
+		if needsPerson(err) || ctx.Err() != nil {
 			// A person must act, or the caller gave up: neither says
 			// the host is down.
 			h.mu.Unlock()
@@ -76,8 +77,10 @@ func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
 	}
 }
 
-func isHostKeyError(err error) bool {
-	return errors.As(err, new(*UnknownHostError)) || errors.As(err, new(*HostKeyChangedError))
+// needsPerson: a host key unknown or changed, or no key accepted.
+func needsPerson(err error) bool {
+	return errors.As(err, new(*UnknownHostError)) || errors.As(err, new(*HostKeyChangedError)) ||
+		errors.As(err, new(*AuthError))
 }
 
 func (h *SSHHost) keepalive() time.Duration {
@@ -131,7 +134,7 @@ func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback) (*ssh.C
 		case errors.As(err, &unknown):
 			return nil, unknown
 		case strings.Contains(err.Error(), "unable to authenticate"):
-			return nil, h.authError(err)
+			return nil, &AuthError{Address: h.Address, User: h.User, NoKeys: len(h.Auth) == 0, Notes: h.AuthNotes, Err: err}
 		case ctx.Err() != nil:
 			return nil, fmt.Errorf("SSH handshake with %s: no answer within %v", h.Address, timeout)
 		}
@@ -187,17 +190,28 @@ func (e *dialError) Error() string {
 
 func (e *dialError) Unwrap() error { return e.err }
 
-// authError says no key was accepted, and which key files were left out.
-func (h *SSHHost) authError(err error) error {
-	msg := fmt.Sprintf("log in to %s as %s: no key was accepted", h.Address, h.User)
-	if len(h.Auth) == 0 {
+// AuthError is a host that accepted none of the keys offered: like a
+// host key error, it needs a person (a key to add to the agent or the
+// host), so it is returned as is every time, without a backoff.
+type AuthError struct {
+	Address, User string
+	NoKeys        bool     // there was no agent and no key file to offer
+	Notes         []string // key files left out, and why
+	Err           error
+}
+
+func (e *AuthError) Error() string {
+	msg := fmt.Sprintf("log in to %s as %s: no key was accepted", e.Address, e.User)
+	if e.NoKeys {
 		msg += " (no ssh-agent and no key file)"
 	}
-	if len(h.AuthNotes) > 0 {
-		msg += "; left out: " + strings.Join(h.AuthNotes, "; ")
+	if len(e.Notes) > 0 {
+		msg += "; left out: " + strings.Join(e.Notes, "; ")
 	}
-	return fmt.Errorf("%s: %w", msg, err)
+	return msg
 }
+
+func (e *AuthError) Unwrap() error { return e.Err }
 
 // openSession opens a session for one command on the connection, in a
 // free slot (see slots), dialling first when needed. A connection found
