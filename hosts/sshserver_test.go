@@ -8,24 +8,29 @@ import (
 	"os/exec"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 )
 
 // testServer is an in-process SSH server on loopback. It runs each exec
 // request with this machine's sh -c (so quoting is tried against a real
-// shell), or, when hang is set, accepts it and never answers.
+// shell), or, when hang is set, accepts it and never answers, or, when
+// canned is set, answers every command with it after delay, as a remote
+// host doing the work on its own CPU would.
 type testServer struct {
 	addr    string
 	hostKey ssh.Signer
 	client  ssh.Signer // the key the client logs in with
 	ln      net.Listener
 	hang    bool
+	canned  []byte
+	delay   time.Duration
 	mu      sync.Mutex
 	conns   []net.Conn
 }
 
-func newSigner(t *testing.T) ssh.Signer {
+func newSigner(t testing.TB) ssh.Signer {
 	t.Helper()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -38,20 +43,31 @@ func newSigner(t *testing.T) ssh.Signer {
 	return s
 }
 
-func startServer(t *testing.T, hostKey ssh.Signer, hang bool) *testServer {
+func startServer(t testing.TB, hostKey ssh.Signer, hang bool) *testServer {
+	t.Helper()
+	return startServerWith(t, &testServer{hostKey: hostKey, hang: hang})
+}
+
+// startCanned starts a server answering every command with out after delay.
+func startCanned(t testing.TB, out []byte, delay time.Duration) *testServer {
+	t.Helper()
+	return startServerWith(t, &testServer{hostKey: newSigner(t), canned: out, delay: delay})
+}
+
+func startServerWith(t testing.TB, s *testServer) *testServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &testServer{addr: ln.Addr().String(), hostKey: hostKey, client: newSigner(t), ln: ln, hang: hang}
+	s.addr, s.client, s.ln = ln.Addr().String(), newSigner(t), ln
 	cfg := &ssh.ServerConfig{PublicKeyCallback: func(_ ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
 		if string(k.Marshal()) == string(s.client.PublicKey().Marshal()) {
 			return nil, nil
 		}
 		return nil, errUnauthorised
 	}}
-	cfg.AddHostKey(hostKey)
+	cfg.AddHostKey(s.hostKey)
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -103,6 +119,13 @@ func (s *testServer) serve(c net.Conn, cfg *ssh.ServerConfig) {
 				req.Reply(true, nil)
 				if s.hang {
 					continue // accepted, never answered
+				}
+				if s.canned != nil {
+					time.Sleep(s.delay)
+					ch.Write(s.canned)
+					ch.SendRequest("exit-status", false, make([]byte, 4))
+					ch.Close()
+					continue
 				}
 				n := binary.BigEndian.Uint32(req.Payload[:4])
 				line := string(req.Payload[4 : 4+n])
