@@ -22,7 +22,7 @@ import (
 func hostsApp(t *testing.T, srv *sshdtest.Server) *App {
 	t.Helper()
 	dir := t.TempDir()
-	toml := fmt.Sprintf("[[hosts]]\nname = \"web1\"\naddress = \"127.0.0.1\"\nport = %d\nuser = %q\nidentity_file = %q\n\n[monitor]\ninterval = \"1s\"\n",
+	toml := fmt.Sprintf("[[hosts]]\nname = \"web1\"\naddress = \"127.0.0.1\"\nport = %d\nuser = %q\nidentity_file = %q\n\n[monitor]\ninterval = \"1s\"\ntimeout = \"30s\"\n",
 		srv.Port, srv.User, srv.ClientKeyFile)
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
 		t.Fatal(err)

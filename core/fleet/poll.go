@@ -9,7 +9,8 @@ import (
 // last probe is older than the interval (a poller taking over does not
 // probe what was just probed), then every interval; while it does not
 // answer, the interval doubles up to MaxBackoff; a host whose key is
-// untrusted or refused waits for ProbeNow.
+// untrusted or refused waits for a person (ProbeNow, or the known keys
+// changing).
 func (s *Service) poll(ctx context.Context, e HostEntry) {
 	if e.batch != nil {
 		s.pollSource(ctx, e.batch) // a [[prometheus]] source: one poller for its hosts
@@ -17,10 +18,10 @@ func (s *Service) poll(ctx context.Context, e HostEntry) {
 	}
 	hs := s.state(e.Name)
 	wait := time.Duration(0)
+	// A host waiting for a person is tried once more too: the person
+	// may have acted while no poller ran.
 	if row, ok, err := s.o.Store.GetHostStatus(ctx, e.Name); err == nil && ok && !row.ProbedAt.IsZero() {
-		if State(row.State) == StateUntrusted || State(row.State) == StateRefused {
-			wait = -1
-		} else if d := row.ProbedAt.Add(e.Interval).Sub(s.o.Clock()); d > 0 {
+		if d := row.ProbedAt.Add(e.Interval).Sub(s.o.Clock()); d > 0 {
 			wait = min(d, e.Interval)
 		}
 	}
