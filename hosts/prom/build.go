@@ -28,7 +28,17 @@ func build(instances []string, answers [][]sample, now time.Time) map[string]Rea
 	for _, inst := range instances {
 		nodes[inst] = &node{series: map[string][]sample{}, cpu: map[string]float64{}, collectors: map[string]bool{}}
 	}
-	at := func(x sample) *node { return nodes[x.Labels["instance"]] }
+	// An instance two jobs scrape (the selector picks both) is read
+	// from one of them, so nothing is counted twice.
+	jobs := pickJobs(answers[0])
+	at := func(x sample) *node {
+		if job, ok := x.Labels["job"]; ok {
+			if want, picked := jobs[x.Labels["instance"]]; picked && job != want {
+				return nil
+			}
+		}
+		return nodes[x.Labels["instance"]]
+	}
 	for _, x := range answers[0] {
 		if n := at(x); n != nil {
 			n.series[x.Labels["__name__"]] = append(n.series[x.Labels["__name__"]], x)
@@ -70,6 +80,31 @@ func build(instances []string, answers [][]sample, now time.Time) map[string]Rea
 		s := n.snapshot(now)
 		s.GPUs = gpuField(gpus[HostPart(inst)])
 		out[inst] = Reading{Snapshot: s}
+	}
+	return out
+}
+
+// pickJobs chooses each instance's job: the first, by name, whose
+// scrape succeeded, else the first.
+func pickJobs(series []sample) map[string]string {
+	type pick struct {
+		job string
+		up  bool
+	}
+	picks := map[string]pick{}
+	for _, x := range series {
+		if x.Labels["__name__"] != "up" {
+			continue
+		}
+		inst, p := x.Labels["instance"], pick{x.Labels["job"], x.Value == 1}
+		cur, seen := picks[inst]
+		if !seen || p.up && !cur.up || p.up == cur.up && p.job < cur.job {
+			picks[inst] = p
+		}
+	}
+	out := make(map[string]string, len(picks))
+	for inst, p := range picks {
+		out[inst] = p.job
 	}
 	return out
 }

@@ -112,8 +112,8 @@ func queries(sel string, instances []string) []string {
 		// The CPU counters summed per mode (not per CPU, which would be a
 		// series per core and mode), the cores counted, and when each
 		// instance was last scraped (for its clock and uptime).
-		tagged("sum by (instance, mode) (node_cpu_seconds_total"+join(sel, inst)+")", "cpu") +
-			" or " + tagged("count by (instance) (node_cpu_seconds_total"+join(`mode="idle"`, sel, inst)+")", "cores") +
+		tagged("sum by (instance, job, mode) (node_cpu_seconds_total"+join(sel, inst)+")", "cpu") +
+			" or " + tagged("count by (instance, job) (node_cpu_seconds_total"+join(`mode="idle"`, sel, inst)+")", "cores") +
 			" or " + tagged("timestamp(node_time_seconds"+join(sel, inst)+")", "scraped"),
 		// Failed units, and whether the collectors that could report them
 		// (and the reboot flag) ran.
