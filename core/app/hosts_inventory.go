@@ -117,7 +117,8 @@ func (i *inventory) entries() []fleet.HostEntry {
 		}
 		if h.Prometheus != "" {
 			e.Source = fleet.SourcePrometheus
-			e.Prober = prom.Host{Source: prom.Source{URL: h.Prometheus, Timeout: i.timeout}, Instance: h.Instance}
+			// The instance alone names the host's series, whatever its job.
+			e.Prober = prom.Host{Source: prom.Source{URL: h.Prometheus, Selector: "{}", Timeout: i.timeout}, Instance: h.Instance}
 		}
 		out = append(out, e)
 	}
