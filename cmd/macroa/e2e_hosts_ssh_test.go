@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -43,7 +44,28 @@ func TestHostsOverSSH(t *testing.T) {
 	if _, err := os.Stat(known); err == nil {
 		t.Fatal("known_hosts written before the fingerprint matched")
 	}
-	expect(t, s.run("", env, "hosts", "trust", "web1", "--fingerprint", fp), 0, "Trusted the ssh-ed25519 key of web1")
+	if _, err := exec.LookPath("tmux"); err == nil {
+		// On a terminal it shows the key and asks: n trusts nothing, y does.
+		ts := startInTerminalEnv(t, s, env, "hosts", "trust", "web1")
+		ts.waitText("Trust this key? [y/N]")
+		if scr := ts.screen(); !strings.Contains(scr, fp) || !strings.Contains(scr, "127.0.0.1:"+strconv.Itoa(srv.Port)) || !strings.Contains(scr, "ssh-ed25519") {
+			t.Fatalf("the question does not show the key:\n%s", scr)
+		}
+		ts.typeLine("n")
+		ts.waitText("exit 1")
+		if _, err := os.Stat(known); err == nil {
+			t.Fatal("known_hosts written after n")
+		}
+		ts = startInTerminalEnv(t, s, env, "hosts", "trust", "web1")
+		ts.waitText("Trust this key? [y/N]")
+		ts.typeLine("y")
+		ts.waitText("exit 0")
+		if !strings.Contains(ts.screen(), "Trusted the ssh-ed25519 key of web1") {
+			t.Fatalf("answering y:\n%s", ts.screen())
+		}
+	} else {
+		expect(t, s.run("", env, "hosts", "trust", "web1", "--fingerprint", fp), 0, "Trusted the ssh-ed25519 key of web1")
+	}
 	if b, err := os.ReadFile(known); err != nil || !strings.Contains(string(b), strings.TrimSpace(srv.KnownHostsLine())) {
 		t.Fatalf("known_hosts %q %v, want %q", b, err, srv.KnownHostsLine())
 	}
@@ -94,4 +116,12 @@ func TestHostsOverSSH(t *testing.T) {
 	if after, _ := os.ReadFile(known); string(after) != string(before) {
 		t.Fatalf("known_hosts changed:\n%s\nwas\n%s", after, before)
 	}
+}
+
+// startInTerminalEnv is startInTerminal with more environment.
+func startInTerminalEnv(t *testing.T, s *sandbox, env []string, args ...string) *tmuxSession {
+	t.Helper()
+	withEnv := *s
+	withEnv.env = append(append([]string(nil), s.env...), env...)
+	return startInTerminal(t, &withEnv, args...)
 }

@@ -67,6 +67,30 @@ func TestHostsAddListRemove(t *testing.T) {
 	}
 	expect(t, s.macroa("hosts", "list"), 0, "web1   web1 → 10.0.0.1")
 
+	expect(t, s.macroa("hosts", "alerts"), 0, "No alerts firing")
+	expect(t, s.macroa("hosts", "alerts", "--all", "--json"), 0, "[]")
+	expect(t, s.macroa("hosts", "status", "local", "--json"), 0, `"name": "local"`)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"hosts", "alerts", "web9"}, 1, "no host named web9; hosts: local, web1, db1, db2"},
+		{[]string{"hosts", "status", "web9"}, 1, "no host named web9"},
+		{[]string{"hosts", "exec", "web1", "true"}, 2, "then -- and the command"},
+		{[]string{"hosts", "exec", "@nosuch", "--", "true"}, 1, "no host has the tag or group nosuch"},
+		{[]string{"hosts", "exec", "web9", "--", "true"}, 1, "no host named web9"},
+		{[]string{"hosts", "remove", "local"}, 2, "this machine"},
+		{[]string{"hosts", "trust", "local"}, 2, "this machine"},
+		{[]string{"hosts", "add", "web2", "--address", "10.0.0.2", "--sudo", "always"}, 2, "--sudo"},
+		{[]string{"hosts", "add", "web2", "--address", "10.0.0.2", "--port", "70000"}, 2, "not a port"},
+	} {
+		r := s.macroa(tc.args...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%q: exit %d, stderr %q; want %d and %q", tc.args, r.code, r.stderr, tc.code, tc.want)
+		}
+	}
+
 	expect(t, s.macroa("hosts", "remove", "db1"), 0, "Removed db1")
 	r = s.macroa("hosts", "remove", "db1")
 	if r.code != 1 || !strings.Contains(r.stderr, "no host named db1") {
