@@ -150,7 +150,7 @@ func testOptions(db *store.DB, p Prober, rec *recorder) Options {
 		Clock:      uniqueClock(),
 		Role:       RoleCockpit,
 		Holder:     "test/1/1",
-		LeaseTTL:   600 * time.Millisecond,
+		LeaseTTL:   3 * time.Second, // long against a loaded machine: a takeover here is by release
 		RenewEvery: 50 * time.Millisecond,
 	}
 	if rec != nil {

@@ -148,3 +148,21 @@ func TestSamplesPruned(t *testing.T) {
 		})
 	}
 }
+
+// A lease whose holder died is taken at once, not when it expires.
+func TestTakeOverFromADeadHolder(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t, "")
+	if _, _, err := db.AcquireLease(ctx, store.HostsLease, "dead/1/1", RoleDaemon, time.Hour, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := newScripted(fixture(t))
+	o := testOptions(db, p, nil)
+	quietLocal(&o, p)
+	o.Alive = func(h string) bool { return h != "dead/1/1" }
+	s := startService(t, o)
+	waitFor(t, "the lease taken from the dead daemon", s.Holding)
+	if role, self, err := s.Poller(ctx); err != nil || !self || role != RoleCockpit {
+		t.Errorf("poller %q self %v %v", role, self, err)
+	}
+}
