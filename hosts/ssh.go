@@ -78,12 +78,16 @@ func (h *SSHHost) Stream(ctx context.Context, cmd Command, timeout time.Duration
 	}
 	start := time.Now()
 	var bound <-chan time.Time
+	openCtx := ctx
 	if timeout > 0 {
 		t := time.NewTimer(timeout)
 		defer t.Stop()
 		bound = t.C
+		var cancel context.CancelFunc
+		openCtx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
 	}
-	c, sess, err := h.openSession(ctx, bound)
+	c, sess, err := h.openSession(openCtx, bound)
 	if err != nil {
 		return Output{}, err
 	}

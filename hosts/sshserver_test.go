@@ -26,6 +26,7 @@ type testServer struct {
 	hang    bool
 	canned  []byte
 	delay   time.Duration
+	echo    bool // answer with the command line received
 	mu      sync.Mutex
 	conns   []net.Conn
 }
@@ -120,15 +121,18 @@ func (s *testServer) serve(c net.Conn, cfg *ssh.ServerConfig) {
 				if s.hang {
 					continue // accepted, never answered
 				}
-				if s.canned != nil {
+				n := binary.BigEndian.Uint32(req.Payload[:4])
+				line := string(req.Payload[4 : 4+n])
+				if s.canned != nil || s.echo {
 					time.Sleep(s.delay)
+					if s.echo {
+						ch.Write([]byte(line))
+					}
 					ch.Write(s.canned)
 					ch.SendRequest("exit-status", false, make([]byte, 4))
 					ch.Close()
 					continue
 				}
-				n := binary.BigEndian.Uint32(req.Payload[:4])
-				line := string(req.Payload[4 : 4+n])
 				cmd := exec.Command("sh", "-c", line)
 				cmd.Stdout, cmd.Stderr = ch, ch.Stderr()
 				code := 0

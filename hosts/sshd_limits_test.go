@@ -1,0 +1,106 @@
+package hosts
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/macroa/macroa/hosts/sshdtest"
+)
+
+// A command waiting for a session on a full connection gives up at its
+// own timeout, with an error saying why; the command holding the
+// session is not disturbed.
+func TestSSHDSessionWaitIsBounded(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{MaxSessions: 1})
+	h := sshdHost(t, s, knownHostsFor(t, s))
+	started := make(chan struct{})
+	long := make(chan error, 1)
+	go func() {
+		var once bool
+		out, err := h.Stream(context.Background(), Command{Argv: []string{"sh", "-c", "echo up; sleep 2"}}, sshdTimeout,
+			func(Line) {
+				if !once {
+					once = true
+					close(started)
+				}
+			})
+		if err == nil && out.ExitCode != 0 {
+			err = os.ErrInvalid
+		}
+		long <- err
+	}()
+	select {
+	case <-started:
+	case err := <-long:
+		t.Fatalf("the long command ended first: %v", err)
+	case <-time.After(sshdTimeout):
+		t.Fatal("the long command did not start")
+	}
+	start := time.Now()
+	_, err := h.Run(context.Background(), Command{Argv: []string{"true"}}, 300*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "no session could be opened in time") {
+		t.Fatalf("a command on a full connection: %v", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("waited %v for a session with a timeout of 300ms", took)
+	}
+	if err := <-long; err != nil {
+		t.Fatalf("the long command: %v", err)
+	}
+}
+
+// A host with keys of two types presents the one known_hosts knows,
+// whichever it is, so a second key type is never taken for a change.
+func TestSSHDHostKeyTypeKnown(t *testing.T) {
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecdsaFile := filepath.Join(t.TempDir(), "host_ecdsa")
+	if err := os.WriteFile(ecdsaFile, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ecdsaPub, err := ssh.NewPublicKey(&priv.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sshdtest.Start(t, sshdtest.Options{ExtraConfig: "HostKey " + ecdsaFile + "\n"})
+	for _, key := range []ssh.PublicKey{ecdsaPub, s.HostKey} {
+		t.Run(key.Type(), func(t *testing.T) {
+			own := filepath.Join(t.TempDir(), "known_hosts")
+			line := knownhosts.Line([]string{knownhosts.Normalize(s.Addr)}, key) + "\n"
+			if err := os.WriteFile(own, []byte(line), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			keys := HostKeys{Own: own}
+			if got := keys.Algorithms(s.Addr); len(got) != 1 || got[0] != key.Type() {
+				t.Fatalf("Algorithms = %q, want [%s]", got, key.Type())
+			}
+			h := sshdHost(t, s, keys)
+			if out, err := h.Run(context.Background(), Command{Argv: []string{"true"}}, sshdTimeout); err != nil || out.ExitCode != 0 {
+				t.Fatalf("known %s key: %+v, %v", key.Type(), out, err)
+			}
+		})
+	}
+	if got := (HostKeys{Own: filepath.Join(t.TempDir(), "none")}).Algorithms(s.Addr); got != nil {
+		t.Fatalf("Algorithms of an unknown host = %q", got)
+	}
+	if got := keyAlgorithms(ssh.KeyAlgoRSA); len(got) != 3 || got[0] != ssh.KeyAlgoRSASHA512 {
+		t.Fatalf("RSA algorithms = %q", got)
+	}
+}
