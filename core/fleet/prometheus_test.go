@@ -28,7 +28,7 @@ type fakeProm struct {
 
 const recorded = "127.0.0.1:9100"
 
-func newFakeProm(t *testing.T, targets ...string) *fakeProm {
+func newFakeProm(t testing.TB, targets ...string) *fakeProm {
 	t.Helper()
 	files := map[string]string{}
 	for _, name := range []string{"up", "series", "derived", "units", "gpus"} {
