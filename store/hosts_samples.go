@@ -52,7 +52,8 @@ func (db *DB) HostSamplesSince(ctx context.Context, host string, since time.Time
 }
 
 // PruneHostSamples deletes a host's samples older than p.Before and all
-// but its newest p.Keep, and returns how many went.
+// but its newest p.Keep, and returns how many went; alerts resolved
+// before p.AlertsBefore go too.
 func (db *DB) PruneHostSamples(ctx context.Context, host string, p HostPrune) (int64, error) {
 	var n int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -86,6 +87,13 @@ func pruneHostSamples(ctx context.Context, tx runner, host string, p HostPrune) 
 		}
 		n, _ := res.RowsAffected()
 		total += n
+	}
+	if !p.AlertsBefore.IsZero() {
+		// Alerts are not samples: they do not count in the total.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM host_alerts WHERE host = ? AND resolved_at < ?`,
+			host, p.AlertsBefore.UnixMilli()); err != nil {
+			return 0, err
+		}
 	}
 	return total, nil
 }

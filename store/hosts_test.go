@@ -153,6 +153,14 @@ func TestHostAlertTransitions(t *testing.T) {
 	if err != nil || counts["web1"] != 2 {
 		t.Errorf("firing counts %v %v", counts, err)
 	}
+	// Resolved alerts older than the line go; firing ones stay.
+	if _, err := db.PruneHostSamples(ctx, "web1", HostPrune{AlertsBefore: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := db.ListHostAlerts(ctx, HostAlertFilter{})
+	if len(left) != 2 || !left[0].ResolvedAt.IsZero() || !left[1].ResolvedAt.IsZero() {
+		t.Errorf("after pruning resolved alerts: %+v", left)
+	}
 	if report, err := db.VerifyAudit(ctx); err != nil || !report.OK() {
 		t.Errorf("audit chain: %+v %v", report, err)
 	}

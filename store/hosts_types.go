@@ -75,10 +75,12 @@ type HostProbe struct {
 }
 
 // HostPrune bounds one host's history: samples older than Before, and
-// all but the newest Keep, are deleted. Zero values prune nothing.
+// all but the newest Keep, are deleted, and so are alerts resolved before
+// AlertsBefore. Zero values prune nothing.
 type HostPrune struct {
-	Before time.Time
-	Keep   int
+	Before       time.Time
+	Keep         int
+	AlertsBefore time.Time
 }
 
 // HostProbeResult is what a HostProbe changed.

@@ -54,7 +54,8 @@ func (s *Service) record(ctx context.Context, hs *hostState, r result, out Outco
 	n := hs.probes
 	hs.mu.Unlock()
 	if n%pruneEvery == 0 {
-		p.Prune = store.HostPrune{Before: r.sent.Add(-time.Duration(s.o.Monitor.History)), Keep: s.o.MaxSamples}
+		p.Prune = store.HostPrune{Before: r.sent.Add(-time.Duration(s.o.Monitor.History)), Keep: s.o.MaxSamples,
+			AlertsBefore: r.sent.Add(-AlertHistory)}
 	}
 	res, err := s.o.Store.RecordHostProbe(ctx, p)
 	if err != nil {

@@ -22,6 +22,8 @@ const (
 	// DefaultMaxSamples bounds one host's history, whatever its interval:
 	// about 0.75 MB at 74 bytes a sample.
 	DefaultMaxSamples = 10_000
+	// AlertHistory is how long a resolved alert is kept.
+	AlertHistory = 30 * 24 * time.Hour
 	// pruneEvery is how many probes of a host pass between two prunes of
 	// its history.
 	pruneEvery = 60
