@@ -225,6 +225,12 @@ func (n *node) cpuTimes() (probe.Field[probe.CPUTimes], probe.Field[int]) {
 func (n *node) memory() probe.Field[probe.Memory] {
 	total, ok1 := n.one("node_memory_MemTotal_bytes")
 	avail, ok2 := n.one("node_memory_MemAvailable_bytes")
+	if !ok2 { // kernels before 3.14, as the probe counts it
+		free, okF := n.one("node_memory_MemFree_bytes")
+		buffers, okB := n.one("node_memory_Buffers_bytes")
+		cached, okC := n.one("node_memory_Cached_bytes")
+		avail, ok2 = free+buffers+cached, okF && okB && okC
+	}
 	if !ok1 || !ok2 || total == 0 {
 		return missing[probe.Memory]("no node_memory_MemTotal_bytes and node_memory_MemAvailable_bytes (node_exporter's meminfo collector is off)")
 	}

@@ -67,6 +67,7 @@ var nodeSeries = []string{
 	"node_load1", "node_load5", "node_load15",
 	"node_memory_MemTotal_bytes", "node_memory_MemAvailable_bytes",
 	"node_memory_SwapTotal_bytes", "node_memory_SwapFree_bytes",
+	"node_memory_MemFree_bytes", "node_memory_Buffers_bytes", "node_memory_Cached_bytes",
 	"node_filesystem_size_bytes", "node_filesystem_avail_bytes", "node_filesystem_free_bytes",
 	"node_filesystem_files", "node_filesystem_files_free", "node_filesystem_device_error",
 	"node_network_info",

@@ -183,6 +183,20 @@ func TestSnapshotVariants(t *testing.T) {
 			},
 		},
 		{
+			name: "memory on a kernel without MemAvailable",
+			answers: map[string]string{"series.json": vector(
+				series("up", "", "1"),
+				series("node_memory_MemTotal_bytes", "", "1000"), series("node_memory_MemFree_bytes", "", "100"),
+				series("node_memory_Buffers_bytes", "", "20"), series("node_memory_Cached_bytes", "", "300"),
+			)},
+			check: func(s probe.Snapshot) string {
+				if !equal(s.Memory, measured(probe.Memory{Total: 1000, Available: 420})) {
+					return "memory " + show(s.Memory)
+				}
+				return ""
+			},
+		},
+		{
 			name:    "a target that is down",
 			answers: map[string]string{"series.json": vector(series("up", "", "0")), "derived.json": vector()},
 			err:     `instance "127.0.0.1:9100" is down`,
