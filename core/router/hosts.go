@@ -28,25 +28,27 @@ var (
 // hostsTopics maps what a question asks for to the skill's action. The
 // topic is the whole phrase left once a lead and a target are taken off,
 // so "disk usage of my photos folder" (a target of three words) is none.
-var hostsTopics = map[string]string{
-	"disk": "disk", "disks": "disk", "disk usage": "disk", "disk space": "disk", "disk use": "disk",
-	"free disk space": "disk", "df": "disk", "df -h": "disk", "storage": "disk", "file systems": "disk",
-	"memory": "memory", "memory usage": "memory", "memory use": "memory", "mem": "memory", "ram": "memory",
-	"ram usage": "memory", "free memory": "memory", "free -h": "memory",
-	"load": "load", "load average": "load", "loadavg": "load", "cpu": "load", "cpu usage": "load", "cpu load": "load", "system load": "load",
-	"uptime": "uptime",
-	"gpu":    "gpu", "gpus": "gpu", "gpu temperature": "gpu", "gpu temp": "gpu", "gpu temps": "gpu", "gpu usage": "gpu",
-	"how hot is the gpu": "gpu", "how hot are the gpus": "gpu", "how hot is my gpu": "gpu", "how hot are my gpus": "gpu",
-	"failed units": "failed", "failed services": "failed", "which services failed": "failed", "which units failed": "failed",
-	"which services have failed": "failed", "which units have failed": "failed", "any failed services": "failed",
-	"any failed units": "failed", "are there failed services": "failed", "are there any failed services": "failed",
-	"status": "status", "health": "status",
-}
+var hostsTopics = lazy.New(func() map[string]string {
+	return map[string]string{
+		"disk": "disk", "disks": "disk", "disk usage": "disk", "disk space": "disk", "disk use": "disk",
+		"free disk space": "disk", "df": "disk", "df -h": "disk", "storage": "disk", "file systems": "disk",
+		"memory": "memory", "memory usage": "memory", "memory use": "memory", "mem": "memory", "ram": "memory",
+		"ram usage": "memory", "free memory": "memory", "free -h": "memory",
+		"load": "load", "load average": "load", "loadavg": "load", "cpu": "load", "cpu usage": "load", "cpu load": "load", "system load": "load",
+		"uptime": "uptime",
+		"gpu":    "gpu", "gpus": "gpu", "gpu temperature": "gpu", "gpu temp": "gpu", "gpu temps": "gpu", "gpu usage": "gpu",
+		"how hot is the gpu": "gpu", "how hot are the gpus": "gpu", "how hot is my gpu": "gpu", "how hot are my gpus": "gpu",
+		"failed units": "failed", "failed services": "failed", "which services failed": "failed", "which units failed": "failed",
+		"which services have failed": "failed", "which units have failed": "failed", "any failed services": "failed",
+		"any failed units": "failed", "are there failed services": "failed", "are there any failed services": "failed",
+		"status": "status", "health": "status",
+	}
+})
 
 // Topics asked without a target: of every host when the question is
 // about something only some hosts report (failed units, GPUs), else of
 // this machine ("disk usage", "uptime").
-var hostsAllByDefault = map[string]bool{"failed": true, "gpu": true}
+func hostsAllByDefault(action string) bool { return action == "failed" || action == "gpu" }
 
 // hostsIntent recognises questions about the hosts' health. A host named
 // after "on" is one the person means ("disk usage on web9": an unknown
@@ -86,16 +88,17 @@ func hostsIntent(text string) (skills.Intent, bool) {
 		return withTarget(in, target, strong, "local"), true
 	}
 	topic := strings.TrimSpace(hostsLeadRe.Get().ReplaceAllString(rest, ""))
-	action, ok := hostsTopics[topic]
+	topics := hostsTopics.Get()
+	action, ok := topics[topic]
 	if !ok {
-		action, ok = hostsTopics[rest]
+		action, ok = topics[rest]
 	}
 	if !ok || (action == "status" && target == "") {
 		return skills.Intent{}, false
 	}
 	in.Action = action
 	def := "local"
-	if hostsAllByDefault[action] {
+	if hostsAllByDefault(action) {
 		def = "*"
 	}
 	return withTarget(in, target, strong, def), true
