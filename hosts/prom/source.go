@@ -49,7 +49,7 @@ func (s Source) Targets(ctx context.Context) ([]Target, error) {
 			continue // no host:port holds escape sequences or controls
 		}
 		t := byInstance[inst]
-		t.Instance, t.Job = inst, x.Labels["job"]
+		t.Instance, t.Job = inst, clean(x.Labels["job"])
 		t.Up = t.Up || x.Value == 1
 		byInstance[inst] = t
 	}
