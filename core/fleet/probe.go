@@ -269,7 +269,14 @@ func (s *Service) decide(r result, out Outcome, since time.Time) (State, string)
 		return StateAlert, why
 	}
 	if len(out.Near) > 0 {
-		return StateWarn, "near: " + out.Near[0].Message
+		// One over its threshold (not yet firing) says more than one near.
+		f := out.Near[0]
+		for _, n := range out.Near {
+			if n.Over {
+				return StateWarn, "over, not firing yet: " + n.Message
+			}
+		}
+		return StateWarn, "near: " + f.Message
 	}
 	if len(out.Missing) > 0 {
 		return StateWarn, "not measured: " + out.Missing[0]

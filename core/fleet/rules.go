@@ -74,6 +74,7 @@ type Finding struct {
 	Key              AlertKey
 	Value, Threshold float64
 	Message          string
+	Over             bool // over the threshold this probe
 }
 
 // Outcome is what one probe changed.
@@ -84,8 +85,8 @@ type Outcome struct {
 	// Firing are the alerts firing after this probe, with this probe's
 	// values where it measured them.
 	Firing []Finding
-	// Near are values within the margin of their threshold (or over it,
-	// not yet for long enough to fire).
+	// Near are values within the margin of their threshold, or over it
+	// (Over) not yet for long enough to fire.
 	Near []Finding
 	// Missing are the headline fields this probe could not measure, in
 	// words ("load: /proc/loadavg does not read").
@@ -109,6 +110,7 @@ func Evaluate(prev RuleState, o Observation, th config.Alerts) Outcome {
 	seen := map[AlertKey]bool{}
 	var out Outcome
 	apply := func(r reading) {
+		r.Over = r.over
 		seen[r.Key] = true
 		t := next.tracks[r.Key]
 		fireAfter, clearAfter := need, need

@@ -104,7 +104,7 @@ func readings(o Observation, th config.Alerts) ([]reading, map[Rule]bool) {
 		limit := th.LoadPerCore * float64(s.Cores.Value)
 		five := s.Load.Value.Five
 		out = append(out, share(AlertKey{Rule: RuleLoad}, five, limit, m,
-			fmt.Sprintf("5-minute load %.2f over %d cores (threshold %.2f)", five, s.Cores.Value, limit)))
+			fmt.Sprintf("5-minute load %.2f on %d cores (threshold %.2f)", five, s.Cores.Value, limit)))
 	}
 	if s.FailedUnits.OK {
 		measured[RuleFailedUnit] = true
