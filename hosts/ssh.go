@@ -77,17 +77,15 @@ func (h *SSHHost) Stream(ctx context.Context, cmd Command, timeout time.Duration
 		return Output{}, err
 	}
 	start := time.Now()
-	var bound <-chan time.Time
 	openCtx := ctx
 	if timeout > 0 {
-		t := time.NewTimer(timeout)
-		defer t.Stop()
-		bound = t.C
+		// Connecting and waiting for a free session count against the
+		// command's time.
 		var cancel context.CancelFunc
-		openCtx, cancel = context.WithTimeout(ctx, timeout)
+		openCtx, cancel = context.WithTimeoutCause(ctx, timeout, errOpenTimeout)
 		defer cancel()
 	}
-	c, sess, err := h.openSession(openCtx, bound)
+	c, sess, err := h.openSession(openCtx)
 	if err != nil {
 		return Output{}, err
 	}

@@ -43,7 +43,7 @@ func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
 			case <-wait:
 				continue
 			case <-ctx.Done():
-				return nil, fmt.Errorf("%s: wait for the connection: %w", h.Label, ctx.Err())
+				return nil, fmt.Errorf("%s: wait for the connection: %w", h.Label, ctxErr(ctx))
 			}
 		}
 		dialing := make(chan struct{})
@@ -136,7 +136,7 @@ func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback) (*ssh.C
 		case strings.Contains(err.Error(), "unable to authenticate"):
 			return nil, &AuthError{Address: h.Address, User: h.User, NoKeys: len(h.Auth) == 0, Notes: h.AuthNotes, Err: err}
 		case ctx.Err() != nil:
-			return nil, fmt.Errorf("SSH handshake with %s: no answer within %v", h.Address, timeout)
+			return nil, fmt.Errorf("SSH handshake with %s: no answer in time", h.Address)
 		}
 		return nil, fmt.Errorf("SSH handshake with %s: %w", h.Address, err)
 	}
@@ -215,15 +215,15 @@ func (e *AuthError) Unwrap() error { return e.Err }
 
 // openSession opens a session for one command on the connection, in a
 // free slot (see slots), dialling first when needed. A connection found
-// dead is dialled once more. It waits at most until bound fires or ctx
-// ends, and each open at most the dial timeout.
-func (h *SSHHost) openSession(ctx context.Context, bound <-chan time.Time) (*sshConn, *ssh.Session, error) {
+// dead is dialled once more. It waits at most until ctx ends, and each
+// open at most the dial timeout.
+func (h *SSHHost) openSession(ctx context.Context) (*sshConn, *ssh.Session, error) {
 	for attempt := 0; ; attempt++ {
 		c, err := h.conn(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
-		sess, err := h.sessionIn(ctx, c, bound)
+		sess, err := h.sessionIn(ctx, c)
 		if err == nil {
 			return c, sess, nil
 		}
@@ -240,9 +240,9 @@ var errConnDead = errors.New("the connection is gone")
 // sessionIn opens a session in one of c's slots. A server refusing it
 // (over its MaxSessions) teaches the slots its limit and the open waits
 // for a slot to free.
-func (h *SSHHost) sessionIn(ctx context.Context, c *sshConn, bound <-chan time.Time) (*ssh.Session, error) {
+func (h *SSHHost) sessionIn(ctx context.Context, c *sshConn) (*ssh.Session, error) {
 	for {
-		if err := c.slots.acquire(ctx, bound); err != nil {
+		if err := c.slots.acquire(ctx); err != nil {
 			return nil, err
 		}
 		sess, err := h.newSession(ctx, c)
@@ -255,7 +255,7 @@ func (h *SSHHost) sessionIn(ctx context.Context, c *sshConn, bound <-chan time.T
 			c.slots.abandon()
 			return nil, err
 		}
-		if err := c.slots.refused(ctx, bound); err != nil {
+		if err := c.slots.refused(ctx); err != nil {
 			return nil, fmt.Errorf("open a session: %v; %w", refused, err)
 		}
 	}
@@ -291,7 +291,7 @@ func (h *SSHHost) newSession(ctx context.Context, c *sshConn) (*ssh.Session, err
 				r.s.Close()
 			}
 		}()
-		return nil, fmt.Errorf("open a session: %w", ctx.Err())
+		return nil, fmt.Errorf("open a session: %w", ctxErr(ctx))
 	}
 	if r.err != nil {
 		var refused *ssh.OpenChannelError

@@ -18,6 +18,10 @@ const (
 	refusedRetryMax = 500 * time.Millisecond
 )
 
+// errOpenTimeout is the cause of a command's time running out before it
+// started: while connecting or waiting for a session.
+var errOpenTimeout = errors.New("the command's time ran out before it started")
+
 // errNoSlot: the command's time ran out while it waited for a session.
 var errNoSlot = errors.New("no session could be opened in time: the host's sessions are all in use")
 
@@ -43,9 +47,8 @@ func newSlots() *slots {
 }
 
 // acquire takes a slot for an open, waiting for one while all are in
-// use, until bound fires or ctx ends. Each acquire ends in opened,
-// refused or abandon.
-func (s *slots) acquire(ctx context.Context, bound <-chan time.Time) error {
+// use, until ctx ends. Each acquire ends in opened, refused or abandon.
+func (s *slots) acquire(ctx context.Context) error {
 	for {
 		s.mu.Lock()
 		if s.open+s.pending < s.limit {
@@ -55,7 +58,7 @@ func (s *slots) acquire(ctx context.Context, bound <-chan time.Time) error {
 		}
 		freed := s.freed
 		s.mu.Unlock()
-		if err := wait(ctx, bound, freed, nil); err != nil {
+		if err := wait(ctx, freed, nil); err != nil {
 			return err
 		}
 	}
@@ -98,7 +101,7 @@ func (s *slots) signal() {
 // refused frees the slot of an open the server refused, learns the limit
 // and waits until another try may succeed: at the limit, until a slot
 // frees; below it, a short delay.
-func (s *slots) refused(ctx context.Context, bound <-chan time.Time) error {
+func (s *slots) refused(ctx context.Context) error {
 	s.mu.Lock()
 	s.pending--
 	s.learned = true
@@ -115,7 +118,7 @@ func (s *slots) refused(ctx context.Context, bound <-chan time.Time) error {
 		s.retry = min(2*s.retry, refusedRetryMax)
 	}
 	s.mu.Unlock()
-	return wait(ctx, bound, freed, delay)
+	return wait(ctx, freed, delay)
 }
 
 // Limit is the number of sessions the connection carries at once, as
@@ -127,16 +130,25 @@ func (s *slots) Limit() int {
 }
 
 // wait returns nil once freed is closed or delay fires, or an error once
-// bound fires or ctx ends.
-func wait(ctx context.Context, bound <-chan time.Time, freed <-chan struct{}, delay <-chan time.Time) error {
+// ctx ends: errNoSlot when the command's time ran out.
+func wait(ctx context.Context, freed <-chan struct{}, delay <-chan time.Time) error {
 	select {
 	case <-freed:
 		return nil
 	case <-delay:
 		return nil
-	case <-bound:
-		return errNoSlot
 	case <-ctx.Done():
+		if errors.Is(context.Cause(ctx), errOpenTimeout) {
+			return errNoSlot
+		}
 		return ctx.Err()
 	}
+}
+
+// ctxErr is why ctx ended, in the command's terms.
+func ctxErr(ctx context.Context) error {
+	if cause := context.Cause(ctx); errors.Is(cause, errOpenTimeout) {
+		return cause
+	}
+	return ctx.Err()
 }

@@ -13,20 +13,17 @@ func TestSlotsLearnTheLimit(t *testing.T) {
 	ctx := context.Background()
 	s := newSlots()
 	for range 3 {
-		if err := s.acquire(ctx, nil); err != nil {
+		if err := s.acquire(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	s.opened()
-	expired := func() <-chan time.Time {
-		c := make(chan time.Time, 1)
-		c <- time.Now()
-		return c
-	}
+	expired, cancel := context.WithTimeoutCause(ctx, 0, errOpenTimeout)
+	defer cancel()
 	// The third open is refused before the second's success is counted:
 	// at the limit, the retry waits for a slot to free (here: none does
 	// before its bound).
-	if err := s.refused(ctx, expired()); !errors.Is(err, errNoSlot) {
+	if err := s.refused(expired); !errors.Is(err, errNoSlot) {
 		t.Fatalf("refused at the limit: %v", err)
 	}
 	if s.Limit() != 1 {
@@ -37,11 +34,11 @@ func TestSlotsLearnTheLimit(t *testing.T) {
 		t.Fatalf("limit after the late success = %d, want 2", s.Limit())
 	}
 	// Full: an acquire waits for a release, and gives up at its bound.
-	if err := s.acquire(ctx, expired()); !errors.Is(err, errNoSlot) {
+	if err := s.acquire(expired); !errors.Is(err, errNoSlot) {
 		t.Fatalf("acquire on a full connection: %v", err)
 	}
 	got := make(chan error, 1)
-	go func() { got <- s.acquire(ctx, nil) }()
+	go func() { got <- s.acquire(ctx) }()
 	s.release()
 	select {
 	case err := <-got:
@@ -53,7 +50,7 @@ func TestSlotsLearnTheLimit(t *testing.T) {
 	}
 	// A refusal below the limit (the server has not freed a closed
 	// session yet) retries after a short delay, without lowering it.
-	if err := s.refused(ctx, nil); err != nil || s.Limit() != 2 {
+	if err := s.refused(ctx); err != nil || s.Limit() != 2 {
 		t.Fatalf("refusal below the limit: %v, limit %d", err, s.Limit())
 	}
 }
