@@ -109,9 +109,14 @@ func pickJobs(series []sample) map[string]string {
 	return out
 }
 
-// absent says why an instance has no snapshot: no series at all, or a
-// target that is down (its node series went stale with the failed scrape).
+// absent says why an instance has no snapshot: a target that is down
+// (whatever older series Prometheus still holds for it), one without
+// node_exporter's series, or none at all.
 func (n *node) absent(inst string) error {
+	ups := n.series["up"]
+	if len(ups) > 0 && ups[0].Value != 1 {
+		return fmt.Errorf("instance %q is down: its last scrape failed (up is 0)", clean(inst))
+	}
 	for name := range n.series {
 		if name != "up" {
 			return nil
@@ -120,10 +125,7 @@ func (n *node) absent(inst string) error {
 	if len(n.cpu) > 0 {
 		return nil
 	}
-	if ups := n.series["up"]; len(ups) > 0 {
-		if ups[0].Value != 1 {
-			return fmt.Errorf("instance %q is down: its last scrape failed (up is 0)", clean(inst))
-		}
+	if len(ups) > 0 {
 		return fmt.Errorf("instance %q has no node_exporter series (is it a node_exporter?)", clean(inst))
 	}
 	return fmt.Errorf("no recent series for instance %q: not a target the selector picks, or no longer scraped", clean(inst))

@@ -202,6 +202,16 @@ func TestSnapshotVariants(t *testing.T) {
 			err:     `instance "127.0.0.1:9100" is down`,
 		},
 		{
+			name:    "a target that is down with older series still held",
+			answers: map[string]string{"series.json": vector(series("up", "", "0"), series("node_load1", "", "1"))},
+			err:     `instance "127.0.0.1:9100" is down`,
+		},
+		{
+			name:    "a target that is no node_exporter",
+			answers: map[string]string{"series.json": vector(series("up", "", "1")), "derived.json": vector()},
+			err:     `instance "127.0.0.1:9100" has no node_exporter series`,
+		},
+		{
 			name:    "an instance Prometheus does not know",
 			answers: map[string]string{"series.json": vector(), "derived.json": vector()},
 			err:     `no recent series for instance "127.0.0.1:9100"`,
