@@ -27,7 +27,7 @@ const daemonRole = "daemon"
 func newDaemonCmd(a *app.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "daemon",
-		Short: "Run the headless runner in the foreground: it runs scheduled tasks",
+		Short: "Run the headless runner in the foreground: it runs scheduled tasks and watches the hosts",
 		Long: `macroa daemon runs in the foreground until SIGTERM or ctrl+c and runs due
 scheduled tasks; it logs to the log file (macroa logs -f), not the terminal.
 One daemon runs per data directory: a second one is refused. On SIGTERM runs
@@ -110,7 +110,7 @@ func runDaemon(cmd *cobra.Command, a *app.App) error {
 		return failErr("start the scheduler: %v", err)
 	}
 	log.Info("daemon start", "pid", os.Getpid(), "version", version(), "data", cfg.Home)
-	fmt.Fprintf(cmd.OutOrStdout(), "Macroa daemon running (pid %d): it runs scheduled tasks; log: %s\n", os.Getpid(), cfg.LogPath)
+	fmt.Fprintf(cmd.OutOrStdout(), "Macroa daemon running (pid %d): it runs scheduled tasks and watches the hosts; log: %s\n", os.Getpid(), cfg.LogPath)
 
 	sig := <-sigs
 	log.Info("daemon stopping", "signal", sig.String())
