@@ -159,6 +159,18 @@ func parseJump(spec string) (Host, error) {
 	return h, nil
 }
 
+// Forget closes and drops the host named name (one gone from the
+// inventory); the jump hosts it went through stay.
+func (p *Pool) Forget(name string) {
+	p.mu.Lock()
+	e := p.hosts[name]
+	delete(p.hosts, name)
+	p.mu.Unlock()
+	if e != nil {
+		e.h.Close()
+	}
+}
+
 // ScanKey reads the key h presents (through its jump hosts), for a
 // person to check before trusting it.
 func (p *Pool) ScanKey(ctx context.Context, h Host) (ssh.PublicKey, error) {

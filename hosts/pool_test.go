@@ -2,6 +2,7 @@ package hosts
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/macroa/macroa/config"
@@ -78,5 +79,41 @@ func TestParseJump(t *testing.T) {
 		if err != nil || h.User != tc.user || h.HostName != tc.host || h.Port != tc.port || h.Origin != OriginJump {
 			t.Errorf("%q: %+v, %v", tc.spec, h, err)
 		}
+	}
+}
+
+// Many goroutines asking for the same hosts get one transport each.
+func TestPoolConcurrent(t *testing.T) {
+	p := NewPool(PoolOptions{Env: []string{}})
+	t.Cleanup(func() { p.Close() })
+	hosts := []Host{
+		{Name: "a", HostName: "192.0.2.1", Port: 22, User: "ops", Origin: OriginConfig},
+		{Name: "b", HostName: "192.0.2.2", Port: 22, User: "ops", ProxyJump: "ops@192.0.2.1", Origin: OriginConfig},
+	}
+	got := make([][]Transport, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() {
+			for _, h := range hosts {
+				tr, err := p.Transport(h)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got[i] = append(got[i], tr)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range got {
+		for j := range hosts {
+			if got[i][j] != got[0][j] {
+				t.Fatalf("goroutine %d got another transport for %s", i, hosts[j].Name)
+			}
+		}
+	}
+	p.Forget("a")
+	if tr, _ := p.Transport(hosts[0]); tr == got[0][0] {
+		t.Fatal("Forget kept the transport")
 	}
 }

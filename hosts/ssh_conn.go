@@ -66,7 +66,11 @@ func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
 		}
 		if needsPerson(err) || ctx.Err() != nil {
 			// A person must act, or the caller gave up: neither says
-			// the host is down.
+			// the host is down, and a host that showed its key or
+			// refused a login answered.
+			if needsPerson(err) {
+				h.down = nil
+			}
 			h.mu.Unlock()
 			return nil, fmt.Errorf("%s: %w", h.Label, err)
 		}
@@ -148,15 +152,26 @@ func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback) (*ssh.C
 // through the jump host's connection.
 func (h *SSHHost) rawConn(ctx context.Context) (net.Conn, error) {
 	if h.Jump != nil {
-		jc, err := h.Jump.conn(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("through %s: %w", h.Jump.Label, err)
+		for attempt := 0; ; attempt++ {
+			jc, err := h.Jump.conn(ctx)
+			if err != nil {
+				var ue *UnreachableError
+				if errors.As(err, &ue) {
+					err = ue.Err // said once, by this host's own UnreachableError
+				}
+				return nil, fmt.Errorf("through %s: %w", h.Jump.Label, err)
+			}
+			raw, err := jc.client.DialContext(ctx, "tcp", h.Address)
+			if err == nil {
+				return raw, nil
+			}
+			if errors.As(err, new(*ssh.OpenChannelError)) || ctx.Err() != nil || attempt > 0 {
+				return nil, fmt.Errorf("connect to %s through %s: %w", h.Address, h.Jump.Label, err)
+			}
+			// Not refused by the jump host: its connection is gone.
+			// Dial it once more.
+			h.Jump.drop(jc)
 		}
-		raw, err := jc.client.DialContext(ctx, "tcp", h.Address)
-		if err != nil {
-			return nil, fmt.Errorf("connect to %s through %s: %w", h.Address, h.Jump.Label, err)
-		}
-		return raw, nil
 	}
 	raw, err := (&net.Dialer{}).DialContext(ctx, "tcp", h.Address)
 	if err != nil {

@@ -3,7 +3,9 @@ package hosts
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -56,5 +58,45 @@ func TestSSHDProxyJump(t *testing.T) {
 				t.Fatal("the command did not go through the jump host's connection")
 			}
 		})
+	}
+}
+
+// A jump host going down makes the host behind it unreachable, said
+// once; both come back after their backoff.
+func TestSSHDProxyJumpHostDown(t *testing.T) {
+	jump := sshdtest.Start(t, sshdtest.Options{})
+	target := sshdtest.Start(t, sshdtest.Options{})
+	bastion := hostOf("bastion", jump)
+	inner := hostOf("inner", target)
+	inner.ProxyJump = "bastion"
+	p := NewPool(PoolOptions{Keys: knownHostsFor(t, jump, target), Env: []string{}, Keepalive: -1,
+		Lookup: func(name string) (Host, bool) { return bastion, name == "bastion" }})
+	t.Cleanup(func() { p.Close() })
+	tr, _ := p.Transport(inner)
+	run := func() error {
+		_, err := tr.Run(context.Background(), Command{Argv: []string{"true"}}, sshdTimeout)
+		return err
+	}
+	if err := run(); err != nil {
+		t.Fatal(err)
+	}
+	jump.Stop()
+	var ue *UnreachableError
+	err := run()
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "through bastion: connect to "+jump.Addr+": connection refused") ||
+		strings.Count(err.Error(), "unreachable since") != 1 {
+		t.Fatalf("with the jump host down: %v", err)
+	}
+	jump.Restart()
+	deadline := time.Now().Add(sshdTimeout)
+	for {
+		err := run()
+		if err == nil {
+			break
+		}
+		if !errors.As(err, &ue) || time.Now().After(deadline) {
+			t.Fatalf("after the jump host came back: %v", err)
+		}
+		time.Sleep(time.Until(ue.RetryAt)) // the backoff, as the error says
 	}
 }
