@@ -45,8 +45,12 @@ warning names yourself if the change is expected.`,
 			if err != nil {
 				return err
 			}
-			if _, err := svc.Transport(name); err != nil {
-				return failErr("%s", oneSentence(err.Error()))
+			list, err := svc.List(ctx)
+			if err != nil {
+				return failErr("read the hosts: %v", err)
+			}
+			if _, err := pickHosts(list, []string{name}); err != nil {
+				return err
 			}
 			key, err := svc.ScanKey(ctx, name)
 			if err != nil {

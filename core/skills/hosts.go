@@ -98,12 +98,13 @@ func (s HostsSkill) service(ctx context.Context, names []string, unit string) Re
 		return Fail(fmt.Sprintf("not a unit name: %v", err))
 	}
 	var lines []string
-	allActive := true
+	allActive, failed := true, 0
 	for _, h := range names {
 		state, err := s.Fleet.UnitActive(ctx, h, u.String())
 		if err != nil {
 			lines = append(lines, fmt.Sprintf("%s: could not ask whether %s runs: %s", h, u, termsafe.Clean(err.Error())))
 			allActive = false
+			failed++
 			continue
 		}
 		state = termsafe.Clean(strings.TrimSpace(state))
@@ -113,6 +114,9 @@ func (s HostsSkill) service(ctx context.Context, names []string, unit string) Re
 			allActive = false
 			lines = append(lines, fmt.Sprintf("%s is not running on %s (%s)", u, h, state))
 		}
+	}
+	if failed == len(names) {
+		return Fail(strings.Join(lines, "; "))
 	}
 	r := OK(strings.Join(lines, "\n"))
 	if !allActive {
