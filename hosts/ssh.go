@@ -52,8 +52,8 @@ var _ Transport = (*SSHHost)(nil)
 // it ran, or how far, is unknown.
 var ErrConnectionLost = errors.New("the connection ended before the command finished")
 
-// killGrace is how long a killed or abandoned session may take to end
-// before its connection is given up as not answering.
+// killGrace is how long a killed session may take to end before the
+// connection is asked whether it still answers.
 const killGrace = time.Second
 
 // Name is the host's inventory name.
@@ -89,7 +89,12 @@ func (h *SSHHost) Stream(ctx context.Context, cmd Command, timeout time.Duration
 	if err != nil {
 		return Output{}, err
 	}
-	defer c.slots.release()
+	lingering := false
+	defer func() {
+		if !lingering {
+			c.slots.release()
+		}
+	}()
 	defer sess.Close()
 
 	limit := h.MaxOutput
@@ -109,16 +114,7 @@ func (h *SSHHost) Stream(ctx context.Context, cmd Command, timeout time.Duration
 	runErr, timedOut, canceled := await(ctx, left, done)
 	res.TimedOut, res.Canceled = timedOut, canceled
 	if timedOut || canceled {
-		// Kill the remote command and close its session; a host that
-		// does not close it in time is not answering: the connection
-		// goes, and the next command dials again.
-		_ = sess.Signal(ssh.SIGKILL)
-		_ = sess.Close()
-		select {
-		case <-done:
-		case <-time.After(killGrace):
-			h.drop(c)
-		}
+		lingering = h.kill(c, sess, done)
 	}
 	res.Duration = time.Since(start)
 	// Nothing is handed on after this: output still arriving from an
@@ -142,6 +138,48 @@ func (h *SSHHost) Stream(ctx context.Context, cmd Command, timeout time.Duration
 		return res, fmt.Errorf("%s: %w (%v)", h.Label, ErrConnectionLost, runErr)
 	}
 	return res, nil
+}
+
+// kill ends a command that ran out of time or was cancelled: SIGKILL,
+// and its session closed. OpenSSH delivers signals only to a user other
+// than root (for root it runs without privilege separation after login,
+// and refuses them), and keeps the session of a command still running:
+// such a command runs on, its session lingers and keeps its slot until
+// it ends (said by the true result). Only a connection that no longer
+// answers is dropped, so the commands beside it go on.
+func (h *SSHHost) kill(c *sshConn, sess *ssh.Session, done <-chan error) (lingering bool) {
+	_ = sess.Signal(ssh.SIGKILL)
+	_ = sess.Close()
+	select {
+	case <-done:
+		return false
+	case <-time.After(killGrace):
+	}
+	if !h.answers(c) {
+		h.drop(c) // the session ends with the connection
+		return false
+	}
+	go func() {
+		<-done
+		c.slots.release()
+	}()
+	return true
+}
+
+// answers says whether the server replies to a keepalive within the dial
+// timeout.
+func (h *SSHHost) answers(c *sshConn) bool {
+	replied := make(chan error, 1)
+	go func() {
+		_, _, err := c.client.SendRequest("keepalive@openssh.com", true, nil)
+		replied <- err
+	}()
+	select {
+	case err := <-replied:
+		return err == nil
+	case <-time.After(h.dialTimeout()):
+		return false
+	}
 }
 
 // signalNumber is the number of a signal SSH names ("KILL"); 0 unknown.

@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/pem"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,5 +103,38 @@ func TestSSHDHostKeyTypeKnown(t *testing.T) {
 	}
 	if got := keyAlgorithms(ssh.KeyAlgoRSA); len(got) != 3 || got[0] != ssh.KeyAlgoRSASHA512 {
 		t.Fatalf("RSA algorithms = %q", got)
+	}
+}
+
+// A command that runs out of time ends at its timeout, and the commands
+// beside it on the same connection go on (OpenSSH keeps the session of a
+// command it could not signal: it lingers, the connection stays).
+func TestSSHDTimeoutSparesSiblings(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{})
+	h := sshdHost(t, s, knownHostsFor(t, s))
+	if _, err := h.Run(context.Background(), Command{Argv: []string{"true"}}, sshdTimeout); err != nil {
+		t.Fatal(err)
+	}
+	sibling := make(chan error, 1)
+	go func() {
+		out, err := h.Run(context.Background(), Command{Argv: []string{"sh", "-c", "sleep 3; echo done"}}, sshdTimeout)
+		if err == nil && out.Stdout != "done\n" {
+			err = errors.New("sibling printed " + out.Stdout)
+		}
+		sibling <- err
+	}()
+	start := time.Now()
+	out, err := h.Run(context.Background(), Command{Argv: []string{"sleep", "30"}}, 300*time.Millisecond)
+	if err != nil || !out.TimedOut || out.ExitCode != ExitCodeTimeout {
+		t.Fatalf("timed-out command: %+v, %v", out, err)
+	}
+	if took := time.Since(start); took > 2500*time.Millisecond {
+		t.Fatalf("the timeout took %v", took)
+	}
+	if err := <-sibling; err != nil {
+		t.Fatalf("the command beside it: %v", err)
+	}
+	if out, err := h.Run(context.Background(), Command{Argv: []string{"echo", "after"}}, sshdTimeout); err != nil || out.Stdout != "after\n" {
+		t.Fatalf("after the timeout: %+v, %v", out, err)
 	}
 }
