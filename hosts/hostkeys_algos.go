@@ -14,11 +14,13 @@ import (
 // lists the keys known for an address.
 var probeKey, _ = ssh.NewPublicKey(ed25519.PublicKey(make([]byte, ed25519.PublicKeySize)))
 
-// Algorithms lists the host key algorithms of the keys known for address
-// (host:port), for ssh.ClientConfig.HostKeyAlgorithms: a server with keys
-// of several types must present the one known, as ssh(1) arranges, or
-// knownhosts would take another type for a changed key. Nil when none is
-// known (any type will do, and the key is unknown anyway).
+// Algorithms orders the host key algorithms for address (host:port), for
+// ssh.ClientConfig.HostKeyAlgorithms, as ssh(1) does: those of the keys
+// known for it first, then the others. A server with keys of several
+// types then presents the one known, where knownhosts would take any
+// other type for a changed key; a server that no longer has a key of the
+// known type presents another, which is refused as a change. Nil when
+// no key is known (the library's own order).
 func (k HostKeys) Algorithms(address string) []string {
 	files := k.existing()
 	if len(files) == 0 {
@@ -30,7 +32,7 @@ func (k HostKeys) Algorithms(address string) []string {
 	}
 	host, _, _ := net.SplitHostPort(address)
 	var ke *knownhosts.KeyError
-	if !errors.As(cb(address, &net.TCPAddr{IP: net.ParseIP(host)}, probeKey), &ke) {
+	if !errors.As(cb(address, &net.TCPAddr{IP: net.ParseIP(host)}, probeKey), &ke) || len(ke.Want) == 0 {
 		return nil
 	}
 	var algos []string
@@ -39,6 +41,11 @@ func (k HostKeys) Algorithms(address string) []string {
 			if !slices.Contains(algos, a) {
 				algos = append(algos, a)
 			}
+		}
+	}
+	for _, a := range ssh.SupportedAlgorithms().HostKeys {
+		if !slices.Contains(algos, a) {
+			algos = append(algos, a)
 		}
 	}
 	return algos

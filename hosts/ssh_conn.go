@@ -50,7 +50,7 @@ func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
 		h.dialing = dialing
 		h.mu.Unlock()
 
-		client, err := h.handshake(ctx, nil)
+		client, err := h.handshake(ctx, nil, h.Keys.Algorithms(h.Address))
 
 		h.mu.Lock()
 		h.dialing = nil
@@ -103,15 +103,14 @@ func (h *SSHHost) dialTimeout() time.Duration {
 
 // handshake connects (directly, or through Jump's connection) and logs
 // in within the dial timeout and ctx. cb checks the host key; nil: Keys.
-// Its errors do not name the host: the caller does.
-func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback) (*ssh.Client, error) {
-	var algos []string
+// algos are the host key algorithms asked for (nil: any). Its errors do
+// not name the host: the caller does.
+func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback, algos []string) (*ssh.Client, error) {
 	if cb == nil {
 		var err error
 		if cb, err = h.Keys.Callback(); err != nil {
 			return nil, err
 		}
-		algos = h.Keys.Algorithms(h.Address)
 	}
 	timeout := h.dialTimeout()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -368,14 +367,17 @@ func (h *SSHHost) drop(c *sshConn) {
 var errScanned = errors.New("host key read")
 
 // ScanKey connects only far enough to read the key the host presents,
-// for a person to check its fingerprint before trusting it. It neither
-// uses nor changes the host's connection or backoff.
+// for a person to check its fingerprint before trusting it: of the type
+// known for it, when one is and the host still has a key of that type,
+// so a second key type is not taken for a change. It neither uses nor
+// changes the host's connection or backoff.
 func (h *SSHHost) ScanKey(ctx context.Context) (ssh.PublicKey, error) {
 	var key ssh.PublicKey
-	_, err := h.handshake(ctx, func(_ string, _ net.Addr, k ssh.PublicKey) error {
+	scan := func(_ string, _ net.Addr, k ssh.PublicKey) error {
 		key = k
 		return errScanned
-	})
+	}
+	_, err := h.handshake(ctx, scan, h.Keys.Algorithms(h.Address))
 	if key == nil {
 		return nil, fmt.Errorf("%s: read the host key: %w", h.Label, err)
 	}

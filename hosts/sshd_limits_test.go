@@ -81,7 +81,15 @@ func TestSSHDHostKeyTypeKnown(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := sshdtest.Start(t, sshdtest.Options{ExtraConfig: "HostKey " + ecdsaFile + "\n"})
-	for _, key := range []ssh.PublicKey{ecdsaPub, s.HostKey} {
+	other, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPub, err := ssh.NewPublicKey(&other.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []ssh.PublicKey{ecdsaPub, s.HostKey, otherPub} {
 		t.Run(key.Type(), func(t *testing.T) {
 			own := filepath.Join(t.TempDir(), "known_hosts")
 			line := knownhosts.Line([]string{knownhosts.Normalize(s.Addr)}, key) + "\n"
@@ -89,12 +97,24 @@ func TestSSHDHostKeyTypeKnown(t *testing.T) {
 				t.Fatal(err)
 			}
 			keys := HostKeys{Own: own}
-			if got := keys.Algorithms(s.Addr); len(got) != 1 || got[0] != key.Type() {
-				t.Fatalf("Algorithms = %q, want [%s]", got, key.Type())
+			if got := keys.Algorithms(s.Addr); len(got) < 2 || got[0] != key.Type() {
+				t.Fatalf("Algorithms = %q, want %s first", got, key.Type())
 			}
 			h := sshdHost(t, s, keys)
-			if out, err := h.Run(context.Background(), Command{Argv: []string{"true"}}, sshdTimeout); err != nil || out.ExitCode != 0 {
-				t.Fatalf("known %s key: %+v, %v", key.Type(), out, err)
+			scanned, err := h.ScanKey(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, runErr := h.Run(context.Background(), Command{Argv: []string{"true"}}, sshdTimeout)
+			if key == otherPub {
+				// The server has no key of the known type: a change.
+				if !errors.As(runErr, new(*HostKeyChangedError)) || scanned.Type() == key.Type() {
+					t.Fatalf("known key of a type the server lacks: %v (scanned %s)", runErr, scanned.Type())
+				}
+				return
+			}
+			if runErr != nil || ssh.FingerprintSHA256(scanned) != ssh.FingerprintSHA256(key) {
+				t.Fatalf("known %s key: %v, scanned %s", key.Type(), runErr, scanned.Type())
 			}
 		})
 	}
