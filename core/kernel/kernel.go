@@ -25,6 +25,10 @@ var ErrEmptyInput = errors.New("empty input: type a request, a !command, or \"he
 // routeMemoryMiss: a memory lookup found nothing and a model answers instead.
 const routeMemoryMiss router.Route = "memory-miss"
 
+// routeHostsMiss: a host question named no host ("disk usage of photos")
+// and a model answers instead.
+const routeHostsMiss router.Route = "hosts-miss"
+
 // ModelFactory builds the model layer the first time a request needs it, so
 // deterministic requests never pay for it (nor touch a network). It returns
 // providers.ErrNotConfigured when no provider is configured.
@@ -180,7 +184,11 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 		needsModel = sr.Miss && (d.Intent.Skill == skills.Memory && d.Intent.Action == "recall" || d.Intent.Skill == skills.Hosts) &&
 			k.modelAvailable(ctx)
 		if needsModel {
-			d = router.Decision{Route: routeMemoryMiss, Intent: skills.Intent{Skill: skills.Chat, Input: req.Input, Tier: d.Intent.Tier}, TierKeyword: d.TierKeyword}
+			miss := routeMemoryMiss
+			if d.Intent.Skill == skills.Hosts {
+				miss = routeHostsMiss
+			}
+			d = router.Decision{Route: miss, Intent: skills.Intent{Skill: skills.Chat, Input: req.Input, Tier: d.Intent.Tier}, TierKeyword: d.TierKeyword}
 		}
 	}
 	var m *meter
