@@ -24,7 +24,9 @@
 //   - the hosts (hosts.go): Hosts() is core/fleet's Service with the
 //     inventory (hosts_inventory.go: [[hosts]] resolved through
 //     ~/.ssh/config, this machine first, read again when config.toml
-//     changes) and one pool of transports, host keys checked against
+//     changes; the targets of each [[prometheus]] source as hosts of its
+//     group, one read of the whole source an interval serving them all:
+//     hosts_prom.go) and one pool of transports, host keys checked against
 //     ~/.ssh/known_hosts and the data dir's known_hosts (ScanKey, Trust);
 //     Start polls them when SetRole named the process the daemon or a
 //     cockpit (whichever holds the hosts lease), Shutdown stops the

@@ -29,9 +29,10 @@ type inventory struct {
 	timeout time.Duration // a Prometheus query's bound
 	log     *slog.Logger
 
-	mu    sync.Mutex
-	stamp fileStamp
-	list  []hosts.Host // local first
+	mu      sync.Mutex
+	stamp   fileStamp
+	list    []hosts.Host  // local first
+	sources []*promSource // [[prometheus]]
 }
 
 func newInventory(cfg *config.Config, reload func() (*config.Config, error), home string, log *slog.Logger) *inventory {
@@ -40,7 +41,24 @@ func newInventory(cfg *config.Config, reload func() (*config.Config, error), hom
 		timeout: time.Duration(cfg.File.Monitor.Timeout), log: log, stamp: stampOf(cfg.FilePath)}
 	inv.pool = hosts.NewPool(hosts.PoolOptions{Keys: keys, Lookup: inv.find})
 	inv.list = inv.resolve(cfg)
+	inv.sources = inv.promSources(cfg)
 	return inv
+}
+
+// promSources are the [[prometheus]] sources, each kept (with what it
+// read) while its settings stay the same.
+func (i *inventory) promSources(cfg *config.Config) []*promSource {
+	var out []*promSource
+	for _, p := range cfg.File.Prometheus {
+		src := newPromSource(p, i.timeout)
+		for _, old := range i.sources {
+			if old.cfg.Name == p.Name && old.cfg.URL == p.URL && old.cfg.Selector == p.Selector && old.cfg.Interval == p.Interval {
+				src = old
+			}
+		}
+		out = append(out, src)
+	}
+	return out
 }
 
 // resolve settles each [[hosts]] entry, this machine first.
@@ -70,6 +88,7 @@ func (i *inventory) hosts() []hosts.Host {
 				i.log.Warn("hosts: config.toml no longer loads; keeping the hosts read before", "err", err)
 			} else {
 				i.list = i.resolve(cfg)
+				i.sources = i.promSources(cfg)
 			}
 		}
 	}
@@ -99,11 +118,17 @@ func (i *inventory) host(name string) (hosts.Host, error) {
 }
 
 // entries are the hosts as the fleet polls them: through the probe over
-// their transport, or their Prometheus server when they name one.
+// their transport, or their Prometheus server when they name one; then
+// the targets of each [[prometheus]] source.
 func (i *inventory) entries() []fleet.HostEntry {
 	list := i.hosts()
+	i.mu.Lock()
+	sources := i.sources
+	i.mu.Unlock()
 	out := make([]fleet.HostEntry, 0, len(list))
+	taken := map[string]bool{}
 	for _, h := range list {
+		taken[h.Name] = true
 		e := fleet.HostEntry{Name: h.Name, Address: h.Address, Source: fleet.SourceSSH, Tags: h.Tags, Groups: h.Groups, Interval: h.Interval}
 		t, err := i.pool.Transport(h)
 		switch {
@@ -121,6 +146,9 @@ func (i *inventory) entries() []fleet.HostEntry {
 			e.Prober = prom.Host{Source: prom.Source{URL: h.Prometheus, Selector: "{}", Timeout: i.timeout}, Instance: h.Instance}
 		}
 		out = append(out, e)
+	}
+	for _, src := range sources {
+		out = append(out, src.entries(taken)...)
 	}
 	return out
 }
