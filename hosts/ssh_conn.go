@@ -119,11 +119,9 @@ func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback, algos [
 	if err != nil {
 		return nil, err
 	}
-	if deadline, ok := ctx.Deadline(); ok {
-		_ = raw.SetDeadline(deadline)
-	}
-	stop := context.AfterFunc(ctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	// The handshake ends with ctx: closing the connection unblocks it,
+	// a TCP one and a channel through a jump host alike.
+	unbound := context.AfterFunc(ctx, func() { _ = raw.Close() })
 	cc, chans, reqs, err := ssh.NewClientConn(raw, h.Address, &ssh.ClientConfig{
 		User: h.User, Auth: h.Auth, HostKeyCallback: cb, HostKeyAlgorithms: algos, Timeout: timeout,
 	})
@@ -143,8 +141,12 @@ func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback, algos [
 		}
 		return nil, fmt.Errorf("SSH handshake with %s: %w", h.Address, err)
 	}
-	_ = raw.SetDeadline(time.Time{})
-	return ssh.NewClient(cc, chans, reqs), nil
+	client := ssh.NewClient(cc, chans, reqs)
+	if !unbound() {
+		client.Close()
+		return nil, fmt.Errorf("SSH handshake with %s: no answer in time", h.Address)
+	}
+	return client, nil
 }
 
 // rawConn is the byte stream to the host: a TCP connection, or a channel
@@ -164,7 +166,10 @@ func (h *SSHHost) rawConn(ctx context.Context) (net.Conn, error) {
 			if err == nil {
 				return raw, nil
 			}
-			if errors.As(err, new(*ssh.OpenChannelError)) || ctx.Err() != nil || attempt > 0 {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("connect to %s through %s: no answer in time", h.Address, h.Jump.Label)
+			}
+			if errors.As(err, new(*ssh.OpenChannelError)) || attempt > 0 {
 				return nil, fmt.Errorf("connect to %s through %s: %w", h.Address, h.Jump.Label, err)
 			}
 			// Not refused by the jump host: its connection is gone.
