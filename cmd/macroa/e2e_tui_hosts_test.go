@@ -95,16 +95,14 @@ func TestE2ETUIHosts(t *testing.T) {
 	ts.waitFor("beta's key to trust", func(sc string) bool { return paneHostState(sc, "beta") == "untrusted" })
 	ts.waitText("polled by this cockpit")
 
-	// The cursor to beta, then t: the dialog shows beta's key.
-	for range 4 {
-		if _, sel := paneHostRow(ts.screen(), "beta"); sel {
-			break
-		}
-		ts.keys("j")
-	}
-	if _, sel := paneHostRow(ts.screen(), "beta"); !sel {
-		t.Fatalf("the cursor is not on beta:\n%s", ts.screen())
-	}
+	// The filter narrows the rows to beta, under the cursor; then t: the
+	// dialog shows beta's key.
+	ts.keys("/")
+	ts.keys("-l", "beta")
+	ts.keysThen("the cursor on beta", func(sc string) bool {
+		other, _ := paneHostRow(sc, "alpha")
+		return paneSelectedHost(sc) == "beta" && other == "" && strings.Contains(sc, "esc clears")
+	}, "Enter")
 	fp := ssh.FingerprintSHA256(beta.HostKey)
 	sc := ts.keysThen("the trust question", shows("Trust this key?"), "t")
 	for _, want := range []string{fp, beta.HostKey.Type(), "127.0.0.1"} {
@@ -115,6 +113,7 @@ func TestE2ETUIHosts(t *testing.T) {
 	ts.keysThen("beta trusted and ok with numbers", func(sc string) bool {
 		return paneHostState(sc, "beta") == "ok" && paneMeasured(sc, "beta")
 	}, "y")
+	ts.keysThen("the filter cleared", func(sc string) bool { return paneHostState(sc, "alpha") == "ok" }, "Escape")
 	known, err := os.ReadFile(filepath.Join(s.data, "known_hosts"))
 	if err != nil || !strings.Contains(string(known), strings.TrimSpace(string(ssh.MarshalAuthorizedKey(beta.HostKey)))) {
 		t.Fatalf("beta's key is not in known_hosts (%v):\n%s", err, known)
