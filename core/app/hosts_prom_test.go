@@ -19,7 +19,9 @@ import (
 func TestPrometheusSourceHosts(t *testing.T) {
 	srv := promtest.Start(t, promtest.Options{})
 	dir := t.TempDir()
-	toml := fmt.Sprintf("[[prometheus]]\nname = \"dc1\"\nurl = %q\ninterval = \"1s\"\n\n[[prometheus]]\nname = \"gone\"\nurl = \"http://user:secret@127.0.0.1:1\"\n\n[monitor]\ninterval = \"1s\"\ntimeout = \"30s\"\n", srv.URL)
+	toml := fmt.Sprintf("[[prometheus]]\nname = \"dc1\"\nurl = %q\ninterval = \"1s\"\n\n[[prometheus]]\nname = \"gone\"\nurl = \"http://user:secret@127.0.0.1:1\"\n\n"+
+		"[[hosts]]\nname = \"db2\"\naddress = \"127.0.0.1\"\nprometheus = %q\ninstance = %q\n\n[monitor]\ninterval = \"1s\"\ntimeout = \"30s\"\n",
+		srv.URL, srv.URL, srv.Instance)
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +56,10 @@ func TestPrometheusSourceHosts(t *testing.T) {
 	if h.Source != fleet.SourcePrometheus || len(h.Groups) != 1 || h.Groups[0] != "dc1" || !h.Snapshot.Load.OK || h.State == fleet.StateUnreachable {
 		t.Errorf("target: %s %q source %s groups %v", h.State, h.Why, h.Source, h.Groups)
 	}
+	eventually(t, "the [[hosts]] entry read from Prometheus", func() bool {
+		h, ok := find("db2")
+		return ok && h.HasSnapshot && h.Source == fleet.SourcePrometheus
+	})
 	if _, ok := find("dc1"); ok {
 		t.Error("a listed source still shows as a host of its own")
 	}
