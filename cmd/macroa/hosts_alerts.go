@@ -16,8 +16,9 @@ const alertsShown = 200
 func newHostsAlertsCmd(a *app.App) *cobra.Command {
 	var all, asJSON bool
 	cmd := &cobra.Command{
-		Use:   "alerts [NAME]",
-		Short: "The alerts firing (--all: resolved ones too), newest first",
+		Use:               "alerts [NAME]",
+		Short:             "The alerts firing (--all: resolved ones too), newest first",
+		ValidArgsFunction: completeHosts(a, true, false),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return usageErr("hosts alerts takes at most one host NAME\nUsage: %s", cmd.UseLine())

@@ -18,8 +18,9 @@ import (
 func newHostsExecCmd(a *app.App) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "exec NAME|@tag|@group -- ARGV...",
-		Short: "Run an argument list on one host, or on every host of a tag or group, in parallel",
+		Use:               "exec NAME|@tag|@group -- ARGV...",
+		Short:             "Run an argument list on one host, or on every host of a tag or group, in parallel",
+		ValidArgsFunction: completeHosts(a, true, false),
 		Long: `Run a program with its arguments on the hosts named: one host, or every host
 with a tag or in a group (@tag, @group). Each argument reaches the program
 whole: it is quoted for the remote shell, never read by it. Each line of

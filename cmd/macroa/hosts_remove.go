@@ -13,10 +13,11 @@ import (
 func newHostsRemoveCmd(a *app.App) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:     "remove NAME",
-		Aliases: []string{"rm"},
-		Short:   "Remove a host's [[hosts]] block (and its [policy.hosts] level) from config.toml",
-		Args:    exactArgs(1, "one host NAME"),
+		Use:               "remove NAME",
+		Aliases:           []string{"rm"},
+		Short:             "Remove a host's [[hosts]] block (and its [policy.hosts] level) from config.toml",
+		Args:              exactArgs(1, "one host NAME"),
+		ValidArgsFunction: completeHosts(a, false, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			if name == hosts.LocalName {

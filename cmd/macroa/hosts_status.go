@@ -21,8 +21,9 @@ const diskShown = 80
 func newHostsStatusCmd(a *app.App) *cobra.Command {
 	var asJSON, fresh bool
 	cmd := &cobra.Command{
-		Use:   "status [NAME...]",
-		Short: "The hosts' health: what the last probe saw, or a probe now (--probe)",
+		Use:               "status [NAME...]",
+		Short:             "The hosts' health: what the last probe saw, or a probe now (--probe)",
+		ValidArgsFunction: completeHosts(a, true, true),
 		Long: `Per host: its state and why, load, CPU, memory, the disks over 80%, failed
 units and the alerts firing, as the poller (the daemon, or an open cockpit)
 last saw them; --probe probes each host now. Exits 1 when a host asked

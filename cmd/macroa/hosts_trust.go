@@ -30,7 +30,8 @@ Without a terminal it refuses unless --fingerprint names the key presented
 (or --yes trusts whatever key the host presents). A key that CHANGED is
 refused, and nothing is overwritten: remove the old line from the file the
 warning names yourself if the change is expected.`,
-		Args: exactArgs(1, "one host NAME"),
+		Args:              exactArgs(1, "one host NAME"),
+		ValidArgsFunction: completeHosts(a, false, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			if name == hosts.LocalName {
