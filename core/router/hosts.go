@@ -13,7 +13,7 @@ const RouteHosts Route = "hosts"
 
 var (
 	// What a question may open with: "please", "what's the", "show me my".
-	hostsLeadRe = lazy.NewRegexp(`^(?:please\s+)?(?:(?:what(?:'s|\s+is|\s+are)|show(?:\s+me)?|check|get|tell\s+me|give\s+me|list)\s+)?(?:the\s+|my\s+)?`)
+	hostsLeadRe = lazy.NewRegexp(`^(?:please\s+)?(?:(what(?:'s|\s+is|\s+are)|show(?:\s+me)?|check|get|tell\s+me|give\s+me|list)\s+)?((?:the|my)\s+)?`)
 	// A target at the end: "on web1", "of host db.1", "on all hosts".
 	hostsAllRe    = lazy.NewRegexp(`\s+(?:on|of|for|across|in)\s+(?:all|every|each|my)(?:\s+(?:of\s+)?(?:my|the))?\s+(?:hosts?|machines?|servers?|boxes)$`)
 	hostsTargetRe = lazy.NewRegexp(`\s+(on|of|for|at)\s+(?:(?:the\s+)?(?:host|machine|server|box)\s+)?([a-z0-9][a-z0-9._-]*)$`)
@@ -87,7 +87,13 @@ func hostsIntent(text string) (skills.Intent, bool) {
 		in.Action, in.Args["unit"] = "service", strings.TrimSuffix(m[1], ".service")
 		return withTarget(in, target, strong, "local"), true
 	}
-	topic := strings.TrimSpace(hostsLeadRe.Get().ReplaceAllString(rest, ""))
+	lead := hostsLeadRe.Get().FindStringSubmatchIndex(rest)
+	topic := strings.TrimSpace(rest[lead[1]:])
+	if target == "" && lead[2] >= 0 && strings.HasPrefix(rest[lead[2]:], "what") && lead[4] < 0 {
+		// "what is memory", "what is uptime": a question about a word,
+		// not about this machine ("what is the memory usage" is).
+		return skills.Intent{}, false
+	}
 	topics := hostsTopics.Get()
 	action, ok := topics[topic]
 	if !ok {

@@ -46,6 +46,9 @@ func TestDecideHosts(t *testing.T) {
 		{"disk usage on web9", "disk", on("web9")},
 		{"disk usage of photos", "disk", weak("photos")},
 		{"please df on local", "disk", on("local")},
+		{"what is the memory usage", "memory", on("local")},
+		{"what is memory on web2", "memory", on("web2")},
+		{"show disk usage", "disk", on("local")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -76,6 +79,10 @@ func TestDecideHostsNearMisses(t *testing.T) {
 		{"how is it going", RouteFallback},
 		{"write a poem about load on all hosts and more", RouteFallback},
 		{"explain disk usage", RouteFallback},
+		{"what is memory", RouteFallback},
+		{"what is uptime?", RouteFallback},
+		{"what's a gpu", RouteFallback},
+		{"what is load average", RouteFallback},
 		{"load the file on web1", RouteFallback},
 		{"!df -h", RouteShell},
 		{"remind me in 10 minutes to check disk usage on web1", RouteReminder},
