@@ -148,3 +148,25 @@ func TestQueryEscapes(t *testing.T) {
 		t.Errorf("GPU query %s does not match the hosts by name", gpu)
 	}
 }
+
+// TestBasicAuthFromURL: credentials in the URL reach the server as basic
+// auth, under a path prefix.
+func TestBasicAuthFromURL(t *testing.T) {
+	var user, pass, path string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		user, pass, _ = r.BasicAuth()
+		path = r.URL.Path
+		mu.Unlock()
+		_, _ = w.Write([]byte(vector()))
+	}))
+	t.Cleanup(srv.Close)
+	src := Source{URL: "http://admin:hunter2@" + strings.TrimPrefix(srv.URL, "http://") + "/prom"}
+	if _, err := src.Targets(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if user != "admin" || pass != "hunter2" || path != "/prom/api/v1/query" {
+		t.Errorf("server saw user %q password %q path %q", user, pass, path)
+	}
+}
