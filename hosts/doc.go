@@ -16,7 +16,11 @@
 // connection (ProxyJump); its commands run as sessions side by side up to
 // the server's MaxSessions, learned when the server refuses one
 // (ssh_slots.go). Every wait is bounded: the dial and handshake, opening
-// a session, the command. A failed dial starts a backoff (1 s doubling to
+// a session, the command. A command that runs out of time is sent
+// SIGKILL and its session closed; OpenSSH cannot signal a root login's
+// command, which then runs on there, its session keeping its slot, while
+// the commands beside it go on: only a connection that stops answering
+// is dropped. A failed dial starts a backoff (1 s doubling to
 // 1 min, unreachable.go) during which commands fail at once with an
 // UnreachableError; a host key unknown or changed (hostkeys.go, checked
 // strictly: an unknown host is refused until a person trusts its

@@ -24,7 +24,8 @@ type PoolOptions struct {
 	Keepalive   time.Duration
 	// Lookup finds a host a ProxyJump names: an inventory host or an
 	// ~/.ssh/config alias. A name it does not know is read as
-	// [user@]host[:port].
+	// [user@]host[:port]. It is called with the pool locked: it must not
+	// call the pool.
 	Lookup func(name string) (Host, bool)
 }
 

@@ -53,7 +53,8 @@ var _ Transport = (*SSHHost)(nil)
 var ErrConnectionLost = errors.New("the connection ended before the command finished")
 
 // killGrace is how long a killed session may take to end before the
-// connection is asked whether it still answers.
+// connection is asked whether it still answers, and how long that
+// answer may take: a command's timeout is overrun by at most twice this.
 const killGrace = time.Second
 
 // Name is the host's inventory name.
@@ -166,8 +167,8 @@ func (h *SSHHost) kill(c *sshConn, sess *ssh.Session, done <-chan error) (linger
 	return true
 }
 
-// answers says whether the server replies to a keepalive within the dial
-// timeout.
+// answers says whether the server replies to a keepalive within
+// killGrace.
 func (h *SSHHost) answers(c *sshConn) bool {
 	replied := make(chan error, 1)
 	go func() {
@@ -177,7 +178,7 @@ func (h *SSHHost) answers(c *sshConn) bool {
 	select {
 	case err := <-replied:
 		return err == nil
-	case <-time.After(h.dialTimeout()):
+	case <-time.After(killGrace):
 		return false
 	}
 }
