@@ -112,8 +112,10 @@ func addHost(cmd *cobra.Command, a *app.App, f hostFlags, name string) error {
 		return err
 	}
 	address := f.address
+	var sc *hosts.SSHConfig
 	if address == "" {
-		sc, err := loadSSHConfig()
+		var err error
+		sc, err = loadSSHConfig()
 		if err != nil {
 			return err
 		}
@@ -130,7 +132,7 @@ func addHost(cmd *cobra.Command, a *app.App, f hostFlags, name string) error {
 	if err := writeHost(cfg, h); err != nil {
 		return err
 	}
-	return printAdded(cmd.OutOrStdout(), cfg, []config.Host{h}, nil, f.asJSON)
+	return printAdded(cmd.OutOrStdout(), cfg, sc, []config.Host{h}, nil, f.asJSON)
 }
 
 // writeHost appends h to config.toml, a refusal in words.
@@ -201,7 +203,7 @@ func importSSHHosts(cmd *cobra.Command, a *app.App, f hostFlags, aliases []strin
 	if len(added) == 0 && len(skipped) == 0 {
 		return failErr("%s has no alias that is not a host yet", sshConfigDisplay())
 	}
-	return printAdded(cmd.OutOrStdout(), cfg, added, skipped, f.asJSON)
+	return printAdded(cmd.OutOrStdout(), cfg, sc, added, skipped, f.asJSON)
 }
 
 type addedJSON struct {
@@ -218,7 +220,7 @@ type hostEntryJSON struct {
 	Groups  []string `json:"groups,omitempty"`
 }
 
-func printAdded(out io.Writer, cfg *config.Config, added []config.Host, skipped []string, asJSON bool) error {
+func printAdded(out io.Writer, cfg *config.Config, sc *hosts.SSHConfig, added []config.Host, skipped []string, asJSON bool) error {
 	if asJSON {
 		j := addedJSON{Added: []hostEntryJSON{}, Skipped: skipped}
 		for _, h := range added {
@@ -230,7 +232,8 @@ func printAdded(out io.Writer, cfg *config.Config, added []config.Host, skipped 
 		fmt.Fprintf(out, "Skipped %s\n", s)
 	}
 	for _, h := range added {
-		fmt.Fprintf(out, "Added %s (%s) to %s.\n", h.Name, h.Address, cfg.FileDisplay())
+		r := hosts.Resolve(h, sc)
+		fmt.Fprintf(out, "Added %s (%s@%s) to %s.\n", h.Name, r.User, r.Addr(), cfg.FileDisplay())
 	}
 	if len(added) > 0 {
 		fmt.Fprintf(out, "Before the first connection, check and trust the host key: macroa hosts trust %s\n", added[0].Name)
