@@ -84,10 +84,10 @@ func (c layoutCols) head() string {
 	var b strings.Builder
 	b.WriteString("  " + kit.Cell("STATE", stateW, false) + " " + kit.Cell("NAME", c.name, false))
 	metric := func(name string, w int) {
-		b.WriteString(" " + kit.Cell(name, w, true))
 		if c.spark > 0 {
 			b.WriteString(" " + strings.Repeat(" ", c.spark))
 		}
+		b.WriteString(" " + kit.Cell(name, w, true))
 	}
 	if c.load {
 		metric("LOAD", loadW)
@@ -135,13 +135,15 @@ func (p *Pane) row(h *fleet.HostStatus, c layoutCols, now time.Time) string {
 	b.WriteByte(' ')
 	b.WriteString(p.paint.text.Apply(kit.Cell(kit.SafeLine(kit.Head(h.Name, 4*c.name+16)), c.name, false)))
 	hist := p.history[h.Name]
+	// Each number follows its sparkline, so the trend ends at the value
+	// it led to.
 	metric := func(v string, w int, pick metric, top float64, level kit.Paint) {
-		b.WriteByte(' ')
-		b.WriteString(level.Apply(kit.Cell(v, w, true)))
 		if c.spark > 0 {
 			b.WriteByte(' ')
 			b.WriteString(p.paint.spark.Apply(spark(hist, c.spark, pick, top)))
 		}
+		b.WriteByte(' ')
+		b.WriteString(level.Apply(kit.Cell(v, w, true)))
 	}
 	if c.load {
 		metric(loadText(h.Load1), loadW, loadOf, 0, p.paint.text)
