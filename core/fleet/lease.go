@@ -230,6 +230,7 @@ func (r *leaseRunner) reconcile(ctx context.Context) {
 	}
 	r.mu.Unlock()
 	r.stopPollers(keep)
+	r.s.resolveRemoved(ctx, want)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for name, e := range want {

@@ -166,3 +166,25 @@ func TestTakeOverFromADeadHolder(t *testing.T) {
 		t.Errorf("poller %q self %v %v", role, self, err)
 	}
 }
+
+// Alerts still firing on a host the inventory no longer lists clear when
+// the poller reconciles.
+func TestRemovedHostsAlertsClear(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t, "")
+	if _, _, err := db.FireHostAlert(ctx, store.HostAlert{Host: "gone", Rule: string(RuleDisk), Subject: "/", Message: "disk / at 95%"}, store.AuditEntry{}); err != nil {
+		t.Fatal(err)
+	}
+	p := newScripted(fixture(t))
+	rec := &recorder{}
+	o := testOptions(db, p, rec)
+	quietLocal(&o, p)
+	s := startService(t, o)
+	waitFor(t, "the removed host's alert to clear", func() bool {
+		a, _ := s.Alerts(ctx, "gone", false, 0)
+		return len(a) == 0
+	})
+	if ev := rec.alerts(); len(ev) != 1 || ev[0].Host != "gone" || ev[0].Firing {
+		t.Errorf("events %+v", ev)
+	}
+}
