@@ -13,9 +13,9 @@
 // another host: RemoteLine (quote.go) renders them for the remote shell
 // with every word single-quoted. One connection per host is kept with
 // keepalives (ssh_conn.go), reached directly or through a jump host's own
-// connection (ProxyJump); its commands run as sessions side by side up to
-// the server's MaxSessions, learned when the server refuses one
-// (ssh_slots.go). Every wait is bounded: the dial and handshake, opening
+// connection (ProxyJump, ssh_dial.go); its commands run as sessions side
+// by side up to the server's MaxSessions, learned when the server
+// refuses one (ssh_session.go, ssh_slots.go). Every wait is bounded: the dial and handshake, opening
 // a session, the command. A command that runs out of time is sent
 // SIGKILL and its session closed; OpenSSH cannot signal a root login's
 // command, which then runs on there, its session keeping its slot, while
@@ -31,8 +31,8 @@
 //
 // The inventory (inventory.go) resolves a [[hosts]] entry into a Host:
 // config.toml's settings first, then ~/.ssh/config's for its address taken
-// as an alias (sshconfig.go: patterns, negation, Include, first value
-// wins), then the defaults. A Pool (pool.go) hands out each host's
+// as an alias (sshconfig.go and sshconfig_rewrite.go: patterns, negation,
+// Include, first value wins), then the defaults. A Pool (pool.go) hands out each host's
 // transport: Local for this machine, one SSHHost per host kept while its
 // settings stay the same, jump hosts included.
 //

@@ -141,48 +141,6 @@ func (h *SSHHost) Stream(ctx context.Context, cmd Command, timeout time.Duration
 	return res, nil
 }
 
-// kill ends a command that ran out of time or was cancelled: SIGKILL,
-// and its session closed. OpenSSH delivers signals only to a user other
-// than root (for root it runs without privilege separation after login,
-// and refuses them), and keeps the session of a command still running:
-// such a command runs on, its session lingers and keeps its slot until
-// it ends (said by the true result). Only a connection that no longer
-// answers is dropped, so the commands beside it go on.
-func (h *SSHHost) kill(c *sshConn, sess *ssh.Session, done <-chan error) (lingering bool) {
-	_ = sess.Signal(ssh.SIGKILL)
-	_ = sess.Close()
-	select {
-	case <-done:
-		return false
-	case <-time.After(killGrace):
-	}
-	if !h.answers(c) {
-		h.drop(c) // the session ends with the connection
-		return false
-	}
-	go func() {
-		<-done
-		c.slots.release()
-	}()
-	return true
-}
-
-// answers says whether the server replies to a keepalive within
-// killGrace.
-func (h *SSHHost) answers(c *sshConn) bool {
-	replied := make(chan error, 1)
-	go func() {
-		_, _, err := c.client.SendRequest("keepalive@openssh.com", true, nil)
-		replied <- err
-	}()
-	select {
-	case err := <-replied:
-		return err == nil
-	case <-time.After(killGrace):
-		return false
-	}
-}
-
 // signalNumber is the number of a signal SSH names ("KILL"); 0 unknown.
 func signalNumber(name string) int {
 	switch ssh.Signal(name) {
