@@ -154,3 +154,33 @@ func TestBackoffWhileUnreachable(t *testing.T) {
 		return st.State == StateOK && st.Alerts == 0
 	})
 }
+
+// A caller that joined a probe whose own caller gave up probes anew.
+func TestJoinedProbeAbandonedProbesAnew(t *testing.T) {
+	p := newScripted(fixture(t))
+	gate := make(chan struct{})
+	p.gate = gate
+	o := testOptions(openStore(t, ""), p, nil)
+	joined := make(chan struct{}, 1)
+	o.onJoin = func(string) { joined <- struct{}{} }
+	s := New(o)
+	first, cancel := context.WithCancel(context.Background())
+	firstDone := make(chan error, 1)
+	go func() { _, err := s.ProbeNow(first, "web1"); firstDone <- err }()
+	<-p.started
+	second := make(chan error, 1)
+	go func() { _, err := s.ProbeNow(context.Background(), "web1"); second <- err }()
+	<-joined
+	cancel()
+	if err := <-firstDone; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the abandoned probe: %v", err)
+	}
+	<-p.started // the second caller's own probe
+	close(gate)
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	if n := p.calls.Load(); n != 2 {
+		t.Errorf("%d probes, want 2", n)
+	}
+}

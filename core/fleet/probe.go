@@ -48,17 +48,22 @@ type flight struct {
 // alerts).
 func (s *Service) probeHost(ctx context.Context, e HostEntry, hs *hostState, holding bool) (HostStatus, error) {
 	hs.mu.Lock()
-	if f := hs.inflight; f != nil {
+	for hs.inflight != nil {
+		f := hs.inflight
 		hs.mu.Unlock()
 		if s.o.onJoin != nil {
 			s.o.onJoin(e.Name)
 		}
 		select {
 		case <-f.done:
-			return f.st, f.err
 		case <-ctx.Done():
 			return HostStatus{}, ctx.Err()
 		}
+		// A probe its own caller gave up on wrote nothing: probe anew.
+		if !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
+			return f.st, f.err
+		}
+		hs.mu.Lock()
 	}
 	f := &flight{done: make(chan struct{})}
 	hs.inflight = f
