@@ -73,7 +73,6 @@ func (a *App) hostsService() (*HostsService, error) {
 	svc := fleet.New(fleet.Options{
 		Store:      db,
 		Hosts:      inv.entries,
-		Prometheus: promSources(a.cfg),
 		Thresholds: a.cfg.File.Alerts,
 		Monitor:    a.cfg.File.Monitor,
 		Bus:        a.broker(),
