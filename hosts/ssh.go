@@ -44,6 +44,7 @@ type SSHHost struct {
 	cur     *sshConn
 	dialing chan struct{} // closed when the dial under way ends
 	down    *downState    // the last dials failed
+	closes  int           // Close calls: a dial that saw one is not kept
 }
 
 var _ Transport = (*SSHHost)(nil)
@@ -160,11 +161,13 @@ func signalNumber(name string) int {
 	return 0
 }
 
-// Close ends the connection; commands still running on it end with
-// ErrConnectionLost. The host may be used again: it dials anew.
+// Close ends the connection, and one being dialled; commands still
+// running on it end with ErrConnectionLost. The host may be used again:
+// it dials anew.
 func (h *SSHHost) Close() error {
 	h.mu.Lock()
 	c := h.cur
+	h.closes++
 	h.mu.Unlock()
 	if c != nil {
 		h.drop(c)

@@ -45,6 +45,7 @@ func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
 		}
 		dialing := make(chan struct{})
 		h.dialing = dialing
+		closes := h.closes
 		h.mu.Unlock()
 
 		client, err := h.handshake(ctx, nil, h.Keys.Algorithms(h.Address))
@@ -52,6 +53,13 @@ func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
 		h.mu.Lock()
 		h.dialing = nil
 		close(dialing)
+		if err == nil && h.closes != closes {
+			// Closed meanwhile (the pool replaced the host): a
+			// connection kept now would outlive its owner.
+			h.mu.Unlock()
+			client.Close()
+			return nil, fmt.Errorf("%s: closed while connecting", h.Label)
+		}
 		if err == nil {
 			c := &sshConn{client: client, stop: make(chan struct{}), slots: newSlots()}
 			h.cur, h.down = c, nil

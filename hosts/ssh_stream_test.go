@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,5 +72,46 @@ func TestSSHSudoPolicy(t *testing.T) {
 		if err != nil || out.Stdout != tc.want {
 			t.Errorf("%s, %s: sent %q (%v), want %q", tc.user, tc.policy, out.Stdout, err, tc.want)
 		}
+	}
+}
+
+// A connection that completes after Close is not kept: Close ends the
+// dial under way too.
+func TestSSHCloseDuringDial(t *testing.T) {
+	gate := make(chan struct{})
+	s := startServerWith(t, &testServer{hostKey: newSigner(t), echo: true, gate: gate})
+	h := trustedHost(t, s, "root")
+	got := make(chan error, 1)
+	go func() {
+		_, err := h.Run(context.Background(), Command{Argv: []string{"true"}}, 10*time.Second)
+		got <- err
+	}()
+	// Close once the dial is under way.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		h.mu.Lock()
+		dialing := h.dialing != nil
+		h.mu.Unlock()
+		if dialing {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the dial did not start")
+		}
+		time.Sleep(time.Millisecond) // polling for the dial, within the deadline
+	}
+	h.Close()
+	close(gate)
+	if err := <-got; err == nil || !strings.Contains(err.Error(), "closed while connecting") {
+		t.Fatalf("a command whose dial was closed: %v", err)
+	}
+	h.mu.Lock()
+	kept := h.cur != nil
+	h.mu.Unlock()
+	if kept {
+		t.Fatal("a connection dialled before Close was kept")
+	}
+	if out, err := h.Run(context.Background(), Command{Argv: []string{"x"}}, 10*time.Second); err != nil || out.Stdout != "'x'" {
+		t.Fatalf("used again after Close: %+v, %v", out, err)
 	}
 }

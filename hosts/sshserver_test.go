@@ -26,7 +26,8 @@ type testServer struct {
 	hang    bool
 	canned  []byte
 	delay   time.Duration
-	echo    bool // answer with the command line received
+	echo    bool          // answer with the command line received
+	gate    chan struct{} // when set, a login waits until it is closed
 	mu      sync.Mutex
 	conns   []net.Conn
 }
@@ -63,6 +64,9 @@ func startServerWith(t testing.TB, s *testServer) *testServer {
 	}
 	s.addr, s.client, s.ln = ln.Addr().String(), newSigner(t), ln
 	cfg := &ssh.ServerConfig{PublicKeyCallback: func(_ ssh.ConnMetadata, k ssh.PublicKey) (*ssh.Permissions, error) {
+		if s.gate != nil {
+			<-s.gate
+		}
 		if string(k.Marshal()) == string(s.client.PublicKey().Marshal()) {
 			return nil, nil
 		}
