@@ -32,11 +32,14 @@ var defaultKeyFiles = []string{"id_ed25519", "id_ecdsa", "id_rsa"}
 // agentTimeout bounds each exchange with ssh-agent.
 const agentTimeout = 5 * time.Second
 
-// AuthFor builds the login for h: the keys of the ssh-agent at
-// $SSH_AUTH_SOCK in env (os.Environ() when env is nil), then h's
-// IdentityFiles, or when it has none the default ones that exist. A key
-// file with a passphrase cannot be read without a person: it is left out
-// with a note (an agent holding it still logs in).
+// AuthFor builds the login for h: h's IdentityFiles, or when it has none
+// the default ones that exist, and the keys of the ssh-agent at
+// $SSH_AUTH_SOCK in env (os.Environ() when env is nil). As ssh offers
+// them: configured key files first (through the agent when it holds
+// them), then the agent's other keys, then default files; a server
+// hangs up after a few refused keys, so the one configured goes first.
+// A key file with a passphrase cannot be read without a person: it is
+// left out with a note (an agent holding it still logs in).
 func AuthFor(h Host, env []string) Auth {
 	if env == nil {
 		env = os.Environ()
@@ -54,13 +57,17 @@ func AuthFor(h Host, env []string) Auth {
 		}
 	}
 	var signers []ssh.Signer
+	var wanted []ssh.PublicKey // the configured keys, read or not
 	for _, f := range files {
-		s, note := readKeyFile(f, explicit)
+		s, pub, note := readKeyFile(f, explicit)
 		if note != "" {
 			a.Notes = append(a.Notes, note)
 		}
 		if s != nil {
 			signers = append(signers, s)
+		}
+		if explicit && pub != nil {
+			wanted = append(wanted, pub)
 		}
 	}
 	if sock == "" && len(signers) == 0 {
@@ -69,15 +76,37 @@ func AuthFor(h Host, env []string) Auth {
 	// One method: the SSH library tries each kind of method once, so a
 	// second publickey method would never be asked.
 	a.Methods = []ssh.AuthMethod{ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
-		all := agentSigners(sock)
-		for _, s := range signers {
-			if !holds(all, s.PublicKey()) {
-				all = append(all, s)
-			}
-		}
-		return all, nil
+		return offerOrder(agentSigners(sock), signers, wanted, explicit), nil
 	})}
 	return a
+}
+
+// offerOrder lists the keys in the order they are offered (see AuthFor),
+// each once.
+func offerOrder(agentKeys, fileKeys []ssh.Signer, wanted []ssh.PublicKey, explicit bool) []ssh.Signer {
+	var out []ssh.Signer
+	add := func(ss ...ssh.Signer) {
+		for _, s := range ss {
+			if !holds(out, s.PublicKey()) {
+				out = append(out, s)
+			}
+		}
+	}
+	if explicit {
+		for _, w := range wanted {
+			for _, s := range agentKeys {
+				if string(s.PublicKey().Marshal()) == string(w.Marshal()) {
+					add(s)
+				}
+			}
+		}
+		add(fileKeys...)
+		add(agentKeys...)
+		return out
+	}
+	add(agentKeys...)
+	add(fileKeys...)
+	return out
 }
 
 func envValue(env []string, key string) string {
@@ -89,25 +118,32 @@ func envValue(env []string, key string) string {
 	return ""
 }
 
-// readKeyFile reads one private key file; a file that is missing is
-// said only when it was configured.
-func readKeyFile(path string, explicit bool) (ssh.Signer, string) {
+// readKeyFile reads one private key file, and its public key even when
+// encrypted (from the file or the .pub beside it); a file that is
+// missing is said only when it was configured.
+func readKeyFile(path string, explicit bool) (ssh.Signer, ssh.PublicKey, string) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !explicit {
-			return nil, ""
+			return nil, nil, ""
 		}
-		return nil, fmt.Sprintf("%s: %v", path, unwrapPath(err))
+		return nil, nil, fmt.Sprintf("%s: %v", path, unwrapPath(err))
 	}
 	s, err := ssh.ParsePrivateKey(b)
 	var pm *ssh.PassphraseMissingError
 	switch {
 	case errors.As(err, &pm):
-		return nil, fmt.Sprintf("%s is encrypted: add it to ssh-agent (ssh-add %s)", path, path)
+		pub := pm.PublicKey
+		if pub == nil {
+			if pb, err := os.ReadFile(path + ".pub"); err == nil {
+				pub, _, _, _, _ = ssh.ParseAuthorizedKey(pb)
+			}
+		}
+		return nil, pub, fmt.Sprintf("%s is encrypted: add it to ssh-agent (ssh-add %s)", path, path)
 	case err != nil:
-		return nil, fmt.Sprintf("%s: not a private key Macroa can read: %v", path, err)
+		return nil, nil, fmt.Sprintf("%s: not a private key Macroa can read: %v", path, err)
 	}
-	return s, ""
+	return s, s.PublicKey(), ""
 }
 
 func unwrapPath(err error) error {
