@@ -81,6 +81,9 @@ func (p *Pool) build(h Host, key string, depth int) (*SSHHost, error) {
 		return nil, fmt.Errorf("%s: no address to connect to", h.Name)
 	}
 	var jump *SSHHost
+	if hops := strings.Split(h.ProxyJump, ","); strings.TrimSpace(hops[len(hops)-1]) == h.Name {
+		return nil, fmt.Errorf("%s: ProxyJump names the host itself", h.Name)
+	}
 	if h.ProxyJump != "" {
 		var err error
 		if jump, err = p.jump(h.ProxyJump, depth); err != nil {

@@ -52,6 +52,10 @@ func TestPoolKeepsAndRebuilds(t *testing.T) {
 	if _, err := p.SSH(inventory["loop1"]); err == nil || !strings.Contains(err.Error(), "loop") {
 		t.Fatalf("a ProxyJump loop: %v", err)
 	}
+	self := Host{Name: "self", HostName: "192.0.2.5", Port: 22, User: "ops", ProxyJump: "self", Origin: OriginSSHConfig}
+	if _, err := p.SSH(self); err == nil || !strings.Contains(err.Error(), "names the host itself") {
+		t.Fatalf("a host jumping through itself: %v", err)
+	}
 }
 
 func TestParseJump(t *testing.T) {
