@@ -11,8 +11,12 @@ import (
 	"github.com/macroa/macroa/ui/tui/kit"
 )
 
-// labelW is the width of the labels in the detail view.
-const labelW = 11
+// labelW is the width of the labels in the detail view, and maxTrend
+// the widest its sparklines get.
+const (
+	labelW   = 11
+	maxTrend = 90
+)
 
 // viewDetail draws the shown host under a fixed header line; the body
 // scrolls.
@@ -106,6 +110,7 @@ func (p *Pane) detailBody(h *fleet.HostStatus, width int, now time.Time) []strin
 	if h.Fingerprint != "" {
 		line("key", h.KeyType+" "+h.Fingerprint)
 	}
+	out = append(out, p.trendLines(h, width, label)...)
 	out = append(out, "")
 	if !h.HasSnapshot {
 		missing("snapshot", "no probe has answered yet")
@@ -324,4 +329,33 @@ func gpuField(name string, f probe.Field[float64], show func(float64) string) st
 		return name + " not measured: " + kit.SafeLine(why)
 	}
 	return name + " " + show(f.Value)
+}
+
+// trendLines is the host's history as wide sparklines, one per number,
+// each ending at its value now.
+func (p *Pane) trendLines(h *fleet.HostStatus, width int, label func(string) string) []string {
+	hist := p.history[h.Name]
+	w := min(maxTrend, width-labelW-1-5-1-loadW)
+	if len(hist) == 0 || w < minSpark {
+		return nil
+	}
+	var out []string
+	for i, m := range []struct {
+		name  string
+		pick  metric
+		top   float64
+		value string
+	}{
+		{"load", loadOf, 0, loadText(h.Load1)},
+		{"cpu", cpuOf, 100, percent(h.CPUPercent)},
+		{"mem", memOf, 100, percent(h.MemPercent)},
+		{"disk", diskOf, 100, percent(h.DiskPercent)},
+	} {
+		lead := strings.Repeat(" ", labelW+1)
+		if i == 0 {
+			lead = label("trend")
+		}
+		out = append(out, lead+kit.Cell(m.name, 5, false)+p.paint.spark.Apply(spark(hist, w, m.pick, m.top))+" "+kit.Cell(m.value, loadW, true))
+	}
+	return out
 }

@@ -11,11 +11,17 @@ import (
 )
 
 // coreEvent reloads on a change of the hosts in any process and on a
-// probe here, and toasts an alert of this process.
+// probe here (only that host's history), and toasts an alert of this
+// process.
 func (p *Pane) coreEvent(msg kit.CoreEventMsg) tea.Cmd {
 	switch e := msg.Event.(type) {
 	case events.HostProbed:
-		return p.reload()
+		// One host's probe: its history is read, the others' kept.
+		cmd := p.read(map[string]bool{e.Host: true})
+		if e.Host == p.shown {
+			cmd = tea.Batch(cmd, p.loadDetail())
+		}
+		return cmd
 	case events.HostAlert:
 		return tea.Batch(p.watch.event(e), p.reload())
 	}

@@ -29,7 +29,8 @@ type fakeFleet struct {
 	alerts  []fleet.Alert
 	polling Polling
 	calls   []string
-	lists   int // List calls
+	lists   int      // List calls
+	reads   []string // the hosts History was asked for, in order
 }
 
 func newFake(now time.Time) *fakeFleet {
@@ -75,6 +76,7 @@ func (f *fakeFleet) List(ctx context.Context) ([]fleet.HostStatus, error) {
 func (f *fakeFleet) History(ctx context.Context, name string, since time.Time) ([]fleet.Sample, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.reads = append(f.reads, name)
 	var out []fleet.Sample
 	for _, s := range f.history[name] {
 		if !s.At.Before(since) {

@@ -108,9 +108,11 @@ type Pane struct {
 	loadErr string
 
 	q kit.Queries[kind]
-	// loading says a read of the list is in flight; again that another was
-	// asked for meanwhile (probes finish in bursts: one read follows).
+	// loading says a read of the list is in flight; again that a full
+	// read was asked for meanwhile, againOf the hosts whose history was
+	// (probes finish in bursts: one read follows them all).
 	loading, again bool
+	againOf        map[string]bool
 
 	// The detail view: the host it shows (by name, kept while the list
 	// reloads), its alert history.
@@ -200,6 +202,7 @@ type (
 	listMsg struct {
 		seq     uint64
 		hosts   []fleet.HostStatus
+		partial bool // history holds only the hosts asked for
 		history map[string][]fleet.Sample
 		firing  []fleet.Alert
 		polling *Polling
@@ -216,23 +219,39 @@ type (
 
 // load reads every host, their history and the firing alerts, unless a
 // read is in flight: then one more follows it.
-func (p *Pane) load() tea.Cmd {
+func (p *Pane) load() tea.Cmd { return p.read(nil) }
+
+// read reads every host and the firing alerts, with the history of the
+// hosts named in only (nil: of every host). A read asked for while one is
+// in flight follows it, once, covering every host asked for meanwhile.
+func (p *Pane) read(only map[string]bool) tea.Cmd {
 	if p.svc == nil {
 		return nil
 	}
 	if p.loading {
-		p.again = true
+		if only == nil {
+			p.again = true
+		}
+		for n := range only {
+			if p.againOf == nil {
+				p.againOf = map[string]bool{}
+			}
+			p.againOf[n] = true
+		}
 		return nil
 	}
 	p.loading = true
 	seq, svc, since := p.q.Next(kindList), p.svc, p.now().Add(-historyWindow)
 	return kit.Query(timeout, func(ctx context.Context) tea.Msg {
 		hs, err := svc.List(ctx)
-		m := listMsg{seq: seq, hosts: hs, err: err, history: make(map[string][]fleet.Sample, len(hs))}
+		m := listMsg{seq: seq, hosts: hs, err: err, partial: only != nil, history: make(map[string][]fleet.Sample, len(hs))}
 		if err != nil {
 			return m
 		}
 		for _, h := range hs {
+			if only != nil && !only[h.Name] {
+				continue
+			}
 			if s, err := svc.History(ctx, h.Name, since); err == nil {
 				m.history[h.Name] = s
 			}
@@ -243,6 +262,20 @@ func (p *Pane) load() tea.Cmd {
 		}
 		return m
 	})
+}
+
+// next is the read asked for while the last was in flight, if any.
+func (p *Pane) next() tea.Cmd {
+	switch {
+	case p.again:
+		p.again, p.againOf = false, nil
+		return p.load()
+	case len(p.againOf) > 0:
+		only := p.againOf
+		p.againOf = nil
+		return p.read(only)
+	}
+	return nil
 }
 
 // loadDetail reads the shown host's alert history.
@@ -317,17 +350,23 @@ func (p *Pane) applyList(m listMsg) tea.Cmd {
 		return nil
 	}
 	p.loading = false
-	var next tea.Cmd
-	if p.again {
-		p.again = false
-		next = p.load()
-	}
+	next := p.next()
 	if m.err != nil {
 		p.loadErr = m.err.Error()
 		return next
 	}
 	keep := p.selectedName()
-	p.hosts, p.history, p.polling, p.loaded, p.loadErr = m.hosts, m.history, m.polling, true, ""
+	history := m.history
+	if m.partial {
+		history = make(map[string][]fleet.Sample, len(p.history))
+		for n, s := range p.history {
+			history[n] = s
+		}
+		for n, s := range m.history {
+			history[n] = s
+		}
+	}
+	p.hosts, p.history, p.polling, p.loaded, p.loadErr = m.hosts, history, m.polling, true, ""
 	p.narrow(keep)
 	return tea.Batch(next, p.watch.seen(p, m.firing), p.startTick())
 }

@@ -294,21 +294,42 @@ func TestStaleAnswersDropped(t *testing.T) {
 	}
 }
 
-// TestProbedReloads: a probe in this process (HostProbed) reads the hosts
-// again; probes that end while a read is in flight cost one more read,
+// TestProbedReloads: a probe in this process (HostProbed) reads the
+// hosts again with that host's history only, the others' kept; probes
+// that end while a read is in flight cost one more read, of their hosts,
 // not one each.
 func TestProbedReloads(t *testing.T) {
 	p, f, d, _ := newTestPane(t)
 	n := f.lists
+	f.mu.Lock()
+	f.reads = nil
+	f.mu.Unlock()
 	cmd := p.Update(kit.CoreEventMsg{Event: events.HostProbed{Host: "web1", State: "ok"}})
-	for range 5 {
-		if p.Update(kit.CoreEventMsg{Event: events.HostProbed{Host: "db1", State: "alert"}}) != nil {
+	for _, h := range []string{"db1", "gpu1", "db1"} {
+		if p.Update(kit.CoreEventMsg{Event: events.HostProbed{Host: h, State: "alert"}}) != nil {
 			t.Fatal("a probe while a read is in flight started another")
 		}
 	}
 	d.Run(cmd)
 	if got := f.lists - n; got != 2 {
 		t.Fatalf("%d reads, want 2 (one, then one for the probes meanwhile)", got)
+	}
+	f.mu.Lock()
+	reads := slices.Clone(f.reads)
+	f.mu.Unlock()
+	slices.Sort(reads[1:])
+	if want := []string{"web1", "db1", "gpu1"}; !slices.Equal(reads, want) {
+		t.Fatalf("history read for %q, want %q", reads, want)
+	}
+	if row := rowOf(t, tuitest.Screen(t, p, 120, 40), "archive"); !strings.ContainsAny(row, "▁▂▃▄▅▆▇█") {
+		t.Fatalf("a host not probed lost its sparklines: %q", row)
+	}
+	// A change in another process reads every host's history.
+	d.Send(changed())
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.reads) != 3+p.Len() {
+		t.Fatalf("a store change read %d histories, want %d", len(f.reads)-3, p.Len())
 	}
 }
 
