@@ -47,16 +47,17 @@ func (b slowAnswer) Run(ctx context.Context, _ hosts.Command, timeout time.Durat
 
 func TestProbeOverRefuses(t *testing.T) {
 	for _, c := range []struct {
-		name string
-		t    hosts.Transport
-		want string
+		name    string
+		t       hosts.Transport
+		timeout time.Duration
+		want    string
 	}{
-		{"output over the limit", bigOutput{hosts.Local{MaxOutput: probe.MaxOutput * 2}}, "more than"},
-		{"output cut by the transport", bigOutput{}, "more than"},
-		{"no answer in time", slowAnswer{}, "did not finish"},
+		{"output over the limit", bigOutput{hosts.Local{MaxOutput: probe.MaxOutput * 2}}, 30 * time.Second, "more than"},
+		{"output cut by the transport", bigOutput{}, 30 * time.Second, "more than"},
+		{"no answer in time", slowAnswer{}, 300 * time.Millisecond, "did not finish"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 			defer cancel()
 			_, err := ProbeOver(c.t).Probe(ctx)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
