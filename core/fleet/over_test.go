@@ -82,7 +82,7 @@ func TestPollRealSSHD(t *testing.T) {
 	db := openStore(t, "")
 	o := testOptions(db, nil, nil)
 	quietLocal(&o, newScripted(fixture(t)))
-	interval := 500 * time.Millisecond
+	interval := time.Second
 	o.Hosts = func() []HostEntry {
 		return []HostEntry{{Name: "web1", Address: srv.Addr, Source: SourceSSH, Transport: tr, Interval: interval}}
 	}
@@ -105,7 +105,7 @@ func TestPollRealSSHD(t *testing.T) {
 	})
 	d := time.Since(stopped)
 	t.Logf("unreachable %v after sshd stopped (interval %v)", d, interval)
-	if d > 2*interval+time.Second {
+	if d > 2*interval+2*time.Second { // two intervals, and a loaded machine's slack
 		t.Errorf("unreachable %v after sshd stopped, want within two intervals", d)
 	}
 }
