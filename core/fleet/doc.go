@@ -30,5 +30,8 @@
 // published (events.HostAlert), and so is each probe (events.HostProbed);
 // core/app turns the alerts into notifications. Only the lease holder
 // fires and clears alerts: a ProbeNow elsewhere writes the status and the
-// sample only.
+// sample only. Alerts still firing on a host the inventory no longer
+// lists are cleared by the holder. History is pruned as probes are
+// written: samples older than [monitor] history or over MaxSamples a
+// host, resolved alerts after AlertHistory.
 package fleet
