@@ -135,6 +135,10 @@ func (h *SSHHost) Stream(ctx context.Context, cmd Command, timeout time.Duration
 		if exit.Signal() != "" {
 			res.ExitCode = 128 + signalNumber(exit.Signal())
 		}
+	case h.answers(c):
+		// The connection is fine: the host would not run the command
+		// (it refused the request, or ended it without a status).
+		return res, fmt.Errorf("%s: run the command: %w", h.Label, runErr)
 	default:
 		h.drop(c)
 		return res, fmt.Errorf("%s: %w (%v)", h.Label, ErrConnectionLost, runErr)

@@ -2,6 +2,7 @@ package hosts
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -113,5 +114,22 @@ func TestSSHCloseDuringDial(t *testing.T) {
 	}
 	if out, err := h.Run(context.Background(), Command{Argv: []string{"x"}}, 10*time.Second); err != nil || out.Stdout != "'x'" {
 		t.Fatalf("used again after Close: %+v, %v", out, err)
+	}
+}
+
+// A host refusing to run a command is an error of its own: the
+// connection is fine and kept.
+func TestSSHExecRefused(t *testing.T) {
+	s := startServerWith(t, &testServer{hostKey: newSigner(t), refuse: true})
+	h := trustedHost(t, s, "root")
+	_, err := h.Run(context.Background(), Command{Argv: []string{"true"}}, 10*time.Second)
+	if err == nil || errors.Is(err, ErrConnectionLost) || !strings.Contains(err.Error(), "run the command") {
+		t.Fatalf("a refused command: %v", err)
+	}
+	h.mu.Lock()
+	kept := h.cur != nil
+	h.mu.Unlock()
+	if !kept {
+		t.Fatal("the connection was dropped for a refused command")
 	}
 }

@@ -28,6 +28,7 @@ type testServer struct {
 	delay   time.Duration
 	echo    bool          // answer with the command line received
 	gate    chan struct{} // when set, a login waits until it is closed
+	refuse  bool          // refuse every exec request
 	mu      sync.Mutex
 	conns   []net.Conn
 }
@@ -119,6 +120,11 @@ func (s *testServer) serve(c net.Conn, cfg *ssh.ServerConfig) {
 			for req := range in {
 				if req.Type != "exec" {
 					req.Reply(req.Type == "signal", nil)
+					continue
+				}
+				if s.refuse {
+					req.Reply(false, nil)
+					ch.Close()
 					continue
 				}
 				req.Reply(true, nil)
