@@ -148,7 +148,7 @@ func TestSSHDTimeoutSparesSiblings(t *testing.T) {
 	if err != nil || !out.TimedOut || out.ExitCode != ExitCodeTimeout {
 		t.Fatalf("timed-out command: %+v, %v", out, err)
 	}
-	if took := time.Since(start); took > 2500*time.Millisecond {
+	if took := time.Since(start); took > 4*time.Second {
 		t.Fatalf("the timeout took %v", took)
 	}
 	if err := <-sibling; err != nil {
