@@ -171,6 +171,8 @@ func TestChangedParts(t *testing.T) {
 		{"nothing", func(*store.ChangeMarks) {}, nil},
 		{"context entry", func(m *store.ChangeMarks) { m.Sessions[2]++ }, []events.StorePart{events.PartSessions}},
 		{"fact replaced in the same millisecond", func(m *store.ChangeMarks) { m.Facts[2]++ }, []events.StorePart{events.PartFacts}},
+		{"a host probed", func(m *store.ChangeMarks) { m.Hosts[0]++ }, []events.StorePart{events.PartHosts}},
+		{"the hosts lease moved", func(m *store.ChangeMarks) { m.Hosts[2]++ }, []events.StorePart{events.PartHosts}},
 		{"every part", func(m *store.ChangeMarks) { m.Audit++; m.Sessions[0]--; m.Facts[1]++; m.Usage++ },
 			[]events.StorePart{events.PartAudit, events.PartSessions, events.PartFacts, events.PartUsage}},
 	} {
