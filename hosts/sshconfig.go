@@ -173,7 +173,8 @@ func (c *SSHConfig) GetAll(alias, key string) []string {
 	if c == nil {
 		return nil
 	}
-	key = strings.ToLower(key)
+	// ssh lowercases the host name before it matches Host lines.
+	key, alias = strings.ToLower(key), strings.ToLower(alias)
 	var out []string
 	for _, e := range c.entries {
 		if e.key == key && matchesAll(e.conds, alias) {

@@ -99,6 +99,9 @@ func TestSSHConfigResolvesAliases(t *testing.T) {
 		{"web2", "web2", 22, "matched", "", []string{key("id_web2")}},
 		{"other", "other", 22, "fallback", "", []string{key("id_other")}},
 	}
+	if h := ResolveAlias("WEB1", c); h.HostName != "10.0.0.1" || h.User != "deploy" {
+		t.Fatalf("an alias in capitals: %+v", h)
+	}
 	for _, tc := range tests {
 		t.Run(tc.alias, func(t *testing.T) {
 			h := ResolveAlias(tc.alias, c)
