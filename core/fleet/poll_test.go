@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/macroa/macroa/hosts/probe"
 	"github.com/macroa/macroa/store"
 )
 
@@ -182,5 +183,50 @@ func TestJoinedProbeAbandonedProbesAnew(t *testing.T) {
 	}
 	if n := p.calls.Load(); n != 2 {
 		t.Errorf("%d probes, want 2", n)
+	}
+}
+
+// What a host reports reaches the store, the audit log and the events
+// cleaned and redacted.
+func TestAlertTextCleanedAndRedacted(t *testing.T) {
+	ctx := context.Background()
+	p := newScripted(fixture(t))
+	p.set(func(s *probe.Snapshot) { s.FailedUnits.Value = []string{"hunter2\x1b[31m.service"} }, nil)
+	db := openStore(t, "")
+	rec := &recorder{}
+	o := testOptions(db, p, rec)
+	quietLocal(&o, newScripted(fixture(t)))
+	o.Redact = func(s string) string { return strings.ReplaceAll(s, "hunter2", "[redacted]") }
+	s := startService(t, o)
+	waitFor(t, "the first probe", func() bool { return probedIdle(s, "web1") })
+	if _, err := s.ProbeNow(ctx, "web1"); err != nil {
+		t.Fatal(err)
+	}
+	alerts, err := s.Alerts(ctx, "web1", false, 0)
+	if err != nil || len(alerts) != 1 {
+		t.Fatalf("alerts %+v %v", alerts, err)
+	}
+	ev := rec.alerts()
+	entries, _ := db.RecentAudit(ctx, 1)
+	for _, text := range []string{alerts[0].Subject, alerts[0].Message, ev[0].Message, ev[0].Subject, entries[0].Action} {
+		if strings.Contains(text, "hunter2") || strings.Contains(text, "\x1b") {
+			t.Errorf("not cleaned or redacted: %q", text)
+		}
+	}
+	// Another process reading the alert back judges the same subject:
+	// the alert neither clears nor fires twice.
+	o2 := o
+	o2.Holder = "test/2/2"
+	s.Stop()
+	s2 := startService(t, o2)
+	waitFor(t, "the second process to poll", s2.Holding)
+	for range 2 {
+		if _, err := s2.ProbeNow(ctx, "web1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, _ := s2.Alerts(ctx, "web1", true, 0)
+	if len(all) != 1 || !all[0].Firing() {
+		t.Errorf("after a restart: %+v", all)
 	}
 }

@@ -148,6 +148,9 @@ func (s *Service) runProbe(ctx context.Context, e HostEntry, hs *hostState, hold
 	if ctx.Err() != nil {
 		return HostStatus{}, ctx.Err() // stopping: nothing is written
 	}
+	if perr == nil {
+		snap = s.cleanNames(snap)
+	}
 	r := result{entry: e, sent: sent, received: received, snap: snap, err: perr}
 	r.classify()
 	obs := Observation{Snapshot: snap, Answered: perr == nil, Failure: r.failure, KeyChanged: r.state == StateRefused,
