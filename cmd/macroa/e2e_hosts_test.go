@@ -171,3 +171,29 @@ func TestHostsQuestionsNoModel(t *testing.T) {
 		t.Fatalf("%d model requests, want 0", n)
 	}
 }
+
+// TestHostsExecGate: hosts exec runs as typed, but never what the gate
+// denies, and it is in the audit log.
+func TestHostsExecGate(t *testing.T) {
+	s := newSandbox(t)
+	if err := os.MkdirAll(s.data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.data, "config.toml"), []byte("[policy]\ndeny_commands = [\"touch\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	canary := filepath.Join(s.home, "canary")
+	r := s.macroa("hosts", "exec", "local", "--", "touch", canary)
+	if r.code != 1 || !strings.Contains(r.stderr, "refused by the gate on local") || !strings.Contains(r.stderr, "nothing ran") {
+		t.Fatalf("a denied command: exit %d, %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(canary); err == nil {
+		t.Fatal("the denied command ran")
+	}
+	r = s.macroa("hosts", "exec", "local", "--json", "--", "sh", "-c", "echo out; exit 4")
+	var runs []execJSON
+	if err := json.Unmarshal([]byte(r.stdout), &runs); err != nil || r.code != 4 || len(runs) != 1 || runs[0].Stdout != "out\n" || runs[0].ExitCode != 4 {
+		t.Fatalf("exec --json: exit %d %v %q %q", r.code, err, r.stdout, r.stderr)
+	}
+	expect(t, s.macroa("audit", "recent"), 0, "local: 'sh' '-c' 'echo out; exit 4'")
+}

@@ -56,8 +56,12 @@ what the gate denies ([policy] deny_commands, a disk wiped) is refused.`,
 			argv := args[1:]
 			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			pr := newPrefixer(targets, out, errOut)
+			typed, err := hosts.RemoteLine(hosts.Command{Argv: argv})
+			if err != nil {
+				return usageErr("%s", oneSentence(err.Error()))
+			}
 			x := app.HostExec{Hosts: targets, Argv: argv, Source: "cli", Transport: svc.Transport,
-				Input: "hosts exec " + args[0] + " -- " + strings.Join(argv, " ")}
+				Input: "hosts exec " + args[0] + " -- " + typed}
 			if !asJSON {
 				x.OnLine = pr.line
 			}
