@@ -5,14 +5,18 @@ import (
 	"errors"
 	"net"
 	"slices"
+	"sync"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 )
 
 // probeKey is a key no host has: checking it against the known hosts
-// lists the keys known for an address.
-var probeKey, _ = ssh.NewPublicKey(ed25519.PublicKey(make([]byte, ed25519.PublicKeySize)))
+// lists the keys known for an address. Built on first use.
+var probeKey = sync.OnceValue(func() ssh.PublicKey {
+	k, _ := ssh.NewPublicKey(ed25519.PublicKey(make([]byte, ed25519.PublicKeySize)))
+	return k
+})
 
 // Algorithms orders the host key algorithms for address (host:port), for
 // ssh.ClientConfig.HostKeyAlgorithms, as ssh(1) does: those of the keys
@@ -32,7 +36,7 @@ func (k HostKeys) Algorithms(address string) []string {
 	}
 	host, _, _ := net.SplitHostPort(address)
 	var ke *knownhosts.KeyError
-	if !errors.As(cb(address, &net.TCPAddr{IP: net.ParseIP(host)}, probeKey), &ke) || len(ke.Want) == 0 {
+	if !errors.As(cb(address, &net.TCPAddr{IP: net.ParseIP(host)}, probeKey()), &ke) || len(ke.Want) == 0 {
 		return nil
 	}
 	var algos []string
