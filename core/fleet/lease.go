@@ -131,6 +131,7 @@ func (r *leaseRunner) loop(ctx context.Context, changes <-chan events.Event) {
 				r.setHolding(true)
 				renewAt = time.Now().Add(s.o.RenewEvery)
 				s.o.Log.Info("fleet: lease taken", "role", s.o.Role)
+				s.reload()
 				r.reconcile(ctx)
 			default:
 				wait = min(until, s.o.RenewEvery)

@@ -188,3 +188,45 @@ func TestRemovedHostsAlertsClear(t *testing.T) {
 		t.Errorf("events %+v", ev)
 	}
 }
+
+// A process that takes the lease back reads what fires from the store:
+// an alert another holder cleared meanwhile fires again.
+func TestRetakenLeaseReadsAlertsBack(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "macroa.db")
+	pa := newScripted(fixture(t))
+	pa.set(diskAt(95), nil)
+	oa := testOptions(openStore(t, path), pa, nil)
+	oa.Holder = "host/1/1"
+	quietLocal(&oa, newScripted(fixture(t)))
+	a := startService(t, oa)
+	waitFor(t, "a's first probe", func() bool { return probedIdle(a, "web1") })
+	if st, err := a.ProbeNow(ctx, "web1"); err != nil || st.Alerts != 1 {
+		t.Fatalf("a: %+v %v", st, err)
+	}
+	pd := newScripted(fixture(t))
+	pd.set(diskAt(80), nil)
+	od := testOptions(openStore(t, path), pd, nil)
+	od.Holder, od.Role = "host/2/2", RoleDaemon
+	quietLocal(&od, newScripted(fixture(t)))
+	d := startService(t, od)
+	waitFor(t, "the daemon to take over", func() bool { return d.Holding() && !a.Holding() })
+	for range 2 {
+		if _, err := d.ProbeNow(ctx, "web1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, _ := d.Status(ctx, "web1"); st.Alerts != 0 {
+		t.Fatalf("the daemon did not clear the alert: %+v", st)
+	}
+	d.Stop()
+	waitFor(t, "a to take the lease back", a.Holding)
+	for range 2 {
+		if _, err := a.ProbeNow(ctx, "web1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, _ := a.Status(ctx, "web1"); st.Alerts != 1 || st.State != StateAlert {
+		t.Errorf("disk at 95%% again: %s with %d alerts", st.State, st.Alerts)
+	}
+}

@@ -232,6 +232,19 @@ func (s *Service) state(name string) *hostState {
 	return hs
 }
 
+// reload makes each host read back what the store says fires before its
+// next probe: another process may have moved its alerts while this one
+// did not hold the lease.
+func (s *Service) reload() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, hs := range s.states {
+		hs.mu.Lock()
+		hs.loaded = false
+		hs.mu.Unlock()
+	}
+}
+
 // retryBlocked probes again each host waiting for a person.
 func (s *Service) retryBlocked() {
 	s.mu.Lock()
