@@ -1,5 +1,6 @@
 // Package skills holds the deterministic skills Macroa runs without a model:
-// shell, memory, files and reminders. Each takes an Intent and returns a Result.
+// shell, memory, files, reminders and questions about the hosts. Each takes
+// an Intent and returns a Result.
 package skills
 
 import "github.com/macroa/macroa/tier"
