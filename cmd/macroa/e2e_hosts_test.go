@@ -130,6 +130,10 @@ func TestHostsHostile(t *testing.T) {
 			}
 		})
 	}
+	r0 := s.macroa("hosts", "list", "--ssh-config")
+	if r0.code != 0 || !strings.Contains(r0.stdout, `evil\x1b]0;owned\x07`) || strings.ContainsAny(r0.stdout, "\x1b\x07") {
+		t.Fatalf("the hostile alias listed: exit %d %q", r0.code, r0.stdout)
+	}
 	// Importing them all skips the hostile alias, saying so cleanly.
 	r := s.macroa("hosts", "add", "--from-ssh-config")
 	if r.code != 0 || !strings.Contains(r.stdout, `Skipped evil\x1b]0;owned\x07`) || strings.ContainsAny(r.stdout, "\x1b\x07") || !strings.Contains(r.stdout, "Added ok") {
