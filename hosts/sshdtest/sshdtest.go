@@ -90,19 +90,29 @@ func Start(t testing.TB, opts Options) *Server {
 	if err := os.Mkdir(s.Home, 0o700); err != nil {
 		t.Fatalf("sshdtest: %v", err)
 	}
-	s.Port = freePort(t)
-	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port))
 	s.writeHostKey()
 	s.writeClientKey()
-	s.writeConfig()
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
-			t.Logf("sshd log:\n%s", s.log.String())
+			t.Logf("sshd log:\n%s", s.Log())
 		}
 	})
-	s.start()
-	return s
+	// The free port may be taken by another test before sshd binds it:
+	// then another one.
+	for attempt := 1; ; attempt++ {
+		s.Port = freePort(t)
+		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port))
+		s.writeConfig()
+		err := s.launch()
+		if err == nil {
+			return s
+		}
+		if attempt < 3 && strings.Contains(s.Log(), "Address already in use") {
+			continue
+		}
+		t.Fatalf("sshdtest: %v", err)
+	}
 }
 
 // findSSHD is /usr/sbin/sshd, else sshd on PATH; "" when neither exists.
@@ -225,26 +235,34 @@ func (s *Server) Log() string {
 	return s.log.String()
 }
 
-// start runs sshd in the foreground and waits for it to listen.
+// start runs sshd and fails the test when it does not listen.
 func (s *Server) start() {
 	s.t.Helper()
+	if err := s.launch(); err != nil {
+		s.t.Fatalf("sshdtest: %v", err)
+	}
+}
+
+// launch runs sshd in the foreground and waits for it to listen.
+func (s *Server) launch() error {
 	s.log = newLogBuffer(fmt.Sprintf("Server listening on 127.0.0.1 port %d", s.Port))
 	cmd := exec.Command(s.bin, "-D", "-e", "-f", s.cfg)
 	cmd.Stdout, cmd.Stderr = s.log, s.log
 	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
-		s.t.Fatalf("sshdtest: start sshd: %v", err)
+		return fmt.Errorf("start sshd: %w", err)
 	}
 	s.cmd, s.done = cmd, make(chan struct{})
 	go func(done chan struct{}) { _ = cmd.Wait(); close(done) }(s.done)
 	select {
 	case <-s.log.ready:
+		return nil
 	case <-s.done:
 		s.cmd = nil
-		s.t.Fatalf("sshdtest: sshd exited before listening:\n%s", s.log.String())
+		return fmt.Errorf("sshd exited before listening:\n%s", s.log.String())
 	case <-time.After(StartTimeout):
 		s.Stop()
-		s.t.Fatalf("sshdtest: sshd did not listen within %v:\n%s", StartTimeout, s.log.String())
+		return fmt.Errorf("sshd did not listen within %v:\n%s", StartTimeout, s.log.String())
 	}
 }
 
