@@ -43,6 +43,18 @@ func TestSSHDHostileArguments(t *testing.T) {
 			t.Errorf("argument %d arrived as %q, want %q", i, b, a)
 		}
 	}
+	// The same arguments straight to printf '%s\0' (those without the
+	// controls that output cleaning takes out).
+	var plain []string
+	for _, a := range args {
+		if !strings.ContainsAny(a, "\x01\x1b\r") {
+			plain = append(plain, a)
+		}
+	}
+	out, err = h.Run(context.Background(), Command{Argv: append([]string{"printf", `%s\0`}, plain...)}, sshdTimeout)
+	if err != nil || out.Stdout != strings.Join(plain, "\x00")+"\x00" {
+		t.Fatalf("printf '%%s\\0': %q, %v", out.Stdout, err)
+	}
 	if _, err := os.Stat(canary); err == nil {
 		t.Fatal("the remote shell ran an argument")
 	}
