@@ -32,6 +32,12 @@ func TestHostsOverSSH(t *testing.T) {
 		t.Fatalf("exec on an untrusted host: exit %d, %s", r.code, r.stderr)
 	}
 
+	r = s.run("", env, "hosts", "status", "web1", "--probe")
+	if r.code != 1 || !strings.Contains(r.stdout, "untrusted") || !strings.Contains(r.stdout, fp) {
+		t.Fatalf("status of an untrusted host: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	expect(t, s.run("", env, "run", "disk usage on web1"), 0, "macroa hosts trust web1")
+
 	// Without a terminal, trust refuses unless the fingerprint is named.
 	r = s.run("", env, "hosts", "trust", "web1")
 	if r.code != 2 || !strings.Contains(r.stdout, fp) || !strings.Contains(r.stderr, "--fingerprint "+fp) {
