@@ -231,7 +231,7 @@ func (r *leaseRunner) reconcile(ctx context.Context) {
 	}
 	r.mu.Unlock()
 	r.stopPollers(keep)
-	r.s.resolveRemoved(ctx, want)
+	r.s.resolveRemoved(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for name, e := range want {

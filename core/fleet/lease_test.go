@@ -179,7 +179,12 @@ func TestRemovedHostsAlertsClear(t *testing.T) {
 	rec := &recorder{}
 	o := testOptions(db, p, rec)
 	quietLocal(&o, p)
+	o.removedGrace = time.Second
 	s := startService(t, o)
+	// Not at once: a source not yet listed must not clear its hosts'.
+	if a, _ := s.Alerts(ctx, "gone", false, 0); len(a) != 1 {
+		t.Fatalf("cleared at once: %+v", a)
+	}
 	waitFor(t, "the removed host's alert to clear", func() bool {
 		a, _ := s.Alerts(ctx, "gone", false, 0)
 		return len(a) == 0

@@ -2,24 +2,53 @@ package fleet
 
 import (
 	"context"
+	"time"
 
 	"github.com/macroa/macroa/core/events"
 	"github.com/macroa/macroa/store"
 )
 
+// removedGrace is how long a host with alerts firing must be missing
+// from the inventory before they clear: a source's targets are listed
+// only once it answered, which must not clear them at every start.
+const removedGrace = 5 * time.Minute
+
 // resolveRemoved clears the alerts still firing on hosts the inventory no
 // longer lists: nothing polls them any more, so nothing else would. The
 // lease holder calls it as it reconciles its pollers.
-func (s *Service) resolveRemoved(ctx context.Context, want map[string]HostEntry) {
+func (s *Service) resolveRemoved(ctx context.Context) {
 	firing, err := s.o.Store.FiringHostAlerts(ctx)
 	if err != nil {
 		s.o.Log.Warn("fleet: read firing alerts", "err", err)
 		return
 	}
+	listed := map[string]bool{}
+	for _, e := range s.entries() {
+		listed[e.Name] = true
+	}
+	now := time.Now()
+	s.mu.Lock()
+	for host := range s.missing {
+		if listed[host] || firing[host] == 0 {
+			delete(s.missing, host)
+		}
+	}
+	var gone []string
 	for host := range firing {
-		if _, ok := want[host]; ok {
+		if listed[host] {
 			continue
 		}
+		since, ok := s.missing[host]
+		if !ok {
+			s.missing[host] = now
+			since = now
+		}
+		if now.Sub(since) >= s.o.removedGrace {
+			gone = append(gone, host)
+		}
+	}
+	s.mu.Unlock()
+	for _, host := range gone {
 		keys, err := s.firingKeys(ctx, host)
 		if err != nil {
 			s.o.Log.Warn("fleet: read firing alerts", "host", host, "err", err)

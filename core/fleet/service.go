@@ -98,7 +98,9 @@ type Options struct {
 	// onWait, in tests, is told each wait a poller chose; onJoin each
 	// caller that joined a probe under way.
 	onWait func(host string, wait time.Duration)
-	onJoin func(host string)
+	// removedGrace is removedGrace, shorter in tests.
+	removedGrace time.Duration
+	onJoin       func(host string)
 }
 
 // Service is the fleet: the hosts' status, history and alerts for every
@@ -109,8 +111,11 @@ type Service struct {
 
 	mu     sync.Mutex
 	states map[string]*hostState
-	run    *leaseRunner // nil until Start
-	prom   promFleet
+	// missing: since when hosts with alerts firing are missing from the
+	// inventory (removed.go).
+	missing map[string]time.Time
+	run     *leaseRunner // nil until Start
+	prom    promFleet
 
 	base   context.Context // ends ProbeNow calls at Stop
 	cancel context.CancelFunc
@@ -172,7 +177,10 @@ func New(o Options) *Service {
 		o.Thresholds.Consecutive = config.DefaultAlertConsecutive
 	}
 	base, cancel := context.WithCancel(context.Background())
-	return &Service{o: o, states: map[string]*hostState{}, base: base, cancel: cancel}
+	if o.removedGrace == 0 {
+		o.removedGrace = removedGrace
+	}
+	return &Service{o: o, states: map[string]*hostState{}, missing: map[string]time.Time{}, base: base, cancel: cancel}
 }
 
 // entries is the inventory with this machine first.
