@@ -214,7 +214,31 @@ func (a *App) box(i, w, h int) string {
 	}
 	innerW, innerH := max(w-2, 1), max(h-2, 1)
 	body := fitBlock(p.View(innerW, innerH, focused), innerW, innerH)
-	return border.Width(w).Height(h).Render(body)
+	if w < 3 || h < 3 {
+		return border.Width(w).Height(h).Render(body)
+	}
+	return drawBorder(border, body, innerW)
+}
+
+// drawBorder puts the style's border around a body that is exactly
+// innerW cells wide on every line (fitBlock's), by hand: lipgloss would
+// measure and wrap every line again, the costliest part of a frame.
+func drawBorder(border lipgloss.Style, body string, innerW int) string {
+	b := border.GetBorderStyle()
+	paint := kit.Painter(lipgloss.NewStyle().Foreground(border.GetBorderTopForeground()))
+	left, right := paint.Apply(b.Left), paint.Apply(b.Right)
+	var out strings.Builder
+	out.Grow(len(body) + (innerW+8)*6)
+	out.WriteString(paint.Apply(b.TopLeft + strings.Repeat(b.Top, innerW) + b.TopRight))
+	for line := range strings.SplitSeq(body, "\n") {
+		out.WriteByte('\n')
+		out.WriteString(left)
+		out.WriteString(line)
+		out.WriteString(right)
+	}
+	out.WriteByte('\n')
+	out.WriteString(paint.Apply(b.BottomLeft + strings.Repeat(b.Bottom, innerW) + b.BottomRight))
+	return out.String()
 }
 
 // fitBlock cuts or pads text to exactly w × h cells so a pane can never
