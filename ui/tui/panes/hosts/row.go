@@ -26,18 +26,25 @@ const (
 )
 
 // layoutCols is the list's columns at a width. When the line is short
-// the sparklines go first, then the seen column shortens, the load and
-// the alert count go, and the name narrows.
+// the seen column shortens its words, then the sparklines go, then the
+// load and the alert count, the name narrows, seen goes, then disk and
+// memory.
 type layoutCols struct {
 	name, spark, seen int
 	load, alerts      bool
+	mem, disk         bool
 	width             int
 }
 
 func (c layoutCols) fixed() int {
-	w := 2 + stateW + 1 + c.name + 1 + 3*(pctW+1)
+	w := 2 + stateW + 1 + c.name + 1 + pctW + 1
+	for _, on := range []bool{c.load, c.mem, c.disk} {
+		if on {
+			w += pctW + 1
+		}
+	}
 	if c.load {
-		w += loadW + 1
+		w += loadW - pctW
 	}
 	if c.alerts {
 		w += alertsW + 1
@@ -46,18 +53,31 @@ func (c layoutCols) fixed() int {
 		w += c.seen
 	}
 	if c.spark > 0 {
-		w += 4 * (c.spark + 1)
+		w += c.metrics() * (c.spark + 1)
 	}
 	return w
 }
 
+// metrics is how many numbers a row shows.
+func (c layoutCols) metrics() int {
+	n := 1
+	for _, on := range []bool{c.load, c.mem, c.disk} {
+		if on {
+			n++
+		}
+	}
+	return n
+}
+
 func columns(width int) layoutCols {
-	c := layoutCols{width: width, name: wideName, seen: seenW, load: true, alerts: true}
+	c := layoutCols{width: width, name: wideName, seen: seenW, load: true, alerts: true, mem: true, disk: true}
 	// The sparklines take what is left beyond the plain columns, as wide
 	// as maxSpark; below minSpark cells they say nothing and are left out.
-	c.spark = min(maxSpark, (width-c.fixed())/4-1)
-	if c.spark < minSpark {
-		c.spark = 0
+	room := func() int { return min(maxSpark, (width-c.fixed())/c.metrics()-1) }
+	if n := room(); n >= minSpark {
+		c.spark = n
+	} else if c.seen = seenShort; room() >= minSpark {
+		c.spark = room()
 	}
 	for _, shed := range []func(){
 		func() { c.seen = seenShort },
@@ -66,6 +86,8 @@ func columns(width int) layoutCols {
 		func() { c.load = false },
 		func() { c.name = max(minName, c.name-(c.fixed()-width)) },
 		func() { c.seen = 0 },
+		func() { c.disk = false },
+		func() { c.mem = false },
 	} {
 		if c.fixed() <= width {
 			break
@@ -93,8 +115,12 @@ func (c layoutCols) head() string {
 		metric("LOAD", loadW)
 	}
 	metric("CPU", pctW)
-	metric("MEM", pctW)
-	metric("DISK", pctW)
+	if c.mem {
+		metric("MEM", pctW)
+	}
+	if c.disk {
+		metric("DISK", pctW)
+	}
 	if c.alerts {
 		b.WriteString(" " + kit.Cell("AL", alertsW, true))
 	}
@@ -149,8 +175,12 @@ func (p *Pane) row(h *fleet.HostStatus, c layoutCols, now time.Time) string {
 		metric(loadText(h.Load1), loadW, loadOf, 0, p.paint.text)
 	}
 	metric(percent(h.CPUPercent), pctW, cpuOf, 100, p.level(h.CPUPercent))
-	metric(percent(h.MemPercent), pctW, memOf, 100, p.level(h.MemPercent))
-	metric(percent(h.DiskPercent), pctW, diskOf, 100, p.level(h.DiskPercent))
+	if c.mem {
+		metric(percent(h.MemPercent), pctW, memOf, 100, p.level(h.MemPercent))
+	}
+	if c.disk {
+		metric(percent(h.DiskPercent), pctW, diskOf, 100, p.level(h.DiskPercent))
+	}
 	if c.alerts {
 		a, lp := "", p.paint.muted
 		if h.Alerts > 0 {
