@@ -11,7 +11,8 @@ import (
 
 // openSession opens a session for one command on the connection, in a
 // free slot (see slots), dialling first when needed. A connection found
-// dead is dialled once more. It waits at most until ctx ends, and each
+// dead, or with every slot held by commands that would not die, is
+// replaced once. It waits at most until ctx ends, and each
 // open at most the dial timeout.
 func (h *SSHHost) openSession(ctx context.Context) (*sshConn, *ssh.Session, error) {
 	for attempt := 0; ; attempt++ {
@@ -23,7 +24,7 @@ func (h *SSHHost) openSession(ctx context.Context) (*sshConn, *ssh.Session, erro
 		if err == nil {
 			return c, sess, nil
 		}
-		if errors.Is(err, errConnDead) && attempt == 0 {
+		if (errors.Is(err, errConnDead) || errors.Is(err, errConnFull)) && attempt == 0 {
 			h.drop(c)
 			continue
 		}
@@ -54,6 +55,7 @@ func (h *SSHHost) sessionIn(ctx context.Context, c *sshConn) (*ssh.Session, erro
 		if err := c.slots.refused(ctx); err != nil {
 			return nil, fmt.Errorf("open a session: %v; %w", refused, err)
 		}
+		// Refused: the limit is learned; acquire waits for a slot.
 	}
 }
 
@@ -105,7 +107,8 @@ func (h *SSHHost) newSession(ctx context.Context, c *sshConn) (*ssh.Session, err
 // and refuses them), and keeps the session of a command still running:
 // such a command runs on, its session lingers and keeps its slot until
 // it ends (said by the true result). Only a connection that no longer
-// answers is dropped, so the commands beside it go on.
+// answers, or whose every slot such sessions hold, is dropped, so the
+// commands beside it go on.
 func (h *SSHHost) kill(c *sshConn, sess *ssh.Session, done <-chan error) (lingering bool) {
 	_ = sess.Signal(ssh.SIGKILL)
 	_ = sess.Close()
@@ -118,9 +121,14 @@ func (h *SSHHost) kill(c *sshConn, sess *ssh.Session, done <-chan error) (linger
 		h.drop(c) // the session ends with the connection
 		return false
 	}
+	if c.slots.linger() {
+		// Lingering sessions hold every slot: the next command would
+		// wait for ever. A new connection starts with all of them.
+		h.drop(c)
+	}
 	go func() {
 		<-done
-		c.slots.release()
+		c.slots.unlinger()
 	}()
 	return true
 }

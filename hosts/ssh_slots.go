@@ -18,36 +18,49 @@ const (
 	refusedRetryMax = 500 * time.Millisecond
 )
 
-// errOpenTimeout is the cause of a command's time running out before it
-// started: while connecting or waiting for a session.
-var errOpenTimeout = errors.New("the command's time ran out before it started")
+// probeEvery is how often, at most, a connection at its learned limit
+// tries one session more: the limit may have been learned low.
+const probeEvery = time.Second
 
-// errNoSlot: the command's time ran out while it waited for a session.
-var errNoSlot = errors.New("no session could be opened in time: the host's sessions are all in use")
+var (
+	// errOpenTimeout is the cause of a command's time running out before
+	// it started: while connecting or waiting for a session.
+	errOpenTimeout = errors.New("the command's time ran out before it started")
+	// errNoSlot: the command's time ran out while it waited for a session.
+	errNoSlot = errors.New("no session could be opened in time: the host's sessions are all in use")
+	// errConnFull: every slot is held by a session that will not end.
+	errConnFull = errors.New("every session of the connection is held by a command that outlived its time")
+)
 
 // slots count a connection's sessions against the server's limit, which
 // starts at DefaultMaxSessions. Once the server refuses a session, the
 // limit is the most sessions it ever held open at once: a refusal alone
 // says little, since opens race each other and the server frees a
 // closed session only after reading what came with the close (such as
-// the next open).
+// the next open). A limit learned low that way is raised by a session
+// tried beyond it now and then (probeEvery) that the server accepts.
 type slots struct {
-	mu      sync.Mutex
-	limit   int
-	open    int // sessions open
-	pending int // opens under way
-	peak    int // the most sessions open at once
-	learned bool
-	freed   chan struct{} // closed (and replaced) when a slot frees
-	retry   time.Duration // the next delay after a refusal below the limit
+	mu          sync.Mutex
+	limit       int
+	open        int // sessions open
+	pending     int // opens under way
+	peak        int // the most sessions open at once
+	stuck       int // open sessions whose command outlived its time (see SSHHost.kill)
+	learned     bool
+	probing     bool      // an open beyond the limit is under way
+	lastRefusal time.Time // the server's last refusal
+	every       time.Duration
+	freed       chan struct{} // closed (and replaced) when a slot frees
+	retry       time.Duration // the next delay after a refusal below the limit
 }
 
 func newSlots() *slots {
-	return &slots{limit: DefaultMaxSessions, freed: make(chan struct{})}
+	return &slots{limit: DefaultMaxSessions, every: probeEvery, freed: make(chan struct{})}
 }
 
 // acquire takes a slot for an open, waiting for one while all are in
-// use, until ctx ends. Each acquire ends in opened, refused or abandon.
+// use, until ctx ends. Each acquire that returns nil ends in opened,
+// refused or abandon.
 func (s *slots) acquire(ctx context.Context) error {
 	for {
 		s.mu.Lock()
@@ -56,9 +69,26 @@ func (s *slots) acquire(ctx context.Context) error {
 			s.mu.Unlock()
 			return nil
 		}
+		if s.stuck >= s.limit {
+			s.mu.Unlock()
+			return errConnFull
+		}
+		var probe <-chan time.Time
+		if s.learned && !s.probing {
+			wait := s.every - time.Since(s.lastRefusal)
+			if wait <= 0 {
+				s.probing = true
+				s.pending++
+				s.mu.Unlock()
+				return nil
+			}
+			t := time.NewTimer(wait)
+			defer t.Stop()
+			probe = t.C
+		}
 		freed := s.freed
 		s.mu.Unlock()
-		if err := wait(ctx, freed, nil); err != nil {
+		if err := wait(ctx, freed, probe); err != nil {
 			return err
 		}
 	}
@@ -69,6 +99,7 @@ func (s *slots) opened() {
 	s.mu.Lock()
 	s.pending--
 	s.open++
+	s.probing = false
 	s.peak = max(s.peak, s.open)
 	if s.learned && s.peak > s.limit {
 		s.limit = s.peak
@@ -88,6 +119,26 @@ func (s *slots) release() {
 func (s *slots) abandon() {
 	s.mu.Lock()
 	s.pending--
+	s.probing = false
+	s.signal()
+	s.mu.Unlock()
+}
+
+// linger marks an open session whose command outlived its time and
+// could not be killed; it says whether such sessions now hold every
+// slot, leaving the connection none to run a command in.
+func (s *slots) linger() (full bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stuck++
+	return s.stuck >= s.limit
+}
+
+// unlinger frees the slot of a lingering session that ended at last.
+func (s *slots) unlinger() {
+	s.mu.Lock()
+	s.stuck--
+	s.open--
 	s.signal()
 	s.mu.Unlock()
 }
@@ -98,27 +149,33 @@ func (s *slots) signal() {
 	s.freed = make(chan struct{})
 }
 
-// refused frees the slot of an open the server refused, learns the limit
-// and waits until another try may succeed: at the limit, until a slot
-// frees; below it, a short delay.
+// refused frees the slot of an open the server refused and learns the
+// limit. Below the limit (a session of ours not freed yet), the next try
+// comes after a short delay; at it, acquire waits for a slot.
 func (s *slots) refused(ctx context.Context) error {
 	s.mu.Lock()
 	s.pending--
+	s.probing = false
 	s.learned = true
 	s.limit = max(s.peak, 1)
-	freed := s.freed
-	var delay <-chan time.Time
-	if s.open+s.pending < s.limit {
-		if s.retry == 0 {
-			s.retry = refusedRetryMin
-		}
-		t := time.NewTimer(s.retry)
-		defer t.Stop()
-		delay = t.C
-		s.retry = min(2*s.retry, refusedRetryMax)
+	s.lastRefusal = time.Now()
+	if s.stuck >= s.limit {
+		s.mu.Unlock()
+		return errConnFull
 	}
+	if s.open+s.pending >= s.limit {
+		s.mu.Unlock()
+		return nil
+	}
+	if s.retry == 0 {
+		s.retry = refusedRetryMin
+	}
+	t := time.NewTimer(s.retry)
+	defer t.Stop()
+	s.retry = min(2*s.retry, refusedRetryMax)
+	freed := s.freed
 	s.mu.Unlock()
-	return wait(ctx, freed, delay)
+	return wait(ctx, freed, t.C)
 }
 
 // Limit is the number of sessions the connection carries at once, as

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,5 +157,40 @@ func TestSSHDTimeoutSparesSiblings(t *testing.T) {
 	}
 	if out, err := h.Run(context.Background(), Command{Argv: []string{"echo", "after"}}, sshdTimeout); err != nil || out.Stdout != "after\n" {
 		t.Fatalf("after the timeout: %+v, %v", out, err)
+	}
+}
+
+// Commands that outlive their time on a root login linger in their
+// sessions; once they hold every slot, the connection is replaced, so
+// the next command runs at once instead of waiting for them.
+func TestSSHDLingeringSessionsRecycle(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{MaxSessions: 2})
+	h := sshdHost(t, s, knownHostsFor(t, s))
+	var first *sshConn
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			out, err := h.Run(context.Background(), Command{Argv: []string{"sleep", "30"}}, 300*time.Millisecond)
+			if err != nil || !out.TimedOut {
+				t.Errorf("a command outliving its time: %+v, %v", out, err)
+			}
+		})
+	}
+	wg.Wait()
+	h.mu.Lock()
+	first = h.cur
+	h.mu.Unlock()
+	if first == nil {
+		t.Fatal("the connection was dropped by the timeouts")
+	}
+	out, err := h.Run(context.Background(), Command{Argv: []string{"echo", "free"}}, 5*time.Second)
+	if err != nil || out.Stdout != "free\n" {
+		t.Fatalf("after two lingering sessions: %+v, %v", out, err)
+	}
+	h.mu.Lock()
+	now := h.cur
+	h.mu.Unlock()
+	if now == first {
+		t.Fatal("the connection full of lingering sessions was kept")
 	}
 }
