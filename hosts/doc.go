@@ -15,7 +15,8 @@
 // keepalives (ssh_conn.go), reached directly or through a jump host's own
 // connection (ProxyJump, ssh_dial.go); its commands run as sessions side
 // by side up to the server's MaxSessions, learned when the server
-// refuses one (ssh_session.go, ssh_slots.go). Every wait is bounded: the dial and handshake, opening
+// refuses one and tried again beyond now and then (ssh_session.go,
+// ssh_slots.go). Every wait is bounded: the dial and handshake, opening
 // a session, the command. A command that runs out of time is sent
 // SIGKILL and its session closed; OpenSSH cannot signal a root login's
 // command, which then runs on there, its session keeping its slot, while
