@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -100,19 +99,19 @@ func (p *promSource) result(instance string) (probe.Snapshot, error) {
 		return probe.Snapshot{}, p.readErr
 	}
 	if instance == "" {
-		return probe.Snapshot{}, fmt.Errorf("Prometheus at %s lists %d targets now; they join as hosts", maskURL(string(p.cfg.URL)), len(p.targets))
+		return probe.Snapshot{}, fmt.Errorf("Prometheus at %s lists %d targets now; they join as hosts", config.MaskURL(string(p.cfg.URL)), len(p.targets))
 	}
 	for _, t := range p.targets {
 		if t.Instance != instance {
 			continue
 		}
 		if !t.Up {
-			return probe.Snapshot{}, fmt.Errorf("Prometheus at %s: the target is down (up 0)", maskURL(string(p.cfg.URL)))
+			return probe.Snapshot{}, fmt.Errorf("Prometheus at %s: the target is down (up 0)", config.MaskURL(string(p.cfg.URL)))
 		}
 		r := p.readings[instance]
 		return r.Snapshot, r.Err
 	}
-	return probe.Snapshot{}, fmt.Errorf("Prometheus at %s no longer lists this target", maskURL(string(p.cfg.URL)))
+	return probe.Snapshot{}, fmt.Errorf("Prometheus at %s no longer lists this target", config.MaskURL(string(p.cfg.URL)))
 }
 
 // entries are the source's hosts, named by their instance's host part
@@ -126,7 +125,7 @@ func (p *promSource) entries(taken map[string]bool) []fleet.HostEntry {
 	if !listed {
 		name := targetName(p.cfg.Name, taken)
 		taken[name] = true
-		return []fleet.HostEntry{{Name: name, Address: maskURL(string(p.cfg.URL)), Source: fleet.SourcePrometheus,
+		return []fleet.HostEntry{{Name: name, Address: config.MaskURL(string(p.cfg.URL)), Source: fleet.SourcePrometheus,
 			Groups: group, Interval: p.interval, Prober: promProber{p, ""}}}
 	}
 	sort.Slice(targets, func(i, j int) bool { return targets[i].Instance < targets[j].Instance })
@@ -193,14 +192,4 @@ func hostWord(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-")
-}
-
-// maskURL is a source's URL without its credentials.
-func maskURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(an unreadable URL)"
-	}
-	u.User = nil
-	return u.Redacted()
 }

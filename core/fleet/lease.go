@@ -219,7 +219,7 @@ func (r *leaseRunner) setHolding(v bool) {
 // removed ones stop, a changed entry restarts.
 func (r *leaseRunner) reconcile(ctx context.Context) {
 	want := map[string]HostEntry{}
-	for _, e := range r.s.pollEntries() {
+	for _, e := range r.s.entries() {
 		want[e.Name] = e
 	}
 	keep := map[string]bool{}

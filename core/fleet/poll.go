@@ -12,10 +12,6 @@ import (
 // untrusted or refused waits for a person (ProbeNow, or the known keys
 // changing).
 func (s *Service) poll(ctx context.Context, e HostEntry) {
-	if e.batch != nil {
-		s.pollSource(ctx, e.batch) // a [[prometheus]] source: one poller for its hosts
-		return
-	}
 	hs := s.state(e.Name)
 	wait := time.Duration(0)
 	// A host waiting for a person is tried once more too: the person

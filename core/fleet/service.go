@@ -47,9 +47,6 @@ type HostEntry struct {
 	// Prober reads its health; nil: ProbeOver(Transport).
 	Prober    Prober
 	Transport hosts.Transport
-	// batch is the [[prometheus]] source that polls this host
-	// (prometheus.go); nil for a host polled on its own.
-	batch *promSource
 }
 
 // Options build a Service.
@@ -91,10 +88,6 @@ type Options struct {
 	Redact func(string) string
 	Log    *slog.Logger
 
-	// Prometheus are the [[prometheus]] sources, whose targets join the
-	// hosts (prometheus.go).
-	Prometheus []PromSource
-
 	// onWait, in tests, is told each wait a poller chose; onJoin each
 	// caller that joined a probe under way.
 	onWait func(host string, wait time.Duration)
@@ -115,7 +108,6 @@ type Service struct {
 	// inventory (removed.go).
 	missing map[string]time.Time
 	run     *leaseRunner // nil until Start
-	prom    promFleet
 
 	base   context.Context // ends ProbeNow calls at Stop
 	cancel context.CancelFunc
@@ -203,7 +195,6 @@ func (s *Service) entries() []HostEntry {
 			out = append(out, e)
 		}
 	}
-	out = append(out, s.promEntries(out)...)
 	for i := range out {
 		if out[i].Interval <= 0 {
 			out[i].Interval = time.Duration(s.o.Monitor.Interval)
