@@ -26,7 +26,8 @@ func newHostsStatusCmd(a *app.App) *cobra.Command {
 		ValidArgsFunction: completeHosts(a, true, true),
 		Long: `Per host: its state and why, load, CPU, memory, the disks over 80%, failed
 units and the alerts firing, as the poller (the daemon, or an open cockpit)
-last saw them; --probe probes each host now. Exits 1 when a host asked
+last saw them; a host never probed, or whose last probe is stale (no
+poller ran since), is probed now, and --probe probes every host now. Exits 1 when a host asked
 about is unreachable, refused (its key changed) or untrusted.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -129,7 +130,7 @@ func statusReports(ctx context.Context, svc hostsService, list []fleet.HostStatu
 		go func() {
 			defer wg.Done()
 			st, err := byName[n], error(nil)
-			if fresh {
+			if fresh || st.State == fleet.StateNew || st.State == fleet.StateStale {
 				pctx, cancel := context.WithTimeout(ctx, probeWait)
 				st, err = svc.ProbeNow(pctx, n)
 				cancel()

@@ -34,7 +34,7 @@ func TestAlertFiresAndClears(t *testing.T) {
 	p.set(diskAt(95), nil)
 	rec := &recorder{}
 	s, db := holdingService(t, p, rec) // probe 1: 95%
-	if st, _ := s.Status(ctx, "web1"); st.State != StateWarn || !strings.HasPrefix(st.Why, "over, not firing yet: disk / at 95%") {
+	if st, _ := s.Status(ctx, "web1"); st.State != StateWarn || !strings.HasPrefix(st.Why, "disk / at 95%") || !strings.HasSuffix(st.Why, "an alert if it holds") {
 		t.Fatalf("after one probe over: %s %q", st.State, st.Why)
 	}
 	steps := []struct {

@@ -281,10 +281,10 @@ func (s *Service) decide(r result, out Outcome, since time.Time) (State, string)
 		f := out.Near[0]
 		for _, n := range out.Near {
 			if n.Over {
-				return StateWarn, "over, not firing yet: " + n.Message
+				return StateWarn, n.Message + ": an alert if it holds"
 			}
 		}
-		return StateWarn, "near: " + f.Message
+		return StateWarn, "near its threshold: " + f.Message
 	}
 	if len(out.Missing) > 0 {
 		return StateWarn, "not measured: " + out.Missing[0]
