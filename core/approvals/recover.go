@@ -48,14 +48,7 @@ func (s *Service) Start(ctx context.Context) error {
 	if _, err := s.Recover(ctx); err != nil {
 		s.log.Warn("approvals: recover", "err", err)
 	}
-	var changes <-chan events.Event
-	if s.bus != nil {
-		changes = s.bus.SubscribeWith(s.base, events.SubscribeOptions[events.Event]{Name: "approval expiry",
-			Filter: func(ev events.Event) bool {
-				c, ok := ev.(events.StoreChanged)
-				return ok && c.Has(events.PartApprovals)
-			}}).C
-	}
+	changes := events.StoreChanges(s.base, s.bus, "approval expiry", events.PartApprovals)
 	go s.expiryLoop(changes)
 	return nil
 }

@@ -21,3 +21,19 @@ func ForTurn(turn string) func(Event) bool {
 type Subscriber interface {
 	SubscribeWith(ctx context.Context, o SubscribeOptions[Event]) *Subscription[Event]
 }
+
+// StoreChanges subscribes name to the StoreChanged events that name part:
+// how a background service learns that another process changed its
+// tables. A nil bus gives a nil channel, which never delivers.
+func StoreChanges(ctx context.Context, b *Bus, name string, part StorePart) <-chan Event {
+	if b == nil {
+		return nil
+	}
+	return b.SubscribeWith(ctx, SubscribeOptions[Event]{
+		Name: name,
+		Filter: func(e Event) bool {
+			c, ok := e.(StoreChanged)
+			return ok && c.Has(part)
+		},
+	}).C
+}

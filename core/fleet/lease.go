@@ -41,16 +41,7 @@ func (s *Service) Start(ctx context.Context) error {
 	loopCtx, cancel := context.WithCancel(ctx)
 	r := &leaseRunner{s: s, cancel: cancel, done: make(chan struct{}), pollers: map[string]*poller{}}
 	s.run = r
-	var changes <-chan events.Event
-	if s.o.Bus != nil {
-		changes = s.o.Bus.SubscribeWith(loopCtx, events.SubscribeOptions[events.Event]{
-			Name: "fleet",
-			Filter: func(e events.Event) bool {
-				c, ok := e.(events.StoreChanged)
-				return ok && c.Has(events.PartHosts)
-			},
-		}).C
-	}
+	changes := events.StoreChanges(loopCtx, s.o.Bus, "fleet", events.PartHosts)
 	go r.loop(loopCtx, changes)
 	return nil
 }

@@ -56,16 +56,7 @@ func (s *Service) Start(ctx context.Context, role string) error {
 	r := &runner{s: s, role: role, wake: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{}),
 		runCtx: runCtx, cancelRun: cancelRun, going: map[store.TaskRunID]goingRun{}}
 	s.run = r
-	var changes <-chan events.Event
-	if s.o.Bus != nil {
-		changes = s.o.Bus.SubscribeWith(loopCtx, events.SubscribeOptions[events.Event]{
-			Name: "scheduler",
-			Filter: func(e events.Event) bool {
-				c, ok := e.(events.StoreChanged)
-				return ok && c.Has(events.PartSchedules)
-			},
-		}).C
-	}
+	changes := events.StoreChanges(loopCtx, s.o.Bus, "scheduler", events.PartSchedules)
 	go r.loop(loopCtx, changes)
 	return nil
 }
