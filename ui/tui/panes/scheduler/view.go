@@ -37,37 +37,24 @@ func (p *Pane) View(width, height int, focused bool) string {
 		return p.viewDetail(width, height)
 	}
 	p.list.Detail = false
-	footer := p.footer(width)
-	if height <= len(footer) {
-		return kit.Block(footer[len(footer)-height:], width, height)
-	}
 	now := p.now()
-	lines := make([]string, 0, height)
-	lines = append(lines, p.header(width, now))
 	cols := p.columns(width)
-	rowsH := max(0, height-len(lines)-len(footer))
-	if height >= 4 {
-		rowsH--
-	}
-	p.list.Page = max(1, rowsH)
-	start, end := p.list.Window(len(p.rows), rowsH)
-	if height >= 4 {
-		lines = append(lines, p.columnHead(cols, width, start, len(p.rows)-end))
-	}
-	if msg := p.emptyText(); msg != "" && rowsH > 0 {
-		lines = append(lines, p.st.Muted.Render(kit.Fit("  "+msg, width)))
-	}
-	for i := start; i < end; i++ {
-		line := p.row(&p.tasks[p.rows[i]], cols, now)
-		if i == p.list.Sel {
-			line = p.mark(line, focused)
-		}
-		lines = append(lines, line)
-	}
-	for len(lines) < height-len(footer) {
-		lines = append(lines, "")
-	}
-	return kit.Block(append(lines[:height-len(footer)], footer...), width, height)
+	return kit.ListFrame{
+		Header: p.header(width, now),
+		Footer: p.footer(width),
+		Empty:  p.emptyText(),
+		Muted:  p.st.Muted,
+		ColumnHead: func(above, below int) string {
+			return p.columnHead(cols, width, above, below)
+		},
+		Row: func(i int, selected bool) string {
+			line := p.row(&p.tasks[p.rows[i]], cols, now)
+			if selected {
+				line = p.mark(line, focused)
+			}
+			return line
+		},
+	}.Render(&p.list, len(p.rows), width, height)
 }
 
 // layoutCols is the list's columns at a width: name, schedule (the free
