@@ -99,6 +99,7 @@ func parseFile(data []byte, display, userHome string) (*parsedFile, error) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	f.Alerts.marginGiven = lines.has("alerts.margin")
 	applyFileDefaults(&f)
 	return &parsedFile{
 		file:  f,

@@ -51,6 +51,9 @@ type Alerts struct {
 	GPUTemp       float64  `toml:"gpu_temp"`       // °C; default 85
 	Consecutive   int      `toml:"consecutive"`    // probes over (or under) before a change; default 2
 	Margin        float64  `toml:"margin"`         // hysteresis; default 5
+	// marginGiven: the file wrote margin, so a 0 there is no hysteresis,
+	// not the default.
+	marginGiven bool
 }
 
 // The defaults of [alerts].
@@ -102,7 +105,9 @@ func applyMonitorDefaults(f *File) {
 	def(&a.SwapPercent, DefaultAlertSwapPercent)
 	def(&a.LoadPerCore, DefaultAlertLoadPerCore)
 	def(&a.GPUTemp, DefaultAlertGPUTemp)
-	def(&a.Margin, DefaultAlertMargin)
+	if !a.marginGiven {
+		def(&a.Margin, DefaultAlertMargin)
+	}
 	if a.ClockSkew == 0 {
 		a.ClockSkew = Duration(DefaultAlertClockSkew)
 	}
@@ -128,23 +133,28 @@ func (v *validator) monitor(m Monitor, a Alerts) {
 	if m.Interval != 0 && time.Duration(m.Interval) < time.Second {
 		v.add("monitor.interval", "monitor.interval", "must be at least 1s")
 	}
+	// 0 stands for "not given" in the decoded values, so a 0 the file
+	// writes is caught by its line: it would otherwise become the default.
+	given := func(key string) bool { return v.lines.has("alerts." + key) }
 	pct := func(key string, x float64) {
-		if x < 0 || x > 100 {
-			v.add("alerts."+key, "alerts."+key, fmt.Sprintf("%g is not a percentage (want 1-100)", x))
+		if x < 0 || x > 100 || x == 0 && given(key) {
+			v.add("alerts."+key, "alerts."+key, fmt.Sprintf("%g is not a percentage (want more than 0, at most 100)", x))
 		}
 	}
 	pct("disk_percent", a.DiskPercent)
 	pct("inodes_percent", a.InodesPercent)
 	pct("memory_percent", a.MemoryPercent)
 	pct("swap_percent", a.SwapPercent)
-	pct("margin", a.Margin)
-	if a.LoadPerCore < 0 {
-		v.add("alerts.load_per_core", "alerts.load_per_core", "must not be negative")
+	if a.Margin < 0 || a.Margin >= 100 {
+		v.add("alerts.margin", "alerts.margin", fmt.Sprintf("%g is not a margin (want 0 or more, under 100)", a.Margin))
 	}
-	if a.GPUTemp < 0 || a.GPUTemp > 150 {
-		v.add("alerts.gpu_temp", "alerts.gpu_temp", fmt.Sprintf("%g is not a GPU temperature in °C", a.GPUTemp))
+	if a.LoadPerCore < 0 || a.LoadPerCore == 0 && given("load_per_core") {
+		v.add("alerts.load_per_core", "alerts.load_per_core", "must be more than 0")
 	}
-	if a.Consecutive < 0 || a.Consecutive > 100 {
+	if a.GPUTemp < 0 || a.GPUTemp > 150 || a.GPUTemp == 0 && given("gpu_temp") {
+		v.add("alerts.gpu_temp", "alerts.gpu_temp", fmt.Sprintf("%g is not a GPU temperature in °C (want 1-150)", a.GPUTemp))
+	}
+	if a.Consecutive < 0 || a.Consecutive > 100 || a.Consecutive == 0 && given("consecutive") {
 		v.add("alerts.consecutive", "alerts.consecutive", fmt.Sprintf("%d is not a count of probes (want 1-100)", a.Consecutive))
 	}
 }
