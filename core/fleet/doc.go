@@ -16,7 +16,8 @@
 //
 // Each host has its own goroutine and interval. A probe is bounded by
 // [monitor] timeout; while a host does not answer its interval doubles,
-// up to MaxBackoff, and resets at the first answer. A host whose key is
+// up to MaxBackoffIntervals intervals and MaxBackoff, and resets at the
+// first answer; its status says when the next try is. A host whose key is
 // unknown (untrusted) or changed (refused) is not probed again until a
 // person acted: ProbeNow asks, or the known keys change (KeyStamp). ProbeNow probes at once, with or
 // without the lease; a probe of the host already under way is joined,

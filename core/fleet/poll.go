@@ -8,9 +8,9 @@ import (
 // poll probes one host on its interval until ctx ends: at once when its
 // last probe is older than the interval (a poller taking over does not
 // probe what was just probed), then every interval; while it does not
-// answer, the interval doubles up to MaxBackoff; a host whose key is
-// untrusted or refused waits for a person (ProbeNow, or the known keys
-// changing).
+// answer, the interval doubles up to MaxBackoffIntervals intervals and
+// MaxBackoff; a host whose key is untrusted or refused, or that refused
+// the login, waits for a person (ProbeNow, or the known keys changing).
 func (s *Service) poll(ctx context.Context, e HostEntry) {
 	hs := s.state(e.Name)
 	wait := time.Duration(0)
@@ -60,15 +60,24 @@ func (s *Service) poll(ctx context.Context, e HostEntry) {
 func (s *Service) nextWait(e HostEntry, hs *hostState) time.Duration {
 	hs.mu.Lock()
 	defer hs.mu.Unlock()
-	switch {
-	case hs.blocked:
+	if hs.blocked {
 		return -1
-	case hs.failures > 1:
-		wait := e.Interval
-		for i := 1; i < hs.failures && wait < s.o.MaxBackoff; i++ {
-			wait *= 2
-		}
-		return max(min(wait, s.o.MaxBackoff), e.Interval)
 	}
-	return e.Interval
+	return backoff(e.Interval, hs.failures, s.o.MaxBackoff)
+}
+
+// MaxBackoffIntervals bounds the wait of a host that does not answer in
+// its own intervals: a host that comes back is seen again within that.
+const MaxBackoffIntervals = 4
+
+// backoff is the wait after failures probes in a row did not answer: the
+// interval, doubled from the second failure on, at most
+// MaxBackoffIntervals intervals and limit (never under the interval).
+func backoff(interval time.Duration, failures int, limit time.Duration) time.Duration {
+	ceiling := min(MaxBackoffIntervals*interval, limit)
+	wait := interval
+	for i := 1; i < failures && wait < ceiling; i++ {
+		wait *= 2
+	}
+	return max(min(wait, ceiling), interval)
 }

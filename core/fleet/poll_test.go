@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -110,8 +111,10 @@ func TestProbeNowJoinsTheProbeUnderWay(t *testing.T) {
 	}
 }
 
-// While a host does not answer its interval doubles, up to MaxBackoff,
-// and the first answer resets it; its state says since when.
+// While a host does not answer its interval doubles, up to
+// MaxBackoffIntervals intervals (MaxBackoff is larger here), and the
+// first answer resets it; its state says since when and when the next
+// try is.
 func TestBackoffWhileUnreachable(t *testing.T) {
 	p := newScripted(fixture(t))
 	p.set(nil, errors.New("dial tcp 10.0.0.5:22: connect: connection refused"))
@@ -128,7 +131,7 @@ func TestBackoffWhileUnreachable(t *testing.T) {
 		}
 	}
 	s := startService(t, o)
-	want := []time.Duration{0, interval, 2 * interval, 4 * interval, 8 * interval, 8 * interval}
+	want := []time.Duration{0, interval, 2 * interval, 4 * interval, 4 * interval, 4 * interval}
 	for i, w := range want {
 		if got := <-waits; got != w {
 			t.Fatalf("wait %d: %v, want %v", i, got, w)
@@ -138,6 +141,9 @@ func TestBackoffWhileUnreachable(t *testing.T) {
 	if err != nil || st.State != StateUnreachable || !strings.HasPrefix(st.Why, "unreachable since ") || !strings.Contains(st.Why, "connection refused") {
 		t.Fatalf("status %s %q %v", st.State, st.Why, err)
 	}
+	if !regexp.MustCompile(`; next try \d\d:\d\d:\d\d$`).MatchString(st.Why) {
+		t.Errorf("why %q does not say when the next try is", st.Why)
+	}
 	if st.Alerts != 1 {
 		t.Errorf("%d alerts firing, want unreachable", st.Alerts)
 	}
@@ -146,7 +152,7 @@ func TestBackoffWhileUnreachable(t *testing.T) {
 		if got == interval {
 			break // reset by an answer
 		}
-		if got < 8*interval {
+		if got < 4*interval {
 			t.Fatalf("wait %v while the host answers", got)
 		}
 	}
@@ -154,6 +160,32 @@ func TestBackoffWhileUnreachable(t *testing.T) {
 		st, _ := s.Status(context.Background(), "web1")
 		return st.State == StateOK && st.Alerts == 0
 	})
+}
+
+// The backoff doubles from the second failure, up to four intervals
+// and the limit, never under the interval.
+func TestBackoff(t *testing.T) {
+	const m = time.Minute
+	for _, c := range []struct {
+		interval time.Duration
+		failures int
+		limit    time.Duration
+		want     time.Duration
+	}{
+		{m, 0, 2 * m, m},
+		{m, 1, 2 * m, m},
+		{m, 2, 2 * m, 2 * m},
+		{m, 3, 2 * m, 2 * m}, // the limit
+		{30 * time.Second, 3, 2 * m, 2 * m},
+		{30 * time.Second, 4, 2 * m, 2 * m},
+		{10 * time.Second, 3, 2 * m, 40 * time.Second},
+		{10 * time.Second, 9, 2 * m, 40 * time.Second}, // four intervals
+		{5 * m, 5, 2 * m, 5 * m},                       // never under the interval
+	} {
+		if got := backoff(c.interval, c.failures, c.limit); got != c.want {
+			t.Errorf("backoff(%v, %d, %v) = %v, want %v", c.interval, c.failures, c.limit, got, c.want)
+		}
+	}
 }
 
 // A caller that joined a probe whose own caller gave up probes anew.

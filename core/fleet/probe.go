@@ -179,7 +179,12 @@ func (s *Service) runProbe(ctx context.Context, e HostEntry, hs *hostState, hold
 			cpu = v
 		}
 	}
-	state, why := s.decide(r, out, since)
+	var next time.Time
+	if holding && r.state == StateUnreachable {
+		// This process's poller tries again after the backoff.
+		next = received.Add(backoff(e.Interval, failures, s.o.MaxBackoff))
+	}
+	state, why := s.decide(r, out, since, next)
 	rec, err := s.record(ctx, hs, r, out, state, why, cpu, holding)
 	if err != nil {
 		return HostStatus{}, err
@@ -259,15 +264,20 @@ func oneLine(s string) string {
 	return cutText(s, 300)
 }
 
-// decide is the host's state after a probe, and why in one line.
-func (s *Service) decide(r result, out Outcome, since time.Time) (State, string) {
+// decide is the host's state after a probe, and why in one line; next
+// is when the poller tries an unreachable host again (zero: not known).
+func (s *Service) decide(r result, out Outcome, since, next time.Time) (State, string) {
 	switch r.state {
 	case StateRefused:
 		return StateRefused, fmt.Sprintf("host key CHANGED (now %s %s): refused", r.key, r.fingerprint)
 	case StateUntrusted:
 		return StateUntrusted, fmt.Sprintf("host key not trusted yet (%s %s)", r.key, r.fingerprint)
 	case StateUnreachable:
-		return StateUnreachable, fmt.Sprintf("unreachable since %s: %s", since.Local().Format("15:04"), r.failure)
+		why := fmt.Sprintf("unreachable since %s: %s", since.Local().Format("15:04"), r.failure)
+		if !next.IsZero() {
+			why += "; next try " + next.Local().Format("15:04:05")
+		}
+		return StateUnreachable, why
 	}
 	if n := len(out.Firing); n > 0 {
 		why := out.Firing[0].Message

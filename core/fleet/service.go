@@ -17,8 +17,9 @@ import (
 const (
 	DefaultLeaseTTL   = 15 * time.Second
 	DefaultRenewEvery = 5 * time.Second
-	// DefaultMaxBackoff bounds the interval of a host that does not answer.
-	DefaultMaxBackoff = 5 * time.Minute
+	// DefaultMaxBackoff bounds the interval of a host that does not
+	// answer (and MaxBackoffIntervals of its intervals).
+	DefaultMaxBackoff = 2 * time.Minute
 	// DefaultMaxSamples bounds one host's history, whatever its interval:
 	// about 0.75 MB at 74 bytes a sample.
 	DefaultMaxSamples = 10_000
