@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -26,28 +25,43 @@ type HostKeys struct {
 // UnknownHostError is a host whose key no file knows: a person must see
 // its fingerprint and trust it first (macroa hosts trust H).
 type UnknownHostError struct {
-	Host        string
+	Host        string // the address that presented it
+	Name        string // the host's inventory name, when the transport knows it
 	Key         ssh.PublicKey
 	Fingerprint string // SHA256:…
 }
 
 func (e *UnknownHostError) Error() string {
-	return fmt.Sprintf("the host key of %s is not known (%s %s): check it and trust it with macroa hosts trust", e.Host, e.Key.Type(), e.Fingerprint)
+	return fmt.Sprintf("the host key of %s is not known (%s %s): check it and trust it with macroa hosts trust %s",
+		e.Host, e.Key.Type(), e.Fingerprint, orName(e.Name, "NAME"))
 }
 
 // HostKeyChangedError is a host presenting a key other than the one
 // known for it: the host was reinstalled, or someone is in the middle.
 // It is refused, loudly, and never written over.
 type HostKeyChangedError struct {
-	Host        string
+	Host        string // the address that presented it (host:port)
+	Name        string // the host's inventory name, when the transport knows it
 	Key         ssh.PublicKey
 	Fingerprint string
-	Known       []string // where the known key is: "file:line"
+	Known       []string   // where the known key is: "file:line"
+	At          []KnownKey // the same, as file and line
 }
 
 func (e *HostKeyChangedError) Error() string {
-	return fmt.Sprintf("WARNING: the host key of %s CHANGED (now %s %s; known at %s): someone may be intercepting the connection, or the host was reinstalled; refused, nothing was overwritten: if the change is expected, remove the old key line yourself",
-		e.Host, e.Key.Type(), e.Fingerprint, strings.Join(e.Known, ", "))
+	who := e.Host
+	if e.Name != "" && e.Name != e.Host {
+		who = e.Name + " (" + e.Host + ")"
+	}
+	return fmt.Sprintf("WARNING: the host key of %s CHANGED (now %s %s): someone may be intercepting the connection, or the host was reinstalled; refused, nothing was overwritten. %s",
+		who, e.Key.Type(), e.Fingerprint, e.Remedy())
+}
+
+// Remedy is what a person does when the change is expected: where the
+// old key is, and the commands, ready to paste, that remove it and trust
+// the new one.
+func (e *HostKeyChangedError) Remedy() string {
+	return ChangedKeyRemedy(orName(e.Name, e.Host), e.Host, e.At)
 }
 
 // existing lists the files that exist, Own last.
@@ -86,11 +100,8 @@ func (k HostKeys) Callback() (ssh.HostKeyCallback, error) {
 			if len(ke.Want) == 0 {
 				return &UnknownHostError{Host: hostname, Key: key, Fingerprint: fp}
 			}
-			var at []string
-			for _, w := range ke.Want {
-				at = append(at, fmt.Sprintf("%s:%d", w.Filename, w.Line))
-			}
-			return &HostKeyChangedError{Host: hostname, Key: key, Fingerprint: fp, Known: at}
+			at := knownAt(ke.Want)
+			return &HostKeyChangedError{Host: hostname, Key: key, Fingerprint: fp, Known: atStrings(at), At: at}
 		}
 		return err
 	}, nil

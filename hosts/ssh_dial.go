@@ -41,8 +41,10 @@ func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback, algos [
 		var changed *HostKeyChangedError
 		switch {
 		case errors.As(err, &changed):
+			changed.Name = h.Label
 			return nil, changed
 		case errors.As(err, &unknown):
+			unknown.Name = h.Label
 			return nil, unknown
 		case strings.Contains(err.Error(), "unable to authenticate"):
 			return nil, &AuthError{Address: h.Address, User: h.User, NoKeys: len(h.Auth) == 0, Notes: h.AuthNotes, Err: err}

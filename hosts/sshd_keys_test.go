@@ -6,9 +6,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/macroa/macroa/hosts/sshdtest"
 )
@@ -28,7 +30,8 @@ func TestSSHDUnknownHostThenTrust(t *testing.T) {
 	for range 2 {
 		_, err := tr.Run(context.Background(), Command{Argv: []string{"true"}}, sshdTimeout)
 		var unknown *UnknownHostError
-		if !errors.As(err, &unknown) || unknown.Fingerprint != ssh.FingerprintSHA256(s.HostKey) {
+		if !errors.As(err, &unknown) || unknown.Fingerprint != ssh.FingerprintSHA256(s.HostKey) ||
+			!strings.Contains(err.Error(), "macroa hosts trust web1") {
 			t.Fatalf("unknown host: %v", err)
 		}
 		if errors.As(err, new(*UnreachableError)) {
@@ -76,6 +79,16 @@ func TestSSHDRotatedHostKey(t *testing.T) {
 		if !errors.As(err, &changed) || changed.Fingerprint != ssh.FingerprintSHA256(s.HostKey) {
 			t.Fatalf("changed key: %v", err)
 		}
+		// Where the old key is, and the commands to paste when the
+		// change is expected.
+		want := "The old key is at " + personal + ":2. If the change is expected, remove it: ssh-keygen -R '" +
+			knownhosts.Normalize(s.Addr) + "' -f " + personal + ", then: macroa hosts trust web1"
+		if changed.Remedy() != want || !strings.Contains(err.Error(), want) {
+			t.Fatalf("remedy %q\nerror %v\nwant %q", changed.Remedy(), err, want)
+		}
+	}
+	if at, err := keys.KnownAt(s.Addr); err != nil || len(at) != 1 || at[0] != (KnownKey{File: personal, Line: 2}) {
+		t.Fatalf("KnownAt = %v, %v", at, err)
 	}
 	if err := keys.Trust(s.Addr, s.HostKey); !errors.As(err, new(*HostKeyChangedError)) {
 		t.Fatalf("Trust of the changed key: %v", err)

@@ -16,6 +16,8 @@ const (
 // UnreachableError is a host that could not be reached: since the first
 // of the dials that failed in a row, the last one's error, and when the
 // next dial may be tried. Commands before RetryAt fail with it at once.
+// Its text is for a person, who asked for a command now: it leaves the
+// retry time out (RetryAt is the transport's affair).
 type UnreachableError struct {
 	Host    string
 	Since   time.Time
@@ -24,8 +26,7 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("%s: unreachable since %s: %v (retrying at %s)",
-		e.Host, e.Since.Format(time.TimeOnly), e.Err, e.RetryAt.Format(time.TimeOnly))
+	return fmt.Sprintf("%s: unreachable since %s: %v", e.Host, e.Since.Format(time.TimeOnly), e.Err)
 }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
