@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -28,9 +29,11 @@ func testKey(t *testing.T) ssh.PublicKey {
 	return k
 }
 
-// An unknown key makes the host untrusted and a changed one refused
-// (with its alert at once); either records the key presented, and the
-// poller waits for a person instead of trying again.
+// An unknown key makes the host untrusted, a changed one refused (with
+// its alert at once) and a login no key got through denied (with the
+// unreachable alert at once, "login refused"); the key states record the
+// key presented, and the poller waits for a person instead of trying
+// again.
 func TestUntrustedAndRefused(t *testing.T) {
 	key := testKey(t)
 	fp := ssh.FingerprintSHA256(key)
@@ -39,9 +42,14 @@ func TestUntrustedAndRefused(t *testing.T) {
 		err    error
 		state  State
 		alerts int
+		rule   Rule
+		why    string // in the status's Why
+		key    bool   // the key presented is recorded
 	}{
-		{"unknown key", &hosts.UnknownHostError{Host: "10.0.0.5:22", Key: key, Fingerprint: fp}, StateUntrusted, 0},
-		{"changed key", &hosts.HostKeyChangedError{Host: "10.0.0.5:22", Key: key, Fingerprint: fp, Known: []string{"known_hosts:3"}}, StateRefused, 1},
+		{"unknown key", &hosts.UnknownHostError{Host: "10.0.0.5:22", Key: key, Fingerprint: fp}, StateUntrusted, 0, "", fp, true},
+		{"changed key", &hosts.HostKeyChangedError{Host: "10.0.0.5:22", Key: key, Fingerprint: fp, Known: []string{"known_hosts:3"}}, StateRefused, 1, RuleHostKey, fp, true},
+		{"login refused", &hosts.AuthError{Address: "10.0.0.5:22", User: "ops", Notes: []string{"~/.ssh/id_rsa: encrypted"}, Err: errors.New("ssh: unable to authenticate")},
+			StateDenied, 1, RuleUnreachable, "login refused: log in to 10.0.0.5:22 as ops: no key was accepted; left out: ~/.ssh/id_rsa: encrypted", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -66,16 +74,21 @@ func TestUntrustedAndRefused(t *testing.T) {
 				t.Fatalf("after the probe the poller waits %v, want -1 (for a person)", w)
 			}
 			st, err := s.Status(ctx, "web1")
-			if err != nil || st.State != c.state || st.Fingerprint != fp || st.KeyType != "ssh-ed25519" || !strings.Contains(st.Why, fp) {
-				t.Fatalf("status: %s %q %s %s %v", st.State, st.Why, st.Fingerprint, st.KeyType, err)
+			if err != nil || st.State != c.state || !strings.Contains(st.Why, c.why) {
+				t.Fatalf("status: %s %q %v", st.State, st.Why, err)
+			}
+			if c.key && (st.Fingerprint != fp || st.KeyType != "ssh-ed25519") {
+				t.Errorf("key recorded: %q %q", st.Fingerprint, st.KeyType)
 			}
 			if st.Alerts != c.alerts {
 				t.Errorf("%d alerts, want %d", st.Alerts, c.alerts)
 			}
 			if c.alerts > 0 {
 				ev := rec.alerts()
-				if len(ev) != 1 || ev[0].Rule != string(RuleHostKey) || !ev[0].Firing {
+				if len(ev) != 1 || ev[0].Rule != string(c.rule) || !ev[0].Firing {
 					t.Errorf("events %+v", ev)
+				} else if c.state == StateDenied && !strings.HasPrefix(ev[0].Message, "login refused: ") {
+					t.Errorf("alert %q does not say the login was refused", ev[0].Message)
 				}
 			}
 			// A person trusted it: ProbeNow answers and the poller goes
@@ -102,6 +115,7 @@ func TestClassify(t *testing.T) {
 		{errors.New("connect: no route to host"), StateUnreachable},
 		{context.DeadlineExceeded, StateUnreachable},
 		{&hosts.UnreachableError{Host: "web1", Err: errors.New("connection refused")}, StateUnreachable},
+		{fmt.Errorf("dial web1: %w", &hosts.AuthError{Address: "web1:22", User: "ops"}), StateDenied},
 		{&hosts.UnknownHostError{Host: "h", Key: testKey(t), Fingerprint: "SHA256:x"}, StateUntrusted},
 		{errors.Join(errors.New("dial"), &hosts.HostKeyChangedError{Host: "h", Key: testKey(t), Fingerprint: "SHA256:y"}), StateRefused},
 	} {

@@ -32,7 +32,7 @@ type hostState struct {
 	hasCPU   bool
 	failures int       // probes in a row that did not answer
 	since    time.Time // the first of them
-	blocked  bool      // untrusted or refused: wait for a person
+	blocked  bool      // untrusted, refused or denied: wait for a person
 	probes   int
 }
 
@@ -154,7 +154,7 @@ func (s *Service) runProbe(ctx context.Context, e HostEntry, hs *hostState, hold
 	r := result{entry: e, sent: sent, received: received, snap: snap, err: perr}
 	r.classify()
 	obs := Observation{Snapshot: snap, Answered: perr == nil, Failure: r.failure, KeyChanged: r.state == StateRefused,
-		Sent: sent, Received: received}
+		LoginRefused: r.state == StateDenied, Sent: sent, Received: received}
 	var out Outcome
 	if r.state != StateUntrusted {
 		out = Evaluate(rules, obs, s.o.Thresholds)
@@ -198,7 +198,7 @@ func (s *Service) runProbe(ctx context.Context, e HostEntry, hs *hostState, hold
 		hs.prevCPU, hs.hasCPU = snap.CPU.Value, true
 	}
 	hs.failures, hs.since = failures, since
-	hs.blocked = r.state == StateUntrusted || r.state == StateRefused
+	hs.blocked = r.state == StateUntrusted || r.state == StateRefused || r.state == StateDenied
 	hs.probes++
 	hs.mu.Unlock()
 
@@ -223,7 +223,7 @@ type result struct {
 	snap           probe.Snapshot
 	err            error
 
-	state            State // unreachable, untrusted, refused; "" when it answered
+	state            State // unreachable, untrusted, refused, denied; "" when it answered
 	failure          string
 	fingerprint, key string
 }
@@ -234,6 +234,7 @@ func (r *result) classify() {
 	}
 	var unknown *hosts.UnknownHostError
 	var changed *hosts.HostKeyChangedError
+	var denied *hosts.AuthError
 	switch {
 	case errors.As(r.err, &changed):
 		r.state, r.fingerprint = StateRefused, changed.Fingerprint
@@ -245,6 +246,10 @@ func (r *result) classify() {
 		if unknown.Key != nil {
 			r.key = unknown.Key.Type()
 		}
+	case errors.As(r.err, &denied):
+		// Its own words name the address, the user and the keys left out.
+		r.state, r.failure = StateDenied, oneLine(denied.Error())
+		return
 	default:
 		r.state = StateUnreachable
 		var down *hosts.UnreachableError
@@ -272,6 +277,8 @@ func (s *Service) decide(r result, out Outcome, since, next time.Time) (State, s
 		return StateRefused, fmt.Sprintf("host key CHANGED (now %s %s): refused", r.key, r.fingerprint)
 	case StateUntrusted:
 		return StateUntrusted, fmt.Sprintf("host key not trusted yet (%s %s)", r.key, r.fingerprint)
+	case StateDenied:
+		return StateDenied, "login refused: " + r.failure
 	case StateUnreachable:
 		why := fmt.Sprintf("unreachable since %s: %s", since.Local().Format("15:04"), r.failure)
 		if !next.IsZero() {

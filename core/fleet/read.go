@@ -133,7 +133,7 @@ func (s *Service) pollerLive(ctx context.Context) (bool, error) {
 // its state: it says what to do.
 func (s *Service) stale(h HostStatus, e HostEntry, polling bool) HostStatus {
 	switch h.State {
-	case StateNew, StateUntrusted, StateRefused, StateStale:
+	case StateNew, StateUntrusted, StateRefused, StateDenied, StateStale:
 		return h
 	}
 	if polling || h.ProbedAt.IsZero() {

@@ -63,6 +63,9 @@ type Observation struct {
 	Failure  string // why it did not answer
 	// KeyChanged: the host presented a key other than the known one.
 	KeyChanged bool
+	// LoginRefused: the host answered but accepted none of the keys
+	// offered (Failure says which).
+	LoginRefused bool
 	// Sent and Received are this machine's times the probe started and
 	// its answer arrived: the host's clock is judged against them.
 	Sent, Received time.Time
@@ -99,7 +102,8 @@ type Outcome struct {
 // line (the threshold less the margin), so a value hovering at the line
 // fires once and stays firing; a value not measured counts neither way.
 // An unreachable host fires after th.Consecutive failed probes and
-// clears at the first answer; a changed host key fires at once.
+// clears at the first answer; a changed host key, or a refused login
+// (as the unreachable alert, "login refused: …"), fires at once.
 func Evaluate(prev RuleState, o Observation, th config.Alerts) Outcome {
 	need := max(th.Consecutive, 1)
 	next := RuleState{tracks: make(map[AlertKey]track, len(prev.tracks))}

@@ -65,6 +65,12 @@ func readings(o Observation, th config.Alerts) ([]reading, map[Rule]bool) {
 		r.fireAfter = 1
 		out = append(out, r)
 		return out, measured
+	case o.LoginRefused:
+		// Not retried until a person acts: waiting for more would never fire.
+		measured[RuleUnreachable] = true
+		r := flag(unreach, true, "login refused: "+o.Failure)
+		r.fireAfter = 1
+		return append(out, r), measured
 	case !o.Answered:
 		measured[RuleUnreachable] = true
 		why := o.Failure

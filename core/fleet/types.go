@@ -8,7 +8,10 @@ import (
 )
 
 // State is a host's health in one word, as the pane, the CLI and the
-// hosts skill show it.
+// hosts skill show it. Front ends that map states to colours or words
+// must map each: StateDenied (the host answered but refused the login)
+// needs a person like StateUntrusted and StateRefused, and is not
+// probed again until one acts.
 type State string
 
 const (
@@ -19,6 +22,7 @@ const (
 	StateStale       State = "stale"       // no probe has answered for two intervals (no poller running)
 	StateUntrusted   State = "untrusted"   // the host's key is unknown: a person must trust it first
 	StateRefused     State = "refused"     // the host's key CHANGED: refused until a person acts
+	StateDenied      State = "denied"      // the host answered but refused the login: no key offered was accepted
 	StateNew         State = "new"         // never probed
 )
 
