@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/macroa/macroa/config"
@@ -141,7 +142,11 @@ func Evaluate(prev RuleState, o Observation, th config.Alerts) Outcome {
 			t.over, t.under = 0, 0
 		}
 		if t.firing {
-			out.Firing = append(out.Firing, r.Finding)
+			f := r.Finding
+			if !r.over && !r.clear {
+				f.Message = clearsUnder(f.Message, r.clearsUnder)
+			}
+			out.Firing = append(out.Firing, f)
 		} else if r.over || r.near {
 			out.Near = append(out.Near, r.Finding)
 		}
@@ -168,6 +173,19 @@ func Evaluate(prev RuleState, o Observation, th config.Alerts) Outcome {
 	out.Missing = missingFields(o)
 	out.State = next
 	return out
+}
+
+// clearsUnder says of a firing alert whose value is under its threshold
+// but not yet under its clearing line where it clears, inside the
+// message's closing parenthesis: "… (threshold 4.00; clears under 3.80)".
+func clearsUnder(msg, line string) string {
+	if line == "" {
+		return msg
+	}
+	if strings.HasSuffix(msg, ")") {
+		return msg[:len(msg)-1] + "; clears under " + line + ")"
+	}
+	return msg + " (clears under " + line + ")"
 }
 
 func sortedKeys(m map[AlertKey]track) []AlertKey {

@@ -15,30 +15,35 @@ import (
 type reading struct {
 	Finding
 	over, clear, near bool
+	// clearsUnder is the clearing line in words ("3.80", "85%"): said of
+	// an alert still firing while its value is between the lines.
+	clearsUnder string
 	// fireAfter and clearAfter override Consecutive (0: keep it).
 	fireAfter, clearAfter int
 }
 
 // percent judges a value against a threshold in percentage points (or
 // degrees): it clears under threshold-margin.
-func percent(k AlertKey, v, threshold, margin float64, msg string) reading {
+func percent(k AlertKey, v, threshold, margin float64, unit, msg string) reading {
 	return reading{
-		Finding: Finding{Key: k, Value: v, Threshold: threshold, Message: msg},
-		over:    v >= threshold,
-		clear:   v < threshold-margin,
-		near:    v >= threshold-margin,
+		Finding:     Finding{Key: k, Value: v, Threshold: threshold, Message: msg},
+		over:        v >= threshold,
+		clear:       v < threshold-margin,
+		near:        v >= threshold-margin,
+		clearsUnder: fmt.Sprintf("%.0f%s", threshold-margin, unit),
 	}
 }
 
 // share judges a value whose margin is a share of the threshold (load,
 // clock skew): it clears under threshold×(1-margin/100).
-func share(k AlertKey, v, threshold, margin float64, msg string) reading {
+func share(k AlertKey, v, threshold, margin float64, format, msg string) reading {
 	line := threshold * (1 - margin/100)
 	return reading{
-		Finding: Finding{Key: k, Value: v, Threshold: threshold, Message: msg},
-		over:    v >= threshold,
-		clear:   v < line,
-		near:    v >= line,
+		Finding:     Finding{Key: k, Value: v, Threshold: threshold, Message: msg},
+		over:        v >= threshold,
+		clear:       v < line,
+		near:        v >= line,
+		clearsUnder: fmt.Sprintf(format, line),
 	}
 }
 
@@ -92,11 +97,11 @@ func readings(o Observation, th config.Alerts) ([]reading, map[Rule]bool) {
 		measured[RuleDisk], measured[RuleInodes] = true, true
 		for _, d := range s.Disks.Value {
 			p := d.UsedPercent()
-			out = append(out, percent(AlertKey{RuleDisk, d.Mount}, p, th.DiskPercent, m,
+			out = append(out, percent(AlertKey{RuleDisk, d.Mount}, p, th.DiskPercent, m, "%",
 				fmt.Sprintf("disk %s at %.0f%% (threshold %.0f%%)", d.Mount, p, th.DiskPercent)))
 			if d.InodesKnown && d.Inodes > 0 {
 				p := d.InodesPercent()
-				out = append(out, percent(AlertKey{RuleInodes, d.Mount}, p, th.InodesPercent, m,
+				out = append(out, percent(AlertKey{RuleInodes, d.Mount}, p, th.InodesPercent, m, "%",
 					fmt.Sprintf("inodes of %s at %.0f%% (threshold %.0f%%)", d.Mount, p, th.InodesPercent)))
 			}
 		}
@@ -109,7 +114,7 @@ func readings(o Observation, th config.Alerts) ([]reading, map[Rule]bool) {
 		measured[RuleLoad] = true
 		limit := th.LoadPerCore * float64(s.Cores.Value)
 		five := s.Load.Value.Five
-		out = append(out, share(AlertKey{Rule: RuleLoad}, five, limit, m,
+		out = append(out, share(AlertKey{Rule: RuleLoad}, five, limit, m, "%.2f",
 			fmt.Sprintf("5-minute load %.2f on %d cores (threshold %.2f)", five, s.Cores.Value, limit)))
 	}
 	if s.FailedUnits.OK {
@@ -122,7 +127,7 @@ func readings(o Observation, th config.Alerts) ([]reading, map[Rule]bool) {
 		measured[RuleClockSkew] = true
 		skew := clockSkew(s.Clock.Value, o.Sent, o.Received)
 		limit := time.Duration(th.ClockSkew).Seconds()
-		out = append(out, share(AlertKey{Rule: RuleClockSkew}, skew, limit, m,
+		out = append(out, share(AlertKey{Rule: RuleClockSkew}, skew, limit, m, "%.1fs",
 			fmt.Sprintf("clock off by %.1fs (threshold %.0fs)", skew, limit)))
 	}
 	if s.RebootRequired.OK {
@@ -136,7 +141,7 @@ func readings(o Observation, th config.Alerts) ([]reading, map[Rule]bool) {
 				continue
 			}
 			subject := fmt.Sprintf("gpu%d %s", i, g.Name)
-			out = append(out, percent(AlertKey{RuleGPUTemp, subject}, g.Temp.Value, th.GPUTemp, m,
+			out = append(out, percent(AlertKey{RuleGPUTemp, subject}, g.Temp.Value, th.GPUTemp, m, "°C",
 				fmt.Sprintf("GPU %d (%s) at %.0f°C (threshold %.0f°C)", i, g.Name, g.Temp.Value, th.GPUTemp)))
 		}
 	}
@@ -160,6 +165,9 @@ func memoryReading(mem, swap float64, th config.Alerts) reading {
 	r.over = mem >= th.MemoryPercent || swapOver
 	r.clear = mem < th.MemoryPercent-m && !swapHolds
 	r.near = mem >= th.MemoryPercent-m
+	if !swapHolds {
+		r.clearsUnder = fmt.Sprintf("%.0f%%", th.MemoryPercent-m)
+	}
 	return r
 }
 

@@ -213,3 +213,36 @@ func TestClockSkew(t *testing.T) {
 		}
 	}
 }
+
+// An alert still firing while its value is under the threshold but not
+// under its clearing line says where it clears; over the threshold, or
+// not firing, it does not.
+func TestFiringBetweenTheLinesSaysWhereItClears(t *testing.T) {
+	th := thresholds()
+	loadKey, diskKey := AlertKey{Rule: RuleLoad}, AlertKey{Rule: RuleDisk, Subject: "/"}
+	for _, c := range []struct {
+		name   string
+		firing []AlertKey
+		obs    Observation
+		key    AlertKey
+		want   string
+	}{
+		{"load between", []AlertKey{loadKey}, at(load5(7.8)), loadKey, "5-minute load 7.80 on 4 cores (threshold 8.00; clears under 7.60)"},
+		{"load over", []AlertKey{loadKey}, at(load5(8.5)), loadKey, "5-minute load 8.50 on 4 cores (threshold 8.00)"},
+		{"disk between", []AlertKey{diskKey}, at(disk(87)), diskKey, "disk / at 87% (threshold 90%; clears under 85%)"},
+		{"disk near, not firing", nil, at(disk(87)), diskKey, "disk / at 87% (threshold 90%)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := Evaluate(NewRuleState(c.firing), c.obs, th)
+			var got []string
+			for _, f := range append(o.Firing, o.Near...) {
+				if f.Key == c.key {
+					got = append(got, f.Message)
+				}
+			}
+			if len(got) != 1 || got[0] != c.want {
+				t.Errorf("messages %q, want %q", got, c.want)
+			}
+		})
+	}
+}
