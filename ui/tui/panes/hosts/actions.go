@@ -19,8 +19,9 @@ type (
 	scannedMsg struct {
 		seq  uint64
 		name string
-		info fleet.KeyInfo
-		err  error
+		info  fleet.KeyInfo
+		known []string // where the known key is, for a changed one: "file:line"
+		err   error
 	}
 	trustedMsg struct {
 		name   string
@@ -67,51 +68,65 @@ func (p *Pane) probed(m probedMsg) tea.Cmd {
 	return tea.Batch(p.reload(), toast)
 }
 
-// trustKey starts trusting a host's key: an unknown host's key is
-// fetched and shown for a y/n; a changed key is refused with a warning.
+// trustKey starts trusting a host's key: the key it presents is fetched,
+// then an unknown one is shown for a y/n and a changed one is refused
+// with a warning. Only a host that answered its last probe over SSH has
+// a key known for sure; any other (down, never probed, stale) is asked,
+// so the pane never says a key is trusted that Macroa has not seen.
 func (p *Pane) trustKey(h *fleet.HostStatus) tea.Cmd {
-	switch h.State {
-	case fleet.StateRefused:
-		p.prompt, p.target = keyWarned, h.Name
-		p.key = fleet.KeyInfo{Host: h.Name, Address: h.Address, Type: h.KeyType, Fingerprint: h.Fingerprint, Known: true, Changed: true}
-		return nil
-	case fleet.StateUntrusted:
-	default:
-		if h.Source != fleet.SourceSSH {
-			return kit.Toast(kit.ToastInfo, kit.SafeLine(h.Name)+" is not reached over SSH: it has no key to trust")
-		}
+	if h.Source != fleet.SourceSSH {
+		return kit.Toast(kit.ToastInfo, kit.SafeLine(h.Name)+" is not reached over SSH: it has no key to trust")
+	}
+	if answered(h.State) {
 		return kit.Toast(kit.ToastInfo, kit.SafeLine(h.Name)+"'s key is trusted already")
 	}
 	if p.svc == nil {
 		return nil
 	}
 	seq, svc, name := p.q.Next(kindScan), p.svc, h.Name
-	return tea.Batch(kit.Toast(kit.ToastInfo, "fetching "+kit.SafeLine(name)+"'s key…"),
-		kit.Query(probeTimeout, func(ctx context.Context) tea.Msg {
-			info, err := svc.ScanKey(ctx, name)
-			return scannedMsg{seq: seq, name: name, info: info, err: err}
-		}))
+	p.scanning = name
+	return kit.Query(probeTimeout, func(ctx context.Context) tea.Msg {
+		info, err := svc.ScanKey(ctx, name)
+		m := scannedMsg{seq: seq, name: name, info: info, err: err}
+		if err == nil && info.Changed {
+			if kf, ok := svc.(KnownKeys); ok {
+				m.known = kf.KnownAt(info.Address)
+			}
+		}
+		return m
+	})
 }
 
 // scanned opens the trust question on the key fetched, or the warning
 // when it differs from the one known.
 func (p *Pane) scanned(m scannedMsg) tea.Cmd {
-	if !p.q.Current(kindScan, m.seq) || p.prompt != browse {
-		return nil // a newer scan, or the person is busy with another question
+	if !p.q.Current(kindScan, m.seq) {
+		return nil // a newer scan
+	}
+	p.scanning = ""
+	if p.prompt != browse {
+		return nil // the person is busy with another question
 	}
 	name := kit.SafeLine(m.name)
 	switch {
 	case m.err != nil:
-		return kit.Toast(kit.ToastError, "fetch "+name+"'s key: "+kit.Sentence(m.err))
+		if h, ok := p.host(m.name); ok && h.State == fleet.StateRefused {
+			// The host does not answer now, but its key is known to have
+			// changed: the warning, with what the last probe saw.
+			p.prompt, p.target, p.knownAt = keyWarned, m.name, nil
+			p.key = fleet.KeyInfo{Host: h.Name, Address: h.Address, Type: h.KeyType, Fingerprint: h.Fingerprint, Known: true, Changed: true}
+			return nil
+		}
+		return kit.Toast(kit.ToastError, "could not read "+name+"'s key: "+kit.SafeLine(m.err.Error()))
 	case m.info.Changed:
-		p.prompt, p.target, p.key = keyWarned, m.name, m.info
+		p.prompt, p.target, p.key, p.knownAt = keyWarned, m.name, m.info, m.known
 	case m.info.Known:
 		return tea.Batch(p.reload(), kit.Toast(kit.ToastInfo, name+"'s key is trusted already"))
 	default:
 		p.prompt, p.target, p.key = trusting, m.name, m.info
-		if p.key.Host == "" {
-			p.key.Host = m.name
-		}
+	}
+	if p.key.Host == "" {
+		p.key.Host = m.name
 	}
 	return nil
 }

@@ -31,6 +31,8 @@ type fakeFleet struct {
 	calls   []string
 	lists   int      // List calls
 	reads   []string // the hosts History was asked for, in order
+	scanErr map[string]error    // what ScanKey returns for a host that does not answer
+	known   map[string][]string // KnownAt's answer by address
 }
 
 func newFake(now time.Time) *fakeFleet {
@@ -125,6 +127,9 @@ func (f *fakeFleet) ScanKey(ctx context.Context, name string) (fleet.KeyInfo, er
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, "scan "+name)
+	if err := f.scanErr[name]; err != nil {
+		return fleet.KeyInfo{}, err
+	}
 	for _, h := range f.hosts {
 		if h.Name == name {
 			return fleet.KeyInfo{Host: name, Address: h.Address + ":22", Type: h.KeyType, Fingerprint: h.Fingerprint,
@@ -132,6 +137,12 @@ func (f *fakeFleet) ScanKey(ctx context.Context, name string) (fleet.KeyInfo, er
 		}
 	}
 	return fleet.KeyInfo{}, fmt.Errorf("no host %q", name)
+}
+
+func (f *fakeFleet) KnownAt(address string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.known[address]
 }
 
 func (f *fakeFleet) Trust(ctx context.Context, name, fingerprint string) error {

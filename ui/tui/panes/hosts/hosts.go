@@ -56,6 +56,13 @@ type Service interface {
 	Polling(ctx context.Context) (Polling, error)
 }
 
+// KnownKeys is what a service may add: where the key known for an
+// address ("host:port") is written, as "file:line", so the warning about
+// a changed key names the line to remove.
+type KnownKeys interface {
+	KnownAt(address string) []string
+}
+
 // Polling is which process polls the hosts.
 type Polling struct {
 	Self bool   // this cockpit
@@ -126,6 +133,10 @@ type Pane struct {
 
 	prompt mode
 	key    fleet.KeyInfo // the key the trust question or the warning is about
+	// knownAt is where the changed key's known key is ("file:line");
+	// scanning the host whose key is being fetched.
+	knownAt  []string
+	scanning string
 	target string        // the host the prompt is about
 	input  commandInput
 

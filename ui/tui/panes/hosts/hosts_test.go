@@ -1,6 +1,7 @@
 package hosts
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -14,10 +15,15 @@ import (
 	"github.com/macroa/macroa/ui/tui/tuitest"
 )
 
-// TestOrder: problems first (a changed key, alerts, down, a key to
-// trust, warnings, stale, new, ok), and o sorts by name and back.
+// TestOrder: problems first (what needs a person: a changed key, a
+// refused login, down, a key to trust; then alerts, warnings, stale, new,
+// ok), and o sorts by name and back.
 func TestOrder(t *testing.T) {
-	p, _, d, _ := newTestPane(t)
+	f := newFake(testNow)
+	sampleFleet(f)
+	f.hosts = append(f.hosts, fleet.HostStatus{Name: "login", Source: fleet.SourceSSH, State: stateDenied, Why: "permission denied",
+		Load1: nan, CPUPercent: nan, MemPercent: nan, DiskPercent: nan})
+	p, d, _ := openPane(t, f)
 	names := func() []string {
 		var out []string
 		for _, r := range p.rows {
@@ -25,13 +31,13 @@ func TestOrder(t *testing.T) {
 		}
 		return out
 	}
-	want := []string{"bastion", "db1", "edge", "newbox", "gpu1", "archive", "local", "web1"}
+	want := []string{"bastion", "login", "edge", "newbox", "db1", "gpu1", "archive", "local", "web1"}
 	if got := names(); !slices.Equal(got, want) {
 		t.Fatalf("problems first = %v, want %v", got, want)
 	}
 	selectHost(t, p, d, "gpu1")
 	d.Press("o")
-	want = []string{"archive", "bastion", "db1", "edge", "gpu1", "local", "newbox", "web1"}
+	want = []string{"archive", "bastion", "db1", "edge", "gpu1", "local", "login", "newbox", "web1"}
 	if got := names(); !slices.Equal(got, want) {
 		t.Fatalf("by name = %v, want %v", got, want)
 	}
@@ -145,12 +151,18 @@ func TestTrust(t *testing.T) {
 	})
 	t.Run("changed", func(t *testing.T) {
 		p, f, d, _ := newTestPane(t)
+		f.known = map[string][]string{"10.0.0.1:22": {"/home/me/.macroa/known_hosts:3"}}
 		selectHost(t, p, d, "bastion")
 		d.Press("t")
-		tuitest.RequireContains(t, tuitest.Screen(t, p, 120, 40), "WARNING", "CHANGED", "refused", "never writes over a known key")
+		v := tuitest.Screen(t, p, 120, 40)
+		tuitest.RequireContains(t, v, "WARNING", "the key of bastion at 10.0.0.1:22 CHANGED", "refused", "never writes over a known key",
+			"remove the old key: line 3 of /home/me/.macroa/known_hosts, then trust again.")
+		if strings.Contains(v, "<data dir>") {
+			t.Fatalf("the warning has a placeholder:\n%s", v)
+		}
 		d.Press("y")
-		if got := f.log(); len(got) != 0 {
-			t.Fatalf("a changed key led to calls %q", got)
+		if got := f.log(); !slices.Equal(got, []string{"scan bastion"}) {
+			t.Fatalf("a changed key led to calls %q, want only the scan", got)
 		}
 	})
 	t.Run("trusted already", func(t *testing.T) {
@@ -159,6 +171,37 @@ func TestTrust(t *testing.T) {
 		d.Press("t")
 		if ts := tuitest.Toasts(d.Kept()); len(ts) != 1 || !strings.Contains(ts[0], "trusted already") || len(f.log()) != 0 {
 			t.Fatalf("toasts %q, calls %q", ts, f.log())
+		}
+	})
+	// A host that never answered has no key Macroa saw: t asks for it,
+	// and the scan's error is what the person reads.
+	t.Run("unreachable", func(t *testing.T) {
+		p, f, d, _ := newTestPane(t)
+		f.scanErr = map[string]error{"edge": errors.New("SSH handshake with 127.0.0.1:2209: no answer in 10s")}
+		selectHost(t, p, d, "edge")
+		d.Press("t")
+		want := "could not read edge's key: SSH handshake with 127.0.0.1:2209: no answer in 10s"
+		if ts := tuitest.Toasts(d.Kept()); len(ts) != 1 || ts[0] != want {
+			t.Fatalf("toasts %q, want %q", ts, want)
+		}
+		if got := f.log(); !slices.Equal(got, []string{"scan edge"}) {
+			t.Fatalf("calls = %q, want the scan", got)
+		}
+	})
+	// While the key is fetched the footer says so; once answered (and the
+	// question declined) nothing says it is still being fetched.
+	t.Run("fetching ends", func(t *testing.T) {
+		p, _, d, _ := newTestPane(t)
+		selectHost(t, p, d, "newbox")
+		cmd, _ := p.HandleKey(tuitest.Key("t"))
+		tuitest.RequireContains(t, tuitest.Screen(t, p, 120, 40), "fetching newbox's key…")
+		d.Run(cmd)
+		d.Press("n")
+		v := tuitest.Screen(t, p, 120, 40)
+		for _, ts := range append(tuitest.Toasts(d.Kept()), v) {
+			if strings.Contains(ts, "fetching") {
+				t.Fatalf("still fetching after the answer: %q", ts)
+			}
 		}
 	})
 }

@@ -7,29 +7,44 @@ import (
 	"github.com/macroa/macroa/core/fleet"
 )
 
-// rank orders the states problems first: a changed key, a firing alert,
-// a host that does not answer, a key to trust, a warning, old news, then
-// the healthy.
+// stateDenied is a host that answered but refused the login.
+const stateDenied fleet.State = "denied"
+
+// rank orders the states problems first: what needs a person (a changed
+// key, a refused login, a host that does not answer, a key to trust),
+// then a firing alert, a warning, old news, never probed, the healthy.
 func rank(s fleet.State) int {
 	switch s {
 	case fleet.StateRefused:
 		return 0
-	case fleet.StateAlert:
+	case stateDenied:
 		return 1
 	case fleet.StateUnreachable:
 		return 2
 	case fleet.StateUntrusted:
 		return 3
-	case fleet.StateWarn:
+	case fleet.StateAlert:
 		return 4
-	case fleet.StateStale:
+	case fleet.StateWarn:
 		return 5
-	case fleet.StateNew:
+	case fleet.StateStale:
 		return 6
+	case fleet.StateNew:
+		return 7
 	case fleet.StateOK:
-		return 8
+		return 9
 	}
-	return 7 // a state this pane does not know yet
+	return 8 // a state this pane does not know yet
+}
+
+// needsPerson says the state waits for a person: nothing is measured
+// until someone fixes the host, its login or its key.
+func needsPerson(s fleet.State) bool { return rank(s) < rank(fleet.StateAlert) }
+
+// answered says the host's last probe answered, so its numbers are
+// current (and, over SSH, its key is known).
+func answered(s fleet.State) bool {
+	return s == fleet.StateOK || s == fleet.StateWarn || s == fleet.StateAlert
 }
 
 // narrow matches the hosts against the filter again and sorts the rows,

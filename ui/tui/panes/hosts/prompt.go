@@ -1,6 +1,11 @@
 package hosts
 
 import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/macroa/macroa/core/fleet"
 	"github.com/macroa/macroa/ui/tui/kit"
 )
 
@@ -28,7 +33,8 @@ func (p *Pane) trustLines(width int) []string {
 }
 
 // warnLines is the loud warning about a key that changed: the pane
-// refuses it and never writes over the key it knows.
+// refuses it and never writes over the key it knows, and says which line
+// to remove when the change is expected.
 func (p *Pane) warnLines(width int) []string {
 	k := p.key
 	now := "another key"
@@ -39,14 +45,45 @@ func (p *Pane) warnLines(width int) []string {
 	if k.Address != "" {
 		where = " at " + kit.SafeLine(k.Address)
 	}
-	return []string{
+	lines := []string{
 		p.st.Error.Render(kit.Fit("WARNING: the key of "+kit.SafeLine(k.Host)+where+" CHANGED: refused", width)),
 		p.st.Error.Render(kit.Fit("  it now presents "+now, width)),
 		p.st.Text.Render(kit.Fit("  someone may be intercepting the connection, or the host was reinstalled.", width)),
-		p.st.Text.Render(kit.Fit("  Macroa never writes over a known key: ask the host's owner, and if the change", width)),
-		p.st.Text.Render(kit.Fit("  is expected remove the old key from <data dir>/known_hosts, then trust again.", width)),
-		p.st.Muted.Render(kit.Fit("any key closes this", width)),
+		p.st.Text.Render(kit.Fit("  Macroa never writes over a known key: ask the host's owner.", width)),
 	}
+	// The remedy names files: wrapped, not cut, at most four lines.
+	text := "If the change is expected, " + strings.Join(remedy(k, p.knownAt), " ")
+	wrapped := strings.Split(ansi.Wordwrap(text, max(20, width-2), " "), "\n")
+	for _, l := range wrapped[:min(len(wrapped), 4)] {
+		lines = append(lines, p.st.Text.Render(kit.Fit("  "+l, width)))
+	}
+	return append(lines, p.st.Muted.Render(kit.Fit("any key closes this", width)))
+}
+
+// remedy says which known key to remove before trusting again: each
+// "file:line" where it is, else the address to look for.
+func remedy(k fleet.KeyInfo, knownAt []string) []string {
+	if len(knownAt) == 0 {
+		addr := kit.SafeLine(k.Address)
+		if addr == "" {
+			addr = kit.SafeLine(k.Host)
+		}
+		return []string{"remove the old key of " + addr + " from your known_hosts files, then trust again."}
+	}
+	var out []string
+	for i, at := range knownAt {
+		text := kit.SafeLine(at)
+		if c := strings.LastIndexByte(at, ':'); c > 0 {
+			text = "line " + kit.SafeLine(at[c+1:]) + " of " + kit.SafeLine(at[:c])
+		}
+		lead := "and "
+		if i == 0 {
+			lead = "remove the old key: "
+		}
+		out = append(out, lead+text)
+	}
+	out[len(out)-1] += ", then trust again."
+	return out
 }
 
 // promptLines is the shell prompt for the host.

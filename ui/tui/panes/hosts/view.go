@@ -152,6 +152,9 @@ func (p *Pane) footer(width int) []string {
 	if f := p.list.FilterLine(width, p.st, len(p.rows), len(p.hosts)); f != "" {
 		return []string{f}
 	}
+	if p.scanning != "" {
+		return []string{p.st.Accent.Render(kit.Fit("fetching "+kit.SafeLine(p.scanning)+"'s key…", width))}
+	}
 	var hints []kit.Hint
 	add := func(action, what string, drop int) {
 		if k := p.KeyLabel(action); k != "?" {
