@@ -80,4 +80,5 @@ func (h hostsPane) KnownAt(address string) []string {
 	}
 	return nil
 }
+
 var _ hostspane.KnownKeys = hostsPane{}

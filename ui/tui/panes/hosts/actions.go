@@ -17,8 +17,8 @@ type (
 		err    error
 	}
 	scannedMsg struct {
-		seq  uint64
-		name string
+		seq   uint64
+		name  string
 		info  fleet.KeyInfo
 		known []string // where the known key is, for a changed one: "file:line"
 		err   error

@@ -29,8 +29,8 @@ type fakeFleet struct {
 	alerts  []fleet.Alert
 	polling Polling
 	calls   []string
-	lists   int      // List calls
-	reads   []string // the hosts History was asked for, in order
+	lists   int                 // List calls
+	reads   []string            // the hosts History was asked for, in order
 	scanErr map[string]error    // what ScanKey returns for a host that does not answer
 	known   map[string][]string // KnownAt's answer by address
 }

@@ -137,8 +137,8 @@ type Pane struct {
 	// scanning the host whose key is being fetched.
 	knownAt  []string
 	scanning string
-	target string        // the host the prompt is about
-	input  commandInput
+	target   string // the host the prompt is about
+	input    commandInput
 
 	watch alertWatch
 
