@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -22,8 +23,11 @@ func scanHostAlert(r rowScanner) (HostAlert, error) {
 	return a, err
 }
 
-// alertEntry is the audit entry of an alert transition.
-func alertEntry(tmpl AuditEntry, a HostAlert, verb, message string) AuditEntry {
+// alertEntry is the audit entry of an alert transition: its input names
+// the host and says what ("alert on web2: disk / at 93% (threshold 90%)",
+// "cleared on web2: …"); a firing is not a success (the audit log's
+// failures list it), a clearing is.
+func alertEntry(tmpl AuditEntry, a HostAlert, firing bool, message string) AuditEntry {
 	e := tmpl
 	e.Skill = hostsAuditSkill
 	if e.ChosenBy == "" {
@@ -33,9 +37,16 @@ func alertEntry(tmpl AuditEntry, a HostAlert, verb, message string) AuditEntry {
 	if a.Subject != "" {
 		what += " " + a.Subject
 	}
-	e.Action = fmt.Sprintf("alert %s %d on %s: %s: %s", verb, a.ID, a.Host, what, message)
-	e.Input = message
-	e.Success = true
+	verb, said := "resolved", "cleared"
+	if firing {
+		verb, said = "firing", "alert"
+	}
+	e.Action = fmt.Sprintf("alert %s %d on %s: %s", verb, a.ID, a.Host, what)
+	e.Input = fmt.Sprintf("%s on %s: %s", said, a.Host, strings.TrimPrefix(message, "cleared: "))
+	e.Success = !firing
+	if firing {
+		e.Error = "alert firing: " + what
+	}
 	return e
 }
 

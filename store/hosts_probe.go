@@ -45,7 +45,7 @@ func (db *DB) RecordHostProbe(ctx context.Context, p HostProbe) (HostProbeResult
 			}
 			if ok {
 				out.Fired = append(out.Fired, got)
-				entries = append(entries, alertEntry(p.Audit, got, "firing", got.Message))
+				entries = append(entries, alertEntry(p.Audit, got, true, got.Message))
 			}
 		}
 		for _, k := range p.Resolve {
@@ -57,9 +57,9 @@ func (db *DB) RecordHostProbe(ctx context.Context, p HostProbe) (HostProbeResult
 				out.Resolved = append(out.Resolved, got)
 				msg := k.Message
 				if msg == "" {
-					msg = "cleared: " + got.Message
+					msg = got.Message
 				}
-				entries = append(entries, alertEntry(p.Audit, got, "resolved", msg))
+				entries = append(entries, alertEntry(p.Audit, got, false, msg))
 			}
 		}
 		if p.Prune != (HostPrune{}) {

@@ -141,9 +141,25 @@ func TestHostAlertTransitions(t *testing.T) {
 			t.Errorf("%s: %d firing, want %d", s.name, len(firing), s.firing)
 		}
 	}
-	entries, _ := db.RecentAudit(ctx, 1)
+	entries, _ := db.RecentAudit(ctx, 4)
 	if e := entries[0]; e.Skill != "hosts" || e.Source != "daemon" || !strings.Contains(e.Action, "firing") || !strings.Contains(e.Action, "disk /") {
 		t.Errorf("audit entry: %+v", e)
+	}
+	// Each names the host once and says what; a firing is no success.
+	// Newest first: fire after clearing, resolve, another subject, fire.
+	for i, want := range []struct {
+		input   string
+		success bool
+	}{
+		{"alert on web1: disk / at 93% (threshold 90%)", false},
+		{"cleared on web1: disk / at 80%", true},
+		{"alert on web1: disk / at 93% (threshold 90%)", false},
+		{"alert on web1: disk / at 93% (threshold 90%)", false},
+	} {
+		e := entries[i]
+		if e.Input != want.input || e.Success != want.success || strings.Contains(e.Action, e.Input) {
+			t.Errorf("entry %d: input %q success %v action %q, want %q %v", i, e.Input, e.Success, e.Action, want.input, want.success)
+		}
 	}
 	all, _ := db.ListHostAlerts(ctx, HostAlertFilter{})
 	if len(all) != 3 || all[0].ID < all[1].ID || all[1].ResolvedAt.IsZero() == all[2].ResolvedAt.IsZero() {

@@ -56,7 +56,8 @@ type HostAlert struct {
 // HostAlertKey names what one firing alert is about.
 type HostAlertKey struct {
 	Rule, Subject string
-	// Message says why it cleared, for the audit entry.
+	// Message says why it cleared, for the audit entry ("cleared on
+	// web1: " goes before it); "": the alert's own message.
 	Message string
 }
 

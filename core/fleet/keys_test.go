@@ -127,6 +127,9 @@ func TestClassify(t *testing.T) {
 		if strings.Count(r.failure, "unreachable since") > 0 {
 			t.Errorf("%v: the failure repeats since when: %q", c.err, r.failure)
 		}
+		if c.want == StateUnreachable && (strings.HasPrefix(r.failure, "web1") || strings.HasPrefix(r.failure, "unreachable")) {
+			t.Errorf("%v: the failure repeats the host or the state: %q", c.err, r.failure)
+		}
 	}
 }
 

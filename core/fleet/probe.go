@@ -256,11 +256,31 @@ func (r *result) classify() {
 		if errors.As(r.err, &down) && down.Err != nil {
 			// The state says since when; the transport's own words
 			// would say it twice.
-			r.failure = oneLine(down.Err.Error())
+			r.failure = r.trimFailure(down.Err.Error())
 			return
 		}
+		r.failure = r.trimFailure(r.err.Error())
+		return
 	}
 	r.failure = oneLine(r.err.Error())
+}
+
+// trimFailure is why a probe did not answer without what the state and
+// the alert say already: the host's name or address and "unreachable"
+// in front ("hang: unreachable: dial …" is "dial …").
+func (r *result) trimFailure(t string) string {
+	t = oneLine(t)
+	for {
+		was := t
+		for _, p := range []string{r.entry.Name, r.entry.Address, "unreachable"} {
+			if p != "" {
+				t = strings.TrimPrefix(t, p+": ")
+			}
+		}
+		if t == was {
+			return t
+		}
+	}
 }
 
 // oneLine makes untrusted text one clean line of at most 300 runes.

@@ -47,7 +47,7 @@ func (s *Service) record(ctx context.Context, hs *hostState, r result, out Outco
 		}
 		for _, f := range out.Clear {
 			p.Resolve = append(p.Resolve, store.HostAlertKey{Rule: string(f.Key.Rule), Subject: s.clean(f.Key.Subject),
-				Message: s.clean("cleared: " + f.Message)})
+				Message: s.clean(f.Message)})
 		}
 	}
 	hs.mu.Lock()

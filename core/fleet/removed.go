@@ -58,7 +58,7 @@ func (s *Service) resolveRemoved(ctx context.Context) {
 			Audit: store.AuditEntry{Source: s.o.Role, ChosenBy: "monitor"}}
 		for _, k := range keys {
 			p.Resolve = append(p.Resolve, store.HostAlertKey{Rule: string(k.Rule), Subject: k.Subject,
-				Message: "cleared: the host is no longer in the inventory"})
+				Message: "the host is no longer in the inventory"})
 		}
 		res, err := s.o.Store.RecordHostProbe(ctx, p)
 		if err != nil {
