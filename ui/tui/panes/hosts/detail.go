@@ -115,6 +115,10 @@ func (p *Pane) detailBody(h *fleet.HostStatus, width int, now time.Time) []strin
 	if !h.HasSnapshot {
 		missing("snapshot", "no probe has answered yet")
 	} else {
+		if !answered(h.State) && !h.LastSeen.IsZero() {
+			// The host does not answer: what follows is its last answer.
+			out = append(out, label("values")+p.st.Warning.Render("as of "+clock(now, h.LastSeen)+", the last probe that answered"))
+		}
 		out = append(out, p.snapshotLines(h, label)...)
 	}
 	if s := p.shells[h.Name]; s != "" {
@@ -171,7 +175,7 @@ func (p *Pane) snapshotLines(h *fleet.HostStatus, label func(string) string) []s
 	}
 	if s.Load.OK {
 		l := s.Load.Value
-		put("load", loadText(l.One)+" "+loadText(l.Five)+" "+loadText(l.Fifteen)+" (1, 5, 15 min)")
+		put("load", loadText(l.One)+" "+loadText(l.Five)+" "+loadText(l.Fifteen)+" (1, 5, 15 min; the list and the alert read the 5)")
 	} else {
 		gap("load", s.Load.Why)
 	}
@@ -270,7 +274,13 @@ func (p *Pane) diskLines(s *probe.Snapshot, put func(l, v string), gap func(l, w
 		put("disks", "none")
 	}
 	for i, d := range s.Disks.Value {
-		v := kit.Cell(kit.SafeLine(d.Mount), 16, false) + " " + kit.Cell(percent(d.UsedPercent()), 4, true) + " of " + bytes(d.Used+d.Avail)
+		// The share is df's (used of used + available); the size is the
+		// file system's, reserved blocks included, as df prints it.
+		size := d.Size
+		if size == 0 {
+			size = d.Used + d.Avail
+		}
+		v := kit.Cell(kit.SafeLine(d.Mount), 16, false) + " " + kit.Cell(percent(d.UsedPercent()), 4, true) + " of " + bytes(size)
 		if d.InodesKnown {
 			v += " · inodes " + percent(d.InodesPercent())
 		} else {
@@ -335,7 +345,7 @@ func gpuField(name string, f probe.Field[float64], show func(float64) string) st
 // each ending at its value now.
 func (p *Pane) trendLines(h *fleet.HostStatus, width int, label func(string) string) []string {
 	hist := p.history[h.Name]
-	w := min(maxTrend, width-labelW-1-5-1-loadW)
+	w := min(maxTrend, width-labelW-1-6-1-loadW)
 	if len(hist) == 0 || w < minSpark {
 		return nil
 	}
@@ -346,7 +356,7 @@ func (p *Pane) trendLines(h *fleet.HostStatus, width int, label func(string) str
 		top   float64
 		value string
 	}{
-		{"load", loadOf, 0, loadText(h.Load1)},
+		{"load1", loadOf, 0, loadText(h.Load1)},
 		{"cpu", cpuOf, 100, percent(h.CPUPercent)},
 		{"mem", memOf, 100, percent(h.MemPercent)},
 		{"disk", diskOf, 100, percent(h.DiskPercent)},
@@ -355,7 +365,11 @@ func (p *Pane) trendLines(h *fleet.HostStatus, width int, label func(string) str
 		if i == 0 {
 			lead = label("trend")
 		}
-		out = append(out, lead+kit.Cell(m.name, 5, false)+p.paint.spark.Apply(spark(hist, w, m.pick, m.top))+" "+kit.Cell(m.value, loadW, true))
+		sp, val := p.paint.spark, p.paint.text
+		if !answered(h.State) {
+			sp, val = p.paint.muted, p.paint.muted
+		}
+		out = append(out, lead+kit.Cell(m.name, 6, false)+sp.Apply(spark(hist, w, m.pick, m.top))+" "+val.Apply(kit.Cell(m.value, loadW, true)))
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package hosts
 
 import (
+	"math"
 	"strings"
 	"time"
 
@@ -112,7 +113,7 @@ func (c layoutCols) head() string {
 		b.WriteString(" " + kit.Cell(name, w, true))
 	}
 	if c.load {
-		metric("LOAD", loadW)
+		metric("LOAD5", loadW)
 	}
 	metric("CPU", pctW)
 	if c.mem {
@@ -163,16 +164,23 @@ func (p *Pane) row(h *fleet.HostStatus, c layoutCols, now time.Time) string {
 	hist := p.history[h.Name]
 	// Each number follows its sparkline, so the trend ends at the value
 	// it led to.
+	// A host that does not answer shows its last numbers muted: they
+	// are old news, its state word says what matters.
+	fresh := answered(h.State)
 	metric := func(v string, w int, pick metric, top float64, level kit.Paint) {
+		sp := p.paint.spark
+		if !fresh {
+			sp, level = p.paint.muted, p.paint.muted
+		}
 		if c.spark > 0 {
 			b.WriteByte(' ')
-			b.WriteString(p.paint.spark.Apply(spark(hist, c.spark, pick, top)))
+			b.WriteString(sp.Apply(spark(hist, c.spark, pick, top)))
 		}
 		b.WriteByte(' ')
 		b.WriteString(level.Apply(kit.Cell(v, w, true)))
 	}
 	if c.load {
-		metric(loadText(h.Load1), loadW, loadOf, 0, p.paint.text)
+		metric(loadText(load5(h)), loadW, loadOf, 0, p.paint.text)
 	}
 	metric(percent(h.CPUPercent), pctW, cpuOf, 100, p.level(h.CPUPercent))
 	if c.mem {
@@ -196,6 +204,15 @@ func (p *Pane) row(h *fleet.HostStatus, c layoutCols, now time.Time) string {
 		b.WriteString(" " + p.paint.muted.Apply(kit.Cell(s, c.seen-1, false)))
 	}
 	return kit.Fit(b.String(), c.width)
+}
+
+// load5 is the host's 5-minute load, the one the load alert reads; NaN
+// when not measured.
+func load5(h *fleet.HostStatus) float64 {
+	if h.HasSnapshot && h.Snapshot.Load.OK {
+		return h.Snapshot.Load.Value.Five
+	}
+	return math.NaN()
 }
 
 // level colours a percentage by how full it is: the alert thresholds are
@@ -222,7 +239,7 @@ func newPaints(st kit.Styles) paints {
 		sel: kit.Painter(st.Selected), spark: kit.Painter(st.Info), warn: kit.Painter(st.Warning), err: kit.Painter(st.Error),
 		states: map[fleet.State]kit.Paint{}}
 	for _, s := range []fleet.State{fleet.StateOK, fleet.StateWarn, fleet.StateAlert, fleet.StateUnreachable,
-		fleet.StateStale, fleet.StateUntrusted, fleet.StateRefused, fleet.StateNew} {
+		fleet.StateStale, fleet.StateUntrusted, fleet.StateRefused, stateDenied, fleet.StateNew} {
 		ps.states[s] = kit.Painter(stateStyle(st, s))
 	}
 	return ps
@@ -237,18 +254,17 @@ func (ps paints) state(s fleet.State) kit.Paint {
 
 // stateStyle is a state's colour; the word beside it says the same, so
 // the colour is never the only sign: ok green, warn yellow, alert red,
-// unreachable red and faint, stale grey, an unknown key magenta (the
-// accent), a changed key red and bold.
+// a host that does not answer or refuses the login red (its numbers
+// beside it muted), stale yellow, an unknown key magenta (the accent), a
+// changed key red.
 func stateStyle(st kit.Styles, s fleet.State) lipgloss.Style {
 	switch s {
 	case fleet.StateOK:
 		return st.Success
-	case fleet.StateWarn:
+	case fleet.StateWarn, fleet.StateStale:
 		return st.Warning
-	case fleet.StateAlert, fleet.StateRefused:
+	case fleet.StateAlert, fleet.StateRefused, fleet.StateUnreachable, stateDenied:
 		return st.Error
-	case fleet.StateUnreachable:
-		return st.Error.Bold(false).Faint(true)
 	case fleet.StateUntrusted:
 		return st.Accent
 	}
