@@ -25,7 +25,9 @@ func TestAuthForHostileIdentityFile(t *testing.T) {
 		}
 	})
 	done := make(chan Auth, 1)
-	go func() { done <- AuthFor(Host{Name: "web1", IdentityFiles: []string{fifo}}, []string{"HOME=" + t.TempDir()}) }()
+	go func() {
+		done <- AuthFor(Host{Name: "web1", IdentityFiles: []string{fifo}}, []string{"HOME=" + t.TempDir()})
+	}()
 	select {
 	case a := <-done:
 		if len(a.Notes) == 0 {
