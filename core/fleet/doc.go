@@ -32,7 +32,9 @@
 // core/app turns the alerts into notifications. Only the lease holder
 // fires and clears alerts: a ProbeNow elsewhere writes the status and the
 // sample only. Alerts still firing on a host the inventory no longer
-// lists are cleared by the holder. History is pruned as probes are
+// lists are cleared by the holder at its next lease renewal (a
+// Prometheus target's after a grace: its source lists it only once it
+// answered), and Alerts no longer shows them firing meanwhile. History is pruned as probes are
 // written: samples older than [monitor] history or over MaxSamples a
 // host, resolved alerts after AlertHistory.
 package fleet

@@ -168,29 +168,61 @@ func TestTakeOverFromADeadHolder(t *testing.T) {
 }
 
 // Alerts still firing on a host the inventory no longer lists clear when
-// the poller reconciles.
+// the poller reconciles: a host of config.toml's at once (and Alerts no
+// longer shows them firing), a Prometheus target after the grace (its
+// source lists it only once it answered).
 func TestRemovedHostsAlertsClear(t *testing.T) {
-	ctx := context.Background()
-	db := openStore(t, "")
-	if _, _, err := db.FireHostAlert(ctx, store.HostAlert{Host: "gone", Rule: string(RuleDisk), Subject: "/", Message: "disk / at 95%"}, store.AuditEntry{}); err != nil {
-		t.Fatal(err)
-	}
-	p := newScripted(fixture(t))
-	rec := &recorder{}
-	o := testOptions(db, p, rec)
-	quietLocal(&o, p)
-	o.removedGrace = time.Second
-	s := startService(t, o)
-	// Not at once: a source not yet listed must not clear its hosts'.
-	if a, _ := s.Alerts(ctx, "gone", false, 0); len(a) != 1 {
-		t.Fatalf("cleared at once: %+v", a)
-	}
-	waitFor(t, "the removed host's alert to clear", func() bool {
-		a, _ := s.Alerts(ctx, "gone", false, 0)
-		return len(a) == 0
-	})
-	if ev := rec.alerts(); len(ev) != 1 || ev[0].Host != "gone" || ev[0].Firing {
-		t.Errorf("events %+v", ev)
+	for _, c := range []struct {
+		name   string
+		source Source // of the host's last status; "": none
+		grace  bool   // cleared only after the grace
+	}{
+		{"host of config.toml", SourceSSH, false},
+		{"host never probed", "", false},
+		{"Prometheus target", SourcePrometheus, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := openStore(t, "")
+			p := store.HostProbe{Status: store.HostStatus{Host: "gone"},
+				Fire: []store.HostAlert{{Rule: string(RuleDisk), Subject: "/", Message: "disk / at 95%"}}}
+			if c.source != "" {
+				p.Status = store.HostStatus{Host: "gone", State: string(StateAlert), Source: string(c.source), ProbedAt: time.Now()}
+			}
+			if _, err := db.RecordHostProbe(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			pr := newScripted(fixture(t))
+			rec := &recorder{}
+			o := testOptions(db, pr, rec)
+			quietLocal(&o, pr)
+			o.removedGrace = time.Hour
+			if c.grace {
+				o.removedGrace = time.Second
+			}
+			s := New(o)
+			shown, _ := s.Alerts(ctx, "gone", false, 0)
+			if c.grace != (len(shown) == 1) {
+				t.Fatalf("before the poller: %d alerts shown firing, want shown %v", len(shown), c.grace)
+			}
+			if err := s.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(s.Stop)
+			if c.grace {
+				// Not at once: a source not yet listed must not clear its hosts'.
+				if a, _ := db.ListHostAlerts(ctx, store.HostAlertFilter{Host: "gone", Firing: true}); len(a) != 1 {
+					t.Fatalf("cleared at once: %+v", a)
+				}
+			}
+			waitFor(t, "the removed host's alert to clear", func() bool {
+				a, _ := db.ListHostAlerts(ctx, store.HostAlertFilter{Host: "gone", Firing: true})
+				return len(a) == 0
+			})
+			if ev := rec.alerts(); len(ev) != 1 || ev[0].Host != "gone" || ev[0].Firing {
+				t.Errorf("events %+v", ev)
+			}
+		})
 	}
 }
 

@@ -72,16 +72,24 @@ func (s *Service) History(ctx context.Context, name string, since time.Time) ([]
 
 // Alerts returns a host's alerts ("" for every host), newest first: the
 // firing ones, and the resolved ones too when includeResolved; at most
-// limit (0: 100).
+// limit (0: 100). An alert still firing on a host removed from the
+// inventory is left out: the poller clears it at its next lease renewal.
 func (s *Service) Alerts(ctx context.Context, host string, includeResolved bool, limit int) ([]Alert, error) {
 	rows, err := s.o.Store.ListHostAlerts(ctx, store.HostAlertFilter{Host: host, Firing: !includeResolved, Limit: limit})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Alert, len(rows))
-	for i, a := range rows {
-		out[i] = Alert{ID: int64(a.ID), Host: a.Host, Rule: Rule(a.Rule), Subject: a.Subject, Message: a.Message,
-			Value: a.Value, Threshold: a.Threshold, FiredAt: a.FiredAt, ResolvedAt: a.ResolvedAt}
+	u, err := s.unlisted(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Alert, 0, len(rows))
+	for _, a := range rows {
+		if a.ResolvedAt.IsZero() && u.removed(a.Host) {
+			continue
+		}
+		out = append(out, Alert{ID: int64(a.ID), Host: a.Host, Rule: Rule(a.Rule), Subject: a.Subject, Message: a.Message,
+			Value: a.Value, Threshold: a.Threshold, FiredAt: a.FiredAt, ResolvedAt: a.ResolvedAt})
 	}
 	return out, nil
 }

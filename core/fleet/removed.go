@@ -8,24 +8,58 @@ import (
 	"github.com/macroa/macroa/store"
 )
 
-// removedGrace is how long a host with alerts firing must be missing
-// from the inventory before they clear: a source's targets are listed
-// only once it answered, which must not clear them at every start.
+// removedGrace is how long a Prometheus target with alerts firing must
+// be missing from the inventory before they clear: a source's targets
+// are listed only once it answered, which must not clear them at every
+// start. A host of config.toml's is gone as soon as it is not listed.
 const removedGrace = 5 * time.Minute
+
+// unlisted sorts the hosts the inventory does not list now: removed
+// (gone for good: a host of config.toml's, or one never probed) or
+// perhaps not listed yet (a Prometheus target: its source lists it once
+// it answers).
+type unlisted struct {
+	listed map[string]bool
+	target map[string]bool // hosts whose last status came from Prometheus
+}
+
+func (s *Service) unlisted(ctx context.Context) (unlisted, error) {
+	u := unlisted{listed: map[string]bool{}, target: map[string]bool{}}
+	for _, e := range s.entries() {
+		u.listed[e.Name] = true
+	}
+	rows, err := s.o.Store.ListHostStatus(ctx)
+	if err != nil {
+		return u, err
+	}
+	for _, r := range rows {
+		if Source(r.Source) == SourcePrometheus {
+			u.target[r.Host] = true
+		}
+	}
+	return u, nil
+}
+
+// removed says host is no longer in the inventory for good.
+func (u unlisted) removed(host string) bool { return !u.listed[host] && !u.target[host] }
 
 // resolveRemoved clears the alerts still firing on hosts the inventory no
 // longer lists: nothing polls them any more, so nothing else would. The
-// lease holder calls it as it reconciles its pollers.
+// lease holder calls it as it reconciles its pollers (each lease
+// renewal): a host removed from config.toml clears then, a Prometheus
+// target after removedGrace.
 func (s *Service) resolveRemoved(ctx context.Context) {
 	firing, err := s.o.Store.FiringHostAlerts(ctx)
 	if err != nil {
 		s.o.Log.Warn("fleet: read firing alerts", "err", err)
 		return
 	}
-	listed := map[string]bool{}
-	for _, e := range s.entries() {
-		listed[e.Name] = true
+	u, err := s.unlisted(ctx)
+	if err != nil {
+		s.o.Log.Warn("fleet: read the hosts' status", "err", err)
+		return
 	}
+	listed := u.listed
 	now := time.Now()
 	s.mu.Lock()
 	for host := range s.missing {
@@ -43,7 +77,7 @@ func (s *Service) resolveRemoved(ctx context.Context) {
 			s.missing[host] = now
 			since = now
 		}
-		if now.Sub(since) >= s.o.removedGrace {
+		if u.removed(host) || now.Sub(since) >= s.o.removedGrace {
 			gone = append(gone, host)
 		}
 	}
