@@ -19,8 +19,8 @@ type fleetView interface {
 }
 
 // hostsReader answers the hosts skill (skills.HostsReader): the latest
-// snapshot of each host when it is fresh, else a probe now. Nothing it
-// does calls a model.
+// status of each host when its last probe is recent, answered or not,
+// else a probe now. Nothing it does calls a model.
 type hostsReader struct {
 	fleet     func(ctx context.Context) (fleetView, error)
 	transport func(name string) (hosts.Transport, error)
@@ -48,7 +48,7 @@ func (r hostsReader) HostNames(ctx context.Context) ([]string, error) {
 }
 
 // HostHealth reads each named host, probing now (side by side) those
-// whose snapshot is older than two intervals, or all when no poller runs.
+// never probed or whose last probe is too old (stale).
 func (r hostsReader) HostHealth(ctx context.Context, names []string) ([]fleet.HostStatus, error) {
 	f, err := r.fleet(ctx)
 	if err != nil {
@@ -95,18 +95,26 @@ func (r hostsReader) HostHealth(ctx context.Context, names []string) ([]fleet.Ho
 	return out, nil
 }
 
-// stale says a host's status is too old to answer from.
+// stale says a host's status is too old to answer from: never probed,
+// or its last probe (answered or not) older than two intervals. While a
+// poller runs, an unreachable host is tried on its backoff (up to
+// fleet.MaxBackoffIntervals intervals): its status is as new as a probe
+// now would be, which would only wait out the timeout again.
 func (r hostsReader) stale(st fleet.HostStatus, noPoller bool) bool {
 	switch st.State {
-	case fleet.StateUntrusted, fleet.StateRefused:
+	case fleet.StateUntrusted, fleet.StateRefused, fleet.StateDenied:
 		return false // a person must act first; a probe would only say so again
 	case fleet.StateStale, fleet.StateNew:
 		return true
 	}
-	if noPoller || !st.HasSnapshot || st.ProbedAt.IsZero() {
+	if st.ProbedAt.IsZero() {
 		return true
 	}
-	return r.now().Sub(st.ProbedAt) > 2*r.interval(st.Name)
+	fresh := 2 * r.interval(st.Name)
+	if !noPoller && st.State == fleet.StateUnreachable {
+		fresh = fleet.MaxBackoffIntervals*r.interval(st.Name) + r.timeout
+	}
+	return r.now().Sub(st.ProbedAt) > fresh
 }
 
 // UnitActive asks the host's systemd whether unit is active, as an

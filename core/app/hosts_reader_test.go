@@ -34,6 +34,9 @@ func TestHostsReaderFreshness(t *testing.T) {
 	st := func(name string, state fleet.State, age time.Duration) fleet.HostStatus {
 		return fleet.HostStatus{Name: name, State: state, HasSnapshot: true, ProbedAt: now.Add(-age), LastSeen: now.Add(-age)}
 	}
+	down := func(age time.Duration) fleet.HostStatus {
+		return fleet.HostStatus{Name: "a", State: fleet.StateUnreachable, ProbedAt: now.Add(-age)}
+	}
 	cases := []struct {
 		name   string
 		role   string
@@ -42,10 +45,17 @@ func TestHostsReaderFreshness(t *testing.T) {
 	}{
 		{"fresh, poller runs", "daemon", st("a", fleet.StateOK, 30*time.Second), false},
 		{"older than two intervals", "daemon", st("a", fleet.StateOK, 61*time.Second), true},
-		{"no poller", "", st("a", fleet.StateOK, time.Second), true},
+		{"no poller, probed just now", "", st("a", fleet.StateOK, time.Second), false},
+		{"no poller, old probe", "", st("a", fleet.StateOK, 61*time.Second), true},
 		{"never probed", "daemon", fleet.HostStatus{Name: "a", State: fleet.StateNew}, true},
+		// The poller just tried and failed: no snapshot, no probe now.
+		{"unreachable, never answered, poller tried", "daemon", down(10 * time.Second), false},
+		{"unreachable, poller backing off", "daemon", down(100 * time.Second), false},
+		{"unreachable, poller overdue", "daemon", down(3 * time.Minute), true},
+		{"unreachable, no poller, old probe", "", down(61 * time.Second), true},
 		{"untrusted waits for a person", "", st("a", fleet.StateUntrusted, time.Hour), false},
 		{"refused waits for a person", "", st("a", fleet.StateRefused, time.Hour), false},
+		{"denied waits for a person", "daemon", st("a", fleet.StateDenied, time.Hour), false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

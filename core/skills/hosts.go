@@ -19,8 +19,9 @@ type HostsReader interface {
 	// first.
 	HostNames(ctx context.Context) ([]string, error)
 	// HostHealth is the named hosts' health as fresh as asked: the latest
-	// snapshot, or a fresh probe when it is older than two intervals or no
-	// poller runs. In the order asked.
+	// status, or a fresh probe when the host was never probed or its last
+	// probe (answered or not) is older than two intervals. In the order
+	// asked.
 	HostHealth(ctx context.Context, names []string) ([]fleet.HostStatus, error)
 	// UnitActive asks host `systemctl is-active -- unit` and returns its
 	// one-word answer (active, inactive, failed, unknown, ...).
