@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,9 @@ type HostExec struct {
 	Argv   []string // the program and its arguments, each kept whole
 	Input  string   // as typed, for the audit log
 	Source string   // who asks: cli
+	// Timeout bounds each host's command, connecting included; 0: the
+	// shell timeout.
+	Timeout time.Duration
 	// Transport gives each host's transport.
 	Transport func(host string) (hosts.Transport, error)
 	// OnLine is handed each line of output as it is printed, from the
@@ -91,7 +95,7 @@ func (a *App) ExecOnHosts(ctx context.Context, x HostExec) ([]HostRun, error) {
 		go func() {
 			defer wg.Done()
 			start := time.Now()
-			runs[i] = runOn(ctx, x, h, cfg.ShellTimeout)
+			runs[i] = runOn(ctx, x, h, cmp.Or(x.Timeout, cfg.ShellTimeout))
 			done := starts[i]
 			done.Stage, done.Time = "", time.Time{}
 			done.ElapsedMS = time.Since(start).Milliseconds()

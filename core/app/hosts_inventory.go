@@ -36,10 +36,12 @@ type inventory struct {
 }
 
 func newInventory(cfg *config.Config, reload func() (*config.Config, error), home string, log *slog.Logger) *inventory {
-	keys := hosts.HostKeys{Files: []string{filepath.Join(home, ".ssh", "known_hosts")}, Own: filepath.Join(cfg.Home, "known_hosts")}
+	keys := hostKeyFiles(cfg, home)
 	inv := &inventory{path: cfg.FilePath, reload: reload, sshPath: filepath.Join(home, ".ssh", "config"), keys: keys,
 		timeout: time.Duration(cfg.File.Monitor.Timeout), log: log, stamp: stampOf(cfg.FilePath)}
-	inv.pool = hosts.NewPool(hosts.PoolOptions{Keys: keys, Lookup: inv.find})
+	// Connecting is bounded by [monitor] timeout, for a probe, a trust
+	// and a person's command alike.
+	inv.pool = hosts.NewPool(hosts.PoolOptions{Keys: keys, Lookup: inv.find, DialTimeout: time.Duration(cfg.File.Monitor.Timeout)})
 	inv.list = inv.resolve(cfg)
 	inv.sources = inv.promSources(cfg)
 	return inv
