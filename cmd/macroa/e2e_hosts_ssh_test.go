@@ -28,7 +28,7 @@ func TestHostsOverSSH(t *testing.T) {
 
 	// Untrusted: nothing runs, and the state says what to do.
 	r := s.run("", env, "hosts", "exec", "web1", "--", "true")
-	if r.code == 0 || !strings.Contains(r.stderr, "not known") {
+	if r.code == 0 || !strings.Contains(r.stderr, "not known") || !strings.Contains(r.stderr, "macroa hosts trust web1") {
 		t.Fatalf("exec on an untrusted host: exit %d, %s", r.code, r.stderr)
 	}
 
@@ -66,16 +66,37 @@ func TestHostsOverSSH(t *testing.T) {
 		ts.waitText("Trust this key? [y/N]")
 		ts.typeLine("y")
 		ts.waitText("exit 0")
-		if !strings.Contains(ts.screen(), "Trusted the ssh-ed25519 key of web1") {
+		if !strings.Contains(ts.screen(), "Trusted the ssh-ed25519 key of web1: written to "+known) {
 			t.Fatalf("answering y:\n%s", ts.screen())
 		}
 	} else {
-		expect(t, s.run("", env, "hosts", "trust", "web1", "--fingerprint", fp), 0, "Trusted the ssh-ed25519 key of web1")
+		expect(t, s.run("", env, "hosts", "trust", "web1", "--fingerprint", fp), 0, "Trusted the ssh-ed25519 key of web1: written to "+known)
 	}
 	if b, err := os.ReadFile(known); err != nil || !strings.Contains(string(b), strings.TrimSpace(srv.KnownHostsLine())) {
 		t.Fatalf("known_hosts %q %v, want %q", b, err, srv.KnownHostsLine())
 	}
 	expect(t, s.run("", env, "hosts", "trust", "web1", "--fingerprint", fp), 0, "trusted already")
+	// A fingerprint that is not the key presented fails, trusted or not.
+	wrong := "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	r = s.run("", env, "hosts", "trust", "web1", "--fingerprint", wrong)
+	if r.code != 1 || !strings.Contains(r.stderr, fp) || !strings.Contains(r.stderr, wrong) {
+		t.Fatalf("a trusted host with another fingerprint: exit %d, %s", r.code, r.stderr)
+	}
+	// Another name for the same address: its key is trusted already.
+	r = s.run("", env, "hosts", "add", "web1b", "--address", "127.0.0.1", "--port", strconv.Itoa(srv.Port),
+		"--user", srv.User, "--identity-file", srv.ClientKeyFile)
+	if r.code != 0 || !strings.Contains(r.stdout, "trusted already ("+known+":1)") || strings.Contains(r.stdout, "macroa hosts trust") {
+		t.Fatalf("add of a trusted address: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// Several hosts by name; the limit of a command named when it is hit.
+	r = s.run("", env, "hosts", "exec", "web1", "local", "web1b", "--", "echo", "hi")
+	if r.code != 0 || !strings.Contains(r.stdout, "web1  | hi") || !strings.Contains(r.stdout, "local | hi") || !strings.Contains(r.stdout, "web1b | hi") {
+		t.Fatalf("exec on several hosts: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = s.run("", env, "hosts", "exec", "web1", "--timeout", "1s", "--", "sleep", "30")
+	if r.code != 255 || !strings.Contains(r.stderr, "did not finish in 1s") {
+		t.Fatalf("exec over its time: exit %d\n%s", r.code, r.stderr)
+	}
 
 	// Each word reaches the remote program whole; nothing is read by a shell.
 	canary := filepath.Join(t.TempDir(), "canary")
@@ -107,16 +128,21 @@ func TestHostsOverSSH(t *testing.T) {
 	// A changed key is refused loudly, and known_hosts is left as it was.
 	before, _ := os.ReadFile(known)
 	srv.RotateHostKey()
+	// Everywhere: where the old key is, and the commands to paste.
+	remedy := "The old key is at " + known + ":1. If the change is expected, remove it: ssh-keygen -R '[127.0.0.1]:" +
+		strconv.Itoa(srv.Port) + "' -f " + known + ", then: macroa hosts trust web1"
 	r = s.run("", env, "hosts", "trust", "web1", "--yes")
-	if r.code != 1 || !strings.Contains(r.stderr, "CHANGED") || !strings.Contains(r.stderr, "nothing was overwritten") {
+	if r.code != 1 || !strings.Contains(r.stderr, "CHANGED") || !strings.Contains(r.stderr, "nothing was overwritten") ||
+		!strings.Contains(r.stderr, remedy) {
 		t.Fatalf("trust after the key changed: exit %d, %s", r.code, r.stderr)
 	}
 	r = s.run("", env, "hosts", "status", "web1", "--probe")
-	if r.code != 1 || !strings.Contains(r.stdout, "refused") {
+	if r.code != 1 || !strings.Contains(r.stdout, "refused") || !strings.Contains(r.stdout, remedy) ||
+		strings.Contains(r.stdout, "(check it, then") {
 		t.Fatalf("status after the key changed: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 	r = s.run("", env, "hosts", "exec", "web1", "--", "true")
-	if r.code == 0 || !strings.Contains(r.stderr, "CHANGED") {
+	if r.code == 0 || !strings.Contains(r.stderr, "CHANGED") || !strings.Contains(r.stderr, remedy) {
 		t.Fatalf("exec after the key changed: exit %d, %s", r.code, r.stderr)
 	}
 	if after, _ := os.ReadFile(known); string(after) != string(before) {

@@ -75,11 +75,17 @@ func TestHostsAddListRemove(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"hosts", "alerts", "web9"}, 1, "no host named web9; hosts: local, web1, db1, db2"},
-		{[]string{"hosts", "status", "web9"}, 1, "no host named web9"},
+		// A name that is no host is a usage error everywhere, with the
+		// closest name.
+		{[]string{"hosts", "alerts", "web9"}, 2, "no host named web9; did you mean web1? (hosts: local, web1, db1, db2)"},
+		{[]string{"hosts", "status", "web9"}, 2, "no host named web9; did you mean web1?"},
+		{[]string{"hosts", "trust", "web9"}, 2, "no host named web9; did you mean web1?"},
+		{[]string{"hosts", "remove", "web9"}, 2, "no host named web9; did you mean web1?"},
 		{[]string{"hosts", "exec", "web1", "true"}, 2, "then -- and the command"},
-		{[]string{"hosts", "exec", "@nosuch", "--", "true"}, 1, "no host has the tag or group nosuch"},
-		{[]string{"hosts", "exec", "web9", "--", "true"}, 1, "no host named web9"},
+		{[]string{"hosts", "exec", "@prd", "--", "true"}, 2, "no host has the tag or group prd; did you mean @prod?"},
+		{[]string{"hosts", "exec", "web9", "--", "true"}, 2, "no host named web9; did you mean web1?"},
+		{[]string{"hosts", "exec", "web1", "web9", "--", "true"}, 2, "no host named web9"},
+		{[]string{"hosts", "exec", "--timeout", "-1s", "web1", "--", "true"}, 2, "--timeout -1s is negative"},
 		{[]string{"hosts", "remove", "local"}, 2, "this machine"},
 		{[]string{"hosts", "trust", "local"}, 2, "this machine"},
 		{[]string{"hosts", "add", "web2", "--address", "10.0.0.2", "--sudo", "always"}, 2, "--sudo"},
@@ -93,11 +99,22 @@ func TestHostsAddListRemove(t *testing.T) {
 
 	expect(t, s.macroa("hosts", "remove", "db1"), 0, "Removed db1")
 	r = s.macroa("hosts", "remove", "db1")
-	if r.code != 1 || !strings.Contains(r.stderr, "no host named db1") {
+	if r.code != 2 || !strings.Contains(r.stderr, "no host named db1") {
 		t.Fatalf("remove twice: exit %d, %s", r.code, r.stderr)
 	}
 	if got := s.configText(); !strings.HasPrefix(got, mine) || strings.Contains(got, "db1") || !strings.Contains(got, "db2") {
 		t.Fatalf("config.toml after remove:\n%s", got)
+	}
+
+	// Settings that look wrong are added, with a warning for each.
+	r = s.macroa("hosts", "add", "web2", "--address", "10.0.0.2", "--identity-file", "/nonexistent/key", "--proxy-jump", "nosuch,db2")
+	if r.code != 0 || !strings.Contains(r.stdout, "Added web2") ||
+		!strings.Contains(r.stderr, "warning: --identity-file /nonexistent/key: no such file") ||
+		!strings.Contains(r.stderr, "warning: --proxy-jump nosuch is no host") || strings.Contains(r.stderr, "db2 is no host") {
+		t.Fatalf("add with a missing key file and an unknown jump host: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(s.configText(), "web2") {
+		t.Fatalf("web2 not added:\n%s", s.configText())
 	}
 }
 
@@ -136,12 +153,29 @@ func TestHostsHostile(t *testing.T) {
 	}
 	// Importing them all skips the hostile alias, saying so cleanly.
 	r := s.macroa("hosts", "add", "--from-ssh-config")
-	if r.code != 0 || !strings.Contains(r.stdout, `Skipped evil\x1b]0;owned\x07`) || strings.ContainsAny(r.stdout, "\x1b\x07") || !strings.Contains(r.stdout, "Added ok") {
+	if r.code != 0 || !strings.Contains(r.stdout, `Skipped evil\x1b]0;owned\x07:`) || strings.ContainsAny(r.stdout, "\x1b\x07") || !strings.Contains(r.stdout, "Added ok") {
 		t.Fatalf("import: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
 
+	if r := s.macroa("hosts", "add", "--from-ssh-config", "ok"); r.code != 0 || !strings.Contains(r.stdout, "Skipped ok: a host already") {
+		t.Errorf("importing a host again: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+
 	s.writeSSHConfig("Host web1\n  Port notaport\n")
-	for _, args := range [][]string{{"hosts", "list"}, {"hosts", "add", "web1"}, {"hosts", "list", "--ssh-config"}} {
+	// The list needs no ~/.ssh/config: config.toml's hosts, and a warning
+	// naming the file and line.
+	r = s.macroa("hosts", "list")
+	if r.code != 0 || !strings.Contains(r.stdout, "ok ") || !strings.Contains(r.stderr, "warning") ||
+		!strings.Contains(r.stderr, filepath.Join(".ssh", "config")+": line 2") || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
+		t.Errorf("list with a broken ~/.ssh/config: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = s.macroa("hosts", "list", "--json")
+	var rows []hostRow
+	if err := json.Unmarshal([]byte(r.stdout), &rows); r.code != 0 || err != nil || len(rows) != 2 || rows[1].Name != "ok" {
+		t.Errorf("list --json with a broken ~/.ssh/config: exit %d, %v %q", r.code, err, r.stdout)
+	}
+	// What needs the file still fails with the clear error.
+	for _, args := range [][]string{{"hosts", "add", "web1"}, {"hosts", "list", "--ssh-config"}} {
 		r := s.macroa(args...)
 		if r.code != 2 || !strings.Contains(r.stderr, "config") || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
 			t.Errorf("%v with a broken ~/.ssh/config: exit %d, %q", args, r.code, r.stderr)

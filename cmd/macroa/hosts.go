@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -8,6 +10,7 @@ import (
 	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/hosts"
+	"github.com/macroa/macroa/suggest"
 	"github.com/macroa/macroa/termsafe"
 )
 
@@ -49,6 +52,31 @@ func loadSSHConfig() (*hosts.SSHConfig, error) {
 	return c, nil
 }
 
+// readSSHConfig reads ~/.ssh/config for a command that works without
+// it: a file that does not parse is a warning naming the file and line,
+// on errOut, and the hosts resolve from config.toml alone (nil).
+func readSSHConfig(errOut io.Writer) *hosts.SSHConfig {
+	c, err := hosts.LoadSSHConfig(hosts.DefaultSSHConfigPath())
+	if err != nil {
+		fmt.Fprintf(errOut, "macroa: warning: %s; its settings are left out until it is fixed\n", oneSentence(err.Error()))
+		return nil
+	}
+	return c
+}
+
+// unknownHost is a name that is no host: a usage error, with the name
+// closest to it and the hosts there are.
+func unknownHost(name string, all []string) error {
+	msg := "no host named " + quoteName(name)
+	if s := suggest.Closest(name, all); s != "" {
+		msg += fmt.Sprintf("; did you mean %s?", s)
+	}
+	if len(all) == 0 {
+		return usageErr("%s (there are none yet: macroa hosts add)", msg)
+	}
+	return usageErr("%s (hosts: %s)", msg, strings.Join(all, ", "))
+}
+
 // inventory is every host, this machine first: what each command on
 // hosts resolves names against.
 func inventory(cfg *config.Config, sc *hosts.SSHConfig) []hosts.Host {
@@ -65,7 +93,9 @@ func inventory(cfg *config.Config, sc *hosts.SSHConfig) []hosts.Host {
 // control character visible.
 func quoteName(s string) string { return termsafe.Visible(s) }
 
-// oneSentence folds an error onto one line.
+// oneSentence folds an error onto one line, in a person's words: Go's
+// context errors, should one come through, read as what happened.
 func oneSentence(s string) string {
+	s = strings.NewReplacer("context deadline exceeded", "no answer in time", "context canceled", "cancelled").Replace(s)
 	return strings.Join(strings.Fields(termsafe.Clean(s)), " ")
 }

@@ -129,10 +129,13 @@ func addHost(cmd *cobra.Command, a *app.App, f hostFlags, name string) error {
 	if err != nil {
 		return err
 	}
+	warnings := addWarnings(cfg, sc, h)
 	if err := writeHost(cfg, h); err != nil {
 		return err
 	}
-	return printAdded(cmd.OutOrStdout(), cfg, sc, []config.Host{h}, nil, f.asJSON)
+	printWarnings(cmd.ErrOrStderr(), warnings)
+	keys, _ := a.HostKeys()
+	return printAdded(cmd.OutOrStdout(), cfg, sc, keys, []config.Host{h}, nil, f.asJSON)
 }
 
 // writeHost appends h to config.toml, a refusal in words.
@@ -181,7 +184,7 @@ func importSSHHosts(cmd *cobra.Command, a *app.App, f hostFlags, aliases []strin
 		case !slices.Contains(known, al):
 			return usageErr("%s is not an alias in %s (nothing more was added)", quoteName(al), sshConfigDisplay())
 		case taken[al]:
-			skipped = append(skipped, fmt.Sprintf("%s is a host already", quoteName(al)))
+			skipped = append(skipped, fmt.Sprintf("%s: a host already", quoteName(al)))
 			continue
 		case !validHostName(al):
 			if explicit {
@@ -203,7 +206,8 @@ func importSSHHosts(cmd *cobra.Command, a *app.App, f hostFlags, aliases []strin
 	if len(added) == 0 && len(skipped) == 0 {
 		return failErr("%s has no alias that is not a host yet", sshConfigDisplay())
 	}
-	return printAdded(cmd.OutOrStdout(), cfg, sc, added, skipped, f.asJSON)
+	keys, _ := a.HostKeys()
+	return printAdded(cmd.OutOrStdout(), cfg, sc, keys, added, skipped, f.asJSON)
 }
 
 type addedJSON struct {
@@ -218,25 +222,41 @@ type hostEntryJSON struct {
 	User    string   `json:"user,omitempty"`
 	Tags    []string `json:"tags,omitempty"`
 	Groups  []string `json:"groups,omitempty"`
+	// KnownAt is where its key is trusted already (file:line), "" when
+	// it is to be checked and trusted.
+	KnownAt string `json:"key_known_at,omitempty"`
 }
 
-func printAdded(out io.Writer, cfg *config.Config, sc *hosts.SSHConfig, added []config.Host, skipped []string, asJSON bool) error {
+// printAdded says what was added and, for each host, whether its key is
+// trusted already (a known_hosts file holds one for its address) or is
+// to be checked and trusted.
+func printAdded(out io.Writer, cfg *config.Config, sc *hosts.SSHConfig, keys hosts.HostKeys, added []config.Host, skipped []string, asJSON bool) error {
+	known := make([]string, len(added))
+	for i, h := range added {
+		known[i] = keyTrusted(keys, hosts.Resolve(h, sc).Addr())
+	}
 	if asJSON {
 		j := addedJSON{Added: []hostEntryJSON{}, Skipped: skipped}
-		for _, h := range added {
-			j.Added = append(j.Added, hostEntryJSON{Name: h.Name, Address: h.Address, Port: h.Port, User: h.User, Tags: h.Tags, Groups: h.Groups})
+		for i, h := range added {
+			j.Added = append(j.Added, hostEntryJSON{Name: h.Name, Address: h.Address, Port: h.Port, User: h.User, Tags: h.Tags, Groups: h.Groups, KnownAt: known[i]})
 		}
 		return writeJSON(out, j)
 	}
 	for _, s := range skipped {
 		fmt.Fprintf(out, "Skipped %s\n", s)
 	}
-	for _, h := range added {
+	var untrusted []string
+	for i, h := range added {
 		r := hosts.Resolve(h, sc)
 		fmt.Fprintf(out, "Added %s (%s@%s) to %s.\n", h.Name, r.User, r.Addr(), cfg.FileDisplay())
+		if known[i] != "" {
+			fmt.Fprintf(out, "Its host key is trusted already (%s).\n", cell(known[i]))
+		} else {
+			untrusted = append(untrusted, h.Name)
+		}
 	}
-	if len(added) > 0 {
-		fmt.Fprintf(out, "Before the first connection, check and trust the host key: macroa hosts trust %s\n", added[0].Name)
+	for _, n := range untrusted {
+		fmt.Fprintf(out, "Before the first connection, check and trust the host key: macroa hosts trust %s\n", n)
 	}
 	return nil
 }

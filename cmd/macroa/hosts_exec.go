@@ -1,67 +1,79 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/hosts"
+	"github.com/macroa/macroa/suggest"
 	"github.com/macroa/macroa/termsafe"
 )
 
 func newHostsExecCmd(a *app.App) *cobra.Command {
 	var asJSON bool
+	var timeout time.Duration
 	cmd := &cobra.Command{
-		Use:               "exec NAME|@tag|@group -- ARGV...",
-		Short:             "Run an argument list on one host, or on every host of a tag or group, in parallel",
+		Use:               "exec NAME|@tag|@group... -- ARGV...",
+		Short:             "Run an argument list on hosts, by name, tag or group, in parallel",
 		ValidArgsFunction: completeHosts(a, true, false),
-		Long: `Run a program with its arguments on the hosts named: one host, or every host
-with a tag or in a group (@tag, @group). Each argument reaches the program
-whole: it is quoted for the remote shell, never read by it. Each line of
-output is prefixed with its host's name, escape sequences removed. The exit
-status is the worst of the hosts' (255 for a host that could not be reached).
+		Long: `Run a program with its arguments on the hosts named: hosts by name, and every
+host with a tag or in a group (@tag, @group), each once. Each argument
+reaches the program whole: it is quoted for the remote shell, never read by
+it. Each line of output is prefixed with its host's name, escape sequences
+removed. --timeout bounds each host's command, connecting included (default:
+the shell timeout, MACROA_SHELL_TIMEOUT); connecting alone is bounded by
+[monitor] timeout.
+
+The exit status is the worst of the hosts' (255 for a host that could not be
+reached, or whose command ran out of time); 2 for a usage error (a name that
+is no host, a tag no host has).
 
 It runs as you typed it, like !cmd, and is recorded in the audit log first;
 what the gate denies ([policy] deny_commands, a disk wiped) is refused.`,
 		Example: `  macroa hosts exec web1 -- df -h /
-  macroa hosts exec @prod -- systemctl is-active nginx`,
+  macroa hosts exec web1 web2 -- uptime
+  macroa hosts exec @prod --timeout 2m -- systemctl is-active nginx`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			at := cmd.ArgsLenAtDash()
-			if at != 1 || len(args) < 2 {
-				return usageErr("hosts exec takes a host (NAME, @tag or @group), then -- and the command\nUsage: %s", cmd.UseLine())
+			if at < 1 || len(args) <= at {
+				return usageErr("hosts exec takes hosts (NAME, @tag or @group), then -- and the command\nUsage: %s", cmd.UseLine())
+			}
+			if timeout < 0 {
+				return usageErr("--timeout %s is negative", timeout)
 			}
 			ctx := cmd.Context()
 			cfg, err := loadConfig(a)
 			if err != nil {
 				return err
 			}
-			sc, err := loadSSHConfig()
+			sc := readSSHConfig(cmd.ErrOrStderr())
+			targets, err := execTargets(inventory(cfg, sc), args[:at])
 			if err != nil {
 				return err
 			}
-			targets, err := execTargets(inventory(cfg, sc), args[0])
-			if err != nil {
-				return err
-			}
+			limit := cmp.Or(timeout, cfg.ShellTimeout)
 			svc, err := openHosts(ctx, a)
 			if err != nil {
 				return err
 			}
-			argv := args[1:]
+			argv := args[at:]
 			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			pr := newPrefixer(targets, out, errOut)
 			typed, err := hosts.RemoteLine(hosts.Command{Argv: argv})
 			if err != nil {
 				return usageErr("%s", oneSentence(err.Error()))
 			}
-			x := app.HostExec{Hosts: targets, Argv: argv, Source: "cli", Transport: svc.Transport,
-				Input: "hosts exec " + args[0] + " -- " + typed}
+			x := app.HostExec{Hosts: targets, Argv: argv, Source: "cli", Transport: svc.Transport, Timeout: limit,
+				Input: "hosts exec " + strings.Join(args[:at], " ") + " -- " + typed}
 			if !asJSON {
 				x.OnLine = pr.line
 			}
@@ -92,7 +104,7 @@ what the gate denies ([policy] deny_commands, a disk wiped) is refused.`,
 				case r.Err != nil:
 					pr.note(r.Host, oneSentence(r.Err.Error()))
 				case r.Output.TimedOut:
-					pr.note(r.Host, "timed out, and was stopped")
+					pr.note(r.Host, timedOut(limit))
 				case code != 0:
 					pr.note(r.Host, fmt.Sprintf("exit code %d", code))
 				}
@@ -109,7 +121,13 @@ what the gate denies ([policy] deny_commands, a disk wiped) is refused.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (the output of each host whole, after all finished)")
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "time limit of each host's command, connecting included (default: the shell timeout)")
 	return cmd
+}
+
+// timedOut says a command ran out of its time, naming the limit.
+func timedOut(limit time.Duration) string {
+	return fmt.Sprintf("did not finish in %s (the limit: --timeout), and was stopped", limit)
 }
 
 type execJSON struct {
@@ -120,28 +138,47 @@ type execJSON struct {
 	Error    string `json:"error,omitempty"`
 }
 
-// execTargets resolves NAME, @tag or @group to inventory names.
-func execTargets(inv []hosts.Host, target string) ([]string, error) {
-	var names []string
+// execTargets resolves names, @tags and @groups to inventory names, each
+// once, in the order asked; a name that is no host, or a tag no host has,
+// is a usage error.
+func execTargets(inv []hosts.Host, targets []string) ([]string, error) {
+	var names, labels []string
 	for _, h := range inv {
 		names = append(names, h.Name)
+		labels = append(labels, h.Tags...)
+		labels = append(labels, h.Groups...)
 	}
-	if tag, ok := strings.CutPrefix(target, "@"); ok {
-		var out []string
+	var out []string
+	add := func(n string) {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	for _, target := range targets {
+		tag, ok := strings.CutPrefix(target, "@")
+		if !ok {
+			if !slices.Contains(names, target) {
+				return nil, unknownHost(target, names)
+			}
+			add(target)
+			continue
+		}
+		found := false
 		for _, h := range inv {
 			if slices.Contains(h.Tags, tag) || slices.Contains(h.Groups, tag) {
-				out = append(out, h.Name)
+				add(h.Name)
+				found = true
 			}
 		}
-		if len(out) == 0 {
-			return nil, failErr("no host has the tag or group %s (see: macroa hosts list)", quoteName(tag))
+		if !found {
+			msg := "no host has the tag or group " + quoteName(tag)
+			if s := suggest.Closest(tag, labels); s != "" {
+				msg += fmt.Sprintf("; did you mean @%s?", s)
+			}
+			return nil, usageErr("%s (see: macroa hosts list)", msg)
 		}
-		return out, nil
 	}
-	if !slices.Contains(names, target) {
-		return nil, failErr("no host named %s; hosts: %s", quoteName(target), strings.Join(names, ", "))
-	}
-	return []string{target}, nil
+	return out, nil
 }
 
 // prefixer prints the lines of several hosts as they come, each whole,

@@ -33,14 +33,17 @@ host yet: what macroa hosts add --from-ssh-config would import.`,
 			if err != nil {
 				return err
 			}
-			sc, err := loadSSHConfig()
-			if err != nil {
-				return err
-			}
 			out := cmd.OutOrStdout()
 			if sshAliases {
+				sc, err := loadSSHConfig()
+				if err != nil {
+					return err
+				}
 				return printSSHAliases(out, cfg.File.Hosts, sc, asJSON)
 			}
+			// The hosts list without ~/.ssh/config when it cannot be
+			// read: config.toml's hosts, and a warning naming the line.
+			sc := readSSHConfig(cmd.ErrOrStderr())
 			svc, err := openHosts(cmd.Context(), a)
 			if err != nil {
 				return err

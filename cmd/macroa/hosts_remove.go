@@ -32,7 +32,11 @@ func newHostsRemoveCmd(a *app.App) *cobra.Command {
 				return failErr("%s", oneSentence(err.Error()))
 			}
 			if !removed {
-				return failErr("%s has no host named %s (see: macroa hosts list)", cfg.FileDisplay(), quoteName(name))
+				var names []string
+				for _, h := range cfg.File.Hosts {
+					names = append(names, h.Name)
+				}
+				return unknownHost(name, names)
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), map[string]any{"removed": name})

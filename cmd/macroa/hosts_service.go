@@ -19,6 +19,8 @@ type hostsService interface {
 	ProbeNow(ctx context.Context, name string) (fleet.HostStatus, error)
 	ScanKey(ctx context.Context, name string) (fleet.KeyInfo, error)
 	Trust(ctx context.Context, name, fingerprint string) error
+	TrustFile() string
+	KeyRemedy(ctx context.Context, name string) (string, error)
 	Transport(name string) (hosts.Transport, error)
 }
 

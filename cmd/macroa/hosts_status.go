@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -76,12 +77,8 @@ func pickHosts(list []fleet.HostStatus, args []string) ([]string, error) {
 		return all, nil
 	}
 	for _, n := range args {
-		found := false
-		for _, s := range all {
-			found = found || s == n
-		}
-		if !found {
-			return nil, failErr("no host named %s; hosts: %s", quoteName(n), strings.Join(all, ", "))
+		if !slices.Contains(all, n) {
+			return nil, unknownHost(n, all)
 		}
 	}
 	return args, nil
@@ -101,6 +98,7 @@ type statusReport struct {
 	FailedUnits []string  `json:"failed_units,omitempty"`
 	Alerts      []string  `json:"alerts_firing,omitempty"`
 	Fingerprint string    `json:"fingerprint,omitempty"`
+	Remedy      string    `json:"remedy,omitempty"` // a changed key: where the old one is, what to run
 	Error       string    `json:"error,omitempty"`
 }
 
@@ -140,6 +138,11 @@ func statusReports(ctx context.Context, svc hostsService, list []fleet.HostStatu
 				return
 			}
 			out[i] = toReport(st)
+			if st.State == fleet.StateRefused {
+				if rem, err := svc.KeyRemedy(ctx, n); err == nil {
+					out[i].Remedy = oneSentence(rem)
+				}
+			}
 			if alerts, err := svc.Alerts(ctx, n, false, 0); err == nil {
 				for _, a := range alerts {
 					out[i].Alerts = append(out[i].Alerts, a.Message)
@@ -152,7 +155,7 @@ func statusReports(ctx context.Context, svc hostsService, list []fleet.HostStatu
 }
 
 func toReport(st fleet.HostStatus) statusReport {
-	r := statusReport{Name: st.Name, State: string(st.State), Why: st.Why, LastSeen: st.LastSeen}
+	r := statusReport{Name: st.Name, State: string(st.State), Why: oneSentence(st.Why), LastSeen: st.LastSeen}
 	if st.State == fleet.StateUntrusted || st.State == fleet.StateRefused {
 		r.Fingerprint = st.Fingerprint
 	}
@@ -204,7 +207,11 @@ func printStatusReports(out io.Writer, rs []statusReport, now time.Time) {
 		if r.Error != "" {
 			line("error", r.Error)
 		}
-		if r.Fingerprint != "" {
+		switch {
+		case r.Remedy != "":
+			line("key", r.Fingerprint+" (CHANGED)")
+			line("if expected", r.Remedy)
+		case r.Fingerprint != "":
 			line("key", r.Fingerprint+" (check it, then: macroa hosts trust "+r.Name+")")
 		}
 		if len(r.Load) == 3 {

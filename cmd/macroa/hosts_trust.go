@@ -28,8 +28,14 @@ added to Macroa's own known_hosts in the data dir.
 
 Without a terminal it refuses unless --fingerprint names the key presented
 (or --yes trusts whatever key the host presents). A key that CHANGED is
-refused, and nothing is overwritten: remove the old line from the file the
-warning names yourself if the change is expected.`,
+refused, and nothing is overwritten: the warning names the file and line of
+the old key and the commands that remove it (ssh-keygen -R ... -f FILE) and
+trust the new one, to run if the change is expected.
+
+Exit status: 0 trusted (or trusted already), 1 not trusted (a changed key,
+a --fingerprint other than the key presented, no at the question), 2 a
+usage error (no such host; no terminal to ask on without --fingerprint or
+--yes).`,
 		Args:              exactArgs(1, "one host NAME"),
 		ValidArgsFunction: completeHosts(a, false, false),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -59,24 +65,29 @@ warning names yourself if the change is expected.`,
 			}
 			out := cmd.OutOrStdout()
 			if key.Changed {
-				return failErr("WARNING: the host key of %s (%s) CHANGED: it now presents %s %s. Someone may be intercepting the connection, or the host was reinstalled. Refused; nothing was overwritten. If the change is expected, remove the old key line from your known_hosts file yourself, then trust it again",
-					name, key.Address, key.Type, key.Fingerprint)
+				rem, err := svc.KeyRemedy(ctx, name)
+				if err != nil {
+					rem = "If the change is expected, remove the old key from the known_hosts file that holds it, then: macroa hosts trust " + name
+				}
+				return failErr("WARNING: the host key of %s (%s) CHANGED: it now presents %s %s. Someone may be intercepting the connection, or the host was reinstalled. Refused; nothing was overwritten. %s",
+					name, key.Address, key.Type, key.Fingerprint, oneSentence(rem))
 			}
 			if !asJSON {
 				printKey(out, name, key)
 			}
+			// A fingerprint named is checked first, trusted already or
+			// not: one that is not the key presented is a failure.
+			if fingerprint != "" && fingerprint != key.Fingerprint {
+				return failErr("%s presents %s, not %s: not trusted", name, key.Fingerprint, quoteName(fingerprint))
+			}
 			switch {
 			case key.Known:
 				if asJSON {
-					return writeJSON(out, toTrustJSON(name, key, "known"))
+					return writeJSON(out, toTrustJSON(name, key, "known", ""))
 				}
 				fmt.Fprintln(out, "This key is trusted already.")
 				return nil
-			case fingerprint != "":
-				if fingerprint != key.Fingerprint {
-					return failErr("%s presents %s, not %s: not trusted", name, key.Fingerprint, quoteName(fingerprint))
-				}
-			case yes:
+			case fingerprint != "", yes:
 			case !term.IsTerminal(os.Stdin.Fd()):
 				return usageErr("no terminal to ask on: check the fingerprint and run macroa hosts trust %s --fingerprint %s (or --yes)", name, key.Fingerprint)
 			default:
@@ -91,10 +102,11 @@ warning names yourself if the change is expected.`,
 			if err := svc.Trust(ctx, name, key.Fingerprint); err != nil {
 				return failErr("%s", oneSentence(err.Error()))
 			}
+			file := svc.TrustFile()
 			if asJSON {
-				return writeJSON(out, toTrustJSON(name, key, "trusted"))
+				return writeJSON(out, toTrustJSON(name, key, "trusted", file))
 			}
-			fmt.Fprintf(out, "Trusted the %s key of %s.\n", key.Type, name)
+			fmt.Fprintf(out, "Trusted the %s key of %s: written to %s.\n", key.Type, name, cell(file))
 			return nil
 		},
 	}
@@ -109,11 +121,12 @@ type trustJSON struct {
 	Address     string `json:"address"`
 	Type        string `json:"type"`
 	Fingerprint string `json:"fingerprint"`
-	Result      string `json:"result"` // known, trusted
+	Result      string `json:"result"`         // known, trusted
+	File        string `json:"file,omitempty"` // where a key trusted now was written
 }
 
-func toTrustJSON(name string, k fleet.KeyInfo, result string) trustJSON {
-	return trustJSON{Host: name, Address: k.Address, Type: k.Type, Fingerprint: k.Fingerprint, Result: result}
+func toTrustJSON(name string, k fleet.KeyInfo, result, file string) trustJSON {
+	return trustJSON{Host: name, Address: k.Address, Type: k.Type, Fingerprint: k.Fingerprint, Result: result, File: file}
 }
 
 func printKey(out interface{ Write([]byte) (int, error) }, name string, k fleet.KeyInfo) {
