@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +135,7 @@ func parseKernel(p *part) Field[string] {
 func parseUptime(p *part) Field[time.Duration] {
 	f := strings.Fields(firstLine(p))
 	if len(f) > 0 {
-		if v, err := strconv.ParseFloat(f[0], 64); err == nil && v >= 0 {
+		if v, ok := finite(f[0]); ok && v < maxUptime.Seconds() {
 			return measured(time.Duration(v * float64(time.Second)))
 		}
 	}
@@ -147,8 +148,8 @@ func parseLoad(p *part) Field[Load] {
 		var v [3]float64
 		ok := true
 		for i := range v {
-			var err error
-			if v[i], err = strconv.ParseFloat(f[i], 64); err != nil || v[i] < 0 {
+			var good bool
+			if v[i], good = finite(f[i]); !good {
 				ok = false
 			}
 		}
@@ -207,7 +208,7 @@ func parseMemory(p *part) Field[Memory] {
 		if !ok || len(f) == 0 {
 			continue
 		}
-		if v, err := strconv.ParseUint(f[0], 10, 64); err == nil {
+		if v, err := strconv.ParseUint(f[0], 10, 64); err == nil && fitsShift(v, 10) {
 			kb[name] = v
 		}
 	}
@@ -258,7 +259,7 @@ func parseDisks(space, inodes *part) Field[[]Disk] {
 		size, e1 := strconv.ParseUint(r[1], 10, 64)
 		used, e2 := strconv.ParseUint(r[2], 10, 64)
 		avail, e3 := strconv.ParseUint(r[3], 10, 64)
-		if e1 != nil || e2 != nil || e3 != nil || size == 0 {
+		if e1 != nil || e2 != nil || e3 != nil || size == 0 || !fitsShift(size, 10) || !fitsShift(used, 10) || !fitsShift(avail, 10) {
 			continue
 		}
 		d := Disk{Mount: clean(r[5]), Device: clean(r[0]), Size: size << 10, Used: used << 10, Avail: avail << 10}
@@ -299,10 +300,10 @@ func parseProcs(p *part) Field[[]Process] {
 			continue
 		}
 		pid, e1 := strconv.Atoi(f[0])
-		cpu, e2 := strconv.ParseFloat(f[1], 64)
-		mem, e3 := strconv.ParseFloat(f[2], 64)
+		cpu, ok2 := finite(f[1])
+		mem, ok3 := finite(f[2])
 		rss, e4 := strconv.ParseUint(f[3], 10, 64)
-		if e1 != nil || e2 != nil || e3 != nil || e4 != nil {
+		if e1 != nil || !ok2 || !ok3 || e4 != nil || !fitsShift(rss, 10) {
 			continue
 		}
 		out = append(out, Process{PID: pid, CPU: cpu, Mem: mem, RSS: rss << 10, Command: clean(strings.Join(f[4:], " "))})
@@ -391,8 +392,8 @@ func parseGPUs(parts map[string]*part) Field[[]GPU] {
 }
 
 func num(s string, scale float64) Field[float64] {
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	v, ok := finite(s)
+	if !ok {
 		return missing[float64](fmt.Sprintf("not reported (%q)", clean(s)))
 	}
 	return measured(v * scale)
@@ -400,7 +401,7 @@ func num(s string, scale float64) Field[float64] {
 
 func mib(s string) Field[uint64] {
 	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
+	if err != nil || !fitsShift(v, 20) {
 		return missing[uint64](fmt.Sprintf("not reported (%q)", clean(s)))
 	}
 	return measured(v << 20)
@@ -413,3 +414,21 @@ func bytesField(s string) Field[uint64] {
 	}
 	return measured(v)
 }
+
+// maxUptime is the longest uptime believed; more would overflow a
+// time.Duration.
+const maxUptime = 100 * 365 * 24 * time.Hour
+
+// finite reads a number a host printed: a finite value of 0 or more.
+// "NaN", "Inf" and negative numbers are what a broken or hostile host
+// prints, never a measurement.
+func finite(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return 0, false
+	}
+	return v, true
+}
+
+// fitsShift says v<<n does not overflow (kB and MiB to bytes).
+func fitsShift(v uint64, n uint) bool { return v <= math.MaxUint64>>n }
