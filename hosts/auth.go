@@ -122,7 +122,7 @@ func envValue(env []string, key string) string {
 // encrypted (from the file or the .pub beside it); a file that is
 // missing is said only when it was configured.
 func readKeyFile(path string, explicit bool) (ssh.Signer, ssh.PublicKey, string) {
-	b, err := os.ReadFile(path)
+	b, err := readSmall(path, maxKeyFile)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !explicit {
 			return nil, nil, ""
@@ -135,7 +135,7 @@ func readKeyFile(path string, explicit bool) (ssh.Signer, ssh.PublicKey, string)
 	case errors.As(err, &pm):
 		pub := pm.PublicKey
 		if pub == nil {
-			if pb, err := os.ReadFile(path + ".pub"); err == nil {
+			if pb, err := readSmall(path+".pub", maxKeyFile); err == nil {
 				pub, _, _, _, _ = ssh.ParseAuthorizedKey(pb)
 			}
 		}

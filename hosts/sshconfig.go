@@ -75,7 +75,7 @@ func DefaultSSHConfigPath() string {
 }
 
 func (c *SSHConfig) load(path string, conds []*sshconfig.Host, depth int) error {
-	raw, err := os.ReadFile(path)
+	raw, err := readSmall(path, maxConfigFile)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
@@ -205,12 +205,13 @@ func validPort(s string) bool {
 }
 
 // lineOf turns the library's "(3, 7): msg" into "line 3: msg".
+//
+// The parser's message quotes the line, and an Include may name a file
+// of secrets: only the line's number is said, never its text.
 func lineOf(msg string) string {
 	var line, col int
 	if n, _ := fmt.Sscanf(msg, "(%d, %d):", &line, &col); n == 2 {
-		if i := strings.Index(msg, "):"); i >= 0 {
-			return fmt.Sprintf("line %d:%s", line, strings.TrimRight(msg[i+2:], "\n"))
-		}
+		return fmt.Sprintf("line %d is not a keyword and its value", line)
 	}
-	return msg
+	return "not an ssh_config file"
 }

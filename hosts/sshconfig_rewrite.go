@@ -2,6 +2,7 @@ package hosts
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -47,7 +48,7 @@ func checkLine(key, rest string) error {
 	}
 	for _, r := range key {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return fmt.Errorf("%q is not a keyword", key)
+			return errors.New("it does not start with a keyword")
 		}
 	}
 	value := rest

@@ -176,7 +176,7 @@ func TestLoadSSHConfigErrors(t *testing.T) {
 		{"no-value", "no-value: line 2: User has no value"},
 		{"quote", "quote: line 2: IdentityFile: a quote is not closed"},
 		{"no-host", "no-host: line 2: Host has no value"},
-		{"garbage", "garbage: line 2: \"[section]\" is not a keyword"},
+		{"garbage", "garbage: line 2: it does not start with a keyword"},
 	}
 	for _, tc := range tests {
 		_, err := LoadSSHConfig(filepath.Join(home, ".ssh", tc.file))
