@@ -1,0 +1,99 @@
+package main
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/macroa/macroa/hosts/sshdtest"
+)
+
+// muteHost listens on loopback and never says a word: a host whose SSH
+// server hangs before the handshake.
+func muteHost(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func (s *sandbox) appendConfig(text string) {
+	s.t.Helper()
+	f, err := os.OpenFile(filepath.Join(s.data, "config.toml"), os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// TestHostsTimeouts: connecting is bounded by [monitor] timeout for trust
+// and exec as for a probe, a command's limit is named when it is hit,
+// and no Go error text reaches a person.
+func TestHostsTimeouts(t *testing.T) {
+	s := newSandbox(t)
+	mute := muteHost(t)
+	srv := sshdtest.Start(t, sshdtest.Options{ExtraConfig: "ForceCommand sleep 20\n"})
+	expect(t, s.macroa("hosts", "add", "mute", "--address", "127.0.0.1", "--port", strconv.Itoa(mute), "--user", "nobody"), 0, "Added mute")
+	expect(t, s.macroa("hosts", "add", "slow", "--address", "127.0.0.1", "--port", strconv.Itoa(srv.Port),
+		"--user", srv.User, "--identity-file", srv.ClientKeyFile), 0, "Added slow")
+	s.appendConfig("\n[monitor]\ntimeout = \"2s\"\n")
+	if err := os.WriteFile(filepath.Join(s.data, "known_hosts"), []byte(srv.KnownHostsLine()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const within = 8 * time.Second // well under the 10s default dial bound
+
+	for _, args := range [][]string{
+		{"hosts", "trust", "mute", "--yes"},
+		{"hosts", "exec", "mute", "--", "true"},
+		{"hosts", "status", "mute", "--probe"},
+	} {
+		r := s.macroa(args...)
+		if r.code == 0 || r.elapsed > within || !strings.Contains(r.stdout+r.stderr, "no answer in time") ||
+			strings.Contains(r.stdout+r.stderr, "context deadline") {
+			t.Errorf("%v to a host that never answers: exit %d after %v\n%s\n%s", args, r.code, r.elapsed, r.stdout, r.stderr)
+		}
+	}
+
+	// Logged in, but the login hangs: the probe's bound and the
+	// command's own limit are said in words.
+	r := s.macroa("hosts", "status", "slow", "--probe")
+	if r.code != 1 || r.elapsed > within || !strings.Contains(r.stdout, "did not finish") ||
+		strings.Contains(r.stdout+r.stderr, "context deadline") {
+		t.Errorf("status of a host whose login hangs: exit %d after %v\n%s\n%s", r.code, r.elapsed, r.stdout, r.stderr)
+	}
+	r = s.macroa("hosts", "exec", "slow", "--timeout", "1s", "--", "true")
+	if r.code != 255 || r.elapsed > within || !strings.Contains(r.stderr, "slow | macroa: did not finish in 1s (the limit: --timeout)") {
+		t.Errorf("exec on a host whose login hangs: exit %d after %v\n%s", r.code, r.elapsed, r.stderr)
+	}
+}
