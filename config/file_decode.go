@@ -35,7 +35,7 @@ type parsedFile struct {
 }
 
 var (
-	reHostName = lazy.NewRegexp(`^[a-z0-9._-]+$`)
+	reHostName = lazy.NewRegexp(`^[a-z0-9][a-z0-9._-]*$`)
 	reEnvName  = lazy.NewRegexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	reTomlErr  = lazy.NewRegexp(`^toml: (?:line (\d+) )?\(last key "((?:[^"\\]|\\.)*)"\): (.*)$`)
 	reTypeErr  = lazy.NewRegexp(`^incompatible types: TOML value has type (.+); destination has type (.+)$`)

@@ -170,7 +170,7 @@ func (v *validator) prometheus(ps []Prometheus, hosts []Host) {
 		case p.Name == "":
 			v.add(el, el+".name", "is required")
 		case !reHostName.Get().MatchString(p.Name):
-			v.add(el+".name", el+".name", fmt.Sprintf("%q may use only a-z, 0-9, '.', '_' and '-'", p.Name))
+			v.add(el+".name", el+".name", fmt.Sprintf("%q may use only a-z, 0-9, '.', '_' and '-', starting with a letter or digit", p.Name))
 		case seen["prom:"+p.Name]:
 			v.add(el+".name", el+".name", fmt.Sprintf("%q is already used by another [[prometheus]]", p.Name))
 		}

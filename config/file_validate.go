@@ -142,7 +142,7 @@ func (v *validator) hosts(hs []hostDecode, userHome string) []Host {
 		case h.Name == "":
 			v.add(el, field("name"), "is required")
 		case !reHostName.Get().MatchString(h.Name):
-			v.add(field("name"), field("name"), fmt.Sprintf("%q may use only a-z, 0-9, '.', '_' and '-'", h.Name))
+			v.add(field("name"), field("name"), fmt.Sprintf("%q may use only a-z, 0-9, '.', '_' and '-', starting with a letter or digit", h.Name))
 		default:
 			if l, dup := firstLine[h.Name]; dup {
 				v.add(field("name"), field("name"), fmt.Sprintf("%q is already used by the host at line %d", h.Name, l))
@@ -174,7 +174,7 @@ func (v *validator) hosts(hs []hostDecode, userHome string) []Host {
 		}
 		for _, g := range h.Groups {
 			if !reHostName.Get().MatchString(g) {
-				v.add(field("groups"), field("groups"), fmt.Sprintf("%q may use only a-z, 0-9, '.', '_' and '-'", g))
+				v.add(field("groups"), field("groups"), fmt.Sprintf("%q may use only a-z, 0-9, '.', '_' and '-', starting with a letter or digit", g))
 				break
 			}
 		}
