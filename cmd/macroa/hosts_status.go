@@ -28,8 +28,12 @@ func newHostsStatusCmd(a *app.App) *cobra.Command {
 		Long: `Per host: its state and why, load, CPU, memory, the disks over 80%, failed
 units and the alerts firing, as the poller (the daemon, or an open cockpit)
 last saw them; a host never probed, or whose last probe is stale (no
-poller ran since), is probed now, and --probe probes every host now. Exits 1 when a host asked
-about is unreachable, refused (its key changed) or untrusted.`,
+poller ran since), is probed now, and --probe probes every host now. A host
+whose key changed shows where the old key is and the commands that remove it
+and trust the new one, to run if the change is expected.
+
+Exits 1 when a host asked about is unreachable, refused (its key changed) or
+untrusted; 2 for a name that is no host.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			svc, err := openHosts(ctx, a)
