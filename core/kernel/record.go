@@ -86,4 +86,11 @@ func protectData(cfg *config.Config, home string) {
 	for _, p := range []string{cfg.DBPath, cfg.FilePath, filepath.Join(filepath.Dir(cfg.DBPath), ".env")} {
 		secretpath.Protect(p, why)
 	}
+	// A host's key may live outside ~/.ssh; wherever config.toml puts it,
+	// it is a credential.
+	for _, h := range cfg.File.Hosts {
+		if h.IdentityFile != "" {
+			secretpath.Protect(h.IdentityFile, "the SSH key of host "+h.Name)
+		}
+	}
 }
