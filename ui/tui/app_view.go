@@ -135,11 +135,18 @@ func (a *App) tabs(rest []int, w, h int) string {
 		}
 		return n
 	}
-	for _, k := range order {
-		if width() <= w-4 {
-			break
+	// First each shrinks to its number and a short name, then, where
+	// that is still too wide, to its number only.
+	for _, short := range []func(k int) string{
+		func(k int) string { return a.shortTab(rest[k]) },
+		func(k int) string { return fmt.Sprintf(" %d ", rest[k]+1) },
+	} {
+		for _, k := range order {
+			if width() <= w-4 {
+				break
+			}
+			labels[k] = short(k)
 		}
-		labels[k] = fmt.Sprintf(" %d ", rest[k]+1)
 	}
 	strs := make([]string, len(rest))
 	for k, i := range rest {
@@ -176,9 +183,30 @@ func (a *App) tabLabel(i int) string {
 	return label
 }
 
+// shortTab is a side pane's tab shrunk: its number, its name cut to a
+// few cells and its badge when that is a count of what asks for a
+// person.
+func (a *App) shortTab(i int) string {
+	label := fmt.Sprintf(" %d %s ", i+1, ansi.Truncate(string(a.panes[i].ID()), shortTabW, ""))
+	if u, ok := a.panes[i].(UrgentBadger); ok && u.UrgentBadge() {
+		label += strings.Fields(badge(a.panes[i]))[0] + " "
+	}
+	return label
+}
+
+// shortTabW is the cells of a pane's name on a shrunk tab.
+const shortTabW = 5
+
 // titleOf is a pane's title as drawn: it may hold a session's name, which
 // can hold bidi controls, so it is made printable on one line.
 func titleOf(p Pane) string { return kit.OneLine(p.Title()) }
+
+// UrgentBadger is a pane whose badge, when it says so, counts what asks
+// for a person (alerts firing): the status bar keeps it when it sheds
+// the other counts for room, and a shrunk tab keeps it.
+type UrgentBadger interface {
+	UrgentBadge() bool
+}
 
 // badge is a pane's short count, "" when it has none.
 func badge(p Pane) string {
@@ -287,18 +315,23 @@ func (a *App) statusBar(w int) string {
 		spend += fmt.Sprintf("/$%.2f", a.o.DailyBudget)
 	}
 	// Each pane's badge, for the panes out of sight above all.
-	counts := ""
+	// The counts that ask for a person (alerts firing) stay when the
+	// others go for room.
+	counts, urgent := "", ""
 	for _, p := range a.panes {
 		if b := badge(p); b != "" {
 			counts += " · " + string(p.ID()) + " " + b
+			if u, ok := p.(UrgentBadger); ok && u.UrgentBadge() {
+				urgent += " · " + b
+			}
 		}
 	}
-	candidates := []string{
-		"today " + spend + counts + " · f1 help ",
-		"today " + spend + " · f1 help ",
-		spend + " · f1 help ",
-		"f1 help ",
+	candidates := []string{"today " + spend + counts + " · f1 help "}
+	if urgent != "" {
+		candidates = append(candidates, "today "+spend+urgent+" · f1 help ", spend+urgent+" · f1 help ",
+			strings.TrimPrefix(urgent, " · ")+" · f1 help ")
 	}
+	candidates = append(candidates, "today "+spend+" · f1 help ", spend+" · f1 help ", "f1 help ")
 	right := candidates[len(candidates)-1]
 	for _, c := range candidates {
 		if ansi.StringWidth(left)+ansi.StringWidth(c)+1 <= w {
@@ -338,16 +371,46 @@ func (a *App) statusBar(w int) string {
 	return a.st.StatusBar.Render(ansi.Truncate(line, w, ""))
 }
 
+// maxKeyW is the widest the cheat sheet's column of keys grows.
+const maxKeyW = 20
+
+// keyTables is the global keymap and every pane's, in order.
+func (a *App) keyTables() [][]Binding {
+	out := [][]Binding{a.keys}
+	for _, p := range a.panes {
+		out = append(out, p.Keys())
+	}
+	return out
+}
+
 // cheatSheet lists every binding, generated from the keymaps: in two
 // columns when the terminal is wide enough, scrolled with up/down.
 func (a *App) cheatSheet(w, h int) string {
+	// The key labels' column is measured in cells (a label holds arrows
+	// and may be long: "alt+enter/ctrl+j/shift+enter"); a label wider
+	// than the column puts its description on the next line.
+	keyW := 0
+	for _, keys := range a.keyTables() {
+		for _, k := range keys {
+			if k.Enabled() {
+				keyW = max(keyW, ansi.StringWidth(k.Help().Key))
+			}
+		}
+	}
+	keyW = min(keyW, maxKeyW)
 	var rows []string
 	section := func(name string, keys []Binding) {
 		rows = append(rows, a.st.Title.Render(name))
 		for _, k := range keys {
-			if k.Enabled() {
-				rows = append(rows, fmt.Sprintf("  %-18s %s", k.Help().Key, k.Help().Desc))
+			if !k.Enabled() {
+				continue
 			}
+			label, desc := k.Help().Key, k.Help().Desc
+			if lw := ansi.StringWidth(label); lw > keyW {
+				rows = append(rows, "  "+label, "  "+strings.Repeat(" ", keyW)+" "+desc)
+				continue
+			}
+			rows = append(rows, "  "+label+strings.Repeat(" ", keyW-ansi.StringWidth(label))+" "+desc)
 		}
 		rows = append(rows, "")
 	}

@@ -182,13 +182,21 @@ func (p *Pane) SetClock(now func() time.Time) { p.now = now }
 // is typed: every key then belongs to the pane.
 func (p *Pane) Capturing() bool { return p.prompt != browse || p.list.Filtering }
 
-// Badge is how many alerts are firing.
+// Badge is how many alerts are firing, in words: "4 alerts".
 func (p *Pane) Badge() string {
-	if n := p.firing(); n > 0 {
-		return kit.Count(n)
+	switch n := p.firing(); n {
+	case 0:
+		return ""
+	case 1:
+		return "1 alert"
+	default:
+		return kit.Count(n) + " alerts"
 	}
-	return ""
 }
+
+// UrgentBadge: alerts firing ask for a person, so the status bar keeps
+// their count when it has room for no other.
+func (p *Pane) UrgentBadge() bool { return p.firing() > 0 }
 
 // firing counts the alerts firing over every host.
 func (p *Pane) firing() int {

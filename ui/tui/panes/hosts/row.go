@@ -14,31 +14,32 @@ import (
 
 // Column widths of the list.
 const (
-	stateW    = 11 // "unreachable"
+	maxStateW = 11 // "unreachable"
 	loadW     = 5  // "12.34"
 	pctW      = 4  // "100%"
-	alertsW   = 3  // "!12"
-	seenW     = 24 // "unreachable since 12:03", "12 s ago"
-	seenShort = 12 // "since 12:03"
-	minName   = 8
-	wideName  = 20
+	seenLong  = 24 // "unreachable since 12:03", "12s ago"
+	seenMid   = 19 // "down since 12:03", "denied since 12:03"
+	seenTiny  = 11 // "down 12:03"
+	minName   = 6
+	wideName  = 24
 	maxSpark  = 24
 	minSpark  = 4
 )
 
-// layoutCols is the list's columns at a width. When the line is short
-// the seen column shortens its words, then the sparklines go, then the
-// load and the alert count, the name narrows, seen goes, then disk and
-// memory.
+// layoutCols is the list's columns at a width. The state, name and alert
+// columns are as wide as what they hold. The sparklines take what the
+// plain columns leave, the seen column saying less to make them room;
+// when the line is still short the seen column goes, the name narrows,
+// then memory, the load, the disk and the alert count go, CPU last.
 type layoutCols struct {
-	name, spark, seen int
-	load, alerts      bool
-	mem, disk         bool
-	width             int
+	state, name, al, spark, seen int
+	load, alerts                 bool
+	mem, disk                    bool
+	width                        int
 }
 
 func (c layoutCols) fixed() int {
-	w := 2 + stateW + 1 + c.name + 1 + pctW + 1
+	w := 2 + c.state + 1 + c.name + 1 + pctW + 1
 	for _, on := range []bool{c.load, c.mem, c.disk} {
 		if on {
 			w += pctW + 1
@@ -48,7 +49,7 @@ func (c layoutCols) fixed() int {
 		w += loadW - pctW
 	}
 	if c.alerts {
-		w += alertsW + 1
+		w += c.al + 1
 	}
 	if c.seen > 0 {
 		w += c.seen
@@ -70,34 +71,44 @@ func (c layoutCols) metrics() int {
 	return n
 }
 
-func columns(width int) layoutCols {
-	c := layoutCols{width: width, name: wideName, seen: seenW, load: true, alerts: true, mem: true, disk: true}
+// columns lays the list out at a width for the hosts loaded.
+func (p *Pane) columns(width int) layoutCols {
+	c := layoutCols{width: width, state: len("STATE"), name: len("NAME"), al: len("AL"), load: true, alerts: true, mem: true, disk: true}
+	for i := range p.hosts {
+		h := &p.hosts[i]
+		c.state = max(c.state, ansi.StringWidth(p.stateWord(h)))
+		c.name = max(c.name, ansi.StringWidth(kit.SafeLine(kit.Head(h.Name, 4*wideName))))
+		if h.Alerts > 0 {
+			c.al = max(c.al, 1+len(kit.Count(h.Alerts)))
+		}
+	}
+	c.state = min(c.state, maxStateW)
+	c.name = min(max(c.name, minName), wideName)
 	// The sparklines take what is left beyond the plain columns, as wide
 	// as maxSpark; below minSpark cells they say nothing and are left out.
 	room := func() int { return min(maxSpark, (width-c.fixed())/c.metrics()-1) }
-	if n := room(); n >= minSpark {
-		c.spark = n
-	} else if c.seen = seenShort; room() >= minSpark {
-		c.spark = room()
+	for _, s := range []int{seenLong, seenMid, seenTiny} {
+		if c.seen = s; room() >= minSpark {
+			c.spark = room()
+			break
+		}
+	}
+	if c.spark == 0 {
+		c.seen = seenMid
 	}
 	for _, shed := range []func(){
-		func() { c.seen = seenShort },
-		func() { c.name = max(12, c.name-(c.fixed()-width)) },
-		func() { c.alerts = false },
-		func() { c.load = false },
-		func() { c.name = max(minName, c.name-(c.fixed()-width)) },
+		func() { c.seen = seenTiny },
 		func() { c.seen = 0 },
-		func() { c.disk = false },
+		func() { c.name = max(minName, c.name-(c.fixed()-width)) },
 		func() { c.mem = false },
+		func() { c.load = false },
+		func() { c.disk = false },
+		func() { c.alerts = false },
 	} {
 		if c.fixed() <= width {
 			break
 		}
 		shed()
-	}
-	// A wide line gives what the sparklines leave to the name.
-	if rest := width - c.fixed(); rest > 0 {
-		c.name += min(rest, 12)
 	}
 	return c
 }
@@ -105,7 +116,7 @@ func columns(width int) layoutCols {
 // head is the line of column names.
 func (c layoutCols) head() string {
 	var b strings.Builder
-	b.WriteString("  " + kit.Cell("STATE", stateW, false) + " " + kit.Cell("NAME", c.name, false))
+	b.WriteString("  " + kit.Cell("STATE", c.state, false) + " " + kit.Cell("NAME", c.name, false))
 	metric := func(name string, w int) {
 		if c.spark > 0 {
 			b.WriteString(" " + strings.Repeat(" ", c.spark))
@@ -123,7 +134,7 @@ func (c layoutCols) head() string {
 		metric("DISK", pctW)
 	}
 	if c.alerts {
-		b.WriteString(" " + kit.Cell("AL", alertsW, true))
+		b.WriteString(" " + kit.Cell("AL", c.al, true))
 	}
 	if c.seen > 0 {
 		b.WriteString(" " + kit.Cell("SEEN", c.seen-1, false))
@@ -154,11 +165,7 @@ func (p *Pane) row(h *fleet.HostStatus, c layoutCols, now time.Time) string {
 	var b strings.Builder
 	b.Grow(c.width * 2)
 	b.WriteString("  ")
-	word := string(h.State)
-	if p.probing[h.Name] {
-		word = "probing…"
-	}
-	b.WriteString(p.paint.state(h.State).Apply(kit.Cell(word, stateW, false)))
+	b.WriteString(p.paint.state(h.State).Apply(kit.Cell(p.stateWord(h), c.state, false)))
 	b.WriteByte(' ')
 	b.WriteString(p.paint.text.Apply(kit.Cell(kit.SafeLine(kit.Head(h.Name, 4*c.name+16)), c.name, false)))
 	hist := p.history[h.Name]
@@ -194,16 +201,21 @@ func (p *Pane) row(h *fleet.HostStatus, c layoutCols, now time.Time) string {
 		if h.Alerts > 0 {
 			a, lp = "!"+kit.Count(h.Alerts), p.paint.err
 		}
-		b.WriteString(" " + lp.Apply(kit.Cell(a, alertsW, true)))
+		b.WriteString(" " + lp.Apply(kit.Cell(a, c.al, true)))
 	}
 	if c.seen > 0 {
-		s := seen(h, now)
-		if c.seen < seenW {
-			s = shortSeen(h, now)
-		}
+		s := seenText(h, now, c.seen)
 		b.WriteString(" " + p.paint.muted.Apply(kit.Cell(s, c.seen-1, false)))
 	}
 	return kit.Fit(b.String(), c.width)
+}
+
+// stateWord is the row's state: its word, or that a probe is under way.
+func (p *Pane) stateWord(h *fleet.HostStatus) string {
+	if p.probing[h.Name] {
+		return "probing…"
+	}
+	return kit.SafeLine(string(h.State))
 }
 
 // load5 is the host's 5-minute load, the one the load alert reads; NaN

@@ -95,3 +95,36 @@ func TestLoadColumnIsTheAlerts(t *testing.T) {
 		t.Fatalf("the row shows the 1-minute load:\n%s", v)
 	}
 }
+
+// TestLayoutKeepsWhatMatters: the name column is as wide as the longest
+// name, so the right column of a 120-cell cockpit (46 cells inside)
+// keeps the load, every number and the alert count, and 78 cells (80
+// zoomed) have sparklines; the seen column says a host is down, and ages
+// read as the CLI's.
+func TestLayoutKeepsWhatMatters(t *testing.T) {
+	p, _, _, _ := newTestPane(t)
+	v := tuitest.Screen(t, p, 46, 20)
+	tuitest.RequireContains(t, v, "LOAD5", "CPU", "MEM", "DISK", "AL", "!2")
+	if row := rowOf(t, v, "db1"); !strings.Contains(row, "db1      2.48") {
+		t.Errorf("the name column is wider than its names: %q", row)
+	}
+	v = tuitest.Screen(t, p, 78, 22)
+	if !strings.ContainsAny(v, "▁▂▃▄▅▆▇█") {
+		t.Errorf("no sparklines at 78 cells:\n%s", v)
+	}
+	tuitest.RequireContains(t, v, "down 11:03", "12s ago")
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 120, 20), "unreachable since 11:03", "12s ago")
+	if strings.Contains(v, " s ago") {
+		t.Errorf("an age in another form than the CLI's:\n%s", v)
+	}
+}
+
+// TestHeaderSaysWhatWaits: the header says in words what waits for a
+// person, and the badge counts alerts in words.
+func TestHeaderSaysWhatWaits(t *testing.T) {
+	p, _, _, _ := newTestPane(t)
+	tuitest.RequireContains(t, tuitest.Screen(t, p, 80, 10), "1 down · 1 key to trust · 1 key changed")
+	if b := p.Badge(); b != "4 alerts" || !p.UrgentBadge() {
+		t.Fatalf("badge %q, urgent %v", b, p.UrgentBadge())
+	}
+}

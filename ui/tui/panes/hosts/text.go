@@ -28,8 +28,8 @@ func loadText(v float64) string {
 	return strconv.FormatFloat(v, 'f', 2, 64)
 }
 
-// ago is how long ago t was, for the seen column: "12 s ago", "5 min
-// ago", "3 h ago", "2 d ago"; "never" when zero.
+// ago is how long ago t was, as the CLI says it: "12s ago", "5m ago",
+// "3h05m ago", "2d4h ago"; "never" when zero.
 func ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "never"
@@ -37,13 +37,18 @@ func ago(now, t time.Time) string {
 	d := max(0, now.Sub(t))
 	switch {
 	case d < time.Minute:
-		return strconv.Itoa(int(d/time.Second)) + " s ago"
+		return strconv.Itoa(int(d/time.Second)) + "s ago"
 	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + " min ago"
-	case d < 48*time.Hour:
-		return strconv.Itoa(int(d/time.Hour)) + " h ago"
+		return strconv.Itoa(int(d/time.Minute)) + "m ago"
+	case d < 24*time.Hour:
+		m := int(d % time.Hour / time.Minute)
+		pad := ""
+		if m < 10 {
+			pad = "0"
+		}
+		return strconv.Itoa(int(d/time.Hour)) + "h" + pad + strconv.Itoa(m) + "m ago"
 	}
-	return strconv.Itoa(int(d/(24*time.Hour))) + " d ago"
+	return strconv.Itoa(int(d/(24*time.Hour))) + "d" + strconv.Itoa(int(d%(24*time.Hour)/time.Hour)) + "h ago"
 }
 
 // clock is a time of day in the clock's zone, "15:04" today, else

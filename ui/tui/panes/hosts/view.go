@@ -1,7 +1,6 @@
 package hosts
 
 import (
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -23,7 +22,7 @@ func (p *Pane) View(width, height int, focused bool) string {
 	}
 	p.list.Detail = false
 	now := p.now()
-	cols := columns(width)
+	cols := p.columns(width)
 	return kit.ListFrame{
 		Header: p.header(width),
 		Footer: p.footer(width),
@@ -81,20 +80,12 @@ func (p *Pane) header(width int) string {
 	default:
 		alerts = " · " + kit.Count(n) + " alerts"
 	}
-	down := 0
-	for i := range p.hosts {
-		if rank(p.hosts[i].State) < rank(fleet.StateWarn) && p.hosts[i].State != fleet.StateAlert {
-			down++
-		}
-	}
-	states := ""
-	if down > 0 {
-		states = " · " + kit.Count(down) + " need you"
-	}
+	states := p.needWords()
 	long, short, warn := p.pollWords()
 	var s, poll string
 	for _, c := range []struct{ s, poll string }{
 		{count + alerts + states, long},
+		{count + alerts + states, short},
 		{count + alerts, long},
 		{count + alerts, short},
 		{count, short},
@@ -116,6 +107,35 @@ func (p *Pane) header(width int) string {
 		style = p.st.Warning
 	}
 	return kit.Fit(p.st.Accent.Render(s)+p.st.Muted.Render(" · ")+style.Render(poll), width)
+}
+
+// needWords says, in words, what waits for a person: " · 2 down · 1
+// key to trust"; "" when nothing does.
+func (p *Pane) needWords() string {
+	n := map[fleet.State]int{}
+	for i := range p.hosts {
+		if needsPerson(p.hosts[i].State) {
+			n[p.hosts[i].State]++
+		}
+	}
+	var out string
+	for _, w := range []struct {
+		s           fleet.State
+		one, plural string
+	}{
+		{fleet.StateUnreachable, " down", " down"},
+		{stateDenied, " login denied", " logins denied"},
+		{fleet.StateUntrusted, " key to trust", " keys to trust"},
+		{fleet.StateRefused, " key changed", " keys changed"},
+	} {
+		switch c := n[w.s]; {
+		case c == 1:
+			out += " · 1" + w.one
+		case c > 1:
+			out += " · " + kit.Count(c) + w.plural
+		}
+	}
+	return out
 }
 
 // pollWords says which process polls the hosts, in full and in fewer
@@ -179,20 +199,32 @@ func (p *Pane) mark(line string, focused bool) string {
 	return p.paint.accent.Apply("›") + line[1:]
 }
 
-// seen is the seen column: how long ago the host last answered, or since
-// when it does not.
-func seen(h *fleet.HostStatus, now time.Time) string {
+// seen is the seen column in full: how long ago the host last
+// answered, or since when it does not.
+func seen(h *fleet.HostStatus, now time.Time) string { return seenText(h, now, seenLong) }
+
+// seenText is the seen column in a column of width cells: "unreachable
+// since 12:03", "down since 12:03" or "down 12:03" for a host that does
+// not answer, "12s ago" for one that does.
+func seenText(h *fleet.HostStatus, now time.Time, width int) string {
 	switch {
-	case h.State == fleet.StateUnreachable && !h.Since.IsZero():
-		return "unreachable since " + clock(now, h.Since)
+	case (h.State == fleet.StateUnreachable || h.State == stateDenied) && !h.Since.IsZero():
+		word, at := "down", clock(now, h.Since)
+		if h.State == stateDenied {
+			word = "denied"
+		}
+		switch {
+		case width >= seenLong:
+			return kit.SafeLine(string(h.State)) + " since " + at
+		case width >= seenMid:
+			return word + " since " + at
+		}
+		return word + " " + at
 	case h.LastSeen.IsZero() && h.State == fleet.StateNew:
-		return "never probed"
+		if width >= seenMid {
+			return "never probed"
+		}
+		return "never"
 	}
 	return ago(now, h.LastSeen)
-}
-
-// shortSeen is seen in a narrow column: "since 12:03" for a host down.
-func shortSeen(h *fleet.HostStatus, now time.Time) string {
-	s := seen(h, now)
-	return strings.TrimSuffix(strings.TrimPrefix(s, "unreachable "), " probed")
 }
