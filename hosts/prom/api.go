@@ -87,11 +87,7 @@ func (s Source) query(ctx context.Context, promql string) ([]sample, error) {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	client := s.HTTP
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
+	resp, err := s.client().Do(req)
 	if err != nil {
 		return nil, s.transportError(ctx, timeout, err)
 	}
@@ -139,6 +135,9 @@ func (s Source) decode(resp *http.Response, body []byte) ([]sample, error) {
 
 // transportError says why no answer came, in one sentence.
 func (s Source) transportError(ctx context.Context, timeout time.Duration, err error) error {
+	if re, ok := redirectError(err); ok {
+		return re
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("Prometheus at %s did not answer within %s", s.masked(), timeout)
 	}

@@ -17,7 +17,7 @@ type Source struct {
 	URL      string        // http://host:9090, perhaps with a path prefix and credentials
 	Selector string        // label matchers in braces; "" is config.DefaultPrometheusSelector
 	Timeout  time.Duration // one query's bound; 0 is config.DefaultMonitorTimeout
-	HTTP     *http.Client  // nil is http.DefaultClient
+	HTTP     *http.Client  // nil is http.DefaultClient; either way a redirect off the URL's scheme, host and port is refused
 }
 
 // Target is one node_exporter target Prometheus scrapes. Instance is as
