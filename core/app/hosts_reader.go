@@ -102,9 +102,11 @@ func (r hostsReader) HostHealth(ctx context.Context, names []string) ([]fleet.Ho
 // now would be, which would only wait out the timeout again.
 func (r hostsReader) stale(st fleet.HostStatus, noPoller bool) bool {
 	switch st.State {
-	case fleet.StateUntrusted, fleet.StateRefused, fleet.StateDenied:
+	case fleet.StateUntrusted, fleet.StateRefused:
 		return false // a person must act first; a probe would only say so again
-	case fleet.StateStale, fleet.StateNew:
+	case fleet.StateStale, fleet.StateNew, fleet.StateDenied:
+		// A refused login answers at once, and the person asking may have
+		// just given the host a key: try again.
 		return true
 	}
 	if st.ProbedAt.IsZero() {

@@ -55,7 +55,7 @@ func TestHostsReaderFreshness(t *testing.T) {
 		{"unreachable, no poller, old probe", "", down(61 * time.Second), true},
 		{"untrusted waits for a person", "", st("a", fleet.StateUntrusted, time.Hour), false},
 		{"refused waits for a person", "", st("a", fleet.StateRefused, time.Hour), false},
-		{"denied waits for a person", "daemon", st("a", fleet.StateDenied, time.Hour), false},
+		{"denied is tried again: a key may have been given", "daemon", st("a", fleet.StateDenied, time.Second), true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

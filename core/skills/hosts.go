@@ -56,18 +56,89 @@ func (s HostsSkill) Run(ctx context.Context, in Intent) Result {
 	if err != nil {
 		return Fail(fmt.Sprintf("read the hosts' health: %v", err))
 	}
-	var b strings.Builder
-	for i, st := range sts {
-		if i > 0 && in.Action != "failed" && in.Action != "gpu" {
-			b.WriteString("\n")
+	var out string
+	if in.Action == "gpu" {
+		out = s.gpus(sts)
+	} else {
+		var b strings.Builder
+		for i, st := range sts {
+			if i > 0 && in.Action != "failed" {
+				b.WriteString("\n")
+			}
+			b.WriteString(s.answer(in.Action, st, len(sts) > 1))
 		}
-		b.WriteString(s.answer(in.Action, st, len(sts) > 1))
+		out = strings.TrimRight(b.String(), "\n")
 	}
-	out := strings.TrimRight(b.String(), "\n")
 	if out == "" {
 		out = emptyAnswer(in.Action, len(sts))
 	}
+	if down := notCurrent(sts); len(down) == len(sts) && len(sts) > 0 {
+		// Nothing current could be said: the question failed, and the
+		// answer says why and what was last known.
+		r := Fail("nothing current from " + strings.Join(down, ", "))
+		r.Output = out
+		return r
+	}
 	return OK(out)
+}
+
+// notCurrent names the hosts with nothing current to say, with their
+// state: "web2 (unreachable)".
+func notCurrent(sts []fleet.HostStatus) []string {
+	var out []string
+	for _, st := range sts {
+		if !current(st) {
+			state := st.State
+			if state == "" {
+				state = fleet.StateNew
+			}
+			out = append(out, fmt.Sprintf("%s (%s)", termsafe.Clean(st.Name), state))
+		}
+	}
+	return out
+}
+
+// gpus answers "how hot is the GPU": a line for each GPU of a host that
+// answered, then the hosts that have none and those that did not answer
+// in one line ("no GPU on local, web1; hang, dead unreachable"); a host
+// waiting for a person gets its own line, saying what to do.
+func (s HostsSkill) gpus(sts []fleet.HostStatus) string {
+	var lines, none, tail []string
+	down := map[fleet.State][]string{}
+	var order []fleet.State
+	for _, st := range sts {
+		name := termsafe.Clean(st.Name)
+		switch {
+		case current(st) && st.Snapshot.GPUs.OK && len(st.Snapshot.GPUs.Value) > 0:
+			for _, g := range st.Snapshot.GPUs.Value {
+				lines = append(lines, name+s.age(st)+": "+gpuLine(g))
+			}
+		case current(st):
+			none = append(none, name)
+		case st.State == fleet.StateUntrusted || st.State == fleet.StateRefused || st.State == fleet.StateDenied ||
+			st.HasSnapshot && st.Snapshot.GPUs.OK && len(st.Snapshot.GPUs.Value) > 0:
+			lines = append(lines, strings.TrimRight(s.answer("gpu", st, false), "\n"))
+		default:
+			state := st.State
+			if state == "" {
+				state = fleet.StateNew
+			}
+			if down[state] == nil {
+				order = append(order, state)
+			}
+			down[state] = append(down[state], name)
+		}
+	}
+	if len(none) > 0 {
+		tail = append(tail, "no GPU on "+strings.Join(none, ", "))
+	}
+	for _, state := range order {
+		tail = append(tail, strings.Join(down[state], ", ")+" "+string(state))
+	}
+	if len(tail) > 0 {
+		lines = append(lines, strings.Join(tail, "; "))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // targets resolves the intent's hosts against the inventory.

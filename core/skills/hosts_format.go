@@ -12,63 +12,92 @@ import (
 )
 
 // answer is one host's part of an answer. many says several hosts are
-// answered, so a host with nothing to say about failed units or GPUs is
-// left out.
+// answered, so a host with nothing to say about failed units is left
+// out. A host whose last probe did not answer says so first, and what it
+// last said only as that, with its time: never as if current.
 func (s HostsSkill) answer(action string, st fleet.HostStatus, many bool) string {
 	name := termsafe.Clean(st.Name)
-	if action == "status" {
-		return name + ": " + s.statusLine(st)
+	end := ""
+	if action == "failed" || action == "gpu" {
+		end = "\n"
 	}
-	if !st.HasSnapshot {
-		if many && (action == "failed" || action == "gpu") {
-			return name + ": " + s.stateWords(st) + "\n"
+	if !current(st) {
+		line := name + ": " + s.downWords(st)
+		if body := s.body(action, st, false); strings.TrimSpace(body) != "" && st.HasSnapshot {
+			line += "; last known" + s.when(st) + ":" + body
 		}
-		return name + ": " + s.stateWords(st)
+		return line + end
 	}
+	body := s.body(action, st, many)
+	if body == "" {
+		return ""
+	}
+	if action != "status" { // the status line says its age last
+		name += s.age(st)
+	}
+	return name + ":" + body + end
+}
+
+// body is what a host's last answer says about action, after the
+// host's name: " memory 3% used …", "\n  /  93% …" for the disks; "" when
+// many hosts are answered and this one has nothing to add.
+func (s HostsSkill) body(action string, st fleet.HostStatus, many bool) string {
 	snap := st.Snapshot
-	head := name + s.age(st)
 	switch action {
+	case "status":
+		return " " + s.statusLine(st)
 	case "disk":
-		return head + ":\n" + diskLines(snap.Disks)
+		return "\n" + diskLines(snap.Disks)
 	case "memory":
-		return head + ": " + memoryLine(snap.Memory)
+		return " " + memoryLine(snap.Memory)
 	case "load":
-		return head + ": " + loadLine(snap, st.CPUPercent)
+		return " " + loadLine(snap, st.CPUPercent)
 	case "uptime":
 		if !snap.Uptime.OK {
-			return head + ": uptime not measured (" + termsafe.Clean(snap.Uptime.Why) + ")"
+			return " uptime not measured (" + termsafe.Clean(snap.Uptime.Why) + ")"
 		}
-		return head + ": up " + longDuration(snap.Uptime.Value)
+		return " up " + longDuration(snap.Uptime.Value)
 	case "failed":
 		if !snap.FailedUnits.OK {
-			return head + ": failed units not known (" + termsafe.Clean(snap.FailedUnits.Why) + ")\n"
+			return " failed units not known (" + termsafe.Clean(snap.FailedUnits.Why) + ")"
 		}
 		if len(snap.FailedUnits.Value) == 0 {
 			if many {
 				return ""
 			}
-			return head + ": no failed units\n"
+			return " no failed units"
 		}
-		return head + ": " + cleanJoin(snap.FailedUnits.Value) + " failed\n"
+		return " " + cleanJoin(snap.FailedUnits.Value) + " failed"
 	case "gpu":
 		if !snap.GPUs.OK || len(snap.GPUs.Value) == 0 {
-			if many {
-				return ""
-			}
-			return head + ": no GPU reported\n"
+			return " no GPU reported"
 		}
-		var b strings.Builder
-		for _, g := range snap.GPUs.Value {
-			b.WriteString(head + ": " + gpuLine(g) + "\n")
+		lines := make([]string, len(snap.GPUs.Value))
+		for i, g := range snap.GPUs.Value {
+			lines[i] = gpuLine(g)
 		}
-		return b.String()
+		return " " + strings.Join(lines, "; ")
 	}
-	return head + ": " + s.statusLine(st)
+	return " " + s.statusLine(st)
 }
 
-// statusLine is the state, why, and the headline numbers.
+// current says the host's status is from a probe that answered: its
+// numbers are today's.
+func current(st fleet.HostStatus) bool {
+	switch st.State {
+	case fleet.StateOK, fleet.StateWarn, fleet.StateAlert:
+		return st.HasSnapshot
+	}
+	return false
+}
+
+// statusLine is the state, why, and the headline numbers of a host that
+// answered.
 func (s HostsSkill) statusLine(st fleet.HostStatus) string {
 	line := s.stateWords(st)
+	if !current(st) {
+		line = ""
+	}
 	var nums []string
 	add := func(label string, v float64, f string) {
 		if !math.IsNaN(v) && (v != 0 || st.HasSnapshot) {
@@ -82,30 +111,83 @@ func (s HostsSkill) statusLine(st fleet.HostStatus) string {
 		add("disk", st.DiskPercent, "%.0f%%")
 	}
 	if len(nums) > 0 {
-		line += "; " + strings.Join(nums, ", ")
+		if line != "" {
+			line += "; "
+		}
+		line += strings.Join(nums, ", ")
 	}
-	if st.Alerts > 0 {
+	if st.Alerts > 0 && current(st) {
 		line += fmt.Sprintf("; %d alert%s firing", st.Alerts, plural(st.Alerts))
+	}
+	if !current(st) {
+		return line
 	}
 	return line + s.age(st)
 }
 
-// stateWords is the state and why: "unreachable (connection refused)".
+// stateWords is the state and why: "warn (disk / at 88% …)".
 func (s HostsSkill) stateWords(st fleet.HostStatus) string {
+	if !current(st) {
+		return s.downWords(st)
+	}
+	w := string(st.State)
+	if why := termsafe.Clean(st.Why); why != "" {
+		w += " (" + why + ")"
+	}
+	return w
+}
+
+// downWords says why a host has nothing current to say, and what to do
+// first when a person must act: "unreachable since 14:58 (connection
+// refused; next try 15:03:12)", "untrusted (…): check its key and trust
+// it with macroa hosts trust web3".
+func (s HostsSkill) downWords(st fleet.HostStatus) string {
 	w := string(st.State)
 	if w == "" {
 		w = string(fleet.StateNew)
 	}
-	if why := termsafe.Clean(st.Why); why != "" {
+	why := termsafe.Clean(st.Why)
+	name := termsafe.Clean(st.Name)
+	advice := map[fleet.State]string{
+		fleet.StateUntrusted: "check its key and trust it first with macroa hosts trust " + name,
+		fleet.StateRefused: "nothing was overwritten; if the change is expected, remove the old key from the " +
+			"known_hosts file that holds it first, then: macroa hosts trust " + name,
+		fleet.StateDenied: "give it a key it accepts first (ssh-agent, or identity_file in its [[hosts]] entry)",
+	}[st.State]
+	switch {
+	case st.State == fleet.StateUnreachable && strings.HasPrefix(why, "unreachable since "):
+		// "unreachable since 14:58: connection refused" reads better as
+		// "unreachable since 14:58 (connection refused)".
+		if at, rest, ok := strings.Cut(strings.TrimPrefix(why, "unreachable since "), ": "); ok {
+			w = "unreachable since " + at + " (" + rest + ")"
+		} else {
+			w = why
+		}
+	case advice != "" && why != "":
+		w += ": " + why
+	case why != "":
 		w += " (" + why + ")"
+	case st.State == fleet.StateNew:
+		w = "not probed yet"
 	}
-	switch st.State {
-	case fleet.StateUntrusted:
-		w += ": check its key and trust it with macroa hosts trust " + termsafe.Clean(st.Name)
-	case fleet.StateRefused:
-		w += ": its host key CHANGED; nothing was overwritten"
+	if advice != "" {
+		w += "; " + advice
 	}
 	return w
+}
+
+// when is the time of the host's last answer: " at 14:58", or with the
+// date when it is not today.
+func (s HostsSkill) when(st fleet.HostStatus) string {
+	if st.LastSeen.IsZero() {
+		return ""
+	}
+	at := st.LastSeen.Local()
+	now := s.now().Local()
+	if at.YearDay() != now.YearDay() || at.Year() != now.Year() {
+		return " on " + at.Format("Jan 2 15:04")
+	}
+	return " at " + at.Format("15:04")
 }
 
 // age says how old a snapshot is, when it is not from just now.
