@@ -2,16 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"os"
-	"path/filepath"
-	"slices"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/app"
@@ -66,40 +59,3 @@ func TestHostsPaneService(t *testing.T) {
 	}
 }
 
-// TestHostsPaneKnownAt: the changed key's warning names the file and
-// line of the key known for the address; an address no file knows has
-// none.
-func TestHostsPaneKnownAt(t *testing.T) {
-	dir := t.TempDir()
-	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, WorkDir: dir, UserHome: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := app.New(app.Options{Config: cfg, Environ: []string{"PATH=" + os.Getenv("PATH")}, WorkDir: dir, UserHome: dir})
-	t.Cleanup(func() { _ = a.Shutdown(context.Background()) })
-	pub, _, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(cfg.Home, "known_hosts")
-	body := "# known hosts\n" + knownhosts.Line([]string{"127.0.0.1:2201"}, key) + "\n"
-	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	svc := newHostsPane(a).(hostsPane)
-	for _, tc := range []struct {
-		address string
-		want    []string
-	}{
-		{"127.0.0.1:2201", []string{file + ":2"}},
-		{"127.0.0.1:2202", nil},
-	} {
-		if got := svc.KnownAt(tc.address); !slices.Equal(got, tc.want) {
-			t.Errorf("KnownAt(%s) = %q, want %q", tc.address, got, tc.want)
-		}
-	}
-}

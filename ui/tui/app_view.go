@@ -189,7 +189,7 @@ func (a *App) tabLabel(i int) string {
 func (a *App) shortTab(i int) string {
 	label := fmt.Sprintf(" %d %s ", i+1, ansi.Truncate(string(a.panes[i].ID()), shortTabW, ""))
 	if u, ok := a.panes[i].(UrgentBadger); ok && u.UrgentBadge() {
-		label += strings.Fields(badge(a.panes[i]))[0] + " "
+		label += "!" + strings.Fields(badge(a.panes[i]))[0] + " "
 	}
 	return label
 }

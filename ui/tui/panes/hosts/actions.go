@@ -20,7 +20,7 @@ type (
 		seq   uint64
 		name  string
 		info  fleet.KeyInfo
-		known []string // where the known key is, for a changed one: "file:line"
+		remedy string // how to clear a changed key
 		err   error
 	}
 	trustedMsg struct {
@@ -89,8 +89,8 @@ func (p *Pane) trustKey(h *fleet.HostStatus) tea.Cmd {
 		info, err := svc.ScanKey(ctx, name)
 		m := scannedMsg{seq: seq, name: name, info: info, err: err}
 		if err == nil && info.Changed {
-			if kf, ok := svc.(KnownKeys); ok {
-				m.known = kf.KnownAt(info.Address)
+			if kr, ok := svc.(KeyRemedies); ok {
+				m.remedy, _ = kr.KeyRemedy(ctx, name) // without it the warning says less
 			}
 		}
 		return m
@@ -113,13 +113,13 @@ func (p *Pane) scanned(m scannedMsg) tea.Cmd {
 		if h, ok := p.host(m.name); ok && h.State == fleet.StateRefused {
 			// The host does not answer now, but its key is known to have
 			// changed: the warning, with what the last probe saw.
-			p.prompt, p.target, p.knownAt = keyWarned, m.name, nil
+			p.prompt, p.target, p.remedy = keyWarned, m.name, ""
 			p.key = fleet.KeyInfo{Host: h.Name, Address: h.Address, Type: h.KeyType, Fingerprint: h.Fingerprint, Known: true, Changed: true}
 			return nil
 		}
 		return kit.Toast(kit.ToastError, "could not read "+name+"'s key: "+kit.SafeLine(m.err.Error()))
 	case m.info.Changed:
-		p.prompt, p.target, p.key, p.knownAt = keyWarned, m.name, m.info, m.known
+		p.prompt, p.target, p.key, p.remedy = keyWarned, m.name, m.info, m.remedy
 	case m.info.Known:
 		return tea.Batch(p.reload(), kit.Toast(kit.ToastInfo, name+"'s key is trusted already"))
 	default:

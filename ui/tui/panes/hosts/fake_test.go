@@ -29,10 +29,10 @@ type fakeFleet struct {
 	alerts  []fleet.Alert
 	polling Polling
 	calls   []string
-	lists   int                 // List calls
-	reads   []string            // the hosts History was asked for, in order
-	scanErr map[string]error    // what ScanKey returns for a host that does not answer
-	known   map[string][]string // KnownAt's answer by address
+	lists   int               // List calls
+	reads   []string          // the hosts History was asked for, in order
+	scanErr map[string]error  // what ScanKey returns for a host that does not answer
+	remedy  map[string]string // KeyRemedy's answer by host
 }
 
 func newFake(now time.Time) *fakeFleet {
@@ -139,10 +139,10 @@ func (f *fakeFleet) ScanKey(ctx context.Context, name string) (fleet.KeyInfo, er
 	return fleet.KeyInfo{}, fmt.Errorf("no host %q", name)
 }
 
-func (f *fakeFleet) KnownAt(address string) []string {
+func (f *fakeFleet) KeyRemedy(ctx context.Context, name string) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.known[address]
+	return f.remedy[name], nil
 }
 
 func (f *fakeFleet) Trust(ctx context.Context, name, fingerprint string) error {

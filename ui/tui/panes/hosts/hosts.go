@@ -56,11 +56,11 @@ type Service interface {
 	Polling(ctx context.Context) (Polling, error)
 }
 
-// KnownKeys is what a service may add: where the key known for an
-// address ("host:port") is written, as "file:line", so the warning about
-// a changed key names the line to remove.
-type KnownKeys interface {
-	KnownAt(address string) []string
+// KeyRemedies is what a service may add: for a host whose key changed,
+// where the old key is and the commands that remove it, in one
+// paragraph, for the warning.
+type KeyRemedies interface {
+	KeyRemedy(ctx context.Context, name string) (string, error)
 }
 
 // Polling is which process polls the hosts.
@@ -133,9 +133,9 @@ type Pane struct {
 
 	prompt mode
 	key    fleet.KeyInfo // the key the trust question or the warning is about
-	// knownAt is where the changed key's known key is ("file:line");
-	// scanning the host whose key is being fetched.
-	knownAt  []string
+	// remedy is how to clear the changed key's warning ("" when the
+	// service cannot say); scanning the host whose key is being fetched.
+	remedy   string
 	scanning string
 	target   string // the host the prompt is about
 	input    commandInput

@@ -151,12 +151,12 @@ func TestTrust(t *testing.T) {
 	})
 	t.Run("changed", func(t *testing.T) {
 		p, f, d, _ := newTestPane(t)
-		f.known = map[string][]string{"10.0.0.1:22": {"/home/me/.macroa/known_hosts:3"}}
+		f.remedy = map[string]string{"bastion": "The old key is at /home/me/.macroa/known_hosts:3. If the change is expected, remove it: ssh-keygen -R 10.0.0.1 -f /home/me/.macroa/known_hosts, then: macroa hosts trust bastion"}
 		selectHost(t, p, d, "bastion")
 		d.Press("t")
-		v := tuitest.Screen(t, p, 120, 40)
+		v := tuitest.Screen(t, p, 200, 40)
 		tuitest.RequireContains(t, v, "WARNING", "the key of bastion at 10.0.0.1:22 CHANGED", "refused", "never writes over a known key",
-			"remove the old key: line 3 of /home/me/.macroa/known_hosts, then trust again.")
+			"The old key is at /home/me/.macroa/known_hosts:3.", "ssh-keygen -R 10.0.0.1 -f /home/me/.macroa/known_hosts")
 		if strings.Contains(v, "<data dir>") {
 			t.Fatalf("the warning has a placeholder:\n%s", v)
 		}

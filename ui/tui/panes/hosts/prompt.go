@@ -5,7 +5,6 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/macroa/macroa/core/fleet"
 	"github.com/macroa/macroa/ui/tui/kit"
 )
 
@@ -51,39 +50,21 @@ func (p *Pane) warnLines(width int) []string {
 		p.st.Text.Render(kit.Fit("  someone may be intercepting the connection, or the host was reinstalled.", width)),
 		p.st.Text.Render(kit.Fit("  Macroa never writes over a known key: ask the host's owner.", width)),
 	}
-	// The remedy names files: wrapped, not cut, at most four lines.
-	text := "If the change is expected, " + strings.Join(remedy(k, p.knownAt), " ")
-	wrapped := strings.Split(ansi.Wordwrap(text, max(20, width-2), " "), "\n")
-	for _, l := range wrapped[:min(len(wrapped), 4)] {
-		lines = append(lines, p.st.Text.Render(kit.Fit("  "+l, width)))
-	}
-	return append(lines, p.st.Muted.Render(kit.Fit("any key closes this", width)))
-}
-
-// remedy says which known key to remove before trusting again: each
-// "file:line" where it is, else the address to look for.
-func remedy(k fleet.KeyInfo, knownAt []string) []string {
-	if len(knownAt) == 0 {
+	// The remedy names files and commands: wrapped, not cut, at most
+	// five lines.
+	text := kit.SafeLine(p.remedy)
+	if text == "" {
 		addr := kit.SafeLine(k.Address)
 		if addr == "" {
 			addr = kit.SafeLine(k.Host)
 		}
-		return []string{"remove the old key of " + addr + " from your known_hosts files, then trust again."}
+		text = "If the change is expected, remove the old key of " + addr + " from your known_hosts files, then trust again."
 	}
-	var out []string
-	for i, at := range knownAt {
-		text := kit.SafeLine(at)
-		if c := strings.LastIndexByte(at, ':'); c > 0 {
-			text = "line " + kit.SafeLine(at[c+1:]) + " of " + kit.SafeLine(at[:c])
-		}
-		lead := "and "
-		if i == 0 {
-			lead = "remove the old key: "
-		}
-		out = append(out, lead+text)
+	wrapped := strings.Split(ansi.Wordwrap(text, max(20, width-2), " "), "\n")
+	for _, l := range wrapped[:min(len(wrapped), 5)] {
+		lines = append(lines, p.st.Text.Render(kit.Fit("  "+l, width)))
 	}
-	out[len(out)-1] += ", then trust again."
-	return out
+	return append(lines, p.st.Muted.Render(kit.Fit("any key closes this", width)))
 }
 
 // promptLines is the shell prompt for the host.
