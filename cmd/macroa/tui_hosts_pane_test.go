@@ -58,4 +58,3 @@ func TestHostsPaneService(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-

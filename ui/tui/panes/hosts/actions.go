@@ -17,11 +17,11 @@ type (
 		err    error
 	}
 	scannedMsg struct {
-		seq   uint64
-		name  string
-		info  fleet.KeyInfo
+		seq    uint64
+		name   string
+		info   fleet.KeyInfo
 		remedy string // how to clear a changed key
-		err   error
+		err    error
 	}
 	trustedMsg struct {
 		name   string
