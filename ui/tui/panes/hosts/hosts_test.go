@@ -21,7 +21,7 @@ import (
 func TestOrder(t *testing.T) {
 	f := newFake(testNow)
 	sampleFleet(f)
-	f.hosts = append(f.hosts, fleet.HostStatus{Name: "login", Source: fleet.SourceSSH, State: stateDenied, Why: "permission denied",
+	f.hosts = append(f.hosts, fleet.HostStatus{Name: "login", Source: fleet.SourceSSH, State: fleet.StateDenied, Why: "permission denied",
 		Load1: nan, CPUPercent: nan, MemPercent: nan, DiskPercent: nan})
 	p, d, _ := openPane(t, f)
 	names := func() []string {

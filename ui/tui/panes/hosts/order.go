@@ -7,9 +7,6 @@ import (
 	"github.com/macroa/macroa/core/fleet"
 )
 
-// stateDenied is a host that answered but refused the login.
-const stateDenied fleet.State = "denied"
-
 // rank orders the states problems first: what needs a person (a changed
 // key, a refused login, a host that does not answer, a key to trust),
 // then a firing alert, a warning, old news, never probed, the healthy.
@@ -17,7 +14,7 @@ func rank(s fleet.State) int {
 	switch s {
 	case fleet.StateRefused:
 		return 0
-	case stateDenied:
+	case fleet.StateDenied:
 		return 1
 	case fleet.StateUnreachable:
 		return 2

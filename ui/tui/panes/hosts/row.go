@@ -251,7 +251,7 @@ func newPaints(st kit.Styles) paints {
 		sel: kit.Painter(st.Selected), spark: kit.Painter(st.Info), warn: kit.Painter(st.Warning), err: kit.Painter(st.Error),
 		states: map[fleet.State]kit.Paint{}}
 	for _, s := range []fleet.State{fleet.StateOK, fleet.StateWarn, fleet.StateAlert, fleet.StateUnreachable,
-		fleet.StateStale, fleet.StateUntrusted, fleet.StateRefused, stateDenied, fleet.StateNew} {
+		fleet.StateStale, fleet.StateUntrusted, fleet.StateRefused, fleet.StateDenied, fleet.StateNew} {
 		ps.states[s] = kit.Painter(stateStyle(st, s))
 	}
 	return ps
@@ -275,7 +275,7 @@ func stateStyle(st kit.Styles, s fleet.State) lipgloss.Style {
 		return st.Success
 	case fleet.StateWarn, fleet.StateStale:
 		return st.Warning
-	case fleet.StateAlert, fleet.StateRefused, fleet.StateUnreachable, stateDenied:
+	case fleet.StateAlert, fleet.StateRefused, fleet.StateUnreachable, fleet.StateDenied:
 		return st.Error
 	case fleet.StateUntrusted:
 		return st.Accent

@@ -24,7 +24,7 @@ func downWithNumbers(state fleet.State) fleet.HostStatus {
 // colours of a current value, with its state word in a strong colour;
 // the detail view says as of when its values are.
 func TestOldNumbersMuted(t *testing.T) {
-	for _, state := range []fleet.State{fleet.StateUnreachable, fleet.StateRefused, fleet.StateUntrusted, fleet.StateStale, stateDenied} {
+	for _, state := range []fleet.State{fleet.StateUnreachable, fleet.StateRefused, fleet.StateUntrusted, fleet.StateStale, fleet.StateDenied} {
 		t.Run(string(state), func(t *testing.T) {
 			f := newFake(testNow)
 			f.hosts = []fleet.HostStatus{downWithNumbers(state)}

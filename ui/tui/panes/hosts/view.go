@@ -124,7 +124,7 @@ func (p *Pane) needWords() string {
 		one, plural string
 	}{
 		{fleet.StateUnreachable, " down", " down"},
-		{stateDenied, " login denied", " logins denied"},
+		{fleet.StateDenied, " login denied", " logins denied"},
 		{fleet.StateUntrusted, " key to trust", " keys to trust"},
 		{fleet.StateRefused, " key changed", " keys changed"},
 	} {
@@ -208,9 +208,9 @@ func seen(h *fleet.HostStatus, now time.Time) string { return seenText(h, now, s
 // not answer, "12s ago" for one that does.
 func seenText(h *fleet.HostStatus, now time.Time, width int) string {
 	switch {
-	case (h.State == fleet.StateUnreachable || h.State == stateDenied) && !h.Since.IsZero():
+	case (h.State == fleet.StateUnreachable || h.State == fleet.StateDenied) && !h.Since.IsZero():
 		word, at := "down", clock(now, h.Since)
-		if h.State == stateDenied {
+		if h.State == fleet.StateDenied {
 			word = "denied"
 		}
 		switch {
