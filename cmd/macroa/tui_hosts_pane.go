@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/store"
 	hostspane "github.com/macroa/macroa/ui/tui/panes/hosts"
@@ -13,7 +14,8 @@ import (
 // queue, which every shell command typed there goes through.
 type hostsPane struct {
 	*app.HostsService
-	a *app.App
+	a   *app.App
+	cfg *configWatch // nil: config.toml is not watched
 }
 
 // newHostsPane is the hosts pane's service; nil (the pane then says the
@@ -23,7 +25,11 @@ func newHostsPane(a *app.App) hostspane.Service {
 	if err != nil {
 		return nil
 	}
-	return hostsPane{HostsService: h, a: a}
+	p := hostsPane{HostsService: h, a: a}
+	if cfg, err := a.Config(); err == nil {
+		p.cfg = newConfigWatch(cfg.FilePath, config.LoadDefault)
+	}
+	return p
 }
 
 // RunShell proposes the command to the approval queue as the person's.
@@ -40,3 +46,4 @@ func (h hostsPane) Polling(ctx context.Context) (hostspane.Polling, error) {
 // The warning about a changed key says where the old key is and how to
 // remove it: the fleet's KeyRemedy, through the embedded service.
 var _ hostspane.KeyRemedies = hostsPane{}
+var _ hostspane.ConfigProblems = hostsPane{}

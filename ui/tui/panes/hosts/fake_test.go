@@ -33,6 +33,7 @@ type fakeFleet struct {
 	reads   []string          // the hosts History was asked for, in order
 	scanErr map[string]error  // what ScanKey returns for a host that does not answer
 	remedy  map[string]string // KeyRemedy's answer by host
+	config  string            // why config.toml does not load
 }
 
 func newFake(now time.Time) *fakeFleet {
@@ -137,6 +138,12 @@ func (f *fakeFleet) ScanKey(ctx context.Context, name string) (fleet.KeyInfo, er
 		}
 	}
 	return fleet.KeyInfo{}, fmt.Errorf("no host %q", name)
+}
+
+func (f *fakeFleet) ConfigProblem(ctx context.Context) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.config
 }
 
 func (f *fakeFleet) KeyRemedy(ctx context.Context, name string) (string, error) {

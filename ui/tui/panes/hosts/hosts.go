@@ -12,7 +12,9 @@
 // polls them in another process), when this process probed one
 // (HostProbed) and after the pane's own actions; an alert that fires or
 // clears is a toast, whichever process saw it. A one-second tick that
-// does no I/O moves the "12 s ago" ages while the pane is drawn.
+// does no I/O moves the "12s ago" ages while the pane is drawn. When
+// config.toml no longer loads, the header says so: the fleet keeps the
+// hosts it read before.
 package hosts
 
 import (
@@ -61,6 +63,12 @@ type Service interface {
 // paragraph, for the warning.
 type KeyRemedies interface {
 	KeyRemedy(ctx context.Context, name string) (string, error)
+}
+
+// ConfigProblems is what a service may add: why config.toml no longer
+// loads ("" when it does); the fleet then keeps the hosts read before.
+type ConfigProblems interface {
+	ConfigProblem(ctx context.Context) string
 }
 
 // Polling is which process polls the hosts.
@@ -113,6 +121,9 @@ type Pane struct {
 	list    kit.List
 	loaded  bool
 	loadErr string
+	// configErr is why config.toml no longer loads: the hosts shown are
+	// those read before.
+	configErr string
 
 	q kit.Queries[kind]
 	// loading says a read of the list is in flight; again that a full
@@ -225,6 +236,7 @@ type (
 		history map[string][]fleet.Sample
 		firing  []fleet.Alert
 		polling *Polling
+		config  string // why config.toml does not load
 		err     error
 	}
 	detailMsg struct {
@@ -278,6 +290,9 @@ func (p *Pane) read(only map[string]bool) tea.Cmd {
 		m.firing, _ = svc.Alerts(ctx, "", false, alertLimit)
 		if pl, err := svc.Polling(ctx); err == nil {
 			m.polling = &pl
+		}
+		if cp, ok := svc.(ConfigProblems); ok {
+			m.config = cp.ConfigProblem(ctx)
 		}
 		return m
 	})
@@ -385,7 +400,7 @@ func (p *Pane) applyList(m listMsg) tea.Cmd {
 			history[n] = s
 		}
 	}
-	p.hosts, p.history, p.polling, p.loaded, p.loadErr = m.hosts, history, m.polling, true, ""
+	p.hosts, p.history, p.polling, p.loaded, p.loadErr, p.configErr = m.hosts, history, m.polling, true, "", m.config
 	p.narrow(keep)
 	return tea.Batch(next, p.watch.seen(p, m.firing), p.startTick())
 }

@@ -128,3 +128,23 @@ func TestHeaderSaysWhatWaits(t *testing.T) {
 		t.Fatalf("badge %q, urgent %v", b, p.UrgentBadge())
 	}
 }
+
+// TestHeaderSaysConfigBroken: when config.toml no longer loads, the
+// header says so (the hosts shown are those read before) until it loads
+// again.
+func TestHeaderSaysConfigBroken(t *testing.T) {
+	p, f, d, _ := newTestPane(t)
+	f.mu.Lock()
+	f.config = "config.toml: line 3: expected '=' after a key"
+	f.mu.Unlock()
+	d.Send(changed())
+	v := tuitest.Screen(t, p, 120, 20)
+	tuitest.RequireContains(t, v, "config.toml does not load, showing the hosts read before: config.toml: line 3: expected '=' after a key")
+	f.mu.Lock()
+	f.config = ""
+	f.mu.Unlock()
+	d.Send(changed())
+	if v := tuitest.Screen(t, p, 120, 20); strings.Contains(v, "does not load") {
+		t.Fatalf("the warning stayed after the file loads again:\n%s", v)
+	}
+}

@@ -67,6 +67,9 @@ func (p *Pane) header(width int) string {
 	if !p.loaded {
 		return p.st.Accent.Render(kit.Fit("hosts", width))
 	}
+	if p.configErr != "" {
+		return p.st.Warning.Render(kit.Fit("config.toml does not load, showing the hosts read before: "+kit.SafeLine(p.configErr), width))
+	}
 	count := kit.Count(len(p.hosts)) + " hosts"
 	if len(p.hosts) == 1 {
 		count = "1 host"
