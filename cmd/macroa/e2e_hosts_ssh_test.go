@@ -36,7 +36,8 @@ func TestHostsOverSSH(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "untrusted") || !strings.Contains(r.stdout, fp) {
 		t.Fatalf("status of an untrusted host: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	expect(t, s.run("", env, "run", "disk usage on web1"), 0, "macroa hosts trust web1")
+	// Nothing current from an untrusted host is a failure, saying what to do.
+	expect(t, s.run("", env, "run", "disk usage on web1"), 1, "macroa hosts trust web1")
 
 	// Without a terminal, trust refuses unless the fingerprint is named.
 	r = s.run("", env, "hosts", "trust", "web1")
