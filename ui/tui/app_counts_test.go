@@ -53,7 +53,7 @@ func TestTabsShrinkToShortNamesFirst(t *testing.T) {
 	a, _ := sixPanes(t, 120, 30)
 	a.Update(tuitest.Key("alt+4"))
 	top := tuitest.Lines(a.render())[0]
-	for _, want := range []string{"2 sessi", "4 approvals 2", "6 audit"} {
+	for _, want := range []string{"2 ses ", "3 sch ", "4 approvals 2", "6 aud "} {
 		if !strings.Contains(top, want) {
 			t.Errorf("tabs %q lack %q", top, want)
 		}

@@ -138,7 +138,8 @@ func (a *App) tabs(rest []int, w, h int) string {
 	// First each shrinks to its number and a short name, then, where
 	// that is still too wide, to its number only.
 	for _, short := range []func(k int) string{
-		func(k int) string { return a.shortTab(rest[k]) },
+		func(k int) string { return a.shortTab(rest[k], shortTabW) },
+		func(k int) string { return a.shortTab(rest[k], shortestTabW) },
 		func(k int) string { return fmt.Sprintf(" %d ", rest[k]+1) },
 	} {
 		for _, k := range order {
@@ -186,16 +187,20 @@ func (a *App) tabLabel(i int) string {
 // shortTab is a side pane's tab shrunk: its number, its name cut to a
 // few cells and its badge when that is a count of what asks for a
 // person.
-func (a *App) shortTab(i int) string {
-	label := fmt.Sprintf(" %d %s ", i+1, ansi.Truncate(string(a.panes[i].ID()), shortTabW, ""))
+func (a *App) shortTab(i, cells int) string {
+	label := fmt.Sprintf(" %d %s ", i+1, ansi.Truncate(string(a.panes[i].ID()), cells, ""))
 	if u, ok := a.panes[i].(UrgentBadger); ok && u.UrgentBadge() {
 		label += "!" + strings.Fields(badge(a.panes[i]))[0] + " "
 	}
 	return label
 }
 
-// shortTabW is the cells of a pane's name on a shrunk tab.
-const shortTabW = 5
+// shortTabW is the cells of a pane's name on a shrunk tab, shortestTabW
+// on one shrunk further.
+const (
+	shortTabW    = 5
+	shortestTabW = 3
+)
 
 // titleOf is a pane's title as drawn: it may hold a session's name, which
 // can hold bidi controls, so it is made printable on one line.
