@@ -116,6 +116,9 @@ func (s Stream) String() string {
 type Line struct {
 	Stream Stream
 	Text   string
+	// Cut: the stream reached its limit with this line; nothing more of
+	// it follows, though the command may still be printing.
+	Cut bool
 }
 
 // maxPending is how many bytes of a line without a newline are held before
@@ -209,6 +212,6 @@ func (f *lineFeed) emit(b []byte) {
 	}
 	f.sent += n
 	if s != "" {
-		f.on(Line{Stream: f.stream, Text: s})
+		f.on(Line{Stream: f.stream, Text: s, Cut: f.full})
 	}
 }

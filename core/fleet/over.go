@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -22,17 +23,26 @@ func (p transportProber) Probe(ctx context.Context) (probe.Snapshot, error) {
 	if d, ok := ctx.Deadline(); ok {
 		timeout = max(time.Until(d), time.Millisecond)
 	}
-	out, err := p.t.Run(ctx, hosts.Command{Argv: []string{"sh", "-c", probe.Script}}, timeout)
+	// A host printing without end is stopped as soon as it passes
+	// MaxOutput, not at the timeout.
+	runCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	printed := 0
+	out, err := p.t.Stream(runCtx, hosts.Command{Argv: []string{"sh", "-c", probe.Script}}, timeout, func(l hosts.Line) {
+		if printed += len(l.Text); printed > probe.MaxOutput || l.Cut && l.Stream == hosts.Stdout {
+			stop(errTooLarge)
+		}
+	})
 	switch {
+	case context.Cause(runCtx) == errTooLarge || out.Truncated || len(out.Stdout) > probe.MaxOutput:
+		return probe.Snapshot{}, fmt.Errorf("the probe printed more than %d KB: refused", probe.MaxOutput>>10)
 	case err != nil:
 		return probe.Snapshot{}, err
 	case out.TimedOut || out.Canceled:
-		if ctx.Err() != nil {
-			return probe.Snapshot{}, fmt.Errorf("the probe did not finish: %w", context.Cause(ctx))
+		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return probe.Snapshot{}, errors.New("the probe was cancelled")
 		}
-		return probe.Snapshot{}, fmt.Errorf("the probe did not finish in %s", timeout.Round(time.Millisecond))
-	case out.Truncated || len(out.Stdout) > probe.MaxOutput:
-		return probe.Snapshot{}, fmt.Errorf("the probe printed more than %d bytes: refused", probe.MaxOutput)
+		return probe.Snapshot{}, fmt.Errorf("the probe did not finish in %s", timeout.Round(100*time.Millisecond))
 	case out.ExitCode != 0:
 		return probe.Snapshot{}, fmt.Errorf("the probe exited with %d: %s", out.ExitCode, firstLine(out.Stderr))
 	}
@@ -42,6 +52,8 @@ func (p transportProber) Probe(ctx context.Context) (probe.Snapshot, error) {
 	}
 	return snap, nil
 }
+
+var errTooLarge = errors.New("the probe's output is too large")
 
 // firstLine is the first non-blank line of s, cut short.
 func firstLine(s string) string {

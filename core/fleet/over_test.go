@@ -34,15 +34,23 @@ func TestProbeOverLocal(t *testing.T) {
 // bigOutput is this machine answering with more than a probe may print.
 type bigOutput struct{ hosts.Local }
 
-func (b bigOutput) Run(ctx context.Context, _ hosts.Command, timeout time.Duration) (hosts.Output, error) {
-	return b.Local.Run(ctx, hosts.Command{Argv: []string{"sh", "-c", "head -c 70000 /dev/zero | tr '\\0' x"}}, timeout)
+func (b bigOutput) Stream(ctx context.Context, _ hosts.Command, timeout time.Duration, on func(hosts.Line)) (hosts.Output, error) {
+	return b.Local.Stream(ctx, hosts.Command{Argv: []string{"sh", "-c", "head -c 70000 /dev/zero | tr '\\0' x"}}, timeout, on)
+}
+
+// endless is a host printing without end: the probe stops it at the
+// limit, long before its time is up.
+type endless struct{ hosts.Local }
+
+func (b endless) Stream(ctx context.Context, _ hosts.Command, timeout time.Duration, on func(hosts.Line)) (hosts.Output, error) {
+	return b.Local.Stream(ctx, hosts.Command{Argv: []string{"yes", "@@macroa:load"}}, timeout, on)
 }
 
 // slowAnswer is this machine answering after the probe's time is up.
 type slowAnswer struct{ hosts.Local }
 
-func (b slowAnswer) Run(ctx context.Context, _ hosts.Command, timeout time.Duration) (hosts.Output, error) {
-	return b.Local.Run(ctx, hosts.Command{Argv: []string{"sleep", "5"}}, timeout)
+func (b slowAnswer) Stream(ctx context.Context, _ hosts.Command, timeout time.Duration, on func(hosts.Line)) (hosts.Output, error) {
+	return b.Local.Stream(ctx, hosts.Command{Argv: []string{"sleep", "5"}}, timeout, on)
 }
 
 func TestProbeOverRefuses(t *testing.T) {
@@ -54,7 +62,8 @@ func TestProbeOverRefuses(t *testing.T) {
 	}{
 		{"output over the limit", bigOutput{hosts.Local{MaxOutput: probe.MaxOutput * 2}}, 30 * time.Second, "more than"},
 		{"output cut by the transport", bigOutput{}, 30 * time.Second, "more than"},
-		{"no answer in time", slowAnswer{}, 300 * time.Millisecond, "did not finish"},
+		{"output without end", endless{}, time.Hour, "more than 64 KB"},
+		{"no answer in time", slowAnswer{}, 300 * time.Millisecond, "did not finish in 300ms"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
