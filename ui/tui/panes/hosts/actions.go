@@ -83,12 +83,14 @@ func (p *Pane) trustKey(h *fleet.HostStatus) tea.Cmd {
 	if p.svc == nil {
 		return nil
 	}
-	seq, svc, name := p.q.Next(kindScan), p.svc, h.Name
+	seq, svc, name, refused := p.q.Next(kindScan), p.svc, h.Name, h.State == fleet.StateRefused
 	p.scanning = name
 	return kit.Query(probeTimeout, func(ctx context.Context) tea.Msg {
 		info, err := svc.ScanKey(ctx, name)
 		m := scannedMsg{seq: seq, name: name, info: info, err: err}
-		if err == nil && info.Changed {
+		// The remedy is read from the known_hosts files: it is there for
+		// a known changed key even when the host does not answer now.
+		if (err == nil && info.Changed) || (err != nil && refused) {
 			if kr, ok := svc.(KeyRemedies); ok {
 				m.remedy, _ = kr.KeyRemedy(ctx, name) // without it the warning says less
 			}
@@ -113,7 +115,7 @@ func (p *Pane) scanned(m scannedMsg) tea.Cmd {
 		if h, ok := p.host(m.name); ok && h.State == fleet.StateRefused {
 			// The host does not answer now, but its key is known to have
 			// changed: the warning, with what the last probe saw.
-			p.prompt, p.target, p.remedy = keyWarned, m.name, ""
+			p.prompt, p.target, p.remedy = keyWarned, m.name, m.remedy
 			p.key = fleet.KeyInfo{Host: h.Name, Address: h.Address, Type: h.KeyType, Fingerprint: h.Fingerprint, Known: true, Changed: true}
 			return nil
 		}

@@ -165,6 +165,16 @@ func TestTrust(t *testing.T) {
 			t.Fatalf("a changed key led to calls %q, want only the scan", got)
 		}
 	})
+	// A changed key of a host that does not answer now: the warning still
+	// shows, with the remedy read from the files.
+	t.Run("changed and down", func(t *testing.T) {
+		p, f, d, _ := newTestPane(t)
+		f.scanErr = map[string]error{"bastion": errors.New("no answer in 10s")}
+		f.remedy = map[string]string{"bastion": "The old key is at /home/me/.macroa/known_hosts:3."}
+		selectHost(t, p, d, "bastion")
+		d.Press("t")
+		tuitest.RequireContains(t, tuitest.Screen(t, p, 120, 40), "WARNING", "CHANGED", "The old key is at /home/me/.macroa/known_hosts:3.")
+	})
 	t.Run("trusted already", func(t *testing.T) {
 		p, f, d, _ := newTestPane(t)
 		selectHost(t, p, d, "web1")
