@@ -58,6 +58,9 @@ func (p *Pane) detailFooter(width int) []string {
 	if p.prompt != browse {
 		return p.footer(width)
 	}
+	if p.scanning != "" {
+		return []string{p.fetchingLine(width)}
+	}
 	var hints []kit.Hint
 	if k := p.KeyLabel("probe"); k != "?" {
 		hints = append(hints, kit.Hint{Text: k + " probe", Drop: 1})

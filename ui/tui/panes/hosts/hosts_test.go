@@ -203,6 +203,7 @@ func TestTrust(t *testing.T) {
 	t.Run("fetching ends", func(t *testing.T) {
 		p, _, d, _ := newTestPane(t)
 		selectHost(t, p, d, "newbox")
+		d.Press("enter") // from the details too
 		cmd, _ := p.HandleKey(tuitest.Key("t"))
 		tuitest.RequireContains(t, tuitest.Screen(t, p, 120, 40), "fetching newbox's key…")
 		d.Run(cmd)

@@ -176,7 +176,7 @@ func (p *Pane) footer(width int) []string {
 		return []string{f}
 	}
 	if p.scanning != "" {
-		return []string{p.st.Accent.Render(kit.Fit("fetching "+kit.SafeLine(p.scanning)+"'s key…", width))}
+		return []string{p.fetchingLine(width)}
 	}
 	var hints []kit.Hint
 	add := func(action, what string, drop int) {
@@ -191,6 +191,11 @@ func (p *Pane) footer(width int) []string {
 	add("order", "sort", 5)
 	add("search", "filter", 6)
 	return []string{p.st.Muted.Render(kit.FitHints(width, "", hints, ""))}
+}
+
+// fetchingLine says a host's key is being fetched, until it answers.
+func (p *Pane) fetchingLine(width int) string {
+	return p.st.Accent.Render(kit.Fit("fetching "+kit.SafeLine(p.scanning)+"'s key…", width))
 }
 
 // mark puts the selection marker on a row (whose first two cells are
