@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -141,6 +142,11 @@ func TestHostsOverSSH(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "refused") || !strings.Contains(r.stdout, remedy) ||
 		strings.Contains(r.stdout, "(check it, then") {
 		t.Fatalf("status after the key changed: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = s.run("", env, "hosts", "status", "web1", "--json")
+	var reports []statusReport
+	if err := json.Unmarshal([]byte(r.stdout), &reports); err != nil || len(reports) != 1 || reports[0].Remedy != remedy {
+		t.Fatalf("status --json after the key changed: %v\n%s", err, r.stdout)
 	}
 	r = s.run("", env, "hosts", "exec", "web1", "--", "true")
 	if r.code == 0 || !strings.Contains(r.stderr, "CHANGED") || !strings.Contains(r.stderr, remedy) {

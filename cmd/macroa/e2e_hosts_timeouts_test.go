@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
@@ -95,5 +96,11 @@ func TestHostsTimeouts(t *testing.T) {
 	r = s.macroa("hosts", "exec", "slow", "--timeout", "1s", "--", "true")
 	if r.code != 255 || r.elapsed > within || !strings.Contains(r.stderr, "slow | macroa: did not finish in 1s (the limit: --timeout)") {
 		t.Errorf("exec on a host whose login hangs: exit %d after %v\n%s", r.code, r.elapsed, r.stderr)
+	}
+	r = s.macroa("hosts", "exec", "slow", "--timeout", "1s", "--json", "--", "true")
+	var runs []execJSON
+	if err := json.Unmarshal([]byte(r.stdout), &runs); err != nil || r.code != 255 || len(runs) != 1 ||
+		runs[0].ExitCode != 255 || !strings.Contains(runs[0].Error, "did not finish in 1s") {
+		t.Errorf("exec --json on a host whose login hangs: exit %d, %v\n%s", r.code, err, r.stdout)
 	}
 }

@@ -94,8 +94,11 @@ what the gate denies ([policy] deny_commands, a disk wiped) is refused.`,
 				worst = max(worst, code)
 				if asJSON {
 					j := execJSON{Host: r.Host, ExitCode: code, Stdout: r.Output.Stdout, Stderr: r.Output.Stderr}
-					if r.Err != nil {
+					switch {
+					case r.Err != nil:
 						j.Error = oneSentence(r.Err.Error())
+					case r.Output.TimedOut:
+						j.Error = timedOut(limit)
 					}
 					js = append(js, j)
 					continue
