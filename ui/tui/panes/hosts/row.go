@@ -73,7 +73,8 @@ func (c layoutCols) metrics() int {
 
 // columns lays the list out at a width for the hosts loaded.
 func (p *Pane) columns(width int) layoutCols {
-	c := layoutCols{width: width, state: len("STATE"), name: len("NAME"), al: len("AL"), load: true, alerts: true, mem: true, disk: true}
+	// The state column always holds "probing…", so a probe moves no column.
+	c := layoutCols{width: width, state: ansi.StringWidth(probingWord), name: len("NAME"), al: len("AL"), load: true, alerts: true, mem: true, disk: true}
 	for i := range p.hosts {
 		h := &p.hosts[i]
 		c.state = max(c.state, ansi.StringWidth(p.stateWord(h)))
@@ -210,10 +211,13 @@ func (p *Pane) row(h *fleet.HostStatus, c layoutCols, now time.Time) string {
 	return kit.Fit(b.String(), c.width)
 }
 
+// probingWord is the state column of a host being probed.
+const probingWord = "probing…"
+
 // stateWord is the row's state: its word, or that a probe is under way.
 func (p *Pane) stateWord(h *fleet.HostStatus) string {
 	if p.probing[h.Name] {
-		return "probing…"
+		return probingWord
 	}
 	return kit.SafeLine(string(h.State))
 }
