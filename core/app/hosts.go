@@ -83,6 +83,7 @@ func (a *App) hostsService() (*HostsService, error) {
 		Redact:     func(s string) string { return redact.String(s, secrets...) },
 		Log:        a.logger(),
 	})
+	inv.polling = svc.Holding
 	a.hosts = &HostsService{Service: svc, inv: inv}
 	// Alerts go to the notification channels from the process that
 	// raised them.

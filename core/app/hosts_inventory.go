@@ -28,6 +28,10 @@ type inventory struct {
 	pool    *hosts.Pool
 	timeout time.Duration // a Prometheus query's bound
 	log     *slog.Logger
+	// polling says whether this process polls the hosts (set once the
+	// fleet is built): a [[prometheus]] source not listed yet is then read
+	// by its own entry's probe, else in the background.
+	polling func() bool
 
 	mu      sync.Mutex
 	stamp   fileStamp
@@ -149,7 +153,9 @@ func (i *inventory) entries() []fleet.HostEntry {
 		}
 		out = append(out, e)
 	}
+	polling := i.polling != nil && i.polling()
 	for _, src := range sources {
+		src.refresh(polling)
 		out = append(out, src.entries(taken)...)
 	}
 	return out

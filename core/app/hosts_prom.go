@@ -73,6 +73,39 @@ func (p *promSource) snapshot(ctx context.Context, instance string) (probe.Snaps
 	}
 }
 
+// refresh lists the source's targets in this process, so that every
+// process (a command as much as the daemon) knows them: on first use at
+// once, bounded by the timeout; later, while it is not listed, in the
+// background at most once per half interval, unless this process polls
+// (the source's own entry is probed then, and reads it).
+func (p *promSource) refresh(polling bool) {
+	p.mu.Lock()
+	listed, tried, busy := p.listed, !p.readAt.IsZero(), p.inflight != nil
+	due := time.Since(p.readAt) >= p.interval/2
+	p.mu.Unlock()
+	read := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), p.timeout())
+		defer cancel()
+		_, _ = p.snapshot(ctx, "") // what it found is kept; the entry's probe says it
+	}
+	switch {
+	case listed:
+	case !tried:
+		read() // joins a read under way
+	case busy || polling || !due:
+	default:
+		go read()
+	}
+}
+
+// timeout bounds one read of the whole source.
+func (p *promSource) timeout() time.Duration {
+	if p.src.Timeout > 0 {
+		return p.src.Timeout
+	}
+	return config.DefaultMonitorTimeout
+}
+
 // read lists the targets and reads them all.
 func (p *promSource) read(ctx context.Context) ([]prom.Target, map[string]prom.Reading, error) {
 	targets, err := p.src.Targets(ctx)
@@ -99,7 +132,10 @@ func (p *promSource) result(instance string) (probe.Snapshot, error) {
 		return probe.Snapshot{}, p.readErr
 	}
 	if instance == "" {
-		return probe.Snapshot{}, fmt.Errorf("Prometheus at %s lists %d targets now; they join as hosts", config.MaskURL(string(p.cfg.URL)), len(p.targets))
+		// The source's own entry stands for it only until it lists its
+		// targets: once it answered, it is no host to record.
+		return probe.Snapshot{}, fmt.Errorf("%w: Prometheus at %s answered and lists %d targets, each a host now",
+			fleet.ErrUnknownHost, config.MaskURL(string(p.cfg.URL)), len(p.targets))
 	}
 	for _, t := range p.targets {
 		if t.Instance != instance {

@@ -148,6 +148,15 @@ func (s *Service) runProbe(ctx context.Context, e HostEntry, hs *hostState, hold
 	if ctx.Err() != nil {
 		return HostStatus{}, ctx.Err() // stopping: nothing is written
 	}
+	if errors.Is(perr, ErrUnknownHost) {
+		// The entry is no host any more (a Prometheus source's own entry
+		// once it lists its targets): nothing is written, and its alerts
+		// clear at the next lease renewal.
+		s.mu.Lock()
+		s.missing[e.Name] = time.Time{}
+		s.mu.Unlock()
+		return HostStatus{}, fmt.Errorf("probe %s: %w", e.Name, perr)
+	}
 	if perr == nil {
 		snap = s.cleanNames(snap)
 	}
