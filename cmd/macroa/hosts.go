@@ -26,7 +26,12 @@ Their health is probed in one round trip (a POSIX shell, coreutils and
 
 A host's key is checked strictly, against ~/.ssh/known_hosts and Macroa's
 own known_hosts: a new host is trusted only once you saw its fingerprint
-(macroa hosts trust NAME), and a changed key is refused.`,
+(macroa hosts trust NAME), and a changed key is refused, with the file and
+line of the old key and the commands that remove it and trust the new one.
+
+Exit status: 0 success, 1 failure, 2 a usage error (a name that is no host
+among them); hosts exec passes on the remote command's status, 255 for a host
+not reached or a command out of time.`,
 		Example: `  macroa hosts add web1                      # an alias of ~/.ssh/config
   macroa hosts add db1 --address 10.0.0.5 --user ops --tag prod
   macroa hosts add --from-ssh-config
