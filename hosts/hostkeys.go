@@ -96,6 +96,11 @@ func (k HostKeys) Callback() (ssh.HostKeyCallback, error) {
 		}
 		err := known(hostname, remote, key)
 		var ke *knownhosts.KeyError
+		var re *knownhosts.RevokedError
+		if errors.As(err, &re) {
+			return &HostKeyRevokedError{Host: hostname, Key: key, Fingerprint: fp,
+				At: KnownKey{File: re.Revoked.Filename, Line: re.Revoked.Line}}
+		}
 		if errors.As(err, &ke) {
 			if len(ke.Want) == 0 {
 				return &UnknownHostError{Host: hostname, Key: key, Fingerprint: fp}

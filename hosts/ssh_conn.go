@@ -86,10 +86,10 @@ func (h *SSHHost) conn(ctx context.Context) (*sshConn, error) {
 	}
 }
 
-// needsPerson: a host key unknown or changed, or no key accepted.
+// needsPerson: a host key unknown, changed or revoked, or no key accepted.
 func needsPerson(err error) bool {
 	return errors.As(err, new(*UnknownHostError)) || errors.As(err, new(*HostKeyChangedError)) ||
-		errors.As(err, new(*AuthError))
+		errors.As(err, new(*HostKeyRevokedError)) || errors.As(err, new(*AuthError))
 }
 
 func (h *SSHHost) keepalive() time.Duration {

@@ -39,7 +39,11 @@ func (h *SSHHost) handshake(ctx context.Context, cb ssh.HostKeyCallback, algos [
 		raw.Close()
 		var unknown *UnknownHostError
 		var changed *HostKeyChangedError
+		var revoked *HostKeyRevokedError
 		switch {
+		case errors.As(err, &revoked):
+			revoked.Name = h.Label
+			return nil, revoked
 		case errors.As(err, &changed):
 			changed.Name = h.Label
 			return nil, changed
@@ -72,7 +76,7 @@ func (h *SSHHost) rawConn(ctx context.Context) (net.Conn, error) {
 				if errors.As(err, &ue) {
 					err = ue.Err // said once, by this host's own UnreachableError
 				}
-				return nil, fmt.Errorf("through %s: %w", h.Jump.Label, err)
+				return nil, throughJump(h.Jump.Label, err)
 			}
 			raw, err := jc.client.DialContext(ctx, "tcp", h.Address)
 			if err == nil {

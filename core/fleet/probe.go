@@ -235,6 +235,7 @@ type result struct {
 	state            State // unreachable, untrusted, refused, denied; "" when it answered
 	failure          string
 	fingerprint, key string
+	said             bool // failure says why untrusted or refused: no key of its own to show
 }
 
 func (r *result) classify() {
@@ -244,7 +245,25 @@ func (r *result) classify() {
 	var unknown *hosts.UnknownHostError
 	var changed *hosts.HostKeyChangedError
 	var denied *hosts.AuthError
+	var jump *hosts.JumpKeyError
+	var revoked *hosts.HostKeyRevokedError
 	switch {
+	case errors.As(r.err, &jump):
+		// A jump host's key: its words name the jump host, and its
+		// fingerprint is not this host's.
+		r.state, r.said = StateRefused, true
+		if errors.As(jump.Err, &unknown) {
+			r.state = StateUntrusted
+		}
+		r.failure = r.trimFailure(r.err.Error())
+		return
+	case errors.As(r.err, &revoked):
+		r.state, r.said, r.fingerprint = StateRefused, true, revoked.Fingerprint
+		if revoked.Key != nil {
+			r.key = revoked.Key.Type()
+		}
+		r.failure = r.trimFailure(r.err.Error()) // the key is revoked, and where
+		return
 	case errors.As(r.err, &changed):
 		r.state, r.fingerprint = StateRefused, changed.Fingerprint
 		if changed.Key != nil {
@@ -301,6 +320,10 @@ func oneLine(s string) string {
 // decide is the host's state after a probe, and why in one line; next
 // is when the poller tries an unreachable host again (zero: not known).
 func (s *Service) decide(r result, out Outcome, since, next time.Time) (State, string) {
+	switch {
+	case r.said && (r.state == StateRefused || r.state == StateUntrusted):
+		return r.state, r.failure
+	}
 	switch r.state {
 	case StateRefused:
 		return StateRefused, fmt.Sprintf("host key CHANGED (now %s %s): refused", r.key, r.fingerprint)
