@@ -32,8 +32,8 @@ poller ran since), is probed now, and --probe probes every host now. A host
 whose key changed shows where the old key is and the commands that remove it
 and trust the new one, to run if the change is expected.
 
-Exits 1 when a host asked about is unreachable, refused (its key changed) or
-untrusted; 2 for a name that is no host.`,
+Exits 1 when a host asked about is unreachable, refused (its key changed),
+untrusted or denied (its login refused); 2 for a name that is no host.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			svc, err := openHosts(ctx, a)
@@ -113,7 +113,7 @@ type diskUse struct {
 
 func (r statusReport) bad() bool {
 	switch fleet.State(r.State) {
-	case fleet.StateUnreachable, fleet.StateRefused, fleet.StateUntrusted:
+	case fleet.StateUnreachable, fleet.StateRefused, fleet.StateUntrusted, fleet.StateDenied:
 		return true
 	}
 	return r.Error != ""
