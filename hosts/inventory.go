@@ -40,6 +40,9 @@ type Host struct {
 	Prometheus    string        // a Prometheus server's URL reporting this host, "" none
 	Instance      string        // its instance label there
 	Origin        string        // OriginConfig, OriginSSHConfig, OriginJump or OriginLocal
+	// Refused says why ~/.ssh/config's settings for its address cannot be
+	// used (SSHConfig.CheckAlias): it is not connected to; "" usable.
+	Refused string
 }
 
 // Addr is HostName:Port, what is dialled.
@@ -98,6 +101,9 @@ func ResolveAlias(alias string, ssh *SSHConfig) Host {
 // fromSSHConfig is what ~/.ssh/config says of alias, over the defaults.
 func fromSSHConfig(alias string, ssh *SSHConfig) Host {
 	h := Host{Address: alias, HostName: alias, Port: DefaultSSHPort, User: localUser()}
+	if err := ssh.CheckAlias(alias); err != nil {
+		h.Refused = err.Error()
+	}
 	home := homeOf(ssh)
 	if v := ssh.Get(alias, "HostName"); v != "" {
 		h.HostName = expandTokens(v, alias, "", home)

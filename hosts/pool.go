@@ -77,6 +77,9 @@ func (p *Pool) build(h Host, key string, depth int) (*SSHHost, error) {
 	if depth > maxJumps {
 		return nil, fmt.Errorf("%s: ProxyJump goes through more than %d hosts (a loop?)", h.Name, maxJumps)
 	}
+	if h.Refused != "" {
+		return nil, errors.New(h.Refused)
+	}
 	if h.HostName == "" || h.Port == 0 {
 		return nil, fmt.Errorf("%s: no address to connect to", h.Name)
 	}

@@ -192,6 +192,14 @@ func importSSHHosts(cmd *cobra.Command, a *app.App, f hostFlags, aliases []strin
 			}
 			skipped = append(skipped, fmt.Sprintf("%s: not a host name (a-z, 0-9, '.', '_', '-'); add it with macroa hosts add NAME --address ALIAS", quoteName(al)))
 			continue
+		case sc.CheckAlias(al) != nil:
+			// Its settings are what config.toml refuses, or need a
+			// ProxyCommand Macroa does not run.
+			if explicit {
+				return usageErr("%s (nothing more was added)", oneSentence(sc.CheckAlias(al).Error()))
+			}
+			skipped = append(skipped, oneSentence(sc.CheckAlias(al).Error()))
+			continue
 		}
 		h, err := f.entry(al, al)
 		if err != nil {
