@@ -19,7 +19,9 @@
 //
 // Everything Prometheus returns is untrusted: label values are cleaned of
 // escape sequences and controls before they enter a snapshot, answers are
-// bounded in size (MaxResponse) and time (Source.Timeout), and a server
-// that is down, slow, or answers garbage or an error gives one sentence
-// naming its URL with any credentials masked.
+// bounded in size (MaxResponse) and time (Source.Timeout), a redirect is
+// followed only within the configured scheme, host and port (the query,
+// and any credentials, never reach another server: RedirectError), and a
+// server that is down, slow, or answers garbage or an error gives one
+// sentence naming its URL with any credentials masked.
 package prom
