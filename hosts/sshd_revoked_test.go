@@ -48,4 +48,11 @@ func TestSSHDRevokedHostKey(t *testing.T) {
 	if _, down := tr.(*SSHHost).Unreachable(); down {
 		t.Fatal("a revoked key marked the host unreachable (retried after a backoff)")
 	}
+	keys := HostKeys{Files: []string{file}}
+	if at, ok := keys.RevokedAt(ssh.FingerprintSHA256(s.HostKey)); !ok || at != (KnownKey{File: file, Line: 2}) {
+		t.Errorf("RevokedAt: %v %v, want %s:2", at, ok, file)
+	}
+	if at, ok := keys.RevokedAt("SHA256:other"); ok {
+		t.Errorf("another key revoked at %v", at)
+	}
 }

@@ -33,4 +33,9 @@ func TestHostsRevokedKeyRefused(t *testing.T) {
 		!strings.Contains(r.stdout, file+":1") || strings.Contains(r.stdout, "unreachable") {
 		t.Errorf("status of a host whose key is revoked: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// No remedy of a changed key: removing a line and trusting the key
+	// again would not help.
+	if strings.Contains(r.stdout, "ssh-keygen -R") || !strings.Contains(r.stdout, "never trusted") {
+		t.Errorf("a revoked key's remedy:\n%s", r.stdout)
+	}
 }

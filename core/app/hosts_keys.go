@@ -39,11 +39,18 @@ func (h *HostsService) TrustFile() string { return h.inv.keys.Own }
 
 // KeyRemedy says, for the host called name whose key changed, where its
 // old key is and the commands that remove it and trust the new one: the
-// words hosts.HostKeyChangedError carries, read from the files now.
-func (h *HostsService) KeyRemedy(_ context.Context, name string) (string, error) {
+// words hosts.HostKeyChangedError carries, read from the files now. A key
+// refused for being revoked has no such remedy: it says where it is
+// revoked.
+func (h *HostsService) KeyRemedy(ctx context.Context, name string) (string, error) {
 	hh, err := h.inv.host(name)
 	if err != nil {
 		return "", err
+	}
+	if st, err := h.Status(ctx, name); err == nil && st.Fingerprint != "" {
+		if at, ok := h.inv.keys.RevokedAt(st.Fingerprint); ok {
+			return hosts.RevokedKeyRemedy(at), nil
+		}
 	}
 	at, err := h.inv.keys.KnownAt(hh.Addr())
 	if err != nil {
