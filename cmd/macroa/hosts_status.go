@@ -213,8 +213,10 @@ func printStatusReports(out io.Writer, rs []statusReport, now time.Time) {
 		}
 		switch {
 		case r.Remedy != "":
-			line("key", r.Fingerprint+" (CHANGED)")
-			line("if expected", r.Remedy)
+			if r.Fingerprint != "" {
+				line("key now", r.Fingerprint)
+			}
+			line("what to do", r.Remedy)
 		case r.Fingerprint != "":
 			line("key", r.Fingerprint+" (check it, then: macroa hosts trust "+r.Name+")")
 		}

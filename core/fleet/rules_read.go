@@ -66,7 +66,7 @@ func readings(o Observation, th config.Alerts) ([]reading, map[Rule]bool) {
 	switch {
 	case o.KeyChanged:
 		measured[RuleHostKey] = true
-		r := flag(hostKey, true, "the host key CHANGED: refused until a person checks it")
+		r := flag(hostKey, true, "the host key is refused (changed, or revoked): nothing runs there until a person checks it")
 		r.fireAfter = 1
 		out = append(out, r)
 		return out, measured
