@@ -21,6 +21,7 @@ type hostsService interface {
 	Trust(ctx context.Context, name, fingerprint string) error
 	TrustFile() string
 	KeyRemedy(ctx context.Context, name string) (string, error)
+	KeysChangedSince(t time.Time) bool
 	Transport(name string) (hosts.Transport, error)
 }
 

@@ -28,7 +28,8 @@ func newHostsStatusCmd(a *app.App) *cobra.Command {
 		Long: `Per host: its state and why, load, CPU, memory, the disks over 80%, failed
 units and the alerts firing, as the poller (the daemon, or an open cockpit)
 last saw them; a host never probed, or whose last probe is stale (no
-poller ran since), is probed now, and --probe probes every host now. A host
+poller ran since), or waiting for a key while the known_hosts files changed
+since, is probed now, and --probe probes every host now. A host
 whose key changed shows where the old key is and the commands that remove it
 and trust the new one, to run if the change is expected.
 
@@ -132,7 +133,8 @@ func statusReports(ctx context.Context, svc hostsService, list []fleet.HostStatu
 		go func() {
 			defer wg.Done()
 			st, err := byName[n], error(nil)
-			if fresh || st.State == fleet.StateNew || st.State == fleet.StateStale {
+			waiting := st.State == fleet.StateUntrusted || st.State == fleet.StateRefused
+			if fresh || st.State == fleet.StateNew || st.State == fleet.StateStale || waiting && svc.KeysChangedSince(st.ProbedAt) {
 				pctx, cancel := context.WithTimeout(ctx, probeWait)
 				st, err = svc.ProbeNow(pctx, n)
 				cancel()
@@ -203,7 +205,12 @@ func printStatusReports(out io.Writer, rs []statusReport, now time.Time) {
 		if r.Why != "" {
 			head += "  (" + oneSentence(r.Why) + ")"
 		}
-		if !r.LastSeen.IsZero() {
+		answered := false
+		switch fleet.State(r.State) {
+		case fleet.StateOK, fleet.StateWarn, fleet.StateAlert:
+			answered = true
+		}
+		if !r.LastSeen.IsZero() && answered {
 			head += "  seen " + span(now.Sub(r.LastSeen)) + " ago"
 		}
 		fmt.Fprintln(out, cell(head))
@@ -219,6 +226,10 @@ func printStatusReports(out io.Writer, rs []statusReport, now time.Time) {
 			line("what to do", r.Remedy)
 		case r.Fingerprint != "":
 			line("key", r.Fingerprint+" (check it, then: macroa hosts trust "+r.Name+")")
+		}
+		if !answered && !r.LastSeen.IsZero() && len(r.Load) == 3 {
+			// What follows is the last probe that answered, not now.
+			line("last known", r.LastSeen.Local().Format("15:04:05")+" ("+span(now.Sub(r.LastSeen))+" ago)")
 		}
 		if len(r.Load) == 3 {
 			v := fmt.Sprintf("%.2f %.2f %.2f", r.Load[0], r.Load[1], r.Load[2])

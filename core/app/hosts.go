@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -22,7 +23,8 @@ import (
 // the hosts lease polls (Start, in the daemon or a cockpit).
 type HostsService struct {
 	*fleet.Service
-	inv *inventory
+	inv     *inventory
+	timeout time.Duration // [monitor] timeout: one probe's bound
 }
 
 // SetRole says what this process is, fleet.RoleDaemon or
@@ -84,7 +86,7 @@ func (a *App) hostsService() (*HostsService, error) {
 		Log:        a.logger(),
 	})
 	inv.polling = svc.Holding
-	a.hosts = &HostsService{Service: svc, inv: inv}
+	a.hosts = &HostsService{Service: svc, inv: inv, timeout: time.Duration(a.cfg.File.Monitor.Timeout)}
 	// Alerts go to the notification channels from the process that
 	// raised them.
 	a.startNotify(a.cfg)
@@ -183,5 +185,14 @@ func (h *HostsService) Trust(ctx context.Context, name, fingerprint string) erro
 	if fp := ssh.FingerprintSHA256(key); fp != fingerprint {
 		return fmt.Errorf("%w (now %s %s)", ErrKeyNotChecked, key.Type(), fp)
 	}
-	return h.inv.keys.Trust(hh.Addr(), key)
+	if err := h.inv.keys.Trust(hh.Addr(), key); err != nil {
+		return err
+	}
+	// The status says untrusted until the next probe: probe now, so every
+	// front end sees the host as it is. Its outcome is the host's, not
+	// the trust's.
+	pctx, cancel := context.WithTimeout(ctx, max(h.timeout, time.Second))
+	defer cancel()
+	_, _ = h.ProbeNow(pctx, name)
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/hosts"
@@ -57,4 +58,15 @@ func (h *HostsService) KeyRemedy(ctx context.Context, name string) (string, erro
 		return "", err
 	}
 	return hosts.ChangedKeyRemedy(name, hh.Addr(), at), nil
+}
+
+// KeysChangedSince says a known_hosts file Macroa reads changed after t,
+// so a host refused or untrusted before may be trusted now.
+func (h *HostsService) KeysChangedSince(t time.Time) bool {
+	for _, f := range append(append([]string{}, h.inv.keys.Files...), h.inv.keys.Own) {
+		if fi, err := os.Stat(f); err == nil && fi.ModTime().After(t) {
+			return true
+		}
+	}
+	return false
 }

@@ -16,6 +16,9 @@ type fleetView interface {
 	List(ctx context.Context) ([]fleet.HostStatus, error)
 	ProbeNow(ctx context.Context, name string) (fleet.HostStatus, error)
 	Poller(ctx context.Context) (role string, self bool, err error)
+	// KeysChangedSince says a known_hosts file changed after t: a person
+	// may have trusted (or removed) a key since a host was refused.
+	KeysChangedSince(t time.Time) bool
 }
 
 // hostsReader answers the hosts skill (skills.HostsReader): the latest
@@ -74,7 +77,7 @@ func (r hostsReader) HostHealth(ctx context.Context, names []string) ([]fleet.Ho
 			return nil, fleet.ErrUnknownHost
 		}
 		out[i] = st
-		if !r.stale(st, role == "") {
+		if !r.stale(st, role == "", f.KeysChangedSince) {
 			continue
 		}
 		wg.Add(1)
@@ -100,10 +103,12 @@ func (r hostsReader) HostHealth(ctx context.Context, names []string) ([]fleet.Ho
 // poller runs, an unreachable host is tried on its backoff (up to
 // fleet.MaxBackoffIntervals intervals): its status is as new as a probe
 // now would be, which would only wait out the timeout again.
-func (r hostsReader) stale(st fleet.HostStatus, noPoller bool) bool {
+func (r hostsReader) stale(st fleet.HostStatus, noPoller bool, keysChangedSince func(time.Time) bool) bool {
 	switch st.State {
 	case fleet.StateUntrusted, fleet.StateRefused:
-		return false // a person must act first; a probe would only say so again
+		// A person must act first; a probe would only say so again,
+		// unless the known keys changed since.
+		return keysChangedSince(st.ProbedAt)
 	case fleet.StateStale, fleet.StateNew, fleet.StateDenied:
 		// A refused login answers at once, and the person asking may have
 		// just given the host a key: try again.

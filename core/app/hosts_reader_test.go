@@ -17,10 +17,12 @@ type fakeFleetView struct {
 	list   []fleet.HostStatus
 	role   string
 	probed []string
+	keysAt time.Time // when the known keys last changed
 }
 
 func (f *fakeFleetView) List(context.Context) ([]fleet.HostStatus, error) { return f.list, nil }
 func (f *fakeFleetView) Poller(context.Context) (string, bool, error)     { return f.role, false, nil }
+func (f *fakeFleetView) KeysChangedSince(t time.Time) bool                { return f.keysAt.After(t) }
 func (f *fakeFleetView) ProbeNow(_ context.Context, name string) (fleet.HostStatus, error) {
 	f.probed = append(f.probed, name)
 	if name == "down" {
@@ -42,24 +44,32 @@ func TestHostsReaderFreshness(t *testing.T) {
 		role   string
 		host   fleet.HostStatus
 		probed bool
+		// keysAgo: the known keys changed that long ago (0: never).
+		keysAgo time.Duration
 	}{
-		{"fresh, poller runs", "daemon", st("a", fleet.StateOK, 30*time.Second), false},
-		{"older than two intervals", "daemon", st("a", fleet.StateOK, 61*time.Second), true},
-		{"no poller, probed just now", "", st("a", fleet.StateOK, time.Second), false},
-		{"no poller, old probe", "", st("a", fleet.StateOK, 61*time.Second), true},
-		{"never probed", "daemon", fleet.HostStatus{Name: "a", State: fleet.StateNew}, true},
+		{"fresh, poller runs", "daemon", st("a", fleet.StateOK, 30*time.Second), false, 0},
+		{"older than two intervals", "daemon", st("a", fleet.StateOK, 61*time.Second), true, 0},
+		{"no poller, probed just now", "", st("a", fleet.StateOK, time.Second), false, 0},
+		{"no poller, old probe", "", st("a", fleet.StateOK, 61*time.Second), true, 0},
+		{"never probed", "daemon", fleet.HostStatus{Name: "a", State: fleet.StateNew}, true, 0},
 		// The poller just tried and failed: no snapshot, no probe now.
-		{"unreachable, never answered, poller tried", "daemon", down(10 * time.Second), false},
-		{"unreachable, poller backing off", "daemon", down(100 * time.Second), false},
-		{"unreachable, poller overdue", "daemon", down(3 * time.Minute), true},
-		{"unreachable, no poller, old probe", "", down(61 * time.Second), true},
-		{"untrusted waits for a person", "", st("a", fleet.StateUntrusted, time.Hour), false},
-		{"refused waits for a person", "", st("a", fleet.StateRefused, time.Hour), false},
-		{"denied is tried again: a key may have been given", "daemon", st("a", fleet.StateDenied, time.Second), true},
+		{"unreachable, never answered, poller tried", "daemon", down(10 * time.Second), false, 0},
+		{"unreachable, poller backing off", "daemon", down(100 * time.Second), false, 0},
+		{"unreachable, poller overdue", "daemon", down(3 * time.Minute), true, 0},
+		{"unreachable, no poller, old probe", "", down(61 * time.Second), true, 0},
+		{"untrusted waits for a person", "", st("a", fleet.StateUntrusted, time.Hour), false, 0},
+		{"refused waits for a person", "", st("a", fleet.StateRefused, time.Hour), false, 0},
+		{"untrusted, a key trusted since", "", st("a", fleet.StateUntrusted, time.Hour), true, 10 * time.Minute},
+		{"refused, the old key removed since", "daemon", st("a", fleet.StateRefused, time.Hour), true, time.Minute},
+		{"untrusted, keys changed before the probe", "", st("a", fleet.StateUntrusted, time.Minute), false, time.Hour},
+		{"denied is tried again: a key may have been given", "daemon", st("a", fleet.StateDenied, time.Second), true, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeFleetView{list: []fleet.HostStatus{tc.host}, role: tc.role}
+			if tc.keysAgo > 0 {
+				f.keysAt = now.Add(-tc.keysAgo)
+			}
 			r := hostsReader{fleet: func(context.Context) (fleetView, error) { return f, nil },
 				interval: func(string) time.Duration { return 30 * time.Second }, timeout: time.Second,
 				now: func() time.Time { return now }}
