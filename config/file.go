@@ -29,6 +29,9 @@ type File struct {
 	// Prometheus lists Prometheus servers whose node_exporter targets are
 	// watched as hosts ([[prometheus]]).
 	Prometheus []Prometheus `toml:"prometheus"`
+	// Sandbox is what happens to a command a model runs unasked when the
+	// kernel cannot confine it; default SandboxBestEffort.
+	Sandbox SandboxMode `toml:"sandbox"`
 }
 
 // Models maps each tier to a model id.

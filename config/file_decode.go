@@ -122,6 +122,9 @@ func syntaxLine(text string, p toml.Position) int {
 
 func applyFileDefaults(f *File) {
 	applyMonitorDefaults(f)
+	if f.Sandbox == "" {
+		f.Sandbox = SandboxBestEffort
+	}
 	if f.Policy.Autonomy == "" {
 		f.Policy.Autonomy = AutonomySuggest
 	}

@@ -21,6 +21,8 @@ func TestMonitorAndAlertsSettings(t *testing.T) {
 		{"typo", "[alerts]\ndisk_pecent = 80\n", "did you mean"},
 		{"bad sudo", "[[hosts]]\nname = \"a\"\naddress = \"a\"\nsudo = \"always\"\n", "never, sudo"},
 		{"prometheus without url", "[[prometheus]]\nname = \"dc1\"\n", "prometheus[0].url"},
+		{"sandbox mode", "sandbox = \"required\"\n", ""},
+		{"bad sandbox mode", "sandbox = \"strict\"\n", "required, best-effort, off"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

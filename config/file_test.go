@@ -229,7 +229,7 @@ func TestAbsentConfigTomlDefaults(t *testing.T) {
 	f := newFixture(t)
 	c := f.load()
 	want := File{Policy: Policy{Autonomy: AutonomySuggest, ApprovalExpiry: Duration(DefaultApprovalExpiry), ApprovalWait: Duration(DefaultApprovalWait)}}
-	applyMonitorDefaults(&want)
+	applyFileDefaults(&want)
 	if !reflect.DeepEqual(c.File, want) {
 		t.Errorf("File = %+v, want %+v", c.File, want)
 	}

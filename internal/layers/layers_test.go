@@ -22,8 +22,8 @@ const module = "github.com/macroa/macroa/"
 var rank = map[string]int{
 	"internal": 6, "cmd": 5, "ui": 4, "core": 3,
 	"providers": 2, "store": 2, "hosts": 2, "themes": 2, "notify": 2,
-	"config": 1,
-	"tier":   0, "redact": 0, "suggest": 0, "termsafe": 0, "secretpath": 0,
+	"config": 1, "sandbox": 1,
+	"tier": 0, "redact": 0, "suggest": 0, "termsafe": 0, "secretpath": 0,
 	"lazy": -1,
 }
 
