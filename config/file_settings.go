@@ -56,7 +56,6 @@ func (c *Config) FileSettings() []Setting {
 		}
 		add(el+".timeout", timeout, "Time limit for one attempt.", false)
 	}
-	add("sandbox", string(c.File.Sandbox), "A model's unasked command when the kernel cannot confine it: required (asks), best-effort, off.", false)
 	out = append(out, c.monitorSettings()...)
 	return out
 }
