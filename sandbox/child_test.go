@@ -1,0 +1,345 @@
+package sandbox
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// world is a fake home with a credential and an ordinary file, a private
+// temporary directory and loopback listeners a command may try to reach.
+type world struct {
+	home, tmp string
+	tcp       net.Listener
+	udp       *net.UDPConn
+}
+
+const fakeKey = "-----BEGIN OPENSSH PRIVATE KEY----- fake"
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{home: t.TempDir(), tmp: t.TempDir()}
+	files := map[string]string{
+		".ssh/id_rsa":           fakeKey,
+		".config/gh/hosts.yml":  "oauth_token: gho_fake",
+		".config/tool/settings": "colour = blue",
+		".netrc":                "machine example.com password fake",
+		"notes.txt":             "buy milk",
+		"private/plan.txt":      "configured secret",
+	}
+	for name, body := range files {
+		p := filepath.Join(w.home, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var err error
+	// tcp4 without MPTCP: the listener is the parent's, only the command
+	// is confined.
+	w.tcp, err = (&net.ListenConfig{}).Listen(t.Context(), "tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.tcp.Close() })
+	w.udp, err = net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.udp.Close() })
+	return w
+}
+
+func (w *world) spec(script string) Spec {
+	return Spec{
+		Argv:    []string{"bash", "-c", script},
+		Home:    w.home,
+		TempDir: w.tmp,
+		Secrets: []string{filepath.Join(w.home, "private")},
+		Require: LevelFull,
+	}
+}
+
+// run runs script confined or, for the control, plainly with the same
+// HOME and TMPDIR and the parent's environment.
+func (w *world) run(t *testing.T, script string, confined bool) (string, int) {
+	t.Helper()
+	var cmd *exec.Cmd
+	if confined {
+		var err error
+		if cmd, err = Command(w.spec(script)); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		cmd = exec.Command("bash", "-c", script)
+		cmd.Env = append(os.Environ(), "HOME="+w.home, "TMPDIR="+w.tmp)
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	}
+	t.Fatalf("run %q: %v", script, err)
+	return "", 0
+}
+
+func requireFull(t *testing.T) {
+	t.Helper()
+	if s := Detect(); s.Level() != LevelFull {
+		t.Skipf("this kernel cannot confine fully (%s): needs Landlock ABI 4 (Linux 6.7) and seccomp", s.Describe())
+	}
+}
+
+// Each case runs twice: plainly it succeeds, so the sandbox is what stops
+// it confined.
+func TestConfinedCommands(t *testing.T) {
+	requireFull(t)
+	t.Setenv("MACROA_API_KEY", "sk-parent-secret")
+	stray := filepath.Join(os.TempDir(), fmt.Sprintf("macroa-sandbox-stray-%d", os.Getpid()))
+	t.Cleanup(func() { os.Remove(stray) })
+	cases := []struct {
+		name   string
+		script func(w *world) string
+		// allowed: the confined run succeeds too.
+		allowed bool
+		// want is in the output of the plain run (and of an allowed one).
+		want string
+		// absent is a file the confined run must not have made.
+		absent func(w *world) string
+	}{
+		{name: "write in home", script: func(*world) string { return `touch "$HOME/x" && echo made` }, want: "made",
+			absent: func(w *world) string { return filepath.Join(w.home, "x") }},
+		{name: "write in /tmp", script: func(*world) string { return `touch ` + stray + ` && echo made` }, want: "made",
+			absent: func(*world) string { return stray }},
+		{name: "write in the private directory", script: func(*world) string { return `echo kept > "$TMPDIR/f" && cat "$TMPDIR/f"` },
+			allowed: true, want: "kept"},
+		{name: "read an ssh key", script: func(*world) string { return `cat "$HOME/.ssh/id_rsa"` }, want: fakeKey},
+		{name: "read the gh token", script: func(*world) string { return `cat "$HOME/.config/gh/hosts.yml"` }, want: "gho_fake"},
+		{name: "read .netrc", script: func(*world) string { return `cat "$HOME/.netrc"` }, want: "password"},
+		{name: "read a configured secret", script: func(*world) string { return `cat "$HOME/private/plan.txt"` }, want: "configured secret"},
+		{name: "read notes", script: func(*world) string { return `cat "$HOME/notes.txt"` }, allowed: true, want: "buy milk"},
+		{name: "read another config", script: func(*world) string { return `cat "$HOME/.config/tool/settings"` }, allowed: true, want: "colour"},
+		{name: "list home", script: func(*world) string { return `ls "$HOME"` }, allowed: true, want: "notes.txt"},
+		{name: "read system files", script: func(*world) string { return `grep -c root /etc/passwd` }, allowed: true, want: "1"},
+		{name: "parent's environment", script: func(*world) string { return `set -o pipefail; cat /proc/$PPID/environ | tr '\0' '\n'` }, want: "PATH="},
+		{name: "udp socket", script: func(*world) string {
+			return `/usr/bin/python3 -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM); print('udp ok')"`
+		}, want: "udp ok"},
+		{name: "background child writes", script: func(*world) string {
+			return `(touch "$HOME/bg") & wait $! && echo made`
+		}, want: "made", absent: func(w *world) string { return filepath.Join(w.home, "bg") }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			script := c.script(w)
+			out, code := w.run(t, script, false)
+			if code != 0 || !strings.Contains(out, c.want) {
+				t.Fatalf("plain run: exit %d, output %q, want %q: the control is broken", code, out, c.want)
+			}
+			if c.absent != nil {
+				os.Remove(c.absent(w))
+			}
+			out, code = w.run(t, script, true)
+			if code == ExitRestrictFailed {
+				t.Fatalf("sandbox did not start: %s", out)
+			}
+			if c.allowed {
+				if code != 0 || !strings.Contains(out, c.want) {
+					t.Errorf("confined: exit %d, output %q, want %q", code, out, c.want)
+				}
+				return
+			}
+			if code == 0 || strings.Contains(out, c.want) {
+				t.Errorf("confined run was allowed: exit %d, output %q", code, out)
+			}
+			if c.absent != nil {
+				if _, err := os.Stat(c.absent(w)); err == nil {
+					t.Errorf("%s was made", c.absent(w))
+				}
+			}
+		})
+	}
+}
+
+func TestConfinedEnvironment(t *testing.T) {
+	requireFull(t)
+	t.Setenv("MACROA_API_KEY", "sk-parent-secret")
+	w := newWorld(t)
+	out, code := w.run(t, "env", false)
+	if code != 0 || !strings.Contains(out, "sk-parent-secret") {
+		t.Fatalf("plain env: exit %d, no key in %q", code, out)
+	}
+	out, code = w.run(t, "env", true)
+	if code != 0 {
+		t.Fatalf("confined env: exit %d: %s", code, out)
+	}
+	if strings.Contains(out, "sk-parent-secret") || strings.Contains(out, "MACROA_") {
+		t.Errorf("the parent's environment reached the command:\n%s", out)
+	}
+	for _, want := range []string{"HOME=" + w.home, "TMPDIR=" + w.tmp, "PATH="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("env lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+// A TCP connect or a UDP datagram to a loopback listener: the plain run
+// reaches it, the confined one does not, and the listener sees nothing.
+func TestConfinedNetwork(t *testing.T) {
+	requireFull(t)
+	w := newWorld(t)
+	tcpPort := w.tcp.Addr().(*net.TCPAddr).Port
+	udpPort := w.udp.LocalAddr().(*net.UDPAddr).Port
+	tcp := fmt.Sprintf(`echo hello > /dev/tcp/127.0.0.1/%d && echo sent`, tcpPort)
+	udp := fmt.Sprintf(`echo hello > /dev/udp/127.0.0.1/%d && echo sent`, udpPort)
+
+	if out, code := w.run(t, tcp, false); code != 0 {
+		t.Fatalf("plain tcp: exit %d: %s", code, out)
+	}
+	expectAccept(t, w.tcp, "plain run")
+	if out, code := w.run(t, tcp, true); code == 0 || strings.Contains(out, "sent") {
+		t.Errorf("confined tcp connect allowed: exit %d: %s", code, out)
+	}
+	// Connect from the test itself: the first connection accepted must be
+	// this one, so the confined command's never arrived.
+	c, err := net.Dial("tcp4", w.tcp.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got := expectAccept(t, w.tcp, "probe"); got != c.LocalAddr().String() {
+		t.Errorf("listener accepted %s before the test's own connection %s", got, c.LocalAddr())
+	}
+
+	if out, code := w.run(t, udp, false); code != 0 {
+		t.Fatalf("plain udp: exit %d: %s", code, out)
+	}
+	expectDatagram(t, w.udp, "hello")
+	if out, code := w.run(t, udp, true); code == 0 || strings.Contains(out, "sent") {
+		t.Errorf("confined udp send allowed: exit %d: %s", code, out)
+	}
+	probe, err := net.Dial("udp4", w.udp.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer probe.Close()
+	if _, err := probe.Write([]byte("probe")); err != nil {
+		t.Fatal(err)
+	}
+	if got := expectDatagram(t, w.udp, ""); got != "probe" {
+		t.Errorf("first datagram after the confined run is %q, want the test's probe", got)
+	}
+}
+
+func expectAccept(t *testing.T, l net.Listener, who string) string {
+	t.Helper()
+	l.(*net.TCPListener).SetDeadline(time.Now().Add(5 * time.Second))
+	c, err := l.Accept()
+	if err != nil {
+		t.Fatalf("%s: no connection: %v", who, err)
+	}
+	defer c.Close()
+	return c.RemoteAddr().String()
+}
+
+func expectDatagram(t *testing.T, c *net.UDPConn, want string) string {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 64)
+	n, err := c.Read(buf)
+	if err != nil {
+		t.Fatalf("no datagram: %v", err)
+	}
+	got := string(buf[:n])
+	if want != "" && !strings.Contains(got, want) {
+		t.Fatalf("datagram %q, want %q", got, want)
+	}
+	return got
+}
+
+// What seccomp refuses and Landlock does not cover, each allowed plainly.
+func TestConfinedSyscalls(t *testing.T) {
+	requireFull(t)
+	py := "/usr/bin/python3"
+	if _, err := os.Stat(py); err != nil {
+		t.Skip("python3 not installed at /usr/bin/python3: apt-get install python3")
+	}
+	cases := []struct{ name, code string }{
+		{"raw socket", "import socket; socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)"},
+		{"unix socket", "import socket; socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)"},
+		{"udp over IPv6", "import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)"},
+		{"personality", "import ctypes; l=ctypes.CDLL(None); assert l.personality(0x0040000) != -1"},
+		{"keyring", "import ctypes; l=ctypes.CDLL(None); assert l.syscall(248, b'user', b'k', b'v', 1, -4) != -1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			script := py + ` -c "` + c.code + `; print('done')"`
+			if out, code := w.run(t, script, false); code != 0 || !strings.Contains(out, "done") {
+				t.Fatalf("plain run: exit %d: %s", code, out)
+			}
+			out, code := w.run(t, script, true)
+			if code == 0 || strings.Contains(out, "done") {
+				t.Errorf("confined run was allowed: exit %d: %s", code, out)
+			}
+			if code == ExitRestrictFailed {
+				t.Errorf("sandbox did not start: %s", out)
+			}
+		})
+	}
+}
+
+func TestCommandRefusesBadSpecs(t *testing.T) {
+	cases := []struct {
+		name string
+		spec Spec
+		want string
+	}{
+		{"no argv", Spec{TempDir: "/tmp/x"}, "no command"},
+		{"no temp dir", Spec{Argv: []string{"true"}}, "temporary directory"},
+		{"relative temp dir", Spec{Argv: []string{"true"}, TempDir: "tmp"}, "temporary directory"},
+		{"relative home", Spec{Argv: []string{"true"}, TempDir: "/tmp/x", Home: "home"}, "not absolute"},
+		{"unknown level", Spec{Argv: []string{"true"}, TempDir: "/tmp/x", Require: "most"}, "unknown level"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Command(c.spec)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// A program that does not exist is the shell's 127 with a sentence, not
+// the sandbox's 125.
+func TestConfinedMissingProgram(t *testing.T) {
+	requireFull(t)
+	w := newWorld(t)
+	s := w.spec("")
+	s.Argv = []string{"no-such-program-macroa"}
+	cmd, err := Command(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitNotRun || !strings.Contains(string(out), "sandbox: find no-such-program-macroa") {
+		t.Errorf("exit %v, output %q", err, out)
+	}
+}
