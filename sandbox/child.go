@@ -95,7 +95,12 @@ func restrict(spec Spec, s Support) error {
 		}
 		filtered = err == nil
 	}
-	switch spec.Require {
+	return enough(spec.Require, s, landlocked, filtered)
+}
+
+// enough says whether what was applied meets the level required.
+func enough(require Level, s Support, landlocked, filtered bool) error {
+	switch require {
 	case LevelFull:
 		if !landlocked || s.LandlockABI < abiTCP || !filtered {
 			return fmt.Errorf("full confinement needs Landlock ABI %d and seccomp; this kernel gives %s", abiTCP, s.Describe())

@@ -343,3 +343,52 @@ func TestConfinedMissingProgram(t *testing.T) {
 		t.Errorf("exit %v, output %q", err, out)
 	}
 }
+
+// What each required level accepts of what the kernel let the child apply.
+func TestEnough(t *testing.T) {
+	full := Support{LandlockABI: 7, Seccomp: true}
+	old := Support{LandlockABI: 3, Seccomp: true}
+	cases := []struct {
+		name                 string
+		require              Level
+		s                    Support
+		landlocked, filtered bool
+		ok                   bool
+	}{
+		{"full, all applied", LevelFull, full, true, true, true},
+		{"full, no TCP rules", LevelFull, old, true, true, false},
+		{"full, seccomp failed", LevelFull, full, true, false, false},
+		{"full, landlock failed", LevelFull, full, false, true, false},
+		{"partial, files only", LevelPartial, old, true, false, true},
+		{"partial, seccomp only", LevelPartial, Support{Seccomp: true}, false, true, true},
+		{"partial, nothing", LevelPartial, Support{}, false, false, false},
+		{"none, nothing", LevelNone, Support{}, false, false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := enough(c.require, c.s, c.landlocked, c.filtered)
+			if (err == nil) != c.ok {
+				t.Errorf("enough = %v, want ok %v", err, c.ok)
+			}
+		})
+	}
+}
+
+// A child that cannot restrict itself runs nothing and says so with its
+// own exit code.
+func TestChildFailsClosed(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self)
+	cmd.Env = []string{childEnv + "=1", specEnv + "={not json"}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != ExitRestrictFailed {
+		t.Fatalf("exit %v, want %d: %s", err, ExitRestrictFailed, out)
+	}
+	if !strings.HasPrefix(string(out), "sandbox: could not restrict: read spec") {
+		t.Errorf("message %q", out)
+	}
+}
