@@ -40,7 +40,8 @@ var readDevices = []string{"/dev/zero", "/dev/urandom", "/dev/random"}
 var writeDevices = []string{"/dev/null", "/dev/full"}
 
 // descendHome are directories under $HOME whose entries are judged one by
-// one because some of them are credentials (gh, browsers, keyrings).
+// one because some of them are credentials (gh, browsers, keyrings), as
+// well as every dot-directory directly in $HOME.
 var descendHome = []string{".config", ".local", ".local/share", ".var", ".var/app"}
 
 // descendSystem are system directories that mix secret and public files.
@@ -84,7 +85,12 @@ func AllowList(home, tmp string, extra, read []string) Paths {
 		for i, d := range descendHome {
 			homeDescend[i] = filepath.Join(home, d)
 		}
-		w.walk(home, maxDepth, func(p string) bool { return contains(homeDescend, p) })
+		// Dot-directories are programs' settings, where credential files
+		// sit beside ordinary ones (~/.cargo/credentials.toml): their
+		// entries are judged one by one too.
+		w.walk(home, maxDepth, func(p string) bool {
+			return contains(homeDescend, p) || filepath.Dir(p) == home && strings.HasPrefix(filepath.Base(p), ".")
+		})
 	}
 	for _, r := range read {
 		r = filepath.Clean(r)

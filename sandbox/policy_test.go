@@ -15,7 +15,7 @@ func TestAllowList(t *testing.T) {
 		".ssh/id_ed25519", ".aws/credentials", ".kube/config", ".docker/config.json",
 		".gnupg/pubring.kbx", ".macroa/audit.key", ".config/gh/hosts.yml",
 		".config/google-chrome/Default/Cookies", ".config/tool/settings", ".netrc",
-		".git-credentials", ".pgpass", "notes.txt", "src/app/main.go", "work/private/plan.txt",
+		".git-credentials", ".pgpass", ".tool/.credentials.json", ".tool/settings.json", "notes.txt", "src/app/main.go", "work/private/plan.txt",
 		"work/public/readme",
 	} {
 		p := filepath.Join(home, f)
@@ -45,6 +45,8 @@ func TestAllowList(t *testing.T) {
 		{h("src"), true},
 		{h(".config/tool"), true},
 		{h("work/public"), true},
+		{h(".tool/settings.json"), true},
+		{h(".tool/.credentials.json"), false},
 		{filepath.Join(outside, "build.log"), true},
 		{filepath.Join(outside, "id_rsa"), false}, // the working directory is walked too
 		{"/usr", true},
