@@ -31,8 +31,7 @@ func runChild(spec Spec) error {
 		}
 	}
 	env := childEnvironment(spec)
-	// Resolve the program with the child's PATH, before the restriction
-	// hides nothing it would need but after the environment is chosen.
+	// The program is found with the child's PATH, not the parent's.
 	if err := os.Setenv("PATH", spec.Path); err != nil {
 		return fmt.Errorf("set PATH: %w", err)
 	}
