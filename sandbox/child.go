@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"github.com/macroa/macroa/sandbox/support"
 	"os"
 	"os/exec"
 	"runtime"
@@ -39,7 +40,7 @@ func runChild(spec Spec) error {
 	if err != nil {
 		return runError{fmt.Errorf("find %s: %w", spec.Argv[0], err)}
 	}
-	if err := restrict(spec, Detect()); err != nil {
+	if err := restrict(spec, support.Detect()); err != nil {
 		return err
 	}
 	err = syscall.Exec(prog, spec.Argv, env)
@@ -61,7 +62,7 @@ func childEnvironment(spec Spec) []string {
 
 // restrict applies Landlock and seccomp to the calling thread as far as
 // the kernel allows, and fails when that falls short of spec.Require.
-func restrict(spec Spec, s Support) error {
+func restrict(spec Spec, s support.Support) error {
 	var dirs []string
 	if spec.Dir != "" {
 		dirs = []string{spec.Dir}
@@ -69,7 +70,7 @@ func restrict(spec Spec, s Support) error {
 	paths := AllowList(spec.Home, spec.TempDir, spec.Secrets, dirs)
 	fd, flags, err := landlock.V7.BestEffort().NewRulesetFD(rules(paths)...)
 	if err != nil {
-		if spec.Require != LevelNone {
+		if spec.Require != support.LevelNone {
 			return fmt.Errorf("landlock rules: %w", err)
 		}
 		fd = -1
@@ -81,7 +82,7 @@ func restrict(spec Spec, s Support) error {
 	if fd >= 0 {
 		err := llsyscall.LandlockRestrictSelf(fd, flags)
 		unix.Close(fd)
-		if err != nil && spec.Require != LevelNone {
+		if err != nil && spec.Require != support.LevelNone {
 			return fmt.Errorf("landlock: %w", err)
 		}
 		landlocked = err == nil
@@ -89,7 +90,7 @@ func restrict(spec Spec, s Support) error {
 	filtered := false
 	if s.Seccomp {
 		err := loadSeccomp()
-		if err != nil && spec.Require != LevelNone {
+		if err != nil && spec.Require != support.LevelNone {
 			return err
 		}
 		filtered = err == nil
@@ -98,13 +99,13 @@ func restrict(spec Spec, s Support) error {
 }
 
 // enough says whether what was applied meets the level required.
-func enough(require Level, s Support, landlocked, filtered bool) error {
+func enough(require support.Level, s support.Support, landlocked, filtered bool) error {
 	switch require {
-	case LevelFull:
-		if !landlocked || s.LandlockABI < abiTCP || !filtered {
-			return fmt.Errorf("full confinement needs Landlock ABI %d and seccomp; this kernel gives %s", abiTCP, s.Describe())
+	case support.LevelFull:
+		if !landlocked || s.LandlockABI < support.ABITCP || !filtered {
+			return fmt.Errorf("full confinement needs Landlock ABI %d and seccomp; this kernel gives %s", support.ABITCP, s.Describe())
 		}
-	case LevelPartial:
+	case support.LevelPartial:
 		if !landlocked && !filtered {
 			return fmt.Errorf("neither Landlock nor seccomp is available: %s", s.Describe())
 		}

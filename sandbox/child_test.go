@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/macroa/macroa/sandbox/support"
 	"net"
 	"os"
 	"os/exec"
@@ -65,7 +66,7 @@ func (w *world) spec(script string) Spec {
 		Home:    w.home,
 		TempDir: w.tmp,
 		Secrets: []string{filepath.Join(w.home, "private")},
-		Require: LevelFull,
+		Require: support.LevelFull,
 	}
 }
 
@@ -99,7 +100,7 @@ func (w *world) run(t *testing.T, script string, confined bool) (string, int) {
 
 func requireFull(t *testing.T) {
 	t.Helper()
-	if s := Detect(); s.Level() != LevelFull {
+	if s := support.Detect(); s.Level() != support.LevelFull {
 		t.Skipf("this kernel cannot confine fully (%s): needs Landlock ABI 4 (Linux 6.7) and seccomp", s.Describe())
 	}
 }
@@ -352,23 +353,23 @@ func TestConfinedMissingProgram(t *testing.T) {
 
 // What each required level accepts of what the kernel let the child apply.
 func TestEnough(t *testing.T) {
-	full := Support{LandlockABI: 7, Seccomp: true}
-	old := Support{LandlockABI: 3, Seccomp: true}
+	full := support.Support{LandlockABI: 7, Seccomp: true}
+	old := support.Support{LandlockABI: 3, Seccomp: true}
 	cases := []struct {
 		name                 string
-		require              Level
-		s                    Support
+		require              support.Level
+		s                    support.Support
 		landlocked, filtered bool
 		ok                   bool
 	}{
-		{"full, all applied", LevelFull, full, true, true, true},
-		{"full, no TCP rules", LevelFull, old, true, true, false},
-		{"full, seccomp failed", LevelFull, full, true, false, false},
-		{"full, landlock failed", LevelFull, full, false, true, false},
-		{"partial, files only", LevelPartial, old, true, false, true},
-		{"partial, seccomp only", LevelPartial, Support{Seccomp: true}, false, true, true},
-		{"partial, nothing", LevelPartial, Support{}, false, false, false},
-		{"none, nothing", LevelNone, Support{}, false, false, true},
+		{"full, all applied", support.LevelFull, full, true, true, true},
+		{"full, no TCP rules", support.LevelFull, old, true, true, false},
+		{"full, seccomp failed", support.LevelFull, full, true, false, false},
+		{"full, landlock failed", support.LevelFull, full, false, true, false},
+		{"partial, files only", support.LevelPartial, old, true, false, true},
+		{"partial, seccomp only", support.LevelPartial, support.Support{Seccomp: true}, false, true, true},
+		{"partial, nothing", support.LevelPartial, support.Support{}, false, false, false},
+		{"none, nothing", support.LevelNone, support.Support{}, false, false, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/macroa/macroa/sandbox/support"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,11 +38,11 @@ type Spec struct {
 	// Secrets are paths config.toml adds to the credentials secretpath
 	// knows; they are never readable.
 	Secrets []string `json:"secrets,omitempty"`
-	// Require is what must be enforced: LevelFull refuses to run unless
-	// Landlock with TCP rules and seccomp are both applied; LevelPartial
-	// runs with what the kernel gives but not with nothing; LevelNone
+	// Require is what must be enforced: support.LevelFull refuses to run unless
+	// Landlock with TCP rules and seccomp are both applied; support.LevelPartial
+	// runs with what the kernel gives but not with nothing; support.LevelNone
 	// runs even unconfined (best effort).
-	Require Level `json:"require"`
+	Require support.Level `json:"require"`
 	// Path, Lang and Term are the only inherited values of the child's
 	// environment, with HOME and TMPDIR; empty: the parent's PATH, LANG
 	// and TERM.
@@ -65,9 +66,9 @@ func Command(spec Spec) (*exec.Cmd, error) {
 		return nil, fmt.Errorf("sandbox: home %q is not absolute", spec.Home)
 	}
 	switch spec.Require {
-	case LevelFull, LevelPartial, LevelNone:
+	case support.LevelFull, support.LevelPartial, support.LevelNone:
 	case "":
-		spec.Require = LevelFull
+		spec.Require = support.LevelFull
 	default:
 		return nil, fmt.Errorf("sandbox: unknown level %q", spec.Require)
 	}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"github.com/macroa/macroa/sandbox/support"
 	"os/exec"
 	"slices"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // the medians say what confinement adds to a command's start (target:
 // under 5 ms).
 func BenchmarkSpawn(b *testing.B) {
-	if s := Detect(); s.Level() != LevelFull {
+	if s := support.Detect(); s.Level() != support.LevelFull {
 		b.Skipf("this kernel cannot confine fully: %s", s.Describe())
 	}
 	home, tmp := b.TempDir(), b.TempDir()
@@ -21,7 +22,7 @@ func BenchmarkSpawn(b *testing.B) {
 	}{
 		{"plain", func() (*exec.Cmd, error) { return exec.Command("true"), nil }},
 		{"sandbox", func() (*exec.Cmd, error) {
-			return Command(Spec{Argv: []string{"true"}, Home: home, TempDir: tmp, Require: LevelFull})
+			return Command(Spec{Argv: []string{"true"}, Home: home, TempDir: tmp, Require: support.LevelFull})
 		}},
 	}
 	for _, c := range cases {

@@ -11,7 +11,7 @@ import (
 	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/providers"
-	confine "github.com/macroa/macroa/sandbox" // the tests name their temporary home "sandbox"
+	"github.com/macroa/macroa/sandbox/support"
 	"github.com/macroa/macroa/termsafe"
 )
 
@@ -33,7 +33,7 @@ Secrets are masked.`,
 			settings := append(cfg.Settings(), cfg.FileSettings()...)
 			// What this kernel can enforce, beside the mode that decides
 			// what happens when it cannot.
-			settings = append(settings, config.Setting{Name: "sandbox.kernel", Value: confine.Detect().Describe(),
+			settings = append(settings, config.Setting{Name: "sandbox.kernel", Value: support.Detect().Describe(),
 				Source: "this kernel", Description: "How strongly a model's unasked command can be confined here."})
 			if asJSON {
 				return writeJSON(out, settings)

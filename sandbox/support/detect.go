@@ -1,4 +1,7 @@
-package sandbox
+// Package support says what this kernel offers a sandbox (Landlock's ABI,
+// seccomp filters) and the level that gives, without restricting
+// anything: cheap enough for any command to ask (macroa config does).
+package support
 
 import (
 	"errors"
@@ -21,9 +24,9 @@ type Support struct {
 
 // Landlock ABI versions that add what the sandbox relies on.
 const (
-	abiFiles    = 1 // read, write, execute of files and directories
-	abiTruncate = 3 // truncate counts as a write
-	abiTCP      = 4 // TCP bind and connect
+	ABIFiles    = 1 // read, write, execute of files and directories
+	ABITruncate = 3 // truncate counts as a write
+	ABITCP      = 4 // TCP bind and connect
 )
 
 var (
@@ -42,12 +45,12 @@ func Detect() Support {
 // tested on any machine.
 func detect(landlockABI func() (int, error), seccomp func() error) Support {
 	var s Support
-	if v, err := landlockABI(); err != nil || v < abiFiles {
+	if v, err := landlockABI(); err != nil || v < ABIFiles {
 		s.Missing = append(s.Missing, "no Landlock: "+landlockWhy(err))
 	} else {
 		s.LandlockABI = v
-		if v < abiTCP {
-			s.Missing = append(s.Missing, fmt.Sprintf("Landlock ABI %d cannot refuse TCP (it needs ABI %d, Linux 6.7)", v, abiTCP))
+		if v < ABITCP {
+			s.Missing = append(s.Missing, fmt.Sprintf("Landlock ABI %d cannot refuse TCP (it needs ABI %d, Linux 6.7)", v, ABITCP))
 		}
 	}
 	if err := seccomp(); err != nil {

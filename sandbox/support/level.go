@@ -1,4 +1,4 @@
-package sandbox
+package support
 
 import (
 	"fmt"
@@ -22,9 +22,9 @@ const (
 // Level is the strongest confinement s allows.
 func (s Support) Level() Level {
 	switch {
-	case s.LandlockABI >= abiTCP && s.Seccomp:
+	case s.LandlockABI >= ABITCP && s.Seccomp:
 		return LevelFull
-	case s.LandlockABI >= abiFiles || s.Seccomp:
+	case s.LandlockABI >= ABIFiles || s.Seccomp:
 		return LevelPartial
 	}
 	return LevelNone
@@ -35,7 +35,7 @@ func (s Support) Describe() string {
 	var parts []string
 	if s.LandlockABI > 0 {
 		what := "files"
-		if s.LandlockABI >= abiTCP {
+		if s.LandlockABI >= ABITCP {
 			what = "files and TCP"
 		}
 		parts = append(parts, fmt.Sprintf("Landlock ABI %d (%s)", s.LandlockABI, what))
