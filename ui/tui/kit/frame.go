@@ -1,6 +1,9 @@
 package kit
 
-import "charm.land/lipgloss/v2"
+import (
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
 
 // ListFrame is the layout a list pane draws: a header line, a column head
 // (when there are 4 lines or more), the empty text or the rows the list's
@@ -45,4 +48,28 @@ func (f ListFrame) Render(l *List, n, width, height int) string {
 		lines = append(lines, "")
 	}
 	return Block(append(lines[:height-len(f.Footer)], f.Footer...), width, height)
+}
+
+// HeadChoice is one way to word a list pane's header line: the lead (the
+// counts) and the tail (who does the pane's work), "" for none.
+type HeadChoice struct{ Lead, Tail string }
+
+// FitHead draws the first of choices (longest first) whose lead and tail
+// fit width, else the last cut to width: the lead in Accent, then " · "
+// and the tail in tail's style.
+func FitHead(width int, st Styles, tail lipgloss.Style, choices ...HeadChoice) string {
+	var c HeadChoice
+	for _, c = range choices {
+		w := ansi.StringWidth(c.Lead)
+		if c.Tail != "" {
+			w += len(" · ") + ansi.StringWidth(c.Tail)
+		}
+		if w <= width {
+			break
+		}
+	}
+	if c.Tail == "" {
+		return st.Accent.Render(Fit(c.Lead, width))
+	}
+	return Fit(st.Accent.Render(c.Lead)+st.Muted.Render(" · ")+tail.Render(c.Tail), width)
 }

@@ -85,31 +85,16 @@ func (p *Pane) header(width int) string {
 	}
 	states := p.needWords()
 	long, short, warn := p.pollWords()
-	var s, poll string
-	for _, c := range []struct{ s, poll string }{
-		{count + alerts + states, long},
-		{count + alerts + states, short},
-		{count + alerts, long},
-		{count + alerts, short},
-		{count, short},
-	} {
-		s, poll = c.s, c.poll
-		w := ansi.StringWidth(s)
-		if poll != "" {
-			w += len(" · ") + ansi.StringWidth(poll)
-		}
-		if w <= width {
-			break
-		}
-	}
-	if poll == "" {
-		return p.st.Accent.Render(kit.Fit(s, width))
-	}
 	style := p.st.Muted
 	if warn {
 		style = p.st.Warning
 	}
-	return kit.Fit(p.st.Accent.Render(s)+p.st.Muted.Render(" · ")+style.Render(poll), width)
+	return kit.FitHead(width, p.st, style,
+		kit.HeadChoice{Lead: count + alerts + states, Tail: long},
+		kit.HeadChoice{Lead: count + alerts + states, Tail: short},
+		kit.HeadChoice{Lead: count + alerts, Tail: long},
+		kit.HeadChoice{Lead: count + alerts, Tail: short},
+		kit.HeadChoice{Lead: count, Tail: short})
 }
 
 // needWords says, in words, what waits for a person: " · 2 down · 1

@@ -234,27 +234,12 @@ func (p *Pane) header(width int, now time.Time) string {
 		nextShort = " · next " + nextText(next, now)
 	}
 	long, short, style := p.runnerWords()
-	var s, runner string
-	for _, c := range []struct{ s, runner string }{
-		{count + states + nextLong, long},
-		{count + nextLong, long},
-		{count + nextShort, long},
-		{count + nextShort, short},
-		{count, short},
-	} {
-		s, runner = c.s, c.runner
-		w := ansi.StringWidth(s)
-		if runner != "" {
-			w += len(" · ") + ansi.StringWidth(runner)
-		}
-		if w <= width {
-			break
-		}
-	}
-	if runner == "" {
-		return p.st.Accent.Render(kit.Fit(s, width))
-	}
-	return kit.Fit(p.st.Accent.Render(s)+p.st.Muted.Render(" · ")+style.Render(runner), width)
+	return kit.FitHead(width, p.st, style,
+		kit.HeadChoice{Lead: count + states + nextLong, Tail: long},
+		kit.HeadChoice{Lead: count + nextLong, Tail: long},
+		kit.HeadChoice{Lead: count + nextShort, Tail: long},
+		kit.HeadChoice{Lead: count + nextShort, Tail: short},
+		kit.HeadChoice{Lead: count, Tail: short})
 }
 
 // runnerWords says which process fires the tasks, in full and in fewer
