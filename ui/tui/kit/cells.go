@@ -198,3 +198,27 @@ func OneLine(s string) string {
 	}
 	return Printable(s, false)
 }
+
+// StatePaints paints each state of a pane's rows (a run's, a host's) in
+// its style, built once; a state not listed is painted Muted.
+type StatePaints[K comparable] struct {
+	by    map[K]Paint
+	other Paint
+}
+
+// NewStatePaints builds the paints of states, each in style(state).
+func NewStatePaints[K comparable](st Styles, style func(K) lipgloss.Style, states ...K) StatePaints[K] {
+	p := StatePaints[K]{by: make(map[K]Paint, len(states)), other: Painter(st.Muted)}
+	for _, s := range states {
+		p.by[s] = Painter(style(s))
+	}
+	return p
+}
+
+// Of is the paint of state s.
+func (p StatePaints[K]) Of(s K) Paint {
+	if lp, ok := p.by[s]; ok {
+		return lp
+	}
+	return p.other
+}

@@ -36,7 +36,7 @@ func (p *Pane) viewDetail(width, height int) string {
 		if p.probing[h.Name] {
 			word += " (probing…)"
 		}
-		title = kit.Fit(p.st.Accent.Render(kit.SafeLine(h.Name))+" "+p.paint.state(h.State).Apply(word)+
+		title = kit.Fit(p.st.Accent.Render(kit.SafeLine(h.Name))+" "+p.paint.state.Of(h.State).Apply(word)+
 			p.st.Muted.Render(" · "+seen(h, now)), width)
 		body = p.detailBody(h, width, now)
 	}
@@ -98,7 +98,7 @@ func (p *Pane) detailBody(h *fleet.HostStatus, width int, now time.Time) []strin
 		line("tags", strings.Join(append(append([]string{}, h.Groups...), h.Tags...), ", "))
 	}
 	if h.Why != "" {
-		out = append(out, label("why")+p.paint.state(h.State).Apply(kit.SafeLine(h.Why)))
+		out = append(out, label("why")+p.paint.state.Of(h.State).Apply(kit.SafeLine(h.Why)))
 	}
 	if !h.Since.IsZero() {
 		line("since", clock(now, h.Since)+" ("+duration(now.Sub(h.Since))+")")

@@ -166,7 +166,7 @@ func (p *Pane) row(h *fleet.HostStatus, c layoutCols, now time.Time) string {
 	var b strings.Builder
 	b.Grow(c.width * 2)
 	b.WriteString("  ")
-	b.WriteString(p.paint.state(h.State).Apply(kit.Cell(p.stateWord(h), c.state, false)))
+	b.WriteString(p.paint.state.Of(h.State).Apply(kit.Cell(p.stateWord(h), c.state, false)))
 	b.WriteByte(' ')
 	b.WriteString(p.paint.text.Apply(kit.Cell(kit.SafeLine(kit.Head(h.Name, 4*c.name+16)), c.name, false)))
 	hist := p.history[h.Name]
@@ -247,25 +247,15 @@ func (p *Pane) level(v float64) kit.Paint {
 // paints are the rows' styles as escape codes.
 type paints struct {
 	accent, muted, text, sel, spark, warn, err kit.Paint
-	states                                     map[fleet.State]kit.Paint
+	state                                      kit.StatePaints[fleet.State]
 }
 
 func newPaints(st kit.Styles) paints {
-	ps := paints{accent: kit.Painter(st.Accent), muted: kit.Painter(st.Muted), text: kit.Painter(st.Text),
+	return paints{accent: kit.Painter(st.Accent), muted: kit.Painter(st.Muted), text: kit.Painter(st.Text),
 		sel: kit.Painter(st.Selected), spark: kit.Painter(st.Info), warn: kit.Painter(st.Warning), err: kit.Painter(st.Error),
-		states: map[fleet.State]kit.Paint{}}
-	for _, s := range []fleet.State{fleet.StateOK, fleet.StateWarn, fleet.StateAlert, fleet.StateUnreachable,
-		fleet.StateStale, fleet.StateUntrusted, fleet.StateRefused, fleet.StateDenied, fleet.StateNew} {
-		ps.states[s] = kit.Painter(stateStyle(st, s))
-	}
-	return ps
-}
-
-func (ps paints) state(s fleet.State) kit.Paint {
-	if lp, ok := ps.states[s]; ok {
-		return lp
-	}
-	return ps.muted
+		state: kit.NewStatePaints(st, func(s fleet.State) lipgloss.Style { return stateStyle(st, s) },
+			fleet.StateOK, fleet.StateWarn, fleet.StateAlert, fleet.StateUnreachable,
+			fleet.StateStale, fleet.StateUntrusted, fleet.StateRefused, fleet.StateDenied, fleet.StateNew)}
 }
 
 // stateStyle is a state's colour; the word beside it says the same, so

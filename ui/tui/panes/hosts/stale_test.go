@@ -46,7 +46,7 @@ func TestOldNumbersMuted(t *testing.T) {
 			if strings.Contains(row, p.paint.err.Apply("100%")) {
 				t.Errorf("an old 100%% is drawn as an alarm: %q", row)
 			}
-			if word := p.paint.state(state); word == muted {
+			if word := p.paint.state.Of(state); word == muted {
 				t.Errorf("the state word %s is muted", state)
 			}
 			d.Press("enter")

@@ -150,7 +150,7 @@ func (p *Pane) row(t *store.Task, c layoutCols, now time.Time) string {
 	}
 	b.WriteString(paint.Apply(kit.Cell(next, c.next, false)))
 	if c.last > 0 {
-		word, lp := lastWord(t, c.last < lastW), p.paint.state(t.LastState)
+		word, lp := lastWord(t, c.last < lastW), p.paint.state.Of(t.LastState)
 		if p.running[t.ID] {
 			word, lp = "running…", p.paint.accent
 			if c.last < lastW {
@@ -293,24 +293,14 @@ func (p *Pane) footer(width int) []string {
 // paints are the rows' styles as escape codes.
 type paints struct {
 	accent, muted, text, sel kit.Paint
-	states                   map[store.TaskRunState]kit.Paint
+	state                    kit.StatePaints[store.TaskRunState]
 }
 
 func newPaints(st kit.Styles) paints {
-	ps := paints{accent: kit.Painter(st.Accent), muted: kit.Painter(st.Muted), text: kit.Painter(st.Text),
-		sel: kit.Painter(st.Selected), states: map[store.TaskRunState]kit.Paint{}}
-	for _, s := range []store.TaskRunState{store.RunRunning, store.RunWaiting, store.RunSucceeded, store.RunFailed,
-		store.RunInterrupted, store.RunSkipped} {
-		ps.states[s] = kit.Painter(stateStyle(st, s))
-	}
-	return ps
-}
-
-func (ps paints) state(s store.TaskRunState) kit.Paint {
-	if lp, ok := ps.states[s]; ok {
-		return lp
-	}
-	return ps.muted
+	return paints{accent: kit.Painter(st.Accent), muted: kit.Painter(st.Muted), text: kit.Painter(st.Text),
+		sel: kit.Painter(st.Selected),
+		state: kit.NewStatePaints(st, func(s store.TaskRunState) lipgloss.Style { return stateStyle(st, s) },
+			store.RunRunning, store.RunWaiting, store.RunSucceeded, store.RunFailed, store.RunInterrupted, store.RunSkipped)}
 }
 
 // stateStyle is a run state's colour; the word beside it says the same.
