@@ -6,14 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/fleet"
 )
 
@@ -45,15 +42,7 @@ func fakeProm(t *testing.T, down *atomic.Bool) *httptest.Server {
 func promSourceApp(t *testing.T, dir, url string) *App {
 	t.Helper()
 	toml := fmt.Sprintf("[[prometheus]]\nname = \"dc1\"\nurl = %q\ninterval = \"1s\"\n\n[monitor]\ninterval = \"1s\"\ntimeout = \"5s\"\n\n[alerts]\nconsecutive = 1\n", url)
-	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, WorkDir: dir, UserHome: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := New(Options{Config: cfg, Environ: []string{"PATH=" + os.Getenv("PATH")}, WorkDir: dir, UserHome: dir})
-	t.Cleanup(func() { _ = a.Shutdown(context.Background()) })
+	a := configApp(t, dir, toml)
 	return a
 }
 

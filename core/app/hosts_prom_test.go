@@ -3,12 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/fleet"
 	"github.com/macroa/macroa/hosts/prom/promtest"
 )
@@ -22,15 +19,7 @@ func TestPrometheusSourceHosts(t *testing.T) {
 	toml := fmt.Sprintf("[[prometheus]]\nname = \"dc1\"\nurl = %q\ninterval = \"1s\"\n\n[[prometheus]]\nname = \"gone\"\nurl = \"http://user:secret@127.0.0.1:1\"\n\n"+
 		"[[hosts]]\nname = \"db2\"\naddress = \"127.0.0.1\"\nprometheus = %q\ninstance = %q\n\n[monitor]\ninterval = \"1s\"\ntimeout = \"30s\"\n",
 		srv.URL, srv.URL, srv.Instance)
-	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, WorkDir: dir, UserHome: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := New(Options{Config: cfg, Environ: []string{"PATH=" + os.Getenv("PATH")}, WorkDir: dir, UserHome: dir})
-	t.Cleanup(func() { _ = a.Shutdown(context.Background()) })
+	a := configApp(t, dir, toml)
 	a.SetRole(fleet.RoleCockpit)
 	ctx := context.Background()
 	if err := a.Start(ctx); err != nil {

@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/fleet"
 	"github.com/macroa/macroa/hosts/prom"
 	"github.com/macroa/macroa/hosts/prom/promtest"
@@ -39,15 +36,7 @@ timeout = "5s"
 consecutive = 1
 load_per_core = 1000
 %s`, srv.URL, srv.URL, srv.Instance, extra)
-	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.LoadOptions{Environ: []string{"MACROA_HOME=" + dir}, WorkDir: dir, UserHome: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := New(Options{Config: cfg, Environ: []string{"PATH=" + os.Getenv("PATH")}, WorkDir: dir, UserHome: dir})
-	t.Cleanup(func() { _ = a.Shutdown(context.Background()) })
+	a := configApp(t, dir, toml)
 	a.SetRole(fleet.RoleCockpit)
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatal(err)

@@ -24,6 +24,14 @@ func hostsApp(t *testing.T, srv *sshdtest.Server) *App {
 	dir := t.TempDir()
 	toml := fmt.Sprintf("[[hosts]]\nname = \"web1\"\naddress = \"127.0.0.1\"\nport = %d\nuser = %q\nidentity_file = %q\n\n[monitor]\ninterval = \"1s\"\ntimeout = \"30s\"\n",
 		srv.Port, srv.User, srv.ClientKeyFile)
+	a := configApp(t, dir, toml)
+	return a
+}
+
+// configApp is a real App over the data dir dir, whose config.toml is
+// written first; it shuts down when the test ends.
+func configApp(t *testing.T, dir, toml string) *App {
+	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(toml), 0o600); err != nil {
 		t.Fatal(err)
 	}
