@@ -3,51 +3,18 @@ package hosts
 import (
 	"context"
 	"errors"
-	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/macroa/macroa/hosts/sshdtest"
 )
 
-// silentListener accepts connections and never says a word.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
 // A host that takes the connection and never answers costs the dial
 // timeout, directly and through a jump host, and counts as unreachable.
 func TestSSHSilentHostBounded(t *testing.T) {
-	silent := silentListener(t)
+	silent := sshdtest.Mute(t).String()
 	keys := HostKeys{Own: filepath.Join(t.TempDir(), "known_hosts")}
 	direct := &SSHHost{Label: "mute", Address: silent, User: "root", Keys: keys, DialTimeout: 300 * time.Millisecond}
 	t.Cleanup(func() { direct.Close() })

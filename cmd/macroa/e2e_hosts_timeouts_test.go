@@ -2,49 +2,15 @@ package main
 
 import (
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/macroa/macroa/hosts/sshdtest"
 )
-
-// muteHost listens on loopback and never says a word: a host whose SSH
-// server hangs before the handshake.
-func muteHost(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 func (s *sandbox) appendConfig(text string) {
 	s.t.Helper()
@@ -63,7 +29,7 @@ func (s *sandbox) appendConfig(text string) {
 // and no Go error text reaches a person.
 func TestHostsTimeouts(t *testing.T) {
 	s := newSandbox(t)
-	mute := muteHost(t)
+	mute := sshdtest.Mute(t).Port
 	// A login that never ends, and ends itself once its session is gone:
 	// its next write fails (SIGPIPE), so nothing outlives the test.
 	srv := sshdtest.Start(t, sshdtest.Options{ExtraConfig: "ForceCommand i=0; while [ $i -lt 100 ]; do sleep 0.2; echo . >&2; i=$((i+1)); done\n"})
