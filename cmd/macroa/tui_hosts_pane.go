@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 
-	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/store"
+	"github.com/macroa/macroa/ui/tui/kit"
 	hostspane "github.com/macroa/macroa/ui/tui/panes/hosts"
 )
 
@@ -14,8 +14,7 @@ import (
 // queue, which every shell command typed there goes through.
 type hostsPane struct {
 	*app.HostsService
-	a   *app.App
-	cfg *configWatch // nil: config.toml is not watched
+	a *app.App
 }
 
 // newHostsPane is the hosts pane's service; nil (the pane then says the
@@ -25,11 +24,12 @@ func newHostsPane(a *app.App) hostspane.Service {
 	if err != nil {
 		return nil
 	}
-	p := hostsPane{HostsService: h, a: a}
-	if cfg, err := a.Config(); err == nil {
-		p.cfg = newConfigWatch(cfg.FilePath, config.LoadDefault)
-	}
-	return p
+	return hostsPane{HostsService: h, a: a}
+}
+
+// ConfigProblem is the fleet's, made safe for the pane's header.
+func (h hostsPane) ConfigProblem(ctx context.Context) string {
+	return kit.SafeLine(h.HostsService.ConfigProblem(ctx))
 }
 
 // RunShell proposes the command to the approval queue as the person's.

@@ -37,6 +37,7 @@ type inventory struct {
 	stamp   fileStamp
 	list    []hosts.Host  // local first
 	sources []*promSource // [[prometheus]]
+	loadErr string        // why config.toml no longer loads; "" when it does
 }
 
 func newInventory(cfg *config.Config, reload func() (*config.Config, error), home string, log *slog.Logger) *inventory {
@@ -91,14 +92,26 @@ func (i *inventory) hosts() []hosts.Host {
 		if st := stampOf(i.path); st != i.stamp {
 			i.stamp = st
 			if cfg, err := i.reload(); err != nil {
+				i.loadErr = err.Error()
 				i.log.Warn("hosts: config.toml no longer loads; keeping the hosts read before", "err", err)
 			} else {
+				i.loadErr = ""
 				i.list = i.resolve(cfg)
 				i.sources = i.promSources(cfg)
 			}
 		}
 	}
 	return slices.Clone(i.list)
+}
+
+// problem is why config.toml no longer loads ("" when it does), the
+// hosts read before being kept meanwhile; the file is read again only
+// when it changed.
+func (i *inventory) problem() string {
+	i.hosts()
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.loadErr
 }
 
 // find is the host called name, for a ProxyJump that names one.

@@ -70,3 +70,7 @@ func (h *HostsService) KeysChangedSince(t time.Time) bool {
 	}
 	return false
 }
+
+// ConfigProblem says why config.toml no longer loads, "" when it does:
+// the fleet keeps the hosts it read before, and a front end says so.
+func (h *HostsService) ConfigProblem(context.Context) string { return h.inv.problem() }

@@ -1,7 +1,9 @@
-package main
+package app
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,16 +13,17 @@ import (
 	"github.com/macroa/macroa/config"
 )
 
-// TestConfigWatch: the hosts pane hears that config.toml no longer loads
-// once it changed so, and that it loads again once fixed; an unchanged
-// file is not loaded again.
-func TestConfigWatch(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "config.toml")
+// TestInventoryConfigProblem: the fleet says config.toml no longer loads
+// once it changed so (keeping the hosts read before), and that it loads
+// again once fixed; an unchanged file is not loaded again.
+func TestInventoryConfigProblem(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, []byte("[monitor]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	loads := 0
-	w := newConfigWatch(path, func() (*config.Config, error) {
+	inv := newInventory(&config.Config{FilePath: path, Home: dir}, func() (*config.Config, error) {
 		loads++
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -29,8 +32,9 @@ func TestConfigWatch(t *testing.T) {
 		if strings.Contains(string(b), "broken") {
 			return nil, errors.New("config.toml: line 1: broken")
 		}
-		return &config.Config{}, nil
-	})
+		return &config.Config{FilePath: path}, nil
+	}, dir, slog.New(slog.DiscardHandler))
+	h := &HostsService{inv: inv}
 	for i, tc := range []struct {
 		body      string // "" leaves the file as it is
 		want      string
@@ -51,11 +55,8 @@ func TestConfigWatch(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if got := w.problem(); got != tc.want || loads != tc.wantLoads {
+		if got := h.ConfigProblem(context.Background()); got != tc.want || loads != tc.wantLoads {
 			t.Fatalf("step %d: problem %q after %d loads, want %q after %d", i, got, loads, tc.want, tc.wantLoads)
 		}
-	}
-	if newConfigWatch("", nil) != nil {
-		t.Fatal("a watch without a file")
 	}
 }
