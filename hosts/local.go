@@ -36,6 +36,9 @@ type Local struct {
 	// Sudo is how a command that needs root (Command.Root) runs here;
 	// as root it runs as is.
 	Sudo config.SudoPolicy
+	// Confine, when set, starts every command inside its sandbox with a
+	// minimal environment (see Confiner); nil runs commands as they are.
+	Confine Confiner
 }
 
 // Run starts cmd and waits for it, at most timeout (0: no limit of its own).
@@ -67,7 +70,10 @@ func (l Local) Stream(ctx context.Context, cmd Command, timeout time.Duration, o
 
 	c := exec.Command(cmd.Argv[0], cmd.Argv[1:]...)
 	c.Dir = cmd.Dir
-	if len(cmd.Env) > 0 {
+	switch {
+	case l.Confine != nil:
+		c.Env = append([]string(nil), cmd.Env...) // the confiner adds the rest
+	case len(cmd.Env) > 0:
 		c.Env = append(os.Environ(), cmd.Env...)
 	}
 	// Stdin stays nil (/dev/null): a command waiting for input must not
@@ -83,9 +89,11 @@ func (l Local) Stream(ctx context.Context, cmd Command, timeout time.Duration, o
 	c.WaitDelay = ioDelay
 
 	start := time.Now()
-	if err := c.Start(); err != nil {
+	release, err := startCmd(c, l.Confine)
+	if err != nil {
 		return Output{}, fmt.Errorf("start %s: %w", cmd.Argv[0], err)
 	}
+	defer release()
 	pgid := c.Process.Pid
 
 	done := make(chan error, 1)
@@ -119,6 +127,14 @@ func (l Local) Stream(ctx context.Context, cmd Command, timeout time.Duration, o
 		return out, fmt.Errorf("wait for %s: %w", cmd.Argv[0], waitErr)
 	}
 	return out, nil
+}
+
+// startCmd starts c, inside confine's sandbox when there is one.
+func startCmd(c *exec.Cmd, confine Confiner) (release func(), err error) {
+	if confine != nil {
+		return confine.Start(c)
+	}
+	return func() {}, c.Start()
 }
 
 // await waits for done, at most timeout (0: no limit of its own) and no

@@ -36,6 +36,7 @@ type ToolCall struct {
 	Refused   bool          // it needed approval and did not get it; nothing ran
 	Waiting   string        // it waits in the approval queue: which approval, and how to approve it
 	Elapsed   time.Duration // running the tool, approval included
+	Sandbox   string        // the confinement a command ran under unasked (tools.Result.Sandbox)
 }
 
 // Agent runs the tool-calling loop. The zero value of every field but
@@ -145,7 +146,7 @@ func (a *Agent) execute(ctx context.Context, reg *tools.Registry, task string, t
 	if !out.Refused {
 		text = a.fitOutput(ctx, task, tc.Name, text)
 	}
-	rec := ToolCall{Name: tc.Name, Arguments: tc.Arguments, Output: text, OK: out.OK, Refused: out.Refused, Waiting: out.Waiting, Elapsed: elapsed}
+	rec := ToolCall{Name: tc.Name, Arguments: tc.Arguments, Output: text, OK: out.OK, Refused: out.Refused, Waiting: out.Waiting, Elapsed: elapsed, Sandbox: out.Sandbox}
 	if a.OnToolCall != nil {
 		a.OnToolCall(rec)
 	}

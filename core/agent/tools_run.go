@@ -21,10 +21,11 @@ type outcome struct {
 	ok      bool
 	refused bool
 	waiting string // see tools.Result.Waiting
+	sandbox string // see tools.Result.Sandbox
 }
 
 func (o outcome) result() tools.Result {
-	return tools.Result{Output: o.output, OK: o.ok, Refused: o.refused, Waiting: o.waiting}
+	return tools.Result{Output: o.output, OK: o.ok, Refused: o.refused, Waiting: o.waiting, Sandbox: o.sandbox}
 }
 
 func failed(format string, args ...any) outcome {

@@ -23,6 +23,10 @@ type Result struct {
 	// Waiting is set when the call is waiting in the approval queue: a
 	// sentence for the person naming the approval and how to approve it.
 	Waiting string
+	// Sandbox names the confinement a command ran under unasked ("full",
+	// "partial", "none", "off", "systemd-run" on another host); "" when
+	// nothing ran or a person approved it.
+	Sandbox string
 }
 
 // RunFunc runs one call with the arguments a caller sent (a JSON object;
