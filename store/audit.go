@@ -41,7 +41,10 @@ type AuditEntry struct {
 	// Stage is StageStart for the record written before a state-changing
 	// action runs, "" for a run's outcome. A start record with no outcome
 	// after it means the process died while the action ran.
-	Stage    string
+	Stage string
+	// Sandbox is the confinement a command a model ran unasked ran under:
+	// one of the Sandbox* constants, "" for every other entry.
+	Sandbox  string
 	PrevHash string // Hash of the entry before; "" for the first
 	Hash     string // sha256 over PrevHash and every other field
 	// MAC is HMAC-SHA256 of Hash under the audit key kept outside the
@@ -53,7 +56,7 @@ type AuditEntry struct {
 
 const auditCols = `id, turn_id, created_at, session, source, input, route, skill, tier, model,
 	success, error, prompt_tokens, completion_tokens, cost_usd, elapsed_ms, plan_steps, prev_hash, hash,
-	providers, llm_calls, action, chosen_by, hash_version, mac, stage`
+	providers, llm_calls, action, chosen_by, hash_version, mac, stage, sandbox`
 
 // scanAudit reads one audit row. It is lenient on purpose: a row edited
 // with another SQLite client may hold a value of the wrong type (text in an
@@ -61,7 +64,7 @@ const auditCols = `id, turn_id, created_at, session, source, input, route, skill
 // value in a form that cannot hash correctly, and wellFormed = false, so
 // VerifyAudit reports it instead of failing.
 func scanAudit(r rowScanner) (e AuditEntry, wellFormed bool, err error) {
-	var v [26]any
+	var v [27]any
 	ptrs := make([]any, len(v))
 	for i := range v {
 		ptrs[i] = &v[i]
@@ -89,6 +92,7 @@ func scanAudit(r rowScanner) (e AuditEntry, wellFormed bool, err error) {
 	e.Providers, e.LLMCalls = c.str(v[19]), int(c.int(v[20]))
 	e.Action, e.ChosenBy = c.str(v[21]), c.str(v[22])
 	e.hashVersion, e.MAC, e.Stage = int(c.int(v[23])), c.str(v[24]), c.str(v[25])
+	e.Sandbox = c.str(v[26])
 	return e, c.ok, nil
 }
 

@@ -183,15 +183,15 @@ func (a *appendState) insert(ctx context.Context, tx runner, e AuditEntry) (Audi
 	}
 	e.ID = AuditID(max(a.headID, maxID) + 1)
 	e.PrevHash = a.headHash
-	e.hashVersion = hashV3
+	e.hashVersion = hashCurrent
 	e.Hash = auditHash(e)
 	e.MAC = auditMAC(a.key, e.Hash)
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (`+auditCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		int64(e.ID), string(e.TurnID), e.Time.UnixMilli(), e.Session, e.Source, e.Input, e.Route,
 		e.Skill, e.Tier, e.Model, boolInt(e.Success), e.Error, e.PromptTokens, e.CompletionTokens,
 		e.CostUSD, e.ElapsedMS, e.PlanSteps, e.PrevHash, e.Hash, e.Providers, e.LLMCalls,
-		e.Action, e.ChosenBy, e.hashVersion, e.MAC, e.Stage)
+		e.Action, e.ChosenBy, e.hashVersion, e.MAC, e.Stage, e.Sandbox)
 	if err != nil {
 		return e, err
 	}

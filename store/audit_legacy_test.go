@@ -88,7 +88,7 @@ func schema4Database(t *testing.T, path string, n int) []AuditEntry {
 	prev := ""
 	for i := 0; i < n; i++ {
 		e := sampleAudit(i)
-		e.Action, e.ChosenBy = "", "" // schema 4 had neither
+		e.Action, e.ChosenBy, e.Sandbox = "", "", "" // schema 4 had none of them
 		if i%2 == 1 {
 			e.Providers, e.LLMCalls = "primary", 1 // a v2 entry
 		}

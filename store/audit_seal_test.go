@@ -343,12 +343,12 @@ func rewriteChain(t *testing.T, db *DB, entries []AuditEntry, strip bool) AuditE
 	for _, e = range entries {
 		e.Input, e.PrevHash = "nothing happened", prev
 		if strip {
-			e.MAC, e.hashVersion, e.Action, e.ChosenBy = "", 0, "", ""
+			e.MAC, e.hashVersion, e.Action, e.ChosenBy, e.Sandbox = "", 0, "", "", ""
 		}
 		e.Hash = auditHash(e)
 		prev = e.Hash
-		mustExec(t, db, `UPDATE audit_log SET input = ?, prev_hash = ?, hash = ?, mac = ?, hash_version = ?, action = ?, chosen_by = ? WHERE id = ?`,
-			e.Input, e.PrevHash, e.Hash, e.MAC, e.hashVersion, e.Action, e.ChosenBy, int64(e.ID))
+		mustExec(t, db, `UPDATE audit_log SET input = ?, prev_hash = ?, hash = ?, mac = ?, hash_version = ?, action = ?, chosen_by = ?, sandbox = ? WHERE id = ?`,
+			e.Input, e.PrevHash, e.Hash, e.MAC, e.hashVersion, e.Action, e.ChosenBy, e.Sandbox, int64(e.ID))
 	}
 	mustExec(t, db, `UPDATE audit_head SET last_hash = ?, last_mac = ?`, e.Hash, e.MAC)
 	return e

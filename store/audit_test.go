@@ -31,6 +31,7 @@ func sampleAudit(i int) AuditEntry {
 		PlanSteps:        i % 3,
 		Action:           "echo " + strconv.Itoa(i),
 		ChosenBy:         []string{"user", "classifier"}[i%2],
+		Sandbox:          []string{SandboxFull, SandboxPartial, SandboxNone, SandboxOff, SandboxSystemd}[i%5],
 	}
 }
 
@@ -77,7 +78,7 @@ func TestAppendAuditChains(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := sampleAudit(4)
-	want.ID, want.PrevHash, want.Hash, want.MAC, want.hashVersion = got[0].ID, got[0].PrevHash, got[0].Hash, got[0].MAC, hashV3
+	want.ID, want.PrevHash, want.Hash, want.MAC, want.hashVersion = got[0].ID, got[0].PrevHash, got[0].Hash, got[0].MAC, hashV4
 	if got[0] != want {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got[0], want)
 	}
@@ -111,7 +112,7 @@ func TestAppendAuditFillsAndChecks(t *testing.T) {
 
 func TestAuditHashCoversEveryField(t *testing.T) {
 	base := sampleAudit(1)
-	base.ID, base.PrevHash, base.hashVersion = 7, strings.Repeat("a", 64), hashV3
+	base.ID, base.PrevHash, base.hashVersion = 7, strings.Repeat("a", 64), hashV4
 	h := auditHash(base)
 	changes := map[string]func(e *AuditEntry){
 		"id":                func(e *AuditEntry) { e.ID++ },
@@ -136,7 +137,11 @@ func TestAuditHashCoversEveryField(t *testing.T) {
 		"llm_calls":         func(e *AuditEntry) { e.LLMCalls++ },
 		"action":            func(e *AuditEntry) { e.Action += "x" },
 		"chosen_by":         func(e *AuditEntry) { e.ChosenBy += "x" },
+		"stage":             func(e *AuditEntry) { e.Stage += "x" },
+		"sandbox":           func(e *AuditEntry) { e.Sandbox = SandboxNone },
+		"sandbox blanked":   func(e *AuditEntry) { e.Sandbox = "" },
 		"hash_version":      func(e *AuditEntry) { e.hashVersion = 0 },
+		"hash_version v3":   func(e *AuditEntry) { e.hashVersion = hashV3 },
 		// Moving a byte between adjacent fields must change the hash too.
 		"boundary": func(e *AuditEntry) { e.Session, e.Source = e.Session+"t", e.Source[1:] },
 	}
@@ -216,11 +221,13 @@ func auditIDs(es []AuditEntry) []AuditID {
 }
 
 // Entries keep the field list they were hashed with: v1 before schema 3
-// (no providers), v2 before schema 5 (no action, chosen_by, stage), v3 since; an
-// append always writes v3, and blanking a newer field breaks the hash.
+// (no providers), v2 before schema 5 (no action, chosen_by, stage), v3
+// before schema 11 (no sandbox), v4 since; an append always writes v4,
+// blanking a newer field breaks the hash, and so does a sandbox put on a row
+// older than v4.
 func TestAuditHashVersions(t *testing.T) {
 	base := sampleAudit(1)
-	base.Providers, base.LLMCalls, base.Action, base.ChosenBy = "", 0, "", ""
+	base.Providers, base.LLMCalls, base.Action, base.ChosenBy, base.Sandbox = "", 0, "", "", ""
 	tests := []struct {
 		name    string
 		version int
@@ -233,6 +240,10 @@ func TestAuditHashVersions(t *testing.T) {
 		{"v2: llm calls", 0, func(e *AuditEntry) { e.LLMCalls = 2 }, "macroa-audit-v2", 21},
 		{"v3: empty new fields", hashV3, func(e *AuditEntry) {}, "macroa-audit-v3", 24},
 		{"v3: action, chooser and stage", hashV3, func(e *AuditEntry) { e.Action, e.ChosenBy, e.Stage = "rm x", "classifier", StageStart }, "macroa-audit-v3", 24},
+		{"v3: sandbox put on afterwards", hashV3, func(e *AuditEntry) { e.Sandbox = SandboxFull }, "macroa-audit-v3", 25},
+		{"v1: sandbox put on afterwards", 0, func(e *AuditEntry) { e.Sandbox = SandboxFull }, "macroa-audit-v1", 20},
+		{"v4: no sandbox", hashV4, func(e *AuditEntry) {}, "macroa-audit-v4", 25},
+		{"v4: sandbox", hashV4, func(e *AuditEntry) { e.Sandbox = SandboxSystemd }, "macroa-audit-v4", 25},
 		{"unknown version", 9, func(e *AuditEntry) {}, "macroa-audit-unknown-v9", 19},
 	}
 	for _, tt := range tests {
@@ -250,23 +261,23 @@ func TestAuditHashVersions(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
 	e, err := db.AppendAudit(ctx, AuditEntry{Input: "tell me a joke", Providers: "primary,fallback", LLMCalls: 3,
-		Action: `{"command":"echo hi"}`, ChosenBy: "classifier"})
+		Action: `{"command":"echo hi"}`, ChosenBy: "classifier", Sandbox: SandboxFull})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.RecentAudit(ctx, 1)
 	if err != nil || got[0].Providers != "primary,fallback" || got[0].LLMCalls != 3 || got[0].Action != `{"command":"echo hi"}` ||
-		got[0].ChosenBy != "classifier" || got[0].hashVersion != hashV3 || got[0].MAC == "" {
+		got[0].ChosenBy != "classifier" || got[0].Sandbox != SandboxFull || got[0].hashVersion != hashV4 || got[0].MAC == "" {
 		t.Fatalf("not stored: %+v %v", got, err)
 	}
 	checkProblems(t, db)
-	for _, blank := range []string{"providers = ''", "action = ''", "chosen_by = ''", "hash_version = 0"} {
+	for _, blank := range []string{"providers = ''", "action = ''", "chosen_by = ''", "sandbox = ''", "sandbox = 'none'", "hash_version = 0", "hash_version = 3"} {
 		t.Run(blank, func(t *testing.T) {
 			mustExec(t, db, `UPDATE audit_log SET `+blank+` WHERE id = ?`, int64(e.ID))
 			checkProblems(t, db, want{e.ID, ProblemEdited, "does not match its hash"})
 			// Put the row back for the next case.
-			mustExec(t, db, `UPDATE audit_log SET providers = ?, action = ?, chosen_by = ?, hash_version = ? WHERE id = ?`,
-				got[0].Providers, got[0].Action, got[0].ChosenBy, hashV3, int64(e.ID))
+			mustExec(t, db, `UPDATE audit_log SET providers = ?, action = ?, chosen_by = ?, sandbox = ?, hash_version = ? WHERE id = ?`,
+				got[0].Providers, got[0].Action, got[0].ChosenBy, got[0].Sandbox, hashV4, int64(e.ID))
 			checkProblems(t, db)
 		})
 	}

@@ -51,10 +51,10 @@ func mustExec(t *testing.T, db *DB, query string, args ...any) {
 // insertRaw writes a row the way another SQLite client would.
 func insertRaw(t *testing.T, db *DB, e AuditEntry) {
 	t.Helper()
-	mustExec(t, db, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	mustExec(t, db, `INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		int64(e.ID), string(e.TurnID), e.Time.UnixMilli(), e.Session, e.Source, e.Input, e.Route, e.Skill, e.Tier,
 		e.Model, boolInt(e.Success), e.Error, e.PromptTokens, e.CompletionTokens, e.CostUSD, e.ElapsedMS,
-		e.PlanSteps, e.PrevHash, e.Hash, e.Providers, e.LLMCalls, e.Action, e.ChosenBy, e.hashVersion, e.MAC, e.Stage)
+		e.PlanSteps, e.PrevHash, e.Hash, e.Providers, e.LLMCalls, e.Action, e.ChosenBy, e.hashVersion, e.MAC, e.Stage, e.Sandbox)
 }
 
 // TestVerifyNamesEditedColumn edits one column of one row at a time, the
@@ -80,6 +80,9 @@ func TestVerifyNamesEditedColumn(t *testing.T) {
 		"plan_steps":        "plan_steps + 5",
 		"action":            "action || ' && rm -rf ~'",
 		"chosen_by":         "'agent'",
+		"sandbox":           "'full' || sandbox",
+		"sandbox=blank":     "''",
+		"sandbox=int":       "4",
 		"hash_version":      "0",
 		"prev_hash":         "(SELECT hash FROM audit_log WHERE id = 1)",
 		"hash":              "(SELECT hash FROM audit_log WHERE id = 1)",
