@@ -92,6 +92,11 @@ type Policy struct {
 	Protected     []string `toml:"protected"`      // extra protected targets
 	AllowCommands []string `toml:"allow_commands"` // commands that may run without approval
 	DenyCommands  []string `toml:"deny_commands"`  // commands that never run automatically
+	// SecretPaths are files and directories that hold credentials beyond
+	// the ones Macroa knows (~/.ssh, ~/.aws, ...): a model's command or
+	// file read never opens them unasked, and the sandbox never grants
+	// them. "~/" is expanded.
+	SecretPaths []string `toml:"secret_paths"`
 	// ApprovalExpiry is how long a proposal waits for a person before it
 	// expires (default DefaultApprovalExpiry).
 	ApprovalExpiry Duration `toml:"approval_expiry"`

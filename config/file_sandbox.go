@@ -1,6 +1,10 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
 
 // SandboxMode is config.toml's `sandbox`: what happens to a command a
 // model runs unasked when the kernel cannot confine it.
@@ -24,4 +28,33 @@ func (m *SandboxMode) UnmarshalText(b []byte) error {
 		}
 	}
 	return fmt.Errorf("%q is not one of required, best-effort, off", string(b))
+}
+
+// SecretPaths is [policy] secret_paths with "~/" expanded against home,
+// cleaned; entries that are neither absolute nor under ~ are left out
+// (validation refuses them).
+func (c *Config) SecretPaths(home string) []string {
+	var out []string
+	for _, p := range c.File.Policy.SecretPaths {
+		p = strings.TrimSpace(p)
+		switch {
+		case p == "~":
+			p = home
+		case strings.HasPrefix(p, "~/"):
+			p = filepath.Join(home, p[2:])
+		}
+		if filepath.IsAbs(p) {
+			out = append(out, filepath.Clean(p))
+		}
+	}
+	return out
+}
+
+// secretPathProblem says what is wrong with one secret_paths entry.
+func secretPathProblem(p string) string {
+	p = strings.TrimSpace(p)
+	if p == "~" || strings.HasPrefix(p, "~/") || filepath.IsAbs(p) {
+		return ""
+	}
+	return fmt.Sprintf("%q must be an absolute path or start with ~/", p)
 }

@@ -29,6 +29,10 @@ func (c *Config) FileSettings() []Setting {
 	add("policy.autonomy", string(p.Autonomy), "Autonomy level: "+joinNames(AutonomyLevels)+".", false)
 	add("policy.approval_expiry", p.ApprovalExpiry.String(), "How long a proposal waits for a person before it expires.", false)
 	add("policy.approval_wait", p.ApprovalWait.String(), "How long the cockpit and the REPL wait for a decision.", false)
+	if len(p.SecretPaths) > 0 {
+		add("policy.secret_paths", strings.Join(p.SecretPaths, ", "), "Credentials a model's command never reads unasked, beside the known ones.", false)
+	}
+	add("sandbox", string(c.File.Sandbox), "A model's unasked commands when the kernel cannot confine them fully: "+joinNames(SandboxModes)+".", false)
 	for _, h := range sortedKeys(p.Hosts) {
 		add(path("policy", "hosts", h), string(p.Hosts[h]), "Autonomy level for host "+h+".", false)
 	}

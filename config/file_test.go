@@ -175,6 +175,7 @@ func TestConfigTomlErrors(t *testing.T) {
 		{"hosts not an array of tables", "hosts = \"web1\"\n", 1, []string{"hosts", "string"}},
 		{"negative budget", "[budget]\nmonthly_usd = -5\n", 2, []string{"budget.monthly_usd", "0 (unlimited) or more"}},
 		{"allow and deny", "[policy]\nallow_commands = [\"rm\"]\ndeny_commands = [\"rm\"]\n", 3, []string{"policy.deny_commands", `"rm" is also in allow_commands`}},
+		{"relative secret path", "[policy]\nsecret_paths = [\"~/ok\", \"work/private\"]\n", 2, []string{"policy.secret_paths", `"work/private" must be an absolute path or start with ~/`}},
 		{"unknown pane", "[keys.chatt]\nsend = \"enter\"\n", 1, []string{"keys.chatt", "not a pane"}},
 		{"bad key", "[keys.chat]\nsend = \"Enter\"\n", 2, []string{"keys.chat.send", `"enter"`}},
 		{"key not a string", "[keys.chat]\nsend = 5\n", 2, []string{"keys.chat.send", "want a key"}},

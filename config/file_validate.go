@@ -207,7 +207,7 @@ func (v *validator) policy(p *Policy, hosts []Host) {
 	lists := []struct {
 		name string
 		list []string
-	}{{"protected", p.Protected}, {"allow_commands", p.AllowCommands}, {"deny_commands", p.DenyCommands}}
+	}{{"protected", p.Protected}, {"allow_commands", p.AllowCommands}, {"deny_commands", p.DenyCommands}, {"secret_paths", p.SecretPaths}}
 	for _, l := range lists {
 		for _, s := range l.list {
 			if strings.TrimSpace(s) == "" {
@@ -215,6 +215,13 @@ func (v *validator) policy(p *Policy, hosts []Host) {
 				v.add(f, f, "entries must not be empty")
 				break
 			}
+		}
+	}
+	for _, s := range p.SecretPaths {
+		if why := secretPathProblem(s); why != "" && strings.TrimSpace(s) != "" {
+			f := path("policy", "secret_paths")
+			v.add(f, f, why)
+			break
 		}
 	}
 	allowed := map[string]bool{}
