@@ -20,7 +20,7 @@ func newAuditCmd(a *app.App) *cobra.Command {
 		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	var n int
-	var asJSON bool
+	var asJSON, verbose bool
 	recent := &cobra.Command{
 		Use:   "recent",
 		Short: "Show the latest runs, newest first",
@@ -45,6 +45,9 @@ func newAuditCmd(a *app.App) *cobra.Command {
 				fmt.Fprintln(out, "The audit log is empty.")
 				return nil
 			}
+			if verbose {
+				return writeAuditDetail(out, entries)
+			}
 			t := newTable("ID", "TIME", "SOURCE", "SESSION", "SKILL", "BY", "TIER", "OK", "MS", "INPUT", "ACTION")
 			for _, e := range entries {
 				ok := "yes"
@@ -62,6 +65,7 @@ func newAuditCmd(a *app.App) *cobra.Command {
 	}
 	recent.Flags().IntVarP(&n, "number", "n", 20, "how many entries")
 	recent.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	recent.Flags().BoolVarP(&verbose, "verbose", "v", false, "every entry in full, one block each: the sandbox a command ran under, errors, model use")
 
 	var statsJSON bool
 	stats := &cobra.Command{

@@ -12,7 +12,7 @@ import (
 func visibleAudit(entries []store.AuditEntry) []store.AuditEntry {
 	for i := range entries {
 		e := &entries[i]
-		for _, f := range []*string{&e.Input, &e.Action, &e.Error, &e.Session, &e.Model, &e.Providers} {
+		for _, f := range []*string{&e.Input, &e.Action, &e.Error, &e.Session, &e.Model, &e.Providers, &e.Sandbox} {
 			if termsafe.NeedsEscape(*f) {
 				*f = termsafe.Visible(*f)
 			}

@@ -58,7 +58,7 @@ func TestE2EAuditVerifySeal(t *testing.T) {
 		}
 		// Rehash every row after changing its input, as someone who read
 		// store/audit_hash.go would: the chain and head come out consistent.
-		rows, err := exec.Command(sqlite, "-separator", "\x1f", db, "SELECT "+v3Columns+" FROM audit_log ORDER BY id").Output()
+		rows, err := exec.Command(sqlite, "-separator", "\x1f", db, "SELECT "+v4Columns+" FROM audit_log ORDER BY id").Output()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestE2EAuditVerifySeal(t *testing.T) {
 			f := strings.Split(line, "\x1f")
 			f[6] = "nothing happened" // input
 			f[1] = prev               // prev_hash
-			hash := v3Hash(f)
+			hash := v4Hash(f)
 			fmt.Fprintf(&script, "UPDATE audit_log SET input = 'nothing happened', prev_hash = '%s', hash = '%s' WHERE id = %s;\n", prev, hash, f[0])
 			prev = hash
 		}
@@ -85,19 +85,19 @@ func TestE2EAuditVerifySeal(t *testing.T) {
 	})
 }
 
-// v3Columns are the columns a v3 audit hash covers, in its order (id and
+// v4Columns are the columns a v4 audit hash covers, in its order (id and
 // prev_hash first, as the hash puts them).
-const v3Columns = `id, prev_hash, turn_id, created_at, session, source, input, route, skill, tier, model, success, error,
-	prompt_tokens, completion_tokens, cost_usd, elapsed_ms, plan_steps, providers, llm_calls, action, chosen_by, stage`
+const v4Columns = `id, prev_hash, turn_id, created_at, session, source, input, route, skill, tier, model, success, error,
+	prompt_tokens, completion_tokens, cost_usd, elapsed_ms, plan_steps, providers, llm_calls, action, chosen_by, stage, sandbox`
 
-// v3Hash recomputes a v3 audit hash from the columns above, as written
+// v4Hash recomputes a v4 audit hash from the columns above, as written
 // in store/audit_hash.go: every field as its length, ':', its bytes.
-func v3Hash(f []string) string {
+func v4Hash(f []string) string {
 	if cost, err := strconv.ParseFloat(f[15], 64); err == nil {
 		f[15] = strconv.FormatFloat(cost, 'g', -1, 64)
 	}
 	h := sha256.New()
-	for _, s := range append([]string{"macroa-audit-v3"}, f...) {
+	for _, s := range append([]string{"macroa-audit-v4"}, f...) {
 		fmt.Fprintf(h, "%d:%s", len(s), s)
 	}
 	return hex.EncodeToString(h.Sum(nil))
