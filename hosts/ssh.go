@@ -45,6 +45,8 @@ type SSHHost struct {
 	dialing chan struct{} // closed when the dial under way ends
 	down    *downState    // the last dials failed
 	closes  int           // Close calls: a dial that saw one is not kept
+
+	sandbox sandboxCache // what the host offers to confine a command (remote_sandbox.go)
 }
 
 var _ Transport = (*SSHHost)(nil)
