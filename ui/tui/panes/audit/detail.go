@@ -39,7 +39,7 @@ func fields(e *store.AuditEntry, loc *time.Location) []field {
 	if e.PrevHash != "" {
 		hash += " (prev " + short(e.PrevHash) + ")"
 	}
-	return []field{
+	out := []field{
 		{"entry", "#" + strconv.FormatInt(int64(e.ID), 10)},
 		{"time", e.Time.In(loc).Format("2006-01-02 15:04:05.000 MST")},
 		{"turn", dash(string(e.TurnID))},
@@ -49,6 +49,7 @@ func fields(e *store.AuditEntry, loc *time.Location) []field {
 		{"skill", dash(e.Skill)},
 		{"action", dash(e.Action)},
 		{"chosen by", dash(e.ChosenBy)},
+		{"sandbox", e.Sandbox},
 		{"tier", dash(e.Tier)},
 		{"model", dash(e.Model)},
 		{"providers", dash(strings.ReplaceAll(e.Providers, ",", ", "))},
@@ -61,6 +62,15 @@ func fields(e *store.AuditEntry, loc *time.Location) []field {
 		{"error", dash(e.Error)},
 		{"hash", hash},
 	}
+	// Only a command a model ran unasked has a sandbox; elsewhere the
+	// line would be noise.
+	kept := out[:0]
+	for _, f := range out {
+		if f.label != "sandbox" || f.value != "" {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 // short is a hash prefix, enough to tell entries apart.
