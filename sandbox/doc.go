@@ -2,13 +2,18 @@
 // kernel enforces rather than what a parser believed: Landlock for files
 // (and, from its ABI 4, TCP), seccomp for what Landlock does not cover.
 //
-// Command re-runs this binary as a child (MaybeChild, first thing in
-// main) that restricts itself and then execs the command with a minimal
-// environment: reads only from the allow-list built at spawn time
-// (policy.go: system directories and $HOME entry by entry, less what
-// secretpath names), writes only to a private directory, no TCP
-// (Landlock), no UDP, raw or Unix sockets, ptrace, mounts or keyrings
-// (seccomp.go). What the kernel offers, and the level it gives, is in
-// sandbox/support, which restricts nothing and is cheap to import; this
-// package's seccomp library builds tables when the program starts.
+// A Box (box.go) starts such a command from an OS thread of this process
+// that restricted itself first: the forked command inherits the thread's
+// Landlock domain and seccomp filter, the rest of the process stays as it
+// was, and the thread is never given back to the Go scheduler. The
+// command gets a minimal environment and may read only the allow-list
+// built from the files as they are (policy.go: system directories and
+// $HOME entry by entry, less what secretpath names), write only to a
+// private directory, and open no TCP connection (Landlock) and no UDP,
+// raw or Unix socket; ptrace, mounts, namespaces and keyrings are refused
+// (seccomp.go). The allow-list, its rules and the restricted thread are
+// kept while the walked directories are unchanged (rules_cache.go), so a
+// command's start costs about what an unconfined one does. What the
+// kernel offers, and the level that gives, is in sandbox/support, which
+// restricts nothing.
 package sandbox

@@ -23,6 +23,10 @@ type Paths struct {
 	RWDirs []string
 	// RWFiles are the device files every shell writes to (/dev/null).
 	RWFiles []string
+
+	// stamps are the walked directories as they were just before their
+	// entries were read (see rulesCache).
+	stamps []stamp
 }
 
 // systemDirs hold programs and libraries, no secrets. /tmp, /var/tmp and
@@ -139,11 +143,16 @@ func (w *walker) walk(dir string, depth int, descend func(string) bool) {
 	if w.secret(dir) {
 		return
 	}
+	st, ok := stampOf(dir)
+	if !ok {
+		return
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	w.p.ListDirs = append(w.p.ListDirs, dir)
+	w.p.stamps = append(w.p.stamps, st)
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
 		if w.secret(p) {

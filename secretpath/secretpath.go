@@ -366,6 +366,7 @@ func procID(s string) bool {
 var (
 	regMu      sync.RWMutex
 	registered = map[string]string{}
+	generation uint64 // see Generation
 )
 
 // A data directory or database moved by the environment is protected from
@@ -389,6 +390,15 @@ func Protect(p, why string) {
 	regMu.Lock()
 	defer regMu.Unlock()
 	registered[strings.ToLower(path.Clean(p))] = why
+	generation++
+}
+
+// Generation counts the calls to Protect, so what was judged with an
+// older list (the sandbox's allow-list) can tell it is out of date.
+func Generation() uint64 {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	return generation
 }
 
 func registeredWhy(l string) string {

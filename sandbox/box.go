@@ -1,0 +1,213 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/macroa/macroa/sandbox/support"
+)
+
+// Mode is config.toml's `sandbox`: what an unasked command gets when the
+// kernel cannot confine it fully.
+type Mode string
+
+const (
+	ModeRequired   Mode = "required"    // less than full: it asks a person instead
+	ModeBestEffort Mode = "best-effort" // the strongest the kernel gives, said once
+	ModeOff        Mode = "off"         // the person's choice: run as a typed command runs
+)
+
+// Box confines the commands a model runs unasked on this machine. One Box
+// serves every command of a process: it holds the mode, what the kernel
+// offers and whose home it is; each Start builds its own allow-list.
+type Box struct {
+	mode    Mode
+	support support.Support
+	home    string
+	secrets []string
+
+	rules rulesCache
+	root  privateRoot
+}
+
+// New is the Box for mode on this kernel (support.Detect), for a command
+// run as the owner of home, with secrets the paths config.toml adds to
+// the credentials secretpath knows. An unknown mode is best-effort.
+func New(mode Mode, home string, secrets []string) *Box {
+	return newBox(mode, support.Detect(), home, secrets)
+}
+
+func newBox(mode Mode, s support.Support, home string, secrets []string) *Box {
+	switch mode {
+	case ModeRequired, ModeBestEffort, ModeOff:
+	default:
+		mode = ModeBestEffort
+	}
+	if home != "" {
+		home = filepath.Clean(home)
+	}
+	return &Box{mode: mode, support: s, home: home, secrets: cleanAll(secrets)}
+}
+
+// Label names what an unasked command runs under, for its audit entry:
+// full, partial or none (what the kernel gives), or off (the person's
+// choice).
+func (b *Box) Label() string {
+	if b.mode == ModeOff {
+		return string(ModeOff)
+	}
+	return string(b.support.Level())
+}
+
+// Mode is the box's mode.
+func (b *Box) Mode() Mode { return b.mode }
+
+// Refusal says why an unasked command may not run here and must ask a
+// person instead: the mode is required and the kernel cannot confine
+// fully. "" when it may run.
+func (b *Box) Refusal() string {
+	if b.mode != ModeRequired || b.support.Level() == support.LevelFull {
+		return ""
+	}
+	return "sandbox = \"required\" and this kernel cannot confine a command fully (" + b.support.Describe() + ")"
+}
+
+// Notice is the one line a person is told once when unasked commands run
+// with less than full confinement (best-effort on a kernel that cannot,
+// or off); "" when there is nothing to say.
+func (b *Box) Notice() string {
+	switch {
+	case b.mode == ModeOff:
+		return "sandbox off: a model's read-only commands run unconfined (sandbox = \"off\" in config.toml)"
+	case b.mode == ModeBestEffort && b.support.Level() != support.LevelFull:
+		return "sandbox " + b.support.Describe()
+	}
+	return ""
+}
+
+// Describe is what the box gives, for `macroa config` and the answers.
+func (b *Box) Describe() string {
+	if b.mode == ModeOff {
+		return "off (sandbox = \"off\" in config.toml)"
+	}
+	return b.support.Describe()
+}
+
+// Start starts c confined: c.Env holds only the extra variables the
+// caller wants (git's overrides); the command gets those, PATH, HOME,
+// TMPDIR, LANG and TERM, nothing else of this process. Its private
+// temporary directory and the thread that started it live until release,
+// which the caller calls once c has been waited for; release also kills
+// whatever the command left running in its process group. With mode off
+// it starts c as is, with this process's environment.
+func (b *Box) Start(c *exec.Cmd) (release func(), err error) {
+	if b.mode == ModeOff {
+		c.Env = append(os.Environ(), c.Env...)
+		return func() {}, c.Start()
+	}
+	if b.Refusal() != "" {
+		// The gate asks first; this is the last line of defence.
+		return nil, fmt.Errorf("sandbox: %s", b.Refusal())
+	}
+	root, tmp, err := b.root.dir()
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	c.Env = append(c.Env, childEnvironment(b.home, tmp)...)
+	workDir := readableWorkDir(c.Dir)
+	done, err := b.rules.start(c, root+"\x00"+workDir, func() (Paths, error) {
+		if b.support.LandlockABI < support.ABIFiles {
+			return Paths{}, nil
+		}
+		var read []string
+		if workDir != "" {
+			read = []string{workDir}
+		}
+		return AllowList(b.home, root, b.secrets, read), nil
+	}, b.support)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	pgid := c.Process.Pid
+	ownGroup := c.SysProcAttr != nil && c.SysProcAttr.Setpgid && c.SysProcAttr.Pgid == 0
+	return func() {
+		// A background process the command left is no longer wanted: it
+		// ran for the command's answer, which is in.
+		if ownGroup {
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		}
+		done()
+		go os.RemoveAll(tmp)
+	}, nil
+}
+
+// Close removes the directory the commands' temporary directories were
+// made in. Commands started later make a new one.
+func (b *Box) Close() {
+	b.root.remove()
+}
+
+// readableWorkDir is the working directory when the command may read it
+// whole (walked like $HOME, less credentials); "" for the root directory
+// or a top-level one, whose walk would grant most of the machine, and for
+// the kernel's views (/proc, /sys, /dev).
+func readableWorkDir(dir string) string {
+	if dir == "" || !filepath.IsAbs(dir) {
+		return ""
+	}
+	dir = filepath.Clean(dir)
+	if strings.Count(dir, "/") < 2 {
+		return ""
+	}
+	for _, p := range []string{"/proc/", "/sys/", "/dev/", "/run/"} {
+		if strings.HasPrefix(dir+"/", p) {
+			return ""
+		}
+	}
+	return dir
+}
+
+// childEnvironment is all the command sees of an environment besides the
+// caller's extras: no key, token or socket of this process.
+func childEnvironment(home, tmp string) []string {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + tmp}
+	for _, k := range []string{"LANG", "LC_ALL", "TERM"} {
+		if v, ok := os.LookupEnv(k); ok && !strings.ContainsRune(v, 0) {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// onOwnThread runs fn in a new goroutine locked to an OS thread that is
+// not the process's main thread, and never unlocked, so the thread ends
+// with fn. The main thread is the process as other processes see it
+// (/proc/PID): were it confined, the command could read this process's
+// environment as its own domain's, and the runtime never ends it.
+func onOwnThread(fn func()) {
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() != unix.Getpid() {
+			fn()
+			return
+		}
+		// Hold the main thread until fn's goroutine has a thread of its
+		// own: it cannot be this one.
+		locked := make(chan struct{})
+		go func() {
+			runtime.LockOSThread()
+			close(locked)
+			fn()
+		}()
+		<-locked
+		runtime.UnlockOSThread()
+	}()
+}
