@@ -1,0 +1,160 @@
+package sandbox
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/macroa/macroa/sandbox/support"
+)
+
+// start starts script in box and returns a wait that gives its output and
+// exit code.
+func start(t *testing.T, box *Box, script string) func() (string, int) {
+	t.Helper()
+	cmd := exec.Command("bash", "-c", script)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	release, err := box.Start(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() (string, int) {
+		err := cmd.Wait()
+		release()
+		if err != nil && cmd.ProcessState == nil {
+			t.Fatalf("wait %q: %v", script, err)
+		}
+		return out.String(), cmd.ProcessState.ExitCode()
+	}
+}
+
+// The kept allow-list follows the home: what was added since is judged
+// like the rest, a credential that appears stays shut, and a granted file
+// swapped for a link to a key is not read through its old grant.
+func TestKeptRulesFollowTheHome(t *testing.T) {
+	requireFull(t)
+	w := newWorld(t)
+	box := w.box()
+	t.Cleanup(box.Close)
+	if out, code := start(t, box, `cat "$HOME/notes.txt"`)(); code != 0 || !strings.Contains(out, "buy milk") {
+		t.Fatalf("first read: exit %d: %s", code, out)
+	}
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(w.home, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("later.txt", "added later")
+	write(".git-credentials", "https://user:ghp_fake@github.com")
+	cases := []struct {
+		name, script, want string
+		ok                 bool
+	}{
+		{"a file added since is read", `cat "$HOME/later.txt"`, "added later", true},
+		{"a credential added since stays shut", `cat "$HOME/.git-credentials"`, "ghp_fake", false},
+	}
+	for _, c := range cases {
+		out, code := start(t, box, c.script)()
+		if got := code == 0 && strings.Contains(out, c.want); got != c.ok {
+			t.Errorf("%s: exit %d, output %q", c.name, code, out)
+		}
+	}
+	// notes.txt was granted by name; now it is a link to the SSH key.
+	notes := filepath.Join(w.home, "notes.txt")
+	if err := os.Remove(notes); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(w.home, ".ssh/id_rsa"), notes); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := start(t, box, `cat "$HOME/notes.txt"`)(); code == 0 || strings.Contains(out, fakeKey) {
+		t.Errorf("the key was read through a swapped link: exit %d: %s", code, out)
+	}
+}
+
+// A command started under an allow-list that is then replaced runs to its
+// end: the thread that started it stays until it is done, so its
+// parent-death signal does not fire.
+func TestReplacedRulesKeepRunningCommands(t *testing.T) {
+	requireFull(t)
+	w := newWorld(t)
+	box := w.box()
+	t.Cleanup(box.Close)
+	// The first command waits for a file in a directory of the home that
+	// is granted whole, so the test decides when it ends.
+	gates := filepath.Join(w.home, "gates")
+	if err := os.Mkdir(gates, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	first := start(t, box, `while [ ! -e "$HOME/gates/go" ]; do sleep 0.02; done; echo alive`)
+	// Replace the allow-list while the first command runs.
+	if err := os.WriteFile(filepath.Join(w.home, "new.txt"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := start(t, box, `cat "$HOME/new.txt"`)(); code != 0 {
+		t.Fatalf("second command: exit %d: %s", code, out)
+	}
+	if err := os.WriteFile(filepath.Join(gates, "go"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, code := first()
+	if code != 0 || !strings.Contains(out, "alive") {
+		t.Errorf("the first command did not run to its end: exit %d, output %q", code, out)
+	}
+}
+
+// Each mode and kernel: what an unasked command runs under, whether it
+// must ask, and what a person is told once.
+func TestBoxModes(t *testing.T) {
+	full := support.Support{LandlockABI: 7, Seccomp: true}
+	old := support.Support{LandlockABI: 3, Seccomp: true, Missing: []string{"Landlock ABI 3 cannot refuse TCP (it needs ABI 4, Linux 6.7)"}}
+	none := support.Support{Missing: []string{"no Landlock: the kernel is older than 5.13 or built without it"}}
+	cases := []struct {
+		name        string
+		mode        Mode
+		s           support.Support
+		label       string
+		asks        bool
+		noticeWants string // "" for no notice
+	}{
+		{"best-effort, full kernel", ModeBestEffort, full, "full", false, ""},
+		{"best-effort, old Landlock", ModeBestEffort, old, "partial", false, "cannot refuse TCP"},
+		{"best-effort, nothing", ModeBestEffort, none, "none", false, "sandbox none"},
+		{"required, full kernel", ModeRequired, full, "full", false, ""},
+		{"required, old Landlock", ModeRequired, old, "partial", true, ""},
+		{"required, nothing", ModeRequired, none, "none", true, ""},
+		{"off", ModeOff, full, "off", false, "sandbox off"},
+		{"unknown mode is best-effort", Mode("strict"), old, "partial", false, "partial"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := newBox(c.mode, c.s, "/home/ann", nil)
+			if got := b.Label(); got != c.label {
+				t.Errorf("Label = %q, want %q", got, c.label)
+			}
+			if got := b.Refusal() != ""; got != c.asks {
+				t.Errorf("Refusal = %q, want asking %v", b.Refusal(), c.asks)
+			}
+			n := b.Notice()
+			switch {
+			case c.noticeWants == "" && n != "":
+				t.Errorf("Notice = %q, want none", n)
+			case c.noticeWants != "" && !strings.Contains(n, c.noticeWants):
+				t.Errorf("Notice = %q, want %q", n, c.noticeWants)
+			}
+			if c.asks {
+				cmd := exec.Command("true")
+				if _, err := b.Start(cmd); err == nil || cmd.Process != nil {
+					t.Errorf("Start ran a command the mode refuses (err %v)", err)
+				}
+			}
+		})
+	}
+}
