@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -55,6 +56,17 @@ func newBox(mode Mode, s support.Support, home string, secrets []string) *Box {
 	}
 	return &Box{mode: mode, support: s, home: home, secrets: cleanAll(secrets)}
 }
+
+// defaultBox serves code that was given no Box (a test's Agent, a tool
+// built alone): best-effort for this user's home, never unconfined.
+var defaultBox = sync.OnceValue(func() *Box {
+	home, _ := os.UserHomeDir()
+	return New(ModeBestEffort, home, nil)
+})
+
+// Default is the Box for a caller that was given none: best-effort, this
+// user's home, the credentials secretpath knows.
+func Default() *Box { return defaultBox() }
 
 // Label names what an unasked command runs under, for its audit entry:
 // full, partial or none (what the kernel gives), or off (the person's
