@@ -53,6 +53,9 @@ type Options struct {
 	Location *time.Location
 	// Now is the clock reminder times are read from; nil: time.Now.
 	Now func() time.Time
+	// Transports reach the inventory's other hosts by name, for the agent's
+	// run_command host (agent.Agent.Remote); nil: none.
+	Transports func(name string) (hosts.Transport, error)
 }
 
 // Kernel serves requests. It is safe for concurrent use.
@@ -67,6 +70,7 @@ type Kernel struct {
 	hosts    skills.HostsSkill
 	registry *router.Registry
 	secrets  []string // configured secret values, removed from audit text
+	remote   func(name string) (hosts.Transport, error)
 
 	// secretMu guards the values of secret facts, kept until the facts
 	// change (see secretFacts).
@@ -84,7 +88,7 @@ type Kernel struct {
 func New(o Options) *Kernel {
 	protectData(o.Config, o.UserHome)
 	return &Kernel{
-		cfg: o.Config,
+		cfg: o.Config, remote: o.Transports,
 		db:  o.DB,
 		bus: o.Bus,
 		shell: skills.ShellSkill{
