@@ -57,16 +57,26 @@ func newBox(mode Mode, s support.Support, home string, secrets []string) *Box {
 	return &Box{mode: mode, support: s, home: home, secrets: cleanAll(secrets)}
 }
 
-// defaultBox serves code that was given no Box (a test's Agent, a tool
-// built alone): best-effort for this user's home, never unconfined.
-var defaultBox = sync.OnceValue(func() *Box {
-	home, _ := os.UserHomeDir()
-	return New(ModeBestEffort, home, nil)
-})
+// defaults serve code that was given no Box (a test's Agent, a tool
+// built alone): best-effort, one per home, never unconfined.
+var (
+	defaultsMu sync.Mutex
+	defaults   = map[string]*Box{}
+)
 
-// Default is the Box for a caller that was given none: best-effort, this
-// user's home, the credentials secretpath knows.
-func Default() *Box { return defaultBox() }
+// Default is the Box for a caller that was given none: best-effort, for
+// the home $HOME names now, with the credentials secretpath knows.
+func Default() *Box {
+	home, _ := os.UserHomeDir()
+	defaultsMu.Lock()
+	defer defaultsMu.Unlock()
+	b, ok := defaults[home]
+	if !ok {
+		b = New(ModeBestEffort, home, nil)
+		defaults[home] = b
+	}
+	return b
+}
 
 // Label names what an unasked command runs under, for its audit entry:
 // full, partial or none (what the kernel gives), or off (the person's

@@ -16,6 +16,7 @@ import (
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/providers/modeltest"
 	"github.com/macroa/macroa/providers/providertest"
+	"github.com/macroa/macroa/sandbox"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/tier"
 )
@@ -192,13 +193,18 @@ func TestRunCommandAllowedRunsWithoutAsking(t *testing.T) {
 		t.Errorf("asked about an allowed command: %s (%s)", e.Summary, e.Reason)
 		return false, ""
 	})
-	r.srv.Script(toolCall("c1", "run_command", `{"command":"df -h"}`), providertest.Reply{Content: "disk is fine"})
+	// "df -h /": inside the sandbox df cannot read its own /proc entry's
+	// mount table, so it names the file system it is asked about.
+	r.srv.Script(toolCall("c1", "run_command", `{"command":"df -h /"}`), providertest.Reply{Content: "disk is fine"})
 	ans, err := r.agent.Run(context.Background(), "how full is my disk?", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ans.Calls) != 1 || !ans.Calls[0].OK || ans.Calls[0].Refused {
 		t.Fatalf("calls = %+v", ans.Calls)
+	}
+	if got, want := ans.Calls[0].Sandbox, sandbox.Default().Label(); got != want {
+		t.Errorf("the call ran under sandbox %q, want %q", got, want)
 	}
 	msg := lastTool(t, r.srv.ChatRequests()[1])
 	if !strings.Contains(msg.Content, "Filesystem") || !strings.Contains(msg.Content, "Use%") || msg.ToolCallID != "c1" {

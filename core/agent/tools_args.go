@@ -10,16 +10,8 @@ import (
 )
 
 // decodeArgs reads a call's JSON arguments: an object holding exactly the
-// named string fields, all of them required but a name written with a
-// trailing "?" ("host?"), which may be left out.
+// named string fields, all of them required.
 func decodeArgs(raw string, names ...string) (map[string]string, error) {
-	optional := map[string]bool{}
-	names = slices.Clone(names)
-	for i, n := range names {
-		if base, ok := strings.CutSuffix(n, "?"); ok {
-			names[i], optional[base] = base, true
-		}
-	}
 	if strings.TrimSpace(raw) == "" {
 		raw = "{}"
 	}
@@ -49,9 +41,7 @@ func decodeArgs(raw string, names ...string) (map[string]string, error) {
 	for _, n := range names {
 		v, ok := fields[n]
 		if !ok || string(v) == "null" {
-			if !optional[n] {
-				missing = append(missing, n)
-			}
+			missing = append(missing, n)
 			continue
 		}
 		var s string

@@ -9,6 +9,7 @@ import (
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/core/tools"
 	"github.com/macroa/macroa/hosts"
+	"github.com/macroa/macroa/sandbox"
 )
 
 // defaultCommandTimeout bounds a command when the shell skill sets no
@@ -65,35 +66,58 @@ func (a *Agent) shellDecision(command string) Decision {
 	return CheckShellIn(command, ShellContext{Dir: a.Shell.Dir, AppliesEnv: true})
 }
 
-// runCommand runs a model's shell text when the policy allows it, or when
-// the person approves it.
+// runCommand runs a model's shell text when the policy allows it, inside
+// the sandbox, or when the person approves it.
 func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 	if command == "" {
 		return failed(`the command is empty. Call run_command again with a command, e.g. {"command": "df -h"}.`)
 	}
+	box := a.box()
 	d := a.shellDecision(command)
+	if d.Allowed && box.Refusal() != "" {
+		d.Allowed, d.Reason = false, box.Refusal()
+	}
 	if !d.Allowed {
 		// The approval queue runs it, if a person or the gate lets it.
 		return a.propose(ctx, actions.Action{Kind: actions.CommandRun, Params: actions.Command{Shell: command, Dir: absDir(a.Shell.Dir)}}, d.Reason)
 	}
-	sh := PolicyShell(a.Shell, d)
+	sh := PolicyShell(a.Shell, d, box)
 	if sh.Runner.Name() != hosts.LocalName {
 		// The policy judged paths on this machine; elsewhere they mean
 		// other files. Another host's commands are typed actions.
 		return failed("run_command runs on this machine only, not on %s", sh.Runner.Name())
 	}
-	return fromResult(sh.Run(ctx, skills.Intent{Skill: skills.Shell, Action: "run", Input: command, Tier: a.Tier,
-		Args: map[string]string{"command": command}}))
+	res := sh.Run(ctx, skills.Intent{Skill: skills.Shell, Action: "run", Input: command, Tier: a.Tier,
+		Args: map[string]string{"command": command}})
+	o := fromResult(SandboxNote(res, box))
+	o.sandbox = box.Label()
+	return o
+}
+
+// box is the sandbox the agent's unasked commands run in.
+func (a *Agent) box() *sandbox.Box {
+	if a.Sandbox != nil {
+		return a.Sandbox
+	}
+	return sandbox.Default()
 }
 
 // PolicyShell is the shell skill a model's command runs with, after d
 // judged it: bash, whose grammar the policy read (see policyBash), the
 // environment the policy allowed it with (git's configuration overrides),
-// and a time limit.
-func PolicyShell(sh skills.ShellSkill, d Decision) skills.ShellSkill {
+// a time limit, and on this machine the sandbox, whatever the policy
+// thought of the command.
+func PolicyShell(sh skills.ShellSkill, d Decision, box *sandbox.Box) skills.ShellSkill {
 	sh.Env = append(append([]string(nil), sh.Env...), d.Env...)
 	if sh.Runner == nil {
 		sh.Runner = hosts.Local{}
+	}
+	if local, ok := sh.Runner.(hosts.Local); ok {
+		if box == nil {
+			box = sandbox.Default()
+		}
+		local.Confine = box
+		sh.Runner = local
 	}
 	if b := policyBash(); b != "" {
 		sh.Shell = b

@@ -36,9 +36,8 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 	out := modelOutcome{route: d.Route, skill: skills.Agent, tier: start}
 	t.chosenBy, t.route = ChosenByAgent, routeAgentTool
 	a := agent.Agent{
-		Caller: t.caller, Shell: k.shell, Files: k.files, Memory: k.memoryFor(t),
+		Caller: t.caller, Shell: k.shell, Sandbox: k.box, Files: k.files, Memory: k.memoryFor(t),
 		Ask:        k.askFor(t, ChosenByAgent),
-		Remote:     k.remote,
 		OnToolCall: func(tc agent.ToolCall) { k.auditToolCall(ctx, t, tc) },
 		Tier:       start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
 	}
@@ -119,6 +118,7 @@ func (k *Kernel) auditToolCall(ctx context.Context, t *turn, tc agent.ToolCall) 
 		Skill:     string(agentToolSkill(tc.Name)),
 		Action:    redact.String(tc.Arguments, k.secrets...),
 		ChosenBy:  string(ChosenByAgent),
+		Sandbox:   tc.Sandbox,
 		Success:   tc.OK,
 		ElapsedMS: tc.Elapsed.Milliseconds(),
 	}

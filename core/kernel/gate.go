@@ -59,6 +59,11 @@ func (k *Kernel) judge(in skills.Intent) judgement {
 	case skills.Shell:
 		cmd := in.Arg("command")
 		d := agent.CheckShellIn(cmd, agent.ShellContext{Dir: k.shell.Dir, AppliesEnv: true})
+		if d.Allowed && k.box.Refusal() != "" {
+			// Read-only by the parser, but without the sandbox nothing
+			// would hold if the parser were wrong: a person decides.
+			d.Allowed, d.Reason = false, k.box.Refusal()
+		}
 		j := judgement{action: cmd, readOnly: d.Allowed, changes: !d.Allowed, policy: d}
 		if !d.Allowed {
 			j.ask = d.Reason

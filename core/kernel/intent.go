@@ -41,10 +41,12 @@ func (k *Kernel) runIntent(ctx context.Context, t *turn, d router.Decision, by C
 		return k.hosts.Run(ctx, d.Intent)
 	}
 	sh := k.shell
-	if by.byModel() {
-		// A model's command runs the way the policy judged it: in a POSIX
-		// shell, with git's code-running configuration overridden.
-		sh = agent.PolicyShell(sh, j.policy)
+	if !by.byModel() || d.Intent.Skill != skills.Shell {
+		return k.dispatchTurn(ctx, t, d, sh)
 	}
-	return k.dispatchTurn(ctx, t, d, sh)
+	// A model's command runs the way the policy judged it: in bash, with
+	// git's code-running configuration overridden, inside the sandbox.
+	sh = agent.PolicyShell(sh, j.policy, k.box)
+	t.sandbox = k.box.Label()
+	return agent.SandboxNote(k.dispatchTurn(ctx, t, d, sh), k.box)
 }

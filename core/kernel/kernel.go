@@ -15,6 +15,7 @@ import (
 	"github.com/macroa/macroa/hosts"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/redact"
+	"github.com/macroa/macroa/sandbox"
 	"github.com/macroa/macroa/store"
 	"github.com/macroa/macroa/tier"
 )
@@ -53,9 +54,9 @@ type Options struct {
 	Location *time.Location
 	// Now is the clock reminder times are read from; nil: time.Now.
 	Now func() time.Time
-	// Transports reach the inventory's other hosts by name, for the agent's
-	// run_command host (agent.Agent.Remote); nil: none.
-	Transports func(name string) (hosts.Transport, error)
+	// Sandbox confines the commands a model runs unasked; nil: one built
+	// from config.toml's sandbox mode and secret_paths for UserHome.
+	Sandbox *sandbox.Box
 }
 
 // Kernel serves requests. It is safe for concurrent use.
@@ -70,7 +71,7 @@ type Kernel struct {
 	hosts    skills.HostsSkill
 	registry *router.Registry
 	secrets  []string // configured secret values, removed from audit text
-	remote   func(name string) (hosts.Transport, error)
+	box      *sandbox.Box
 
 	// secretMu guards the values of secret facts, kept until the facts
 	// change (see secretFacts).
@@ -87,8 +88,13 @@ type Kernel struct {
 // New builds a Kernel.
 func New(o Options) *Kernel {
 	protectData(o.Config, o.UserHome)
+	box := o.Sandbox
+	if box == nil {
+		box = sandbox.New(sandbox.Mode(o.Config.File.Sandbox), o.UserHome, o.Config.SecretPaths(o.UserHome))
+	}
 	return &Kernel{
-		cfg: o.Config, remote: o.Transports,
+		box: box,
+		cfg: o.Config,
 		db:  o.DB,
 		bus: o.Bus,
 		shell: skills.ShellSkill{
@@ -211,6 +217,7 @@ func (k *Kernel) Run(ctx context.Context, req Request) Result {
 	}
 	res.Output, res.Success, res.Error, res.ExitCode = sr.Output, sr.Success, sr.Error, sr.ExitCode
 	res.Action, res.ChosenBy, res.Refused, res.unrecorded = t.action, t.chosenBy, t.refused, t.unrecorded
+	res.Sandbox = t.sandbox
 	if res.ChosenBy == "" {
 		res.ChosenBy = ChosenByUser // a question answered by chat
 	}
@@ -335,6 +342,7 @@ func (k *Kernel) audit(ctx context.Context, req Request, res Result) error {
 		LLMCalls:         res.LLMCalls,
 		Action:           redact.String(res.Action, k.secrets...),
 		ChosenBy:         string(res.ChosenBy),
+		Sandbox:          res.Sandbox,
 	})
 	if err != nil {
 		return fmt.Errorf("write audit entry: %w", err)

@@ -35,6 +35,9 @@ type turn struct {
 	// unrecorded is set when the action did not run because its audit
 	// record could not be written: the error already says so.
 	unrecorded bool
+	// sandbox names the confinement a model's command ran under unasked
+	// (sandbox.Box.Label), "" when none ran.
+	sandbox string
 }
 
 // modelOutcome is what the model path produced for a turn.

@@ -73,7 +73,10 @@ type Result struct {
 	// nobody approved it, so nothing ran.
 	Action   string
 	ChosenBy Chooser
-	Refused  bool
+	// Sandbox names the confinement a command a model chose ran under
+	// unasked (full, partial, none, off); "" when no such command ran.
+	Sandbox string
+	Refused bool
 
 	// AuditErr is set when the run succeeded or failed normally but its
 	// audit entry could not be written.
