@@ -13,6 +13,7 @@ import (
 	"github.com/macroa/macroa/core/approvals"
 	"github.com/macroa/macroa/core/skills"
 	"github.com/macroa/macroa/core/tools"
+	"github.com/macroa/macroa/hosts"
 	"github.com/macroa/macroa/providers"
 	"github.com/macroa/macroa/sandbox"
 	"github.com/macroa/macroa/tier"
@@ -59,6 +60,9 @@ type Agent struct {
 	Ask        approvals.AskFunc
 	OnToolCall func(ToolCall) // called after every tool call, run or refused: the kernel audits each one
 	MaxRounds  int            // tool rounds before a forced summary; 0 means DefaultMaxRounds
+	// Remote is the transport of another host by its inventory name, for
+	// run_command's host (see runRemote); nil: no other host is reachable.
+	Remote func(name string) (hosts.Transport, error)
 
 	Tier     tier.Tier
 	Session  string
@@ -181,8 +185,9 @@ func SystemPrompt() string {
 		runtime.GOOS + "/" + runtime.GOARCH + "). You work in rounds: call tools to look things up or make changes, " +
 		"read their results, and answer when you are done.\n\n" +
 		"Tools:\n" +
-		"- run_command: run a shell command (POSIX sh) on this machine. Read-only commands such as ls, cat, grep, df, " +
-		"ps, systemctl status or git status run at once; anything else is shown to the person, who approves or refuses it.\n" +
+		"- run_command: run a shell command (POSIX sh) on this machine, or with host on another of the person's hosts. " +
+		"Read-only commands such as ls, cat, grep, df, ps, systemctl status or git status run at once (on another host only " +
+		"where it can confine them); anything else is shown to the person, who approves or refuses it.\n" +
 		"- read_file, write_file, list_directory, file_exists: files in the person's home directory. Reading is " +
 		"immediate (credential files excepted); every write is shown to the person, who approves or refuses it.\n" +
 		"- remember, recall: the person's long-term memory of facts. Remembering something is shown to the person first.\n\n" +

@@ -38,6 +38,7 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 	a := agent.Agent{
 		Caller: t.caller, Shell: k.shell, Sandbox: k.box, Files: k.files, Memory: k.memoryFor(t),
 		Ask:        k.askFor(t, ChosenByAgent),
+		Remote:     k.remote,
 		OnToolCall: func(tc agent.ToolCall) { k.auditToolCall(ctx, t, tc) },
 		Tier:       start, Session: t.req.Session, Priority: priorityOf(t.req.Source),
 	}

@@ -54,6 +54,9 @@ type Options struct {
 	Location *time.Location
 	// Now is the clock reminder times are read from; nil: time.Now.
 	Now func() time.Time
+	// Transports reach the inventory's other hosts by name, for the agent's
+	// run_command host (agent.Agent.Remote); nil: none.
+	Transports func(name string) (hosts.Transport, error)
 	// Sandbox confines the commands a model runs unasked; nil: one built
 	// from config.toml's sandbox mode and secret_paths for UserHome.
 	Sandbox *sandbox.Box
@@ -71,6 +74,7 @@ type Kernel struct {
 	hosts    skills.HostsSkill
 	registry *router.Registry
 	secrets  []string // configured secret values, removed from audit text
+	remote   func(name string) (hosts.Transport, error)
 	box      *sandbox.Box
 
 	// secretMu guards the values of secret facts, kept until the facts
@@ -94,7 +98,7 @@ func New(o Options) *Kernel {
 	}
 	return &Kernel{
 		box: box,
-		cfg: o.Config,
+		cfg: o.Config, remote: o.Transports,
 		db:  o.DB,
 		bus: o.Bus,
 		shell: skills.ShellSkill{
