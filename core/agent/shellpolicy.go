@@ -34,6 +34,14 @@ type ShellContext struct {
 	// that the overrides switch off (core.fsmonitor, core.hooksPath,
 	// core.pager …) run unasked; without it they ask.
 	AppliesEnv bool
+	// Remote: the command runs on another host, where nothing of this
+	// machine (its working directory, $HOME, files and links) says what
+	// a path names. Paths are judged by their text alone (Home, when
+	// given, is the other host's); what needs a look at the files there
+	// asks: git (its repository's configuration), reads of a whole tree,
+	// relative paths after a cd. That host's sandbox hides its
+	// credentials from what a link could reach (hosts.SandboxCommand).
+	Remote bool
 }
 
 // CheckShell is CheckShellIn for a command run in this process's working
@@ -91,11 +99,13 @@ type checker struct {
 	git      bool            // a git command was allowed: it needs gitEnv
 	withEnv  bool            // the runner applies Decision.Env
 	gitSeen  map[string]bool // repositories whose configuration was checked
+	remote   bool            // ShellContext.Remote
+	cd       bool            // the command has a cd
 }
 
 func newChecker(src string, sc ShellContext) *checker {
-	c := &checker{src: src, home: sc.Home, gitSeen: map[string]bool{}, withEnv: sc.AppliesEnv}
-	if c.home == "" {
+	c := &checker{src: src, home: sc.Home, gitSeen: map[string]bool{}, withEnv: sc.AppliesEnv, remote: sc.Remote}
+	if c.home == "" && !c.remote {
 		c.home = os.Getenv("HOME")
 	}
 	if c.home != "" {
@@ -103,6 +113,9 @@ func newChecker(src string, sc ShellContext) *checker {
 		if !filepath.IsAbs(c.home) {
 			c.home = ""
 		}
+	}
+	if c.remote {
+		return c // no directory known: see ShellContext.Remote
 	}
 	dir := sc.Dir
 	if dir == "" {

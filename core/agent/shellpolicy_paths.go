@@ -31,6 +31,7 @@ func (c *checker) findDirs(f *syntax.File) {
 		}
 		prog := c.resolve(call.Args[0])
 		if name, ok := programName(prog.value); prog.fixed() && ok && name == "cd" {
+			c.cd = true
 			args := make([]word, 0, len(call.Args)-1)
 			for _, a := range call.Args[1:] {
 				args = append(args, c.resolve(a))
@@ -166,6 +167,12 @@ func (c *checker) pathWhyIn(v string, dirs []string) (string, string) {
 			}
 			if why := secretpath.Why(p); why != "" {
 				return why, p
+			}
+			if c.remote {
+				if c.cd && !filepath.IsAbs(p) {
+					return "a relative path on another host after a cd, from a directory that cannot be checked", p
+				}
+				continue // another host's file: its name is all there is to judge
 			}
 			if filepath.IsAbs(p) {
 				if why := secretpath.WhyResolved(p); why != "" {

@@ -57,6 +57,10 @@ func (c *checker) recursive(name string, args []string) {
 		if r == "-" || r == pipePath {
 			continue
 		}
+		if c.remote {
+			c.deny("%s reads every file under %s on another host, whose files cannot be checked from here", name, r)
+			continue
+		}
 		expanded := r
 		if c.home != "" && (r == "~" || strings.HasPrefix(r, "~/")) {
 			expanded = c.home + r[1:]
@@ -308,7 +312,7 @@ func (c *checker) dirOperands(ops []string) []string {
 		if c.home != "" && (r == "~" || strings.HasPrefix(r, "~/")) {
 			expanded = c.home + r[1:]
 		}
-		if !filepath.IsAbs(expanded) && c.dirs == nil {
+		if c.remote || !filepath.IsAbs(expanded) && c.dirs == nil {
 			dirs = append(dirs, r) // asks in recursive
 			continue
 		}

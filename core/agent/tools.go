@@ -28,7 +28,8 @@ type toolSpec struct {
 	name        tools.Name
 	description string
 	params      []tools.Param
-	example     string // arguments a model can copy after a malformed call
+	optional    []tools.Param // parameters a call may leave out
+	example     string        // arguments a model can copy after a malformed call
 	risk        tools.Risk
 	// assess narrows risk for one call's arguments; nil keeps risk.
 	assess func(a *Agent, args map[string]string) tools.Risk
@@ -41,18 +42,28 @@ var pathParam = tools.Param{Name: "path", Description: "A path in the person's h
 // Each risk class says what its run function lets through unasked: only
 // ReadOnly calls run without the person's approval.
 var toolSpecs = []toolSpec{
-	{name: ToolRunCommand, description: "Run a shell command on this machine and return its output. " +
-		"Read-only commands (ls, cat, grep, df, ps, systemctl status, git status …) run at once; " +
-		"anything else waits for the person's approval and may be refused.",
-		params:  []tools.Param{{Name: "command", Description: "The shell command, e.g. \"df -h\"."}},
+	{name: ToolRunCommand, description: "Run a shell command on this machine, or on another of the person's hosts " +
+		"(host), and return its output. Read-only commands (ls, cat, grep, df, ps, systemctl status, git status …) run at once " +
+		"(on another host only where it can confine them); anything else waits for the person's approval and may be refused.",
+		params: []tools.Param{{Name: "command", Description: "The shell command, e.g. \"df -h\"."}},
+		optional: []tools.Param{{Name: "host", Description: "The host to run it on, by its name in the person's inventory " +
+			"(e.g. \"web1\"); leave it out, or \"local\", for this machine."}},
 		example: `{"command": "df -h"}`, risk: tools.Unbounded,
 		assess: func(a *Agent, args map[string]string) tools.Risk {
-			if a.shellDecision(strings.TrimSpace(args["command"])).Allowed {
+			command := strings.TrimSpace(args["command"])
+			d := a.shellDecision(command)
+			if isRemote(args["host"]) {
+				d = remoteDecision(command)
+			}
+			if d.Allowed {
 				return tools.ReadOnly
 			}
 			return tools.Unbounded
 		},
 		run: func(a *Agent, ctx context.Context, args map[string]string) outcome {
+			if isRemote(args["host"]) {
+				return a.runRemote(ctx, strings.TrimSpace(args["host"]), strings.TrimSpace(args["command"]))
+			}
 			return a.runCommand(ctx, strings.TrimSpace(args["command"]))
 		}},
 	{name: ToolReadFile, description: "Read a text file in the person's home directory.",
@@ -113,11 +124,14 @@ func (a *Agent) Registry() *tools.Registry {
 // once, the same way for judging and for running: a call whose arguments
 // cannot be read is judged at the tool's own class, and runs nothing.
 func (a *Agent) bind(s toolSpec) tools.Tool {
-	names := make([]string, len(s.params))
-	for i, p := range s.params {
-		names[i] = p.Name
+	names := make([]string, 0, len(s.params)+len(s.optional))
+	for _, p := range s.params {
+		names = append(names, p.Name)
 	}
-	t := tools.Tool{Name: s.name, Description: s.description, Schema: tools.StringSchema(s.params...), Risk: s.risk}
+	for _, p := range s.optional {
+		names = append(names, p.Name+"?") // see decodeArgs
+	}
+	t := tools.Tool{Name: s.name, Description: s.description, Schema: tools.StringSchemaWith(s.params, s.optional...), Risk: s.risk}
 	if s.assess != nil {
 		t.Assess = func(raw json.RawMessage) tools.Risk {
 			args, err := decodeArgs(string(raw), names...)

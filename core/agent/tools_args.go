@@ -10,8 +10,16 @@ import (
 )
 
 // decodeArgs reads a call's JSON arguments: an object holding exactly the
-// named string fields, all of them required.
+// named string fields, all of them required but a name written with a
+// trailing "?" ("host?"), which may be left out.
 func decodeArgs(raw string, names ...string) (map[string]string, error) {
+	optional := map[string]bool{}
+	names = slices.Clone(names)
+	for i, n := range names {
+		if base, ok := strings.CutSuffix(n, "?"); ok {
+			names[i], optional[base] = base, true
+		}
+	}
 	if strings.TrimSpace(raw) == "" {
 		raw = "{}"
 	}
@@ -41,7 +49,9 @@ func decodeArgs(raw string, names ...string) (map[string]string, error) {
 	for _, n := range names {
 		v, ok := fields[n]
 		if !ok || string(v) == "null" {
-			missing = append(missing, n)
+			if !optional[n] {
+				missing = append(missing, n)
+			}
 			continue
 		}
 		var s string

@@ -213,7 +213,7 @@ func (a *App) Kernel(ctx context.Context) (*kernel.Kernel, error) {
 	}
 	a.kern = kernel.New(kernel.Options{Config: a.cfg, DB: db, Environ: env, WorkDir: wd, UserHome: home,
 		Bus: a.broker(), Models: a.modelFactory(a.cfg), Reminders: reminders{a}, Location: localZone(env),
-		Hosts: a.hostsReader()})
+		Hosts: a.hostsReader(), Transports: a.agentTransports()})
 	return a.kern, nil
 }
 
