@@ -3,7 +3,9 @@ package hosts
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -316,5 +318,28 @@ func TestRemoteSandboxCached(t *testing.T) {
 	s, err := ProbeSandbox(context.Background(), h2)
 	if err != nil || s.Offered() || !strings.Contains(s.Why, "unreadable") {
 		t.Errorf("hostile answer: %+v, %v", s, err)
+	}
+}
+
+// TestRemoteSandboxDocumented: the README's "On other hosts" lists every
+// setting of the unit and every credential path it hides.
+func TestRemoteSandboxDocumented(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, doc, ok := strings.Cut(string(b), "### On other hosts")
+	if !ok {
+		t.Fatal(`the README has no "On other hosts" section`)
+	}
+	for _, p := range SandboxProperties {
+		if !strings.Contains(doc, "`"+p.Assignment+"`") {
+			t.Errorf("the README does not list %s", p.Assignment)
+		}
+	}
+	for _, c := range SandboxCredentialPaths {
+		if !strings.Contains(doc, "`~/"+c+"`") {
+			t.Errorf("the README does not list ~/%s", c)
+		}
 	}
 }
