@@ -267,6 +267,8 @@ func decideSandbox(f probeFacts) RemoteSandbox {
 		s.Manager, s.Root = SandboxSystem, true
 	case managerUp(f.system) && f.sudo:
 		s.Manager, s.Sudo = SandboxSystem, true
+	case f.uid == 0 && managerUp(f.user):
+		return none("logs in as root, and only root's own manager runs there, which would confine it as root")
 	case managerUp(f.user) && userns:
 		s.Manager = SandboxUser
 	case managerUp(f.user):

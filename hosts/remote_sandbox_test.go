@@ -122,6 +122,7 @@ func TestRemoteSandboxDecide(t *testing.T) {
 		{name: "user manager without user namespaces", facts: with(func(f *probeFacts) { f.user, f.userns = "running", 0 }), whyHas: "user namespace"},
 		{name: "user namespaces switched off", facts: with(func(f *probeFacts) { f.user, f.usernsClone = "running", "0" }), whyHas: "user namespace"},
 		{name: "apparmor restricts user namespaces", facts: with(func(f *probeFacts) { f.user, f.apparmorUserns = "running", "1" }), whyHas: "user namespace"},
+		{name: "root's own manager is not used", facts: with(func(f *probeFacts) { f.uid, f.system, f.user = 0, "offline", "running" }), whyHas: "confine it as root"},
 		{name: "system manager but no way to root", facts: with(func(f *probeFacts) { f.system = "running" }), whyHas: "neither root nor allowed sudo"},
 		{name: "no systemd-run", facts: with(func(f *probeFacts) { f.run, f.system = "", "running" }), whyHas: "no systemd-run"},
 		{name: "no bash", facts: with(func(f *probeFacts) { f.bash, f.uid, f.system = "", 0, "running" }), whyHas: "no bash"},
@@ -161,6 +162,7 @@ func TestRemoteSandboxCommand(t *testing.T) {
 		{name: "sudo", s: sudo, wantRoot: true, has: []string{"--uid=1000", "ProtectControlGroups=yes", "-/home/ops/.aws"}, hasNot: []string{"--user", "DynamicUser=yes"}},
 		{name: "user manager", s: user, has: []string{"--user", "PrivateUsers=yes", "ProtectKernelTunables=yes"}, hasNot: []string{"--uid=1000", "ProtectControlGroups=yes", "DynamicUser=yes"}},
 		{name: "none", s: RemoteSandbox{Why: "has no systemd-run"}, wantErr: true},
+		{name: "never --uid=0", s: RemoteSandbox{Manager: SandboxSystem, Sudo: true, UID: 0, Home: "/root", Bash: "/bin/bash", Run: "/usr/bin/systemd-run"}, wantErr: true},
 		{name: "paths not checked", s: RemoteSandbox{Manager: SandboxSystem, Home: "/home/a b", Bash: "/bin/bash", Run: "/usr/bin/systemd-run"}, wantErr: true},
 	}
 	for _, tt := range tests {

@@ -106,6 +106,8 @@ func SandboxCommand(s RemoteSandbox, script string, limit time.Duration) (Comman
 		argv = append(argv, "--user", "-p", "PrivateUsers=yes")
 	case s.Root:
 		argv = append(argv, "-p", "DynamicUser=yes")
+	case s.UID == 0:
+		return Command{}, errors.New("a sandboxed command never runs as root")
 	default:
 		argv = append(argv, "--uid="+strconv.FormatUint(uint64(s.UID), 10))
 	}
