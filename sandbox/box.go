@@ -45,6 +45,13 @@ func New(mode Mode, home string, secrets []string) *Box {
 	return newBox(mode, support.Detect(), home, secrets)
 }
 
+// NewWithSupport is New on a kernel that offers s, for tests that need a
+// kernel this machine is not (an older Landlock, none at all). A Box
+// whose s claims more than the kernel has fails to start its commands.
+func NewWithSupport(mode Mode, s support.Support, home string, secrets []string) *Box {
+	return newBox(mode, s, home, secrets)
+}
+
 func newBox(mode Mode, s support.Support, home string, secrets []string) *Box {
 	switch mode {
 	case ModeRequired, ModeBestEffort, ModeOff:
