@@ -100,9 +100,14 @@ type probeFacts struct {
 	sudo           bool
 }
 
-// managerStates are what systemctl is-system-running may print.
-var managerStates = map[string]bool{"initializing": true, "starting": true, "running": true, "degraded": true,
-	"maintenance": true, "stopping": true, "offline": true, "unknown": true}
+// managerState: what systemctl is-system-running may print.
+func managerState(s string) bool {
+	switch s {
+	case "initializing", "starting", "running", "degraded", "maintenance", "stopping", "offline", "unknown":
+		return true
+	}
+	return false
+}
 
 // parseSandboxProbe reads the probe's answer strictly: a known key on
 // each line, once, every value of its expected shape, "end=ok" last, and
@@ -158,7 +163,7 @@ func (f *probeFacts) set(k, v string) error {
 	case "version":
 		f.version, err = systemdVersion(v)
 	case "system", "user":
-		if v != "" && !managerStates[v] {
+		if v != "" && !managerState(v) {
 			return errors.New("not a state systemctl prints")
 		}
 		if k == "system" {
