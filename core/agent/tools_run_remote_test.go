@@ -14,6 +14,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/macroa/macroa/core/actions"
+	"github.com/macroa/macroa/core/tools"
 	"github.com/macroa/macroa/hosts"
 	"github.com/macroa/macroa/hosts/sshdtest"
 	"github.com/macroa/macroa/providers/providertest"
@@ -81,6 +82,16 @@ func TestRemoteHostParam(t *testing.T) {
 	}
 	if res := tl.Run(context.Background(), []byte(`{"command": "uptime", "host": 7}`)); res.OK || !strings.Contains(res.Output, "must be a string") {
 		t.Errorf("host not a string: %+v", res)
+	}
+	// The risk class of a call for another host is the remote verdict's.
+	for args, want := range map[string]tools.Risk{
+		`{"command": "df -h", "host": "web2"}`:      tools.ReadOnly,
+		`{"command": "git status", "host": "web2"}`: tools.Unbounded,
+		`{"command": "rm -rf /", "host": "web2"}`:   tools.Unbounded,
+	} {
+		if got := tl.RiskOf([]byte(args)); got != want {
+			t.Errorf("risk of %s = %v, want %v", args, got, want)
+		}
 	}
 }
 
