@@ -121,6 +121,23 @@ func (b *Box) Notice() string {
 	return ""
 }
 
+// Applies says in a few words what a model's unasked commands get here:
+// "confined (full)", "confined (partial, best effort)", "unconfined
+// (none, best effort)", "ask first (required: ...)" or "unconfined (off)".
+func (b *Box) Applies() string {
+	switch {
+	case b.mode == ModeOff:
+		return "unconfined (off)"
+	case b.Refusal() != "":
+		return "ask first (required; this kernel gives " + string(b.support.Level()) + ")"
+	case b.support.Level() == support.LevelFull:
+		return "confined (full)"
+	case b.support.Level() == support.LevelNone:
+		return "unconfined (none, best effort)"
+	}
+	return "confined (partial, best effort)"
+}
+
 // Describe is what the box gives, for `macroa config` and the answers.
 func (b *Box) Describe() string {
 	if b.mode == ModeOff {

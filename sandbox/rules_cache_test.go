@@ -121,23 +121,27 @@ func TestBoxModes(t *testing.T) {
 		mode        Mode
 		s           support.Support
 		label       string
+		applies     string
 		asks        bool
 		noticeWants string // "" for no notice
 	}{
-		{"best-effort, full kernel", ModeBestEffort, full, "full", false, ""},
-		{"best-effort, old Landlock", ModeBestEffort, old, "partial", false, "cannot refuse TCP"},
-		{"best-effort, nothing", ModeBestEffort, none, "none", false, "sandbox none"},
-		{"required, full kernel", ModeRequired, full, "full", false, ""},
-		{"required, old Landlock", ModeRequired, old, "partial", true, ""},
-		{"required, nothing", ModeRequired, none, "none", true, ""},
-		{"off", ModeOff, full, "off", false, "sandbox off"},
-		{"unknown mode is best-effort", Mode("strict"), old, "partial", false, "partial"},
+		{"best-effort, full kernel", ModeBestEffort, full, "full", "confined (full)", false, ""},
+		{"best-effort, old Landlock", ModeBestEffort, old, "partial", "confined (partial, best effort)", false, "cannot refuse TCP"},
+		{"best-effort, nothing", ModeBestEffort, none, "none", "unconfined (none, best effort)", false, "sandbox none"},
+		{"required, full kernel", ModeRequired, full, "full", "confined (full)", false, ""},
+		{"required, old Landlock", ModeRequired, old, "partial", "ask first (required; this kernel gives partial)", true, ""},
+		{"required, nothing", ModeRequired, none, "none", "ask first (required; this kernel gives none)", true, ""},
+		{"off", ModeOff, full, "off", "unconfined (off)", false, "sandbox off"},
+		{"unknown mode is best-effort", Mode("strict"), old, "partial", "confined (partial, best effort)", false, "partial"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			b := newBox(c.mode, c.s, "/home/ann", nil)
 			if got := b.Label(); got != c.label {
 				t.Errorf("Label = %q, want %q", got, c.label)
+			}
+			if got := b.Applies(); got != c.applies {
+				t.Errorf("Applies = %q, want %q", got, c.applies)
 			}
 			if got := b.Refusal() != ""; got != c.asks {
 				t.Errorf("Refusal = %q, want asking %v", b.Refusal(), c.asks)

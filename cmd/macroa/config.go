@@ -11,6 +11,7 @@ import (
 	"github.com/macroa/macroa/config"
 	"github.com/macroa/macroa/core/app"
 	"github.com/macroa/macroa/providers"
+	confine "github.com/macroa/macroa/sandbox"
 	"github.com/macroa/macroa/sandbox/support"
 	"github.com/macroa/macroa/termsafe"
 )
@@ -35,6 +36,11 @@ Secrets are masked.`,
 			// what happens when it cannot.
 			settings = append(settings, config.Setting{Name: "sandbox.kernel", Value: support.Detect().Describe(),
 				Source: "this kernel", Description: "How strongly a model's unasked command can be confined here."})
+			if home, err := os.UserHomeDir(); err == nil {
+				box := confine.New(confine.Mode(cfg.File.Sandbox), home, cfg.SecretPaths(home))
+				settings = append(settings, config.Setting{Name: "sandbox.unasked", Value: box.Applies(),
+					Source: "sandbox and this kernel", Description: "What a model's read-only commands get here."})
+			}
 			if asJSON {
 				return writeJSON(out, settings)
 			}

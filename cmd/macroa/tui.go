@@ -130,6 +130,9 @@ func runTUI(cmd *cobra.Command, a *app.App, session, themeName string) error {
 		DailyBudget: cfg.DailyBudgetUSD,
 		Session:     session,
 		ReadOnly:    readOnly,
+		// What a model's unasked commands run under, said once when
+		// less than full.
+		SandboxNotice: a.SandboxNotice(ctx),
 	})
 	if err := cockpit.CheckKeys(); err != nil {
 		return failErr("%v", err)

@@ -117,6 +117,9 @@ func New(o Options) *Kernel {
 	}
 }
 
+// Sandbox returns the sandbox a model's unasked commands run in.
+func (k *Kernel) Sandbox() *sandbox.Box { return k.box }
+
 // Bus returns the kernel's event bus (nil when it has none).
 func (k *Kernel) Bus() *events.Bus { return k.bus }
 

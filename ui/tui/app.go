@@ -48,6 +48,10 @@ type Options struct {
 	DailyBudget float64
 	// Session is the session the chat opens with ("" for none).
 	Session string
+	// SandboxNotice, when set, is said once when the cockpit opens: a
+	// model's unasked commands run with less than full confinement here
+	// (app.SandboxNotice).
+	SandboxNotice string
 	// Panes overrides the registered panes (tests); nil builds them all.
 	Panes []Pane
 }
@@ -110,6 +114,11 @@ func (a *App) Init() tea.Cmd {
 	if a.o.Session != "" {
 		s := a.o.Session
 		cmds = append(cmds, func() tea.Msg { return SwitchSessionMsg{Name: s} })
+	}
+	if a.o.SandboxNotice != "" {
+		// Once, and until a key is pressed: a weaker sandbox than the
+		// person may assume must not pass unseen.
+		cmds = append(cmds, StickyToast(ToastWarn, a.o.SandboxNotice))
 	}
 	return tea.Batch(cmds...)
 }

@@ -23,3 +23,6 @@ const (
 
 // Toast returns a command that shows a toast.
 var Toast = kit.Toast
+
+// StickyToast returns a command that shows a toast that stays until a key is pressed.
+var StickyToast = kit.StickyToast
