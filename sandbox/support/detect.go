@@ -6,6 +6,7 @@ package support
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -76,8 +77,12 @@ func landlockWhy(err error) string {
 // seccompAvailable asks for filter mode with no filter: a kernel that has
 // filters refuses the missing pointer (EFAULT) or, without no_new_privs,
 // the permission (EACCES); one without them says EINVAL. Nothing is
-// installed either way.
+// installed either way. Without a filter built for this architecture
+// there is nothing to install, whatever the kernel offers.
 func seccompAvailable() error {
+	if !SeccompFilterBuilt(runtime.GOARCH) {
+		return errors.New("none built for " + runtime.GOARCH)
+	}
 	err := unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, 0, 0, 0)
 	switch {
 	case errors.Is(err, unix.EFAULT), errors.Is(err, unix.EACCES):
