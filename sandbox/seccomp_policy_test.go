@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
@@ -118,6 +119,9 @@ const (
 // loadSeccomp installs: a syscall through another architecture's entry is
 // refused first, then the policy's rules judge the rest.
 func compileFilter(goarch string) ([]unix.SockFilter, error) {
+	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
+		return nil, errors.New("the library places argument halves by the generating machine's byte order: generate on a little-endian one")
+	}
 	info, err := arch.GetInfo(goarch)
 	if err != nil {
 		return nil, err
