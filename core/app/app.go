@@ -17,6 +17,7 @@ import (
 	"github.com/macroa/macroa/core/kernel"
 	"github.com/macroa/macroa/core/scheduler"
 	"github.com/macroa/macroa/providers"
+	"github.com/macroa/macroa/sandbox"
 	"github.com/macroa/macroa/store"
 )
 
@@ -56,6 +57,10 @@ type Options struct {
 	// Log receives what goes wrong in the background (the watcher); nil
 	// discards it.
 	Log *slog.Logger
+	// Sandbox confines the commands a model runs unasked; nil: the
+	// kernel's, from config.toml's sandbox mode on this kernel (tests give
+	// one faking another kernel).
+	Sandbox *sandbox.Box
 }
 
 // App is the composition root: it builds what a command needs on first
@@ -213,7 +218,7 @@ func (a *App) Kernel(ctx context.Context) (*kernel.Kernel, error) {
 	}
 	a.kern = kernel.New(kernel.Options{Config: a.cfg, DB: db, Environ: env, WorkDir: wd, UserHome: home,
 		Bus: a.broker(), Models: a.modelFactory(a.cfg), Reminders: reminders{a}, Location: localZone(env),
-		Hosts: a.hostsReader(), Transports: a.agentTransports()})
+		Hosts: a.hostsReader(), Transports: a.agentTransports(), Sandbox: a.opts.Sandbox})
 	return a.kern, nil
 }
 
