@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/landlock-lsm/go-landlock/landlock"
 	llsyscall "github.com/landlock-lsm/go-landlock/landlock/syscall"
@@ -30,6 +31,11 @@ func restrict(fd int, flags uint32, require support.Level, s support.Support) er
 	}
 	if s.Seccomp {
 		err := loadSeccomp()
+		if err == nil {
+			if gerr := loadSelfGuard(os.Getpid()); gerr != nil {
+				err = fmt.Errorf("seccomp: signals to this process: %w", gerr)
+			}
+		}
 		if err != nil && require != support.LevelNone {
 			return err
 		}
