@@ -39,6 +39,8 @@ type ToolCall struct {
 	Waiting   string        // it waits in the approval queue: which approval, and how to approve it
 	Elapsed   time.Duration // running the tool, approval included
 	Sandbox   string        // the confinement a command ran under unasked (tools.Result.Sandbox)
+	// SandboxStopped is what the sandbox refused (tools.Result.SandboxStopped).
+	SandboxStopped string
 }
 
 // Agent runs the tool-calling loop. The zero value of every field but
@@ -155,7 +157,7 @@ func (a *Agent) execute(ctx context.Context, reg *tools.Registry, task string, t
 	if !out.Refused {
 		text = a.fitOutput(ctx, task, tc.Name, text)
 	}
-	rec := ToolCall{Name: tc.Name, Arguments: tc.Arguments, Output: text, OK: out.OK, Refused: out.Refused, Waiting: out.Waiting, Elapsed: elapsed, Sandbox: out.Sandbox}
+	rec := ToolCall{Name: tc.Name, Arguments: tc.Arguments, Output: text, OK: out.OK, Refused: out.Refused, Waiting: out.Waiting, Elapsed: elapsed, Sandbox: out.Sandbox, SandboxStopped: out.SandboxStopped}
 	if a.OnToolCall != nil {
 		a.OnToolCall(rec)
 	}

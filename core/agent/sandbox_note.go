@@ -28,14 +28,24 @@ var refusalMarks = []string{
 // names the refusal when the output shows one. A command that succeeded,
 // timed out or was cancelled, or ran with the sandbox off, is left as is.
 func SandboxNote(r skills.Result, box *sandbox.Box) skills.Result {
+	r, _ = sandboxNote(r, box)
+	return r
+}
+
+// sandboxNote is SandboxNote that also says, in a few words, what the
+// sandbox stopped ("" when it stopped nothing): the refusal the output
+// shows, or that the command failed inside it.
+func sandboxNote(r skills.Result, box *sandbox.Box) (skills.Result, string) {
 	if r.Success || box == nil || box.Mode() == sandbox.ModeOff || r.ExitCode == hosts.ExitCodeTimeout || strings.Contains(r.Error, "cancelled") {
-		return r
+		return r, ""
 	}
 	what := "the sandbox (" + box.Label() + ") lets a command read the system and your home but not credential files, " +
 		"and refuses writing outside its temporary directory and any network"
 	note := "it ran in the sandbox and failed; " + what + ", which may be what stopped it"
+	stopped := "it failed inside the sandbox"
 	if line := refusalLine(r.Output); line != "" {
 		note = "the sandbox refused it (" + line + "); " + what
+		stopped = "refused: " + line
 	}
 	note += ". If it is needed, the person can run it themselves with !command"
 	if r.Error == "" {
@@ -43,7 +53,7 @@ func SandboxNote(r skills.Result, box *sandbox.Box) skills.Result {
 	} else {
 		r.Error += "; " + note
 	}
-	return r
+	return r, stopped
 }
 
 // refusalLine is the first line of out that shows a refusal, "" if none.

@@ -23,10 +23,11 @@ type outcome struct {
 	refused bool
 	waiting string // see tools.Result.Waiting
 	sandbox string // see tools.Result.Sandbox
+	stopped string // see tools.Result.SandboxStopped
 }
 
 func (o outcome) result() tools.Result {
-	return tools.Result{Output: o.output, OK: o.ok, Refused: o.refused, Waiting: o.waiting, Sandbox: o.sandbox}
+	return tools.Result{Output: o.output, OK: o.ok, Refused: o.refused, Waiting: o.waiting, Sandbox: o.sandbox, SandboxStopped: o.stopped}
 }
 
 func failed(format string, args ...any) outcome {
@@ -89,8 +90,9 @@ func (a *Agent) runCommand(ctx context.Context, command string) outcome {
 	}
 	res := sh.Run(ctx, skills.Intent{Skill: skills.Shell, Action: "run", Input: command, Tier: a.Tier,
 		Args: map[string]string{"command": command}})
-	o := fromResult(SandboxNote(res, box))
-	o.sandbox = box.Label()
+	res, stopped := sandboxNote(res, box)
+	o := fromResult(res)
+	o.sandbox, o.stopped = box.Label(), stopped
 	return o
 }
 

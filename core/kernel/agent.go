@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -69,6 +70,13 @@ func (k *Kernel) runAgent(ctx context.Context, t *turn, d router.Decision) model
 		out.Error = joinSentences(out.Error, fmt.Sprintf("not run: the agent proposed %s that needed your approval: %s; nobody could be asked here",
 			plural(len(refused), "action"), strings.Join(refused, "; ")))
 	}
+	if stopped := sandboxStopped(ans.Calls); len(stopped) > 0 {
+		// Whatever the model's summary says, the person learns what the
+		// sandbox stopped.
+		out.Output = strings.TrimRight(out.Output, "\n") + "\n\nThe sandbox stopped " + plural(len(stopped), "command") +
+			": " + strings.Join(stopped, "; ") + ". Run one yourself with ! if you want it."
+		out.Output = strings.TrimLeft(out.Output, "\n")
+	}
 	if out.Output != "" {
 		t.stream.emit(out.Output)
 		t.stream.finish()
@@ -84,6 +92,26 @@ func refusedCalls(calls []agent.ToolCall) []string {
 		if c.Refused {
 			out = append(out, termsafe.Visible(c.Name+" "+c.Arguments))
 		}
+	}
+	return out
+}
+
+// sandboxStopped lists the commands the sandbox stopped, with what it
+// refused, as the person would read them, every control character visible.
+func sandboxStopped(calls []agent.ToolCall) []string {
+	var out []string
+	for _, c := range calls {
+		if c.SandboxStopped == "" {
+			continue
+		}
+		var args struct {
+			Command string `json:"command"`
+		}
+		cmd := c.Arguments
+		if json.Unmarshal([]byte(c.Arguments), &args) == nil && args.Command != "" {
+			cmd = args.Command
+		}
+		out = append(out, termsafe.Visible(cmd+" ("+c.SandboxStopped+")"))
 	}
 	return out
 }

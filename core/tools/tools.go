@@ -27,6 +27,9 @@ type Result struct {
 	// "partial", "none", "off", "systemd-run" on another host); "" when
 	// nothing ran or a person approved it.
 	Sandbox string
+	// SandboxStopped says in a few words what the sandbox refused when a
+	// confined command failed ("refused: cat: …: Permission denied"); "".
+	SandboxStopped string
 }
 
 // RunFunc runs one call with the arguments a caller sent (a JSON object;
