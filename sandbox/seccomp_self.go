@@ -13,13 +13,16 @@ import (
 // needs). The thread that starts the commands shares their Landlock
 // domain, so Landlock's signal scope would let a command kill or stop
 // Macroa through it; signals to the process as a whole are Landlock's to
-// refuse (the process is outside the domain). Syscall numbers are this
+// refuse (the process is outside the domain). It also refuses setsid, the
+// usual way out of the process group that is killed when the command
+// ends (nohup and `&` stay in it). Syscall numbers are this
 // architecture's: the main filter refuses every other one.
 func loadSelfGuard(pid int) error {
 	deny := bpf.RetConstant{Val: unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM)}
 	allow := bpf.RetConstant{Val: unix.SECCOMP_RET_ALLOW}
 	insts := []bpf.Instruction{
 		bpf.LoadAbsolute{Off: 0, Size: 4}, // seccomp_data.nr
+		bpf.JumpIf{Cond: bpf.JumpEqual, Val: unix.SYS_SETSID, SkipTrue: 6},
 		bpf.JumpIf{Cond: bpf.JumpEqual, Val: unix.SYS_TKILL, SkipTrue: 5},
 		bpf.JumpIf{Cond: bpf.JumpEqual, Val: unix.SYS_TGKILL, SkipTrue: 2},
 		bpf.JumpIf{Cond: bpf.JumpEqual, Val: unix.SYS_RT_TGSIGQUEUEINFO, SkipTrue: 1},

@@ -44,3 +44,30 @@ print('reached', len(reached), 'tkill', tk)"`, strings.Join(tids, ","), os.Getpi
 		t.Errorf("a confined command reached this process's threads: exit %d, output %q", code, out)
 	}
 }
+
+// A command cannot start a session of its own, the usual way out of the
+// process group killed when it ends; plainly it can.
+func TestConfinedCannotLeaveItsSession(t *testing.T) {
+	requireFull(t)
+	if _, err := os.Stat("/usr/bin/python3"); err != nil {
+		t.Skip("python3 not installed at /usr/bin/python3: apt-get install python3")
+	}
+	w := newWorld(t)
+	// In a child, which is no group leader: setsid would succeed for it.
+	script := `/usr/bin/python3 -c "
+import os
+pid = os.fork()
+if pid == 0:
+    try:
+        os.setsid(); print('left', flush=True)
+    except OSError as e:
+        print('stayed', e.errno, flush=True)
+    os._exit(0)
+os.waitpid(pid, 0)"`
+	if out, code := w.run(t, script, false); code != 0 || !strings.Contains(out, "left") {
+		t.Fatalf("plain run: exit %d, output %q: the control is broken", code, out)
+	}
+	if out, code := w.run(t, script, true); code != 0 || !strings.Contains(out, "stayed 1") {
+		t.Errorf("a confined command left its session: exit %d, output %q", code, out)
+	}
+}
