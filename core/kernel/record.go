@@ -93,4 +93,9 @@ func protectData(cfg *config.Config, home string) {
 			secretpath.Protect(h.IdentityFile, "the SSH key of host "+h.Name)
 		}
 	}
+	// What the person listed: the policy, the file tools and the sandbox
+	// all treat it as a credential.
+	for _, p := range cfg.SecretPaths(home) {
+		secretpath.Protect(p, "a credential listed in secret_paths in config.toml")
+	}
 }

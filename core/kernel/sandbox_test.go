@@ -73,3 +73,27 @@ func TestAgentAnswerSaysWhatTheSandboxStopped(t *testing.T) {
 		t.Errorf("%d tool calls audited, want 2", tools)
 	}
 }
+
+// A path listed in [policy] secret_paths is a credential to the shell
+// policy too: a model's read of it asks instead of running.
+func TestSecretPathsAsk(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "[policy]\nsecret_paths = [\"~/private\"]\n", "MACROA_BASE_URL="+srv.URL())
+	plan := filepath.Join(f.dir, "private", "plan.txt")
+	if err := os.MkdirAll(filepath.Dir(plan), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(plan, []byte("secret plan 5e1c"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv.Script(proposes("shell", map[string]string{"command": "cat " + plan}))
+	q := queueOver(t, f.db)
+	res := f.k.Run(context.Background(), kernel.Request{Input: "tidy up", Source: kernel.SourceCLI,
+		Ask: q.Asker(approvalstest.Reject)})
+	if asked := q.Asked(); len(asked) != 1 || !strings.Contains(asked[0].Reason, "secret_paths") {
+		t.Fatalf("want one question naming secret_paths, got %+v", asked)
+	}
+	if strings.Contains(res.Output, "secret plan") {
+		t.Errorf("the listed file was read: %q", res.Output)
+	}
+}
