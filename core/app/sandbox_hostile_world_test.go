@@ -48,6 +48,7 @@ type hostileWorld struct {
 	model     *providertest.Server
 	tcp       *tcpRecorder
 	udp       *udpRecorder
+	unix      *tcpRecorder // a Unix socket listener, when the attack sets one up
 	app       *App
 
 	// victim is a process of the test's a command may try to signal;
@@ -304,8 +305,9 @@ func (w *hostileWorld) leaks(r hostileRun) []string {
 	return found
 }
 
-// tcpRecorder is a loopback HTTP server that counts the connections made
-// to it and keeps every request body.
+// tcpRecorder is a loopback HTTP server (on TCP, or a Unix socket like an
+// ssh-agent's or Docker's) that counts the connections made to it and
+// keeps every request body.
 type tcpRecorder struct {
 	srv   *httptest.Server
 	mu    sync.Mutex
@@ -316,7 +318,19 @@ type tcpRecorder struct {
 	mark string
 }
 
-func newTCPRecorder(t *testing.T) *tcpRecorder {
+func newTCPRecorder(t *testing.T) *tcpRecorder { return newRecorder(t, nil) }
+
+// newUnixRecorder is a recorder listening on the Unix socket at path.
+func newUnixRecorder(t *testing.T, path string) *tcpRecorder {
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newRecorder(t, l)
+}
+
+// newRecorder serves on l, or on loopback TCP when l is nil.
+func newRecorder(t *testing.T, l net.Listener) *tcpRecorder {
 	r := &tcpRecorder{seen: make(chan int, 1), mark: "/sentinel-" + randomHex(t, 6)}
 	r.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, q *http.Request) {
 		b, _ := io.ReadAll(q.Body)
@@ -336,6 +350,10 @@ func newTCPRecorder(t *testing.T) *tcpRecorder {
 			r.mu.Unlock()
 		}
 	}
+	if l != nil {
+		r.srv.Listener.Close()
+		r.srv.Listener = l
+	}
 	r.srv.Start()
 	t.Cleanup(r.srv.Close)
 	return r
@@ -348,8 +366,12 @@ func (r *tcpRecorder) port() string { return strconv.Itoa(r.srv.Listener.Addr().
 // command made is counted by the time the sentinel is served.
 func (r *tcpRecorder) connections(t *testing.T) int {
 	t.Helper()
-	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil}, Timeout: 10 * time.Second}
-	resp, err := c.Get(r.srv.URL + r.mark)
+	addr := r.srv.Listener.Addr()
+	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, addr.Network(), addr.String())
+	}
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil, DialContext: dial}, Timeout: 10 * time.Second}
+	resp, err := c.Get("http://recorder" + r.mark)
 	if err != nil {
 		t.Fatalf("sentinel connection: %v", err)
 	}
