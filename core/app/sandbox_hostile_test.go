@@ -267,6 +267,13 @@ func hostileAttacks() []hostileAttack {
 				return "{ setsid bash -c '" + detached(w) + "' & } | head -1"
 			},
 			effect: leftBehind},
+		hostileAttack{name: "background job control", setup: markBackground,
+			// With job control on, bash puts the job in a process group
+			// of its own (setpgid) before it goes on.
+			command: func(w *hostileWorld) string {
+				return "set -m; (sleep 0.3; touch ~/bg; exec -a " + bgMarker(w) + " sleep 30) >/dev/null 2>&1 &"
+			},
+			effect: leftBehind},
 		hostileAttack{name: "kill a process", refused: true, setup: startVictim,
 			command: func(w *hostileWorld) string { return fmt.Sprintf("kill -9 %d", w.victim) },
 			effect: func(_ *testing.T, w *hostileWorld, r hostileRun) string {

@@ -184,8 +184,15 @@ func (r hostileRun) ok() bool { return len(r.entries) == 1 && r.entries[0].Succe
 // request through the App, as `macroa run` does.
 func (w *hostileWorld) run(path via, command string, ask bool) hostileRun {
 	w.t.Helper()
+	return w.runAs("tell me a joke", path, command, ask)
+}
+
+// runAs is run for the person's words input: a second request of a world
+// needs words of its own, or the gateway answers it from its cache.
+func (w *hostileWorld) runAs(input string, path via, command string, ask bool) hostileRun {
+	w.t.Helper()
 	w.script(path, command)
-	req := kernel.Request{Input: "tell me a joke", Source: kernel.SourceCLI}
+	req := kernel.Request{Input: input, Source: kernel.SourceCLI}
 	if ask {
 		req.Ask = w.asker()
 	}
