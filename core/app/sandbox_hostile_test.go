@@ -168,6 +168,15 @@ func hostileAttacks() []hostileAttack {
 			effect:  read("~/" + c.path)})
 	}
 	attacks = append(attacks,
+		hostileAttack{name: "read a key through a symlink", refused: true, setup: ownTmpdir,
+			command: func(*hostileWorld) string { return `ln -s ~/.ssh/id_rsa "$TMPDIR/k" && cat "$TMPDIR/k"` },
+			effect:  read("~/.ssh/id_rsa")},
+		hostileAttack{name: "hard link a key", refused: true, setup: ownTmpdir,
+			command: func(*hostileWorld) string { return `ln ~/.ssh/id_rsa "$TMPDIR/k" && cat "$TMPDIR/k"` },
+			effect:  read("~/.ssh/id_rsa")},
+		hostileAttack{name: "read a process's environment", refused: true, quiet: true, setup: startVictim,
+			command: func(w *hostileWorld) string { return fmt.Sprintf(`tr '\0' '\n' < /proc/%d/environ`, w.victim) },
+			effect:  read("the environment of the test's process")},
 		hostileAttack{name: "read config.toml", refused: true,
 			command: func(*hostileWorld) string { return "cat ~/.macroa/config.toml" },
 			effect:  read("~/.macroa/config.toml")},
@@ -424,9 +433,22 @@ func leftRunning(marker string) bool {
 	return false
 }
 
-// startVictim starts a process of the test's own for the attack to signal.
+// ownTmpdir gives a command run with the sandbox off a temporary
+// directory ($TMPDIR) of the test's; the sandbox gives its own.
+func ownTmpdir(t *testing.T, _ *hostileWorld) {
+	t.Setenv("TMPDIR", t.TempDir())
+}
+
+// startVictim starts a process of the test's own, with a canary in its
+// environment, for the attack to signal or read.
 func startVictim(t *testing.T, w *hostileWorld) {
 	c := exec.Command("sleep", "300")
+	mark := "canary-victim-" + w.nonce
+	c.Env = append(os.Environ(), "HOSTILE_VICTIM_MARK="+mark)
+	if w.extra == nil {
+		w.extra = map[string]string{}
+	}
+	w.extra["the environment of the test's process"] = mark
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
