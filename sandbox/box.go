@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -34,8 +33,7 @@ type Box struct {
 	home    string
 	secrets []string
 
-	rules rulesCache
-	root  privateRoot
+	walks walkCache
 }
 
 // New is the Box for mode on this kernel (support.Detect), for a command
@@ -162,44 +160,67 @@ func (b *Box) Start(c *exec.Cmd) (release func(), err error) {
 		// The gate asks first; this is the last line of defence.
 		return nil, fmt.Errorf("sandbox: %s", b.Refusal())
 	}
-	root, tmp, err := b.root.dir()
+	tmp, err := os.MkdirTemp("", "macroa-sandbox-")
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: %w", err)
+		return nil, fmt.Errorf("sandbox: private temporary directory: %w", err)
 	}
 	c.Env = append(c.Env, childEnvironment(b.home, tmp)...)
-	workDir := readableWorkDir(c.Dir)
-	done, err := b.rules.start(c, root+"\x00"+workDir, func() (Paths, error) {
-		if b.support.LandlockABI < support.ABIFiles {
-			return Paths{}, nil
+	rulesetFD := -1
+	if b.support.LandlockABI >= support.ABIFiles {
+		workDir := readableWorkDir(c.Dir)
+		rulesetFD, err = b.walks.ruleset(workDir, b.support.LandlockABI, func() Paths {
+			var read []string
+			if workDir != "" {
+				read = []string{workDir}
+			}
+			return AllowList(b.home, "", b.secrets, read)
+		}, []string{tmp})
+		if err != nil {
+			os.RemoveAll(tmp)
+			return nil, fmt.Errorf("sandbox: %w", err)
 		}
-		var read []string
-		if workDir != "" {
-			read = []string{workDir}
+	}
+	started := make(chan error, 1)
+	done, ended := make(chan struct{}), make(chan struct{})
+	onOwnThread(func() {
+		// This thread restricts itself and forks the command, which
+		// inherits its Landlock domain and seccomp filter: a domain of
+		// its own, which no other command shares. It is never unlocked,
+		// so the runtime ends it with this goroutine and no other
+		// goroutine ever runs confined. It lives while the command runs
+		// (the kernel sends the command's parent-death signal when the
+		// thread that started it ends) and then ends whatever the
+		// command left running.
+		defer close(ended)
+		err := restrict(rulesetFD, b.support.Level(), b.support)
+		if rulesetFD >= 0 {
+			_ = unix.Close(rulesetFD)
 		}
-		return AllowList(b.home, root, b.secrets, read), nil
-	}, b.support)
-	if err != nil {
+		if err == nil {
+			err = c.Start()
+		}
+		started <- err
+		if err != nil {
+			return
+		}
+		<-done
+		endLeftovers(c, b.support)
+	})
+	if err := <-started; err != nil {
+		<-ended
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	pgid := c.Process.Pid
-	ownGroup := c.SysProcAttr != nil && c.SysProcAttr.Setpgid && c.SysProcAttr.Pgid == 0
 	return func() {
-		// A background process the command left is no longer wanted: it
-		// ran for the command's answer, which is in.
-		if ownGroup {
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		}
-		done()
+		close(done)
+		<-ended
 		go os.RemoveAll(tmp)
 	}, nil
 }
 
-// Close removes the directory the commands' temporary directories were
-// made in. Commands started later make a new one.
-func (b *Box) Close() {
-	b.root.remove()
-}
+// Close ends what the box holds between commands: nothing now, each
+// command's directory goes with it; kept so callers need not know.
+func (b *Box) Close() {}
 
 // readableWorkDir is the working directory when the command may read it
 // whole (walked like $HOME, less credentials); "" for the root directory

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/landlock-lsm/go-landlock/landlock"
 	llsyscall "github.com/landlock-lsm/go-landlock/landlock/syscall"
 	"golang.org/x/sys/unix"
 
@@ -15,7 +14,7 @@ import (
 // calling thread (locked, about to fork the command) as far as the kernel
 // allows, and fails when that falls short of require. Both bind this thread only: no TSYNC, so
 // the rest of the process stays as it was.
-func restrict(fd int, flags uint32, require support.Level, s support.Support) error {
+func restrict(fd int, require support.Level, s support.Support) error {
 	landlocked, filtered := false, false
 	// Both Landlock and seccomp need it, and it keeps a setuid program
 	// from gaining what the rules deny.
@@ -23,7 +22,7 @@ func restrict(fd int, flags uint32, require support.Level, s support.Support) er
 		return fmt.Errorf("set no_new_privs: %w", err)
 	}
 	if fd >= 0 {
-		err := llsyscall.LandlockRestrictSelf(fd, flags)
+		err := llsyscall.LandlockRestrictSelf(fd, 0)
 		if err != nil && require != support.LevelNone {
 			return fmt.Errorf("landlock: %w", err)
 		}
@@ -57,22 +56,4 @@ func enough(require support.Level, s support.Support, landlocked, filtered bool)
 		}
 	}
 	return nil
-}
-
-// rules turns the allow-list into Landlock rules. A path that vanished
-// since the walk is skipped rather than failing the spawn. No network
-// rule: TCP connect and bind are refused everywhere (from ABI 4).
-func rules(p Paths) []landlock.Rule {
-	var r []landlock.Rule
-	add := func(rule landlock.FSRule, paths []string) {
-		if len(paths) > 0 {
-			r = append(r, rule.IgnoreIfMissing())
-		}
-	}
-	add(landlock.RODirs(p.RODirs...), p.RODirs)
-	add(landlock.ROFiles(p.ROFiles...), p.ROFiles)
-	add(landlock.PathAccess(landlock.AccessFSSet(unix.LANDLOCK_ACCESS_FS_READ_DIR), p.ListDirs...), p.ListDirs)
-	add(landlock.RWDirs(p.RWDirs...), p.RWDirs)
-	add(landlock.RWFiles(p.RWFiles...), p.RWFiles)
-	return r
 }

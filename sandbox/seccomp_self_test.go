@@ -1,8 +1,11 @@
 package sandbox
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,29 +21,59 @@ func TestConfinedCannotSignalThisProcess(t *testing.T) {
 	}
 	w := newWorld(t)
 	box := w.box()
-	t.Cleanup(box.Close)
-	start(t, box, "true")() // the thread that starts commands exists from now on
-	ents, err := os.ReadDir("/proc/self/task")
-	if err != nil {
+	// The command waits for the list of this process's threads, taken
+	// while it runs, so the thread that started it is on the list; the
+	// list sits in a directory of the home granted whole.
+	gates := filepath.Join(w.home, "gates")
+	if err := os.Mkdir(gates, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	var tids []string
-	for _, e := range ents {
-		tids = append(tids, e.Name())
-	}
 	script := fmt.Sprintf(`/usr/bin/python3 -c "
-import ctypes, os
+import ctypes, os, time
 libc = ctypes.CDLL(None, use_errno=True)
-nr = {'x86_64': 234, 'aarch64': 131}.get(os.uname().machine)
-reached = [t for t in [%s] if libc.syscall(nr, %d, t, 0) == 0]
-tk = libc.syscall({'x86_64': 200, 'aarch64': 130}.get(os.uname().machine), %d, 0)
-print('reached', len(reached), 'tkill', tk)"`, strings.Join(tids, ","), os.Getpid(), os.Getpid())
-	out, code := w.run(t, script, false)
-	if code != 0 || !strings.Contains(out, fmt.Sprintf("reached %d tkill 0", len(tids))) {
-		t.Fatalf("plain run: exit %d, output %q: the control is broken", code, out)
+m = os.uname().machine
+tgkill, tkill = {'x86_64': (234, 200), 'aarch64': (131, 130)}[m]
+p = os.path.join(os.environ['HOME'], 'gates', 'tids')
+while not os.path.exists(p + '.done'):
+    time.sleep(0.01)
+tids = [int(x) for x in open(p).read().split()]
+reached = [t for t in tids if libc.syscall(tgkill, %d, t, 0) == 0]
+print('reached', len(reached), 'of', len(tids), 'tkill', libc.syscall(tkill, %d, 0))"`, os.Getpid(), os.Getpid())
+	writeTids := func() int {
+		t.Helper()
+		ents, err := os.ReadDir("/proc/self/task")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tids []string
+		for _, e := range ents {
+			tids = append(tids, e.Name())
+		}
+		list := filepath.Join(gates, "tids")
+		if err := os.WriteFile(list, []byte(strings.Join(tids, " ")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(list+".done", nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return len(tids)
 	}
-	out, code = start(t, box, script)()
-	if code != 0 || !strings.Contains(out, "reached 0 tkill -1") {
+	// Plainly, with the test's environment, every thread is reached.
+	plain := exec.Command("bash", "-c", script)
+	plain.Env = append(os.Environ(), "HOME="+w.home)
+	var out bytes.Buffer
+	plain.Stdout, plain.Stderr = &out, &out
+	if err := plain.Start(); err != nil {
+		t.Fatal(err)
+	}
+	n := writeTids()
+	if err := plain.Wait(); err != nil || !strings.Contains(out.String(), fmt.Sprintf("reached %d of %d tkill 0", n, n)) {
+		t.Fatalf("plain run: %v, output %q: the control is broken", err, out.String())
+	}
+	os.Remove(filepath.Join(gates, "tids.done"))
+	wait := start(t, box, script)
+	writeTids()
+	if out, code := wait(); code != 0 || !strings.Contains(out, "reached 0 of") || !strings.Contains(out, "tkill -1") {
 		t.Errorf("a confined command reached this process's threads: exit %d, output %q", code, out)
 	}
 }
