@@ -11,9 +11,12 @@
 // $HOME entry by entry, less what secretpath names), write only to a
 // private directory, and open no TCP connection (Landlock) and no UDP,
 // raw or Unix socket; ptrace, mounts, namespaces and keyrings are refused
-// (seccomp.go). The allow-list, its rules and the restricted thread are
-// kept while the walked directories are unchanged (rules_cache.go), so a
-// command's start costs about what an unconfined one does. What the
-// kernel offers, and the level that gives, is in sandbox/support, which
-// restricts nothing.
+// (seccomp.go, seccomp_self.go: nor signal this process, nor start a
+// session). Each command gets a domain and a temporary directory of its
+// own; the walked allow-list is kept, opened, while the walked directories
+// are unchanged (rules_cache.go, ruleset.go), so a command's start costs
+// about 2 ms more than an unconfined one. When the command ends, what it
+// left running in its domain is killed (leftovers.go). What the kernel
+// offers, and the level that gives, is in sandbox/support, which restricts
+// nothing.
 package sandbox
