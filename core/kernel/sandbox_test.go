@@ -97,3 +97,31 @@ func TestSecretPathsAsk(t *testing.T) {
 		t.Errorf("the listed file was read: %q", res.Output)
 	}
 }
+
+// The agent's read_file of a path in secret_paths asks too.
+func TestSecretPathsAskForTheFileTool(t *testing.T) {
+	srv := providertest.New(t)
+	f := modelFixture(t, "[policy]\nsecret_paths = [\"~/private\"]\n", "MACROA_BASE_URL="+srv.URL())
+	plan := filepath.Join(f.dir, "private", "plan.txt")
+	if err := os.MkdirAll(filepath.Dir(plan), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(plan, []byte("secret plan 5e1c"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv.Script(
+		classifiedAs("agent"),
+		providertest.Reply{ToolCalls: []providertest.ToolCall{{ID: "c1", Name: "read_file", Arguments: `{"path":"~/private/plan.txt"}`}}},
+		providertest.Reply{Content: "done"},
+	)
+	q := queueOver(t, f.db)
+	f.k.Run(context.Background(), kernel.Request{Input: "read my plans", Source: kernel.SourceCLI, Ask: q.Asker(approvalstest.Reject)})
+	if asked := q.Asked(); len(asked) != 1 || !strings.Contains(asked[0].Reason, "secret_paths") {
+		t.Fatalf("want one question naming secret_paths, got %+v", asked)
+	}
+	for i, r := range srv.ChatRequests() {
+		if strings.Contains(string(r.Body), "secret plan") {
+			t.Errorf("request %d carried the file", i)
+		}
+	}
+}
