@@ -167,7 +167,7 @@ func (b *Box) Start(c *exec.Cmd) (release func(), err error) {
 	c.Env = append(c.Env, childEnvironment(b.home, tmp)...)
 	rulesetFD := -1
 	if b.support.LandlockABI >= support.ABIFiles {
-		workDir := readableWorkDir(c.Dir)
+		workDir := readableWorkDir(c.Dir, b.home)
 		rulesetFD, err = b.walks.ruleset(workDir, b.support.LandlockABI, func() Paths {
 			var read []string
 			if workDir != "" {
@@ -224,13 +224,19 @@ func (b *Box) Close() {}
 
 // readableWorkDir is the working directory when the command may read it
 // whole (walked like $HOME, less credentials); "" for the root directory
-// or a top-level one, whose walk would grant most of the machine, and for
-// the kernel's views (/proc, /sys, /dev).
-func readableWorkDir(dir string) string {
+// or a top-level one, whose walk would grant most of the machine, for the
+// kernel's views (/proc, /sys, /dev), and for the home, a directory in it
+// or one above it, which the home's own walk covers.
+func readableWorkDir(dir, home string) string {
 	if dir == "" || !filepath.IsAbs(dir) {
 		return ""
 	}
 	dir = filepath.Clean(dir)
+	if home != "" && (within(dir, home) || within(home, dir)) {
+		// The home walk judges it entry by entry already; walked again
+		// here, its directories would be granted whole.
+		return ""
+	}
 	if strings.Count(dir, "/") < 2 {
 		return ""
 	}
@@ -277,4 +283,9 @@ func onOwnThread(fn func()) {
 		<-locked
 		runtime.UnlockOSThread()
 	}()
+}
+
+// within says p is dir or lies beneath it.
+func within(p, dir string) bool {
+	return p == dir || strings.HasPrefix(p, strings.TrimSuffix(dir, "/")+"/")
 }

@@ -127,10 +127,18 @@ func (w *walker) secret(p string) bool {
 	return false
 }
 
-// holdsExtra says a configured secret lies beneath dir.
+// holdsExtra says a configured secret, or a path protected since start
+// (secretpath.Protect: a host's identity_file, Macroa's data), lies
+// beneath dir, so dir is walked rather than granted whole.
 func (w *walker) holdsExtra(dir string) bool {
 	for _, e := range w.extra {
 		if strings.HasPrefix(e, dir+"/") {
+			return true
+		}
+	}
+	low := strings.ToLower(dir) + "/"
+	for _, p := range secretpath.Protected() {
+		if strings.HasPrefix(p, low) {
 			return true
 		}
 	}

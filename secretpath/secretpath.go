@@ -393,6 +393,18 @@ func Protect(p, why string) {
 	generation++
 }
 
+// Protected lists the paths Protect was given, cleaned and lower-cased as
+// they are matched, so a walk can tell a directory holds one beneath it.
+func Protected() []string {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	out := make([]string, 0, len(registered))
+	for p := range registered {
+		out = append(out, p)
+	}
+	return out
+}
+
 // Generation counts the calls to Protect, so what was judged with an
 // older list (the sandbox's allow-list) can tell it is out of date.
 func Generation() uint64 {

@@ -90,7 +90,12 @@ func protectData(cfg *config.Config, home string) {
 	// it is a credential.
 	for _, h := range cfg.File.Hosts {
 		if h.IdentityFile != "" {
+			// As typed, for the shell policy that reads "~/…" as text,
+			// and expanded, for the file tools and the sandbox.
 			secretpath.Protect(h.IdentityFile, "the SSH key of host "+h.Name)
+			if strings.HasPrefix(h.IdentityFile, "~/") && home != "" {
+				secretpath.Protect(filepath.Join(home, h.IdentityFile[2:]), "the SSH key of host "+h.Name)
+			}
 		}
 	}
 	// What the person listed: the policy, the file tools and the sandbox

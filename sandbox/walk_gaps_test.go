@@ -1,0 +1,57 @@
+package sandbox
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/macroa/macroa/secretpath"
+)
+
+// Credentials stay shut whatever the working directory (the home itself,
+// or a directory above it, would otherwise be walked a second time and
+// its directories granted whole), and a file protected since start (a
+// host's identity_file) stays shut inside an ordinary directory.
+func TestWalkGaps(t *testing.T) {
+	requireFull(t)
+	w := newWorld(t)
+	key := filepath.Join(w.home, "keys", "prod.key")
+	if err := os.MkdirAll(filepath.Dir(key), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(key, []byte("PROD-KEY-CANARY"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secretpath.Protect(key, "the SSH key of host web1")
+	cases := []struct {
+		name, dir, script, secret string
+	}{
+		{"gh token, run from home", w.home, `cat "$HOME/.config/gh/hosts.yml"`, "gho_fake"},
+		{"ssh key, run from above home", filepath.Dir(w.home), `cat "$HOME/.ssh/id_rsa"`, fakeKey},
+		{"identity file in an ordinary directory", w.home, `cat "$HOME/keys/prod.key"`, "PROD-KEY-CANARY"},
+		{"identity file, run from its directory", filepath.Dir(key), `cat prod.key`, "PROD-KEY-CANARY"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			box := w.box()
+			cmd := exec.Command("bash", "-c", c.script)
+			cmd.Dir = c.dir
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			release, err := box.Start(cmd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.Wait()
+			release()
+			if err == nil || strings.Contains(out.String(), c.secret) {
+				t.Errorf("read the secret: %v, output %q", err, out.String())
+			}
+		})
+	}
+}
