@@ -21,6 +21,9 @@ func restrict(fd int, require support.Level, s support.Support) error {
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 		return fmt.Errorf("set no_new_privs: %w", err)
 	}
+	if err := dropCapabilities(); err != nil {
+		return err
+	}
 	if fd >= 0 {
 		err := llsyscall.LandlockRestrictSelf(fd, 0)
 		if err != nil && require != support.LevelNone {
@@ -31,8 +34,8 @@ func restrict(fd int, require support.Level, s support.Support) error {
 	if s.Seccomp {
 		err := loadSeccomp()
 		if err == nil {
-			if gerr := loadSelfGuard(os.Getpid()); gerr != nil {
-				err = fmt.Errorf("seccomp: signals to this process: %w", gerr)
+			if gerr := loadExtraFilter(os.Getpid()); gerr != nil {
+				err = fmt.Errorf("seccomp: second filter: %w", gerr)
 			}
 		}
 		if err != nil && require != support.LevelNone {
