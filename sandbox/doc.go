@@ -11,8 +11,11 @@
 // $HOME entry by entry, less what secretpath names), write only to a
 // private directory, and open no TCP connection (Landlock) and no UDP,
 // raw or Unix socket; ptrace, mounts, namespaces and keyrings are refused
-// (seccomp.go, seccomp_self.go: nor signal this process, nor start a
-// session). Each command gets a domain and a temporary directory of its
+// (seccomp.go, generated per architecture). A second filter built at
+// start (seccomp_extra.go) and dropped capabilities (caps.go) refuse what
+// Landlock leaves to the process's own rights: file modes, owners and
+// times, a listening port, TCP Fast Open, other processes' limits and
+// priority, signals to this process, a session of its own. Each command gets a domain and a temporary directory of its
 // own; the walked allow-list is kept, opened, while the walked directories
 // are unchanged (rules_cache.go, ruleset.go), so a command's start costs
 // about 2 ms more than an unconfined one. When the command ends, what it
