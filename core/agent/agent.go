@@ -190,7 +190,7 @@ func SystemPrompt() string {
 		"- run_command: run a shell command (POSIX sh) on this machine, or with host on another of the person's hosts. " +
 		"Read-only commands such as ls, cat, grep, df -h /, uname or git status run at once inside a sandbox (on another host only " +
 		"where it can confine them): no writes outside $TMPDIR, no network, no credential files, no other processes' /proc " +
-		"(ps sees nothing) and no daemon sockets (systemctl, docker); a refusal there is the sandbox's, so say so rather " +
+		"(ps fails) and no daemon sockets (systemctl, docker); a refusal there is the sandbox's, so say so rather " +
 		"than retrying. Anything else is shown to the person, who approves or refuses it.\n" +
 		"- read_file, write_file, list_directory, file_exists: files in the person's home directory. Reading is " +
 		"immediate (credential files excepted); every write is shown to the person, who approves or refuses it.\n" +

@@ -43,12 +43,14 @@ var pathParam = tools.Param{Name: "path", Description: "A path in the person's h
 // ReadOnly calls run without the person's approval.
 var toolSpecs = []toolSpec{
 	{name: ToolRunCommand, description: "Run a shell command on this machine, or on another of the person's hosts " +
-		"(host), and return its output. Read-only commands (ls, cat, grep, df, ps, systemctl status, git status …) run at once " +
-		"(on another host only where it can confine them); anything else waits for the person's approval and may be refused.",
-		params: []tools.Param{{Name: "command", Description: "The shell command, e.g. \"df -h\"."}},
+		"(host), and return its output. Read-only commands (ls, cat, grep, df -h /, uname, git status …) run at once " +
+		"inside a sandbox (on another host only where it can confine them): no writes but to $TMPDIR, no network, no " +
+		"credential files, no other processes (ps fails) and no daemon sockets (systemctl fails); anything else waits for " +
+		"the person's approval and may be refused.",
+		params: []tools.Param{{Name: "command", Description: "The shell command, e.g. \"df -h /\"."}},
 		optional: []tools.Param{{Name: "host", Description: "The host to run it on, by its name in the person's inventory " +
 			"(e.g. \"web1\"); leave it out, or \"local\", for this machine."}},
-		example: `{"command": "df -h"}`, risk: tools.Unbounded,
+		example: `{"command": "df -h /"}`, risk: tools.Unbounded,
 		assess: func(a *Agent, args map[string]string) tools.Risk {
 			command := strings.TrimSpace(args["command"])
 			d := a.shellDecision(command)

@@ -114,7 +114,7 @@ func TestToolUnreadableArguments(t *testing.T) {
 			t.Errorf("%q: risk %v, want the tool's own class", args, got)
 		}
 		res := tl.Run(context.Background(), json.RawMessage(args))
-		if res.OK || !strings.Contains(res.Output, "not usable") || !strings.Contains(res.Output, `{"command": "df -h"}`) {
+		if res.OK || !strings.Contains(res.Output, "not usable") || !strings.Contains(res.Output, `{"command": "df -h /"}`) {
 			t.Errorf("%q: %+v, want a message with an example", args, res)
 		}
 	}
