@@ -290,10 +290,17 @@ func decideSandbox(f probeFacts) RemoteSandbox {
 // asked once, on first need. A probe that could not reach the host is
 // not kept; an answer is, whatever it said.
 type sandboxCache struct {
-	mu   sync.Mutex
-	done bool
-	val  RemoteSandbox
+	mu      sync.Mutex
+	done    bool
+	val     RemoteSandbox
+	failed  error     // the last probe's error, kept until retryAt
+	retryAt time.Time // when a host that could not be asked is asked again
 }
+
+// sandboxRetry is how long a host that could not be asked (a timeout, a
+// lost connection) is not asked again: every command meanwhile asks the
+// person at once instead of waiting for the probe's time limit.
+const sandboxRetry = time.Minute
 
 func (c *sandboxCache) get(ctx context.Context, t Transport, withSudo bool) (RemoteSandbox, error) {
 	c.mu.Lock()
@@ -301,11 +308,15 @@ func (c *sandboxCache) get(ctx context.Context, t Transport, withSudo bool) (Rem
 	if c.done {
 		return c.val, nil
 	}
+	if c.failed != nil && time.Now().Before(c.retryAt) {
+		return RemoteSandbox{}, c.failed
+	}
 	s, err := probeSandbox(ctx, t, withSudo)
 	if err != nil {
+		c.failed, c.retryAt = err, time.Now().Add(sandboxRetry)
 		return s, err
 	}
-	c.val, c.done = s, true
+	c.val, c.done, c.failed = s, true, nil
 	return s, nil
 }
 

@@ -294,14 +294,19 @@ func (c *countingHost) Stream(_ context.Context, cmd Command, _ time.Duration, _
 	return Output{Stdout: c.answer}, c.err
 }
 
-// TestRemoteSandboxCached: the host is asked once while it answers;
-// a host that could not be asked is asked again next time.
+// TestRemoteSandboxCached: the host is asked once while it answers; a
+// host that could not be asked is not asked again for sandboxRetry (each
+// command asks the person at once), then asked again.
 func TestRemoteSandboxCached(t *testing.T) {
 	h := &countingHost{err: errors.New("connection refused")}
 	var c sandboxCache
 	if _, err := c.get(context.Background(), h, false); err == nil {
 		t.Fatal("an unreachable host gave no error")
 	}
+	if _, err := c.get(context.Background(), h, false); err == nil || h.runs != 1 {
+		t.Fatalf("within the retry time: error %v after %d probes, want the kept error after 1", err, h.runs)
+	}
+	c.retryAt = time.Now().Add(-time.Second) // the retry time has passed
 	h.err, h.answer = nil, probeAnswer(nil, false)
 	for range 3 {
 		s, err := c.get(context.Background(), h, false)
