@@ -153,7 +153,12 @@ func fileSettingHint(cfg *config.Config, name string, unset bool) string {
 		shown = shown || s.Name == name
 	}
 	hostLevel := strings.HasPrefix(name, "policy.hosts.")
-	if !shown && !hostLevel && !strings.HasPrefix(name, "notify[") && !strings.HasPrefix(name, "notify.") {
+	if name == "sandbox.kernel" || name == "sandbox.unasked" {
+		return name + " is what this machine gives, not a setting: set sandbox in " + cfg.FileDisplay() + " (see README: Sandbox)"
+	}
+	// Lists and the sandbox mode are config.toml's even while unset.
+	fileOnly := name == "sandbox" || name == "policy.secret_paths"
+	if !shown && !fileOnly && !hostLevel && !strings.HasPrefix(name, "notify[") && !strings.HasPrefix(name, "notify.") {
 		return ""
 	}
 	where := fmt.Sprintf("%s lives in %s, not in .env: ", name, cfg.FileDisplay())
@@ -169,7 +174,10 @@ func fileSettingHint(cfg *config.Config, name string, unset bool) string {
 		return where + "set it with macroa autonomy LEVEL --host " + host + " (" + levelNames() + ")"
 	}
 	see := ""
-	if !strings.HasPrefix(name, "policy.") {
+	switch {
+	case name == "sandbox" || name == "policy.secret_paths":
+		see = " (see README: Sandbox)"
+	case strings.HasPrefix(name, "notify"):
 		see = " (see: macroa notify --help)"
 	}
 	if unset {

@@ -32,6 +32,10 @@ func TestE2EConfigSetFileSettings(t *testing.T) {
 		{[]string{"config", "set", "policy.approval_expiry", "1h"}, "policy.approval_expiry lives in ~/.macroa/config.toml, not in .env: edit that file to set it"},
 		{[]string{"config", "set", "notify[0].url", "http://127.0.0.1:8/x"}, "edit that file to set it (see: macroa notify --help)"},
 		{[]string{"config", "unset", "notify[0].type"}, "edit that file to remove it"},
+		{[]string{"config", "set", "sandbox", "off"}, "sandbox lives in ~/.macroa/config.toml, not in .env: edit that file to set it (see README: Sandbox)"},
+		{[]string{"config", "unset", "sandbox"}, "edit that file to remove it (see README: Sandbox)"},
+		{[]string{"config", "set", "policy.secret_paths", "~/x"}, "policy.secret_paths lives in ~/.macroa/config.toml"},
+		{[]string{"config", "set", "sandbox.kernel", "full"}, "sandbox.kernel is what this machine gives, not a setting"},
 	}
 	for _, tc := range cases {
 		r := s.macroa(tc.args...)
