@@ -145,6 +145,40 @@ func (w *walker) holdsExtra(dir string) bool {
 	return false
 }
 
+// secretScanBudget bounds how many entries holdsSecret reads below one
+// directory: past it the directory is granted whole, as before the scan
+// (a tree such as node_modules is not read to the end).
+const secretScanBudget = 4000
+
+// holdsSecret says a credential by name (a .env file, a key, a .ssh
+// directory) lies somewhere below dir, within depth levels and the
+// budget, so dir is walked entry by entry rather than granted whole: a
+// project's .env or a backup's .ssh stays shut.
+func (w *walker) holdsSecret(dir string, depth int) bool {
+	budget := secretScanBudget
+	var scan func(d string, depth int) bool
+	scan = func(d string, depth int) bool {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return false
+		}
+		for _, e := range entries {
+			if budget--; budget < 0 {
+				return false
+			}
+			p := filepath.Join(d, e.Name())
+			if w.secret(p) {
+				return true
+			}
+			if e.IsDir() && depth > 1 && scan(p, depth-1) {
+				return true
+			}
+		}
+		return false
+	}
+	return scan(dir, depth)
+}
+
 // walk grants dir's entries one by one, skipping secrets and descending
 // into the directories that mix both.
 func (w *walker) walk(dir string, depth int, descend func(string) bool) {
@@ -181,7 +215,7 @@ func (w *walker) walk(dir string, depth int, descend func(string) bool) {
 			isDir = st.IsDir()
 		}
 		switch {
-		case isDir && depth > 0 && (descend(p) || w.holdsExtra(p)):
+		case isDir && depth > 0 && (descend(p) || w.holdsExtra(p) || w.holdsSecret(p, depth)):
 			w.walk(p, depth-1, descend)
 		case isDir:
 			w.p.RODirs = append(w.p.RODirs, p)

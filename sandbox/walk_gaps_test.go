@@ -55,3 +55,43 @@ func TestWalkGaps(t *testing.T) {
 		})
 	}
 }
+
+// A credential by name deeper in an ordinary directory (a project's .env,
+// a backup's .ssh) stays shut, while the files beside it stay readable.
+func TestCredentialsDeeperInTheHome(t *testing.T) {
+	requireFull(t)
+	w := newWorld(t)
+	files := map[string]string{
+		"project/.env":                "API_TOKEN=env-canary",
+		"project/src/main.go":         "package main",
+		"backup/2024/.ssh/id_ed25519": "backup-key-canary",
+		"backup/2024/photos.txt":      "photos",
+	}
+	for name, body := range files {
+		p := filepath.Join(w.home, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		script, want string
+		ok           bool
+	}{
+		{`cat "$HOME/project/.env"`, "env-canary", false},
+		{`cat "$HOME/backup/2024/.ssh/id_ed25519"`, "backup-key-canary", false},
+		{`cat "$HOME/project/src/main.go"`, "package main", true},
+		{`cat "$HOME/backup/2024/photos.txt"`, "photos", true},
+	}
+	for _, c := range cases {
+		if out, code := w.run(t, c.script, false); code != 0 || !strings.Contains(out, c.want) {
+			t.Fatalf("plain %s: exit %d, output %q: the control is broken", c.script, code, out)
+		}
+		out, code := w.run(t, c.script, true)
+		if got := code == 0 && strings.Contains(out, c.want); got != c.ok {
+			t.Errorf("%s: exit %d, output %q, want readable %v", c.script, code, out, c.ok)
+		}
+	}
+}
