@@ -148,7 +148,7 @@ func (w *walker) holdsExtra(dir string) bool {
 // secretScanBudget bounds how many entries holdsSecret reads below one
 // directory: past it the directory is granted whole, as before the scan
 // (a tree such as node_modules is not read to the end).
-const secretScanBudget = 4000
+const secretScanBudget = 1500
 
 // holdsSecret says a credential by name (a .env file, a key, a .ssh
 // directory) lies somewhere below dir, within depth levels and the
