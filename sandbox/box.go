@@ -32,8 +32,6 @@ type Box struct {
 	support support.Support
 	home    string
 	secrets []string
-
-	walks walkCache
 }
 
 // New is the Box for mode on this kernel (support.Detect), for a command
@@ -168,7 +166,8 @@ func (b *Box) Start(c *exec.Cmd) (release func(), err error) {
 	rulesetFD := -1
 	if b.support.LandlockABI >= support.ABIFiles {
 		workDir := readableWorkDir(c.Dir, b.home)
-		rulesetFD, err = b.walks.ruleset(workDir, b.support.LandlockABI, func() Paths {
+		key := b.home + "\x00" + workDir + "\x00" + strings.Join(b.secrets, "\x00")
+		rulesetFD, err = openedLists.ruleset(key, b.support.LandlockABI, func() Paths {
 			var read []string
 			if workDir != "" {
 				read = []string{workDir}

@@ -8,20 +8,32 @@ import (
 	"github.com/macroa/macroa/secretpath"
 )
 
-// walkCache keeps the latest allow-list, opened. Walking $HOME and
-// opening what it grants costs milliseconds; checking the walk costs one
-// stat of each directory it read. A directory whose entries changed gets
-// a new modification time, so an entry added, removed or renamed since (a
-// new credential, a file swapped for a link) makes the allow-list be
-// walked and opened again. Each command still gets a ruleset and a
-// Landlock domain of its own, made from the opened entries (ruleset.go).
-type walkCache struct {
-	mu     sync.Mutex
-	opened []pathRule
-	valid  bool
-	dir    string // the working directory it was built for
+// openedLists keeps the latest allow-lists, walked and opened, for every
+// Box of the process (one in the binary; a test process makes many).
+// Walking $HOME and opening what it grants costs milliseconds; checking a
+// walk costs one stat of each directory it read. A directory whose entries
+// changed gets a new modification time, so an entry added, removed or
+// renamed since (a new credential, a file swapped for a link) makes the
+// allow-list be walked and opened again. Each command still gets a
+// ruleset and a Landlock domain of its own, made from the opened entries
+// (ruleset.go). At most maxOpenedLists are kept, so the descriptors they
+// hold stay few whatever the number of boxes.
+var openedLists = &openCache{max: maxOpenedLists}
+
+const maxOpenedLists = 4
+
+type openCache struct {
+	mu      sync.Mutex
+	max     int
+	entries []*openedList // most recently used first
+}
+
+// openedList is one allow-list, opened.
+type openedList struct {
+	key    string // home, secrets and working directory it was built for
 	gen    uint64 // secretpath.Generation when it was built
 	stamps []stamp
+	opened []pathRule
 }
 
 // stamp is a walked directory as it was when its entries were read.
@@ -40,11 +52,11 @@ func stampOf(p string) (stamp, bool) {
 }
 
 // fresh says the walked directories are as they were.
-func (c *walkCache) fresh(dir string) bool {
-	if !c.valid || c.dir != dir || c.gen != secretpath.Generation() {
+func (l *openedList) fresh() bool {
+	if l.gen != secretpath.Generation() {
 		return false
 	}
-	for _, s := range c.stamps {
+	for _, s := range l.stamps {
 		now, ok := stampOf(s.path)
 		if !ok || now != s {
 			return false
@@ -53,17 +65,35 @@ func (c *walkCache) fresh(dir string) bool {
 	return true
 }
 
-// ruleset makes the Landlock ruleset of a command started in dir on a
-// kernel of Landlock ABI abi, writing only to rw; the allow-list is walked
-// again (build) when it may have changed.
-func (c *walkCache) ruleset(dir string, abi int, build func() Paths, rw []string) (int, error) {
+// ruleset makes the Landlock ruleset of a command on a kernel of Landlock
+// ABI abi, writing only to rw, from the allow-list key names; build walks
+// it again when it may have changed.
+func (c *openCache) ruleset(key string, abi int, build func() Paths, rw []string) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.fresh(dir) {
+	var l *openedList
+	for i, e := range c.entries {
+		if e.key != key {
+			continue
+		}
+		c.entries = append(c.entries[:i], c.entries[i+1:]...)
+		if e.fresh() {
+			l = e
+		} else {
+			closeRules(e.opened)
+		}
+		break
+	}
+	if l == nil {
 		gen := secretpath.Generation()
 		p := build()
-		closeRules(c.opened)
-		c.opened, c.valid, c.dir, c.gen, c.stamps = openRules(p), true, dir, gen, p.stamps
+		l = &openedList{key: key, gen: gen, stamps: p.stamps, opened: openRules(p)}
 	}
-	return newRuleset(abi, c.opened, rw)
+	c.entries = append([]*openedList{l}, c.entries...)
+	for len(c.entries) > c.max {
+		last := c.entries[len(c.entries)-1]
+		closeRules(last.opened)
+		c.entries = c.entries[:len(c.entries)-1]
+	}
+	return newRuleset(abi, l.opened, rw)
 }

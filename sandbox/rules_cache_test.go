@@ -162,3 +162,49 @@ func TestBoxModes(t *testing.T) {
 		})
 	}
 }
+
+// forgetOpened empties the process's opened allow-lists, closing them.
+func forgetOpened() {
+	openedLists.mu.Lock()
+	defer openedLists.mu.Unlock()
+	for _, l := range openedLists.entries {
+		closeRules(l.opened)
+	}
+	openedLists.entries = nil
+}
+
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
+// However many boxes a process makes (a test process makes one per test),
+// the opened allow-lists it keeps are few, and no descriptor is held
+// beyond them.
+func TestOpenedListsStayFew(t *testing.T) {
+	requireFull(t)
+	forgetOpened()
+	before := openFDs(t)
+	for i := 0; i < 3*maxOpenedLists; i++ {
+		w := newWorld(t)
+		if out, code := start(t, w.box(), "true")(); code != 0 {
+			t.Fatalf("exit %d: %s", code, out)
+		}
+		w.tcp.Close()
+		w.udp.Close()
+	}
+	openedLists.mu.Lock()
+	n := len(openedLists.entries)
+	openedLists.mu.Unlock()
+	if n > maxOpenedLists {
+		t.Errorf("%d opened allow-lists kept, want at most %d", n, maxOpenedLists)
+	}
+	forgetOpened()
+	if after := openFDs(t); after > before+2 {
+		t.Errorf("%d descriptors open after, %d before: the boxes leak", after, before)
+	}
+}

@@ -36,6 +36,7 @@ func BenchmarkSpawn(b *testing.B) {
 	}
 	plain := func(c *exec.Cmd) (func(), error) { return func() {}, c.Start() }
 
+	forgetOpened() // the first command walks and opens the allow-list
 	cold := New(ModeBestEffort, home, nil)
 	coldTook := run(cold.Start)
 	cold.Close()
