@@ -217,10 +217,6 @@ func (b *Box) Start(c *exec.Cmd) (release func(), err error) {
 	}, nil
 }
 
-// Close ends what the box holds between commands: nothing now, each
-// command's directory goes with it; kept so callers need not know.
-func (b *Box) Close() {}
-
 // readableWorkDir is the working directory when the command may read it
 // whole (walked like $HOME, less credentials); "" for the root directory
 // or a top-level one, whose walk would grant most of the machine, for the

@@ -41,7 +41,6 @@ func TestKeptRulesFollowTheHome(t *testing.T) {
 	requireFull(t)
 	w := newWorld(t)
 	box := w.box()
-	t.Cleanup(box.Close)
 	if out, code := start(t, box, `cat "$HOME/notes.txt"`)(); code != 0 || !strings.Contains(out, "buy milk") {
 		t.Fatalf("first read: exit %d: %s", code, out)
 	}
@@ -86,7 +85,6 @@ func TestReplacedRulesKeepRunningCommands(t *testing.T) {
 	requireFull(t)
 	w := newWorld(t)
 	box := w.box()
-	t.Cleanup(box.Close)
 	// The first command waits for a file in a directory of the home that
 	// is granted whole, so the test decides when it ends.
 	gates := filepath.Join(w.home, "gates")

@@ -107,9 +107,6 @@ func (a *App) Shutdown(ctx context.Context) error {
 		return err
 	}
 	a.closed = true
-	if a.kern != nil {
-		a.kern.Sandbox().Close() // the commands' temporary directories
-	}
 	if a.watch != nil {
 		a.watch.stop()
 		a.watch = nil
