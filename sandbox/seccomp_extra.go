@@ -11,23 +11,26 @@ import (
 // its rules name this process. It refuses what Landlock leaves to the
 // process's own rights and what the generated filter does not judge:
 //
-//   - signals aimed at one thread of this process (tgkill and
-//     rt_tgsigqueueinfo naming it, tkill at all): the thread that starts a
-//     command shares its Landlock domain, so Landlock's signal scope
-//     would let the command kill Macroa through it;
+//   - signals aimed at this process or at the thread that starts the
+//     command (kill, rt_sigqueueinfo, pidfd_open, tgkill and
+//     rt_tgsigqueueinfo naming either, tkill at all): that thread shares
+//     the command's Landlock domain, so Landlock's signal scope would let
+//     the command kill Macroa through it;
 //   - leaving the command's session (setsid);
 //   - changing other processes: their resource limits, priority, CPUs,
 //     scheduling and I/O class (prlimit64, setpriority, sched_set*,
 //     ioprio_set with another pid);
-//   - changing files' modes, owners, times and extended attributes, which
-//     Landlock does not cover (chmod 644 ~/.ssh/id_rsa);
+//   - changing files' modes, owners, times, extended attributes and
+//     attribute flags (chmod 644 ~/.ssh/id_rsa, chattr through ioctl),
+//     which Landlock does not cover;
 //   - a listening port (listen: an unbound socket binds itself, past
 //     Landlock's bind rule) and TCP Fast Open (sendto/sendmsg with
 //     MSG_FASTOPEN, TCP_FASTOPEN_CONNECT: a connection past Landlock's
 //     connect rule);
 //   - socket families but IPv4, IPv6 and netlink (vsock, XDP, CAN, ...);
 //   - new namespaces through clone's flags, fanotify, host and domain
-//     names, and System V IPC objects that would outlive the command.
+//     names, and System V IPC (objects outliving the command, other
+//     programs' shared memory).
 //
 // Syscall numbers are this architecture's; the generated filter refuses
 // every other architecture's entry.
@@ -110,18 +113,46 @@ func otherPidSetting(nr uintptr) rule {
 const (
 	msgFastOpen        = 0x20000000 // MSG_FASTOPEN
 	tcpFastOpenConnect = 30         // TCP_FASTOPEN_CONNECT
-	ipcCreat           = 0o1000     // IPC_CREAT
 	namespaceFlags     = unix.CLONE_NEWNS | unix.CLONE_NEWCGROUP | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC |
 		unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWTIME
 )
 
-// extraRules are the blocks of the second filter for a process of pid.
-func extraRules(pid int) []rule {
+// ioctls that change a file rather than read it, refused on any file the
+// command can open (Landlock judges ioctl on devices only): attribute
+// flags (immutable, append-only, nodump), the inode generation, project
+// ids, fs-verity, encryption policies and keys, shared extents. Both the
+// 64-bit and the 32-bit encodings.
+var fileChangingIoctls = []uint32{
+	0x40086602, 0x40046602, // FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS
+	0x40087602, 0x40047602, // FS_IOC_SETVERSION, FS_IOC32_SETVERSION
+	0x401c5820, // FS_IOC_FSSETXATTR
+	unix.FS_IOC_ENABLE_VERITY,
+	unix.FS_IOC_SET_ENCRYPTION_POLICY,
+	unix.FS_IOC_ADD_ENCRYPTION_KEY,
+	unix.FIDEDUPERANGE,
+	unix.FICLONE, unix.FICLONERANGE,
+}
+
+// extraRules are the blocks of the second filter for a command started by
+// thread tid of process pid.
+func extraRules(pid, tid int) []rule {
 	rs := []rule{
 		always(unix.SYS_SETSID),
 		always(unix.SYS_TKILL),
+		// The starting thread is in the command's domain: Landlock lets
+		// a signal to it through, and a signal to a thread reaches the
+		// whole process. Every call that names a thread or a process
+		// by its id, for this thread and this process.
+		argIs(unix.SYS_KILL, 0, uint32(tid)),
+		argIs(unix.SYS_KILL, 0, uint32(pid)),
+		argIs(unix.SYS_RT_SIGQUEUEINFO, 0, uint32(tid)),
+		argIs(unix.SYS_RT_SIGQUEUEINFO, 0, uint32(pid)),
+		argIs(unix.SYS_PIDFD_OPEN, 0, uint32(tid)),
+		argIs(unix.SYS_PIDFD_OPEN, 0, uint32(pid)),
 		argIs(unix.SYS_TGKILL, 0, uint32(pid)),
+		argIs(unix.SYS_TGKILL, 1, uint32(tid)),
 		argIs(unix.SYS_RT_TGSIGQUEUEINFO, 0, uint32(pid)),
+		argIs(unix.SYS_RT_TGSIGQUEUEINFO, 1, uint32(tid)),
 		otherPidSetting(unix.SYS_PRLIMIT64),
 		argIsNot(unix.SYS_SETPRIORITY, 1, 0),
 		argIsNot(unix.SYS_SCHED_SETAFFINITY, 0, 0),
@@ -139,14 +170,25 @@ func extraRules(pid int) []rule {
 		always(unix.SYS_FANOTIFY_INIT),
 		always(unix.SYS_SETHOSTNAME),
 		always(unix.SYS_SETDOMAINNAME),
-		argHas(unix.SYS_MSGGET, 1, ipcCreat),
-		argHas(unix.SYS_SEMGET, 2, ipcCreat),
-		argHas(unix.SYS_SHMGET, 2, ipcCreat),
 	}
-	for _, nr := range append(fileMetadataCalls(), legacyFileMetadataCalls...) {
+	for _, req := range fileChangingIoctls {
+		rs = append(rs, argIs(unix.SYS_IOCTL, 1, req))
+	}
+	for _, nr := range append(append(fileMetadataCalls(), sysVIPCCalls()...), archDeniedCalls...) {
 		rs = append(rs, always(nr))
 	}
 	return rs
+}
+
+// sysVIPCCalls are System V IPC: objects that outlive the command and
+// other programs' shared memory, semaphores and queues of the same user.
+// A read-only command needs none of them.
+func sysVIPCCalls() []uintptr {
+	return []uintptr{
+		unix.SYS_SHMGET, unix.SYS_SHMAT, unix.SYS_SHMCTL,
+		unix.SYS_MSGGET, unix.SYS_MSGSND, unix.SYS_MSGRCV, unix.SYS_MSGCTL,
+		unix.SYS_SEMGET, unix.SYS_SEMCTL, // semop: archDeniedCalls
+	}
 }
 
 // fileMetadataCalls change a file's mode, owner, times or extended
@@ -162,9 +204,9 @@ func fileMetadataCalls() []uintptr {
 }
 
 // extraFilter assembles the rules, ending in allow.
-func extraFilter(pid int) ([]unix.SockFilter, error) {
+func extraFilter(pid, tid int) ([]unix.SockFilter, error) {
 	var insts []bpf.Instruction
-	for _, r := range extraRules(pid) {
+	for _, r := range extraRules(pid, tid) {
 		insts = append(insts, r...)
 	}
 	insts = append(insts, allow)
@@ -179,9 +221,10 @@ func extraFilter(pid int) ([]unix.SockFilter, error) {
 	return filter, nil
 }
 
-// loadExtraFilter installs the second filter on the calling thread.
+// loadExtraFilter installs the second filter on the calling thread, the
+// one that starts the command, of process pid.
 func loadExtraFilter(pid int) error {
-	filter, err := extraFilter(pid)
+	filter, err := extraFilter(pid, unix.Gettid())
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,9 @@ package sandbox
 
 import "golang.org/x/sys/unix"
 
-// legacyFileMetadataCalls are the older forms of fileMetadataCalls arm
-// still has (it never had utime).
-var legacyFileMetadataCalls = []uintptr{
+// archDeniedCalls are this architecture's older forms of what the second
+// filter refuses: file mode, owner and time changes (arm never had utime).
+var archDeniedCalls = []uintptr{
 	unix.SYS_CHMOD, unix.SYS_CHOWN, unix.SYS_LCHOWN, unix.SYS_UTIMES, unix.SYS_FUTIMESAT,
+	unix.SYS_SEMOP, unix.SYS_SEMTIMEDOP,
 }

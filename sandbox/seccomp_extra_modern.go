@@ -2,5 +2,8 @@
 
 package sandbox
 
-// legacyFileMetadataCalls: the *at forms cover this architecture.
-var legacyFileMetadataCalls []uintptr
+import "golang.org/x/sys/unix"
+
+// archDeniedCalls are the System V semaphore operations, which 386 names
+// otherwise.
+var archDeniedCalls = []uintptr{unix.SYS_SEMOP, unix.SYS_SEMTIMEDOP}

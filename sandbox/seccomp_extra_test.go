@@ -13,8 +13,8 @@ const atFDCWD = uint64(0xffffffffffffff9c)
 // Each rule of the second filter, run in a BPF interpreter over made-up
 // syscall data: what it refuses and what it lets through.
 func TestExtraFilterRules(t *testing.T) {
-	const pid = 4242
-	filter, err := extraFilter(pid)
+	const pid, tid = 4242, 4250
+	filter, err := extraFilter(pid, tid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +76,24 @@ func TestExtraFilterRules(t *testing.T) {
 		{"fanotify_init", unix.SYS_FANOTIFY_INIT, []uint64{0, 0}, false},
 		{"sethostname", unix.SYS_SETHOSTNAME, nil, false},
 		{"setdomainname", unix.SYS_SETDOMAINNAME, nil, false},
-		{"msgget creating", unix.SYS_MSGGET, []uint64{0, ipcCreat | 0o600}, false},
-		{"msgget opening", unix.SYS_MSGGET, []uint64{1234, 0}, true},
-		{"shmget creating", unix.SYS_SHMGET, []uint64{0, 4096, ipcCreat | 0o600}, false},
-		{"semget creating", unix.SYS_SEMGET, []uint64{0, 1, ipcCreat | 0o600}, false},
+		{"msgget", unix.SYS_MSGGET, []uint64{0, 0o600}, false},
+		{"shmget IPC_PRIVATE", unix.SYS_SHMGET, []uint64{0, 4096, 0o600}, false},
+		{"shmat", unix.SYS_SHMAT, []uint64{7, 0, 0}, false},
+		{"semctl", unix.SYS_SEMCTL, []uint64{7, 0, 0}, false},
+		{"kill the starting thread", unix.SYS_KILL, []uint64{tid, 9}, false},
+		{"kill this process", unix.SYS_KILL, []uint64{pid, 9}, false},
+		{"kill another process", unix.SYS_KILL, []uint64{77, 9}, true},
+		{"rt_sigqueueinfo the starting thread", unix.SYS_RT_SIGQUEUEINFO, []uint64{tid, 9, 0x1000}, false},
+		{"pidfd_open the starting thread", unix.SYS_PIDFD_OPEN, []uint64{tid, 0}, false},
+		{"pidfd_open another process", unix.SYS_PIDFD_OPEN, []uint64{77, 0}, true},
+		{"tgkill the starting thread by any group", unix.SYS_TGKILL, []uint64{1, tid, 9}, false},
+		{"ioctl FS_IOC_SETFLAGS", unix.SYS_IOCTL, []uint64{3, 0x40086602, 0x1000}, false},
+		{"ioctl FS_IOC32_SETFLAGS", unix.SYS_IOCTL, []uint64{3, 0x40046602, 0x1000}, false},
+		{"ioctl FS_IOC_SETVERSION", unix.SYS_IOCTL, []uint64{3, 0x40087602, 0x1000}, false},
+		{"ioctl FS_IOC_ENABLE_VERITY", unix.SYS_IOCTL, []uint64{3, unix.FS_IOC_ENABLE_VERITY, 0x1000}, false},
+		{"ioctl FIDEDUPERANGE", unix.SYS_IOCTL, []uint64{3, unix.FIDEDUPERANGE, 0x1000}, false},
+		{"ioctl FS_IOC_GETFLAGS", unix.SYS_IOCTL, []uint64{3, unix.FS_IOC_GETFLAGS, 0x1000}, true},
+		{"ioctl TCGETS", unix.SYS_IOCTL, []uint64{1, unix.TCGETS, 0x1000}, true},
 		{"fchmodat", unix.SYS_FCHMODAT, []uint64{atFDCWD, 0x1000, 0o644}, false},
 		{"fchownat", unix.SYS_FCHOWNAT, []uint64{atFDCWD, 0x1000, 0, 0, 0}, false},
 		{"utimensat", unix.SYS_UTIMENSAT, []uint64{atFDCWD, 0x1000, 0, 0}, false},
@@ -92,7 +106,7 @@ func TestExtraFilterRules(t *testing.T) {
 			t.Errorf("%s: allowed %v, want %v", c.name, got, c.allowed)
 		}
 	}
-	for _, nr := range legacyFileMetadataCalls {
+	for _, nr := range archDeniedCalls {
 		if allowed(nr) {
 			t.Errorf("legacy metadata call %d allowed", nr)
 		}

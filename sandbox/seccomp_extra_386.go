@@ -1,0 +1,12 @@
+package sandbox
+
+import "golang.org/x/sys/unix"
+
+// archDeniedCalls are this architecture's older forms of what the second
+// filter refuses: file mode, owner and time changes, and ipc, the one
+// call System V IPC used to go through.
+var archDeniedCalls = []uintptr{
+	unix.SYS_CHMOD, unix.SYS_CHOWN, unix.SYS_LCHOWN, unix.SYS_UTIME, unix.SYS_UTIMES, unix.SYS_FUTIMESAT,
+	unix.SYS_IPC,
+	unix.SYS_SEMTIMEDOP_TIME64,
+}
