@@ -153,30 +153,41 @@ const secretScanBudget = 1500
 // holdsSecret says a credential by name (a .env file, a key, a .ssh
 // directory) lies somewhere below dir, within depth levels and the
 // budget, so dir is walked entry by entry rather than granted whole: a
-// project's .env or a backup's .ssh stays shut.
+// project's .env or a backup's .ssh stays shut. The scan goes breadth
+// first, so a big tree beside it (.git/objects) does not use up the budget
+// before a shallow credential is seen. Every directory it reads is
+// stamped, so a credential that appears in one later is seen too.
 func (w *walker) holdsSecret(dir string, depth int) bool {
 	budget := secretScanBudget
-	var scan func(d string, depth int) bool
-	scan = func(d string, depth int) bool {
-		entries, err := os.ReadDir(d)
-		if err != nil {
-			return false
+	level := []string{dir}
+	for d := depth; d > 0 && len(level) > 0; d-- {
+		var next []string
+		for _, cur := range level {
+			st, ok := stampOf(cur)
+			if !ok {
+				continue
+			}
+			entries, err := os.ReadDir(cur)
+			if err != nil {
+				continue
+			}
+			w.p.stamps = append(w.p.stamps, st)
+			for _, e := range entries {
+				if budget--; budget < 0 {
+					return false
+				}
+				p := filepath.Join(cur, e.Name())
+				if w.secret(p) {
+					return true
+				}
+				if e.IsDir() {
+					next = append(next, p)
+				}
+			}
 		}
-		for _, e := range entries {
-			if budget--; budget < 0 {
-				return false
-			}
-			p := filepath.Join(d, e.Name())
-			if w.secret(p) {
-				return true
-			}
-			if e.IsDir() && depth > 1 && scan(p, depth-1) {
-				return true
-			}
-		}
-		return false
+		level = next
 	}
-	return scan(dir, depth)
+	return false
 }
 
 // walk grants dir's entries one by one, skipping secrets and descending

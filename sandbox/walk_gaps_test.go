@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -93,5 +94,52 @@ func TestCredentialsDeeperInTheHome(t *testing.T) {
 		if got := code == 0 && strings.Contains(out, c.want); got != c.ok {
 			t.Errorf("%s: exit %d, output %q, want readable %v", c.script, code, out, c.ok)
 		}
+	}
+}
+
+// A big tree beside a credential does not use up the scan before it is
+// seen (a checkout's .git/objects beside backend/.env), and a credential
+// that appears below a directory granted whole after the allow-list was
+// kept is seen by the next command.
+func TestCredentialScanBreadthAndLater(t *testing.T) {
+	requireFull(t)
+	w := newWorld(t)
+	objects := filepath.Join(w.home, "app", ".git", "objects", "ab")
+	if err := os.MkdirAll(objects, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < secretScanBudget+100; i++ {
+		if err := os.WriteFile(filepath.Join(objects, fmt.Sprintf("%038d", i)), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(name, body string) {
+		t.Helper()
+		p := filepath.Join(w.home, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app/backend/.env", "TOKEN=backend-env-canary")
+	write("work/proj/main.go", "package main")
+	box := w.box()
+	for _, c := range []struct{ script, secret string }{
+		{`cat "$HOME/app/backend/.env"`, "backend-env-canary"},
+	} {
+		if out, code := start(t, box, c.script)(); code == 0 || strings.Contains(out, c.secret) {
+			t.Errorf("%s: exit %d, output %q", c.script, code, out)
+		}
+	}
+	// The allow-list is kept now; a credential appears in a directory it
+	// granted whole.
+	if out, code := start(t, box, `cat "$HOME/work/proj/main.go"`)(); code != 0 || !strings.Contains(out, "package main") {
+		t.Fatalf("ordinary file: exit %d, output %q", code, out)
+	}
+	write("work/proj/.env", "TOKEN=later-env-canary")
+	if out, code := start(t, box, `cat "$HOME/work/proj/.env"`)(); code == 0 || strings.Contains(out, "later-env-canary") {
+		t.Errorf("a credential made after the allow-list was kept was read: exit %d, output %q", code, out)
 	}
 }
