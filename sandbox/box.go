@@ -213,7 +213,7 @@ func (b *Box) Start(c *exec.Cmd) (release func(), err error) {
 	return func() {
 		close(done)
 		<-ended
-		go os.RemoveAll(tmp)
+		os.RemoveAll(tmp)
 	}, nil
 }
 

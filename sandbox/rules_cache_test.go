@@ -206,3 +206,18 @@ func TestOpenedListsStayFew(t *testing.T) {
 		t.Errorf("%d descriptors open after, %d before: the boxes leak", after, before)
 	}
 }
+
+// A command's private directory, and what it wrote there, is gone as soon
+// as the command has been released, even when the process ends next
+// (macroa run).
+func TestPrivateDirectoryGoesWithTheCommand(t *testing.T) {
+	requireFull(t)
+	w := newWorld(t)
+	out, code := start(t, w.box(), `echo kept > "$TMPDIR/f" && printf %s "$TMPDIR"`)()
+	if code != 0 || !strings.HasPrefix(out, os.TempDir()) {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s is still there after the command (%v)", out, err)
+	}
+}
