@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -36,15 +35,7 @@ func newWorld(t *testing.T) *world {
 		"notes.txt":             "buy milk",
 		"private/plan.txt":      "configured secret",
 	}
-	for name, body := range files {
-		p := filepath.Join(w.home, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, w.home, files)
 	var err error
 	// tcp4 without MPTCP: the listener is the parent's, only the command
 	// is confined.
@@ -61,6 +52,21 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
+// writeFiles writes each file (name relative to root: its body), making
+// the directories on the way.
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // box is the Box a test's commands run in: this kernel, best-effort, with
 // one directory of the fake home named a secret as config.toml would.
 func (w *world) box() *Box {
@@ -71,24 +77,14 @@ func (w *world) box() *Box {
 // HOME and TMPDIR and the parent's environment.
 func (w *world) run(t *testing.T, script string, confined bool) (string, int) {
 	t.Helper()
+	if confined {
+		return start(t, w.box(), script)()
+	}
 	cmd := exec.Command("bash", "-c", script)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Env = append(os.Environ(), "HOME="+w.home, "TMPDIR="+w.tmp)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	release := func() {}
-	if confined {
-		var err error
-		if release, err = w.box().Start(cmd); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		cmd.Env = append(os.Environ(), "HOME="+w.home, "TMPDIR="+w.tmp)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	err := cmd.Wait()
-	release()
+	err := cmd.Run()
 	var exit *exec.ExitError
 	switch {
 	case err == nil:

@@ -16,7 +16,14 @@ import (
 // exit code.
 func start(t *testing.T, box *Box, script string) func() (string, int) {
 	t.Helper()
+	return startIn(t, box, "", script)
+}
+
+// startIn is start in working directory dir ("" for this process's).
+func startIn(t *testing.T, box *Box, dir, script string) func() (string, int) {
+	t.Helper()
 	cmd := exec.Command("bash", "-c", script)
+	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -44,14 +51,7 @@ func TestKeptRulesFollowTheHome(t *testing.T) {
 	if out, code := start(t, box, `cat "$HOME/notes.txt"`)(); code != 0 || !strings.Contains(out, "buy milk") {
 		t.Fatalf("first read: exit %d: %s", code, out)
 	}
-	write := func(name, body string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(w.home, name), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("later.txt", "added later")
-	write(".git-credentials", "https://user:ghp_fake@github.com")
+	writeFiles(t, w.home, map[string]string{"later.txt": "added later", ".git-credentials": "https://user:ghp_fake@github.com"})
 	cases := []struct {
 		name, script, want string
 		ok                 bool

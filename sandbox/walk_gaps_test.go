@@ -1,13 +1,10 @@
 package sandbox
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/macroa/macroa/secretpath"
@@ -21,12 +18,7 @@ func TestWalkGaps(t *testing.T) {
 	requireFull(t)
 	w := newWorld(t)
 	key := filepath.Join(w.home, "keys", "prod.key")
-	if err := os.MkdirAll(filepath.Dir(key), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(key, []byte("PROD-KEY-CANARY"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, w.home, map[string]string{"keys/prod.key": "PROD-KEY-CANARY"})
 	secretpath.Protect(key, "the SSH key of host web1")
 	cases := []struct {
 		name, dir, script, secret string
@@ -38,20 +30,9 @@ func TestWalkGaps(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			box := w.box()
-			cmd := exec.Command("bash", "-c", c.script)
-			cmd.Dir = c.dir
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			release, err := box.Start(cmd)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = cmd.Wait()
-			release()
-			if err == nil || strings.Contains(out.String(), c.secret) {
-				t.Errorf("read the secret: %v, output %q", err, out.String())
+			out, code := startIn(t, w.box(), c.dir, c.script)()
+			if code == 0 || strings.Contains(out, c.secret) {
+				t.Errorf("read the secret: exit %d, output %q", code, out)
 			}
 		})
 	}
@@ -68,15 +49,7 @@ func TestCredentialsDeeperInTheHome(t *testing.T) {
 		"backup/2024/.ssh/id_ed25519": "backup-key-canary",
 		"backup/2024/photos.txt":      "photos",
 	}
-	for name, body := range files {
-		p := filepath.Join(w.home, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, w.home, files)
 	cases := []struct {
 		script, want string
 		ok           bool
@@ -113,18 +86,7 @@ func TestCredentialScanBreadthAndLater(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write := func(name, body string) {
-		t.Helper()
-		p := filepath.Join(w.home, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("app/backend/.env", "TOKEN=backend-env-canary")
-	write("work/proj/main.go", "package main")
+	writeFiles(t, w.home, map[string]string{"app/backend/.env": "TOKEN=backend-env-canary", "work/proj/main.go": "package main"})
 	box := w.box()
 	for _, c := range []struct{ script, secret string }{
 		{`cat "$HOME/app/backend/.env"`, "backend-env-canary"},
@@ -138,7 +100,7 @@ func TestCredentialScanBreadthAndLater(t *testing.T) {
 	if out, code := start(t, box, `cat "$HOME/work/proj/main.go"`)(); code != 0 || !strings.Contains(out, "package main") {
 		t.Fatalf("ordinary file: exit %d, output %q", code, out)
 	}
-	write("work/proj/.env", "TOKEN=later-env-canary")
+	writeFiles(t, w.home, map[string]string{"work/proj/.env": "TOKEN=later-env-canary"})
 	if out, code := start(t, box, `cat "$HOME/work/proj/.env"`)(); code == 0 || strings.Contains(out, "later-env-canary") {
 		t.Errorf("a credential made after the allow-list was kept was read: exit %d, output %q", code, out)
 	}
