@@ -74,9 +74,10 @@ func TestAgentAnswerSaysWhatTheSandboxStopped(t *testing.T) {
 	}
 }
 
-// A path listed in [policy] secret_paths is a credential to the shell
-// policy too: a model's read of it asks instead of running.
-func TestSecretPathsAsk(t *testing.T) {
+// secretPathsFixture is a kernel whose config.toml lists ~/private in
+// secret_paths, with a plan in it, and the model server it talks to.
+func secretPathsFixture(t *testing.T) (*providertest.Server, fixture, string) {
+	t.Helper()
 	srv := providertest.New(t)
 	f := modelFixture(t, "[policy]\nsecret_paths = [\"~/private\"]\n", "MACROA_BASE_URL="+srv.URL())
 	plan := filepath.Join(f.dir, "private", "plan.txt")
@@ -86,6 +87,13 @@ func TestSecretPathsAsk(t *testing.T) {
 	if err := os.WriteFile(plan, []byte("secret plan 5e1c"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return srv, f, plan
+}
+
+// A path listed in [policy] secret_paths is a credential to the shell
+// policy too: a model's read of it asks instead of running.
+func TestSecretPathsAsk(t *testing.T) {
+	srv, f, plan := secretPathsFixture(t)
 	srv.Script(proposes("shell", map[string]string{"command": "cat " + plan}))
 	q := queueOver(t, f.db)
 	res := f.k.Run(context.Background(), kernel.Request{Input: "tidy up", Source: kernel.SourceCLI,
@@ -100,15 +108,7 @@ func TestSecretPathsAsk(t *testing.T) {
 
 // The agent's read_file of a path in secret_paths asks too.
 func TestSecretPathsAskForTheFileTool(t *testing.T) {
-	srv := providertest.New(t)
-	f := modelFixture(t, "[policy]\nsecret_paths = [\"~/private\"]\n", "MACROA_BASE_URL="+srv.URL())
-	plan := filepath.Join(f.dir, "private", "plan.txt")
-	if err := os.MkdirAll(filepath.Dir(plan), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(plan, []byte("secret plan 5e1c"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	srv, f, _ := secretPathsFixture(t)
 	srv.Script(
 		classifiedAs("agent"),
 		providertest.Reply{ToolCalls: []providertest.ToolCall{{ID: "c1", Name: "read_file", Arguments: `{"path":"~/private/plan.txt"}`}}},
