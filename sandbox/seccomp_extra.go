@@ -1,7 +1,7 @@
 package sandbox
 
 import (
-	"unsafe"
+	"encoding/binary"
 
 	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
@@ -50,10 +50,11 @@ func loadNr() bpf.Instruction { return bpf.LoadAbsolute{Off: 0, Size: 4} }
 func argLow(i uint32) bpf.Instruction  { return bpf.LoadAbsolute{Off: argOff(i, false), Size: 4} }
 func argHigh(i uint32) bpf.Instruction { return bpf.LoadAbsolute{Off: argOff(i, true), Size: 4} }
 
+// argOff is where half of argument i lies in seccomp_data: the kernel
+// stores each argument as a 64-bit word in the machine's byte order.
 func argOff(i uint32, high bool) uint32 {
 	off := 16 + 8*i
-	var probe uint16 = 1
-	bigEndian := *(*byte)(unsafe.Pointer(&probe)) == 0
+	bigEndian := binary.NativeEndian.Uint16([]byte{0, 1}) == 1
 	if high != bigEndian {
 		off += 4
 	}
