@@ -219,6 +219,8 @@ func TestRemovedHostsAlertsClear(t *testing.T) {
 				a, _ := db.ListHostAlerts(ctx, store.HostAlertFilter{Host: "gone", Firing: true})
 				return len(a) == 0
 			})
+			// The event follows the commit that cleared it.
+			waitFor(t, "the clearing's event", func() bool { return len(rec.alerts()) > 0 })
 			if ev := rec.alerts(); len(ev) != 1 || ev[0].Host != "gone" || ev[0].Firing {
 				t.Errorf("events %+v", ev)
 			}
